@@ -1,0 +1,330 @@
+"""Public functional ops: NumPy in, NumPy out, float32, NHWC, weights ``(KH, KW, C_in, C_out)``.
+
+Each op validates its arguments (errors name the argument, what was received and what is allowed), converts
+the input to float32 C-contiguous once, resolves padding with :mod:`engine.shapes`, then calls the kernel of
+the current backend (see :func:`engine.set_backend`). NaN and inf are computed through, never zeroed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from engine import config, shapes
+from engine.backends import ACTIVATIONS, get_module
+
+__all__ = [
+    "conv2d", "conv2d_backward", "pool2d", "pool2d_backward", "global_pool", "global_pool_backward",
+    "relu", "relu_backward", "leaky_relu", "leaky_relu_backward", "sigmoid", "sigmoid_backward",
+    "tanh", "tanh_backward", "softmax", "softmax_backward", "activation", "activation_backward",
+    "dense", "dense_backward", "pad2d", "POOL_MODES", "ACTIVATIONS",
+]
+
+POOL_MODES = ("max", "min", "avg")
+GLOBAL_POOL_MODES = ("max", "min", "avg")
+
+
+def _backend(backend: str | None = None):
+    return get_module(backend or config.get("backend"))
+
+
+def _as_float32(a: Any, name: str) -> np.ndarray:
+    try:
+        arr = np.asarray(a)
+    except Exception as exc:  # pragma: no cover - exotic objects
+        raise TypeError(f"{name} must be array-like. Received: {type(a).__name__}") from exc
+    if arr.dtype == object or not (np.issubdtype(arr.dtype, np.number) or arr.dtype == np.bool_):
+        raise TypeError(f"{name} must be a numeric array. Received dtype: {arr.dtype}")
+    if np.iscomplexobj(arr):
+        raise TypeError(f"{name} must be real-valued. Received dtype: {arr.dtype}")
+    return np.ascontiguousarray(arr, dtype=np.float32)
+
+
+def _as_nhwc(x: Any, name: str = "x") -> tuple[np.ndarray, int]:
+    """Return ``(x4, rank)``: ``x`` as ``(N, H, W, C)`` float32 and the rank it came in with."""
+    arr = _as_float32(x, name)
+    if arr.ndim == 2:
+        return arr[None, :, :, None].copy(), 2
+    if arr.ndim == 3:
+        return arr[None].copy(), 3
+    if arr.ndim == 4:
+        return arr, 4
+    raise ValueError(
+        f"{name} must have shape (H, W), (H, W, C) or (N, H, W, C). Received shape: {arr.shape}"
+    )
+
+
+def _restore_rank(y: np.ndarray, rank: int) -> np.ndarray:
+    if rank == 2:
+        return y[0, :, :, 0] if y.shape[-1] == 1 else y[0]
+    if rank == 3:
+        return y[0]
+    return y
+
+
+def _check_fits(in_hw, k_hw, pads, what: str, arg: str = "kernel") -> None:
+    t, b, le, r = pads
+    ph, pw = in_hw[0] + t + b, in_hw[1] + le + r
+    if k_hw[0] > ph or k_hw[1] > pw:
+        raise ValueError(
+            f"{what}: the {arg} {k_hw[0]}x{k_hw[1]} is larger than the padded input {ph}x{pw} "
+            f"(input {in_hw[0]}x{in_hw[1]}, pads top/bottom/left/right={pads}). "
+            "Use a smaller kernel, more padding, or a larger input."
+        )
+
+
+def _conv_weights(w: Any, c_in: int) -> np.ndarray:
+    wa = _as_float32(w, "w")
+    if wa.ndim == 2:
+        wa = wa[:, :, None, None]
+    if wa.ndim != 4:
+        raise ValueError(
+            f"w must have shape (KH, KW, C_in, C_out) (or (KH, KW) for one channel in and out). "
+            f"Received shape: {wa.shape}"
+        )
+    if wa.shape[2] != c_in:
+        raise ValueError(
+            f"channel mismatch: x has {c_in} channel(s) but w expects C_in={wa.shape[2]} "
+            f"(w shape {wa.shape}, weights are (KH, KW, C_in, C_out))"
+        )
+    if wa.shape[0] < 1 or wa.shape[1] < 1 or wa.shape[3] < 1:
+        raise ValueError(f"w must have non-zero sizes. Received shape: {wa.shape}")
+    return np.ascontiguousarray(wa)
+
+
+def _bias(b: Any, n: int, name: str = "b") -> np.ndarray:
+    if b is None:
+        return np.zeros(n, np.float32)
+    ba = _as_float32(b, name).reshape(-1) if np.ndim(b) <= 1 else None
+    if ba is None or ba.shape[0] != n:
+        raise ValueError(f"{name} must have shape ({n},). Received shape: {np.shape(b)}")
+    return ba
+
+
+def _conv_setup(x, w, stride, padding):
+    x4, rank = _as_nhwc(x)
+    if x4.shape[1] < 1 or x4.shape[2] < 1:
+        raise ValueError(f"x must have non-zero height and width. Received shape: {np.shape(x)}")
+    w4 = _conv_weights(w, x4.shape[3])
+    s = shapes.normalize_pair(stride, "stride")
+    k_hw = (w4.shape[0], w4.shape[1])
+    pads = shapes.resolve_padding(padding, (x4.shape[1], x4.shape[2]), k_hw, s)
+    _check_fits((x4.shape[1], x4.shape[2]), k_hw, pads, "conv2d")
+    return x4, rank, w4, s, pads
+
+
+def conv2d(x, w, b=None, *, stride=1, padding="valid", flip: bool = False, backend: str | None = None):
+    """2-D convolution (cross-correlation by default) of NHWC images with ``(KH, KW, C_in, C_out)`` weights.
+
+    Parameters
+    ----------
+    x : array ``(N, H, W, C_in)``, or ``(H, W, C_in)`` / ``(H, W)`` for one image (the same rank comes back).
+    w : array ``(KH, KW, C_in, C_out)``; ``(KH, KW)`` is taken as one channel in and out.
+    b : array ``(C_out,)`` or None.
+    stride : int or ``(sh, sw)``, >= 1.
+    padding : ``"valid"``, ``"same"``, ``"full"``, an int, or ``((top, bottom), (left, right))``.
+    flip : if True compute the true convolution (kernel rotated 180 degrees, the lesson's ``Y(i-m, j-n)``).
+
+    Returns
+    -------
+    y : ``(N, OH, OW, C_out)`` float32.
+
+    Notes
+    -----
+    ``OH = floor((H + top + bottom - KH) / sh) + 1``: ``N-K+1`` (valid), ``N+K-1`` (full), ``ceil(N/s)`` (same).
+    """
+    x4, rank, w4, s, pads = _conv_setup(x, w, stride, padding)
+    b1 = _bias(b, w4.shape[3])
+    y = _backend(backend).conv2d(x4, w4, b1, s, pads, bool(flip))
+    return _restore_rank(np.asarray(y), rank)
+
+
+def conv2d_backward(x, w, dy, *, stride=1, padding="valid", flip: bool = False, need_dx: bool = True,
+                    backend: str | None = None):
+    """Gradients of :func:`conv2d`: returns ``(dx, dw, db)`` shaped like ``x``, ``w`` and ``(C_out,)``.
+
+    ``dy`` has the shape of the forward output. With ``need_dx=False`` ``dx`` is None (first layer).
+    """
+    x4, rank, w4, s, pads = _conv_setup(x, w, stride, padding)
+    dy4, _ = _as_nhwc(dy, "dy")
+    oh, ow = shapes.output_hw((x4.shape[1], x4.shape[2]), (w4.shape[0], w4.shape[1]), s, pads)
+    expected = (x4.shape[0], oh, ow, w4.shape[3])
+    if dy4.shape != expected:
+        raise ValueError(f"dy must have the forward output's shape {expected}. Received shape: {np.shape(dy)}")
+    dx, dw, db = _backend(backend).conv2d_backward(x4, w4, dy4, s, pads, bool(flip), bool(need_dx))
+    dx = None if dx is None else np.asarray(dx).reshape(x4.shape)
+    if dx is not None:
+        dx = _restore_rank(dx, rank) if rank != 2 else dx[0, :, :, 0]
+    dw = np.asarray(dw)
+    if np.ndim(w) == 2:
+        dw = dw[:, :, 0, 0]
+    return dx, dw, np.asarray(db)
+
+
+def _pool_setup(x, size, stride, padding, mode, valid_modes=POOL_MODES):
+    if mode not in valid_modes:
+        raise ValueError(f"mode must be one of {valid_modes}. Received: mode={mode!r}")
+    x4, rank = _as_nhwc(x)
+    k = shapes.normalize_pair(size, "size")
+    s = k if stride is None else shapes.normalize_pair(stride, "stride")
+    pads = shapes.resolve_padding(padding, (x4.shape[1], x4.shape[2]), k, s)
+    _check_fits((x4.shape[1], x4.shape[2]), k, pads, f"pool2d ({mode})", "pooling window")
+    t, b, le, r = pads
+    if max(t, b) >= k[0] or max(le, r) >= k[1]:
+        raise ValueError(
+            f"pool2d: every pad must be smaller than the pooling window {k[0]}x{k[1]} so that each window "
+            f"holds at least one real cell. Received pads top/bottom/left/right={pads}"
+        )
+    return x4, rank, k, s, pads
+
+
+def pool2d(x, size=2, *, stride=None, mode: str = "max", padding="valid", backend: str | None = None):
+    """Max / min / average pooling over ``size`` windows moved by ``stride`` (default: ``size``).
+
+    Padded cells are ignored (TensorFlow's convention for 'same'). Output size as for :func:`conv2d`.
+    """
+    x4, rank, k, s, pads = _pool_setup(x, size, stride, padding, mode)
+    y = _backend(backend).pool2d(x4, k, s, pads, mode)
+    return _restore_rank(np.asarray(y), rank)
+
+
+def pool2d_backward(x, dy, size=2, *, stride=None, mode: str = "max", padding="valid",
+                    backend: str | None = None):
+    """Gradient of :func:`pool2d` w.r.t. ``x``: max/min route ``dy`` to the arg-extremum (first in row-major
+    order on ties), avg spreads it evenly over the window's real cells."""
+    x4, rank, k, s, pads = _pool_setup(x, size, stride, padding, mode)
+    dy4, _ = _as_nhwc(dy, "dy")
+    oh, ow = shapes.output_hw((x4.shape[1], x4.shape[2]), k, s, pads)
+    expected = (x4.shape[0], oh, ow, x4.shape[3])
+    if dy4.shape != expected:
+        raise ValueError(f"dy must have the forward output's shape {expected}. Received shape: {np.shape(dy)}")
+    dx = np.asarray(_backend(backend).pool2d_backward(x4, dy4, k, s, pads, mode))
+    return _restore_rank(dx, rank) if rank != 2 else dx[0, :, :, 0]
+
+
+def global_pool(x, mode: str = "max", *, backend: str | None = None):
+    """Global max / min / average pooling: ``(N, H, W, C) -> (N, C)`` (``(H, W, C) -> (C,)``)."""
+    if mode not in GLOBAL_POOL_MODES:
+        raise ValueError(f"mode must be one of {GLOBAL_POOL_MODES}. Received: mode={mode!r}")
+    x4, rank = _as_nhwc(x)
+    y = np.asarray(_backend(backend).global_pool(x4, mode))
+    return y[0] if rank in (2, 3) else y
+
+
+def global_pool_backward(x, dy, mode: str = "max", *, backend: str | None = None):
+    """Gradient of :func:`global_pool` w.r.t. ``x``."""
+    if mode not in GLOBAL_POOL_MODES:
+        raise ValueError(f"mode must be one of {GLOBAL_POOL_MODES}. Received: mode={mode!r}")
+    x4, rank = _as_nhwc(x)
+    dy2 = _as_float32(dy, "dy").reshape(-1, x4.shape[3]) if np.size(dy) == x4.shape[0] * x4.shape[3] else None
+    if dy2 is None:
+        raise ValueError(f"dy must have shape {(x4.shape[0], x4.shape[3])}. Received shape: {np.shape(dy)}")
+    dx = np.asarray(_backend(backend).global_pool_backward(x4, np.ascontiguousarray(dy2), mode))
+    return _restore_rank(dx, rank) if rank != 2 else dx[0, :, :, 0]
+
+
+def _check_activation(name: str) -> None:
+    if name not in ACTIVATIONS:
+        raise ValueError(f"activation must be one of {ACTIVATIONS}. Received: {name!r}")
+
+
+def activation(name: str, x, *, alpha: float = 0.2, backend: str | None = None):
+    """Apply the activation ``name`` element-wise (softmax: over the last axis, numerically stable)."""
+    _check_activation(name)
+    xa = _as_float32(x, "x")
+    if name == "softmax" and xa.ndim == 0:
+        raise ValueError("softmax needs at least one axis. Received a scalar")
+    return np.asarray(_backend(backend).activation(name, xa, float(alpha)))
+
+
+def activation_backward(name: str, x, dy, *, y=None, alpha: float = 0.2, backend: str | None = None):
+    """Gradient of :func:`activation` w.r.t. ``x`` given upstream ``dy`` (``y`` is recomputed if not given)."""
+    _check_activation(name)
+    xa = _as_float32(x, "x")
+    dya = _as_float32(dy, "dy")
+    if dya.shape != xa.shape:
+        raise ValueError(f"dy must have the shape of x {xa.shape}. Received shape: {dya.shape}")
+    be = _backend(backend)
+    ya = be.activation(name, xa, float(alpha)) if y is None else _as_float32(y, "y")
+    return np.asarray(be.activation_backward(name, xa, ya, dya, float(alpha)))
+
+
+def relu(x, **kw):
+    """``max(x, 0)``: ReLU nulls the negatives (the lesson's words)."""
+    return activation("relu", x, **kw)
+
+
+def relu_backward(x, dy, **kw):
+    return activation_backward("relu", x, dy, **kw)
+
+
+def leaky_relu(x, alpha: float = 0.2, **kw):
+    """``x`` if ``x > 0`` else ``alpha * x``."""
+    return activation("leaky_relu", x, alpha=alpha, **kw)
+
+
+def leaky_relu_backward(x, dy, alpha: float = 0.2, **kw):
+    return activation_backward("leaky_relu", x, dy, alpha=alpha, **kw)
+
+
+def sigmoid(x, **kw):
+    """``1 / (1 + exp(-x))``, computed without overflow for large ``|x|``."""
+    return activation("sigmoid", x, **kw)
+
+
+def sigmoid_backward(x, dy, **kw):
+    return activation_backward("sigmoid", x, dy, **kw)
+
+
+def tanh(x, **kw):
+    return activation("tanh", x, **kw)
+
+
+def tanh_backward(x, dy, **kw):
+    return activation_backward("tanh", x, dy, **kw)
+
+
+def softmax(x, **kw):
+    """Softmax over the last axis, shifted by the row maximum so that ``exp`` never overflows."""
+    return activation("softmax", x, **kw)
+
+
+def softmax_backward(x, dy, **kw):
+    return activation_backward("softmax", x, dy, **kw)
+
+
+def dense(x, w, b=None, *, backend: str | None = None):
+    """Fully connected layer: ``x (N, D_in) @ w (D_in, D_out) + b``."""
+    xa = _as_float32(x, "x")
+    wa = _as_float32(w, "w")
+    if xa.ndim != 2 or wa.ndim != 2:
+        raise ValueError(f"dense expects x (N, D_in) and w (D_in, D_out). Received shapes: {xa.shape}, {wa.shape}")
+    if xa.shape[1] != wa.shape[0]:
+        raise ValueError(f"dense: x has D_in={xa.shape[1]} features but w expects {wa.shape[0]} (w shape {wa.shape})")
+    return np.asarray(_backend(backend).dense(xa, wa, _bias(b, wa.shape[1])))
+
+
+def dense_backward(x, w, dy, *, backend: str | None = None):
+    """Gradients of :func:`dense`: ``(dx, dw, db)``."""
+    xa = _as_float32(x, "x")
+    wa = _as_float32(w, "w")
+    dya = _as_float32(dy, "dy")
+    if xa.ndim != 2 or wa.ndim != 2 or xa.shape[1] != wa.shape[0]:
+        raise ValueError(f"dense_backward expects x (N, D_in), w (D_in, D_out). Received shapes: {xa.shape}, {wa.shape}")
+    if dya.shape != (xa.shape[0], wa.shape[1]):
+        raise ValueError(f"dy must have shape {(xa.shape[0], wa.shape[1])}. Received shape: {dya.shape}")
+    dx, dw, db = _backend(backend).dense_backward(xa, wa, dya)
+    return np.asarray(dx), np.asarray(dw), np.asarray(db)
+
+
+def pad2d(x, padding="valid", kernel_size=3, stride=1, *, value: float = 0.0):
+    """Return ``x`` zero-padded as :func:`conv2d` would pad it (same rank as ``x``)."""
+    x4, rank = _as_nhwc(x)
+    k = shapes.normalize_pair(kernel_size, "kernel_size")
+    s = shapes.normalize_pair(stride, "stride")
+    t, b, le, r = shapes.resolve_padding(padding, (x4.shape[1], x4.shape[2]), k, s)
+    out = np.pad(x4, ((0, 0), (t, b), (le, r), (0, 0)), constant_values=value)
+    if rank == 2:
+        return out[0, :, :, 0]
+    return out[0] if rank == 3 else out

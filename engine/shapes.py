@@ -1,0 +1,159 @@
+"""Output-size and padding arithmetic, in pure Python (no NumPy), so the GUI can show the formulas.
+
+Conventions (the same as Keras / TensorFlow):
+
+* ``"valid"``: no padding, output ``floor((N - K) / s) + 1`` (``N - K + 1`` at stride 1).
+* ``"full"``: ``K - 1`` zeros on each side, output ``floor((N + K - 2) / s) + 1`` (``N + K - 1`` at stride 1).
+* ``"same"``: output ``ceil(N / s)``; total padding ``max((ceil(N / s) - 1) * s + K - N, 0)``, split with
+  ``floor(total / 2)`` at the top/left and the extra one at the bottom/right. At stride 1 the total is
+  ``K - 1``. (The lesson says a border of ``K/2 - 1``; that only keeps the size for no K. ``K - 1`` in total
+  does: each of the ``N`` output positions needs a full ``K``-wide window, so ``N + pad - K + 1 = N``.)
+* an int ``p``: ``p`` zeros on every side; ``((top, bottom), (left, right))``: explicit.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Union
+
+PaddingSpec = Union[str, int, tuple]
+Pads = tuple[int, int, int, int]  # (top, bottom, left, right)
+
+PADDING_MODES = ("valid", "same", "full")
+
+
+def normalize_pair(value, name: str) -> tuple[int, int]:
+    """Turn an int or a pair of ints into ``(a, b)``, each a positive int.
+
+    Raises ``ValueError``/``TypeError`` naming ``name`` and what was received.
+    """
+    if isinstance(value, bool):
+        raise TypeError(f"{name} must be a positive int or a pair of positive ints. Received: {name}={value!r}")
+    if isinstance(value, (int,)) or (hasattr(value, "__index__") and not isinstance(value, (tuple, list))):
+        try:
+            v = int(value.__index__()) if not isinstance(value, int) else value
+        except TypeError:
+            raise TypeError(
+                f"{name} must be a positive int or a pair of positive ints. Received: {name}={value!r}"
+            ) from None
+        pair = (v, v)
+    elif isinstance(value, (tuple, list)) and len(value) == 2:
+        items = []
+        for item in value:
+            if isinstance(item, bool) or not hasattr(item, "__index__"):
+                raise TypeError(
+                    f"{name} must be a positive int or a pair of positive ints. Received: {name}={value!r}"
+                )
+            items.append(int(item.__index__()))
+        pair = (items[0], items[1])
+    else:
+        raise TypeError(f"{name} must be a positive int or a pair of positive ints. Received: {name}={value!r}")
+    if pair[0] < 1 or pair[1] < 1:
+        raise ValueError(f"{name} must be >= 1. Received: {name}={value!r}")
+    return pair
+
+
+def same_padding_1d(n: int, k: int, s: int) -> tuple[int, int]:
+    """Keras 'same' padding along one axis: ``(before, after)``, the extra one after."""
+    out = -(-n // s)  # ceil(n / s)
+    total = max((out - 1) * s + k - n, 0)
+    return total // 2, total - total // 2
+
+
+def resolve_padding(padding: PaddingSpec, in_hw: tuple[int, int], kernel_hw: tuple[int, int],
+                    stride_hw: tuple[int, int]) -> Pads:
+    """Resolve a padding spec into ``(top, bottom, left, right)`` zero counts.
+
+    ``padding`` is ``"valid"``, ``"same"``, ``"full"``, an int, or ``((top, bottom), (left, right))``.
+    """
+    (h, w), (kh, kw), (sh, sw) = in_hw, kernel_hw, stride_hw
+    if isinstance(padding, str):
+        mode = padding.lower()
+        if mode == "valid":
+            return (0, 0, 0, 0)
+        if mode == "full":
+            return (kh - 1, kh - 1, kw - 1, kw - 1)
+        if mode == "same":
+            t, b = same_padding_1d(h, kh, sh)
+            le, r = same_padding_1d(w, kw, sw)
+            return (t, b, le, r)
+        raise ValueError(
+            f"padding must be one of {PADDING_MODES}, an int or ((top, bottom), (left, right)). "
+            f"Received: padding={padding!r}"
+        )
+    if isinstance(padding, bool):
+        raise TypeError(f"padding must be a string, an int or ((top, bottom), (left, right)). Received: padding={padding!r}")
+    if isinstance(padding, int):
+        if padding < 0:
+            raise ValueError(f"padding must be >= 0. Received: padding={padding}")
+        return (padding, padding, padding, padding)
+    if isinstance(padding, (tuple, list)) and len(padding) == 2:
+        try:
+            (t, b), (le, r) = padding
+            pads = tuple(int(p) for p in (t, b, le, r))
+            if any(int(p) != p for p in (t, b, le, r)):
+                raise TypeError
+        except (TypeError, ValueError):
+            raise TypeError(
+                f"padding as a tuple must be ((top, bottom), (left, right)) of ints. Received: padding={padding!r}"
+            ) from None
+        if min(pads) < 0:
+            raise ValueError(f"padding must be >= 0 on every side. Received: padding={padding!r}")
+        return pads  # type: ignore[return-value]
+    raise TypeError(
+        f"padding must be a string, an int or ((top, bottom), (left, right)). Received: padding={padding!r}"
+    )
+
+
+def conv_output_size(n: int, k: int, stride: int = 1, padding: PaddingSpec = "valid") -> int:
+    """Output length along one axis of a convolution of length ``n`` with a kernel of length ``k``.
+
+    Notes
+    -----
+    ``out = floor((n + pad_before + pad_after - k) / stride) + 1``; see the module docstring for each mode.
+    Returns a value <= 0 when the kernel does not fit in the padded input (callers raise).
+    """
+    if isinstance(padding, str):
+        mode = padding.lower()
+        if mode == "same":
+            return -(-n // stride)
+        if mode == "valid":
+            pad = 0
+        elif mode == "full":
+            pad = 2 * (k - 1)
+        else:
+            raise ValueError(f"padding must be one of {PADDING_MODES} or an int. Received: padding={padding!r}")
+    elif isinstance(padding, int) and not isinstance(padding, bool):
+        pad = 2 * padding
+    elif isinstance(padding, (tuple, list)) and len(padding) == 2:
+        pad = int(padding[0]) + int(padding[1])
+    else:
+        raise TypeError(f"padding must be a mode string, an int or (before, after). Received: padding={padding!r}")
+    if n + pad < k:
+        return 0
+    return (n + pad - k) // stride + 1
+
+
+def pool_output_size(n: int, size: int = 2, stride: int | None = None, padding: PaddingSpec = "valid") -> int:
+    """Output length along one axis of a pooling window ``size`` with ``stride`` (default: ``size``)."""
+    return conv_output_size(n, size, size if stride is None else stride, padding)
+
+
+def conv_output_formula(padding: PaddingSpec, stride: int = 1) -> str:
+    """The formula the GUI prints next to the output size, e.g. ``"N - K + 1"`` or ``"ceil(N / s)"``."""
+    mode = padding.lower() if isinstance(padding, str) else None
+    if mode == "same":
+        return "N" if stride == 1 else "ceil(N / s)"
+    if mode == "valid":
+        return "N - K + 1" if stride == 1 else "floor((N - K) / s) + 1"
+    if mode == "full":
+        return "N + K - 1" if stride == 1 else "floor((N + K - 2) / s) + 1"
+    return "N + 2P - K + 1" if stride == 1 else "floor((N + 2P - K) / s) + 1"
+
+
+def output_hw(in_hw: tuple[int, int], kernel_hw: tuple[int, int], stride_hw: tuple[int, int], pads: Pads) -> tuple[int, int]:
+    """Output ``(H, W)`` for resolved pads; may be <= 0 when the kernel does not fit."""
+    t, b, le, r = pads
+    oh = (in_hw[0] + t + b - kernel_hw[0]) // stride_hw[0] + 1 if in_hw[0] + t + b >= kernel_hw[0] else 0
+    ow = (in_hw[1] + le + r - kernel_hw[1]) // stride_hw[1] + 1 if in_hw[1] + le + r >= kernel_hw[1] else 0
+    return oh, ow
