@@ -1,0 +1,225 @@
+"""The reference tier: plain NumPy loops that read like the lesson. The oracle every fast tier is tested against.
+
+Nothing here is optimised. Each function follows the backend contract (see :mod:`engine.backends`) and works for
+any float dtype (the tests run it in float64 against finite differences). The convolution is written exactly
+as the lesson writes it: for every output position, take the window of the (padded) input under the filter,
+multiply element by element, and sum::
+
+    [0,0,0,1,1,1,0,0,0] . [-1,-1,-1,2,2,2,-1,-1,-1] = 0*-1 + ... + 1*2 + ... = 6
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def _pad(x: np.ndarray, pads, value=0.0) -> np.ndarray:
+    """Surround every image of ``x (N, H, W, C)`` with ``pads = (top, bottom, left, right)`` cells of ``value``."""
+    t, b, le, r = pads
+    return np.pad(x, ((0, 0), (t, b), (le, r), (0, 0)), constant_values=value)
+
+
+def _out_size(n: int, k: int, s: int, before: int, after: int) -> int:
+    return (n + before + after - k) // s + 1
+
+
+# ---------------------------------------------------------------------------------------------- convolution
+def conv2d(x, w, b, stride, pads, flip):
+    """``y[n, i, j, o] = sum_{m, q, c} xp[n, i*sh + m, j*sw + q, c] * w[m, q, c, o] + b[o]``.
+
+    With ``flip`` the kernel is first rotated by 180 degrees (true convolution, the lesson's ``Y(i-m, j-n)``).
+    """
+    if flip:
+        w = w[::-1, ::-1]
+    sh, sw = stride
+    kh, kw, _, c_out = w.shape
+    xp = _pad(x, pads)  # (N, H + t + b, W + l + r, C)
+    n_img = x.shape[0]
+    oh = _out_size(x.shape[1], kh, sh, pads[0], pads[1])
+    ow = _out_size(x.shape[2], kw, sw, pads[2], pads[3])
+    y = np.zeros((n_img, oh, ow, c_out), dtype=x.dtype)
+    for n in range(n_img):
+        for i in range(oh):
+            for j in range(ow):
+                window = xp[n, i * sh:i * sh + kh, j * sw:j * sw + kw, :]  # (KH, KW, C)
+                for o in range(c_out):
+                    y[n, i, j, o] = np.sum(window * w[:, :, :, o]) + b[o]
+    return y
+
+
+def conv2d_backward(x, w, dy, stride, pads, flip, need_dx=True):
+    """Gradients of :func:`conv2d`. Each output cell ``y[n, i, j, o]`` used one window of the padded input, so:
+
+    * ``dW[:, :, :, o] += dy[n, i, j, o] * window`` (the window seen at that position),
+    * ``dXp[window position] += dy[n, i, j, o] * W[:, :, :, o]`` (spread back onto the cells it read),
+    * ``db[o] = sum of dy[..., o]``.
+    The padding is then cut off ``dXp`` (padded zeros have no gradient), and with ``flip`` ``dW`` is rotated back.
+    """
+    wk = w[::-1, ::-1] if flip else w
+    sh, sw = stride
+    kh, kw, _, c_out = wk.shape
+    xp = _pad(x, pads)
+    dxp = np.zeros_like(xp)
+    dw = np.zeros_like(wk)
+    n_img, oh, ow, _ = dy.shape
+    for n in range(n_img):
+        for i in range(oh):
+            for j in range(ow):
+                r0, c0 = i * sh, j * sw
+                window = xp[n, r0:r0 + kh, c0:c0 + kw, :]
+                for o in range(c_out):
+                    g = dy[n, i, j, o]
+                    dw[:, :, :, o] += g * window
+                    dxp[n, r0:r0 + kh, c0:c0 + kw, :] += g * wk[:, :, :, o]
+    db = dy.sum(axis=(0, 1, 2))
+    if flip:
+        dw = dw[::-1, ::-1]
+    t, _, le, _ = pads
+    dx = dxp[:, t:t + x.shape[1], le:le + x.shape[2], :] if need_dx else None
+    return (None if dx is None else np.ascontiguousarray(dx)), np.ascontiguousarray(dw), db
+
+
+# -------------------------------------------------------------------------------------------------- pooling
+def _window_cells(x_img, r0, c0, size, pads, ch):
+    """The real (non-padding) cells of one pooling window: list of ``(value, row, col)`` in row-major order."""
+    ph, pw = size
+    h, w = x_img.shape[0], x_img.shape[1]
+    cells = []
+    for m in range(ph):
+        for q in range(pw):
+            r, c = r0 + m - pads[0], c0 + q - pads[2]
+            if 0 <= r < h and 0 <= c < w:
+                cells.append((x_img[r, c, ch], r, c))
+    return cells
+
+
+def _pick(cells, mode):
+    """Index into ``cells`` of the max (or min): the first one in row-major order on ties."""
+    best = 0
+    for k in range(1, len(cells)):
+        v = cells[k][0]
+        if (mode == "max" and v > cells[best][0]) or (mode == "min" and v < cells[best][0]):
+            best = k
+    return best
+
+
+def pool2d(x, size, stride, pads, mode):
+    """Max / min / mean of every window; padded cells are ignored."""
+    n_img, h, w, c = x.shape
+    oh = _out_size(h, size[0], stride[0], pads[0], pads[1])
+    ow = _out_size(w, size[1], stride[1], pads[2], pads[3])
+    y = np.zeros((n_img, oh, ow, c), dtype=x.dtype)
+    for n in range(n_img):
+        for i in range(oh):
+            for j in range(ow):
+                for ch in range(c):
+                    cells = _window_cells(x[n], i * stride[0], j * stride[1], size, pads, ch)
+                    values = [v for v, _, _ in cells]
+                    if mode == "avg":
+                        y[n, i, j, ch] = sum(values) / len(values)
+                    else:
+                        y[n, i, j, ch] = cells[_pick(cells, mode)][0]
+    return y
+
+
+def pool2d_backward(x, dy, size, stride, pads, mode):
+    """Max/min: the whole ``dy`` goes to the cell that won. Avg: each real cell gets ``dy / count``."""
+    dx = np.zeros_like(x)
+    n_img, oh, ow, c = dy.shape
+    for n in range(n_img):
+        for i in range(oh):
+            for j in range(ow):
+                for ch in range(c):
+                    cells = _window_cells(x[n], i * stride[0], j * stride[1], size, pads, ch)
+                    g = dy[n, i, j, ch]
+                    if mode == "avg":
+                        for _, r, col in cells:
+                            dx[n, r, col, ch] += g / len(cells)
+                    else:
+                        _, r, col = cells[_pick(cells, mode)]
+                        dx[n, r, col, ch] += g
+    return dx
+
+
+def global_pool(x, mode):
+    """One number per image and channel: the max / min / mean over all positions."""
+    n_img, h, w, c = x.shape
+    y = np.zeros((n_img, c), dtype=x.dtype)
+    for n in range(n_img):
+        for ch in range(c):
+            plane = x[n, :, :, ch]
+            y[n, ch] = plane.max() if mode == "max" else plane.min() if mode == "min" else plane.mean()
+    return y
+
+
+def global_pool_backward(x, dy, mode):
+    dx = np.zeros_like(x)
+    n_img, h, w, c = x.shape
+    for n in range(n_img):
+        for ch in range(c):
+            plane = x[n, :, :, ch]
+            if mode == "avg":
+                dx[n, :, :, ch] = dy[n, ch] / (h * w)
+            else:
+                flat = int(np.argmax(plane) if mode == "max" else np.argmin(plane))  # first on ties
+                dx[n, flat // w, flat % w, ch] = dy[n, ch]
+    return dx
+
+
+# ---------------------------------------------------------------------------------------------- activations
+def activation(name, x, alpha):
+    if name == "linear":
+        return x.copy()
+    if name == "relu":
+        return np.where(x < 0, 0, x).astype(x.dtype)  # written with "< 0" so that NaN stays NaN
+    if name == "leaky_relu":
+        return np.where(x < 0, alpha * x, x).astype(x.dtype)
+    if name == "sigmoid":
+        # two branches so exp never overflows: exp(-|x|) is always <= 1
+        e = np.exp(-np.abs(x))
+        return np.where(x >= 0, 1 / (1 + e), e / (1 + e)).astype(x.dtype)
+    if name == "tanh":
+        return np.tanh(x)
+    if name == "softmax":
+        shifted = x - np.max(x, axis=-1, keepdims=True)  # the largest becomes exp(0) = 1: no overflow
+        e = np.exp(shifted)
+        return (e / np.sum(e, axis=-1, keepdims=True)).astype(x.dtype)
+    raise ValueError(f"unknown activation {name!r}")
+
+
+def activation_backward(name, x, y, dy, alpha):
+    if name == "linear":
+        return dy.copy()
+    if name == "relu":
+        return np.where(x > 0, dy, 0).astype(x.dtype)
+    if name == "leaky_relu":
+        return np.where(x > 0, dy, alpha * dy).astype(x.dtype)
+    if name == "sigmoid":
+        return (dy * y * (1 - y)).astype(x.dtype)
+    if name == "tanh":
+        return (dy * (1 - y * y)).astype(x.dtype)
+    if name == "softmax":
+        # Jacobian-vector product: dx_i = y_i * (dy_i - sum_j dy_j y_j)
+        return (y * (dy - np.sum(dy * y, axis=-1, keepdims=True))).astype(x.dtype)
+    raise ValueError(f"unknown activation {name!r}")
+
+
+# -------------------------------------------------------------------------------------------------- dense
+def dense(x, w, b):
+    """``y[n, o] = sum_i x[n, i] * w[i, o] + b[o]``, written as loops over the outputs."""
+    n_img, d_out = x.shape[0], w.shape[1]
+    y = np.zeros((n_img, d_out), dtype=x.dtype)
+    for n in range(n_img):
+        for o in range(d_out):
+            y[n, o] = np.sum(x[n, :] * w[:, o]) + b[o]
+    return y
+
+
+def dense_backward(x, w, dy):
+    dx = np.zeros_like(x)
+    dw = np.zeros_like(w)
+    for n in range(x.shape[0]):
+        for o in range(w.shape[1]):
+            dx[n, :] += dy[n, o] * w[:, o]
+            dw[:, o] += dy[n, o] * x[n, :]
+    return dx, dw, dy.sum(axis=0)
