@@ -1,0 +1,365 @@
+"""The one engine thread: every engine call of the Network and Training tabs runs here.
+
+Numba's default ``workqueue`` threading layer aborts the process when two Python threads launch parallel
+kernels at once (numba #8563), so the GUI owns exactly one :class:`EngineWorker` (a ``QThread``). It runs a
+small command loop:
+
+* **jobs** (:meth:`EngineWorker.submit`): any callable (feature maps, gradients, predict, save...), run in order,
+  its result delivered to the GUI thread by the ``jobDone`` / ``jobFailed`` signals;
+* **training** (:meth:`EngineWorker.start_training`): a generator (:func:`training_steps`) advanced by *one
+  batch* per loop turn. Between two batches the loop drains its command queue, so pause / resume / stop / single
+  step and queued jobs take effect within one batch.
+
+Signals are emitted from the worker thread and delivered, queued, to slots in the GUI thread: views change only
+there. Payloads are plain dicts of Python numbers and small NumPy arrays (copies, never views of live weights).
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import queue
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from PySide6.QtCore import QThread, Signal
+
+__all__ = ["TrainingPlan", "EngineWorker", "training_steps", "validation_report", "softmax_rows"]
+
+#: seconds between two "probe" snapshots (first-layer filters) sent with the batch updates
+PROBE_INTERVAL_S = 0.25
+
+
+@dataclass
+class TrainingPlan:
+    """Everything a training run needs; the model must already be compiled.
+
+    Parameters
+    ----------
+    model : object with ``train_on_batch(x, y) -> dict`` (``loss``, ``accuracy``) and ``predict(x, batch_size)``.
+    x_train : ``(N, H, W, C)`` float32 images; y_train : ``(N,)`` integer labels.
+    x_val, y_val : validation images and labels (may be empty: no validation).
+    batch_size, epochs : as in ``fit``; seed : seeds the shuffling (same seed, same batches).
+    augment : object with ``apply(x) -> x`` (NHWC, same shape) or None.
+    max_batches : stop after this many batches (the ``--train-steps N`` screenshot), None for no limit.
+    probe : callable ``model -> dict`` run in the worker at most every :data:`PROBE_INTERVAL_S` seconds and at
+        each epoch end (e.g. a copy of the first layer's kernels); its result rides on the batch update.
+    val_every : batches between two quick validations on ``val_subset`` images (0: only at epoch end).
+    """
+
+    model: Any
+    x_train: np.ndarray
+    y_train: np.ndarray
+    x_val: np.ndarray
+    y_val: np.ndarray
+    batch_size: int = 32
+    epochs: int = 1
+    seed: int = 0
+    augment: Any = None
+    max_batches: int | None = None
+    probe: Callable[[Any], dict] | None = None
+    val_every: int = 0
+    val_subset: int = 256
+    class_names: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if self.batch_size < 1:
+            raise ValueError(f"batch_size must be >= 1. Received: batch_size={self.batch_size}")
+        if self.epochs < 1:
+            raise ValueError(f"epochs must be >= 1. Received: epochs={self.epochs}")
+        if len(self.x_train) == 0 or len(self.x_train) != len(self.y_train):
+            raise ValueError(
+                "x_train and y_train must be non-empty and of the same length. "
+                f"Received: {len(self.x_train)} images and {len(self.y_train)} labels"
+            )
+
+    @property
+    def steps_per_epoch(self) -> int:
+        return math.ceil(len(self.x_train) / self.batch_size)
+
+    @property
+    def total_batches(self) -> int:
+        total = self.steps_per_epoch * self.epochs
+        return total if self.max_batches is None else min(total, self.max_batches)
+
+
+def softmax_rows(z: np.ndarray) -> np.ndarray:
+    """Rows of ``z`` ``(N, K)`` as probabilities: unchanged if they already are, else a stable softmax."""
+    z = np.asarray(z, dtype=np.float64)
+    if z.size and z.min() >= 0.0 and np.allclose(z.sum(axis=1), 1.0, atol=1e-3):
+        return z
+    e = np.exp(z - z.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def validation_report(model: Any, x: np.ndarray, y: np.ndarray, num_classes: int,
+                      batch_size: int = 128, n_wrong: int = 12) -> dict[str, Any]:
+    """Loss, accuracy, confusion matrix and the most confident mistakes of ``model`` on ``(x, y)``.
+
+    Returns
+    -------
+    dict with ``val_loss`` (mean cross-entropy of the predicted probabilities), ``val_accuracy``,
+    ``confusion`` ``(K, K)`` int (rows: true class, columns: predicted), and ``wrong``: a list of at most
+    ``n_wrong`` dicts ``{"index", "true", "pred", "prob"}``, most confident mistakes first.
+    """
+    probs = softmax_rows(model.predict(x, batch_size=batch_size))  # (N, K)
+    y = np.asarray(y, dtype=np.int64)
+    pred = probs.argmax(axis=1)
+    k = max(num_classes, probs.shape[1])
+    confusion = np.zeros((k, k), dtype=np.int64)
+    np.add.at(confusion, (y, pred), 1)
+    p_true = np.clip(probs[np.arange(len(y)), y], 1e-12, 1.0)
+    wrong_idx = np.flatnonzero(pred != y)
+    order = wrong_idx[np.argsort(-probs[wrong_idx, pred[wrong_idx]], kind="stable")][:n_wrong]
+    wrong = [{"index": int(i), "true": int(y[i]), "pred": int(pred[i]), "prob": float(probs[i, pred[i]])}
+             for i in order]
+    return {
+        "val_loss": float(-np.log(p_true).mean()),
+        "val_accuracy": float((pred == y).mean()),
+        "confusion": confusion,
+        "wrong": wrong,
+    }
+
+
+def training_steps(plan: TrainingPlan) -> Iterator[dict[str, Any]]:
+    """Train ``plan.model`` one batch per ``next()``; yield what the views draw.
+
+    Yields dicts with ``kind``:
+
+    * ``"batch"``: ``epoch``, ``batch`` (in the epoch), ``step`` (global, from 1), ``total``, ``loss``,
+      ``accuracy``, ``images_per_second``, ``eta_s``, and sometimes ``probe`` and quick ``val_loss``/``val_accuracy``;
+    * ``"epoch"``: ``epoch``, ``step`` and the :func:`validation_report` fields;
+    * ``"nan"``: the loss became NaN or infinite (``epoch``, ``batch``, ``loss``); the generator then ends.
+
+    Time spent outside the generator (paused) does not count in the speed or the ETA.
+    """
+    x, y = plan.x_train, np.asarray(plan.y_train)
+    n, bs = len(x), plan.batch_size
+    rng = np.random.default_rng(plan.seed)
+    has_val = len(plan.x_val) > 0
+    num_classes = len(plan.class_names) or int(max(y.max(), plan.y_val.max() if has_val else 0)) + 1
+    step, total, ips = 0, plan.total_batches, 0.0
+    last_probe = -math.inf
+    for epoch in range(plan.epochs):
+        perm = rng.permutation(n)
+        for b in range(plan.steps_per_epoch):
+            if step >= total:
+                return
+            idx = perm[b * bs:(b + 1) * bs]
+            xb, yb = x[idx], y[idx]  # (B, H, W, C), (B,)
+            if plan.augment is not None:
+                xb = plan.augment.apply(xb)
+            t0 = time.perf_counter()
+            logs = plan.model.train_on_batch(xb, yb)
+            dt = max(time.perf_counter() - t0, 1e-6)
+            step += 1
+            loss = float(logs["loss"])
+            if not math.isfinite(loss):
+                yield {"kind": "nan", "epoch": epoch, "batch": b, "step": step, "loss": loss}
+                return
+            rate = len(idx) / dt
+            ips = rate if ips == 0.0 else 0.8 * ips + 0.2 * rate
+            out: dict[str, Any] = {
+                "kind": "batch", "epoch": epoch, "batch": b, "step": step, "total": total,
+                "loss": loss, "accuracy": float(logs.get("accuracy", float("nan"))),
+                "images_per_second": ips, "eta_s": (total - step) * bs / ips,
+                "steps_per_epoch": plan.steps_per_epoch,
+            }
+            now = time.perf_counter()
+            if plan.probe is not None and (now - last_probe >= PROBE_INTERVAL_S or step == total):
+                out["probe"] = plan.probe(plan.model)
+                last_probe = now
+            if has_val and plan.val_every and step % plan.val_every == 0 and b != plan.steps_per_epoch - 1:
+                m = min(plan.val_subset, len(plan.x_val))
+                quick = validation_report(plan.model, plan.x_val[:m], plan.y_val[:m], num_classes)
+                out["val_loss"], out["val_accuracy"] = quick["val_loss"], quick["val_accuracy"]
+            yield out
+        report = validation_report(plan.model, plan.x_val, plan.y_val, num_classes) if has_val else {}
+        report.update({"kind": "epoch", "epoch": epoch, "step": step})
+        if plan.probe is not None:
+            report["probe"] = plan.probe(plan.model)
+        yield report
+
+
+_QUIT = object()
+
+
+class EngineWorker(QThread):
+    """The engine thread (see the module docstring). Create one, ``start()`` it, ``shutdown()`` before exit.
+
+    Signals
+    -------
+    batchDone(dict), epochDone(dict): training updates (see :func:`training_steps`).
+    trainingFinished(str): ``"completed"``, ``"stopped"``, ``"limit"`` (``max_batches`` reached), ``"nan"``
+        (with ``nanLoss`` emitted first) or ``"error"`` (with ``failed`` emitted first).
+    stateChanged(str): ``"idle"``, ``"running"`` or ``"paused"``.
+    nanLoss(dict), failed(str): a NaN loss, an exception raised by the engine during training.
+    jobDone(int, object), jobFailed(int, str): the result or error of a submitted job.
+    """
+
+    batchDone = Signal(dict)
+    epochDone = Signal(dict)
+    trainingFinished = Signal(str)
+    stateChanged = Signal(str)
+    nanLoss = Signal(dict)
+    failed = Signal(str)
+    jobDone = Signal(int, object)
+    jobFailed = Signal(int, str)
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self._commands: queue.Queue = queue.Queue()
+        self._ids = itertools.count(1)
+        self._gen: Iterator[dict[str, Any]] | None = None
+        self._plan: TrainingPlan | None = None
+        self._running = False
+        self._steps_left = 0
+        self._state = "idle"
+        self._callbacks: dict[int, tuple[Callable | None, Callable | None]] = {}
+        self.jobDone.connect(self._dispatch_done)
+        self.jobFailed.connect(self._dispatch_failed)
+
+    # ----------------------------------------------------------------- called from the GUI thread
+    @property
+    def state(self) -> str:
+        """Last state announced by ``stateChanged`` (``"idle"``, ``"running"``, ``"paused"``)."""
+        return self._state
+
+    def submit(self, fn: Callable[[], Any], on_done: Callable[[Any], None] | None = None,
+               on_error: Callable[[str], None] | None = None) -> int:
+        """Run ``fn()`` in the engine thread (after the current batch); call ``on_done(result)`` or
+        ``on_error(message)`` in the GUI thread. Returns the job id used by ``jobDone``/``jobFailed``."""
+        job_id = next(self._ids)
+        self._callbacks[job_id] = (on_done, on_error)
+        self._commands.put(("job", job_id, fn))
+        return job_id
+
+    def start_training(self, plan: TrainingPlan, paused: bool = False) -> None:
+        """Begin a run (replacing any current one). With ``paused=True`` nothing runs until resume/step."""
+        self._commands.put(("start", plan, paused))
+
+    def pause(self) -> None:
+        self._commands.put(("pause",))
+
+    def resume(self) -> None:
+        self._commands.put(("resume",))
+
+    def step(self, n: int = 1) -> None:
+        """Run exactly ``n`` batches of the current (paused) run, then stay paused."""
+        self._commands.put(("step", int(n)))
+
+    def stop(self) -> None:
+        """End the current run after the batch in progress."""
+        self._commands.put(("stop",))
+
+    def shutdown(self, timeout_ms: int = 30000) -> bool:
+        """Stop training, finish the batch in progress, end the thread. Returns True once it has ended."""
+        if not self.isRunning():
+            return True
+        self._commands.put(("stop",))
+        self._commands.put((_QUIT,))
+        return bool(self.wait(timeout_ms))
+
+    def _dispatch_done(self, job_id: int, result: object) -> None:
+        on_done, _ = self._callbacks.pop(job_id, (None, None))
+        if on_done is not None:
+            on_done(result)
+
+    def _dispatch_failed(self, job_id: int, message: str) -> None:
+        _, on_error = self._callbacks.pop(job_id, (None, None))
+        if on_error is not None:
+            on_error(message)
+
+    # ----------------------------------------------------------------- the engine thread
+    def run(self) -> None:  # noqa: D102 - QThread entry point
+        while True:
+            busy = self._gen is not None and (self._running or self._steps_left > 0)
+            try:
+                cmd = self._commands.get(block=not busy)
+            except queue.Empty:
+                cmd = None
+            while cmd is not None:
+                if cmd[0] is _QUIT:
+                    self._finish("stopped")
+                    return
+                self._handle(cmd)
+                try:
+                    cmd = self._commands.get_nowait()
+                except queue.Empty:
+                    cmd = None
+            if self._gen is not None and (self._running or self._steps_left > 0):
+                self._advance()
+
+    def _set_state(self, state: str) -> None:
+        if state != self._state:
+            self._state = state
+            self.stateChanged.emit(state)
+
+    def _handle(self, cmd: tuple) -> None:
+        kind = cmd[0]
+        if kind == "job":
+            _, job_id, fn = cmd
+            try:
+                result = fn()
+            except Exception as exc:  # noqa: BLE001 - reported to the GUI, never lost
+                self.jobFailed.emit(job_id, f"{type(exc).__name__}: {exc}")
+            else:
+                self.jobDone.emit(job_id, result)
+        elif kind == "start":
+            _, plan, paused = cmd
+            if self._gen is not None:
+                self._finish("stopped")
+            self._plan, self._gen = plan, training_steps(plan)
+            self._running, self._steps_left = not paused, 0
+            self._set_state("paused" if paused else "running")
+        elif self._gen is None:
+            return
+        elif kind == "pause":
+            self._running, self._steps_left = False, 0
+            self._set_state("paused")
+        elif kind == "resume":
+            self._running = True
+            self._set_state("running")
+        elif kind == "step":
+            self._running = False
+            self._steps_left += cmd[1]
+            self._set_state("paused")
+        elif kind == "stop":
+            self._finish("stopped")
+
+    def _advance(self) -> None:
+        assert self._gen is not None
+        if self._steps_left > 0:
+            self._steps_left -= 1
+        try:
+            update = next(self._gen)
+        except StopIteration:
+            plan = self._plan
+            limited = plan is not None and plan.max_batches is not None and \
+                plan.max_batches < plan.steps_per_epoch * plan.epochs
+            self._finish("limit" if limited else "completed")
+            return
+        except Exception as exc:  # noqa: BLE001 - a failing engine must not kill the thread
+            self.failed.emit(f"{type(exc).__name__}: {exc}")
+            self._finish("error")
+            return
+        kind = update["kind"]
+        if kind == "batch":
+            self.batchDone.emit(update)
+        elif kind == "epoch":
+            self.epochDone.emit(update)
+        elif kind == "nan":
+            self.nanLoss.emit(update)
+            self._finish("nan")
+
+    def _finish(self, reason: str) -> None:
+        if self._gen is None:
+            return
+        self._gen.close()
+        self._gen, self._plan = None, None
+        self._running, self._steps_left = False, 0
+        self._set_state("idle")
+        self.trainingFinished.emit(reason)

@@ -1,0 +1,179 @@
+"""The engine thread: batches, epochs, pause/step/stop, jobs, NaN, and a live event loop (pytest-qt)."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QElapsedTimer, QTimer
+
+from gui.workers import EngineWorker, TrainingPlan, softmax_rows, training_steps, validation_report
+
+
+class SoftmaxRegression:
+    """A readable NumPy model with the engine's batch protocol (no Numba), so these tests isolate the thread."""
+
+    def __init__(self, n_in: int, k: int, lr: float = 0.5, seed: int = 0, delay: float = 0.0) -> None:
+        self.w = np.random.default_rng(seed).normal(0, 0.01, (n_in, k))
+        self.lr, self.delay, self.calls = lr, delay, 0
+
+    def predict(self, x, batch_size=32):
+        z = x.reshape(len(x), -1) @ self.w
+        e = np.exp(z - z.max(1, keepdims=True))
+        return e / e.sum(1, keepdims=True)
+
+    def train_on_batch(self, x, y):
+        time.sleep(self.delay)
+        self.calls += 1
+        p = self.predict(x)
+        loss = -np.log(p[np.arange(len(y)), y] + 1e-12).mean()
+        g = p.copy()
+        g[np.arange(len(y)), y] -= 1
+        self.w -= self.lr * x.reshape(len(x), -1).T @ g / len(y)
+        return {"loss": float(loss) if self.lr < 1e6 else float("nan"), "accuracy": float((p.argmax(1) == y).mean())}
+
+
+def blobs(n: int = 120, seed: int = 0):
+    """Two 4x4 'images' classes: bright top half vs bright bottom half, with noise."""
+    rng = np.random.default_rng(seed)
+    y = rng.integers(0, 2, n)
+    x = rng.normal(0, 0.3, (n, 4, 4, 1)).astype(np.float32)
+    x[y == 0, :2] += 1.0
+    x[y == 1, 2:] += 1.0
+    return x, y
+
+
+def plan_for(model, n=120, **kw) -> TrainingPlan:
+    x, y = blobs(n)
+    return TrainingPlan(model=model, x_train=x[: n - 40], y_train=y[: n - 40], x_val=x[n - 40:], y_val=y[n - 40:],
+                        class_names=["top", "bottom"], **kw)
+
+
+@pytest.fixture
+def worker(qtbot):
+    w = EngineWorker()
+    w.start()
+    yield w
+    assert w.shutdown()
+
+
+def test_generator_counts_and_validation_report_matches_numpy():
+    model = SoftmaxRegression(16, 2)
+    plan = plan_for(model, batch_size=16, epochs=2)  # 80 images -> 5 batches per epoch
+    updates = list(training_steps(plan))
+    kinds = [u["kind"] for u in updates]
+    assert kinds == (["batch"] * 5 + ["epoch"]) * 2
+    assert [u["step"] for u in updates if u["kind"] == "batch"] == list(range(1, 11))
+    assert updates[-2]["eta_s"] == 0.0
+    report = updates[-1]
+    probs = model.predict(plan.x_val)
+    pred = probs.argmax(1)
+    expected_cm = np.array([[np.sum((plan.y_val == t) & (pred == p)) for p in range(2)] for t in range(2)])
+    np.testing.assert_array_equal(report["confusion"], expected_cm)
+    assert report["val_accuracy"] == pytest.approx(np.mean(pred == plan.y_val))
+    assert report["val_loss"] == pytest.approx(-np.mean(np.log(probs[np.arange(40), plan.y_val])))
+    assert report["val_accuracy"] > 0.8  # well above chance (0.5) on separable blobs
+
+
+def test_validation_report_lists_most_confident_mistakes_first():
+    class Fixed:
+        def predict(self, x, batch_size=32):
+            return np.array([[0.9, 0.1], [0.4, 0.6], [0.2, 0.8], [0.7, 0.3]])
+
+    rep = validation_report(Fixed(), np.zeros((4, 1, 1, 1)), np.array([1, 0, 1, 0]), 2)
+    assert [(w["index"], w["true"], w["pred"]) for w in rep["wrong"]] == [(0, 1, 0), (1, 0, 1)]
+    assert rep["wrong"][0]["prob"] == pytest.approx(0.9)
+    np.testing.assert_array_equal(rep["confusion"], [[1, 1], [1, 1]])
+
+
+def test_softmax_rows_keeps_probabilities_and_normalises_logits():
+    p = np.array([[0.25, 0.75]])
+    np.testing.assert_allclose(softmax_rows(p), p)
+    np.testing.assert_allclose(softmax_rows(np.array([[0.0, np.log(3.0)]])), p)
+
+
+def test_training_emits_batches_then_epochs_and_completes(qtbot, worker):
+    batches, epochs = [], []
+    worker.batchDone.connect(batches.append)
+    worker.epochDone.connect(epochs.append)
+    with qtbot.waitSignal(worker.trainingFinished, timeout=10000) as blocker:
+        worker.start_training(plan_for(SoftmaxRegression(16, 2), batch_size=20, epochs=3))
+    assert blocker.args == ["completed"]
+    assert len(batches) == 12 and len(epochs) == 3
+    assert epochs[-1]["val_accuracy"] > 0.8
+
+
+def test_pause_then_single_step_runs_exactly_one_batch(qtbot, worker):
+    model = SoftmaxRegression(16, 2)
+    worker.start_training(plan_for(model, batch_size=8, epochs=5), paused=True)
+    with qtbot.waitSignal(worker.batchDone, timeout=5000) as blocker:
+        worker.step()
+    assert blocker.args[0]["step"] == 1
+    with qtbot.waitSignal(worker.batchDone, timeout=5000) as blocker:
+        worker.step()
+    assert blocker.args[0]["step"] == 2
+    qtbot.wait(100)
+    assert model.calls == 2  # paused: nothing ran after the two steps
+    with qtbot.waitSignal(worker.trainingFinished, timeout=5000):
+        worker.stop()
+
+
+def test_stop_halts_within_one_batch(qtbot, worker):
+    model = SoftmaxRegression(16, 2, delay=0.02)
+    seen = []
+    worker.batchDone.connect(seen.append)
+    worker.start_training(plan_for(model, batch_size=4, epochs=50))
+    qtbot.waitUntil(lambda: len(seen) >= 3, timeout=5000)
+    calls_at_stop = model.calls
+    with qtbot.waitSignal(worker.trainingFinished, timeout=5000) as blocker:
+        worker.stop()
+    assert blocker.args == ["stopped"]
+    assert model.calls <= calls_at_stop + 1
+    qtbot.wait(100)
+    assert model.calls <= calls_at_stop + 1
+
+
+def test_jobs_run_between_batches_and_report_errors(qtbot, worker):
+    results, errors = [], []
+    worker.start_training(plan_for(SoftmaxRegression(16, 2, delay=0.01), batch_size=4, epochs=20))
+    worker.submit(lambda: 6 * 7, results.append)
+    worker.submit(lambda: 1 / 0, None, errors.append)
+    qtbot.waitUntil(lambda: bool(results and errors), timeout=5000)
+    assert results == [42] and "ZeroDivisionError" in errors[0]
+    assert worker.state == "running"
+    with qtbot.waitSignal(worker.trainingFinished, timeout=5000):
+        worker.stop()
+
+
+def test_nan_loss_stops_with_signal(qtbot, worker):
+    nans = []
+    worker.nanLoss.connect(nans.append)
+    with qtbot.waitSignal(worker.trainingFinished, timeout=5000) as blocker:
+        worker.start_training(plan_for(SoftmaxRegression(16, 2, lr=1e9), batch_size=8))
+    assert blocker.args == ["nan"] and len(nans) == 1
+    nan_info = nans[0]
+    assert nan_info["step"] == 1 and np.isnan(nan_info["loss"])
+
+
+def test_max_batches_limit(qtbot, worker):
+    with qtbot.waitSignal(worker.trainingFinished, timeout=5000) as blocker:
+        worker.start_training(plan_for(SoftmaxRegression(16, 2), batch_size=8, epochs=3, max_batches=4))
+    assert blocker.args == ["limit"]
+
+
+def test_event_loop_keeps_turning_during_training(qtbot, worker):
+    gaps, clock = [], QElapsedTimer()
+    clock.start()
+
+    def tick():
+        gaps.append(clock.restart())
+
+    timer = QTimer()
+    timer.setInterval(10)
+    timer.timeout.connect(tick)
+    timer.start()
+    with qtbot.waitSignal(worker.trainingFinished, timeout=10000):
+        worker.start_training(plan_for(SoftmaxRegression(16, 2, delay=0.005), batch_size=4, epochs=8))
+    timer.stop()
+    assert len(gaps) > 10 and max(gaps[1:]) < 200
