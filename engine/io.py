@@ -1,0 +1,412 @@
+"""Reading and writing images and filters: Pillow for images, NumPy / text / JSON for kernels.
+
+Every loader refuses bad input with an error that names the file and the problem; every writer is atomic
+(a temporary file in the same folder, then :func:`os.replace`), so an interrupted save never leaves half a
+file behind. Images larger than ``engine.config.get("max_image_pixels")`` are refused before being decoded
+(Pillow's decompression-bomb guard stays on as a second line of defence).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import tempfile
+import warnings
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from engine import config
+from engine.filters import PRESETS, get_preset, preset_names
+
+__all__ = [
+    "ImageLoadError", "FilterLoadError", "load_image", "read_image_uint8", "save_image", "to_rgb8",
+    "load_filter", "save_filter", "atomic_write", "PRESETS", "get_preset", "preset_names", "COLORMAPS",
+    "IMAGE_EXTENSIONS", "FILTER_EXTENSIONS", "MAX_FILTER_SIZE",
+]
+
+PathLike = str | os.PathLike
+
+IMAGE_EXTENSIONS = (".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp", ".ppm", ".pgm", ".pbm")
+FILTER_EXTENSIONS = (".npy", ".txt", ".csv", ".json")
+IMAGE_MODES = ("L", "RGB")
+MAX_FILTER_SIZE = 99
+
+
+class ImageLoadError(ValueError):
+    """An image file could not be read: missing, empty, truncated, not an image, or too large."""
+
+
+class FilterLoadError(ValueError):
+    """A filter file could not be read: unknown format, ragged rows, non-numbers, NaN, empty, wrong rank."""
+
+
+# --------------------------------------------------------------------------------------------- writing
+
+
+def atomic_write(path: PathLike, write: Callable[[Path], None]) -> Path:
+    """Call ``write(tmp_path)`` on a temporary file next to ``path``, then move it over ``path``.
+
+    The temporary file keeps the target's suffix so that format-sniffing writers (Pillow, NumPy) behave.
+    """
+    target = Path(path)
+    if target.is_dir():
+        raise IsADirectoryError(f"cannot write {str(target)!r}: it is a folder")
+    parent = target.parent if str(target.parent) else Path(".")
+    if not parent.is_dir():
+        raise FileNotFoundError(f"cannot write {str(target)!r}: the folder {str(parent)!r} does not exist")
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=target.suffix, dir=parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        write(tmp)
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return target
+
+
+# ---------------------------------------------------------------------------------------------- images
+
+
+def _open_checked(path: Path) -> Image.Image:
+    """Open ``path`` lazily, refusing missing/empty/non-image/oversized files with :class:`ImageLoadError`."""
+    if not path.exists():
+        raise ImageLoadError(f"{str(path)!r}: no such file")
+    if path.is_dir():
+        raise ImageLoadError(f"{str(path)!r}: is a folder, not an image file")
+    if path.stat().st_size == 0:
+        raise ImageLoadError(f"{str(path)!r}: the file is empty (0 bytes)")
+    limit = int(config.get("max_image_pixels"))
+    # keep Pillow's own guard on, never looser than ours
+    Image.MAX_IMAGE_PIXELS = max(limit, Image.MAX_IMAGE_PIXELS or 0)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            im = Image.open(path)
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise ImageLoadError(f"{str(path)!r}: image too large ({exc})") from None
+    except UnidentifiedImageError:
+        raise ImageLoadError(f"{str(path)!r}: not an image file Pillow can read") from None
+    except OSError as exc:
+        raise ImageLoadError(f"{str(path)!r}: cannot read the file ({exc})") from None
+    w, h = im.size
+    if w * h > limit:
+        im.close()
+        raise ImageLoadError(
+            f"{str(path)!r}: image too large: {w}x{h} = {w * h:,} pixels, the limit is {limit:,} "
+            "(engine.config.set('max_image_pixels', ...) to change it)"
+        )
+    return im
+
+
+def _normalize_size(size: Any) -> tuple[int, int] | None:
+    if size is None:
+        return None
+    if isinstance(size, (int, np.integer)) and not isinstance(size, bool):
+        size = (int(size), int(size))
+    try:
+        h, w = (int(v) for v in size)
+    except (TypeError, ValueError):
+        raise ValueError(f"size must be None, an int or (height, width). Received: size={size!r}") from None
+    if h < 1 or w < 1:
+        raise ValueError(f"size must be >= 1 in both dimensions. Received: size={size!r}")
+    return h, w
+
+
+def _to_mode(im: Image.Image, mode: str) -> Image.Image:
+    """Convert to "L" or "RGB", compositing transparency on black and scaling 16/32-bit images."""
+    if im.mode in ("I;16", "I;16B", "I;16L", "I", "F"):
+        a = np.asarray(im, dtype=np.float64)
+        hi = 65535.0 if im.mode.startswith("I;16") or (a.size and a.max() > 255) else 255.0
+        im = Image.fromarray(np.clip(np.rint(a / hi * 255.0), 0, 255).astype(np.uint8), mode="L")
+    if im.mode in ("RGBA", "LA", "PA") or (im.mode == "P" and "transparency" in im.info):
+        rgba = im.convert("RGBA")
+        background = Image.new("RGBA", rgba.size, (0, 0, 0, 255))
+        im = Image.alpha_composite(background, rgba)
+    return im.convert(mode)
+
+
+def read_image_uint8(path: PathLike, mode: str = "L", size: Any = None) -> np.ndarray:
+    """Read an image as uint8: ``(H, W)`` for ``mode="L"``, ``(H, W, 3)`` for ``mode="RGB"``.
+
+    The EXIF orientation is applied; transparency is composited on black; ``size=(height, width)`` resizes
+    with a bilinear (antialiased) filter. Raises :class:`ImageLoadError` naming the file on any problem.
+    """
+    if mode not in IMAGE_MODES:
+        raise ValueError(f"mode must be one of {IMAGE_MODES}. Received: mode={mode!r}")
+    hw = _normalize_size(size)
+    p = Path(path)
+    im = _open_checked(p)
+    try:
+        with im:
+            im.load()
+            im = ImageOps.exif_transpose(im) or im
+            im = _to_mode(im, mode)
+            if hw is not None and (im.height, im.width) != hw:
+                im = im.resize((hw[1], hw[0]), Image.Resampling.BILINEAR)
+            arr = np.asarray(im, dtype=np.uint8).copy()
+    except ImageLoadError:
+        raise
+    except (OSError, SyntaxError, ValueError) as exc:
+        raise ImageLoadError(f"{str(p)!r}: the image data is truncated or corrupt ({exc})") from None
+    return arr
+
+
+def load_image(path: PathLike, mode: str = "L", size: Any = None) -> np.ndarray:
+    """Load an image file as float32 in ``[0, 1]``.
+
+    Parameters
+    ----------
+    path : file to read (any format Pillow reads: PNG, JPEG, BMP, GIF, TIFF, WebP, PNM).
+    mode : ``"L"`` (grey levels) or ``"RGB"``.
+    size : None, an int, or ``(height, width)`` to resize to.
+
+    Returns
+    -------
+    image : ``(H, W)`` for ``"L"``, ``(H, W, 3)`` for ``"RGB"``; float32, 0 = black, 1 = white.
+
+    Raises
+    ------
+    ImageLoadError
+        The file is missing, empty, not an image, truncated, or larger than ``max_image_pixels``.
+    """
+    return read_image_uint8(path, mode, size).astype(np.float32) / np.float32(255.0)
+
+
+# ------------------------------------------------------------------------------------------- colormaps
+
+
+def _ramp(stops: list[tuple[float, tuple[int, int, int]]]) -> np.ndarray:
+    """A 256-entry uint8 RGB lookup table interpolated between ``(position, colour)`` stops."""
+    pos = np.array([p for p, _ in stops])
+    cols = np.array([c for _, c in stops], dtype=np.float64)
+    t = np.linspace(0.0, 1.0, 256)
+    lut = np.stack([np.interp(t, pos, cols[:, k]) for k in range(3)], axis=1)
+    return np.clip(np.rint(lut), 0, 255).astype(np.uint8)  # (256, 3)
+
+
+COLORMAPS: dict[str, np.ndarray] = {
+    "gray": _ramp([(0.0, (0, 0, 0)), (1.0, (255, 255, 255))]),
+    # negative = blue, zero = white, positive = red: for signed feature maps and kernels
+    "diverging": _ramp([(0.0, (33, 102, 172)), (0.5, (247, 247, 247)), (1.0, (178, 24, 43))]),
+    "hot": _ramp([(0.0, (0, 0, 0)), (0.4, (200, 30, 0)), (0.75, (255, 200, 0)), (1.0, (255, 255, 255))]),
+}
+SIGNED_COLORMAPS = ("diverging",)
+
+
+def to_rgb8(array: Any, cmap: str = "gray", vmin: float | None = None, vmax: float | None = None) -> np.ndarray:
+    """Map a 2-D array to ``(H, W, 3)`` uint8 colours (an ``(H, W, 3)`` array is taken as RGB).
+
+    Default range: ``[0, 1]`` when the values lie in it, else the data's min..max; for a signed map
+    (``"diverging"``) it is symmetric around zero, ``[-m, m]`` with ``m = max |x|``. NaN shows as black.
+    """
+    if cmap not in COLORMAPS:
+        raise ValueError(f"cmap must be one of {tuple(COLORMAPS)}. Received: cmap={cmap!r}")
+    a = np.asarray(array)
+    if a.dtype == np.uint8:
+        a = a.astype(np.float32) / np.float32(255.0)
+    a = np.asarray(a, dtype=np.float64)
+    if a.ndim == 3 and a.shape[2] == 1:
+        a = a[:, :, 0]
+    if a.ndim == 3 and a.shape[2] == 3:
+        lo, hi = (0.0, 1.0) if vmin is None and vmax is None else (vmin or 0.0, 1.0 if vmax is None else vmax)
+        scaled = np.clip((np.nan_to_num(a) - lo) / max(hi - lo, 1e-12), 0.0, 1.0)
+        return np.rint(scaled * 255.0).astype(np.uint8)
+    if a.ndim != 2:
+        raise ValueError(f"array must have shape (H, W), (H, W, 1) or (H, W, 3). Received shape: {a.shape}")
+    finite = a[np.isfinite(a)]
+    if cmap in SIGNED_COLORMAPS and vmin is None and vmax is None:
+        m = float(np.abs(finite).max()) if finite.size else 1.0
+        lo, hi = -m, m
+    else:
+        dmin = float(finite.min()) if finite.size else 0.0
+        dmax = float(finite.max()) if finite.size else 1.0
+        in_unit = dmin >= 0.0 and dmax <= 1.0
+        lo = vmin if vmin is not None else (0.0 if in_unit else dmin)
+        hi = vmax if vmax is not None else (1.0 if in_unit else dmax)
+    span = hi - lo if hi > lo else 1.0
+    t = np.clip((a - lo) / span, 0.0, 1.0)
+    idx = np.rint(np.nan_to_num(t, nan=0.0) * 255.0).astype(np.intp)
+    rgb = COLORMAPS[cmap][idx]  # (H, W, 3)
+    rgb[~np.isfinite(a)] = 0
+    return rgb
+
+
+def save_image(path: PathLike, array: Any, cmap: str = "gray", vmin: float | None = None,
+               vmax: float | None = None, scale: int = 1) -> Path:
+    """Write a 2-D array (or an ``(H, W, 3)`` RGB array) as an image file, atomically.
+
+    Parameters
+    ----------
+    path : target; the format follows the extension (see :data:`IMAGE_EXTENSIONS`).
+    array : ``(H, W)``, ``(H, W, 1)`` or ``(H, W, 3)``; floats (see :func:`to_rgb8` for the range) or uint8.
+    cmap : a name in :data:`COLORMAPS`; ``"gray"`` writes a one-channel image.
+    scale : integer upscaling factor with nearest-neighbour pixels (to make small maps visible).
+    """
+    p = Path(path)
+    if p.suffix.lower() not in IMAGE_EXTENSIONS:
+        raise ValueError(
+            f"{str(p)!r}: unknown image extension {p.suffix!r}. Allowed: {', '.join(IMAGE_EXTENSIONS)}"
+        )
+    if not isinstance(scale, (int, np.integer)) or scale < 1:
+        raise ValueError(f"scale must be an int >= 1. Received: scale={scale!r}")
+    rgb = to_rgb8(array, cmap, vmin, vmax)
+    is_grey_rgb = np.asarray(array).ndim == 2 or np.asarray(array).shape[-1] == 1
+    im = Image.fromarray(rgb[:, :, 0] if cmap == "gray" and is_grey_rgb else rgb)
+    if scale > 1:
+        im = im.resize((im.width * int(scale), im.height * int(scale)), Image.Resampling.NEAREST)
+    fmt = Image.registered_extensions().get(p.suffix.lower())
+    if fmt == "JPEG" and im.mode not in ("L", "RGB"):
+        im = im.convert("RGB")
+    return atomic_write(p, lambda tmp: im.save(tmp, format=fmt))
+
+
+# --------------------------------------------------------------------------------------------- filters
+
+_SPLIT = re.compile(r"[,;\s]+")
+
+
+def _parse_text_rows(text: str, where: str) -> list[list[float]]:
+    rows: list[list[float]] = []
+    for lineno, raw in enumerate(text.splitlines(), start=1):
+        line = raw.split("#", 1)[0].strip()
+        if not line:
+            continue
+        row = []
+        for token in _SPLIT.split(line):
+            if not token:
+                continue
+            try:
+                row.append(float(token))
+            except ValueError:
+                raise FilterLoadError(f"{where}: line {lineno}: {token!r} is not a number") from None
+        rows.append(row)
+    return rows
+
+
+def _kernel_from_rows(rows: Any, where: str) -> np.ndarray:
+    if not isinstance(rows, list) or not rows:
+        raise FilterLoadError(f"{where}: the filter is empty (expected rows of numbers)")
+    if not all(isinstance(r, list) for r in rows):
+        raise FilterLoadError(f"{where}: wrong rank: expected a 2-D list of rows, e.g. [[-1, 2, -1], ...]")
+    widths = [len(r) for r in rows]
+    if len(set(widths)) != 1:
+        raise FilterLoadError(f"{where}: ragged rows: row lengths are {widths}; every row needs the same length")
+    for i, row in enumerate(rows, start=1):
+        for v in row:
+            if isinstance(v, bool) or not isinstance(v, (int, float)):
+                raise FilterLoadError(f"{where}: row {i}: {v!r} is not a number")
+    return np.array(rows, dtype=np.float64)
+
+
+def _check_kernel(k: np.ndarray, where: str) -> np.ndarray:
+    if k.dtype == object or not (np.issubdtype(k.dtype, np.number) or k.dtype == np.bool_):
+        raise FilterLoadError(f"{where}: the values are not numbers (dtype {k.dtype})")
+    if np.iscomplexobj(k):
+        raise FilterLoadError(f"{where}: complex values are not allowed")
+    if k.ndim == 3 and k.shape[2] == 1:
+        k = k[:, :, 0]
+    if k.ndim != 2:
+        raise FilterLoadError(f"{where}: wrong rank: a filter is a 2-D (KH, KW) grid. Got shape {k.shape}")
+    if k.size == 0:
+        raise FilterLoadError(f"{where}: the filter is empty (shape {k.shape})")
+    if max(k.shape) > MAX_FILTER_SIZE:
+        raise FilterLoadError(f"{where}: the filter {k.shape[0]}x{k.shape[1]} is larger than {MAX_FILTER_SIZE}")
+    kf = k.astype(np.float64)
+    if not np.all(np.isfinite(kf)):
+        bad = np.argwhere(~np.isfinite(kf))[0]
+        raise FilterLoadError(f"{where}: NaN or infinite value at row {bad[0] + 1}, column {bad[1] + 1}")
+    return np.ascontiguousarray(kf, dtype=np.float32)
+
+
+def load_filter(path: PathLike) -> np.ndarray:
+    """Read a convolution kernel from ``.npy``, ``.txt`` / ``.csv`` (rows of numbers) or ``.json``.
+
+    Text rows may separate numbers with commas, semicolons or spaces; ``#`` starts a comment. JSON holds a
+    list of rows or an object ``{"kernel": [[...], ...]}``.
+
+    Returns
+    -------
+    kernel : ``(KH, KW)`` float32, finite.
+
+    Raises
+    ------
+    FilterLoadError
+        Naming the file and the problem: unknown extension, ragged rows, non-numbers, NaN/inf, empty, rank.
+    """
+    p = Path(path)
+    where = repr(str(p))
+    ext = p.suffix.lower()
+    if ext not in FILTER_EXTENSIONS:
+        raise FilterLoadError(f"{where}: unknown filter format {ext or '(no extension)'!r}. "
+                              f"Allowed: {', '.join(FILTER_EXTENSIONS)}")
+    if not p.is_file():
+        raise FilterLoadError(f"{where}: no such file")
+    if ext == ".npy":
+        try:
+            arr = np.load(p, allow_pickle=False)
+        except (ValueError, OSError, EOFError) as exc:
+            raise FilterLoadError(f"{where}: not a readable .npy array ({exc})") from None
+        return _check_kernel(np.asarray(arr), where)
+    try:
+        text = p.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise FilterLoadError(f"{where}: not a UTF-8 text file") from None
+    if ext == ".json":
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise FilterLoadError(f"{where}: invalid JSON ({exc.msg} at line {exc.lineno})") from None
+        if isinstance(data, dict):
+            if "kernel" not in data:
+                raise FilterLoadError(f"{where}: a JSON object needs a \"kernel\" key holding the rows")
+            data = data["kernel"]
+        if isinstance(data, list) and data and all(isinstance(r, (int, float)) for r in data):
+            raise FilterLoadError(f"{where}: wrong rank: a flat list; a filter is a list of rows")
+        return _check_kernel(_kernel_from_rows(data, where), where)
+    return _check_kernel(_kernel_from_rows(_parse_text_rows(text, where), where), where)
+
+
+def _fmt(v: float) -> str:
+    """Shortest text that reads back to the same float32 (values are finite here)."""
+    return str(int(v)) if v.is_integer() else repr(v)
+
+
+def save_filter(path: PathLike, kernel: Any, name: str | None = None) -> Path:
+    """Write a ``(KH, KW)`` kernel to ``.npy``, ``.txt`` (space-separated), ``.csv`` or ``.json``, atomically.
+
+    Whatever :func:`save_filter` writes, :func:`load_filter` reads back exactly (float32 values).
+    ``name`` is stored in JSON files (``{"name": ..., "kernel": ...}``) and as a comment in text files.
+    """
+    p = Path(path)
+    k = _check_kernel(np.asarray(kernel), "kernel")
+    ext = p.suffix.lower()
+    if ext not in FILTER_EXTENSIONS:
+        raise ValueError(f"{str(p)!r}: unknown filter format {ext!r}. Allowed: {', '.join(FILTER_EXTENSIONS)}")
+    rows = [[_fmt(float(v)) for v in row] for row in k]
+    if ext == ".npy":
+        def write(tmp: Path) -> None:
+            with open(tmp, "wb") as fh:
+                np.save(fh, k)
+    elif ext == ".json":
+        payload: dict[str, Any] = {"kernel": [[float(v) for v in row] for row in k]}
+        if name:
+            payload = {"name": name, **payload}
+        text = json.dumps(payload, indent=1) + "\n"
+
+        def write(tmp: Path) -> None:
+            tmp.write_text(text, encoding="utf-8")
+    else:
+        sep = ", " if ext == ".csv" else " "
+        head = f"# {name}\n" if name else ""
+        text = head + "".join(sep.join(r) + "\n" for r in rows)
+
+        def write(tmp: Path) -> None:
+            tmp.write_text(text, encoding="utf-8")
+    return atomic_write(p, write)
