@@ -1,0 +1,275 @@
+"""``@cuda.jit`` kernels for convolution and dense layers: shared-memory tiled matrix products.
+
+Private and loop-only; :mod:`engine.backends.cuda` validates, allocates and launches them. Every kernel works on
+float32, C-contiguous arrays; every float literal is written ``float32(...)`` so no float64 sneaks in.
+
+Convolution as an implicit matrix product (no im2col buffer is ever built)
+-------------------------------------------------------------------------
+With ``M = N * OH * OW`` output positions and ``K = KH * KW * C_in`` window cells, the forward pass is
+
+    ``Y[m, o] = sum_k P[m, k] * Wk[k, o] + b[o]``
+
+where ``P[m, k]`` is the input cell that window ``m`` reads at offset ``k`` (zero in the padding) and ``Wk`` is the
+weight array seen as ``(K, C_out)`` (rotated 180 degrees when ``flip``). The weight gradient is
+``dWk = P^T @ dY``, a reduction over the ``M`` positions, split across ``blockIdx.z`` chunks that add their partial
+tiles with ``cuda.atomic.add``. ``P`` is read on the fly from ``x`` while filling the shared tiles.
+
+Tiles are ``T x T`` threads; ``T`` must be a compile-time constant for ``cuda.shared.array``, so each kernel is
+built by a factory for the tile size asked for (``engine.config`` ``"cuda_tile"``) and cached.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+from numba import cuda, float32
+
+
+@lru_cache(maxsize=None)
+def conv_forward_kernel(tile: int) -> Any:
+    """Kernel ``(x, w, b, y, sh, sw, pt, pl, flip)``: ``y (N, OH, OW, C_out) = conv(x (N, H, W, C_in), w) + b``.
+
+    Launch: grid ``(ceil(C_out / T), ceil(M / T))``, block ``(T, T)``.
+    """
+    T = tile
+
+    @cuda.jit
+    def _conv_forward(x, w, b, y, sh, sw, pt, pl, flip):
+        n_img, h, wd, c_in = x.shape
+        kh, kw = w.shape[0], w.shape[1]
+        c_out = w.shape[3]
+        oh, ow = y.shape[1], y.shape[2]
+        m_total = n_img * oh * ow
+        k_total = kh * kw * c_in
+        a_tile = cuda.shared.array((T, T), float32)
+        b_tile = cuda.shared.array((T, T), float32)
+        tx = cuda.threadIdx.x
+        ty = cuda.threadIdx.y
+        row = cuda.blockIdx.y * T + ty  # output position m
+        col = cuda.blockIdx.x * T + tx  # output channel o
+        # decode this thread's output position once
+        n = row // (oh * ow)
+        rem = row - n * (oh * ow)
+        oy = rem // ow
+        ox = rem - oy * ow
+        acc = float32(0.0)
+        for k0 in range(0, k_total, T):
+            ka = k0 + tx
+            v = float32(0.0)
+            if row < m_total and ka < k_total:
+                ky = ka // (kw * c_in)
+                r2 = ka - ky * (kw * c_in)
+                kx = r2 // c_in
+                ci = r2 - kx * c_in
+                iy = oy * sh - pt + ky
+                ix = ox * sw - pl + kx
+                if iy >= 0 and iy < h and ix >= 0 and ix < wd:
+                    v = x[n, iy, ix, ci]
+            a_tile[ty, tx] = v
+            kb = k0 + ty
+            v = float32(0.0)
+            if kb < k_total and col < c_out:
+                ky = kb // (kw * c_in)
+                r2 = kb - ky * (kw * c_in)
+                kx = r2 // c_in
+                ci = r2 - kx * c_in
+                if flip:
+                    ky = kh - 1 - ky
+                    kx = kw - 1 - kx
+                v = w[ky, kx, ci, col]
+            b_tile[ty, tx] = v
+            cuda.syncthreads()
+            for kk in range(T):
+                acc += a_tile[ty, kk] * b_tile[kk, tx]
+            cuda.syncthreads()
+        if row < m_total and col < c_out:
+            y[n, oy, ox, col] = acc + b[col]
+
+    return _conv_forward
+
+
+@lru_cache(maxsize=None)
+def conv_dw_kernel(tile: int) -> Any:
+    """Kernel ``(x, dy, dw, sh, sw, pt, pl, flip, chunk)``: ``dw += P^T @ dY`` over one chunk of positions.
+
+    ``dw (KH, KW, C_in, C_out)`` must be zeroed first. Launch: grid ``(ceil(C_out / T), ceil(K / T), chunks)``,
+    block ``(T, T)``; chunk ``z`` reduces positions ``[z * chunk, (z + 1) * chunk)`` (``chunk`` a multiple of T).
+    """
+    T = tile
+
+    @cuda.jit
+    def _conv_dw(x, dy, dw, sh, sw, pt, pl, flip, chunk):
+        n_img, h, wd, c_in = x.shape
+        kh, kw = dw.shape[0], dw.shape[1]
+        c_out = dw.shape[3]
+        oh, ow = dy.shape[1], dy.shape[2]
+        m_total = n_img * oh * ow
+        k_total = kh * kw * c_in
+        a_tile = cuda.shared.array((T, T), float32)
+        b_tile = cuda.shared.array((T, T), float32)
+        tx = cuda.threadIdx.x
+        ty = cuda.threadIdx.y
+        row = cuda.blockIdx.y * T + ty  # window cell k
+        col = cuda.blockIdx.x * T + tx  # output channel o
+        m_start = cuda.blockIdx.z * chunk
+        m_stop = min(m_start + chunk, m_total)
+        # decode this thread's row (window cell) once, for the A^T tile
+        ky = row // (kw * c_in)
+        r2 = row - ky * (kw * c_in)
+        kx = r2 // c_in
+        ci = r2 - kx * c_in
+        acc = float32(0.0)
+        for m0 in range(m_start, m_stop, T):
+            ma = m0 + tx
+            v = float32(0.0)
+            if row < k_total and ma < m_stop:
+                n = ma // (oh * ow)
+                rem = ma - n * (oh * ow)
+                oy = rem // ow
+                ox = rem - oy * ow
+                iy = oy * sh - pt + ky
+                ix = ox * sw - pl + kx
+                if iy >= 0 and iy < h and ix >= 0 and ix < wd:
+                    v = x[n, iy, ix, ci]
+            a_tile[ty, tx] = v
+            mb = m0 + ty
+            v = float32(0.0)
+            if mb < m_stop and col < c_out:
+                n = mb // (oh * ow)
+                rem = mb - n * (oh * ow)
+                oy = rem // ow
+                ox = rem - oy * ow
+                v = dy[n, oy, ox, col]
+            b_tile[ty, tx] = v
+            cuda.syncthreads()
+            for kk in range(T):
+                acc += a_tile[ty, kk] * b_tile[kk, tx]
+            cuda.syncthreads()
+        if row < k_total and col < c_out:
+            wy = kh - 1 - ky if flip else ky
+            wx = kw - 1 - kx if flip else kx
+            cuda.atomic.add(dw, (wy, wx, ci, col), acc)
+
+    return _conv_dw
+
+
+@cuda.jit
+def conv_dx_kernel(w, dy, dx, sh, sw, pt, pl, flip):
+    """``dx[n, iy, ix, c] = sum over the windows that read (iy, ix) of dy * w`` (a gather: no atomics).
+
+    One thread per input cell; launch a 1-D grid over ``dx.size``.
+    """
+    n_img, h, wd, c_in = dx.shape
+    kh, kw = w.shape[0], w.shape[1]
+    c_out = w.shape[3]
+    oh, ow = dy.shape[1], dy.shape[2]
+    i = cuda.grid(1)
+    if i >= n_img * h * wd * c_in:
+        return
+    ci = i % c_in
+    rest = i // c_in
+    ix = rest % wd
+    rest //= wd
+    iy = rest % h
+    n = rest // h
+    acc = float32(0.0)
+    for ky in range(kh):
+        ry = iy + pt - ky  # = oy * sh when window oy reads row iy at offset ky
+        if ry < 0:
+            break
+        if ry % sh != 0:
+            continue
+        oy = ry // sh
+        if oy >= oh:
+            continue
+        wy = kh - 1 - ky if flip else ky
+        for kx in range(kw):
+            rx = ix + pl - kx
+            if rx < 0:
+                break
+            if rx % sw != 0:
+                continue
+            ox = rx // sw
+            if ox >= ow:
+                continue
+            wx = kw - 1 - kx if flip else kx
+            for co in range(c_out):
+                acc += dy[n, oy, ox, co] * w[wy, wx, ci, co]
+    dx[n, iy, ix, ci] = acc
+
+
+@lru_cache(maxsize=None)
+def gemm_kernel(tile: int) -> Any:
+    """Kernel ``(a, b, c, bias, trans_a, trans_b, use_bias, chunk)``: ``c (+)= op(a) @ op(b) (+ bias)``.
+
+    ``op(a)`` is ``a.T`` when ``trans_a`` (likewise ``b``); ``op(a)`` is ``(M, K)``, ``op(b)`` is ``(K, N)``,
+    ``c`` is ``(M, N)``. With one chunk (``chunk >= K``) ``c`` is overwritten; with several (grid ``z > 1``) each
+    chunk adds its partial tile atomically and ``c`` must be zeroed first. Launch: grid
+    ``(ceil(N / T), ceil(M / T), chunks)``, block ``(T, T)``.
+    """
+    T = tile
+
+    @cuda.jit
+    def _gemm(a, b, c, bias, trans_a, trans_b, use_bias, chunk):
+        m_total, n_total = c.shape
+        k_total = a.shape[0] if trans_a else a.shape[1]
+        a_tile = cuda.shared.array((T, T), float32)
+        b_tile = cuda.shared.array((T, T), float32)
+        tx = cuda.threadIdx.x
+        ty = cuda.threadIdx.y
+        row = cuda.blockIdx.y * T + ty
+        col = cuda.blockIdx.x * T + tx
+        k_start = cuda.blockIdx.z * chunk
+        k_stop = min(k_start + chunk, k_total)
+        acc = float32(0.0)
+        for k0 in range(k_start, k_stop, T):
+            ka = k0 + tx
+            v = float32(0.0)
+            if row < m_total and ka < k_stop:
+                v = a[ka, row] if trans_a else a[row, ka]
+            a_tile[ty, tx] = v
+            kb = k0 + ty
+            v = float32(0.0)
+            if kb < k_stop and col < n_total:
+                v = b[col, kb] if trans_b else b[kb, col]
+            b_tile[ty, tx] = v
+            cuda.syncthreads()
+            for kk in range(T):
+                acc += a_tile[ty, kk] * b_tile[kk, tx]
+            cuda.syncthreads()
+        if row < m_total and col < n_total:
+            if use_bias:
+                acc += bias[col]
+            if cuda.gridDim.z > 1:
+                cuda.atomic.add(c, (row, col), acc)
+            else:
+                c[row, col] = acc
+
+    return _gemm
+
+
+@cuda.jit
+def column_sum_kernel(a, out, chunk):
+    """``out[j] += sum of a[i, j]`` over rows ``[z * chunk, (z + 1) * chunk)`` for chunk ``z = blockIdx.y``.
+
+    ``out`` must be zeroed first. Launch: grid ``(ceil(cols / tpb), chunks)``, block ``tpb`` (1-D).
+    """
+    rows, cols = a.shape
+    j = cuda.blockIdx.x * cuda.blockDim.x + cuda.threadIdx.x
+    if j >= cols:
+        return
+    start = cuda.blockIdx.y * chunk
+    stop = min(start + chunk, rows)
+    acc = float32(0.0)
+    for i in range(start, stop):
+        acc += a[i, j]
+    cuda.atomic.add(out, j, acc)
+
+
+@cuda.jit
+def fill_kernel(a, value):
+    """``a[:] = value`` for a 1-D device array (the zeroing before atomic reductions)."""
+    i = cuda.grid(1)
+    if i < a.shape[0]:
+        a[i] = value
