@@ -1,0 +1,43 @@
+"""The Numba CPU tier: every function of the backend contract (see :mod:`engine.backends`).
+
+The kernels live in three private modules, one concept each:
+
+* :mod:`engine.backends.cpu_conv`: convolution as ``prange`` im2col / col2im plus one BLAS sgemm per chunk;
+* :mod:`engine.backends.cpu_pool`: windowed and global max / min / average pooling;
+* :mod:`engine.backends.cpu_act`: element-wise activations and the row-wise softmax.
+
+Inputs are float32, C-contiguous, NHWC, already validated by :mod:`engine.ops`; every kernel is compiled
+lazily (on first use) for that single signature and cached on disk (``cache=True``). Jitted kernels and
+BLAS calls never nest, so Numba's thread pool and BLAS's do not oversubscribe the cores.
+
+The dense layer is two BLAS products and a bias add, written here.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from engine.backends.cpu_act import activation, activation_backward
+from engine.backends.cpu_conv import _add_bias, column_sums, conv2d, conv2d_backward
+from engine.backends.cpu_pool import global_pool, global_pool_backward, pool2d, pool2d_backward
+
+__all__ = [
+    "conv2d", "conv2d_backward", "pool2d", "pool2d_backward", "global_pool", "global_pool_backward",
+    "activation", "activation_backward", "dense", "dense_backward",
+]
+
+
+def dense(x: np.ndarray, w: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Fully connected forward: ``x (N, D_in) @ w (D_in, D_out) + b (D_out,)`` -> ``(N, D_out)``."""
+    y = np.matmul(x, w)  # (N, D_out)
+    if y.size:
+        _add_bias(y, 0, y.shape[0], b)
+    return y
+
+
+def dense_backward(x: np.ndarray, w: np.ndarray, dy: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Gradients of :func:`dense`: ``dx (N, D_in) = dy @ w.T``, ``dw (D_in, D_out) = x.T @ dy``, ``db = sum(dy)``."""
+    dx = np.matmul(dy, w.T)  # (N, D_in)
+    dw = np.matmul(x.T, dy)  # (D_in, D_out)
+    db = column_sums(dy) if dy.shape[0] else np.zeros(dy.shape[1], np.float32)
+    return np.ascontiguousarray(dx), np.ascontiguousarray(dw), db

@@ -1,0 +1,238 @@
+"""Numba CPU convolution: im2col / col2im kernels in ``prange`` plus one BLAS matrix product per chunk.
+
+How it works (NHWC, weights ``(KH, KW, C_in, C_out)``)::
+
+    cols[(n, oy, ox), (i, j, c)] = x[n, oy*sh - top + i, ox*sw - left + j, c]   (0 where that is padding)
+    y[(n, oy, ox), o]            = cols @ w.reshape(KH*KW*C_in, C_out) + b        (sgemm, BLAS threads)
+
+The padding is never materialised: ``_im2col`` writes zeros where a window leaves the image. Work is done in
+chunks of output rows so that the ``cols`` buffer stays small (and in cache) whatever the batch size; the
+jitted kernels and the BLAS call never run at the same time, so Numba's and BLAS's threads do not nest.
+
+Backward, per chunk of whole images::
+
+    dw    += cols.T @ dy                 (K, C_out)
+    dcols  = dy @ wmat.T                 (rows, K)
+    dx     = col2im(dcols)               gathered per input row, so parallel rows never write the same cell
+    db     = column sums of dy           per-thread partial sums in float64, then reduced
+
+``flip=True`` (true convolution) rotates the kernel by 180 degrees in the host wrapper and rotates ``dw`` back.
+No ``fastmath`` in the copy kernels; the reductions use a flag subset that keeps NaN and inf semantics.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit, prange
+
+# Reassociation lets LLVM vectorise sums; no 'nnan'/'ninf', so NaN and inf still propagate.
+SAFE_FASTMATH = {"contract", "reassoc", "nsz", "arcp", "afn"}
+
+# Size of the im2col buffer per chunk (bytes). Large enough for the sgemm to run at full speed, small
+# enough to stay in the last-level cache; measured with bench/kernels.py.
+COLS_BUDGET_BYTES = 4 * 1024 * 1024
+
+
+@njit(parallel=True, cache=True)
+def _im2col(x, g0, g1, kh, kw, sh, sw, pt, pl, oh, ow, cols):  # pragma: no cover - jitted
+    """Fill ``cols[(g - g0) * ow + ox, (i*kw + j)*C + c]`` for output rows ``g = n*oh + oy`` in ``[g0, g1)``.
+
+    ``x (N, H, W, C)``; ``cols (>= (g1-g0)*ow, KH*KW*C)``. Cells outside the image (padding) are 0.
+    """
+    h, w, c = x.shape[1], x.shape[2], x.shape[3]
+    zero = np.float32(0.0)
+    for r in prange(g1 - g0):
+        g = g0 + r
+        n = g // oh
+        oy = g - n * oh
+        for ox in range(ow):
+            row = r * ow + ox
+            col = 0
+            for i in range(kh):
+                iy = oy * sh - pt + i
+                inside_y = 0 <= iy < h
+                for j in range(kw):
+                    ix = ox * sw - pl + j
+                    if inside_y and 0 <= ix < w:
+                        for ch in range(c):
+                            cols[row, col + ch] = x[n, iy, ix, ch]
+                    else:
+                        for ch in range(c):
+                            cols[row, col + ch] = zero
+                    col += c
+
+
+@njit(parallel=True, cache=True)
+def _col2im(dcols, n0, n1, kh, kw, sh, sw, pt, pl, oh, ow, dx):  # pragma: no cover - jitted
+    """Gather ``dcols ((n1-n0)*oh*ow, KH*KW*C)`` back onto ``dx[n0:n1] (.., H, W, C)`` (overwrites it).
+
+    Each input cell sums the gradient of every window that read it; parallel over input rows, so no two
+    threads ever write the same cell.
+    """
+    h, w, c = dx.shape[1], dx.shape[2], dx.shape[3]
+    zero = np.float32(0.0)
+    for r in prange((n1 - n0) * h):
+        nl = r // h
+        iy = r - nl * h
+        n = n0 + nl
+        for ix in range(w):
+            for ch in range(c):
+                dx[n, iy, ix, ch] = zero
+        for i in range(kh):
+            ty = iy + pt - i
+            if ty < 0 or ty % sh != 0:
+                continue
+            oy = ty // sh
+            if oy >= oh:
+                continue
+            row_base = (nl * oh + oy) * ow
+            for ix in range(w):
+                for j in range(kw):
+                    tx = ix + pl - j
+                    if tx < 0 or tx % sw != 0:
+                        continue
+                    ox = tx // sw
+                    if ox >= ow:
+                        continue
+                    row = row_base + ox
+                    col = (i * kw + j) * c
+                    for ch in range(c):
+                        dx[n, iy, ix, ch] += dcols[row, col + ch]
+
+
+@njit(parallel=True, cache=True)
+def _add_bias(y2, r0, r1, b):  # pragma: no cover - jitted
+    """``y2[r0:r1, :] += b`` in place; ``y2 (rows, C_out)``, ``b (C_out,)``."""
+    c = y2.shape[1]
+    for r in prange(r0, r1):
+        for o in range(c):
+            y2[r, o] += b[o]
+
+
+@njit(parallel=True, cache=True, fastmath=SAFE_FASTMATH)
+def _column_sums(a, n_chunks):  # pragma: no cover - jitted
+    """Sum ``a (rows, C)`` over its rows in float64 (one partial per chunk, no shared writes); returns ``(C,)``."""
+    rows, c = a.shape
+    partial = np.zeros((n_chunks, c), dtype=np.float64)
+    step = (rows + n_chunks - 1) // n_chunks
+    for k in prange(n_chunks):
+        start = k * step
+        stop = min(rows, start + step)
+        for r in range(start, stop):
+            for o in range(c):
+                partial[k, o] += a[r, o]
+    out = np.zeros(c, dtype=np.float32)
+    for o in range(c):
+        s = 0.0
+        for k in range(n_chunks):
+            s += partial[k, o]
+        out[o] = np.float32(s)
+    return out
+
+
+def _out_hw(h: int, w: int, kh: int, kw: int, stride: tuple[int, int],
+            pads: tuple[int, int, int, int]) -> tuple[int, int]:
+    t, b, le, r = pads
+    return (h + t + b - kh) // stride[0] + 1, (w + le + r - kw) // stride[1] + 1
+
+
+def _effective_weights(w: np.ndarray, flip: bool) -> np.ndarray:
+    """``w`` as the cross-correlation kernel ``(KH*KW*C_in, C_out)``: rotated 180 degrees when ``flip``."""
+    kh, kw, c_in, c_out = w.shape
+    wk = w[::-1, ::-1] if flip else w
+    return np.ascontiguousarray(wk).reshape(kh * kw * c_in, c_out)
+
+
+def _is_pointwise(w: np.ndarray, stride: tuple[int, int], pads: tuple[int, int, int, int]) -> bool:
+    """A 1x1 kernel at stride 1 without padding: ``x`` itself is the im2col matrix."""
+    return w.shape[0] == 1 and w.shape[1] == 1 and stride == (1, 1) and not any(pads)
+
+
+def column_sums(a: np.ndarray) -> np.ndarray:
+    """Sum a C-contiguous float32 ``(rows, C)`` array over its rows (float64 accumulation) -> ``(C,)``."""
+    n_chunks = max(1, min(64, a.shape[0] // 256))
+    return _column_sums(a, n_chunks)
+
+
+def conv2d(x: np.ndarray, w: np.ndarray, b: np.ndarray, stride: tuple[int, int],
+           pads: tuple[int, int, int, int], flip: bool) -> np.ndarray:
+    """Convolution forward. ``x (N, H, W, C_in)``, ``w (KH, KW, C_in, C_out)``, ``b (C_out,)``.
+
+    Returns
+    -------
+    y : ``(N, OH, OW, C_out)`` float32, ``OH = (H + top + bottom - KH) // sh + 1`` (same for ``OW``).
+    """
+    n, h, wd, c_in = x.shape
+    kh, kw, _, c_out = w.shape
+    oh, ow = _out_hw(h, wd, kh, kw, stride, pads)
+    wmat = _effective_weights(w, flip)  # (K, C_out)
+    y = np.empty((n, oh, ow, c_out), dtype=np.float32)
+    y2 = y.reshape(n * oh * ow, c_out)  # (rows, C_out), a view
+    if n == 0:
+        return y
+    if _is_pointwise(w, stride, pads):
+        np.matmul(x.reshape(n * h * wd, c_in), wmat, out=y2)
+        _add_bias(y2, 0, y2.shape[0], b)
+        return y
+    k = wmat.shape[0]
+    rows_per_g = ow  # one output row (n, oy) holds ow im2col rows
+    g_per_chunk = max(1, COLS_BUDGET_BYTES // (4 * k * rows_per_g))
+    g_total = n * oh
+    g_per_chunk = min(g_per_chunk, g_total)
+    cols = np.empty((g_per_chunk * rows_per_g, k), dtype=np.float32)
+    t, _, le, _ = pads
+    for g0 in range(0, g_total, g_per_chunk):
+        g1 = min(g_total, g0 + g_per_chunk)
+        rows = (g1 - g0) * rows_per_g
+        _im2col(x, g0, g1, kh, kw, stride[0], stride[1], t, le, oh, ow, cols)
+        r0 = g0 * rows_per_g
+        np.matmul(cols[:rows], wmat, out=y2[r0:r0 + rows])
+        _add_bias(y2, r0, r0 + rows, b)
+    return y
+
+
+def conv2d_backward(x: np.ndarray, w: np.ndarray, dy: np.ndarray, stride: tuple[int, int],
+                    pads: tuple[int, int, int, int], flip: bool, need_dx: bool = True):
+    """Gradients of :func:`conv2d`: ``(dx (N, H, W, C_in) | None, dw (KH, KW, C_in, C_out), db (C_out,))``.
+
+    ``dy`` is ``(N, OH, OW, C_out)``; ``dx`` is None when ``need_dx`` is False.
+    """
+    n, h, wd, c_in = x.shape
+    kh, kw, _, c_out = w.shape
+    oh, ow = dy.shape[1], dy.shape[2]
+    wmat = _effective_weights(w, flip)  # (K, C_out)
+    k = wmat.shape[0]
+    dy2 = dy.reshape(n * oh * ow, c_out)  # (rows, C_out)
+    db = column_sums(dy2) if n else np.zeros(c_out, np.float32)
+    dx = np.empty((n, h, wd, c_in), dtype=np.float32) if need_dx else None
+    dwmat = np.zeros((k, c_out), dtype=np.float32)
+    if n == 0:
+        return dx, dwmat.reshape(kh, kw, c_in, c_out), db
+    if _is_pointwise(w, stride, pads):
+        x2 = x.reshape(n * h * wd, c_in)
+        np.matmul(x2.T, dy2, out=dwmat)
+        if dx is not None:
+            np.matmul(dy2, wmat.T, out=dx.reshape(n * h * wd, c_in))
+        return dx, dwmat.reshape(kh, kw, c_in, c_out), db
+    per_img = oh * ow
+    imgs_per_chunk = min(n, max(1, COLS_BUDGET_BYTES // (4 * k * per_img)))
+    cols = np.empty((imgs_per_chunk * per_img, k), dtype=np.float32)
+    dcols = np.empty_like(cols) if need_dx else None
+    tmp = np.empty((k, c_out), dtype=np.float32)
+    t, _, le, _ = pads
+    sh, sw = stride
+    for n0 in range(0, n, imgs_per_chunk):
+        n1 = min(n, n0 + imgs_per_chunk)
+        rows = (n1 - n0) * per_img
+        r0 = n0 * per_img
+        dyc = dy2[r0:r0 + rows]
+        _im2col(x, n0 * oh, n1 * oh, kh, kw, sh, sw, t, le, oh, ow, cols)
+        np.matmul(cols[:rows].T, dyc, out=tmp)
+        dwmat += tmp
+        if dx is not None and dcols is not None:
+            np.matmul(dyc, wmat.T, out=dcols[:rows])
+            _col2im(dcols, n0, n1, kh, kw, sh, sw, t, le, oh, ow, dx)
+    dw = dwmat.reshape(kh, kw, c_in, c_out)
+    if flip:
+        dw = np.ascontiguousarray(dw[::-1, ::-1])
+    return dx, dw, db

@@ -1,0 +1,184 @@
+"""Numba CPU pooling: windowed max / min / average and global pooling, forward and backward.
+
+Conventions (the backend contract, identical to the reference tier):
+
+* padded cells are ignored: max/min over the real cells of a window, the average divided by their count;
+* ties go to the first real cell of the window in row-major order (strict ``>`` / ``<`` while scanning), so a
+  NaN wins a window only when it is that first cell, exactly like the reference;
+* global max/min follow NumPy's ``max``/``argmax``: a NaN anywhere in a plane gives NaN, routed to the first NaN.
+
+Modes are passed to the kernels as small ints (:data:`MODE_CODES`) so each kernel compiles once.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit, prange
+
+MODE_CODES = {"max": 0, "min": 1, "avg": 2}
+
+
+@njit(inline="always")
+def _better(v, best, mode):  # pragma: no cover - jitted
+    return v > best if mode == 0 else v < best
+
+
+@njit(parallel=True, cache=True)
+def _pool_forward(x, ph, pw, sh, sw, pt, pl, mode, y):  # pragma: no cover - jitted
+    """``y[n, oy, ox, c]`` = max / min / mean of the real cells of the window at ``(oy*sh - pt, ox*sw - pl)``."""
+    h, w, c = x.shape[1], x.shape[2], x.shape[3]
+    oh, ow = y.shape[1], y.shape[2]
+    for r in prange(y.shape[0] * oh):
+        n = r // oh
+        oy = r - n * oh
+        i0 = max(0, oy * sh - pt)
+        i1 = min(h, oy * sh - pt + ph)
+        for ox in range(ow):
+            j0 = max(0, ox * sw - pl)
+            j1 = min(w, ox * sw - pl + pw)
+            for ch in range(c):
+                y[n, oy, ox, ch] = x[n, i0, j0, ch]
+            if mode == 2:
+                for ch in range(c):
+                    y[n, oy, ox, ch] = np.float32(0.0)
+            for i in range(i0, i1):
+                for j in range(j0, j1):
+                    if mode == 2:
+                        for ch in range(c):
+                            y[n, oy, ox, ch] += x[n, i, j, ch]
+                    else:
+                        for ch in range(c):
+                            v = x[n, i, j, ch]
+                            if _better(v, y[n, oy, ox, ch], mode):
+                                y[n, oy, ox, ch] = v
+            if mode == 2:
+                cnt = np.float32((i1 - i0) * (j1 - j0))
+                for ch in range(c):
+                    y[n, oy, ox, ch] /= cnt
+
+
+@njit(parallel=True, cache=True)
+def _pool_backward(x, dy, ph, pw, sh, sw, pt, pl, mode, rows_independent, dx):  # pragma: no cover - jitted
+    """Scatter ``dy`` onto ``dx`` (zeroed by the caller): to the window's winner (max/min) or evenly (avg).
+
+    Parallel over (image, output row) when windows of different rows do not overlap (``sh >= ph``), else
+    over images, so two threads never add into the same cell.
+    """
+    h, w, c = x.shape[1], x.shape[2], x.shape[3]
+    n_img, oh, ow = dy.shape[0], dy.shape[1], dy.shape[2]
+    rows_per_unit = 1 if rows_independent else oh
+    units = n_img * (oh // rows_per_unit)
+    for u in prange(units):
+        n = (u * rows_per_unit) // oh
+        oy_start = (u * rows_per_unit) - n * oh
+        for oy in range(oy_start, oy_start + rows_per_unit):
+            i0 = max(0, oy * sh - pt)
+            i1 = min(h, oy * sh - pt + ph)
+            for ox in range(ow):
+                j0 = max(0, ox * sw - pl)
+                j1 = min(w, ox * sw - pl + pw)
+                if mode == 2:
+                    cnt = np.float32((i1 - i0) * (j1 - j0))
+                    for i in range(i0, i1):
+                        for j in range(j0, j1):
+                            for ch in range(c):
+                                dx[n, i, j, ch] += dy[n, oy, ox, ch] / cnt
+                else:
+                    for ch in range(c):
+                        bi, bj = i0, j0
+                        best = x[n, i0, j0, ch]
+                        for i in range(i0, i1):
+                            for j in range(j0, j1):
+                                v = x[n, i, j, ch]
+                                if _better(v, best, mode):
+                                    best = v
+                                    bi, bj = i, j
+                        dx[n, bi, bj, ch] += dy[n, oy, ox, ch]
+
+
+@njit(parallel=True, cache=True)
+def _global_forward(x, mode, y):  # pragma: no cover - jitted
+    """``y[n, c]``: max / min (NaN-propagating, like ``np.max``) or mean (float64 sum) of ``x[n, :, :, c]``."""
+    n_img, h, w, c = x.shape
+    for n in prange(n_img):
+        if mode == 2:
+            acc = np.zeros(c, dtype=np.float64)
+            for i in range(h):
+                for j in range(w):
+                    for ch in range(c):
+                        acc[ch] += x[n, i, j, ch]
+            for ch in range(c):
+                y[n, ch] = np.float32(acc[ch] / (h * w))
+        else:
+            for ch in range(c):
+                y[n, ch] = x[n, 0, 0, ch]
+            for i in range(h):
+                for j in range(w):
+                    for ch in range(c):
+                        v = x[n, i, j, ch]
+                        cur = y[n, ch]
+                        if cur == cur and (v != v or _better(v, cur, mode)):
+                            y[n, ch] = v
+
+
+@njit(parallel=True, cache=True)
+def _global_backward(x, dy, mode, dx):  # pragma: no cover - jitted
+    """Gradient of :func:`_global_forward` into ``dx`` (zeroed by the caller for max/min)."""
+    n_img, h, w, c = x.shape
+    for n in prange(n_img):
+        if mode == 2:
+            cnt = np.float32(h * w)
+            for i in range(h):
+                for j in range(w):
+                    for ch in range(c):
+                        dx[n, i, j, ch] = dy[n, ch] / cnt
+        else:
+            for ch in range(c):
+                best = x[n, 0, 0, ch]
+                bi, bj = 0, 0
+                for i in range(h):
+                    for j in range(w):
+                        v = x[n, i, j, ch]
+                        if best == best and (v != v or _better(v, best, mode)):
+                            best = v
+                            bi, bj = i, j
+                dx[n, bi, bj, ch] = dy[n, ch]
+
+
+def pool2d(x: np.ndarray, size: tuple[int, int], stride: tuple[int, int], pads: tuple[int, int, int, int],
+           mode: str) -> np.ndarray:
+    """Pooling forward: ``x (N, H, W, C)`` -> ``y (N, OH, OW, C)``, ``OH = (H + top + bottom - ph) // sh + 1``."""
+    n, h, w, c = x.shape
+    t, b, le, r = pads
+    oh = (h + t + b - size[0]) // stride[0] + 1
+    ow = (w + le + r - size[1]) // stride[1] + 1
+    y = np.empty((n, oh, ow, c), dtype=np.float32)
+    if y.size:
+        _pool_forward(x, size[0], size[1], stride[0], stride[1], t, le, MODE_CODES[mode], y)
+    return y
+
+
+def pool2d_backward(x: np.ndarray, dy: np.ndarray, size: tuple[int, int], stride: tuple[int, int],
+                    pads: tuple[int, int, int, int], mode: str) -> np.ndarray:
+    """Pooling backward: ``dx (N, H, W, C)`` from ``dy (N, OH, OW, C)``."""
+    dx = np.zeros(x.shape, dtype=np.float32)
+    if dy.size:
+        _pool_backward(x, dy, size[0], size[1], stride[0], stride[1], pads[0], pads[2], MODE_CODES[mode],
+                       stride[0] >= size[0], dx)
+    return dx
+
+
+def global_pool(x: np.ndarray, mode: str) -> np.ndarray:
+    """Global pooling: ``x (N, H, W, C)`` -> ``(N, C)``."""
+    y = np.empty((x.shape[0], x.shape[3]), dtype=np.float32)
+    if x.size:
+        _global_forward(x, MODE_CODES[mode], y)
+    return y
+
+
+def global_pool_backward(x: np.ndarray, dy: np.ndarray, mode: str) -> np.ndarray:
+    """Gradient of :func:`global_pool`: ``dx (N, H, W, C)`` from ``dy (N, C)``."""
+    dx = np.zeros(x.shape, dtype=np.float32)
+    if x.size:
+        _global_backward(x, dy, MODE_CODES[mode], dx)
+    return dx
