@@ -16,8 +16,10 @@ there. Payloads are plain dicts of Python numbers and small NumPy arrays (copies
 
 from __future__ import annotations
 
+import ctypes
 import itertools
 import math
+import sys
 import queue
 import time
 from collections.abc import Callable, Iterator
@@ -25,12 +27,52 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QThread, Signal
+from PySide6.QtCore import QObject, QThread, Signal
 
-__all__ = ["TrainingPlan", "EngineWorker", "training_steps", "validation_report", "softmax_rows"]
+__all__ = ["TrainingPlan", "EngineWorker", "training_steps", "validation_report", "softmax_rows", "emit_signal"]
 
 #: seconds between two "probe" snapshots (first-layer filters) sent with the batch updates
 PROBE_INTERVAL_S = 0.25
+
+
+_incref = ctypes.pythonapi.Py_IncRef
+_incref.argtypes = [ctypes.py_object]
+_incref.restype = None
+
+
+def _measure_true_leak() -> int:
+    """References to ``True`` lost per Python-side ``Signal.emit`` (1 on PySide6 6.12 + CPython 3.11, else 0).
+
+    That PySide6 build decrements ``True``'s reference count on every ``emit`` from Python; ``True`` starts near
+    500 references, so a few hundred training updates would free it and abort the interpreter ("bool_dealloc").
+    CPython >= 3.12 makes ``True`` immortal, where this measures 0.
+    """
+
+    class _Probe(QObject):
+        ping = Signal(object)
+
+    probe, rounds = _Probe(), 8
+    before = sys.getrefcount(True)
+    for _ in range(rounds):
+        probe.ping.emit(None)
+    lost = max(0, round((before - sys.getrefcount(True)) / rounds))
+    for _ in range(lost * rounds):
+        _incref(True)
+    return lost
+
+
+#: references to ``True`` each ``emit`` loses on this PySide6 / Python pair (see :func:`_measure_true_leak`)
+TRUE_REFS_LOST_PER_EMIT = _measure_true_leak()
+
+
+def emit_signal(signal: Any, *args: Any) -> None:
+    """``signal.emit(*args)``, giving back the reference to ``True`` that PySide6 6.12 loses on each emit.
+
+    Use it for every emit from Python in long-running views (the training loop emits thousands).
+    """
+    signal.emit(*args)
+    for _ in range(TRUE_REFS_LOST_PER_EMIT):
+        _incref(True)
 
 
 @dataclass
@@ -200,11 +242,11 @@ class EngineWorker(QThread):
     jobDone(int, object), jobFailed(int, str): the result or error of a submitted job.
     """
 
-    batchDone = Signal(dict)
-    epochDone = Signal(dict)
+    batchDone = Signal(object)
+    epochDone = Signal(object)
     trainingFinished = Signal(str)
     stateChanged = Signal(str)
-    nanLoss = Signal(dict)
+    nanLoss = Signal(object)
     failed = Signal(str)
     jobDone = Signal(int, object)
     jobFailed = Signal(int, str)
@@ -296,7 +338,7 @@ class EngineWorker(QThread):
     def _set_state(self, state: str) -> None:
         if state != self._state:
             self._state = state
-            self.stateChanged.emit(state)
+            emit_signal(self.stateChanged, state)
 
     def _handle(self, cmd: tuple) -> None:
         kind = cmd[0]
@@ -305,9 +347,9 @@ class EngineWorker(QThread):
             try:
                 result = fn()
             except Exception as exc:  # noqa: BLE001 - reported to the GUI, never lost
-                self.jobFailed.emit(job_id, f"{type(exc).__name__}: {exc}")
+                emit_signal(self.jobFailed, job_id, f"{type(exc).__name__}: {exc}")
             else:
-                self.jobDone.emit(job_id, result)
+                emit_signal(self.jobDone, job_id, result)
         elif kind == "start":
             _, plan, paused = cmd
             if self._gen is not None:
@@ -343,16 +385,16 @@ class EngineWorker(QThread):
             self._finish("limit" if limited else "completed")
             return
         except Exception as exc:  # noqa: BLE001 - a failing engine must not kill the thread
-            self.failed.emit(f"{type(exc).__name__}: {exc}")
+            emit_signal(self.failed, f"{type(exc).__name__}: {exc}")
             self._finish("error")
             return
         kind = update["kind"]
         if kind == "batch":
-            self.batchDone.emit(update)
+            emit_signal(self.batchDone, update)
         elif kind == "epoch":
-            self.epochDone.emit(update)
+            emit_signal(self.epochDone, update)
         elif kind == "nan":
-            self.nanLoss.emit(update)
+            emit_signal(self.nanLoss, update)
             self._finish("nan")
 
     def _finish(self, reason: str) -> None:
@@ -362,4 +404,4 @@ class EngineWorker(QThread):
         self._gen, self._plan = None, None
         self._running, self._steps_left = False, 0
         self._set_state("idle")
-        self.trainingFinished.emit(reason)
+        emit_signal(self.trainingFinished, reason)
