@@ -1,0 +1,130 @@
+"""Pooling layers: max / min / average over windows, and their global (whole-map) versions."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+import numpy as np
+
+from engine import ops, shapes
+from engine.layers.base import Layer, Shape, ShapeError, check_image_shape, spatial_too_small
+
+POOL_PADDINGS = ("valid", "same")
+
+
+class _Pooling2D(Layer):
+    """Windowed pooling ``(N, H, W, C) -> (N, OH, OW, C)``; no weights.
+
+    Parameters
+    ----------
+    pool_size : int or ``(ph, pw)``; the lesson's ``(2, 2)`` halves each side.
+    strides : int or ``(sh, sw)``; None means ``pool_size`` (non-overlapping windows).
+    padding : ``"valid"`` or ``"same"`` (padded cells are ignored, TensorFlow's convention).
+
+    Notes
+    -----
+    ``OH = floor((H - ph) / sh) + 1`` for valid, ``ceil(H / sh)`` for same.
+    """
+
+    mode: ClassVar[str] = "max"
+
+    def __init__(self, pool_size: Any = 2, strides: Any = None, padding: str = "valid", *,
+                 name: str | None = None, trainable: bool = True, input_shape: Any = None) -> None:
+        super().__init__(name=name, trainable=trainable, input_shape=input_shape)
+        self.pool_size = shapes.normalize_pair(pool_size, "pool_size")
+        self.strides = self.pool_size if strides is None else shapes.normalize_pair(strides, "strides")
+        if not isinstance(padding, str) or padding.lower() not in POOL_PADDINGS:
+            raise ValueError(f"padding must be one of {POOL_PADDINGS}. Received: padding={padding!r}")
+        self.padding = padding.lower()
+        self._x: np.ndarray | None = None
+
+    def compute_output_shape(self, input_shape: Shape) -> Shape:
+        check_image_shape(self, input_shape)
+        h, w, c = input_shape
+        hw = (1 if h is None else h, 1 if w is None else w)
+        pads = shapes.resolve_padding(self.padding, hw, self.pool_size, self.strides)
+        if spatial_too_small((h, w), self.pool_size, pads):
+            ph, pw = self.pool_size
+            raise ShapeError(
+                f"input {h}x{w} is too small for {type(self).__name__} {ph}x{pw}; "
+                "remove a pooling layer, use padding='same' or a larger input"
+            )
+        oh = None if h is None else shapes.pool_output_size(h, self.pool_size[0], self.strides[0], self.padding)
+        ow = None if w is None else shapes.pool_output_size(w, self.pool_size[1], self.strides[1], self.padding)
+        return (oh, ow, c)
+
+    def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
+        self._x = x  # (N, H, W, C)
+        return ops.pool2d(x, self.pool_size, stride=self.strides, mode=self.mode, padding=self.padding)
+
+    def backward(self, dy: np.ndarray, need_dx: bool = True) -> np.ndarray | None:
+        if self._x is None:
+            raise RuntimeError(f"{self.name}: backward called before forward")
+        if not need_dx:
+            return None
+        return ops.pool2d_backward(self._x, dy, self.pool_size, stride=self.strides, mode=self.mode,
+                                   padding=self.padding)
+
+    def get_config(self) -> dict[str, Any]:
+        return {**super().get_config(), "pool_size": list(self.pool_size), "strides": list(self.strides),
+                "padding": self.padding}
+
+
+class MaxPooling2D(_Pooling2D):
+    """Keeps the largest value of each window (the strongest detection)."""
+
+    mode = "max"
+
+
+class MinPooling2D(_Pooling2D):
+    """Keeps the smallest value of each window."""
+
+    mode = "min"
+
+
+class AveragePooling2D(_Pooling2D):
+    """Keeps the mean of each window."""
+
+    mode = "avg"
+
+
+class _GlobalPooling2D(Layer):
+    """Pools each whole feature map to one number: ``(N, H, W, C) -> (N, C)``.
+
+    Unlike Flatten it accepts any image size (``input_shape=(None, None, C)``), and forgets where a feature was.
+    """
+
+    mode: ClassVar[str] = "max"
+
+    def __init__(self, *, name: str | None = None, trainable: bool = True, input_shape: Any = None) -> None:
+        super().__init__(name=name, trainable=trainable, input_shape=input_shape)
+        self._x: np.ndarray | None = None
+
+    def compute_output_shape(self, input_shape: Shape) -> Shape:
+        check_image_shape(self, input_shape)
+        return (input_shape[2],)
+
+    def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
+        self._x = x  # (N, H, W, C)
+        return ops.global_pool(x, self.mode)  # (N, C)
+
+    def backward(self, dy: np.ndarray, need_dx: bool = True) -> np.ndarray | None:
+        if self._x is None:
+            raise RuntimeError(f"{self.name}: backward called before forward")
+        return ops.global_pool_backward(self._x, dy, self.mode) if need_dx else None
+
+
+class GlobalMaxPooling2D(_GlobalPooling2D):
+    mode = "max"
+
+
+class GlobalMinPooling2D(_GlobalPooling2D):
+    mode = "min"
+
+
+class GlobalAveragePooling2D(_GlobalPooling2D):
+    mode = "avg"
+
+
+MaxPool2D = MaxPooling2D
+AvgPool2D = AveragePooling2D

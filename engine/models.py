@@ -1,0 +1,315 @@
+"""``Sequential``: a stack of layers, each feeding the next (Keras' model API).
+
+The structure lives here (add, build, forward/backward, weights, summary, config); training (compile, fit,
+evaluate, predict, activations, gradients) comes from :class:`engine.training.TrainingMixin`; files from
+:mod:`engine.saving`. A ``Sequential`` is itself a layer, so a trained model can be the frozen base of a new one.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Iterator
+
+import numpy as np
+
+from engine.layers.base import LAYER_CLASSES, Layer, Shape, ShapeError, default_rng, set_random_seed, snake_case
+from engine.training import TrainingMixin
+
+__all__ = ["Sequential", "load_model", "model_from_config", "layer_from_config", "set_random_seed"]
+
+
+class Sequential(TrainingMixin, Layer):
+    """A linear stack of layers.
+
+    Parameters
+    ----------
+    layers : layers to :meth:`add` in order.
+    name : the model's name (default ``"sequential"``).
+    seed : seeds the weight initialisation (layer ``i`` uses ``default_rng([seed, i])``); None draws from the
+        generator that :func:`engine.layers.set_random_seed` seeds.
+
+    Examples
+    --------
+    >>> model = Sequential([Conv2D(8, 3, activation="relu", input_shape=(28, 28, 1)), MaxPooling2D(),
+    ...                     Flatten(), Dense(10)], seed=0)
+    """
+
+    def __init__(self, layers: list[Layer] | None = None, name: str | None = None, *, seed: int | None = None,
+                 trainable: bool = True) -> None:
+        super().__init__(name=name, trainable=True)
+        if seed is not None and (isinstance(seed, bool) or not hasattr(seed, "__index__") or int(seed) < 0):
+            raise ValueError(f"seed must be an int >= 0 or None. Received: seed={seed!r}")
+        self.seed = None if seed is None else int(seed)
+        self.layers: list[Layer] = []
+        self._name_counts: dict[str, int] = {}
+        self._init_training()
+        for layer in layers or []:
+            self.add(layer)
+        if not trainable:
+            self.trainable = False
+
+    # -- structure --------------------------------------------------------------------------------------------
+    @Layer.trainable.setter  # type: ignore[attr-defined]
+    def trainable(self, value: bool) -> None:
+        """Setting it on a model sets it on every layer inside (Keras' rule for freezing a base)."""
+        self._trainable = bool(value)
+        for layer in self.layers:
+            layer.trainable = bool(value)
+
+    def _layer_rng(self, index: int) -> np.random.Generator:
+        return default_rng() if self.seed is None else np.random.default_rng([self.seed, index])
+
+    def _auto_name(self, layer: Layer) -> str:
+        base = snake_case(type(layer).__name__)
+        taken = {existing.name for existing in self.layers}
+        while True:
+            count = self._name_counts.get(base, 0)
+            self._name_counts[base] = count + 1
+            candidate = base if count == 0 else f"{base}_{count}"
+            if candidate not in taken:
+                return candidate
+
+    def add(self, layer: Layer) -> None:
+        """Append ``layer``; builds it at once when the input shape is known.
+
+        Raises ``ValueError`` (a :class:`ShapeError`) naming the layer when the input is too small for it,
+        e.g. ``"input 1x1 is too small for MaxPooling2D 2x2 at layer 4 (max_pooling2d_3)"``.
+        """
+        if not isinstance(layer, Layer):
+            raise TypeError(f"Sequential.add expects a layer (engine.layers.*). Received: {type(layer).__name__}")
+        if layer is self or any(layer is existing for existing in self.layers):
+            raise ValueError(f"layer {layer.name!r} is already in model {self.name!r}")
+        if layer.has_name:
+            if any(existing.name == layer.name for existing in self.layers):
+                raise ValueError(f"all layer names must be unique: model {self.name!r} already has {layer.name!r}")
+        else:
+            layer.name = self._auto_name(layer)
+        in_shape = self.layers[-1].output_shape if self.layers else layer.input_shape
+        if self.layers and in_shape is None:  # model not built yet: defer
+            self.layers.append(layer)
+            return
+        if in_shape is not None:
+            self._build_one(layer, tuple(in_shape), len(self.layers))
+        self.layers.append(layer)
+        if self.layers[-1].built and all(lay.built for lay in self.layers):
+            self.input_shape = self.layers[0].input_shape
+            self.output_shape = self.layers[-1].output_shape
+            self.built = True
+
+    def pop(self) -> Layer:
+        """Remove and return the last layer."""
+        if not self.layers:
+            raise ValueError(f"model {self.name!r} has no layers to pop")
+        layer = self.layers.pop()
+        self.output_shape = self.layers[-1].output_shape if self.layers else None
+        return layer
+
+    def _build_one(self, layer: Layer, in_shape: Shape, index: int) -> None:
+        where = f"at layer {index + 1} ({layer.name})"
+        if layer.built:
+            if layer.input_shape is not None and tuple(layer.input_shape) != tuple(in_shape):
+                raise ShapeError(f"{type(layer).__name__} {where} was built for input {layer.input_shape} but "
+                                 f"receives {tuple(in_shape)}")
+            return
+        try:
+            layer.build(in_shape, self._layer_rng(index))
+        except ShapeError as exc:
+            raise ShapeError(f"{exc} {where}") from None
+
+    def compute_output_shape(self, input_shape: Shape) -> Shape:
+        shape = tuple(input_shape)
+        for i, layer in enumerate(self.layers):
+            try:
+                shape = layer.compute_output_shape(shape)
+            except ShapeError as exc:
+                raise ShapeError(f"{exc} at layer {i + 1} ({layer.name})") from None
+        return shape
+
+    def build(self, input_shape: Shape | None = None, rng: np.random.Generator | None = None) -> None:
+        """Build every layer for ``input_shape`` (without the batch axis); layers already built are kept."""
+        if not self.layers:
+            raise ValueError(f"model {self.name!r} has no layers: add some before building it")
+        shape = input_shape if input_shape is not None else self.layers[0].input_shape
+        if shape is None:
+            raise ValueError(f"model {self.name!r} does not know its input shape: give the first layer "
+                             "input_shape=(H, W, C) or pass data to fit/predict")
+        shape = tuple(shape)
+        for i, layer in enumerate(self.layers):
+            self._build_one(layer, shape, i)
+            shape = layer.output_shape  # type: ignore[assignment]
+        self.input_shape = self.layers[0].input_shape
+        self.output_shape = shape
+        self.built = True
+
+    def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
+        for layer in self.layers:
+            x = layer.forward(x, training=training)
+        return x
+
+    def _lowest_trainable(self) -> int | None:
+        for i, layer in enumerate(self.layers):
+            if has_trainable_weights(layer):
+                return i
+        return None
+
+    def backward(self, dy: np.ndarray, need_dx: bool = True) -> np.ndarray | None:
+        """Back-propagate ``dy``; without ``need_dx`` it stops at the lowest layer with trainable weights
+        (which skips its ``dx``, and everything below it)."""
+        lowest = 0 if need_dx else self._lowest_trainable()
+        if lowest is None:
+            return None
+        for i in range(len(self.layers) - 1, lowest - 1, -1):
+            dy = self.layers[i].backward(dy, need_dx=need_dx or i > lowest)  # type: ignore[assignment]
+        return dy if need_dx else None
+
+    def reseed(self, rng: np.random.Generator) -> None:
+        for layer, child in zip(self.layers, rng.spawn(len(self.layers))):
+            layer.reseed(child)
+
+    # -- walking ----------------------------------------------------------------------------------------------
+    def iter_leaves(self, prefix: str = "") -> Iterator[tuple[str, Layer]]:
+        """Every non-model layer with its qualified name (``"base/conv2d"`` inside a nested model)."""
+        for layer in self.layers:
+            if isinstance(layer, Sequential):
+                yield from layer.iter_leaves(f"{prefix}{layer.name}/")
+            else:
+                yield f"{prefix}{layer.name}", layer
+
+    def trainable_slots(self) -> list[tuple[str, Layer, str]]:
+        """``(slot_name, layer, weight_key)`` for every trainable weight (a frozen model contributes none)."""
+        out = []
+        for qname, layer in self._leaves_with_trainability():
+            for key in layer.params:
+                out.append((f"{qname}/{key}", layer, key))
+        return out
+
+    def _leaves_with_trainability(self, prefix: str = "") -> Iterator[tuple[str, Layer]]:
+        for layer in self.layers:
+            if not layer.trainable:
+                continue
+            if isinstance(layer, Sequential):
+                yield from layer._leaves_with_trainability(f"{prefix}{layer.name}/")
+            else:
+                yield f"{prefix}{layer.name}", layer
+
+    def get_layer(self, name: str | None = None, index: int | None = None) -> Layer:
+        """A layer by name or position."""
+        if index is not None:
+            return self.layers[index]
+        for layer in self.layers:
+            if layer.name == name:
+                return layer
+        raise ValueError(f"no layer named {name!r} in model {self.name!r}. Layers: {[la.name for la in self.layers]}")
+
+    # -- weights ----------------------------------------------------------------------------------------------
+    @property
+    def params(self) -> dict[str, np.ndarray]:  # type: ignore[override]
+        return {f"{q}/{k}": p for q, layer in self.iter_leaves() for k, p in layer.params.items()}
+
+    @params.setter
+    def params(self, value: dict[str, np.ndarray]) -> None:
+        if value:
+            raise AttributeError("a model's params come from its layers")
+
+    def get_weights(self) -> list[np.ndarray]:
+        """Copies of every weight, layer by layer (kernel then bias)."""
+        return [w for _, layer in self.iter_leaves() for w in layer.get_weights()]
+
+    def set_weights(self, weights: list[Any]) -> None:
+        """Replace every weight, in :meth:`get_weights` order."""
+        leaves = [layer for _, layer in self.iter_leaves()]
+        expected = sum(len(layer.params) for layer in leaves)
+        if not self.built:
+            raise ValueError(f"model {self.name!r} is not built yet: give the first layer an input_shape")
+        if len(weights) != expected:
+            raise ValueError(f"model {self.name!r} expects {expected} weight arrays. Received: {len(weights)}")
+        i = 0
+        for layer in leaves:
+            n = len(layer.params)
+            layer.set_weights(list(weights[i:i + n]))
+            i += n
+
+    def count_params(self) -> int:
+        return sum(layer.count_params() for layer in self.layers)
+
+    @property
+    def trainable_weights(self) -> list[np.ndarray]:
+        return [layer.params[key] for _, layer, key in self.trainable_slots()]
+
+    # -- summary ----------------------------------------------------------------------------------------------
+    def summary_rows(self) -> list[tuple[str, str, Shape | None, int]]:
+        """``(name, class, output shape with batch None, parameter count)`` for each layer."""
+        return [(layer.name, type(layer).__name__,
+                 None if layer.output_shape is None else (None, *layer.output_shape), layer.count_params())
+                for layer in self.layers]
+
+    def summary(self, print_fn: Callable[[str], Any] | None = None, line_length: int = 72) -> None:
+        """Print the layers, their output shapes and parameter counts, and the totals (like Keras)."""
+        widths = (32, 24, line_length - 56)
+        lines = [f'Model: "{self.name}"', "_" * line_length,
+                 f"{'Layer (type)':<{widths[0]}}{'Output Shape':<{widths[1]}}{'Param #':>{widths[2]}}",
+                 "=" * line_length]
+        for i, (name, cls, shape, n) in enumerate(self.summary_rows()):
+            shape_txt = "?" if shape is None else str(shape)
+            lines.append(f"{f'{name} ({cls})':<{widths[0]}}{shape_txt:<{widths[1]}}{n:>{widths[2]},}")
+            lines.append("=" * line_length if i == len(self.layers) - 1 else "_" * line_length)
+        total = self.count_params()
+        trainable = sum(p.size for p in self.trainable_weights)
+        lines += [f"Total params: {total:,}", f"Trainable params: {trainable:,}",
+                  f"Non-trainable params: {total - trainable:,}", "_" * line_length]
+        (print_fn or print)("\n".join(lines))
+
+    # -- config -----------------------------------------------------------------------------------------------
+    def get_config(self) -> dict[str, Any]:
+        """JSON-able architecture: ``{"name", "seed", "trainable", "layers": [{"class_name", "config"}, ...]}``."""
+        return {"name": self.name, "seed": self.seed, "trainable": self.trainable,
+                "layers": [{"class_name": type(layer).__name__, "config": layer.get_config()}
+                           for layer in self.layers]}
+
+    @classmethod
+    def from_config(cls, config: dict[str, Any]) -> Sequential:
+        model = cls(name=config.get("name"), seed=config.get("seed"))
+        for entry in config.get("layers", []):
+            model.add(layer_from_config(entry))
+        model._trainable = bool(config.get("trainable", True))
+        return model
+
+
+def has_trainable_weights(layer: Layer) -> bool:
+    if not layer.trainable:
+        return False
+    if isinstance(layer, Sequential):
+        return any(has_trainable_weights(child) for child in layer.layers)
+    return bool(layer.params)
+
+
+def layer_from_config(entry: dict[str, Any]) -> Layer:
+    """A layer from ``{"class_name": "Conv2D", "config": {...}}``."""
+    if not isinstance(entry, dict) or "class_name" not in entry:
+        raise ValueError(f"a layer config must be {{'class_name': ..., 'config': {{...}}}}. Received: {entry!r}")
+    cls = LAYER_CLASSES.get(entry["class_name"])
+    if cls is None:
+        raise ValueError(f"unknown layer class {entry['class_name']!r}. Known: {sorted(LAYER_CLASSES)}")
+    try:
+        return cls.from_config(entry.get("config", {}))
+    except TypeError as exc:
+        raise ValueError(f"bad config for {entry['class_name']}: {exc}") from None
+
+
+def model_from_config(config: dict[str, Any]) -> Sequential:
+    """Rebuild a model from :meth:`Sequential.get_config` (or ``{"class_name": "Sequential", "config": ...}``)."""
+    if not isinstance(config, dict):
+        raise TypeError(f"config must be a dict. Received: {type(config).__name__}")
+    if "class_name" in config:
+        if config["class_name"] != "Sequential":
+            raise ValueError(f"only Sequential models are supported. Received class_name={config['class_name']!r}")
+        config = config.get("config", {})
+    if "layers" not in config:
+        raise ValueError("a model config needs a 'layers' list")
+    return Sequential.from_config(config)
+
+
+def load_model(path: Any, compile: bool = True) -> Sequential:  # noqa: A002 - Keras' name
+    """Load a model saved by :meth:`Sequential.save` (weights, architecture, optimizer state)."""
+    from engine.saving import load
+
+    return load(path, compile=compile)

@@ -1,0 +1,126 @@
+"""Model files: one ``.npz`` with the weights, the architecture and the optimizer state as JSON. No pickle.
+
+Layout: ``__convscope__`` holds a JSON document (as a unicode array) with ``format``, ``version``, the model
+config, the compile config and the optimizer's iteration count and slot names; ``w_0000``... hold the weights in
+``get_weights`` order; ``opt_0000_0``... the optimizer state. The file is written next to its destination and
+atomically renamed, so an interrupted save leaves the previous file intact.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from engine import losses as losses_mod
+from engine import optimizers as optimizers_mod
+
+FORMAT = "convscope-model"
+VERSION = 1
+MARKER = "__convscope__"
+
+
+def save(model: Any, path: Any) -> None:
+    """Save ``model`` to ``path`` (atomic replace). See the module docstring for the layout."""
+    path = Path(os.fspath(path))
+    if not model.built:
+        raise ValueError(f"model {model.name!r} is not built yet: nothing to save (give it an input_shape)")
+    arrays: dict[str, np.ndarray] = {}
+    for i, w in enumerate(model.get_weights()):
+        arrays[f"w_{i:04d}"] = w
+    meta: dict[str, Any] = {"format": FORMAT, "version": VERSION, "model": model.get_config(), "compile": None,
+                            "optimizer_state": None}
+    if model.compiled:
+        meta["compile"] = {"optimizer": optimizers_mod.serialize(model.optimizer),
+                           "loss": losses_mod.serialize(model.loss), "metrics": list(model.metrics)}
+        slots = []
+        for j, (key, state) in enumerate(model.optimizer.state.items()):
+            slots.append(key)
+            for k, arr in enumerate(state):
+                arrays[f"opt_{j:04d}_{k}"] = arr
+        meta["optimizer_state"] = {"iterations": model.optimizer.iterations, "slots": slots,
+                                   "per_slot": len(model.optimizer.slot_names)}
+    arrays[MARKER] = np.array(json.dumps(meta))
+    directory = path.parent if str(path.parent) else Path(".")
+    if not directory.is_dir():
+        raise FileNotFoundError(f"cannot save to {str(path)!r}: folder {str(directory)!r} does not exist")
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            np.savez(fh, **arrays)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def _read(data: Any, key: str, path: Path) -> np.ndarray:
+    try:
+        return data[key]
+    except ValueError as exc:
+        if "allow_pickle" in str(exc) or "Object arrays" in str(exc):
+            raise ValueError(f"{str(path)!r} holds pickled objects (entry {key!r}); ConvScope refuses to load "
+                             "pickles because they can run code. Not a ConvScope model file.") from None
+        raise ValueError(f"{str(path)!r} is damaged: entry {key!r} cannot be read ({exc})") from None
+    except (zipfile.BadZipFile, OSError, EOFError, KeyError) as exc:
+        raise ValueError(f"{str(path)!r} is truncated or damaged: entry {key!r} cannot be read ({exc})") from None
+
+
+def load(path: Any, compile: bool = True) -> Any:  # noqa: A002
+    """Load a model written by :func:`save`; clear ``ValueError`` for anything else."""
+    from engine.models import model_from_config
+
+    path = Path(os.fspath(path))
+    if not path.is_file():
+        raise FileNotFoundError(f"no model file at {str(path)!r}")
+    try:
+        data = np.load(path, allow_pickle=False)
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError) as exc:
+        raise ValueError(f"{str(path)!r} is not a ConvScope model file (not a readable .npz; truncated?): "
+                         f"{exc}") from None
+    if not isinstance(data, np.lib.npyio.NpzFile):
+        raise ValueError(f"{str(path)!r} is a single .npy array, not a ConvScope model file (.npz)")
+    with data:
+        if MARKER not in data.files:
+            raise ValueError(f"{str(path)!r} is not a ConvScope model file: it has no {MARKER!r} entry "
+                             f"(entries: {data.files[:8]})")
+        raw = _read(data, MARKER, path)
+        try:
+            meta = json.loads(str(raw))
+        except (json.JSONDecodeError, TypeError) as exc:
+            raise ValueError(f"{str(path)!r}: the model description is not valid JSON ({exc})") from None
+        if not isinstance(meta, dict) or meta.get("format") != FORMAT:
+            raise ValueError(f"{str(path)!r} is not a ConvScope model file (format {meta.get('format')!r})"
+                             if isinstance(meta, dict) else f"{str(path)!r} is not a ConvScope model file")
+        if int(meta.get("version", 0)) > VERSION:
+            raise ValueError(f"{str(path)!r} was written by a newer ConvScope (file version {meta['version']}, "
+                             f"this one reads up to {VERSION})")
+        model = model_from_config(meta["model"])
+        if not model.built:
+            raise ValueError(f"{str(path)!r}: the saved architecture has no input shape")
+        n_weights = sum(1 for k in data.files if k.startswith("w_"))
+        weights = [_read(data, f"w_{i:04d}", path) for i in range(n_weights)]
+        try:
+            model.set_weights(weights)
+        except ValueError as exc:
+            raise ValueError(f"{str(path)!r}: weights do not match the architecture ({exc})") from None
+        comp = meta.get("compile")
+        if compile and comp:
+            model.compile(optimizer=optimizers_mod.get(comp["optimizer"]), loss=losses_mod.get(comp["loss"]),
+                          metrics=comp.get("metrics") or None)
+            state = meta.get("optimizer_state") or {}
+            model.optimizer.iterations = int(state.get("iterations", 0))
+            for j, key in enumerate(state.get("slots", [])):
+                model.optimizer.state[key] = [np.array(_read(data, f"opt_{j:04d}_{k}", path), dtype=np.float32)
+                                              for k in range(int(state.get("per_slot", 0)))]
+    return model
