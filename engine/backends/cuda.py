@@ -18,11 +18,16 @@ import math
 from typing import Any
 
 import numpy as np
-from numba import cuda
 
-from engine import config
-from engine.backends import cuda_kernels as ck
-from engine.backends import cuda_kernels_pool as cp
+from engine.backends.cuda_guard import sync_simulator_setting
+
+sync_simulator_setting()  # before numba.cuda is first imported: it picks the simulator or the driver then
+
+from numba import cuda  # noqa: E402
+
+from engine import config  # noqa: E402
+from engine.backends import cuda_kernels as ck  # noqa: E402
+from engine.backends import cuda_kernels_pool as cp  # noqa: E402
 
 __all__ = [
     "conv2d", "conv2d_backward", "pool2d", "pool2d_backward", "global_pool", "global_pool_backward",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 
 
 class CudaUnavailableError(RuntimeError):
@@ -13,8 +14,25 @@ def simulator_enabled() -> bool:
     return os.environ.get("NUMBA_ENABLE_CUDASIM", "") not in ("", "0")
 
 
+def sync_simulator_setting() -> None:
+    """Make numba see ``NUMBA_ENABLE_CUDASIM`` even if numba was imported before the variable was set.
+
+    numba reads its environment once, at import; pytest imports ``numba.core.errors`` while parsing the
+    ``filterwarnings`` setting, before ``tests/conftest.py`` can turn the simulator on. ``numba.cuda`` picks
+    the simulator or the driver when it is first imported, so re-reading the environment just before that
+    import is enough (and a no-op when nothing changed).
+    """
+    if "numba.cuda" in sys.modules or "numba.core.config" not in sys.modules:
+        return
+    from numba.core import config as numba_config
+
+    if simulator_enabled() and not getattr(numba_config, "ENABLE_CUDASIM", 0):
+        numba_config.reload_config()
+
+
 def cuda_available() -> bool:
     """True when numba.cuda can run kernels here: a real device, or the simulator."""
+    sync_simulator_setting()
     try:
         from numba import cuda
     except Exception:  # numba-cuda missing or broken: no CUDA here
