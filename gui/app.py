@@ -1,0 +1,174 @@
+"""Application entry point: ``main(argv)`` parses the app options, sets up Qt and runs (or screenshots) the window.
+
+Options::
+
+    --screenshot PATH   render the window offscreen after N steps, write a PNG (atomically), exit 0
+    --tab NAME          tab to show: convolution, network, training (those installed)
+    --image FILE        start on this image          --filter NAME|FILE   a preset name or a filter file
+    --steps N           convolution steps to show    --train-steps N      training batches (training tab)
+    --lang en|fr        interface language (default: the system's)
+    --size WxH          window size for --screenshot (default 1400x900)
+
+Bad options print one line on stderr and return 2; the app itself never shows a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+__all__ = ["main", "build_parser", "UsageError"]
+
+DEFAULT_SIZE = (1400, 900)
+SCREENSHOT_TIMEOUT_S = 180.0
+
+
+class UsageError(Exception):
+    """A bad command-line option (reported in one line, exit status 2)."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # type: ignore[override]
+        raise UsageError(message)
+
+
+def _size(text: str) -> tuple[int, int]:
+    try:
+        w, h = (int(v) for v in text.lower().split("x"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"size must look like 1400x900. Received: {text!r}") from None
+    if not (320 <= w <= 8000 and 240 <= h <= 8000):
+        raise argparse.ArgumentTypeError(f"size must be between 320x240 and 8000x8000. Received: {text!r}")
+    return w, h
+
+
+def _count(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be an integer >= 0. Received: {text!r}") from None
+    if n < 0:
+        raise argparse.ArgumentTypeError(f"must be an integer >= 0. Received: {n}")
+    return n
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="convscope", description="ConvScope: a desktop lab for convolutional neural networks.")
+    p.add_argument("--screenshot", metavar="PATH", help="write a PNG of the window and exit")
+    p.add_argument("--tab", default="convolution", help="tab to show")
+    p.add_argument("--image", metavar="FILE", help="image to open")
+    p.add_argument("--filter", metavar="NAME|FILE", help="filter preset name or filter file")
+    p.add_argument("--steps", type=_count, default=None, help="convolution steps shown (default: all)")
+    p.add_argument("--train-steps", type=_count, default=None, help="training batches run before the screenshot")
+    p.add_argument("--lang", choices=("en", "fr"), default=None, help="interface language")
+    p.add_argument("--size", type=_size, default=DEFAULT_SIZE, help="window size WxH (default 1400x900)")
+    return p
+
+
+def _check(opts: argparse.Namespace) -> None:
+    """Validate what argparse cannot (files, presets, tab names) before any window exists."""
+    from engine import filters, io
+    from gui.tabs import tab_names
+
+    if opts.tab not in tab_names():
+        raise UsageError(f"--tab must be one of {', '.join(tab_names())}. Received: {opts.tab!r}")
+    if opts.image is not None:
+        from gui.samples import load_image_file
+
+        try:
+            load_image_file(opts.image)
+        except (ValueError, OSError) as exc:
+            raise UsageError(f"--image: {exc}") from None
+    if opts.filter is not None:
+        path = Path(opts.filter)
+        if path.suffix.lower() in (".npy", ".txt", ".csv", ".json") or path.exists():
+            try:
+                io.load_filter(path)
+            except (ValueError, OSError) as exc:
+                raise UsageError(f"--filter: {exc}") from None
+        else:
+            try:
+                filters.get_preset(opts.filter)
+            except ValueError as exc:
+                raise UsageError(f"--filter: {exc}") from None
+    if opts.screenshot is not None:
+        parent = Path(opts.screenshot).expanduser().resolve().parent
+        if not parent.is_dir():
+            raise UsageError(f"--screenshot: the folder {parent} does not exist")
+
+
+def _wait(app, condition, timeout_s: float) -> bool:
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        app.processEvents()
+        time.sleep(0.01)
+    return True
+
+
+def _screenshot(app, window, opts: argparse.Namespace) -> int:
+    from engine.io import atomic_write
+
+    tab = window.select_tab(opts.tab)
+    window.show()
+    if not _wait(app, window.kernels_ready, SCREENSHOT_TIMEOUT_S):
+        print("convscope: error: the engine did not start in time", file=sys.stderr)
+        return 1
+    if hasattr(tab, "prepare_screenshot"):
+        tab.prepare_screenshot(opts)
+    ready = getattr(tab, "screenshot_ready", lambda: True)
+    if not _wait(app, ready, SCREENSHOT_TIMEOUT_S):
+        print("convscope: error: the tab did not finish in time", file=sys.stderr)
+        return 1
+    for _ in range(3):
+        app.processEvents()
+    pixmap = window.grab()
+    path = Path(opts.screenshot).expanduser()
+    try:
+        atomic_write(path, lambda tmp: _save(pixmap, tmp))
+    except OSError as exc:
+        print(f"convscope: error: cannot write {path}: {exc}", file=sys.stderr)
+        return 2
+    window.close()
+    return 0
+
+
+def _save(pixmap, tmp: Path) -> None:
+    if not pixmap.save(str(tmp), "PNG"):
+        raise OSError("Qt could not encode the PNG")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run ConvScope with the options ``argv`` (without the program name). Returns the exit status."""
+    try:
+        opts = build_parser().parse_args(sys.argv[1:] if argv is None else argv)
+        _check(opts)
+    except UsageError as exc:
+        print(f"convscope: error: {exc}", file=sys.stderr)
+        return 2
+    if opts.screenshot is not None:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtWidgets import QApplication
+
+    from gui import i18n
+    from gui.main_window import MainWindow
+
+    app = QApplication.instance() or QApplication(["convscope"])
+    app.setApplicationName("ConvScope")
+    i18n.install(app, opts.lang or i18n.system_language())
+    window = MainWindow(dialogs=opts.screenshot is None)
+    window.resize(*opts.size)
+    if opts.image is not None:
+        window.open_path(opts.image)
+    if opts.screenshot is not None:
+        return _screenshot(app, window, opts)
+    tab = window.select_tab(opts.tab)
+    if opts.filter is not None or opts.steps is not None:
+        if hasattr(tab, "prepare_screenshot"):
+            tab.prepare_screenshot(opts)
+    window.show()
+    return int(app.exec())

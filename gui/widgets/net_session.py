@@ -1,0 +1,260 @@
+"""The state the Network, Training and Backprop tabs share: the data set, the model and the engine thread.
+
+One :class:`LabSession` per main window (:meth:`LabSession.for_window`). The model object is only ever touched
+inside engine-thread jobs (:meth:`LabSession.run`); the GUI thread sees copies (summaries, weights, maps) that
+the jobs return.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from PySide6.QtCore import QObject, Signal
+
+from gui.widgets.train_data import LabData, load_lab_data
+from gui.workers import EngineWorker, emit_signal
+
+__all__ = ["LabSession", "ModelInfo", "OPTIMIZERS", "compile_model", "first_conv_kernel", "model_info",
+           "preset_configs", "adapt_head"]
+
+#: optimizer choices: display name -> engine.optimizers class name
+OPTIMIZERS = {"SGD": "SGD", "Adam": "Adam", "RMSprop": "RMSprop"}
+
+
+@dataclass
+class ModelInfo:
+    """What the views draw about a model, computed in the engine thread.
+
+    ``rows``: ``(name, class, output shape, params, trainable)`` per layer; ``config``: ``model.get_config()``.
+    """
+
+    rows: list[tuple[str, str, tuple, int, bool]]
+    total_params: int
+    trainable_params: int
+    config: dict
+    input_shape: tuple
+    num_classes: int
+
+
+def _leaves(model: Any) -> list[Any]:
+    """Every non-model layer, nested models flattened (a frozen base inside a new model)."""
+    out: list[Any] = []
+    for layer in model.layers:
+        out.extend(_leaves(layer) if hasattr(layer, "layers") else [layer])
+    return out
+
+
+def model_info(model: Any) -> ModelInfo:
+    rows = []
+    for layer in _leaves(model):
+        shape = tuple(layer.output_shape) if layer.output_shape is not None else ()
+        rows.append((layer.name, type(layer).__name__, shape, int(layer.count_params()), bool(layer.trainable)))
+    total = int(sum(r[3] for r in rows))
+    trainable = int(sum(r[3] for r in rows if r[4]))
+    out_shape = tuple(model.output_shape)
+    return ModelInfo(rows, total, trainable, model.get_config(), tuple(model.input_shape), int(out_shape[-1]))
+
+
+def last_activation(model: Any) -> str:
+    leaves = _leaves(model)
+    for layer in reversed(leaves):
+        act = getattr(layer, "activation", None)
+        if act is not None:
+            return str(act)
+        if type(layer).__name__ in ("Softmax",):
+            return "softmax"
+        if layer.params:
+            return "linear"
+    return "linear"
+
+
+def compile_model(model: Any, optimizer: str, learning_rate: float) -> None:
+    """Compile ``model`` with a fresh optimizer (its state reset) and sparse cross-entropy.
+
+    The loss reads logits unless the last layer already applies a softmax.
+    """
+    from engine import losses, optimizers
+
+    if optimizer not in OPTIMIZERS:
+        raise ValueError(f"optimizer must be one of {tuple(OPTIMIZERS)}. Received: optimizer={optimizer!r}")
+    opt = getattr(optimizers, OPTIMIZERS[optimizer])(learning_rate=float(learning_rate))
+    from_logits = last_activation(model) != "softmax"
+    model.compile(optimizer=opt, loss=losses.SparseCategoricalCrossentropy(from_logits=from_logits),
+                  metrics=["accuracy"])
+
+
+def preset_configs(name: str, input_shape: tuple, num_classes: int) -> list[dict]:
+    """The layer configs of the zoo preset ``name`` (``"small"``, ``"lesson"``, ``"lesson_gmp"``)."""
+    from engine import zoo
+
+    return zoo.build(name, tuple(input_shape), int(num_classes), seed=0).get_config()["layers"]
+
+
+def adapt_head(configs: list[dict], num_classes: int) -> list[dict]:
+    """A copy of ``configs`` whose last Dense layer has ``num_classes`` units (the output must match the data)."""
+    out = copy.deepcopy(configs)
+    for entry in reversed(out):
+        if entry.get("class_name") == "Dense":
+            entry.setdefault("config", {})["units"] = int(num_classes)
+            break
+    for entry in out:
+        entry.get("config", {}).pop("input_shape", None)
+        entry.get("config", {}).pop("name", None)
+    return out
+
+
+def first_conv_kernel(model: Any) -> np.ndarray | None:
+    """A copy of the first Conv2D kernel ``(KH, KW, C_in, C_out)``, or None."""
+    for layer in _leaves(model):
+        if type(layer).__name__ == "Conv2D":
+            return layer.params["kernel"].copy()
+    return None
+
+
+class LabSession(QObject):
+    """Shared state of the learning tabs (see the module docstring).
+
+    Signals
+    -------
+    dataChanged(): a new data set is loaded (``self.data``).
+    modelChanged(object): a new model is in place; the argument is its :class:`ModelInfo`.
+    weightsChanged(): the weights changed (training updates, reset, load): views recompute what they show.
+    modelRefused(str): an architecture could not be built; the previous model is kept.
+    """
+
+    dataChanged = Signal()
+    modelChanged = Signal(object)
+    weightsChanged = Signal()
+    modelRefused = Signal(str)
+
+    def __init__(self, worker: EngineWorker | None = None, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._own_worker = worker is None
+        self.worker = worker or EngineWorker()
+        if not self.worker.isRunning():
+            self.worker.start()
+        self.data: LabData | None = None
+        self.info: ModelInfo | None = None
+        self.model: Any = None  # touched only inside engine-thread jobs
+        self.initial_weights: list[np.ndarray] | None = None
+        self.optimizer = "Adam"
+        self.learning_rate = 1e-3
+        self.seed = 0
+        self.training = False
+        #: the architecture the Network tab edits: layer configs ``[{"class_name", "config"}]`` (no input shape)
+        self.arch_configs: list[dict] | None = None
+        self.arch_name = "small"
+
+    @classmethod
+    def for_window(cls, window: Any) -> LabSession:
+        """The session of ``window`` (created on first use, sharing ``window.engine_worker`` when it has one)."""
+        session = getattr(window, "_convscope_lab_session", None)
+        if session is None:
+            session = cls(getattr(window, "engine_worker", None), parent=window)
+            window._convscope_lab_session = session
+        return session
+
+    # ----------------------------------------------------------------------------------------- engine jobs
+    def run(self, fn: Callable[[], Any], on_done: Callable[[Any], None] | None = None,
+            on_error: Callable[[str], None] | None = None) -> int:
+        """Run ``fn`` in the engine thread (see :meth:`EngineWorker.submit`)."""
+        return self.worker.submit(fn, on_done, on_error)
+
+    def load_data(self, kind: str, on_done: Callable[[LabData], None] | None = None,
+                  on_error: Callable[[str], None] | None = None, **kw: Any) -> None:
+        """Load a data set in the engine thread, then make it current and emit ``dataChanged``."""
+
+        def done(data: LabData) -> None:
+            self.data = data
+            emit_signal(self.dataChanged)
+            if on_done is not None:
+                on_done(data)
+
+        self.run(lambda: load_lab_data(kind, **kw), done, on_error)
+
+    def build_model(self, layer_configs: list[dict], input_shape: tuple, seed: int = 0,
+                    on_done: Callable[[ModelInfo], None] | None = None,
+                    on_error: Callable[[str], None] | None = None, base: Any = None) -> None:
+        """Build ``Sequential`` from ``[{"class_name", "config"}, ...]`` for ``input_shape`` in the engine thread.
+
+        On success the model replaces the current one (its initial weights are kept for "reset"); on failure
+        (e.g. "input 1x1 is too small for MaxPooling2D 2x2 at layer 6 (max_pooling2d_2)") ``modelRefused`` is
+        emitted with the engine's message and the previous model stays.
+        """
+        configs = copy.deepcopy(layer_configs)
+        optimizer, lr = self.optimizer, self.learning_rate
+
+        def job() -> tuple[Any, ModelInfo, list[np.ndarray]]:
+            from engine.models import Sequential, layer_from_config
+
+            layers = [layer_from_config(c) for c in configs]
+            for layer in layers:
+                if hasattr(layer, "input_shape"):
+                    layer.input_shape = None
+            model = Sequential(name="convscope", seed=int(seed))
+            if base is not None:
+                model.add(base)
+            for layer in layers:
+                model.add(layer)
+            model.build(tuple(input_shape))
+            compile_model(model, optimizer, lr)
+            return model, model_info(model), model.get_weights()
+
+        def done(result: tuple[Any, ModelInfo, list[np.ndarray]]) -> None:
+            self.model, self.info, self.initial_weights = result
+            emit_signal(self.modelChanged, self.info)
+            if on_done is not None:
+                on_done(self.info)
+
+        def failed(message: str) -> None:
+            emit_signal(self.modelRefused, message.split(": ", 1)[-1])
+            if on_error is not None:
+                on_error(message)
+
+        self.run(job, done, failed)
+
+    def set_model(self, model: Any, info: ModelInfo, initial_weights: list[np.ndarray] | None = None) -> None:
+        """Make an already built model current (GUI thread, from a job's result)."""
+        self.model, self.info = model, info
+        self.initial_weights = initial_weights
+        emit_signal(self.modelChanged, info)
+
+    def recompile(self, optimizer: str, learning_rate: float, on_done: Callable[[Any], None] | None = None,
+                  on_error: Callable[[str], None] | None = None) -> None:
+        """Fresh optimizer state with these settings (engine thread)."""
+        self.optimizer, self.learning_rate = optimizer, float(learning_rate)
+        model = self.model
+        if model is None:
+            return
+        self.run(lambda: compile_model(model, optimizer, learning_rate), on_done, on_error)
+
+    def reset_weights(self, on_done: Callable[[Any], None] | None = None) -> None:
+        """Back to the very weights the model was built with, and a fresh optimizer (TF Playground's reset)."""
+        model, weights = self.model, self.initial_weights
+        if model is None or weights is None:
+            return
+        optimizer, lr = self.optimizer, self.learning_rate
+
+        def job() -> None:
+            model.set_weights([w.copy() for w in weights])
+            compile_model(model, optimizer, lr)
+
+        def done(_: Any) -> None:
+            emit_signal(self.weightsChanged)
+            if on_done is not None:
+                on_done(None)
+
+        self.run(job, done)
+
+    def notify_weights_changed(self) -> None:
+        emit_signal(self.weightsChanged)
+
+    def shutdown(self) -> None:
+        """Stop training and end the engine thread if this session created it."""
+        self.worker.stop()
+        if self._own_worker:
+            self.worker.shutdown()

@@ -1,0 +1,262 @@
+"""Transfer learning, the lesson's last part: reuse a trained convolutional base on a new task.
+
+The experiment (each epoch one engine-thread job, so the window stays live and shows progress):
+
+1. train the current architecture on task A (digits 0-4) - the "pre-trained" base;
+2. copy its convolutional base (every layer up to Flatten / global pooling), freeze the ticked layers, put a
+   fresh dense head for task B (digits 5-9) on top, and train it;
+3. train the same architecture from scratch on task B for the same number of epochs;
+4. compare time and validation accuracy, epoch by epoch.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QFormLayout, QGroupBox, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton, QSpinBox,
+    QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
+)
+
+from gui.widgets.net_session import adapt_head, compile_model, preset_configs
+from gui.widgets.train_data import LabData, class_subset, load_lab_data
+
+__all__ = ["TransferPanel", "base_length", "transfer_model"]
+
+BASE_END = ("Flatten", "GlobalMaxPooling2D", "GlobalAveragePooling2D", "GlobalMinPooling2D")
+
+
+def base_length(configs: list[dict]) -> int:
+    """Number of layers in the convolutional base: up to and including Flatten / global pooling."""
+    for i, entry in enumerate(configs):
+        if entry["class_name"] in BASE_END:
+            return i + 1
+    raise ValueError("the network has no Flatten or global pooling layer, so it has no convolutional base "
+                     f"to reuse. Layers: {[c['class_name'] for c in configs]}")
+
+
+def transfer_model(source: Any, num_classes: int, frozen: set[int], seed: int = 0) -> Any:
+    """A new model: ``source``'s base (weights copied, layers in ``frozen`` not trainable) + a fresh head.
+
+    Parameters
+    ----------
+    source : a built ``Sequential``; its layers after the base become the new head, re-initialised, with the
+        last Dense resized to ``num_classes``.
+    frozen : indices (in the base) of the layers whose weights stay fixed.
+    """
+    from engine.models import Sequential, layer_from_config
+
+    configs = adapt_head(source.get_config()["layers"], num_classes)
+    n = base_length(configs)
+    model = Sequential([layer_from_config(c) for c in configs], name="transfer", seed=seed + 1)
+    model.build(tuple(source.input_shape))
+    for i in range(n):
+        model.layers[i].set_weights(source.layers[i].get_weights())
+        model.layers[i].trainable = i not in frozen
+    return model
+
+
+def _fresh(configs: list[dict], input_shape: tuple, num_classes: int, seed: int) -> Any:
+    from engine.models import Sequential, layer_from_config
+
+    model = Sequential([layer_from_config(c) for c in adapt_head(configs, num_classes)], name="scratch",
+                       seed=seed)
+    model.build(tuple(input_shape))
+    return model
+
+
+def _epoch(model: Any, data: LabData, seed: int) -> tuple[float, float]:
+    """Train one epoch; return (seconds, validation accuracy)."""
+    t0 = time.perf_counter()
+    model.fit(data.x_train, data.y_train, epochs=1, batch_size=32, verbose=0, seed=seed)
+    dt = time.perf_counter() - t0
+    _, acc = model.evaluate(data.x_val, data.y_val, verbose=0)
+    return dt, float(acc)
+
+
+class TransferPanel(QWidget):
+    """Runs the experiment through the training tab's session and shows the comparison."""
+
+    def __init__(self, tab: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._tab = tab
+        self.results: dict[str, list[tuple[float, float]]] = {"transfer": [], "scratch": []}
+        self.pretrain_s = 0.0
+        self.running = False
+        self._queue: list[tuple[str, Any]] = []
+        self.epochs = QSpinBox()
+        self.epochs.setRange(1, 20)
+        self.epochs.setValue(2)
+        self.n_images = QSpinBox()
+        self.n_images.setRange(200, 4000)
+        self.n_images.setSingleStep(200)
+        self.n_images.setValue(1000)
+        self.layers = QListWidget()
+        self.layers.setMaximumHeight(150)
+        self.run_button = QPushButton()
+        self.run_button.setMinimumHeight(32)
+        self.run_button.clicked.connect(self.run)
+        self.info = QLabel()
+        self.info.setWordWrap(True)
+        self.table = QTableWidget(2, 3)
+        self.table.verticalHeader().setVisible(False)
+        self.plot = pg.PlotWidget(background="w")
+        self.plot.showGrid(x=True, y=True, alpha=0.25)
+        self.plot.setYRange(0, 1)
+        self.plot.addLegend(offset=(-10, -10), labelTextSize="11pt")
+        self._curve_t = self.plot.plot(pen=pg.mkPen("#1f5fbf", width=3), symbol="o", symbolBrush="#1f5fbf")
+        self._curve_s = self.plot.plot(pen=pg.mkPen("#808080", width=3, style=Qt.PenStyle.DashLine),
+                                       symbol="s", symbolBrush="#808080")
+        self.settings = QGroupBox()
+        form = QFormLayout(self.settings)
+        self._l_epochs, self._l_n, self._l_layers = QLabel(), QLabel(), QLabel()
+        form.addRow(self._l_epochs, self.epochs)
+        form.addRow(self._l_n, self.n_images)
+        form.addRow(self._l_layers)
+        form.addRow(self.layers)
+        form.addRow(self.run_button)
+        right = QVBoxLayout()
+        right.addWidget(self.info)
+        right.addWidget(self.table)
+        right.addWidget(self.plot, 1)
+        lay = QHBoxLayout(self)
+        lay.addWidget(self.settings, 2)
+        lay.addLayout(right, 3)
+        self.retranslate()
+
+    def _configs(self) -> list[dict]:
+        s = self._tab.session
+        if s.arch_configs is not None:
+            return s.arch_configs
+        return preset_configs(s.arch_name, (28, 28, 1), 10)
+
+    def refresh_layers(self) -> None:
+        """One checkbox per base layer with weights (ticked: frozen)."""
+        self.layers.clear()
+        configs = self._configs()
+        n = base_length(configs)
+        for i, entry in enumerate(configs[:n]):
+            if entry["class_name"] not in ("Conv2D",):
+                continue
+            item = QListWidgetItem(f"{i + 1}. {entry['class_name']} "
+                                   f"({entry['config'].get('filters', '')} filters)")
+            item.setData(Qt.ItemDataRole.UserRole, i)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked)
+            self.layers.addItem(item)
+
+    def frozen(self) -> set[int]:
+        out = set()
+        for r in range(self.layers.count()):
+            item = self.layers.item(r)
+            if item.checkState() == Qt.CheckState.Checked:
+                out.add(int(item.data(Qt.ItemDataRole.UserRole)))
+        return out
+
+    def run(self) -> None:
+        """Start the experiment (see the module docstring)."""
+        if self.running:
+            return
+        if self.layers.count() == 0:
+            self.refresh_layers()
+        self.running = True
+        self.run_button.setEnabled(False)
+        self.results = {"transfer": [], "scratch": []}
+        self._draw()
+        configs, frozen, epochs = self._configs(), self.frozen(), self.epochs.value()
+        n = self.n_images.value()
+        state: dict[str, Any] = {}
+        session = self._tab.session
+
+        def prepare() -> dict:
+            digits = load_lab_data("digits", n_train=2 * n, n_val=600, seed=0)
+            a = class_subset(digits, [0, 1, 2, 3, 4])
+            b = class_subset(digits, [5, 6, 7, 8, 9])
+            b = LabData(b.x_train[:n], b.y_train[:n], b.x_val, b.y_val, b.class_names, b.name)
+            base = _fresh(configs, a.input_shape, a.num_classes, seed=0)
+            compile_model(base, "Adam", 1e-3)
+            t0 = time.perf_counter()
+            for e in range(epochs):
+                base.fit(a.x_train, a.y_train, epochs=1, batch_size=32, verbose=0, seed=e)
+            pre_s = time.perf_counter() - t0
+            _, acc_a = base.evaluate(a.x_val, a.y_val, verbose=0)
+            tm = transfer_model(base, b.num_classes, frozen, seed=0)
+            compile_model(tm, "Adam", 1e-3)
+            sm = _fresh(configs, b.input_shape, b.num_classes, seed=0)
+            compile_model(sm, "Adam", 1e-3)
+            return {"b": b, "transfer": tm, "scratch": sm, "pre_s": pre_s, "acc_a": float(acc_a)}
+
+        def prepared(st: dict) -> None:
+            state.update(st)
+            self.pretrain_s = st["pre_s"]
+            self.info.setText(self.tr("Base trained on digits 0-4: {acc:.1%} validation accuracy in {s:.1f} s. "
+                                      "Now training on digits 5-9...").format(acc=st["acc_a"], s=st["pre_s"]))
+            self._queue = [(kind, e) for e in range(epochs) for kind in ("transfer", "scratch")]
+            self._next(state)
+
+        self.info.setText(self.tr("Training the base network on digits 0-4..."))
+        session.run(prepare, prepared, self._failed)
+
+    def _next(self, state: dict) -> None:
+        if not self._queue:
+            self._finish()
+            return
+        kind, e = self._queue.pop(0)
+
+        def done(r: tuple[float, float]) -> None:
+            self.results[kind].append(r)
+            self._draw()
+            self._next(state)
+
+        self._tab.session.run(lambda: _epoch(state[kind], state["b"], seed=e), done, self._failed)
+
+    def _failed(self, message: str) -> None:
+        self.running = False
+        self.run_button.setEnabled(True)
+        self.info.setText(f"<span style='color:#c00000'>{message}</span>")
+
+    def _finish(self) -> None:
+        self.running = False
+        self.run_button.setEnabled(True)
+        t = sum(r[0] for r in self.results["transfer"])
+        s = sum(r[0] for r in self.results["scratch"])
+        self.info.setText(self.tr("Digits 5-9: the frozen base reached {a:.1%} in {t:.1f} s; from scratch "
+                                  "{b:.1%} in {s:.1f} s ({x:.1f}x the time per epoch).").format(
+            a=self.results["transfer"][-1][1], t=t, b=self.results["scratch"][-1][1], s=s, x=s / max(t, 1e-9)))
+
+    def _draw(self) -> None:
+        for row, kind in enumerate(("transfer", "scratch")):
+            res = self.results[kind]
+            secs = sum(r[0] for r in res)
+            acc = res[-1][1] if res else float("nan")
+            self.table.setItem(row, 1, QTableWidgetItem(f"{secs:.2f}" if res else "-"))
+            self.table.setItem(row, 2, QTableWidgetItem(f"{acc:.1%}" if res else "-"))
+        self._curve_t.setData(np.arange(1, len(self.results["transfer"]) + 1),
+                              [r[1] for r in self.results["transfer"]])
+        self._curve_s.setData(np.arange(1, len(self.results["scratch"]) + 1),
+                              [r[1] for r in self.results["scratch"]])
+
+    def retranslate(self) -> None:
+        self.settings.setTitle(self.tr("Reuse a trained base: digits 0-4 -> digits 5-9"))
+        self._l_epochs.setText(self.tr("Epochs per phase"))
+        self._l_n.setText(self.tr("Images for task B"))
+        self._l_layers.setText(self.tr("Frozen layers of the base (ticked = not trained):"))
+        self.run_button.setText(self.tr("Run the comparison"))
+        self.table.setHorizontalHeaderLabels([self.tr("Model"), self.tr("Training time (s)"),
+                                              self.tr("Validation accuracy")])
+        self.table.setItem(0, 0, QTableWidgetItem(self.tr("Frozen base + new head")))
+        self.table.setItem(1, 0, QTableWidgetItem(self.tr("From scratch")))
+        self.table.resizeColumnsToContents()
+        self.plot.setLabel("bottom", self.tr("epoch on digits 5-9"))
+        self.plot.setLabel("left", self.tr("validation accuracy"))
+        legend = self.plot.getPlotItem().legend
+        legend.clear()
+        legend.addItem(self._curve_t, self.tr("frozen base"))
+        legend.addItem(self._curve_s, self.tr("from scratch"))
+        if not self.info.text():
+            self.info.setText(self.tr("Trains a base on digits 0-4, reuses its convolutions for digits 5-9 and "
+                                      "compares with training from scratch."))
