@@ -313,3 +313,62 @@ def test_optimizer_arguments_are_validated():
         ct.DeviceSGD(0.1, momentum=1.5)
     with pytest.raises(TypeError, match="params must be device arrays"):
         ct.DeviceAdam().step([np.zeros(2, np.float32)], [np.zeros(2, np.float32)])
+
+
+# ------------------------------------------------------------------------------- a training step on device
+def _lesson_like_model(seed: int):
+    from engine import layers as L
+
+    model = engine.Sequential([
+        L.Conv2D(3, 3, padding="same", activation="relu", input_shape=(6, 6, 2)), L.MaxPooling2D(2),
+        L.Conv2D(4, 2, strides=2, activation="tanh"), L.Flatten(), L.Dropout(0.3, seed=1),
+        L.Dense(5, activation="relu"), L.Dense(3),
+    ], seed=seed)
+    model.compile(optimizer="adam", loss=engine.losses.SparseCategoricalCrossentropy(from_logits=True),
+                  metrics=["accuracy"])
+    return model
+
+
+def _other_model(seed: int):
+    from engine import layers as L
+
+    model = engine.Sequential([
+        L.Conv2D(2, 3, padding="same", flip=True, activation="sigmoid", input_shape=(5, 5, 1), trainable=False),
+        L.Conv2D(3, 2, padding="full", activation="leaky_relu"), L.AveragePooling2D(2, padding="same"),
+        L.GlobalMaxPooling2D(), L.Dense(4, activation="softmax"),
+    ], seed=seed)
+    model.compile(optimizer=engine.optimizers.SGD(0.1, momentum=0.9, nesterov=True),
+                  loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    return model
+
+
+@pytest.mark.parametrize("make, shape, classes", [(_lesson_like_model, (6, 6, 2), 3), (_other_model, (5, 5, 1), 4)])
+def test_two_batch_training_step_on_device_matches_cpu(rng, backend_guard, make, shape, classes):
+    """Forward, loss, backward and optimizer on the device (DeviceTrainer) vs the CPU backend's train_on_batch."""
+    from engine.backends.cuda_trainer import DeviceTrainer
+
+    config.set("cuda_threads_per_block", 16)
+    config.set("cuda_tile", 4)
+    x = rng.standard_normal((2, 4, *shape)).astype(np.float32)
+    y = rng.integers(0, classes, (2, 4))
+    engine.set_backend("cpu")
+    cpu_model, dev_model = make(0), make(0)
+    cpu_logs = [cpu_model.train_on_batch(x[i], y[i]) for i in range(2)]
+    trainer = DeviceTrainer(dev_model)
+    dev_logs = [trainer.step(x[i], dev_model._prepare_y(y[i], 4), True) for i in range(2)]
+    trainer.pull()
+    for logs, (loss, acc) in zip(cpu_logs, dev_logs):
+        assert loss == pytest.approx(logs["loss"], abs=1e-4)
+        assert acc == pytest.approx(logs["accuracy"])
+    for w_cpu, w_dev in zip(cpu_model.get_weights(), dev_model.get_weights()):
+        np.testing.assert_allclose(w_dev, w_cpu, atol=1e-4, rtol=1e-4)
+    fresh = make(0)
+    for layer, layer0 in zip(dev_model.layers, fresh.layers):
+        if "kernel" in layer.params:  # trained kernels moved, a frozen one did not
+            assert np.array_equal(layer.params["kernel"], layer0.params["kernel"]) == (not layer.trainable)
+    assert dev_model.optimizer.iterations == cpu_model.optimizer.iterations == 2
+    assert sorted(dev_model.optimizer.state) == sorted(cpu_model.optimizer.state)
+    for key, slots in cpu_model.optimizer.state.items():
+        for a, b in zip(slots, dev_model.optimizer.state[key]):
+            np.testing.assert_allclose(b, a, atol=1e-4, rtol=1e-4)
+    np.testing.assert_allclose(trainer.predict(x[0]), cpu_model.predict(x[0]), atol=1e-4, rtol=1e-4)

@@ -23,98 +23,15 @@ import math
 from typing import Any, Sequence
 
 import numpy as np
-from numba import cuda, float32
+from numba import cuda
 
 from engine.backends import cuda as cb
+from engine.backends import cuda_kernels_train as ckt
 
 __all__ = [
     "sparse_softmax_cross_entropy", "sparse_cross_entropy_from_probs", "batch_metrics",
-    "DeviceSGD", "DeviceAdam", "DeviceRMSprop", "device_optimizer",
+    "DeviceSGD", "DeviceAdam", "DeviceRMSprop", "device_optimizer", "device_optimizer_like",
 ]
-
-
-# ------------------------------------------------------------------------------------------------ kernels
-@cuda.jit
-def _softmax_xent_kernel(logits, labels, losses, correct, dlogits, scale):
-    """Per row: ``loss = logsumexp(z) - z[label]``, ``dz = (softmax(z) - onehot) * scale``, argmax == label."""
-    r = cuda.grid(1)
-    if r >= logits.shape[0]:
-        return
-    classes = logits.shape[1]
-    top = logits[r, 0]
-    arg = 0
-    for j in range(1, classes):
-        if logits[r, j] > top:
-            top = logits[r, j]
-            arg = j
-    total = float32(0.0)
-    for j in range(classes):
-        total += math.exp(logits[r, j] - top)
-    label = labels[r]
-    losses[r] = math.log(total) + top - logits[r, label]
-    correct[r] = float32(1.0) if arg == label else float32(0.0)
-    for j in range(classes):
-        p = math.exp(logits[r, j] - top) / total
-        if j == label:
-            p -= float32(1.0)
-        dlogits[r, j] = p * scale
-
-
-@cuda.jit
-def _prob_xent_kernel(probs, labels, losses, correct, dprobs, scale, eps):
-    """Per row: ``loss = -log(max(p[label], eps))``; ``dp[label] = -scale / max(p, eps)``, 0 elsewhere."""
-    r = cuda.grid(1)
-    if r >= probs.shape[0]:
-        return
-    classes = probs.shape[1]
-    top = probs[r, 0]
-    arg = 0
-    for j in range(classes):
-        if probs[r, j] > top:
-            top = probs[r, j]
-            arg = j
-        dprobs[r, j] = float32(0.0)
-    label = labels[r]
-    clipped = min(max(probs[r, label], eps), float32(1.0))
-    losses[r] = -math.log(clipped)
-    correct[r] = float32(1.0) if arg == label else float32(0.0)
-    dprobs[r, label] = -scale / clipped
-
-
-@cuda.jit
-def _sgd_kernel(p, g, v, lr, momentum, nesterov):
-    i = cuda.grid(1)
-    if i >= p.shape[0]:
-        return
-    if momentum == float32(0.0):
-        p[i] -= lr * g[i]
-        return
-    v[i] = momentum * v[i] - lr * g[i]
-    if nesterov:
-        p[i] += momentum * v[i] - lr * g[i]
-    else:
-        p[i] += v[i]
-
-
-@cuda.jit
-def _adam_kernel(p, g, m, v, lr_t, beta_1, beta_2, eps):
-    i = cuda.grid(1)
-    if i >= p.shape[0]:
-        return
-    gi = g[i]
-    m[i] = beta_1 * m[i] + (float32(1.0) - beta_1) * gi
-    v[i] = beta_2 * v[i] + (float32(1.0) - beta_2) * gi * gi
-    p[i] -= lr_t * m[i] / (math.sqrt(v[i]) + eps)
-
-
-@cuda.jit
-def _rmsprop_kernel(p, g, s, lr, rho, eps):
-    i = cuda.grid(1)
-    if i >= p.shape[0]:
-        return
-    gi = g[i]
-    s[i] = rho * s[i] + (float32(1.0) - rho) * gi * gi
-    p[i] -= lr * gi / (math.sqrt(s[i]) + eps)
 
 
 # ------------------------------------------------------------------------------------------------- losses
@@ -152,7 +69,7 @@ def sparse_softmax_cross_entropy(logits: Any, labels: Any) -> tuple[Any, Any, An
     lab = _labels_device(labels, n)
     losses, correct = cuda.device_array(n, np.float32), cuda.device_array(n, np.float32)
     dz = cuda.device_array(zd.shape, np.float32)
-    cb.launch_1d(_softmax_xent_kernel, n, zd, lab, losses, correct, dz, np.float32(1.0 / max(n, 1)))
+    cb.launch_1d(ckt.softmax_xent_kernel, n, zd, lab, losses, correct, dz, np.float32(1.0 / max(n, 1)))
     return losses, correct, dz
 
 
@@ -169,7 +86,7 @@ def sparse_cross_entropy_from_probs(probs: Any, labels: Any, eps: float = 1e-7) 
     lab = _labels_device(labels, n)
     losses, correct = cuda.device_array(n, np.float32), cuda.device_array(n, np.float32)
     dp = cuda.device_array(pd.shape, np.float32)
-    cb.launch_1d(_prob_xent_kernel, n, pd, lab, losses, correct, dp, np.float32(1.0 / max(n, 1)),
+    cb.launch_1d(ckt.prob_xent_kernel, n, pd, lab, losses, correct, dp, np.float32(1.0 / max(n, 1)),
                  np.float32(eps))
     return losses, correct, dp
 
@@ -188,7 +105,7 @@ def _flat(a: Any) -> Any:
 
 
 class _DeviceOptimizer:
-    """Shared bookkeeping: per-parameter state arrays on the device, created on the first step."""
+    """Shared bookkeeping: per-weight state arrays on the device, keyed like :mod:`engine.optimizers`' slots."""
 
     n_slots = 0
 
@@ -197,53 +114,61 @@ class _DeviceOptimizer:
             raise ValueError(f"learning_rate must be a finite number > 0. Received: learning_rate={learning_rate}")
         self.learning_rate = float(learning_rate)
         self.iterations = 0
-        self._slots: list[list[Any]] = []
+        self.state: dict[str, list[Any]] = {}  # slot name -> device arrays shaped like the weight
 
-    def _state(self, params: Sequence[Any]) -> list[list[Any]]:
-        if not self._slots:
-            self._slots = [[cb.zeros(p.size) for _ in range(self.n_slots)] for p in params]
-        if len(self._slots) != len(params):
-            raise ValueError(
-                f"params changed between steps: the optimizer holds state for {len(self._slots)} arrays. "
-                f"Received: {len(params)} arrays"
-            )
-        return self._slots
+    def _slots(self, key: str, p: Any) -> list[Any]:
+        slots = self.state.get(key)
+        if slots is None or any(tuple(a.shape) != tuple(p.shape) for a in slots):
+            slots = self.state[key] = [cb.zeros(tuple(p.shape)) for _ in range(self.n_slots)]
+        return slots
 
-    def step(self, params: Sequence[Any], grads: Sequence[Any]) -> None:
-        """Update every device array of ``params`` in place from the matching ``grads`` (same shapes)."""
-        if len(params) != len(grads):
-            raise ValueError(f"params and grads must pair up. Received: {len(params)} params, {len(grads)} grads")
+    def step(self, params: Sequence[Any], grads: Sequence[Any], keys: Sequence[str] | None = None) -> None:
+        """Update every device array of ``params`` in place from the matching ``grads`` (same shapes).
+
+        ``keys`` name each weight's state (default: its position), as ``engine.optimizers`` slot names do.
+        """
+        keys = [str(i) for i in range(len(params))] if keys is None else list(keys)
+        if not len(params) == len(grads) == len(keys):
+            raise ValueError(f"params, grads and keys must pair up. Received: {len(params)} params, "
+                             f"{len(grads)} grads, {len(keys)} keys")
         for p, g in zip(params, grads):
             if not cb.is_device_array(p):
                 raise TypeError(f"params must be device arrays (engine.backends.cuda.to_device). Received: {type(p)}")
             if tuple(p.shape) != tuple(g.shape):
                 raise ValueError(f"grad shape {tuple(g.shape)} does not match param shape {tuple(p.shape)}")
-        slots = self._state(params)
         self.iterations += 1
-        for p, g, state in zip(params, grads, slots):
-            self._update(_flat(p), _flat(cb.to_device(g)), state)
+        for p, g, key in zip(params, grads, keys):
+            self._update(_flat(p), _flat(cb.to_device(g)), [_flat(s) for s in self._slots(key, p)])
 
     def _update(self, p: Any, g: Any, state: list[Any]) -> None:  # pragma: no cover - abstract
         raise NotImplementedError
 
-    def get_state(self) -> list[np.ndarray]:
-        """The optimizer state as host arrays (flat), e.g. to save it."""
-        return [cb.to_host(s) for slots in self._slots for s in slots]
+    def load_host_state(self, host: Any) -> None:
+        """Copy the step counter and slot arrays of an :class:`engine.optimizers.Optimizer` to the device."""
+        self.iterations = int(host.iterations)
+        self.state = {key: [cb.to_device(a) for a in arrays] for key, arrays in host.state.items()
+                      if len(arrays) == self.n_slots}
+
+    def store_host_state(self, host: Any) -> None:
+        """Write the step counter and slot arrays back into an :class:`engine.optimizers.Optimizer`."""
+        host.iterations = self.iterations
+        for key, arrays in self.state.items():
+            host.state[key] = [cb.to_host(a) for a in arrays]
 
 
 class DeviceSGD(_DeviceOptimizer):
     """Stochastic gradient descent with optional (Nesterov) momentum, Keras formulas."""
-
-    n_slots = 1
 
     def __init__(self, learning_rate: float = 0.01, momentum: float = 0.0, nesterov: bool = False) -> None:
         super().__init__(learning_rate)
         if not 0.0 <= momentum < 1.0:
             raise ValueError(f"momentum must be in [0, 1). Received: momentum={momentum}")
         self.momentum, self.nesterov = float(momentum), bool(nesterov)
+        self.n_slots = 1 if self.momentum else 0  # a velocity only with momentum, as engine.optimizers keeps
 
     def _update(self, p: Any, g: Any, state: list[Any]) -> None:
-        cb.launch_1d(_sgd_kernel, p.size, p, g, state[0], np.float32(self.learning_rate),
+        velocity = state[0] if state else p  # unread by the kernel when momentum == 0
+        cb.launch_1d(ckt.sgd_kernel, p.size, p, g, velocity, np.float32(self.learning_rate),
                      np.float32(self.momentum), self.nesterov)
 
 
@@ -263,7 +188,7 @@ class DeviceAdam(_DeviceOptimizer):
     def _update(self, p: Any, g: Any, state: list[Any]) -> None:
         t = self.iterations
         lr_t = self.learning_rate * math.sqrt(1.0 - self.beta_2 ** t) / (1.0 - self.beta_1 ** t)
-        cb.launch_1d(_adam_kernel, p.size, p, g, state[0], state[1], np.float32(lr_t),
+        cb.launch_1d(ckt.adam_kernel, p.size, p, g, state[0], state[1], np.float32(lr_t),
                      np.float32(self.beta_1), np.float32(self.beta_2), np.float32(self.epsilon))
 
 
@@ -279,16 +204,26 @@ class DeviceRMSprop(_DeviceOptimizer):
         self.rho, self.epsilon = float(rho), float(epsilon)
 
     def _update(self, p: Any, g: Any, state: list[Any]) -> None:
-        cb.launch_1d(_rmsprop_kernel, p.size, p, g, state[0], np.float32(self.learning_rate),
+        cb.launch_1d(ckt.rmsprop_kernel, p.size, p, g, state[0], np.float32(self.learning_rate),
                      np.float32(self.rho), np.float32(self.epsilon))
 
 
 _OPTIMIZERS = {"sgd": DeviceSGD, "adam": DeviceAdam, "rmsprop": DeviceRMSprop}
 
 
-def device_optimizer(name: str, **hyper: float) -> _DeviceOptimizer:
+def device_optimizer(name: str, **hyper: Any) -> _DeviceOptimizer:
     """Build a device optimizer by name (``"sgd" | "adam" | "rmsprop"``) with its hyper-parameters."""
     key = name.lower()
     if key not in _OPTIMIZERS:
         raise ValueError(f"optimizer must be one of {tuple(_OPTIMIZERS)}. Received: {name!r}")
     return _OPTIMIZERS[key](**hyper)
+
+
+def device_optimizer_like(host: Any) -> _DeviceOptimizer:
+    """The device twin of an :class:`engine.optimizers.Optimizer` (same hyper-parameters and state)."""
+    name = type(host).__name__.lower()
+    if name not in _OPTIMIZERS:
+        raise ValueError(f"the cuda backend trains with {tuple(_OPTIMIZERS)}. Received optimizer: {host!r}")
+    dev = _OPTIMIZERS[name](**host.get_config())
+    dev.load_host_state(host)
+    return dev
