@@ -8,7 +8,9 @@ The kernels live in three private modules, one concept each:
 
 Inputs are float32, C-contiguous, NHWC, already validated by :mod:`engine.ops`; every kernel is compiled
 lazily (on first use) for that single signature and cached on disk (``cache=True``). Jitted kernels and
-BLAS calls never nest, so Numba's thread pool and BLAS's do not oversubscribe the cores.
+BLAS calls never nest, so Numba's thread pool and BLAS's do not oversubscribe the cores; importing
+:mod:`engine.backends.cpu_conv` also shortens OpenBLAS's idle spin (:mod:`engine.backends.cpu_threads`) so the two pools can take
+turns without one starving the other.
 
 The dense layer is two BLAS products and a bias add, written here.
 """

@@ -25,6 +25,11 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange
 
+from engine.backends.cpu_threads import shorten_blas_spin
+
+# BLAS and Numba take turns on the cores: OpenBLAS's idle threads must not spin through our kernels.
+shorten_blas_spin()
+
 # Reassociation lets LLVM vectorise sums; no 'nnan'/'ninf', so NaN and inf still propagate.
 SAFE_FASTMATH = {"contract", "reassoc", "nsz", "arcp", "afn"}
 
