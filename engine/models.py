@@ -113,7 +113,7 @@ class Sequential(TrainingMixin, Layer):
         try:
             layer.build(in_shape, self._layer_rng(index))
         except ShapeError as exc:
-            raise ShapeError(f"{exc} {where}") from None
+            raise exc.located(where) from None
 
     def compute_output_shape(self, input_shape: Shape) -> Shape:
         shape = tuple(input_shape)
@@ -121,7 +121,7 @@ class Sequential(TrainingMixin, Layer):
             try:
                 shape = layer.compute_output_shape(shape)
             except ShapeError as exc:
-                raise ShapeError(f"{exc} at layer {i + 1} ({layer.name})") from None
+                raise exc.located(f"at layer {i + 1} ({layer.name})") from None
         return shape
 
     def build(self, input_shape: Shape | None = None, rng: np.random.Generator | None = None) -> None:

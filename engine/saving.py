@@ -78,49 +78,54 @@ def _read(data: Any, key: str, path: Path) -> np.ndarray:
 
 def load(path: Any, compile: bool = True) -> Any:  # noqa: A002
     """Load a model written by :func:`save`; clear ``ValueError`` for anything else."""
-    from engine.models import model_from_config
-
     path = Path(os.fspath(path))
     if not path.is_file():
         raise FileNotFoundError(f"no model file at {str(path)!r}")
+    with open(path, "rb") as fh:  # our handle, so a failed np.load cannot leak it
+        try:
+            data = np.load(fh, allow_pickle=False)
+        except (zipfile.BadZipFile, ValueError, OSError, EOFError) as exc:
+            raise ValueError(f"{str(path)!r} is not a ConvScope model file (not a readable .npz; truncated?): "
+                             f"{exc}") from None
+        if not isinstance(data, np.lib.npyio.NpzFile):
+            raise ValueError(f"{str(path)!r} is a single .npy array, not a ConvScope model file (.npz)")
+        with data:
+            return _load_npz(data, path, compile)
+
+
+def _load_npz(data: Any, path: Path, compile: bool) -> Any:  # noqa: A002
+    from engine.models import model_from_config
+
+    if MARKER not in data.files:
+        raise ValueError(f"{str(path)!r} is not a ConvScope model file: it has no {MARKER!r} entry "
+                         f"(entries: {data.files[:8]})")
+    raw = _read(data, MARKER, path)
     try:
-        data = np.load(path, allow_pickle=False)
-    except (zipfile.BadZipFile, ValueError, OSError, EOFError) as exc:
-        raise ValueError(f"{str(path)!r} is not a ConvScope model file (not a readable .npz; truncated?): "
-                         f"{exc}") from None
-    if not isinstance(data, np.lib.npyio.NpzFile):
-        raise ValueError(f"{str(path)!r} is a single .npy array, not a ConvScope model file (.npz)")
-    with data:
-        if MARKER not in data.files:
-            raise ValueError(f"{str(path)!r} is not a ConvScope model file: it has no {MARKER!r} entry "
-                             f"(entries: {data.files[:8]})")
-        raw = _read(data, MARKER, path)
-        try:
-            meta = json.loads(str(raw))
-        except (json.JSONDecodeError, TypeError) as exc:
-            raise ValueError(f"{str(path)!r}: the model description is not valid JSON ({exc})") from None
-        if not isinstance(meta, dict) or meta.get("format") != FORMAT:
-            raise ValueError(f"{str(path)!r} is not a ConvScope model file (format {meta.get('format')!r})"
-                             if isinstance(meta, dict) else f"{str(path)!r} is not a ConvScope model file")
-        if int(meta.get("version", 0)) > VERSION:
-            raise ValueError(f"{str(path)!r} was written by a newer ConvScope (file version {meta['version']}, "
-                             f"this one reads up to {VERSION})")
-        model = model_from_config(meta["model"])
-        if not model.built:
-            raise ValueError(f"{str(path)!r}: the saved architecture has no input shape")
-        n_weights = sum(1 for k in data.files if k.startswith("w_"))
-        weights = [_read(data, f"w_{i:04d}", path) for i in range(n_weights)]
-        try:
-            model.set_weights(weights)
-        except ValueError as exc:
-            raise ValueError(f"{str(path)!r}: weights do not match the architecture ({exc})") from None
-        comp = meta.get("compile")
-        if compile and comp:
-            model.compile(optimizer=optimizers_mod.get(comp["optimizer"]), loss=losses_mod.get(comp["loss"]),
-                          metrics=comp.get("metrics") or None)
-            state = meta.get("optimizer_state") or {}
-            model.optimizer.iterations = int(state.get("iterations", 0))
-            for j, key in enumerate(state.get("slots", [])):
-                model.optimizer.state[key] = [np.array(_read(data, f"opt_{j:04d}_{k}", path), dtype=np.float32)
-                                              for k in range(int(state.get("per_slot", 0)))]
+        meta = json.loads(str(raw))
+    except (json.JSONDecodeError, TypeError) as exc:
+        raise ValueError(f"{str(path)!r}: the model description is not valid JSON ({exc})") from None
+    if not isinstance(meta, dict) or meta.get("format") != FORMAT:
+        raise ValueError(f"{str(path)!r} is not a ConvScope model file (format {meta.get('format')!r})"
+                         if isinstance(meta, dict) else f"{str(path)!r} is not a ConvScope model file")
+    if int(meta.get("version", 0)) > VERSION:
+        raise ValueError(f"{str(path)!r} was written by a newer ConvScope (file version {meta['version']}, "
+                         f"this one reads up to {VERSION})")
+    model = model_from_config(meta["model"])
+    if not model.built:
+        raise ValueError(f"{str(path)!r}: the saved architecture has no input shape")
+    n_weights = sum(1 for k in data.files if k.startswith("w_"))
+    weights = [_read(data, f"w_{i:04d}", path) for i in range(n_weights)]
+    try:
+        model.set_weights(weights)
+    except ValueError as exc:
+        raise ValueError(f"{str(path)!r}: weights do not match the architecture ({exc})") from None
+    comp = meta.get("compile")
+    if compile and comp:
+        model.compile(optimizer=optimizers_mod.get(comp["optimizer"]), loss=losses_mod.get(comp["loss"]),
+                      metrics=comp.get("metrics") or None)
+        state = meta.get("optimizer_state") or {}
+        model.optimizer.iterations = int(state.get("iterations", 0))
+        for j, key in enumerate(state.get("slots", [])):
+            model.optimizer.state[key] = [np.array(_read(data, f"opt_{j:04d}_{k}", path), dtype=np.float32)
+                                          for k in range(int(state.get("per_slot", 0)))]
     return model

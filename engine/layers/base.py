@@ -47,7 +47,16 @@ def snake_case(name: str) -> str:
 
 
 class ShapeError(ValueError):
-    """An input shape a layer cannot take (the model adds the layer's position and name)."""
+    """An input shape a layer cannot take: ``problem`` then ``hint``; the model adds the layer's position and
+    name to the problem (``"... at layer 4 (max_pooling2d_3); <hint>"``)."""
+
+    def __init__(self, problem: str, hint: str = "") -> None:
+        super().__init__(f"{problem}; {hint}" if hint else problem)
+        self.problem, self.hint = problem, hint
+
+    def located(self, where: str) -> ShapeError:
+        """The same error with ``where`` (e.g. ``"at layer 2 (conv2d_1)"``) after the problem."""
+        return ShapeError(f"{self.problem} {where}", self.hint)
 
 
 def normalize_activation(activation: str | None) -> str:

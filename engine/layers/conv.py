@@ -62,7 +62,7 @@ class Conv2D(ActivationMixin, Layer):
         if spatial_too_small((h, w), self.kernel_size, self._pads((h, w))):
             kh, kw = self.kernel_size
             raise ShapeError(
-                f"input {h}x{w} is too small for Conv2D {kh}x{kw} (padding={self.padding!r}); "
+                f"input {h}x{w} is too small for Conv2D {kh}x{kw} (padding={self.padding!r})",
                 "use padding='same', a smaller kernel or a larger input"
             )
         oh = None if h is None else shapes.conv_output_size(h, self.kernel_size[0], self.strides[0], self.padding)

@@ -38,7 +38,7 @@ class Dense(ActivationMixin, Layer):
     def compute_output_shape(self, input_shape: Shape) -> Shape:
         if len(input_shape) != 1 or input_shape[0] is None:
             raise ShapeError(
-                f"Dense expects flat features (D,). Received input shape: {tuple(input_shape)}; "
+                f"Dense expects flat features (D,). Received input shape: {tuple(input_shape)}",
                 "add Flatten() or GlobalMaxPooling2D() before it"
             )
         return (self.units,)

@@ -46,7 +46,7 @@ class _Pooling2D(Layer):
         if spatial_too_small((h, w), self.pool_size, pads):
             ph, pw = self.pool_size
             raise ShapeError(
-                f"input {h}x{w} is too small for {type(self).__name__} {ph}x{pw}; "
+                f"input {h}x{w} is too small for {type(self).__name__} {ph}x{pw}",
                 "remove a pooling layer, use padding='same' or a larger input"
             )
         oh = None if h is None else shapes.pool_output_size(h, self.pool_size[0], self.strides[0], self.padding)

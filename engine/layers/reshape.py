@@ -23,8 +23,8 @@ class Flatten(Layer):
     def compute_output_shape(self, input_shape: Shape) -> Shape:
         if any(d is None for d in input_shape):
             raise ShapeError(
-                f"Flatten needs a fixed input size. Received input shape: {tuple(input_shape)}; give the model an "
-                "input_shape without None, or use GlobalMaxPooling2D() instead"
+                f"Flatten needs a fixed input size. Received input shape: {tuple(input_shape)}",
+                "give the model an input_shape without None, or use GlobalMaxPooling2D() instead"
             )
         return (int(np.prod(input_shape)),)
 
