@@ -1,0 +1,334 @@
+"""What each ``convscope`` subcommand does (parsing lives in :mod:`gui.cli`). Never imports Qt.
+
+Models written by ``convscope train`` carry an extra JSON entry (:data:`META_KEY`) with the class names and
+the dataset they were trained on, so ``evaluate`` and ``predict`` need no more arguments; other model files
+work too (classes are then called by their index).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+META_KEY = "__convscope_cli__"
+AUGMENTATIONS = {
+    "light": dict(rotation_range=10, width_shift_range=0.1, height_shift_range=0.1, zoom_range=0.1),
+    "lesson": dict(rotation_range=40, width_shift_range=0.2, height_shift_range=0.2, shear_range=0.2,
+                   zoom_range=0.2, horizontal_flip=True, fill_mode="nearest"),
+}
+
+
+class CommandError(Exception):
+    """A problem the user can fix (bad file, mismatched model and data); printed as one line."""
+
+
+def _out(text: str = "") -> None:
+    print(text, flush=True)
+
+
+def _set_backend(args: argparse.Namespace) -> None:
+    if getattr(args, "backend", None):
+        import engine
+
+        engine.set_backend(args.backend)
+
+
+# ------------------------------------------------------------------------------------------ model files
+
+
+def write_meta(path: str | os.PathLike, meta: dict[str, Any]) -> None:
+    """Add (or replace) the CLI's JSON entry in a saved ``.npz`` model, atomically."""
+    from engine.io import atomic_write
+
+    with np.load(path, allow_pickle=False) as data:
+        arrays = {k: data[k] for k in data.files if k != META_KEY}
+    arrays[META_KEY] = np.array(json.dumps(meta))
+
+    def write(tmp: Path) -> None:
+        with open(tmp, "wb") as fh:
+            np.savez(fh, **arrays)
+
+    atomic_write(path, write)
+
+
+def read_meta(path: str | os.PathLike) -> dict[str, Any]:
+    """The CLI's JSON entry of a model file, or ``{}``."""
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            if META_KEY not in data.files:
+                return {}
+            meta = json.loads(str(data[META_KEY]))
+    except (ValueError, OSError):
+        return {}
+    return meta if isinstance(meta, dict) else {}
+
+
+def _load_model(path: str) -> tuple[Any, dict[str, Any]]:
+    import engine
+
+    if not Path(path).is_file():
+        raise CommandError(f"{path!r}: no such model file")
+    model = engine.load_model(path)
+    return model, read_meta(path)
+
+
+def _class_names(model: Any, meta: dict[str, Any]) -> list[str]:
+    k = int(model.output_shape[-1])
+    names = meta.get("class_names")
+    if isinstance(names, list) and len(names) == k:
+        return [str(n) for n in names]
+    return [str(i) for i in range(k)]
+
+
+def _probabilities(model: Any, out: np.ndarray) -> np.ndarray:
+    """Softmax of the outputs unless the last layer already applies one."""
+    if getattr(model.layers[-1], "activation", None) == "softmax":
+        return out
+    z = out - out.max(axis=1, keepdims=True)
+    e = np.exp(z)
+    return e / e.sum(axis=1, keepdims=True)
+
+
+# --------------------------------------------------------------------------------------------- datasets
+
+
+def _load_data(args: argparse.Namespace, spec: str) -> Any:
+    from engine import datasets
+
+    ds = datasets.load_dataset(spec, n_train=args.limit or 1200, n_test=min(args.limit or 300, 300),
+                               target_size=args.size, color_mode=args.color or "grayscale", seed=0)
+    if ds.skipped:
+        first = ds.skipped[0][1]
+        print(f"convscope: skipped {len(ds.skipped)} unreadable file(s), e.g. {first}", file=sys.stderr)
+    if args.limit:
+        ds = ds._replace(x_train=ds.x_train[:args.limit], y_train=ds.y_train[:args.limit],
+                         x_test=ds.x_test[:args.limit], y_test=ds.y_test[:args.limit])
+    return ds
+
+
+def _scaled(x: np.ndarray) -> np.ndarray:
+    return x.astype(np.float32) / np.float32(255.0)  # (N, H, W, C) in [0, 1]
+
+
+def _image_for(model: Any, path: str, invert: bool) -> np.ndarray:
+    """Read ``path`` the way the model's input expects: channels and size, floats in [0, 1]."""
+    from engine.io import load_image
+
+    shape = model.layers[0].input_shape or (None, None, 1)
+    h, w, c = shape
+    mode = "L" if c == 1 else "RGB"
+    img = load_image(path, mode=mode, size=(h, w) if h and w else None)
+    if invert:
+        img = 1.0 - img
+    return img[..., None] if c == 1 else img  # (H, W, C)
+
+
+# ------------------------------------------------------------------------------------------- commands
+
+
+def filters(args: argparse.Namespace) -> int:
+    from engine.filters import PRESETS
+
+    for name, k in PRESETS.items():
+        rows = ["[" + " ".join(f"{v:g}" if float(v).is_integer() else f"{v:.3f}" for v in row) + "]" for row in k]
+        _out(f"{name:<16} {k.shape[0]}x{k.shape[1]}  {' '.join(rows)}")
+    return 0
+
+
+def _filter(spec: str) -> tuple[np.ndarray, str]:
+    from engine.filters import PRESETS, get_preset
+    from engine.io import load_filter
+
+    key = spec.strip().lower().replace("-", "_").replace(" ", "_")
+    if key in PRESETS:
+        return get_preset(key), key
+    if Path(spec).suffix or Path(spec).exists():
+        return load_filter(spec), Path(spec).name
+    raise CommandError(f"--filter {spec!r} is neither a preset ({', '.join(PRESETS)}) nor a filter file")
+
+
+def convolve(args: argparse.Namespace) -> int:
+    from engine import ops
+    from engine.io import load_image, save_image
+
+    _set_backend(args)
+    kernel, kname = _filter(args.filter)
+    padding: Any = args.padding
+    if padding.lstrip("-").isdigit():
+        padding = int(padding)
+    elif padding.lower() not in ("valid", "same", "full"):
+        raise CommandError(f"--padding must be valid, same, full or an int. Received: {args.padding!r}")
+    pool_mode, pool_size = None, 0
+    if args.pool:
+        mode, _, size = args.pool.partition(":")
+        if mode not in ops.POOL_MODES or not (size or "2").isdigit() or int(size or 2) < 1:
+            raise CommandError(f"--pool must be MODE:SIZE with MODE in {ops.POOL_MODES}, e.g. max:2. "
+                               f"Received: {args.pool!r}")
+        pool_mode, pool_size = mode, int(size or 2)
+    img = load_image(args.image, mode="L")  # (H, W)
+    y = ops.conv2d(img, kernel, stride=args.stride, padding=padding, flip=args.flip)  # (OH, OW)
+    steps = [f"{Path(args.image).name} {img.shape[0]}x{img.shape[1]}",
+             f"{'convolve' if args.flip else 'correlate'} with {kname} {kernel.shape[0]}x{kernel.shape[1]} "
+             f"(padding {args.padding}, stride {args.stride}) -> {y.shape[0]}x{y.shape[1]}"]
+    if args.relu:
+        y = ops.relu(y)
+        steps.append("relu")
+    if pool_mode:
+        y = ops.pool2d(y, pool_size, mode=pool_mode)
+        steps.append(f"{pool_mode} pool {pool_size} -> {y.shape[0]}x{y.shape[1]}")
+    cmap = args.cmap
+    if cmap == "auto":
+        cmap = "diverging" if float(np.nanmin(y)) < 0 else "gray"
+    save_image(args.output, y, cmap=cmap)
+    if args.npy:
+        from engine.io import atomic_write
+
+        def write(tmp: Path) -> None:
+            with open(tmp, "wb") as fh:
+                np.save(fh, np.asarray(y, np.float32))
+
+        atomic_write(args.npy, write)
+    _out(", ".join(steps))
+    _out(f"wrote {args.output} ({y.shape[1]}x{y.shape[0]} pixels, {cmap}; values {float(np.nanmin(y)):.3f} .. "
+         f"{float(np.nanmax(y)):.3f})" + (f" and {args.npy}" if args.npy else ""))
+    return 0
+
+
+def train(args: argparse.Namespace) -> int:
+    from engine import losses, optimizers, zoo
+    from engine.augment import ImageAugmenter
+
+    _set_backend(args)
+    save_dir = Path(args.save).parent
+    if str(save_dir) and not save_dir.is_dir():
+        raise CommandError(f"--save {args.save!r}: the folder {str(save_dir)!r} does not exist")
+    ds = _load_data(args, args.dataset)
+    x, xt = _scaled(ds.x_train), _scaled(ds.x_test)
+    n_classes = len(ds.class_names)
+    _out(f"dataset {ds.name}: {x.shape[0]} training / {xt.shape[0]} test images of "
+         f"{'x'.join(map(str, x.shape[1:]))}, {n_classes} classes")
+    model = zoo.build(args.model, x.shape[1:], n_classes, seed=args.seed)
+    softmax_out = getattr(model.layers[-1], "activation", None) == "softmax"
+    opt_cls = optimizers.OPTIMIZERS[args.optimizer]
+    optimizer = opt_cls(learning_rate=args.lr) if args.lr else opt_cls()
+    model.compile(optimizer=optimizer, loss=losses.SparseCategoricalCrossentropy(from_logits=not softmax_out),
+                  metrics=["accuracy"])
+    aug = ImageAugmenter(**AUGMENTATIONS[args.augment], seed=args.seed) if args.augment else None
+    _out(f"model {model.name}: {model.count_params():,} parameters; {args.optimizer} "
+         f"lr={optimizer.learning_rate:g}, batch {args.batch_size}, {args.epochs} epoch(s)"
+         + (f", augment={args.augment}" if aug else ""))
+    history = model.fit(x, ds.y_train, epochs=args.epochs, batch_size=args.batch_size,
+                        validation_data=(xt, ds.y_test), verbose=1, seed=args.seed, augment=aug)
+    if history.stopped_reason:
+        print(f"convscope: training stopped: {history.stopped_reason}", file=sys.stderr)
+    loss, acc = model.evaluate(xt, ds.y_test, batch_size=max(args.batch_size, 64), verbose=0)
+    model.save(args.save)
+    write_meta(args.save, {"class_names": list(ds.class_names), "dataset": args.dataset, "scale": 255,
+                           "color_mode": args.color or "grayscale", "size": list(x.shape[1:3])})
+    if args.plot:
+        from gui.plots import save_curves
+
+        save_curves(args.plot, history.history, title=f"{model.name} on {ds.name}")
+    _out(f"test accuracy: {acc:.4f} (loss {loss:.4f}) on {xt.shape[0]} images")
+    _out(f"saved {args.save}" + (f", curves in {args.plot}" if args.plot else ""))
+    return 1 if history.stopped_reason and not np.isfinite(loss) else 0
+
+
+def evaluate(args: argparse.Namespace) -> int:
+    from engine import losses
+    from gui.plots import confusion_matrix, save_confusion
+
+    _set_backend(args)
+    model, meta = _load_model(args.model)
+    spec = args.dataset or meta.get("dataset")
+    if not spec:
+        raise CommandError(f"{args.model!r} does not say which dataset it was trained on: pass --dataset")
+    if not args.size and meta.get("size") and not spec.lower() in ("digits", "shapes"):
+        args.size = tuple(meta["size"])
+    args.color = args.color or meta.get("color_mode")
+    ds = _load_data(args, spec)
+    xt = _scaled(ds.x_test)
+    expected = tuple(model.layers[0].input_shape or ())
+    if expected and any(e is not None and e != d for e, d in zip(expected, xt.shape[1:])):
+        raise CommandError(f"the model expects images of {expected}, dataset {spec!r} has {xt.shape[1:]}")
+    names = _class_names(model, meta)
+    if len(ds.class_names) != len(names):
+        raise CommandError(f"the model has {len(names)} outputs, dataset {spec!r} has {len(ds.class_names)} classes")
+    out = model.predict(xt, batch_size=128)
+    pred = out.argmax(axis=1)
+    if not model.compiled:
+        softmax_out = getattr(model.layers[-1], "activation", None) == "softmax"
+        model.compile("adam", losses.SparseCategoricalCrossentropy(from_logits=not softmax_out), ["accuracy"])
+    loss, _ = model.evaluate(xt, ds.y_test, batch_size=128, verbose=0)
+    acc = float(np.mean(pred == ds.y_test))
+    cm = confusion_matrix(ds.y_test, pred, len(names))
+    _out(f"{Path(args.model).name} on {ds.name} test set: {xt.shape[0]} images")
+    _out(f"accuracy: {acc:.4f}  ({int(np.trace(cm))}/{xt.shape[0]} correct)   loss: {loss:.4f}")
+    _out("")
+    _out(format_confusion(cm, names))
+    if args.plot:
+        save_confusion(args.plot, cm, names, title=f"{Path(args.model).name} on {ds.name}: accuracy {acc:.3f}")
+        _out(f"\nwrote {args.plot}")
+    return 0
+
+
+def format_confusion(cm: np.ndarray, names: list[str]) -> str:
+    """The confusion matrix as aligned text, rows = true class, with each class's recall."""
+    k = cm.shape[0]
+    label_w = max(len(f"{i} {n}") for i, n in enumerate(names))
+    cell = max(4, len(str(int(cm.max(initial=0)))) + 1)
+    lines = ["confusion matrix (rows: true class, columns: predicted)",
+             " " * label_w + "".join(f"{j:>{cell}}" for j in range(k)) + "   recall"]
+    for i in range(k):
+        total = int(cm[i].sum())
+        recall = f"{cm[i, i] / total:.3f}" if total else "  -  "
+        lines.append(f"{f'{i} {names[i]}':<{label_w}}" + "".join(f"{int(v):>{cell}}" for v in cm[i])
+                     + f"   {recall}")
+    return "\n".join(lines)
+
+
+def predict(args: argparse.Namespace) -> int:
+    _set_backend(args)
+    model, meta = _load_model(args.model)
+    names = _class_names(model, meta)
+    images = [_image_for(model, p, args.invert) for p in args.images]
+    shapes = {im.shape for im in images}
+    outs = [model.predict(im[None]) for im in images] if len(shapes) > 1 else [model.predict(np.stack(images))]
+    probs = _probabilities(model, np.concatenate(outs))
+    top = min(args.top, len(names))
+    for path, p in zip(args.images, probs):
+        order = np.argsort(-p)[:top]
+        ranked = ", ".join(f"{names[i]} {100 * p[i]:.1f}%" for i in order)
+        _out(f"{path}: {names[order[0]]}  ({ranked})")
+    return 0
+
+
+def summary(args: argparse.Namespace) -> int:
+    model, meta = _load_model(args.model)
+    model.summary(print_fn=_out)
+    _out(f"Input shape: {tuple(model.layers[0].input_shape or ())}")
+    _out(f"Classes ({len(_class_names(model, meta))}): {', '.join(_class_names(model, meta))}")
+    if meta.get("dataset"):
+        _out(f"Trained on: {meta['dataset']}")
+    if model.compiled:
+        _out(f"Optimizer: {type(model.optimizer).__name__} (learning rate {model.optimizer.learning_rate:g}, "
+             f"{model.optimizer.iterations} steps taken)")
+    return 0
+
+
+def featuremaps(args: argparse.Namespace) -> int:
+    from gui.plots import save_feature_maps
+
+    _set_backend(args)
+    model, _meta = _load_model(args.model)
+    image = _image_for(model, args.image, args.invert)  # (H, W, C)
+    acts = model.activations(image[None])
+    save_feature_maps(args.output, acts, image=image, max_channels=args.max_channels)
+    _out(f"wrote {args.output}: the input and {len(acts)} layer(s): " + ", ".join(name for name, _ in acts))
+    return 0
