@@ -6,19 +6,25 @@ Nothing here is imported by the engine.
 
 from __future__ import annotations
 
+import json
 import os
 import statistics
+import subprocess
+import sys
 import time
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 
-def median_time(fn: Callable[[], Any], repeats: int = 7, warmup: int = 2, min_total_s: float = 0.0) -> float:
-    """Median wall time of ``fn()`` in seconds over ``repeats`` runs, after ``warmup`` untimed runs.
+def time_stats(fn: Callable[[], Any], repeats: int = 7, warmup: int = 2,
+               min_total_s: float = 0.0) -> tuple[float, float]:
+    """``(median, best)`` wall time of ``fn()`` in seconds over ``repeats`` runs, after ``warmup`` untimed runs.
 
     With ``min_total_s`` the number of runs grows (up to 50) until their total reaches it, so very short
-    calls are not dominated by timer noise.
+    calls are not dominated by timer noise. The best run shows what the code does on an idle machine; the
+    median is the figure to quote.
     """
     for _ in range(warmup):
         fn()
@@ -28,7 +34,39 @@ def median_time(fn: Callable[[], Any], repeats: int = 7, warmup: int = 2, min_to
         t0 = time.perf_counter()
         fn()
         times.append(time.perf_counter() - t0)
-    return statistics.median(times)
+    return statistics.median(times), min(times)
+
+
+def median_time(fn: Callable[[], Any], repeats: int = 7, warmup: int = 2, min_total_s: float = 0.0) -> float:
+    """Median wall time of ``fn()`` in seconds (see :func:`time_stats`)."""
+    return time_stats(fn, repeats, warmup, min_total_s)[0]
+
+
+def load_average() -> str:
+    """The 1-minute load average (other processes competing for the cores make every timing noisier)."""
+    try:
+        return f"{os.getloadavg()[0]:.2f}"
+    except OSError:  # pragma: no cover - not on every platform
+        return "n/a"
+
+
+def run_peer(script: str, args: Sequence[str], timeout_s: float = 900.0) -> dict[str, Any] | None:
+    """Run ``script --peer ARGS`` in a fresh interpreter and return the JSON dict it prints last.
+
+    PyTorch is timed in its own process so that its OpenMP threads (which spin between ops) never share a
+    process with Numba's and BLAS's pools: each side is measured the way a user would run it.
+    """
+    cmd = [sys.executable, script, "--peer", *args]
+    try:
+        done = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout_s, check=False)
+    except subprocess.TimeoutExpired:
+        print(f"peer {Path(script).name} timed out after {timeout_s:.0f} s")
+        return None
+    lines = [ln for ln in done.stdout.splitlines() if ln.startswith("{")]
+    if done.returncode != 0 or not lines:
+        print(f"peer {Path(script).name} failed (rc={done.returncode}): {done.stderr.strip()[-500:]}")
+        return None
+    return json.loads(lines[-1])
 
 
 def sgemm_gflops(n: int = 2048, repeats: int = 5) -> float:
@@ -40,6 +78,13 @@ def sgemm_gflops(n: int = 2048, repeats: int = 5) -> float:
     b = rng.standard_normal((n, n)).astype(np.float32)
     t = median_time(lambda: a @ b, repeats=repeats, warmup=1)
     return 2.0 * n**3 / t / 1e9
+
+
+def torch_installed() -> bool:
+    """Whether PyTorch can be imported (checked without importing it)."""
+    import importlib.util
+
+    return importlib.util.find_spec("torch") is not None
 
 
 def try_torch() -> ModuleType | None:
@@ -57,13 +102,10 @@ def machine_line() -> str:
     import numba
     import numpy as np
 
-    torch = try_torch()
     parts = [
         f"cores={os.cpu_count()}", f"numba={numba.__version__} threads={numba.get_num_threads()}",
-        f"numpy={np.__version__}",
+        f"numpy={np.__version__}", f"load average={load_average()}",
     ]
-    if torch is not None:
-        parts.append(f"torch={torch.__version__} threads={torch.get_num_threads()}")
     return "  ".join(parts)
 
 

@@ -292,3 +292,19 @@ def test_each_kernel_compiles_once(rng):
                cpu_act._softmax_backward]
     for kernel in kernels:
         assert len(kernel.signatures) == 1, (kernel.py_func.__name__, kernel.signatures)
+
+
+def test_cpu_tier_shortens_the_openblas_spin():
+    """Importing the CPU tier leaves NumPy's OpenBLAS with the short idle spin (see cpu_threads)."""
+    import os
+
+    from engine.backends import cpu_threads
+
+    lib = cpu_threads._numpy_openblas()
+    if lib is None:  # NumPy built against another BLAS: nothing to shorten, and the call says so
+        assert cpu_threads.shorten_blas_spin() is False or cpu_threads._done
+        return
+    assert cpu_threads.shorten_blas_spin() is True
+    assert lib.openblas_thread_timeout() == int(os.environ[cpu_threads.ENV_VAR])
+    a = np.ones((64, 64), np.float32)
+    np.testing.assert_array_equal(a @ a, np.full((64, 64), 64.0))  # BLAS restarts and still works

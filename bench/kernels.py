@@ -1,0 +1,199 @@
+"""Per-layer kernel benchmark of the seed network (the lesson's CIFAR model): CPU tier vs reference vs PyTorch.
+
+Run: ``python bench/kernels.py [--batch 64] [--repeats 9]``.
+
+Layers (3x3, 'same', batch 64): conv1 32x32x3 -> 32, conv2 16x16x32 -> 64, conv3 8x8x64 -> 64 (each after a
+2x2 max pool in the network), then the pools, a ReLU and the dense head. For each it prints the forward and
+backward time (median of several runs after warm-up, and the best run in brackets), GFLOP/s, the speed-up
+over the reference tier and, when PyTorch is installed, PyTorch's time divided by ours (> 1: we are faster).
+
+* The reference tier (Python loops) is timed on a slice of the batch and scaled linearly to the full batch
+  (its cost is exactly linear in the number of images).
+* PyTorch runs in a child process started by this script, in the same run, so that its OpenMP threads never
+  compete with Numba's and BLAS's inside one process; it uses NCHW tensors (its native layout).
+* conv1's backward skips dx, as in training (the input image needs no gradient); PyTorch's is timed the same way.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import (  # noqa: E402
+    fmt, load_average, machine_line, print_table, run_peer, sgemm_gflops, time_stats, torch_installed,
+)
+
+# name, input (H, W, C_in), C_out, need_dx in training
+CONV_LAYERS = [("conv1", (32, 32, 3), 32, False), ("conv2", (16, 16, 32), 64, True),
+               ("conv3", (8, 8, 64), 64, True)]
+OTHER_OPS = ["maxpool 2x2 32x32x32", "maxpool 2x2 16x16x64", "relu 32x32x32", "dense 4096->64"]
+
+
+def conv_flops(n: int, hw: tuple[int, int, int], c_out: int, k: int = 3) -> float:
+    """Floating-point operations (2 per multiply-add) of a 'same' stride-1 ``k x k`` convolution forward."""
+    h, w, c_in = hw
+    return 2.0 * n * h * w * k * k * c_in * c_out
+
+
+def _data(batch: int):
+    """The same random tensors for both sides: ``{name: arrays}`` (NHWC, float32)."""
+    rng = np.random.default_rng(0)
+    data = {}
+    for name, hw, c_out, _ in CONV_LAYERS:
+        data[name] = (rng.standard_normal((batch, *hw)).astype(np.float32),
+                      (rng.standard_normal((3, 3, hw[2], c_out)) * 0.1).astype(np.float32),
+                      rng.standard_normal(c_out).astype(np.float32),
+                      rng.standard_normal((batch, hw[0], hw[1], c_out)).astype(np.float32))
+    for hw, name in [((32, 32, 32), OTHER_OPS[0]), ((16, 16, 64), OTHER_OPS[1])]:
+        data[name] = (rng.standard_normal((batch, *hw)).astype(np.float32),
+                      rng.standard_normal((batch, hw[0] // 2, hw[1] // 2, hw[2])).astype(np.float32))
+    xr = rng.standard_normal((batch, 32, 32, 32)).astype(np.float32)
+    data[OTHER_OPS[2]] = (xr, rng.standard_normal(xr.shape).astype(np.float32))
+    data[OTHER_OPS[3]] = (rng.standard_normal((batch, 4096)).astype(np.float32),
+                          (rng.standard_normal((4096, 64)) * 0.01).astype(np.float32),
+                          np.zeros(64, np.float32), rng.standard_normal((batch, 64)).astype(np.float32))
+    return data
+
+
+def _ours(data, need_dx: dict[str, bool]) -> dict[str, tuple[Callable, Callable]]:
+    from engine import ops
+
+    cases = {}
+    for name, _, _, _ in CONV_LAYERS:
+        x, w, b, dy = data[name]
+        cases[name] = (lambda x=x, w=w, b=b: ops.conv2d(x, w, b, padding="same", backend="cpu"),
+                       lambda x=x, w=w, dy=dy, nd=need_dx[name]: ops.conv2d_backward(
+                           x, w, dy, padding="same", need_dx=nd, backend="cpu"))
+    for name in OTHER_OPS[:2]:
+        x, dy = data[name]
+        cases[name] = (lambda x=x: ops.pool2d(x, 2, backend="cpu"),
+                       lambda x=x, dy=dy: ops.pool2d_backward(x, dy, 2, backend="cpu"))
+    x, dy = data[OTHER_OPS[2]]
+    cases[OTHER_OPS[2]] = (lambda: ops.relu(x, backend="cpu"),
+                           lambda: ops.relu_backward(x, dy, y=x, backend="cpu"))
+    xd, wd, bd, dyd = data[OTHER_OPS[3]]
+    cases[OTHER_OPS[3]] = (lambda: ops.dense(xd, wd, bd, backend="cpu"),
+                           lambda: ops.dense_backward(xd, wd, dyd, backend="cpu"))
+    return cases
+
+
+def _torch_cases(data, need_dx: dict[str, bool]) -> dict[str, tuple[Callable, Callable]]:
+    import torch
+
+    F = torch.nn.functional
+    aten = torch.ops.aten
+    nchw = lambda a: torch.from_numpy(np.ascontiguousarray(a.transpose(0, 3, 1, 2)))  # noqa: E731
+    cases = {}
+    for name, _, _, _ in CONV_LAYERS:
+        x, w, b, dy = data[name]
+        tx, tdy, tb = nchw(x), nchw(dy), torch.from_numpy(b)
+        tw = torch.from_numpy(np.ascontiguousarray(w.transpose(3, 2, 0, 1)))
+        mask = [need_dx[name], True, True]
+        cases[name] = (lambda tx=tx, tw=tw, tb=tb: F.conv2d(tx, tw, tb, padding=1),
+                       lambda tx=tx, tw=tw, tdy=tdy, mask=mask: aten.convolution_backward(
+                           tdy, tx, tw, [tw.shape[0]], [1, 1], [1, 1], [1, 1], False, [0, 0], 1, mask))
+    for name in OTHER_OPS[:2]:
+        x, dy = data[name]
+        tx, tdy = nchw(x), nchw(dy)
+        _, idx = F.max_pool2d(tx, 2, return_indices=True)
+        cases[name] = (lambda tx=tx: F.max_pool2d(tx, 2),
+                       lambda tx=tx, tdy=tdy, idx=idx: aten.max_pool2d_with_indices_backward(
+                           tdy, tx, [2, 2], [2, 2], [0, 0], [1, 1], False, idx))
+    x, dy = data[OTHER_OPS[2]]
+    tx, tdy = torch.from_numpy(x), torch.from_numpy(dy)
+    cases[OTHER_OPS[2]] = (lambda: torch.relu(tx), lambda: aten.threshold_backward(tdy, tx, 0.0))
+    xd, wd, bd, dyd = (torch.from_numpy(a) for a in data[OTHER_OPS[3]])
+    cases[OTHER_OPS[3]] = (lambda: F.linear(xd, wd.T, bd),
+                           lambda: (dyd @ wd.T, xd.T @ dyd, dyd.sum(0)))
+    return cases
+
+
+def _measure(cases, repeats: int) -> dict[str, list[float]]:
+    """``{name: [fwd_median, fwd_best, bwd_median, bwd_best]}`` in seconds."""
+    out = {}
+    for name, (fwd, bwd) in cases.items():
+        out[name] = [*time_stats(fwd, repeats, min_total_s=0.05), *time_stats(bwd, repeats, min_total_s=0.05)]
+    return out
+
+
+def _reference(data, need_dx, ref_images: int, batch: int) -> dict[str, list[float]]:
+    from engine import ops
+
+    out = {}
+    scale = batch / ref_images
+    for name, _, _, _ in CONV_LAYERS:
+        x, w, b, dy = (a[:ref_images] if a.ndim == 4 else a for a in data[name])
+        f = time_stats(lambda: ops.conv2d(x, w, b, padding="same", backend="reference"), 3, warmup=0)[0]
+        g = time_stats(lambda: ops.conv2d_backward(x, w, dy, padding="same", need_dx=need_dx[name],
+                                                   backend="reference"), 3, warmup=0)[0]
+        out[name] = [scale * f, scale * g]
+    return out
+
+
+def _cell(median: float, best: float, digits: str = ".2f") -> str:
+    return f"{median * 1e3:{digits}} ({best * 1e3:{digits}})"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--batch", type=int, default=64)
+    parser.add_argument("--repeats", type=int, default=9)
+    parser.add_argument("--ref-images", type=int, default=1, help="images the reference tier is timed on")
+    parser.add_argument("--peer", action="store_true", help=argparse.SUPPRESS)  # child: time PyTorch, print JSON
+    args = parser.parse_args(argv)
+    need_dx = {name: nd for name, _, _, nd in CONV_LAYERS}
+    data = _data(args.batch)
+    if args.peer:
+        import torch
+
+        torch.set_num_threads(max(1, len(__import__("os").sched_getaffinity(0))))
+        print(json.dumps({"torch": torch.__version__, "threads": torch.get_num_threads(),
+                          "times": _measure(_torch_cases(data, need_dx), args.repeats)}))
+        return 0
+    print(machine_line())
+    roof = sgemm_gflops()
+    print(f"sgemm roofline (numpy float32 2048^3 matmul, same run): {roof:.1f} GFLOP/s")
+    ours = _measure(_ours(data, need_dx), args.repeats)
+    ref = _reference(data, need_dx, args.ref_images, args.batch)
+    peer = None
+    if torch_installed():
+        peer = run_peer(__file__, ["--batch", str(args.batch), "--repeats", str(args.repeats)])
+    else:
+        print("PyTorch not installed: the torch columns are empty (pip install torch==2.13.0 to fill them)")
+    if peer:
+        print(f"PyTorch {peer['torch']} with {peer['threads']} threads, timed in a child process")
+    theirs = peer["times"] if peer else {}
+    rows = []
+    for name, hw, c_out, nd in CONV_LAYERS:
+        fm, fb, bm, bb = ours[name]
+        flops = conv_flops(args.batch, hw, c_out)
+        bflops = flops * (2 if nd else 1)
+        t = theirs.get(name)
+        rows.append([
+            f"{name} {hw[0]}x{hw[1]}x{hw[2]}->{c_out}", _cell(fm, fb), f"{flops / fm / 1e9:.1f} ({flops / fb / 1e9:.1f})",
+            f"{ref[name][0] / fm:.0f}", fmt(t and t[0] / fm), _cell(bm, bb),
+            f"{bflops / bm / 1e9:.1f} ({bflops / bb / 1e9:.1f})", f"{ref[name][1] / bm:.0f}", fmt(t and t[2] / bm),
+        ])
+    print_table(["layer (batch %d)" % args.batch, "fwd ms", "fwd GFLOP/s", "fwd x ref", "fwd torch/ours",
+                 "bwd ms", "bwd GFLOP/s", "bwd x ref", "bwd torch/ours"], rows,
+                title="Convolutions, 3x3 'same': median (best) of runs; torch/ours > 1 means we are faster; "
+                      f"reference timed on {args.ref_images} image(s) and scaled")
+    rows = []
+    for name in OTHER_OPS:
+        fm, fb, bm, bb = ours[name]
+        t = theirs.get(name)
+        rows.append([name, _cell(fm, fb, ".3f"), fmt(t and t[0] / fm), _cell(bm, bb, ".3f"), fmt(t and t[2] / bm)])
+    print_table(["op (batch %d)" % args.batch, "fwd ms", "fwd torch/ours", "bwd ms", "bwd torch/ours"], rows,
+                title="Other layers of the seed network")
+    print(f"\nload average at the end: {load_average()} (other processes on the cores inflate the medians)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
