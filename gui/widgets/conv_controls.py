@@ -196,8 +196,11 @@ class ConvControls(QWidget):
         self._refill(self.channel, list(zip(CHANNELS, (
             self.tr("Luminance (grey)"), self.tr("Red channel"), self.tr("Green channel"), self.tr("Blue channel")))))
         self._refill(self.padding, list(zip(PADDING_CHOICES, (
-            self.tr("valid (no padding)"), self.tr("same (output size = input size)"),
-            self.tr("full (K - 1 zeros each side)"), self.tr("custom: P zeros each side")))))
+            self.tr("valid (no zeros)"), self.tr("same (keeps N)"), self.tr("full (K - 1 zeros)"),
+            self.tr("custom P")))))
+        self.padding.setToolTip(self.tr(
+            "valid: no padding, the output shrinks to N - K + 1. same: enough zeros to keep the size N. "
+            "full: K - 1 zeros on each side, the output grows to N + K - 1. custom: P zeros on each side."))
         self._refill(self.pool_mode, list(zip(ops.POOL_MODES, (
             self.tr("max"), self.tr("min"), self.tr("average")))))
         self.image_box.setTitle(self.tr("1. Input image"))

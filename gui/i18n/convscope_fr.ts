@@ -1,0 +1,909 @@
+<?xml version='1.0' encoding='utf-8'?>
+<TS version="2.1" language="fr_FR">
+<context>
+    <name>CalcPanel</name>
+    <message>
+        <location filename="../widgets/calc_panel.py" line="90" />
+        <source>Press &lt;b&gt;Step forward&lt;/b&gt; (Right arrow) or &lt;b&gt;Play&lt;/b&gt; (Space) to slide the filter over the image.</source>
+        <translation>Appuyez sur &lt;b&gt;Pas suivant&lt;/b&gt; (flèche droite) ou &lt;b&gt;Lecture&lt;/b&gt; (Espace) pour faire glisser le filtre sur l'image.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/calc_panel.py" line="107" />
+        <source>Window on the input</source>
+        <translation>Fenêtre sur l'entrée</translation>
+    </message>
+    <message>
+        <location filename="../widgets/calc_panel.py" line="108" />
+        <source>Filter (rotated 180°)</source>
+        <translation>Filtre (tourné de 180°)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/calc_panel.py" line="108" />
+        <source>Filter</source>
+        <translation>Filtre</translation>
+    </message>
+    <message>
+        <location filename="../widgets/calc_panel.py" line="109" />
+        <source>Products</source>
+        <translation>Produits</translation>
+    </message>
+    <message>
+        <location filename="../widgets/calc_panel.py" line="112" />
+        <source>Calculation of one output cell</source>
+        <translation>Calcul d'une case de sortie</translation>
+    </message>
+    <message>
+        <location filename="../widgets/calc_panel.py" line="114" />
+        <source>Output cell ({0}, {1}) = sum of the products = {2}</source>
+        <translation>Case de sortie ({0}, {1}) = somme des produits = {2}</translation>
+    </message>
+</context>
+<context>
+    <name>ConvControls</name>
+    <message>
+        <location filename="../widgets/conv_controls.py" line="178" />
+        <source>Handwritten digit (28 x 28)</source>
+        <translation>Chiffre manuscrit (28 x 28)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/conv_controls.py" line="178" />
+        <source>Cross (9 x 9)</source>
+        <translation>Croix (9 x 9)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/conv_controls.py" line="179" />
+        <source>Horizontal line (3 x 3, lesson)</source>
+        <translation>Trait horizontal (3 x 3, cours)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/conv_controls.py" line="179" />
+        <source>Checkerboard (12 x 12)</source>
+        <translation>Damier (12 x 12)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/conv_controls.py" line="180" />
+        <source>Photo: camera man</source>
+        <translation>Photo : le caméraman</translation>
+    </message>
+    <message>
+        <location filename="../widgets/conv_controls.py" line="180" />
+        <source>Photo: astronaut</source>
+        <translation>Photo : astronaute</translation>
+    </message>
+    <message>
+        <location filename="../widgets/conv_controls.py" line="181" />
+        <source>Photo: Chelsea the cat</source>
+        <translation>Photo : Chelsea le chat</translation>
+    </message>
+    <message>
+        <location filename="../widgets/conv_controls.py" line="181" />
+        <source>Photo: coffee cup</source>
+        <translation>Photo : tasse de café</translation>
+    </message>
+    <message>
+        <location filename="../widgets/conv_controls.py" line="195" />
+        <source>Your image</source>
+        <translation>Votre image</translation>
+    </message>
+    <message>
+        <location filename="../widgets/conv_controls.py" line="197" />
+        <source>Luminance (grey)</source>
+        <translation>Luminance (gris)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/conv_controls.py" line="197" />
+        <source>Red channel</source>
+        <translation>Canal rouge</translation>
+    </message>
+    <message>
+        <location filename="../widgets/conv_controls.py" line="197" />
+        <source>Green channel</source>
+        <translation>Canal vert</translation>
+    </message>
+    <message>
+        <location filename="../widgets/conv_controls.py" line="197" />
+        <source>Blue channel</source>
+        <translation>Canal bleu</translation>
+    </message>
+    <message>
+        <location filename="../widgets/conv_controls.py" line="199" />
+        <source>valid (no zeros)</source>
+        <translation>valid (aucun zéro)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/conv_controls.py" line="199" />
+        <source>same (keeps N)</source>
+        <translation>same (garde N)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/conv_controls.py" line="199" />
+        <source>full (K - 1 zeros)</source>
+        <translation>full (K - 1 zéros)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/conv_controls.py" line="200" />
+        <source>custom P</source>
+        <translation>P au choix</translation>
+    </message>
+    <message>
+        <location filename="../widgets/conv_controls.py" line="202" />
+        <source>valid: no padding, the output shrinks to N - K + 1. same: enough zeros to keep the size N. full: K - 1 zeros on each side, the output grows to N + K - 1. custom: P zeros on each side.</source>
+        <translation>valid : pas de bourrage, la sortie rétrécit à N - K + 1. same : assez de zéros pour garder la taille N. full : K - 1 zéros de chaque côté, la sortie grandit à N + K - 1. P au choix : P zéros de chaque côté.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/conv_controls.py" line="205" />
+        <source>max</source>
+        <translation>max</translation>
+    </message>
+    <message>
+        <location filename="../widgets/conv_controls.py" line="205" />
+        <source>min</source>
+        <translation>min</translation>
+    </message>
+    <message>
+        <location filename="../widgets/conv_controls.py" line="205" />
+        <source>average</source>
+        <translation>moyenne</translation>
+    </message>
+    <message>
+        <location filename="../widgets/conv_controls.py" line="206" />
+        <source>1. Input image</source>
+        <translation>1. Image d'entrée</translation>
+    </message>
+    <message>
+        <location filename="../widgets/conv_controls.py" line="207" />
+        <source>2. Filter</source>
+        <translation>2. Filtre</translation>
+    </message>
+    <message>
+        <location filename="../widgets/conv_controls.py" line="208" />
+        <source>3. Convolution</source>
+        <translation>3. Convolution</translation>
+    </message>
+    <message>
+        <location filename="../widgets/conv_controls.py" line="209" />
+        <source>4. Pooling (after ReLU)</source>
+        <translation>4. Pooling (après ReLU)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/conv_controls.py" line="210" />
+        <source>Open image...</source>
+        <translation>Ouvrir une image...</translation>
+    </message>
+    <message>
+        <location filename="../widgets/conv_controls.py" line="211" />
+        <source>PNG, JPEG, BMP, TIFF... You can also drop a file on the window.</source>
+        <translation>PNG, JPEG, BMP, TIFF... Vous pouvez aussi déposer un fichier sur la fenêtre.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/conv_controls.py" line="212" />
+        <source>Colour images: step through the luminance or one colour channel</source>
+        <translation>Images en couleur : parcourir la luminance ou un seul canal de couleur</translation>
+    </message>
+    <message>
+        <location filename="../widgets/conv_controls.py" line="213" />
+        <source>Flip the filter (true convolution)</source>
+        <translation>Retourner le filtre (vraie convolution)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/conv_controls.py" line="214" />
+        <source>Unchecked: cross-correlation, what CNN libraries compute. Checked: the filter is rotated 180° first, as in the lesson's formula.</source>
+        <translation>Décoché : corrélation croisée, ce que calculent les bibliothèques de CNN. Coché : le filtre est d'abord tourné de 180°, comme dans la formule du cours.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/conv_controls.py" line="216" />
+        <source>Custom padding P (zeros on each side)</source>
+        <translation>Bourrage P au choix (zéros de chaque côté)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/conv_controls.py" line="217" />
+        <source>Sample</source>
+        <translation>Exemple</translation>
+    </message>
+    <message>
+        <location filename="../widgets/conv_controls.py" line="218" />
+        <source>Channel</source>
+        <translation>Canal</translation>
+    </message>
+    <message>
+        <location filename="../widgets/conv_controls.py" line="219" />
+        <source>Padding</source>
+        <translation>Bourrage</translation>
+    </message>
+    <message>
+        <location filename="../widgets/conv_controls.py" line="220" />
+        <source>Stride s</source>
+        <translation>Pas s</translation>
+    </message>
+    <message>
+        <location filename="../widgets/conv_controls.py" line="221" />
+        <source>Mode</source>
+        <translation>Mode</translation>
+    </message>
+    <message>
+        <location filename="../widgets/conv_controls.py" line="222" />
+        <source>Window</source>
+        <translation>Fenêtre</translation>
+    </message>
+    <message>
+        <location filename="../widgets/conv_controls.py" line="223" />
+        <source>Stride</source>
+        <translation>Pas</translation>
+    </message>
+</context>
+<context>
+    <name>ConvolutionTab</name>
+    <message>
+        <location filename="../tabs/convolution.py" line="99" />
+        <source>Convolution</source>
+        <translation>Convolution</translation>
+    </message>
+    <message>
+        <location filename="../tabs/convolution.py" line="125" />
+        <source>Cannot load the sample: {0}</source>
+        <translation>Impossible de charger l'exemple : {0}</translation>
+    </message>
+    <message>
+        <location filename="../tabs/convolution.py" line="142" />
+        <source>Cannot open the image: {0}</source>
+        <translation>Impossible d'ouvrir l'image : {0}</translation>
+    </message>
+    <message>
+        <location filename="../tabs/convolution.py" line="159" />
+        <source>Cannot load the filter: {0}</source>
+        <translation>Impossible de charger le filtre : {0}</translation>
+    </message>
+    <message>
+        <location filename="../tabs/convolution.py" line="161" />
+        <source>Filter loaded from {0}</source>
+        <translation>Filtre chargé depuis {0}</translation>
+    </message>
+    <message>
+        <location filename="../tabs/convolution.py" line="165" />
+        <source>Open image</source>
+        <translation>Ouvrir une image</translation>
+    </message>
+    <message>
+        <location filename="../tabs/convolution.py" line="166" />
+        <source>Images ({0})</source>
+        <translation>Images ({0})</translation>
+    </message>
+    <message>
+        <location filename="../tabs/convolution.py" line="171" />
+        <source>Open filter</source>
+        <translation>Ouvrir un filtre</translation>
+    </message>
+    <message>
+        <location filename="../tabs/convolution.py" line="172" />
+        <location filename="../tabs/convolution.py" line="178" />
+        <source>Filters ({0})</source>
+        <translation>Filtres ({0})</translation>
+    </message>
+    <message>
+        <location filename="../tabs/convolution.py" line="177" />
+        <source>Save filter</source>
+        <translation>Enregistrer le filtre</translation>
+    </message>
+    <message>
+        <location filename="../tabs/convolution.py" line="182" />
+        <source>Filter saved to {0}</source>
+        <translation>Filtre enregistré dans {0}</translation>
+    </message>
+    <message>
+        <location filename="../tabs/convolution.py" line="184" />
+        <source>Cannot save the filter: {0}</source>
+        <translation>Impossible d'enregistrer le filtre : {0}</translation>
+    </message>
+    <message>
+        <location filename="../tabs/convolution.py" line="189" />
+        <source>The feature map is not computed yet.</source>
+        <translation>La carte de caractéristiques n'est pas encore calculée.</translation>
+    </message>
+    <message>
+        <location filename="../tabs/convolution.py" line="192" />
+        <source>Save feature map</source>
+        <translation>Enregistrer la carte de caractéristiques</translation>
+    </message>
+    <message>
+        <location filename="../tabs/convolution.py" line="193" />
+        <source>PNG images (*.png)</source>
+        <translation>Images PNG (*.png)</translation>
+    </message>
+    <message>
+        <location filename="../tabs/convolution.py" line="201" />
+        <source>Cannot save the feature map: {0}</source>
+        <translation>Impossible d'enregistrer la carte de caractéristiques : {0}</translation>
+    </message>
+    <message>
+        <location filename="../tabs/convolution.py" line="203" />
+        <source>Feature map saved to {0}</source>
+        <translation>Carte de caractéristiques enregistrée dans {0}</translation>
+    </message>
+    <message>
+        <location filename="../tabs/convolution.py" line="252" />
+        <source>The filter does not fit: {0}</source>
+        <translation>Le filtre ne tient pas : {0}</translation>
+    </message>
+    <message>
+        <location filename="../tabs/convolution.py" line="274" />
+        <source>The engine failed: {0}</source>
+        <translation>Le moteur a échoué : {0}</translation>
+    </message>
+    <message>
+        <location filename="../tabs/convolution.py" line="316" />
+        <source>{0} × {1} pixels</source>
+        <translation>{0} × {1} pixels</translation>
+    </message>
+    <message>
+        <location filename="../tabs/convolution.py" line="316" />
+        <source>, colour</source>
+        <translation>, en couleur</translation>
+    </message>
+    <message>
+        <location filename="../tabs/convolution.py" line="318" />
+        <source>Shrunk to {0} × {1} for stepping (cell by cell on a large image would take too long).</source>
+        <translation>Réduite à {0} × {1} pour le pas à pas (case par case, une grande image prendrait trop de temps).</translation>
+    </message>
+    <message>
+        <location filename="../tabs/convolution.py" line="357" />
+        <source>&lt;b&gt;Output: none&lt;/b&gt; (the filter is larger than the padded image)</source>
+        <translation>&lt;b&gt;Sortie : aucune&lt;/b&gt; (le filtre est plus grand que l'image avec bourrage)</translation>
+    </message>
+    <message>
+        <location filename="../tabs/convolution.py" line="361" />
+        <source>&lt;b&gt;Output: {0} × {1}&lt;/b&gt;&lt;br&gt;{2}&lt;br&gt;N = {3} × {4}, K = {5}, s = {6}, P = {7}</source>
+        <translation>&lt;b&gt;Sortie : {0} × {1}&lt;/b&gt;&lt;br&gt;{2}&lt;br&gt;N = {3} × {4}, K = {5}, s = {6}, P = {7}</translation>
+    </message>
+    <message>
+        <location filename="../tabs/convolution.py" line="366" />
+        <source>Step by step</source>
+        <translation>Pas à pas</translation>
+    </message>
+    <message>
+        <location filename="../tabs/convolution.py" line="366" />
+        <source>Padding: valid / same / full</source>
+        <translation>Bourrage : valid / same / full</translation>
+    </message>
+    <message>
+        <location filename="../tabs/convolution.py" line="367" />
+        <source>Pooling vs stride</source>
+        <translation>Pooling ou pas plus grand</translation>
+    </message>
+</context>
+<context>
+    <name>ConvolutionView</name>
+    <message>
+        <location filename="../tabs/convolution_view.py" line="34" />
+        <source>Input image (with its padding)</source>
+        <translation>Image d'entrée (avec son bourrage)</translation>
+    </message>
+    <message>
+        <location filename="../tabs/convolution_view.py" line="35" />
+        <source>Feature map (output of the convolution)</source>
+        <translation>Carte de caractéristiques (sortie de la convolution)</translation>
+    </message>
+    <message>
+        <location filename="../tabs/convolution_view.py" line="36" />
+        <source>After ReLU: max(0, x)</source>
+        <translation>Après ReLU : max(0, x)</translation>
+    </message>
+    <message>
+        <location filename="../tabs/convolution_view.py" line="38" />
+        <source>The filter is larger than the padded image: choose a smaller filter or more padding.</source>
+        <translation>Le filtre est plus grand que l'image avec bourrage : choisissez un filtre plus petit ou plus de bourrage.</translation>
+    </message>
+    <message>
+        <location filename="../tabs/convolution_view.py" line="52" />
+        <source>{0} × {1} image + padding = {2} × {3}. Hatched cells are the zeros added. Wheel: zoom (numbers appear), drag: pan, double-click: fit.</source>
+        <translation>Image {0} × {1} + bourrage = {2} × {3}. Les cases hachurées sont les zéros ajoutés. Molette : zoom (les nombres apparaissent), glisser : déplacer, double-clic : tout voir.</translation>
+    </message>
+    <message>
+        <location filename="../tabs/convolution_view.py" line="82" />
+        <source>&lt;b&gt;{0} × {1}&lt;/b&gt;, {2} of {3} cells computed. Blue: negative, white: 0, red: positive. Hover a cell to see its window, click to jump to it.</source>
+        <translation>&lt;b&gt;{0} × {1}&lt;/b&gt;, {2} cases calculées sur {3}. Bleu : négatif, blanc : 0, rouge : positif. Survolez une case pour voir sa fenêtre, cliquez pour y aller.</translation>
+    </message>
+    <message>
+        <location filename="../tabs/convolution_view.py" line="87" />
+        <location filename="../tabs/convolution_view.py" line="117" />
+        <source>Compiling kernels...</source>
+        <translation>Compilation des noyaux...</translation>
+    </message>
+    <message>
+        <location filename="../tabs/convolution_view.py" line="92" />
+        <source>Negatives become 0</source>
+        <translation>Les négatifs deviennent 0</translation>
+    </message>
+    <message>
+        <location filename="../tabs/convolution_view.py" line="93" />
+        <source>ReLU nulls the negatives: blue cells become white (0), positive answers stay. Same colours as the feature map.</source>
+        <translation>ReLU annule les négatifs : les cases bleues deviennent blanches (0), les réponses positives restent. Mêmes couleurs que la carte de caractéristiques.</translation>
+    </message>
+    <message>
+        <location filename="../tabs/convolution_view.py" line="100" />
+        <source>Max pooling</source>
+        <translation>Max pooling</translation>
+    </message>
+    <message>
+        <location filename="../tabs/convolution_view.py" line="101" />
+        <source>Min pooling</source>
+        <translation>Min pooling</translation>
+    </message>
+    <message>
+        <location filename="../tabs/convolution_view.py" line="102" />
+        <source>Average pooling</source>
+        <translation>Pooling moyen</translation>
+    </message>
+    <message>
+        <location filename="../tabs/convolution_view.py" line="111" />
+        <source>{0} {1} × {1}, stride {2}</source>
+        <translation>{0} {1} × {1}, pas {2}</translation>
+    </message>
+    <message>
+        <location filename="../tabs/convolution_view.py" line="118" />
+        <source>The pooling window is larger than the feature map.</source>
+        <translation>La fenêtre de pooling est plus grande que la carte de caractéristiques.</translation>
+    </message>
+    <message>
+        <location filename="../tabs/convolution_view.py" line="140" />
+        <source>mean</source>
+        <translation>moyenne</translation>
+    </message>
+    <message>
+        <location filename="../tabs/convolution_view.py" line="145" />
+        <source>Step the pooling window:</source>
+        <translation>Faire avancer la fenêtre de pooling :</translation>
+    </message>
+    <message>
+        <location filename="../tabs/convolution_view.py" line="147" />
+        <source>&lt;b&gt;{0} × {1}&lt;/b&gt; from {2} × {3}</source>
+        <translation>&lt;b&gt;{0} × {1}&lt;/b&gt; à partir de {2} × {3}</translation>
+    </message>
+</context>
+<context>
+    <name>FilterEditor</name>
+    <message>
+        <location filename="../widgets/filter_editor.py" line="125" />
+        <source>Horizontal line (lesson)</source>
+        <translation>Trait horizontal (cours)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/filter_editor.py" line="125" />
+        <source>Vertical line</source>
+        <translation>Trait vertical</translation>
+    </message>
+    <message>
+        <location filename="../widgets/filter_editor.py" line="126" />
+        <source>Diagonal \</source>
+        <translation>Diagonale \</translation>
+    </message>
+    <message>
+        <location filename="../widgets/filter_editor.py" line="126" />
+        <source>Diagonal /</source>
+        <translation>Diagonale /</translation>
+    </message>
+    <message>
+        <location filename="../widgets/filter_editor.py" line="127" />
+        <source>Sobel x (vertical edges)</source>
+        <translation>Sobel x (bords verticaux)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/filter_editor.py" line="127" />
+        <source>Sobel y (horizontal edges)</source>
+        <translation>Sobel y (bords horizontaux)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/filter_editor.py" line="128" />
+        <source>Laplacian</source>
+        <translation>Laplacien</translation>
+    </message>
+    <message>
+        <location filename="../widgets/filter_editor.py" line="128" />
+        <source>Box blur</source>
+        <translation>Flou moyen</translation>
+    </message>
+    <message>
+        <location filename="../widgets/filter_editor.py" line="129" />
+        <source>Gaussian blur</source>
+        <translation>Flou gaussien</translation>
+    </message>
+    <message>
+        <location filename="../widgets/filter_editor.py" line="129" />
+        <source>Sharpen</source>
+        <translation>Netteté</translation>
+    </message>
+    <message>
+        <location filename="../widgets/filter_editor.py" line="129" />
+        <source>Emboss</source>
+        <translation>Relief</translation>
+    </message>
+    <message>
+        <location filename="../widgets/filter_editor.py" line="130" />
+        <source>Identity</source>
+        <translation>Identité</translation>
+    </message>
+    <message>
+        <location filename="../widgets/filter_editor.py" line="137" />
+        <source>Custom</source>
+        <translation>Personnalisé</translation>
+    </message>
+    <message>
+        <location filename="../widgets/filter_editor.py" line="142" />
+        <source>Preset</source>
+        <translation>Modèle</translation>
+    </message>
+    <message>
+        <location filename="../widgets/filter_editor.py" line="143" />
+        <source>Size K</source>
+        <translation>Taille K</translation>
+    </message>
+    <message>
+        <location filename="../widgets/filter_editor.py" line="144" />
+        <source>Bias</source>
+        <translation>Biais</translation>
+    </message>
+    <message>
+        <location filename="../widgets/filter_editor.py" line="145" />
+        <source>Filter size K x K (1 to 7)</source>
+        <translation>Taille du filtre K x K (1 à 7)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/filter_editor.py" line="146" />
+        <source>Double-click a cell to type a number</source>
+        <translation>Double-cliquez sur une case pour saisir un nombre</translation>
+    </message>
+    <message>
+        <location filename="../widgets/filter_editor.py" line="147" />
+        <source>Added to every sum (the neuron's bias)</source>
+        <translation>Ajouté à chaque somme (le biais du neurone)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/filter_editor.py" line="148" />
+        <source>Load...</source>
+        <translation>Charger...</translation>
+    </message>
+    <message>
+        <location filename="../widgets/filter_editor.py" line="149" />
+        <source>Save...</source>
+        <translation>Enregistrer...</translation>
+    </message>
+    <message>
+        <location filename="../widgets/filter_editor.py" line="150" />
+        <source>Load a filter from .npy, .txt, .csv or .json</source>
+        <translation>Charger un filtre depuis .npy, .txt, .csv ou .json</translation>
+    </message>
+    <message>
+        <location filename="../widgets/filter_editor.py" line="151" />
+        <source>Save this filter to .npy, .txt, .csv or .json</source>
+        <translation>Enregistrer ce filtre en .npy, .txt, .csv ou .json</translation>
+    </message>
+    <message>
+        <location filename="../widgets/filter_editor.py" line="204" />
+        <source>'{0}' is not a number: the filter cell keeps {1}</source>
+        <translation>« {0} » n'est pas un nombre : la case du filtre garde {1}</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <location filename="../main_window.py" line="67" />
+        <source>ConvScope</source>
+        <translation>ConvScope</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="150" />
+        <source>ConvScope: learn how convolutional networks see</source>
+        <translation>ConvScope : comprendre comment voient les réseaux convolutifs</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="151" />
+        <source>&amp;File</source>
+        <translation>&amp;Fichier</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="152" />
+        <source>&amp;View</source>
+        <translation>&amp;Affichage</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="153" />
+        <source>&amp;Language</source>
+        <translation>&amp;Langue</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="154" />
+        <source>&amp;Help</source>
+        <translation>&amp;Aide</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="155" />
+        <source>Main toolbar</source>
+        <translation>Barre d'outils principale</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="156" />
+        <source>Open &amp;image...</source>
+        <translation>Ouvrir une &amp;image...</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="157" />
+        <source>Open &amp;filter...</source>
+        <translation>Ouvrir un &amp;filtre...</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="158" />
+        <source>&amp;Save feature map as PNG...</source>
+        <translation>&amp;Enregistrer la carte de caractéristiques en PNG...</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="159" />
+        <source>Open lesson state...</source>
+        <translation>Ouvrir l'état de la leçon...</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="160" />
+        <source>Save lesson state...</source>
+        <translation>Enregistrer l'état de la leçon...</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="161" />
+        <source>&amp;Quit</source>
+        <translation>&amp;Quitter</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="162" />
+        <source>&amp;Keyboard shortcuts</source>
+        <translation>&amp;Raccourcis clavier</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="163" />
+        <source>&amp;About ConvScope</source>
+        <translation>À &amp;propos de ConvScope</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="189" />
+        <source>Engine: {0}</source>
+        <translation>Moteur : {0}</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="190" />
+        <source>Compiling kernels (first start takes a few seconds)...</source>
+        <translation>Compilation des noyaux (le premier démarrage prend quelques secondes)...</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="195" />
+        <source>Kernels ready.</source>
+        <translation>Noyaux prêts.</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="203" />
+        <source>Compiled kernels unavailable ({0}); using the NumPy reference.</source>
+        <translation>Noyaux compilés indisponibles ({0}) ; utilisation de la référence NumPy.</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="206" />
+        <source>The engine failed to start: {0}</source>
+        <translation>Le moteur n'a pas pu démarrer : {0}</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="212" />
+        <source>The convolution tab is not available.</source>
+        <translation>L'onglet Convolution n'est pas disponible.</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="239" />
+        <source>Save lesson state</source>
+        <translation>Enregistrer l'état de la leçon</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="240" />
+        <location filename="../main_window.py" line="257" />
+        <source>Lesson state (*.json)</source>
+        <translation>État de la leçon (*.json)</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="248" />
+        <source>Cannot save the lesson state: {0}</source>
+        <translation>Impossible d'enregistrer l'état de la leçon : {0}</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="250" />
+        <source>Lesson state saved to {0}</source>
+        <translation>État de la leçon enregistré dans {0}</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="256" />
+        <source>Open lesson state</source>
+        <translation>Ouvrir l'état de la leçon</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="269" />
+        <source>Cannot open the lesson state: {0}</source>
+        <translation>Impossible d'ouvrir l'état de la leçon : {0}</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="271" />
+        <source>Lesson state loaded from {0}</source>
+        <translation>État de la leçon chargé depuis {0}</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="275" />
+        <source>Play / pause the sliding window</source>
+        <translation>Lecture / pause de la fenêtre glissante</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="275" />
+        <source>Step forward</source>
+        <translation>Pas suivant</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="276" />
+        <source>Step back</source>
+        <translation>Pas précédent</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="276" />
+        <source>Back to the first step</source>
+        <translation>Revenir au premier pas</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="277" />
+        <source>Jump to the end</source>
+        <translation>Aller à la fin</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="278" />
+        <source>Open an image</source>
+        <translation>Ouvrir une image</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="279" />
+        <source>Save the feature map as PNG</source>
+        <translation>Enregistrer la carte de caractéristiques en PNG</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="280" />
+        <source>Mouse wheel</source>
+        <translation>Molette</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="280" />
+        <source>Zoom a grid (numbers appear when cells are large)</source>
+        <translation>Zoomer une grille (les nombres apparaissent sur les grandes cases)</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="281" />
+        <source>Double-click</source>
+        <translation>Double-clic</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="281" />
+        <source>Fit the grid in its panel</source>
+        <translation>Ajuster la grille à son panneau</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="286" />
+        <source>Keyboard shortcuts</source>
+        <translation>Raccourcis clavier</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="289" />
+        <source>About ConvScope</source>
+        <translation>À propos de ConvScope</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="290" />
+        <source>&lt;h3&gt;ConvScope&lt;/h3&gt;&lt;p&gt;Learn convolutional neural networks by seeing them work: slide a filter over an image, watch ReLU and pooling, then build and train a network.&lt;/p&gt;&lt;p&gt;Numba engine, PySide6 + pyqtgraph interface. MIT licence.&lt;/p&gt;</source>
+        <translation>&lt;h3&gt;ConvScope&lt;/h3&gt;&lt;p&gt;Apprendre les réseaux de neurones convolutifs en les voyant travailler : faites glisser un filtre sur une image, observez ReLU et le pooling, puis construisez et entraînez un réseau.&lt;/p&gt;&lt;p&gt;Moteur Numba, interface PySide6 + pyqtgraph. Licence MIT.&lt;/p&gt;</translation>
+    </message>
+</context>
+<context>
+    <name>PaddingComparison</name>
+    <message>
+        <location filename="../widgets/compare.py" line="73" />
+        <source>&lt;b&gt;Padding decides the size of the feature map.&lt;/b&gt; Same image, same filter, stride 1: &lt;i&gt;valid&lt;/i&gt; keeps only the positions where the filter fits (N - K + 1), &lt;i&gt;same&lt;/i&gt; adds just enough zeros to keep the size (N), &lt;i&gt;full&lt;/i&gt; adds K - 1 zeros on each side (N + K - 1) so that every pixel is seen by every filter cell.</source>
+        <translation>&lt;b&gt;Le bourrage décide de la taille de la carte de caractéristiques.&lt;/b&gt; Même image, même filtre, pas 1 : &lt;i&gt;valid&lt;/i&gt; ne garde que les positions où le filtre tient (N - K + 1), &lt;i&gt;same&lt;/i&gt; ajoute juste assez de zéros pour garder la taille (N), &lt;i&gt;full&lt;/i&gt; ajoute K - 1 zéros de chaque côté (N + K - 1) pour que chaque pixel soit vu par chaque case du filtre.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/compare.py" line="77" />
+        <source>valid</source>
+        <translation>valid</translation>
+    </message>
+    <message>
+        <location filename="../widgets/compare.py" line="77" />
+        <source>same</source>
+        <translation>same</translation>
+    </message>
+    <message>
+        <location filename="../widgets/compare.py" line="77" />
+        <source>full</source>
+        <translation>full</translation>
+    </message>
+    <message>
+        <location filename="../widgets/compare.py" line="83" />
+        <source>The filter does not fit in the input.</source>
+        <translation>Le filtre ne tient pas dans l'entrée.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/compare.py" line="86" />
+        <source>Output {0} = {1} with N = {2} × {3}, K = {4}</source>
+        <translation>Sortie {0} = {1} avec N = {2} × {3}, K = {4}</translation>
+    </message>
+</context>
+<context>
+    <name>PoolVsStride</name>
+    <message>
+        <location filename="../widgets/compare.py" line="119" />
+        <source>&lt;b&gt;Two ways to shrink a feature map.&lt;/b&gt; Left: convolution with stride 1, then ReLU. Middle: the same map after 2 x 2 max-pooling (keeps the strongest answer of each block). Right: the convolution computed directly with stride 2, then ReLU (skips positions instead). Same size, different values: pooling keeps a detection even when it falls between two strided positions.</source>
+        <translation>&lt;b&gt;Deux façons de réduire une carte de caractéristiques.&lt;/b&gt; À gauche : convolution de pas 1, puis ReLU. Au milieu : la même carte après un max-pooling 2 x 2 (garde la plus forte réponse de chaque bloc). À droite : la convolution calculée directement avec un pas de 2, puis ReLU (saute des positions). Même taille, valeurs différentes : le pooling garde une détection même quand elle tombe entre deux positions du pas.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/compare.py" line="123" />
+        <source>Conv stride 1 + ReLU</source>
+        <translation>Conv pas 1 + ReLU</translation>
+    </message>
+    <message>
+        <location filename="../widgets/compare.py" line="123" />
+        <source>... then max-pool 2 x 2</source>
+        <translation>... puis max-pooling 2 x 2</translation>
+    </message>
+    <message>
+        <location filename="../widgets/compare.py" line="124" />
+        <source>Conv stride 2 + ReLU</source>
+        <translation>Conv pas 2 + ReLU</translation>
+    </message>
+    <message>
+        <location filename="../widgets/compare.py" line="129" />
+        <source>Not available for this image and filter.</source>
+        <translation>Indisponible pour cette image et ce filtre.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/compare.py" line="131" />
+        <source>Output size: {0}</source>
+        <translation>Taille de sortie : {0}</translation>
+    </message>
+</context>
+<context>
+    <name>Stepper</name>
+    <message numerus="yes">
+        <location filename="../widgets/stepper.py" line="130" />
+        <source>Speed: %n step(s)/s</source>
+        <translation>
+            <numerusform>Vitesse : %n pas/s</numerusform><numerusform>Vitesse : %n pas/s</numerusform></translation>
+    </message>
+    <message>
+        <location filename="../widgets/stepper.py" line="136" />
+        <source>Step {0} / {1}</source>
+        <translation>Pas {0} / {1}</translation>
+    </message>
+    <message>
+        <location filename="../widgets/stepper.py" line="140" />
+        <source>Reset (Home)</source>
+        <translation>Recommencer (Début)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/stepper.py" line="141" />
+        <source>Step back (Left)</source>
+        <translation>Pas précédent (Gauche)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/stepper.py" line="142" />
+        <source>Play / pause (Space)</source>
+        <translation>Lecture / pause (Espace)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/stepper.py" line="143" />
+        <source>Step forward (Right)</source>
+        <translation>Pas suivant (Droite)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/stepper.py" line="144" />
+        <source>Jump to the end (End)</source>
+        <translation>Aller à la fin (Fin)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/stepper.py" line="145" />
+        <source>Animation speed</source>
+        <translation>Vitesse de l'animation</translation>
+    </message>
+</context>
+</TS>
