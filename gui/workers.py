@@ -43,9 +43,10 @@ _incref.restype = None
 def _measure_true_leak() -> int:
     """References to ``True`` lost per Python-side ``Signal.emit`` (1 on PySide6 6.12 + CPython 3.11, else 0).
 
-    That PySide6 build decrements ``True``'s reference count on every ``emit`` from Python; ``True`` starts near
-    500 references, so a few hundred training updates would free it and abort the interpreter ("bool_dealloc").
-    CPython >= 3.12 makes ``True`` immortal, where this measures 0.
+    That PySide6 build decrements ``True``'s reference count on every ``emit`` from Python (ours, and
+    pyqtgraph's many internal ones); ``True`` starts near 500 references, so a few hundred training updates
+    would free it and abort the interpreter ("Fatal Python error: bool_dealloc"). CPython >= 3.12 makes
+    ``True`` immortal, where this measures 0.
     """
 
     class _Probe(QObject):
@@ -63,6 +64,12 @@ def _measure_true_leak() -> int:
 
 #: references to ``True`` each ``emit`` loses on this PySide6 / Python pair (see :func:`_measure_true_leak`)
 TRUE_REFS_LOST_PER_EMIT = _measure_true_leak()
+
+if TRUE_REFS_LOST_PER_EMIT and sys.implementation.name == "cpython" and sys.version_info < (3, 12):
+    # Emits we do not own (pyqtgraph, other widgets) keep draining True: pin it for the life of the process,
+    # as CPython 3.12 does (ob_refcnt is the first field of every CPython object). Extra references to True
+    # are harmless; a missing one aborts the interpreter.
+    ctypes.c_ssize_t.from_address(id(True)).value += 1 << 40
 
 
 def emit_signal(signal: Any, *args: Any) -> None:

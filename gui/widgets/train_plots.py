@@ -62,7 +62,8 @@ class CurvesPanel(pg.GraphicsLayoutWidget):
         for col, key in enumerate(("loss", "accuracy")):
             plot = self.addPlot(row=0, col=col)
             plot.showGrid(x=True, y=True, alpha=0.25)
-            legend = plot.addLegend(offset=(-10, 10) if key == "loss" else (-10, -10), labelTextSize="11pt")
+            legend = plot.addLegend(offset=(-10, 10) if key == "loss" else (-10, -10), labelTextSize="12pt",
+                                    labelTextColor="k")
             legend.setBrush(pg.mkBrush(255, 255, 255, 220))
             for ax_name in ("left", "bottom"):
                 ax = plot.getAxis(ax_name)
@@ -85,14 +86,15 @@ class CurvesPanel(pg.GraphicsLayoutWidget):
     def retranslate(self) -> None:
         names = {"loss": self.tr("Loss"), "accuracy": self.tr("Accuracy")}
         for key, plot in self._plots.items():
-            plot.setTitle(f"<span style='font-size:13pt; font-weight:bold'>{names[key]}</span>")
+            plot.setTitle(f"<span style='font-size:14pt; font-weight:bold; color:#000'>{names[key]}</span>")
             plot.setLabel("bottom", self.tr("epoch"), **{"font-size": "12pt", "color": "#000"})
             legend = plot.legend
             legend.clear()
             legend.addItem(self._items[key]["smooth"], self.tr("train"))
             legend.addItem(self._items[key]["val"], self.tr("validation"))
 
-    def clear(self) -> None:
+    def reset_curves(self) -> None:
+        """Forget every point (a new model or a weight reset)."""
         for k in self.series:
             self.series[k] = _Series()
         self.dirty = True

@@ -1,0 +1,153 @@
+"""The Training tab driving the real engine on a tiny digits subset (pytest-qt, offscreen)."""
+
+from __future__ import annotations
+
+import time
+from argparse import Namespace
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QTimer
+
+from gui.tabs.training import TrainingTab
+
+
+@pytest.fixture
+def tab(qtbot):
+    t = TrainingTab()
+    qtbot.addWidget(t)
+    t.resize(1200, 800)
+    t.controls.n_train.setValue(320)
+    t.controls.batch_size.setValue(32)
+    t.controls.epochs.setValue(1)
+    yield t
+    t.shutdown()
+
+
+def run_job(qtbot, tab, fn):
+    box = []
+    tab.session.run(fn, box.append, lambda m: box.append(RuntimeError(m)))
+    qtbot.waitUntil(lambda: bool(box), timeout=30000)
+    assert not isinstance(box[0], Exception), box[0]
+    return box[0]
+
+
+def test_training_emits_batches_and_epochs_curves_grow_accuracy_above_chance(qtbot, tab):
+    tab.controls.n_train.setValue(640)
+    tab.controls.epochs.setValue(2)
+    worker_epochs = []
+    tab.start("run")
+    qtbot.waitUntil(lambda: tab.session.info is not None, timeout=60000)
+    tab.session.worker.epochDone.connect(worker_epochs.append)
+    with qtbot.waitSignal(tab.session.worker.trainingFinished, timeout=120000) as blocker:
+        pass
+    assert blocker.args == ["completed"]
+    qtbot.wait(2 * 50)  # one redraw tick
+    counts = tab.curves.point_counts()
+    assert counts["loss"] == 2 * 20 and counts["accuracy"] == 40  # 640 images / 32 = 20 batches per epoch
+    assert counts["val_loss"] >= 2
+    assert len(worker_epochs) == 2
+    assert worker_epochs[-1]["val_accuracy"] > 0.3  # 10 classes: chance is 0.1
+    cm = tab.confusion.matrix()
+    assert cm is not None and cm.sum() == len(tab.session.data.x_val)
+    assert tab.progress.value() == tab.progress.maximum() == 40
+    assert tab.filters.count() == 16  # the "small" preset's first layer has 16 filters
+
+
+def test_stop_halts_within_one_batch(qtbot, tab):
+    tab.controls.epochs.setValue(50)
+    seen = []
+    tab.start("run")
+    qtbot.waitUntil(lambda: tab.session.info is not None, timeout=60000)
+    tab.session.worker.batchDone.connect(seen.append)
+    qtbot.waitUntil(lambda: len(seen) >= 3, timeout=60000)
+    at_stop = len(seen)
+    with qtbot.waitSignal(tab.session.worker.trainingFinished, timeout=30000) as blocker:
+        tab.stop()
+    assert blocker.args == ["stopped"]
+    assert len(seen) <= at_stop + 1
+    qtbot.wait(200)
+    assert len(seen) <= at_stop + 1
+    assert tab.controls.start.isEnabled() and not tab.controls.stop.isEnabled()
+
+
+def test_reset_restores_identical_initial_weights_and_replays_the_run(qtbot, tab):
+    losses = []
+    tab.session.worker.batchDone.connect(lambda u: losses.append(u["loss"]))
+    with qtbot.waitSignal(tab.session.worker.trainingFinished, timeout=120000):
+        tab.start("run")
+    first = list(losses)
+    initial = [w.copy() for w in tab.session.initial_weights]
+    trained = run_job(qtbot, tab, lambda: tab.session.model.get_weights())
+    assert any(not np.array_equal(a, b) for a, b in zip(initial, trained))
+    with qtbot.waitSignal(tab.session.weightsChanged, timeout=30000):
+        tab.reset()
+    restored = run_job(qtbot, tab, lambda: tab.session.model.get_weights())
+    for a, b in zip(initial, restored):
+        np.testing.assert_array_equal(a, b)
+    assert tab.curves.point_counts()["loss"] == 0
+    losses.clear()
+    with qtbot.waitSignal(tab.session.worker.trainingFinished, timeout=120000):
+        tab.start("run")
+    np.testing.assert_allclose(losses, first, rtol=1e-5)  # same weights, same seed, same batches
+
+
+def test_pause_and_single_step(qtbot, tab):
+    tab.controls.epochs.setValue(20)
+    seen = []
+    tab.session.worker.batchDone.connect(seen.append)
+    with qtbot.waitSignal(tab.session.worker.batchDone, timeout=60000):
+        tab.start("step")
+    qtbot.wait(300)
+    assert [u["step"] for u in seen] == [1]
+    assert tab._state == "paused" and tab.controls.pause.text() == "Resume"
+    with qtbot.waitSignal(tab.session.worker.batchDone, timeout=30000):
+        tab.controls.step.click()
+    qtbot.wait(300)
+    assert [u["step"] for u in seen] == [1, 2]
+    tab.controls.pause.click()  # resume
+    qtbot.waitUntil(lambda: len(seen) >= 5, timeout=30000)
+    with qtbot.waitSignal(tab.session.worker.trainingFinished, timeout=30000):
+        tab.stop()
+
+
+def test_event_loop_never_stalls_during_training(qtbot, tab):
+    tab.controls.n_train.setValue(640)
+    seen = []
+    tab.session.worker.batchDone.connect(seen.append)
+    tab.start("step")  # compiles the kernels once
+    qtbot.waitUntil(lambda: len(seen) == 1, timeout=60000)
+    gaps, last = [], [time.perf_counter()]
+
+    def tick():
+        now = time.perf_counter()
+        gaps.append(1000.0 * (now - last[0]))
+        last[0] = now
+
+    timer = QTimer()
+    timer.setInterval(10)
+    timer.timeout.connect(tick)
+    timer.start()
+    with qtbot.waitSignal(tab.session.worker.trainingFinished, timeout=120000):
+        tab.controls.pause.click()  # resume: the rest of the epoch
+    timer.stop()
+    assert len(seen) == 20 and len(gaps) > 10
+    assert max(gaps[1:]) < 200
+
+
+def test_nan_loss_message_suggests_a_lower_learning_rate(qtbot, tab):
+    tab.controls.learning_rate.setValue(0.5)
+    tab._on_nan({"epoch": 0, "batch": 3, "step": 4, "loss": float("nan")})
+    text = tab.status.text()
+    assert "batch 4" in text and "0.5" in text and "0.05" in text and "lower" in text
+
+
+def test_screenshot_mode_trains_n_batches_then_reports(qtbot, tab):
+    batches = []
+    tab.session.worker.batchDone.connect(batches.append)
+    tab.prepare_screenshot(Namespace(train_steps=3))
+    assert not tab.screenshot_ready()
+    qtbot.waitUntil(tab.screenshot_ready, timeout=120000)
+    assert [u["step"] for u in batches] == [1, 2, 3]
+    assert tab._finished_reason == "limit"
+    assert tab.confusion.matrix() is not None and tab.mistakes.count() > 0
