@@ -31,7 +31,7 @@ class DatasetError(ValueError):
 _IDX_TYPES = {0x08: np.dtype(np.uint8)}
 
 
-def _open_maybe_gzip(path: Path) -> IO[bytes]:
+def _open_maybe_gzip(path: Path) -> Any:
     with open(path, "rb") as fh:
         magic = fh.read(2)
     return gzip.open(path, "rb") if magic == b"\x1f\x8b" else open(path, "rb")

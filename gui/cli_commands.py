@@ -17,10 +17,10 @@ from typing import Any
 import numpy as np
 
 META_KEY = "__convscope_cli__"
-AUGMENTATIONS = {
-    "light": dict(rotation_range=10, width_shift_range=0.1, height_shift_range=0.1, zoom_range=0.1),
-    "lesson": dict(rotation_range=40, width_shift_range=0.2, height_shift_range=0.2, shear_range=0.2,
-                   zoom_range=0.2, horizontal_flip=True, fill_mode="nearest"),
+AUGMENTATIONS: dict[str, dict[str, Any]] = {
+    "light": {"rotation_range": 10, "width_shift_range": 0.1, "height_shift_range": 0.1, "zoom_range": 0.1},
+    "lesson": {"rotation_range": 40, "width_shift_range": 0.2, "height_shift_range": 0.2, "shear_range": 0.2,
+               "zoom_range": 0.2, "horizontal_flip": True, "fill_mode": "nearest"},
 }
 
 
@@ -120,7 +120,9 @@ def _image_for(model: Any, path: str, invert: bool) -> np.ndarray:
     """Read ``path`` the way the model's input expects: channels and size, floats in [0, 1]."""
     from engine.io import load_image
 
-    shape = model.layers[0].input_shape or (None, None, 1)
+    shape = tuple(model.layers[0].input_shape or (None, None, 1))
+    if len(shape) != 3 or shape[2] not in (1, 3):
+        raise CommandError(f"this model takes inputs of shape {shape}, not (H, W, 1) or (H, W, 3) images")
     h, w, c = shape
     mode = "L" if c == 1 else "RGB"
     img = load_image(path, mode=mode, size=(h, w) if h and w else None)
@@ -215,7 +217,7 @@ def train(args: argparse.Namespace) -> int:
          f"{'x'.join(map(str, x.shape[1:]))}, {n_classes} classes")
     model = zoo.build(args.model, x.shape[1:], n_classes, seed=args.seed)
     softmax_out = getattr(model.layers[-1], "activation", None) == "softmax"
-    opt_cls = optimizers.OPTIMIZERS[args.optimizer]
+    opt_cls: Any = optimizers.OPTIMIZERS[args.optimizer]
     optimizer = opt_cls(learning_rate=args.lr) if args.lr else opt_cls()
     model.compile(optimizer=optimizer, loss=losses.SparseCategoricalCrossentropy(from_logits=not softmax_out),
                   metrics=["accuracy"])
@@ -249,7 +251,7 @@ def evaluate(args: argparse.Namespace) -> int:
     spec = args.dataset or meta.get("dataset")
     if not spec:
         raise CommandError(f"{args.model!r} does not say which dataset it was trained on: pass --dataset")
-    if not args.size and meta.get("size") and not spec.lower() in ("digits", "shapes"):
+    if not args.size and meta.get("size") and spec.lower() not in ("digits", "shapes"):
         args.size = tuple(meta["size"])
     args.color = args.color or meta.get("color_mode")
     ds = _load_data(args, spec)
@@ -281,14 +283,15 @@ def evaluate(args: argparse.Namespace) -> int:
 def format_confusion(cm: np.ndarray, names: list[str]) -> str:
     """The confusion matrix as aligned text, rows = true class, with each class's recall."""
     k = cm.shape[0]
-    label_w = max(len(f"{i} {n}") for i, n in enumerate(names))
+    labels = [n if n == str(i) else f"{i} {n}" for i, n in enumerate(names)]
+    label_w = max(len(label) for label in labels)
     cell = max(4, len(str(int(cm.max(initial=0)))) + 1)
     lines = ["confusion matrix (rows: true class, columns: predicted)",
              " " * label_w + "".join(f"{j:>{cell}}" for j in range(k)) + "   recall"]
     for i in range(k):
         total = int(cm[i].sum())
         recall = f"{cm[i, i] / total:.3f}" if total else "  -  "
-        lines.append(f"{f'{i} {names[i]}':<{label_w}}" + "".join(f"{int(v):>{cell}}" for v in cm[i])
+        lines.append(f"{labels[i]:<{label_w}}" + "".join(f"{int(v):>{cell}}" for v in cm[i])
                      + f"   {recall}")
     return "\n".join(lines)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -54,7 +54,7 @@ def _nice_step(span: float, n: int = 5) -> float:
 
 
 def _panel(draw: ImageDraw.ImageDraw, box: tuple[int, int, int, int], title: str,
-           series: list[tuple[str, Sequence[float], tuple[int, int, int]]], y_range: tuple[float, float] | None,
+           series: Sequence[tuple[str, Sequence[float], tuple[int, int, int]]], y_range: tuple[float, float] | None,
            font: Any) -> None:
     x0, y0, x1, y1 = box
     draw.text((x0, y0 - 22), title, fill=BLACK, font=_font(14))
@@ -96,7 +96,7 @@ def _panel(draw: ImageDraw.ImageDraw, box: tuple[int, int, int, int], title: str
         draw.text((lx + 24, ly), name, fill=BLACK, font=font)
 
 
-def render_curves(history: dict[str, Sequence[float]], title: str | None = None) -> Image.Image:
+def render_curves(history: Mapping[str, Sequence[float]], title: str | None = None) -> Image.Image:
     """Loss and accuracy per epoch, training and validation, side by side.
 
     ``history`` maps ``loss``, ``accuracy``, ``val_loss``, ``val_accuracy`` (any subset) to one value per epoch,
@@ -123,7 +123,7 @@ def render_curves(history: dict[str, Sequence[float]], title: str | None = None)
     return img
 
 
-def save_curves(path: PathLike, history: dict[str, Sequence[float]], title: str | None = None) -> Path:
+def save_curves(path: PathLike, history: Mapping[str, Sequence[float]], title: str | None = None) -> Path:
     """Write :func:`render_curves` to ``path`` (PNG), atomically."""
     return _save(path, render_curves(history, title))
 
@@ -152,7 +152,8 @@ def render_confusion(matrix: Any, class_names: Sequence[str], title: str | None 
     font = _font(12)
     probe = ImageDraw.Draw(Image.new("RGB", (1, 1)))
     cell = int(max(34, _text_w(probe, str(int(m.max(initial=0))), font) + 10))
-    label_w = int(max(_text_w(probe, f"{i}  {n}", font) for i, n in enumerate(class_names))) + 16
+    labels = [n if n == str(i) else f"{i}  {n}" for i, n in enumerate(class_names)]
+    label_w = int(max(_text_w(probe, label, font) for label in labels)) + 16
     left, top = label_w + 24, 70 if title else 44
     width, height = left + cell * k + 20, top + cell * k + 40
     img = Image.new("RGB", (width, height), WHITE)
@@ -167,7 +168,7 @@ def render_confusion(matrix: Any, class_names: Sequence[str], title: str | None 
         draw.text((left + j * cell + (cell - _text_w(draw, label, font)) / 2, top - 18), label, fill=BLACK, font=font)
     for i in range(k):
         y = top + i * cell
-        draw.text((12, y + cell / 2 - 7), f"{i}  {class_names[i]}", fill=BLACK, font=font)
+        draw.text((12, y + cell / 2 - 7), labels[i], fill=BLACK, font=font)
         for j in range(k):
             x = left + j * cell
             s = share[i, j]

@@ -25,7 +25,7 @@ def test_load_digits_split_is_stratified_fixed_and_disjoint():
     assert xtr.dtype == np.uint8 and ytr.dtype == np.uint8
     np.testing.assert_array_equal(np.bincount(ytr), [400] * 10)
     np.testing.assert_array_equal(np.bincount(yte), [100] * 10)
-    (xtr2, ytr2), (xte2, _) = datasets.load_digits()
+    (xtr2, ytr2), _ = datasets.load_digits()
     np.testing.assert_array_equal(xtr, xtr2)
     np.testing.assert_array_equal(ytr, ytr2)
     # together the two parts are exactly the shipped 5,000 images
@@ -54,7 +54,7 @@ def test_make_shapes_balanced_seeded_and_in_range():
     np.testing.assert_array_equal(y, y2)
     x3, _ = datasets.make_shapes(60, size=20, seed=6)
     assert not np.array_equal(x, x3)
-    x7, y7 = datasets.make_shapes(7, classes=("vertical", "circle"))
+    _, y7 = datasets.make_shapes(7, classes=("vertical", "circle"))
     np.testing.assert_array_equal(np.bincount(y7), [4, 3])
 
 
@@ -69,7 +69,7 @@ def test_make_shapes_lines_lie_along_their_axis():
 
 
 def test_make_shapes_noise_free_background_is_black():
-    x, y = datasets.make_shapes(12, noise=0.0, seed=2)
+    x, _ = datasets.make_shapes(12, noise=0.0, seed=2)
     for img in x[..., 0]:
         assert img.max() >= 150  # a visible stroke
         assert (img == 0).mean() > 0.6  # mostly background
