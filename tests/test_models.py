@@ -381,3 +381,57 @@ def test_zoo_presets_and_json_files(tmp_path):
     assert from_file.layers[0].input_shape == (12, 12, 3) and from_file.output_shape == (10,)
     with pytest.raises(ValueError, match="model must be one of"):
         zoo.build("resnet", (8, 8, 1), 2)
+
+
+def test_early_stopping_restores_best_weights(rng):
+    x, y = blobs(rng, n=16)
+    m = tiny_model()
+    m.compile(optimizers.SGD(0.01), SCCE, ["accuracy"])
+    scores = iter([1.0, 0.5, 0.7, 0.8, 0.9, 0.95])
+    seen_weights = []
+
+    class FakeVal(callbacks.Callback):  # feeds a scripted val_loss so the stopping epoch is known
+        def on_epoch_end(self, epoch, logs=None):
+            logs["val_loss"] = next(scores)
+            seen_weights.append(self.model.get_weights())
+
+    stop = callbacks.EarlyStopping(monitor="val_loss", patience=1, restore_best_weights=True)
+    h = m.fit(x, y, epochs=6, batch_size=8, verbose=0, callbacks=[FakeVal(), stop])
+    assert stop.stopped_epoch == 3 and len(h.epoch) == 4
+    assert "early stopping at epoch 4" in h.stopped_reason
+    for a, b in zip(m.get_weights(), seen_weights[1]):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_validation_split_holds_out_the_last_samples(rng):
+    x, y = blobs(rng, n=20)
+    m = tiny_model()
+    m.compile("adam", SCCE, ["accuracy"])
+    h = m.fit(x, y, epochs=1, batch_size=5, validation_split=0.25, verbose=0, shuffle=False)
+    assert h.history["val_loss"][0] == pytest.approx(m.evaluate(x[15:], y[15:], verbose=0)[0], rel=1e-5)
+
+
+def test_one_training_step_agrees_between_backends(rng, backend_guard):
+    x, y = blobs(rng, n=6)
+    weights = {}
+    for backend in ("reference", "cpu"):
+        engine.set_backend(backend)
+        m = models.Sequential([layers.Conv2D(3, 3, strides=2, padding="same", activation="relu",
+                                             input_shape=(6, 6, 1)),
+                               layers.AveragePooling2D(), layers.Flatten(), layers.Dense(3, activation="softmax")],
+                              seed=9)
+        m.compile(optimizers.SGD(0.5, momentum=0.9), "sparse_categorical_crossentropy")
+        m.train_on_batch(x, y)
+        m.train_on_batch(x, y)
+        weights[backend] = m.get_weights()
+    for a, b in zip(weights["reference"], weights["cpu"]):
+        np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-6)
+
+
+def test_pop_and_get_layer():
+    m = tiny_model()
+    assert m.get_layer("flatten") is m.layers[2]
+    last = m.pop()
+    assert last.name == "dense" and m.output_shape == (36,)
+    with pytest.raises(ValueError, match="no layer named 'nope'"):
+        m.get_layer("nope")
