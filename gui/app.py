@@ -140,6 +140,23 @@ def _screenshot(app, window, opts: argparse.Namespace) -> int:
 def _save(pixmap, tmp: Path) -> None:
     if not pixmap.save(str(tmp), "PNG"):
         raise OSError("Qt could not encode the PNG")
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, 0o666 & ~umask)  # the temporary file is private; the screenshot is an ordinary file
+
+
+def _install_excepthook(window) -> None:
+    """An unexpected error in a slot becomes a status-bar message (details on stderr); the app keeps running."""
+    import traceback
+
+    def hook(exc_type, exc, tb) -> None:
+        traceback.print_exception(exc_type, exc, tb, file=sys.stderr)
+        try:
+            window.show_error(f"{exc_type.__name__}: {exc}")
+        except RuntimeError:  # the window is already gone
+            pass
+
+    sys.excepthook = hook
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -162,13 +179,17 @@ def main(argv: list[str] | None = None) -> int:
     i18n.install(app, opts.lang or i18n.system_language())
     window = MainWindow(dialogs=opts.screenshot is None)
     window.resize(*opts.size)
-    if opts.image is not None:
-        window.open_path(opts.image)
-    if opts.screenshot is not None:
-        return _screenshot(app, window, opts)
-    tab = window.select_tab(opts.tab)
-    if opts.filter is not None or opts.steps is not None:
-        if hasattr(tab, "prepare_screenshot"):
+    previous_hook = sys.excepthook
+    _install_excepthook(window)
+    try:
+        if opts.image is not None:
+            window.open_path(opts.image)
+        if opts.screenshot is not None:
+            return _screenshot(app, window, opts)
+        tab = window.select_tab(opts.tab)
+        if (opts.filter is not None or opts.steps is not None) and hasattr(tab, "prepare_screenshot"):
             tab.prepare_screenshot(opts)
-    window.show()
-    return int(app.exec())
+        window.show()
+        return int(app.exec())
+    finally:
+        sys.excepthook = previous_hook

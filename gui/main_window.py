@@ -20,6 +20,7 @@ from engine import io
 from gui import i18n
 from gui.tabs import TABS, load_tab_class
 from gui.tabs.convolution_model import warm_up
+from gui.widgets.grid_view import GridView
 from gui.workers import EngineWorker
 
 __all__ = ["MainWindow"]
@@ -117,6 +118,10 @@ class MainWindow(QMainWindow):
         self.act_quit = self._action(self.close, std.Quit)
         self.act_shortcuts = self._action(self.show_shortcuts, std.HelpContents)
         self.act_about = self._action(self.show_about)
+        self.act_fit = self._action(self.fit_grids, "Ctrl+0")
+        self.act_numbers = self._action(self.toggle_numbers)
+        self.act_numbers.setCheckable(True)
+        self.act_numbers.setChecked(True)
         self.lang_group = QActionGroup(self)
         self.lang_actions: dict[str, QAction] = {}
         for code, name in i18n.LANGUAGES.items():
@@ -130,6 +135,9 @@ class MainWindow(QMainWindow):
                     self.act_save_state, None, self.act_quit):
             self.file_menu.addSeparator() if act is None else self.file_menu.addAction(act)
         self.view_menu = bar.addMenu("")
+        self.view_menu.addAction(self.act_fit)
+        self.view_menu.addAction(self.act_numbers)
+        self.view_menu.addSeparator()
         self.lang_menu = self.view_menu.addMenu("")
         self.lang_menu.addActions(list(self.lang_actions.values()))
         self.help_menu = bar.addMenu("")
@@ -160,7 +168,9 @@ class MainWindow(QMainWindow):
                           (self.act_save_state, self.tr("Save lesson state...")),
                           (self.act_quit, self.tr("&Quit")),
                           (self.act_shortcuts, self.tr("&Keyboard shortcuts")),
-                          (self.act_about, self.tr("&About ConvScope"))):
+                          (self.act_about, self.tr("&About ConvScope")),
+                          (self.act_fit, self.tr("&Fit all grids")),
+                          (self.act_numbers, self.tr("Show &values on zoomed cells"))):
             act.setText(text)
         self.lang_actions[i18n.current_language()].setChecked(True)
         for i in range(self.tabs.count()):
@@ -213,6 +223,17 @@ class MainWindow(QMainWindow):
             return None
         self.tabs.setCurrentWidget(tab)
         return getattr(tab, method)(*args)
+
+    def fit_grids(self) -> None:
+        """Zoom every grid back to showing its whole array."""
+        for view in self.findChildren(GridView):
+            view.fit()
+
+    def toggle_numbers(self, checked: bool) -> None:
+        """Write (or not) the values on cells that are large enough."""
+        for view in self.findChildren(GridView):
+            view.show_numbers = bool(checked)
+            view.update()
 
     def open_image(self) -> None:
         self._conv("open_image_dialog")

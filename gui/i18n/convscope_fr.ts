@@ -351,8 +351,8 @@
     </message>
     <message>
         <location filename="../tabs/convolution.py" line="361" />
-        <source>&lt;b&gt;Output: {0} × {1}&lt;/b&gt;&lt;br&gt;{2}&lt;br&gt;N = {3} × {4}, K = {5}, s = {6}, P = {7}</source>
-        <translation>&lt;b&gt;Sortie : {0} × {1}&lt;/b&gt;&lt;br&gt;{2}&lt;br&gt;N = {3} × {4}, K = {5}, s = {6}, P = {7}</translation>
+        <source>&lt;b&gt;Output: {0} × {1}&lt;/b&gt; = {2}&lt;br&gt;with N = {3} × {4}, K = {5}, s = {6}, P = {7}</source>
+        <translation>&lt;b&gt;Sortie : {0} × {1}&lt;/b&gt; = {2}&lt;br&gt;avec N = {3} × {4}, K = {5}, s = {6}, P = {7}</translation>
     </message>
     <message>
         <location filename="../tabs/convolution.py" line="366" />
@@ -585,213 +585,223 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../main_window.py" line="67" />
+        <location filename="../main_window.py" line="68" />
         <source>ConvScope</source>
         <translation>ConvScope</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="150" />
+        <location filename="../main_window.py" line="158" />
         <source>ConvScope: learn how convolutional networks see</source>
         <translation>ConvScope : comprendre comment voient les réseaux convolutifs</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="151" />
+        <location filename="../main_window.py" line="159" />
         <source>&amp;File</source>
         <translation>&amp;Fichier</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="152" />
+        <location filename="../main_window.py" line="160" />
         <source>&amp;View</source>
         <translation>&amp;Affichage</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="153" />
+        <location filename="../main_window.py" line="161" />
         <source>&amp;Language</source>
         <translation>&amp;Langue</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="154" />
+        <location filename="../main_window.py" line="162" />
         <source>&amp;Help</source>
         <translation>&amp;Aide</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="155" />
+        <location filename="../main_window.py" line="163" />
         <source>Main toolbar</source>
         <translation>Barre d'outils principale</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="156" />
+        <location filename="../main_window.py" line="164" />
         <source>Open &amp;image...</source>
         <translation>Ouvrir une &amp;image...</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="157" />
+        <location filename="../main_window.py" line="165" />
         <source>Open &amp;filter...</source>
         <translation>Ouvrir un &amp;filtre...</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="158" />
+        <location filename="../main_window.py" line="166" />
         <source>&amp;Save feature map as PNG...</source>
         <translation>&amp;Enregistrer la carte de caractéristiques en PNG...</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="159" />
+        <location filename="../main_window.py" line="167" />
         <source>Open lesson state...</source>
         <translation>Ouvrir l'état de la leçon...</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="160" />
+        <location filename="../main_window.py" line="168" />
         <source>Save lesson state...</source>
         <translation>Enregistrer l'état de la leçon...</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="161" />
+        <location filename="../main_window.py" line="169" />
         <source>&amp;Quit</source>
         <translation>&amp;Quitter</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="162" />
+        <location filename="../main_window.py" line="170" />
         <source>&amp;Keyboard shortcuts</source>
         <translation>&amp;Raccourcis clavier</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="163" />
+        <location filename="../main_window.py" line="171" />
         <source>&amp;About ConvScope</source>
         <translation>À &amp;propos de ConvScope</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="189" />
+        <location filename="../main_window.py" line="172" />
+        <source>&amp;Fit all grids</source>
+        <translation>&amp;Ajuster toutes les grilles</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="173" />
+        <source>Show &amp;values on zoomed cells</source>
+        <translation>Afficher les &amp;valeurs sur les cases zoomées</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="199" />
         <source>Engine: {0}</source>
         <translation>Moteur : {0}</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="190" />
+        <location filename="../main_window.py" line="200" />
         <source>Compiling kernels (first start takes a few seconds)...</source>
         <translation>Compilation des noyaux (le premier démarrage prend quelques secondes)...</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="195" />
+        <location filename="../main_window.py" line="205" />
         <source>Kernels ready.</source>
         <translation>Noyaux prêts.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="203" />
+        <location filename="../main_window.py" line="213" />
         <source>Compiled kernels unavailable ({0}); using the NumPy reference.</source>
         <translation>Noyaux compilés indisponibles ({0}) ; utilisation de la référence NumPy.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="206" />
+        <location filename="../main_window.py" line="216" />
         <source>The engine failed to start: {0}</source>
         <translation>Le moteur n'a pas pu démarrer : {0}</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="212" />
+        <location filename="../main_window.py" line="222" />
         <source>The convolution tab is not available.</source>
         <translation>L'onglet Convolution n'est pas disponible.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="239" />
+        <location filename="../main_window.py" line="260" />
         <source>Save lesson state</source>
         <translation>Enregistrer l'état de la leçon</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="240" />
-        <location filename="../main_window.py" line="257" />
+        <location filename="../main_window.py" line="261" />
+        <location filename="../main_window.py" line="278" />
         <source>Lesson state (*.json)</source>
         <translation>État de la leçon (*.json)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="248" />
+        <location filename="../main_window.py" line="269" />
         <source>Cannot save the lesson state: {0}</source>
         <translation>Impossible d'enregistrer l'état de la leçon : {0}</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="250" />
+        <location filename="../main_window.py" line="271" />
         <source>Lesson state saved to {0}</source>
         <translation>État de la leçon enregistré dans {0}</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="256" />
+        <location filename="../main_window.py" line="277" />
         <source>Open lesson state</source>
         <translation>Ouvrir l'état de la leçon</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="269" />
+        <location filename="../main_window.py" line="290" />
         <source>Cannot open the lesson state: {0}</source>
         <translation>Impossible d'ouvrir l'état de la leçon : {0}</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="271" />
+        <location filename="../main_window.py" line="292" />
         <source>Lesson state loaded from {0}</source>
         <translation>État de la leçon chargé depuis {0}</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="275" />
+        <location filename="../main_window.py" line="296" />
         <source>Play / pause the sliding window</source>
         <translation>Lecture / pause de la fenêtre glissante</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="275" />
+        <location filename="../main_window.py" line="296" />
         <source>Step forward</source>
         <translation>Pas suivant</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="276" />
+        <location filename="../main_window.py" line="297" />
         <source>Step back</source>
         <translation>Pas précédent</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="276" />
+        <location filename="../main_window.py" line="297" />
         <source>Back to the first step</source>
         <translation>Revenir au premier pas</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="277" />
+        <location filename="../main_window.py" line="298" />
         <source>Jump to the end</source>
         <translation>Aller à la fin</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="278" />
+        <location filename="../main_window.py" line="299" />
         <source>Open an image</source>
         <translation>Ouvrir une image</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="279" />
+        <location filename="../main_window.py" line="300" />
         <source>Save the feature map as PNG</source>
         <translation>Enregistrer la carte de caractéristiques en PNG</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="280" />
+        <location filename="../main_window.py" line="301" />
         <source>Mouse wheel</source>
         <translation>Molette</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="280" />
+        <location filename="../main_window.py" line="301" />
         <source>Zoom a grid (numbers appear when cells are large)</source>
         <translation>Zoomer une grille (les nombres apparaissent sur les grandes cases)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="281" />
+        <location filename="../main_window.py" line="302" />
         <source>Double-click</source>
         <translation>Double-clic</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="281" />
+        <location filename="../main_window.py" line="302" />
         <source>Fit the grid in its panel</source>
         <translation>Ajuster la grille à son panneau</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="286" />
+        <location filename="../main_window.py" line="307" />
         <source>Keyboard shortcuts</source>
         <translation>Raccourcis clavier</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="289" />
+        <location filename="../main_window.py" line="310" />
         <source>About ConvScope</source>
         <translation>À propos de ConvScope</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="290" />
+        <location filename="../main_window.py" line="311" />
         <source>&lt;h3&gt;ConvScope&lt;/h3&gt;&lt;p&gt;Learn convolutional neural networks by seeing them work: slide a filter over an image, watch ReLU and pooling, then build and train a network.&lt;/p&gt;&lt;p&gt;Numba engine, PySide6 + pyqtgraph interface. MIT licence.&lt;/p&gt;</source>
         <translation>&lt;h3&gt;ConvScope&lt;/h3&gt;&lt;p&gt;Apprendre les réseaux de neurones convolutifs en les voyant travailler : faites glisser un filtre sur une image, observez ReLU et le pooling, puis construisez et entraînez un réseau.&lt;/p&gt;&lt;p&gt;Moteur Numba, interface PySide6 + pyqtgraph. Licence MIT.&lt;/p&gt;</translation>
     </message>
@@ -833,31 +843,31 @@
     <name>PoolVsStride</name>
     <message>
         <location filename="../widgets/compare.py" line="119" />
-        <source>&lt;b&gt;Two ways to shrink a feature map.&lt;/b&gt; Left: convolution with stride 1, then ReLU. Middle: the same map after 2 x 2 max-pooling (keeps the strongest answer of each block). Right: the convolution computed directly with stride 2, then ReLU (skips positions instead). Same size, different values: pooling keeps a detection even when it falls between two strided positions.</source>
-        <translation>&lt;b&gt;Deux façons de réduire une carte de caractéristiques.&lt;/b&gt; À gauche : convolution de pas 1, puis ReLU. Au milieu : la même carte après un max-pooling 2 x 2 (garde la plus forte réponse de chaque bloc). À droite : la convolution calculée directement avec un pas de 2, puis ReLU (saute des positions). Même taille, valeurs différentes : le pooling garde une détection même quand elle tombe entre deux positions du pas.</translation>
+        <source>&lt;b&gt;Two ways to shrink a feature map.&lt;/b&gt; Left: convolution with stride 1, then ReLU. Middle: the same map after 2 x 2 max-pooling (keeps the strongest answer of each block). Right: the convolution computed directly with stride 2, then ReLU. Both divide the size by about 2, but pooling looks at every position and keeps the best one, while a stride of 2 skips positions and can miss a detection that falls between two of them.</source>
+        <translation>&lt;b&gt;Deux façons de réduire une carte de caractéristiques.&lt;/b&gt; À gauche : convolution de pas 1, puis ReLU. Au milieu : la même carte après un max-pooling 2 x 2 (garde la plus forte réponse de chaque bloc). À droite : la convolution calculée directement avec un pas de 2, puis ReLU. Les deux divisent la taille par environ 2, mais le pooling regarde toutes les positions et garde la meilleure, alors qu'un pas de 2 saute des positions et peut manquer une détection tombée entre deux d'entre elles.</translation>
     </message>
     <message>
-        <location filename="../widgets/compare.py" line="123" />
+        <location filename="../widgets/compare.py" line="124" />
         <source>Conv stride 1 + ReLU</source>
         <translation>Conv pas 1 + ReLU</translation>
     </message>
     <message>
-        <location filename="../widgets/compare.py" line="123" />
+        <location filename="../widgets/compare.py" line="124" />
         <source>... then max-pool 2 x 2</source>
         <translation>... puis max-pooling 2 x 2</translation>
     </message>
     <message>
-        <location filename="../widgets/compare.py" line="124" />
+        <location filename="../widgets/compare.py" line="125" />
         <source>Conv stride 2 + ReLU</source>
         <translation>Conv pas 2 + ReLU</translation>
     </message>
     <message>
-        <location filename="../widgets/compare.py" line="129" />
+        <location filename="../widgets/compare.py" line="130" />
         <source>Not available for this image and filter.</source>
         <translation>Indisponible pour cette image et ce filtre.</translation>
     </message>
     <message>
-        <location filename="../widgets/compare.py" line="131" />
+        <location filename="../widgets/compare.py" line="132" />
         <source>Output size: {0}</source>
         <translation>Taille de sortie : {0}</translation>
     </message>

@@ -358,7 +358,7 @@ class ConvolutionTab(QWidget):
         p, (oh, ow) = self._params, self._walk.out_hw
         t, b, le, r = self._walk.pads
         formula = shapes.conv_output_formula(p.padding, p.stride)
-        return self.tr("<b>Output: {0} × {1}</b><br>{2}<br>N = {3} × {4}, K = {5}, s = {6}, P = {7}").format(
+        return self.tr("<b>Output: {0} × {1}</b> = {2}<br>with N = {3} × {4}, K = {5}, s = {6}, P = {7}").format(
             oh, ow, formula, p.plane.shape[0], p.plane.shape[1], p.kernel.shape[0], p.stride,
             f"{t}/{b}/{le}/{r}" if len({t, b, le, r}) > 1 else t)
 

@@ -118,8 +118,9 @@ class PoolVsStride(QWidget):
         self.intro.setText(self.tr(
             "<b>Two ways to shrink a feature map.</b> Left: convolution with stride 1, then ReLU. Middle: "
             "the same map after 2 x 2 max-pooling (keeps the strongest answer of each block). Right: the "
-            "convolution computed directly with stride 2, then ReLU (skips positions instead). Same size, "
-            "different values: pooling keeps a detection even when it falls between two strided positions."))
+            "convolution computed directly with stride 2, then ReLU. Both divide the size by about 2, but "
+            "pooling looks at every position and keeps the best one, while a stride of 2 skips positions and can "
+            "miss a detection that falls between two of them."))
         titles = {"conv": self.tr("Conv stride 1 + ReLU"), "pooled": self.tr("... then max-pool 2 x 2"),
                   "strided": self.tr("Conv stride 2 + ReLU")}
         rng = _shared_range(list(self._maps.values()))

@@ -52,7 +52,7 @@ class FilterEditor(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.setMinimumHeight(120)
-        self.table.setMaximumHeight(170)
+        self.table.setMaximumHeight(150)
         self.bias_spin = QDoubleSpinBox()
         self.bias_spin.setRange(-1000.0, 1000.0)
         self.bias_spin.setDecimals(2)

@@ -36,7 +36,8 @@ def format_value(v: float) -> str:
         return f"{v:.0e}"
     if a >= 10:
         return f"{v:.1f}"
-    return f"{v:.2f}".rstrip("0").rstrip(".")
+    text = f"{v:.2f}" if a >= 0.1 else f"{v:.3f}"  # small values keep a significant digit: never "-0"
+    return text.rstrip("0").rstrip(".")
 
 
 @dataclass(frozen=True)

@@ -301,3 +301,47 @@ def test_grid_view_writes_numbers_only_when_zoomed(win, qtbot):
     view.zoom_by(8.0, QPointF(view.width() / 2, view.height() / 2))
     assert view.numbers_visible()
     assert format_value(0.333333) == "0.33" and format_value(-2.0) == "-2" and format_value(12.25) == "12.2"
+
+
+def test_dropping_an_image_file_opens_it(win, qtbot, tmp_path):
+    from PIL import Image
+    from PySide6.QtCore import QMimeData, QUrl
+    from PySide6.QtGui import QDropEvent
+
+    path = tmp_path / "drop.png"
+    Image.fromarray(np.full((6, 10), 200, np.uint8)).save(path)
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(path))])
+    event = QDropEvent(QPointF(50, 50), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                       Qt.KeyboardModifier.NoModifier)
+    win.dropEvent(event)
+    tab = win.tab("convolution")
+    settle(qtbot, tab)
+    np.testing.assert_allclose(tab.page.input_panel.view.values(), np.full((6, 10), 200 / 255), atol=1e-6)
+    assert tab.controls.sample.currentData() == ""  # "Your image"
+
+
+def test_resizing_the_filter_keeps_its_centre(win, qtbot):
+    tab = win.tab("convolution")
+    tab.editor.size_spin.setValue(5)
+    k = tab.editor.kernel()
+    assert k.shape == (5, 5)
+    np.testing.assert_array_equal(k[1:4, 1:4], filters.get_preset("horizontal_line"))
+    assert k[0].sum() == 0 and k[:, 0].sum() == 0
+    assert tab.controls.stride.maximum() == 7  # stride goes up to K + 2
+    tab.editor.size_spin.setValue(2)
+    assert tab.editor.kernel().shape == (2, 2)
+    settle(qtbot, tab)
+    assert "Output: 27 × 27" in tab.controls.output_info.text()
+
+
+def test_view_menu_fits_grids_and_hides_values(win):
+    view = win.tab("convolution").page.input_panel.view
+    view.zoom_by(8.0)
+    assert view.numbers_visible()
+    win.act_numbers.trigger()
+    assert not view.numbers_visible()
+    win.act_numbers.trigger()
+    win.act_fit.trigger()
+    assert not view.numbers_visible()
+    assert format_value(-0.004) == "-0.004" and format_value(1e-9) == "0" and format_value(-0.0005) == "-5e-04"
