@@ -163,3 +163,26 @@ def test_bad_inputs():
     with pytest.raises(ValueError, match="as many samples"):
         aug.flow(np.zeros((2, 2, 2, 1)), np.zeros(3))
     assert ImageAugmenter(**ImageAugmenter(**LESSON, seed=1).get_config()).get_config()["seed"] == 1
+
+
+def test_fit_calls_the_augmenter_on_every_batch(rng):
+    from engine import losses, zoo
+
+    class Counting(ImageAugmenter):
+        def __init__(self, **kw):
+            super().__init__(**kw)
+            self.batches = []
+
+        def apply(self, x):
+            out = super().apply(x)
+            self.batches.append((np.asarray(x).copy(), out))
+            return out
+
+    x = rng.random((10, 8, 8, 1)).astype(np.float32)
+    y = np.arange(10) % 2
+    model = zoo.build("small", (8, 8, 1), 2, seed=0)
+    model.compile("sgd", losses.SparseCategoricalCrossentropy(from_logits=True))
+    aug = Counting(rotation_range=30, seed=0)
+    model.fit(x, y, epochs=2, batch_size=4, verbose=0, seed=0, augment=aug)
+    assert [b[0].shape[0] for b in aug.batches] == [4, 4, 2] * 2
+    assert all(out.shape == inp.shape and not np.array_equal(out, inp) for inp, out in aug.batches)

@@ -203,6 +203,13 @@ def test_load_cifar10_folder(tmp_path, protocol):
     np.testing.assert_array_equal(yte, expected[2][1])
 
 
+def test_load_dataset_cifar10_spec(tmp_path):
+    for name in ("data_batch_1", "test_batch"):
+        (tmp_path / name).write_bytes(_cifar_batch(2, seed=3, protocol=2)[0])
+    d = datasets.load_dataset(f"cifar10:{tmp_path}")
+    assert d.x_train.shape == (2, 32, 32, 3) and d.class_names == datasets.CIFAR10_CLASSES
+
+
 def test_load_cifar10_from_tarball(tmp_path):
     folder = tmp_path / "cifar-10-batches-py"
     folder.mkdir()
