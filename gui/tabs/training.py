@@ -210,7 +210,9 @@ class TrainingTab(QWidget):
                                         .format(n=len(data.x_train), v=len(data.x_val), h=data.input_shape[0],
                                                 w=data.input_shape[1], c=data.input_shape[2], k=data.num_classes))
         info = self.session.info
-        if info is None or info.input_shape != data.input_shape or info.num_classes != data.num_classes:
+        if self.session.building:
+            self._pending_start = then  # the Network tab is building for this data: start when it is done
+        elif info is None or info.input_shape != data.input_shape or info.num_classes != data.num_classes:
             self._build_for_data(then)
         else:
             self._status(self.tr("Ready."))
@@ -243,6 +245,9 @@ class TrainingTab(QWidget):
         self.mistakes.set_tiles([])
         self._last_probe = None
         self.session.run(lambda m=self.session.model: first_conv_kernel(m), self._set_probe)
+        pending, self._pending_start = self._pending_start, None
+        if pending:
+            self.start(pending)
 
     # ------------------------------------------------------------------------------------------- run control
     def _plan(self) -> TrainingPlan:
@@ -268,6 +273,9 @@ class TrainingTab(QWidget):
             return
         if s.data is None:
             self.load_data(then=mode)
+            return
+        if s.building:
+            self._pending_start = mode
             return
         if s.info is None or s.info.input_shape != s.data.input_shape:
             self._build_for_data(mode)

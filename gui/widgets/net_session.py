@@ -148,6 +148,8 @@ class LabSession(QObject):
         #: the architecture the Network tab edits: layer configs ``[{"class_name", "config"}]`` (no input shape)
         self.arch_configs: list[dict] | None = None
         self.arch_name = "small"
+        #: a build job is queued (both tabs react to a new data set; only one builds)
+        self.building = False
 
     @classmethod
     def for_window(cls, window: Any) -> LabSession:
@@ -205,16 +207,19 @@ class LabSession(QObject):
             return model, model_info(model), model.get_weights()
 
         def done(result: tuple[Any, ModelInfo, list[np.ndarray]]) -> None:
+            self.building = False
             self.model, self.info, self.initial_weights = result
             emit_signal(self.modelChanged, self.info)
             if on_done is not None:
                 on_done(self.info)
 
         def failed(message: str) -> None:
+            self.building = False
             emit_signal(self.modelRefused, message.split(": ", 1)[-1])
             if on_error is not None:
                 on_error(message)
 
+        self.building = True
         self.run(job, done, failed)
 
     def set_model(self, model: Any, info: ModelInfo, initial_weights: list[np.ndarray] | None = None) -> None:

@@ -1,0 +1,398 @@
+"""The Network tab: choose or edit an architecture, read its summary, and see every layer's feature maps.
+
+Left: presets, the seed's hyper-parameters (number of conv layers, filters, filter size, dense units), an
+editable layer list, Build, the model summary, save/open. Right: the current image (a validation image, an
+opened file or a drawing) and, for it, each layer's output: maps after ReLU, after pooling, the flattened
+vector, the class probabilities. Click a map to open it large with its filter(s).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtWidgets import (
+    QComboBox, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QMessageBox, QPushButton, QScrollArea,
+    QSpinBox, QSplitter, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
+)
+
+from gui.widgets.net_detail import MapDetailDialog
+from gui.widgets.net_drawpad import DrawDialog
+from gui.widgets.net_editor import LayerTable, generate_configs
+from gui.widgets.net_featuremaps import FeatureMapView, layer_outputs
+from gui.widgets.net_session import LabSession, ModelInfo, adapt_head, model_info, preset_configs
+
+__all__ = ["NetworkTab"]
+
+PRESETS = ("small", "lesson", "lesson_gmp")
+MODEL_FILES = "ConvScope model (*.npz)"
+
+
+class NetworkTab(QWidget):
+    """See the module docstring. Works standalone (its own engine thread) or inside the main window."""
+
+    def __init__(self, parent: QWidget | None = None, session: LabSession | None = None) -> None:
+        super().__init__(parent)
+        self._session = session
+        self._window: Any = None
+        self._connected = False
+        self._image: np.ndarray | None = None  # (H, W, C) float32 in [0, 1]
+        self._image_label = ""
+        self._generation = 0
+        self._maps_ready = False
+        self._draw_dialog: DrawDialog | None = None
+        self.errors: list[str] = []
+
+        self.preset = QComboBox()
+        for name in PRESETS:
+            self.preset.addItem("", name)
+        self.preset.addItem("", "custom")
+        self.gen_layers, self.gen_filters, self.gen_kernel, self.gen_units = (QSpinBox() for _ in range(4))
+        for spin, lo, hi, v in ((self.gen_layers, 1, 6, 2), (self.gen_filters, 1, 128, 8),
+                                (self.gen_kernel, 1, 9, 3), (self.gen_units, 0, 1024, 32)):
+            spin.setRange(lo, hi)
+            spin.setValue(v)
+        self.generate = QPushButton()
+        self.table = LayerTable()
+        self.table.setMinimumHeight(220)
+        self.add_btn, self.remove_btn, self.up_btn, self.down_btn = (QPushButton() for _ in range(4))
+        self.build_btn = QPushButton()
+        self.build_btn.setMinimumHeight(34)
+        self.build_btn.setStyleSheet("font-weight: bold;")
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.summary = QTableWidget(0, 3)
+        self.summary.verticalHeader().setVisible(False)
+        self.summary.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.totals = QLabel()
+        self.save_btn, self.open_btn = QPushButton(), QPushButton()
+
+        self.arch_box = QGroupBox()
+        form = QFormLayout(self.arch_box)
+        self._l_preset = QLabel()
+        form.addRow(self._l_preset, self.preset)
+        self.gen_box = QGroupBox()
+        gform = QFormLayout(self.gen_box)
+        self._gl = [QLabel() for _ in range(4)]
+        for lbl, spin in zip(self._gl, (self.gen_layers, self.gen_filters, self.gen_kernel, self.gen_units)):
+            gform.addRow(lbl, spin)
+        gform.addRow(self.generate)
+        edit_row = QHBoxLayout()
+        for b in (self.add_btn, self.remove_btn, self.up_btn, self.down_btn):
+            edit_row.addWidget(b)
+        left = QWidget()
+        left_lay = QVBoxLayout(left)
+        left_lay.addWidget(self.arch_box)
+        left_lay.addWidget(self.gen_box)
+        left_lay.addWidget(self.table, 2)
+        left_lay.addLayout(edit_row)
+        left_lay.addWidget(self.build_btn)
+        left_lay.addWidget(self.message)
+        left_lay.addWidget(self.summary, 2)
+        left_lay.addWidget(self.totals)
+        file_row = QHBoxLayout()
+        file_row.addWidget(self.open_btn)
+        file_row.addWidget(self.save_btn)
+        left_lay.addLayout(file_row)
+
+        self.image_index = QSpinBox()
+        self.image_index.setRange(0, 0)
+        self.open_image_btn, self.draw_btn = QPushButton(), QPushButton()
+        self.image_info = QLabel()
+        self.maps = FeatureMapView()
+        maps_scroll = QScrollArea()
+        maps_scroll.setWidget(self.maps)
+        maps_scroll.setWidgetResizable(True)
+        right = QWidget()
+        right_lay = QVBoxLayout(right)
+        img_row = QHBoxLayout()
+        self._l_image = QLabel()
+        img_row.addWidget(self._l_image)
+        img_row.addWidget(self.image_index)
+        img_row.addWidget(self.open_image_btn)
+        img_row.addWidget(self.draw_btn)
+        img_row.addWidget(self.image_info, 1)
+        right_lay.addLayout(img_row)
+        right_lay.addWidget(maps_scroll, 1)
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.addWidget(left)
+        split.addWidget(right)
+        split.setStretchFactor(0, 2)
+        split.setStretchFactor(1, 3)
+        split.setSizes([580, 820])
+        QHBoxLayout(self).addWidget(split)
+
+        self.preset.currentIndexChanged.connect(self._preset_chosen)
+        self.generate.clicked.connect(self._generate)
+        self.add_btn.clicked.connect(lambda: self.table.add_row("Conv2D"))
+        self.remove_btn.clicked.connect(self.table.remove_row)
+        self.up_btn.clicked.connect(lambda: self.table.move_row(-1))
+        self.down_btn.clicked.connect(lambda: self.table.move_row(1))
+        self.table.edited.connect(self._mark_custom)
+        self.build_btn.clicked.connect(self.build)
+        self.image_index.valueChanged.connect(self._pick_validation_image)
+        self.open_image_btn.clicked.connect(self.open_image)
+        self.draw_btn.clicked.connect(self.open_draw_pad)
+        self.maps.mapClicked.connect(self.open_map)
+        self.save_btn.clicked.connect(self.save_model)
+        self.open_btn.clicked.connect(self.load_model)
+        self.retranslate()
+
+    # ------------------------------------------------------------------------------------------- plumbing
+    @property
+    def session(self) -> LabSession:
+        if self._session is None:
+            self._session = LabSession(parent=self)
+        if not self._connected:
+            self._connected = True
+            s = self._session
+            s.modelChanged.connect(self._on_model)
+            s.modelRefused.connect(self._on_refused)
+            s.weightsChanged.connect(self.refresh_maps)
+            s.dataChanged.connect(self._on_data)
+            if s.info is not None:
+                self._on_model(s.info)
+        return self._session
+
+    def attach(self, window: Any) -> None:
+        self._window = window
+        self._session = LabSession.for_window(window)
+        _ = self.session
+
+    def title(self) -> str:
+        return self.tr("Network")
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt API
+        super().showEvent(event)
+        self.ensure_ready()
+
+    def ensure_ready(self) -> None:
+        """Load the digits and build the chosen preset if nothing is there yet."""
+        s = self.session
+        if s.data is None:
+            s.load_data("digits", n_train=2000, n_val=500, on_error=self._error)
+        elif s.info is None:
+            self.build()
+
+    def _error(self, text: str) -> None:
+        self.errors.append(text)
+        self.message.setText(f"<span style='color:#c00000'>{text}</span>")
+
+    def _shape_and_classes(self) -> tuple[tuple, int, list[str]]:
+        data = self.session.data
+        if data is None:
+            return (28, 28, 1), 10, [str(i) for i in range(10)]
+        return data.input_shape, data.num_classes, list(data.class_names)
+
+    # ------------------------------------------------------------------------------------------- architecture
+    def _preset_chosen(self, _: int = 0) -> None:
+        name = self.preset.currentData()
+        if name == "custom":
+            return
+        shape, k, _names = self._shape_and_classes()
+        self.table.blockSignals(True)
+        self.table.set_configs(adapt_head(preset_configs(name, shape, k), k))
+        self.table.blockSignals(False)
+        self.session.arch_name = name
+
+    def _generate(self) -> None:
+        _shape, k, _names = self._shape_and_classes()
+        self.table.set_configs(generate_configs(self.gen_layers.value(), self.gen_filters.value(),
+                                                self.gen_kernel.value(), self.gen_units.value(), k))
+        self._mark_custom()
+
+    def _mark_custom(self) -> None:
+        self.preset.blockSignals(True)
+        self.preset.setCurrentIndex(self.preset.count() - 1)
+        self.preset.blockSignals(False)
+
+    def build(self) -> None:
+        """Build the listed layers for the current data; refused architectures keep the previous model."""
+        shape, k, _names = self._shape_and_classes()
+        configs = adapt_head(self.table.configs(), k)
+        self.message.setText(self.tr("Building..."))
+        self._pending_configs = configs
+        self.session.build_model(configs, shape, seed=self.session.seed)
+
+    def _on_model(self, info: ModelInfo) -> None:
+        self.session.arch_configs = adapt_head(info.config["layers"], info.num_classes)
+        self.message.setText(self.tr("Model ready: {n} layers, {p:,} parameters.").format(
+            n=len(info.rows), p=info.total_params))
+        self.summary.setRowCount(len(info.rows))
+        for r, (name, cls, shape, params, trainable) in enumerate(info.rows):
+            frozen = "" if trainable or not params else self.tr(" (frozen)")
+            for c, text in enumerate((f"{name} ({cls}){frozen}", str((None, *shape)), f"{params:,}")):
+                item = QTableWidgetItem(text)
+                if c == 2:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                self.summary.setItem(r, c, item)
+        self.summary.resizeColumnsToContents()
+        self.totals.setText(self.tr("Total params: {t:,} - trainable: {tr:,} - non-trainable: {n:,}").format(
+            t=info.total_params, tr=info.trainable_params, n=info.total_params - info.trainable_params))
+        if self.table.rowCount() == 0 or getattr(self, "_pending_configs", None) is None:
+            self.table.blockSignals(True)
+            try:
+                self.table.set_configs(self.session.arch_configs)
+            except ValueError:
+                pass
+            self.table.blockSignals(False)
+        self._pending_configs = None
+        self.refresh_maps()
+
+    def _on_refused(self, message: str) -> None:
+        text = self.tr("This architecture cannot work, the previous model is kept: {m}").format(m=message)
+        self._error(text)
+        self._pending_configs = None
+        box = QMessageBox(QMessageBox.Icon.Warning, self.tr("Architecture refused"), text, parent=self)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+
+    # ------------------------------------------------------------------------------------------- image + maps
+    def _on_data(self) -> None:
+        data = self.session.data
+        assert data is not None
+        self.image_index.setRange(0, len(data.x_val) - 1)
+        info = self.session.info
+        if info is None or info.input_shape != data.input_shape or info.num_classes != data.num_classes:
+            if self.table.rowCount() == 0:
+                self._preset_chosen()
+            if not self.session.training and not self.session.building:
+                self.build()
+        self._pick_validation_image(self.image_index.value())
+
+    def _pick_validation_image(self, i: int) -> None:
+        data = self.session.data
+        if data is None or not len(data.x_val):
+            return
+        i = min(i, len(data.x_val) - 1)
+        self.set_image(data.x_val[i], self.tr("validation image {i} (true class: {c})").format(
+            i=i, c=data.class_names[int(data.y_val[i])]))
+
+    def set_image(self, image: np.ndarray, label: str) -> None:
+        """Make ``image`` ``(H, W, C)`` (or ``(H, W)``) in [0, 1] current and recompute the maps."""
+        img = np.asarray(image, np.float32)
+        self._image = img[..., None] if img.ndim == 2 else img
+        self._image_label = label
+        self.image_info.setText(label)
+        self.refresh_maps()
+
+    def refresh_maps(self) -> None:
+        """Recompute every layer's output for the current image (engine thread); stale results are dropped."""
+        s = self.session
+        model, image, info = s.model, self._image, s.info
+        if model is None or image is None or info is None:
+            return
+        if image.shape != tuple(info.input_shape):
+            self._error(self.tr("The image is {a} but the network expects {b}.").format(
+                a="x".join(map(str, image.shape)), b="x".join(map(str, info.input_shape))))
+            return
+        self._generation += 1
+        gen = self._generation
+        self._maps_ready = False
+        names = list(s.data.class_names) if s.data is not None else []
+
+        def done(outputs: list) -> None:
+            if gen == self._generation:
+                self.maps.set_outputs(outputs, names, image)
+                self._maps_ready = True
+
+        s.run(lambda: layer_outputs(model, image), done, self._error)
+
+    def open_map(self, layer_index: int, channel: int) -> MapDetailDialog:
+        outs = self.maps.outputs
+        prev = outs[layer_index - 1].array if layer_index > 0 else self._image
+        dlg = MapDetailDialog(outs[layer_index], channel, prev, self)
+        dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dlg.show()
+        return dlg
+
+    def open_image(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("Open an image"), "",
+                                              self.tr("Images (*.png *.jpg *.jpeg *.bmp *.gif *.tif *.tiff)"))
+        if path:
+            self.load_image_file(path)
+
+    def load_image_file(self, path: str) -> None:
+        """Read ``path`` resized to the network's input (grey or colour as it expects)."""
+        from engine import io
+
+        shape = self.session.info.input_shape if self.session.info else (28, 28, 1)
+        try:
+            img = io.load_image(path, mode="L" if shape[2] == 1 else "RGB", size=(shape[0], shape[1]))
+        except (ValueError, OSError) as exc:
+            self._error(str(exc))
+            return
+        self.set_image(img, path)
+
+    def open_draw_pad(self) -> DrawDialog:
+        if self._draw_dialog is None:
+            self._draw_dialog = DrawDialog(self)
+            self._draw_dialog.pad.drawn.connect(lambda im: self.set_image(im, self.tr("your drawing")))
+        self._draw_dialog.show()
+        return self._draw_dialog
+
+    # ------------------------------------------------------------------------------------------- files
+    def save_model(self, path: str | None = None) -> None:
+        if not path:
+            path, _ = QFileDialog.getSaveFileName(self, self.tr("Save the model"), "model.npz", MODEL_FILES)
+        if not path:
+            return
+        model = self.session.model
+        self.session.run(lambda: model.save(path), lambda _: self.message.setText(
+            self.tr("Model saved to {p}").format(p=path)), self._error)
+
+    def load_model(self, path: str | None = None) -> None:
+        if not path:
+            path, _ = QFileDialog.getOpenFileName(self, self.tr("Open a model"), "", MODEL_FILES)
+        if not path:
+            return
+
+        def job() -> tuple[Any, ModelInfo, list]:
+            import engine
+
+            model = engine.load_model(path)
+            return model, model_info(model), model.get_weights()
+
+        self.session.run(job, lambda r: self.session.set_model(*r), self._error)
+
+    # ------------------------------------------------------------------------------------------- tab API
+    def prepare_screenshot(self, options: Any) -> None:
+        self.ensure_ready()
+
+    def screenshot_ready(self) -> bool:
+        return self._maps_ready
+
+    def shutdown(self) -> None:
+        if self._session is not None and self._session.parent() is self:
+            self._session.shutdown()
+
+    def changeEvent(self, event) -> None:  # noqa: N802 - Qt API
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def retranslate(self) -> None:
+        names = {"small": self.tr("Small MNIST CNN (trains in seconds)"), "lesson": self.tr("The lesson's CIFAR network"),
+                 "lesson_gmp": self.tr("The lesson's network, GlobalMaxPooling head"), "custom": self.tr("Custom")}
+        for i in range(self.preset.count()):
+            self.preset.setItemText(i, names[self.preset.itemData(i)])
+        self.arch_box.setTitle(self.tr("Architecture"))
+        self._l_preset.setText(self.tr("Preset"))
+        self.gen_box.setTitle(self.tr("Generate from hyper-parameters"))
+        for lbl, text in zip(self._gl, (self.tr("Conv layers"), self.tr("Filters (first layer)"),
+                                        self.tr("Filter size"), self.tr("Dense units"))):
+            lbl.setText(text)
+        self.generate.setText(self.tr("Generate"))
+        self.add_btn.setText(self.tr("Add"))
+        self.remove_btn.setText(self.tr("Remove"))
+        self.up_btn.setText(self.tr("Up"))
+        self.down_btn.setText(self.tr("Down"))
+        self.build_btn.setText(self.tr("Build"))
+        self.save_btn.setText(self.tr("Save model..."))
+        self.open_btn.setText(self.tr("Open model..."))
+        self.summary.setHorizontalHeaderLabels([self.tr("Layer (type)"), self.tr("Output shape"), self.tr("Param #")])
+        self._l_image.setText(self.tr("Validation image"))
+        self.open_image_btn.setText(self.tr("Open image..."))
+        self.draw_btn.setText(self.tr("Draw..."))
+        self.table.retranslate()

@@ -1,0 +1,193 @@
+"""An editable list of layers (type, filters/units, kernel, stride, padding, activation) <-> engine configs.
+
+Rows hold plain widgets; :meth:`LayerTable.configs` returns ``[{"class_name", "config"}, ...]`` ready for
+:func:`engine.models.layer_from_config`, and :meth:`LayerTable.set_configs` shows a model's ``get_config()``.
+:func:`generate_configs` builds the seed's "hyper-parameter" networks (n conv layers of a filter size, units).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QAbstractItemView, QComboBox, QHeaderView, QSpinBox, QTableWidget, QWidget
+
+__all__ = ["LayerTable", "LAYER_TYPES", "generate_configs"]
+
+#: layer types the editor offers, and which columns each uses
+LAYER_TYPES: dict[str, tuple[str, ...]] = {
+    "Conv2D": ("n", "kernel", "stride", "padding", "activation"),
+    "MaxPooling2D": ("kernel", "stride", "padding"),
+    "AveragePooling2D": ("kernel", "stride", "padding"),
+    "Flatten": (),
+    "GlobalMaxPooling2D": (),
+    "GlobalAveragePooling2D": (),
+    "Dense": ("n", "activation"),
+}
+ACTIVATIONS = ("relu", "linear", "sigmoid", "tanh", "leaky_relu", "softmax")
+PADDINGS = ("valid", "same", "full")
+_BLANK = ("* { color: transparent; background: transparent; border: none; selection-color: transparent; } "
+          "QComboBox::drop-down, QComboBox::down-arrow, QAbstractSpinBox::up-button, "
+          "QAbstractSpinBox::down-button { width: 0px; border: none; image: none; }")
+COLUMNS = ("type", "n", "kernel", "stride", "padding", "activation")
+
+
+def generate_configs(conv_layers: int, filters: int, kernel: int, units: int, num_classes: int) -> list[dict]:
+    """``conv_layers`` x (Conv2D(filters * 2**i, kernel, same, relu) + MaxPooling2D 2), Flatten,
+    Dense(units, relu) (skipped when ``units`` is 0), Dense(num_classes)."""
+    out: list[dict] = []
+    for i in range(conv_layers):
+        out.append({"class_name": "Conv2D", "config": {"filters": filters * 2 ** i, "kernel_size": [kernel, kernel],
+                                                       "strides": [1, 1], "padding": "same",
+                                                       "activation": "relu"}})
+        out.append({"class_name": "MaxPooling2D", "config": {"pool_size": [2, 2], "strides": [2, 2],
+                                                             "padding": "valid"}})
+    out.append({"class_name": "Flatten", "config": {}})
+    if units > 0:
+        out.append({"class_name": "Dense", "config": {"units": units, "activation": "relu"}})
+    out.append({"class_name": "Dense", "config": {"units": num_classes, "activation": "linear"}})
+    return out
+
+
+def _spin(lo: int, hi: int, value: int) -> QSpinBox:
+    s = QSpinBox()
+    s.setRange(lo, hi)
+    s.setValue(value)
+    return s
+
+
+def _combo(items: tuple[str, ...], value: str) -> QComboBox:
+    c = QComboBox()
+    c.addItems(list(items))
+    c.setCurrentText(value if value in items else items[0])
+    return c
+
+
+class LayerTable(QTableWidget):
+    """One row per layer; cells that do not apply to a row's type are disabled. ``edited`` on any change."""
+
+    edited = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(0, len(COLUMNS), parent)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.horizontalHeader().setStretchLastSection(True)
+        self._extra: list[dict] = []  # config keys the editor does not show (kept as they were)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.setHorizontalHeaderLabels([self.tr("Layer"), self.tr("Filters / units"), self.tr("Size"),
+                                        self.tr("Stride"), self.tr("Padding"), self.tr("Activation")])
+
+    def _cell(self, row: int, col: str) -> Any:
+        return self.cellWidget(row, COLUMNS.index(col))
+
+    def insert_layer(self, row: int, class_name: str, config: dict | None = None) -> None:
+        """Insert a row at ``row`` showing ``class_name`` with ``config`` (defaults where missing)."""
+        cfg = dict(config or {})
+        self.insertRow(row)
+        kind = _combo(tuple(LAYER_TYPES), class_name)
+        n_default = cfg.get("filters", cfg.get("units", 16 if class_name == "Conv2D" else 64))
+        size = cfg.get("kernel_size", cfg.get("pool_size", [3 if class_name == "Conv2D" else 2] * 2))
+        strides = cfg.get("strides") or [1 if class_name == "Conv2D" else size[0]] * 2
+        widgets = {
+            "type": kind, "n": _spin(1, 4096, int(n_default)), "kernel": _spin(1, 15, int(size[0])),
+            "stride": _spin(1, 8, int(strides[0])), "padding": _combo(PADDINGS, cfg.get("padding", "valid")),
+            "activation": _combo(ACTIVATIONS, cfg.get("activation") or "linear"),
+        }
+        for col, w in widgets.items():
+            self.setCellWidget(row, COLUMNS.index(col), w)
+            signal = w.currentIndexChanged if isinstance(w, QComboBox) else w.valueChanged
+            signal.connect(self._changed)
+        kind.currentIndexChanged.connect(lambda _=0, k=kind: self._type_changed(k))
+        extra = {k: v for k, v in cfg.items() if k in ("use_bias", "flip")}
+        self._extra.insert(row, extra)
+        self._apply_enabled(row)
+
+    def _row_of(self, widget: QWidget) -> int:
+        for r in range(self.rowCount()):
+            if self._cell(r, "type") is widget:
+                return r
+        return -1
+
+    def _type_changed(self, kind: QComboBox) -> None:
+        row = self._row_of(kind)
+        if row >= 0:
+            if kind.currentText() == "Conv2D":
+                self._cell(row, "kernel").setValue(3)
+                self._cell(row, "stride").setValue(1)
+            elif "Pooling2D" in kind.currentText() and "Global" not in kind.currentText():
+                self._cell(row, "kernel").setValue(2)
+                self._cell(row, "stride").setValue(2)
+            self._apply_enabled(row)
+
+    def _apply_enabled(self, row: int) -> None:
+        used = LAYER_TYPES[self._cell(row, "type").currentText()]
+        for col in COLUMNS[1:]:
+            w = self._cell(row, col)
+            w.setEnabled(col in used)
+            # a blank cell: this layer has no such parameter (hidden cell widgets get re-shown by the view)
+            w.setStyleSheet("" if col in used else _BLANK)
+
+    def _changed(self, *_: Any) -> None:
+        self.edited.emit()
+
+    def set_configs(self, configs: list[dict]) -> None:
+        """Show ``[{"class_name", "config"}, ...]`` (layer types the editor lacks are refused)."""
+        unknown = [c["class_name"] for c in configs if c["class_name"] not in LAYER_TYPES]
+        if unknown:
+            raise ValueError(f"the layer editor cannot show {unknown}; it knows {list(LAYER_TYPES)}")
+        self.setRowCount(0)
+        self._extra = []
+        for i, c in enumerate(configs):
+            self.insert_layer(i, c["class_name"], c.get("config", {}))
+
+    def configs(self) -> list[dict]:
+        """The rows as layer configs (no names: the model numbers them Keras-style)."""
+        out = []
+        for r in range(self.rowCount()):
+            kind = self._cell(r, "type").currentText()
+            n, k, s = (self._cell(r, c).value() for c in ("n", "kernel", "stride"))
+            pad, act = self._cell(r, "padding").currentText(), self._cell(r, "activation").currentText()
+            if kind == "Conv2D":
+                cfg: dict[str, Any] = {"filters": n, "kernel_size": [k, k], "strides": [s, s], "padding": pad,
+                                       "activation": act}
+            elif kind in ("MaxPooling2D", "AveragePooling2D"):
+                cfg = {"pool_size": [k, k], "strides": [s, s], "padding": pad}
+            elif kind == "Dense":
+                cfg = {"units": n, "activation": act}
+            else:
+                cfg = {}
+            extra = self._extra[r] if r < len(self._extra) else {}
+            if kind in ("Conv2D", "Dense"):
+                cfg.update({key: v for key, v in extra.items() if key == "use_bias" or kind == "Conv2D"})
+            out.append({"class_name": kind, "config": cfg})
+        return out
+
+    def add_row(self, class_name: str = "Conv2D") -> None:
+        """Insert a layer after the selected row (or at the end)."""
+        row = self.currentRow() + 1 if self.currentRow() >= 0 else self.rowCount()
+        self.insert_layer(row, class_name)
+        self.selectRow(row)
+        self.edited.emit()
+
+    def remove_row(self) -> None:
+        row = self.currentRow()
+        if row >= 0:
+            self.removeRow(row)
+            del self._extra[row]
+            self.edited.emit()
+
+    def move_row(self, delta: int) -> None:
+        """Move the selected layer up (-1) or down (+1)."""
+        row = self.currentRow()
+        target = row + delta
+        if row < 0 or not 0 <= target < self.rowCount():
+            return
+        configs = self.configs()
+        configs.insert(target, configs.pop(row))
+        self.set_configs(configs)
+        self.selectRow(target)
+        self.edited.emit()
