@@ -47,6 +47,8 @@ __all__ = ["TABS", "tab_names", "load_tab_class"]
 #: (name, "module:Class") in display order; other tabs add their line here
 TABS: list[tuple[str, str]] = [
     ("convolution", "gui.tabs.convolution:ConvolutionTab"),
+    ("network", "gui.tabs.network:NetworkTab"),
+    ("training", "gui.tabs.training:TrainingTab"),
 ]
 
 
