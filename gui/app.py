@@ -20,7 +20,7 @@ import sys
 import time
 from pathlib import Path
 
-__all__ = ["main", "build_parser", "UsageError"]
+__all__ = ["UsageError", "build_parser", "main"]
 
 DEFAULT_SIZE = (1400, 900)
 SCREENSHOT_TIMEOUT_S = 180.0

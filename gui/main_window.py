@@ -14,7 +14,17 @@ from typing import Any
 import numpy as np
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QDragEnterEvent, QDropEvent, QKeySequence
-from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QMainWindow, QMessageBox, QTabWidget, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QFileDialog,
+    QFrame,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QScrollArea,
+    QTabWidget,
+    QWidget,
+)
 
 from engine import io
 from gui import i18n
@@ -85,19 +95,35 @@ class MainWindow(QMainWindow):
         tab = self.tab(name)
         if tab is None:
             raise ValueError(f"tab must be one of {sorted(self._tab_by_name)}. Received: {name!r}")
-        self.tabs.setCurrentWidget(tab)
+        self.tabs.setCurrentWidget(self._holder(tab))
         return tab
+
+    def current_tab(self) -> QWidget | None:
+        """The tab shown now."""
+        holder = self.tabs.currentWidget()
+        return holder.widget() if isinstance(holder, QScrollArea) else holder
+
+    def _holder(self, tab: QWidget) -> QWidget:
+        parent = tab.parentWidget()
+        while parent is not None and not isinstance(parent, QScrollArea):
+            parent = parent.parentWidget()
+        return parent if parent is not None else tab
 
     # ------------------------------------------------------------------ building
     def _build_tabs(self) -> None:
         for name, spec in TABS:
             try:
                 tab = load_tab_class(spec)()
-            except Exception as exc:  # a broken tab must not take the whole app down
+            except Exception as exc:  # noqa: BLE001 - a broken tab must not take the whole app down
                 self.show_error(f"{name}: {exc}")
                 continue
             self._tab_by_name[name] = tab
-            self.tabs.addTab(tab, name.capitalize())
+            # a scroll area lets the window shrink below a tab's minimum size (scroll bars instead of clipping)
+            holder = QScrollArea()
+            holder.setWidgetResizable(True)
+            holder.setFrameShape(QFrame.Shape.NoFrame)
+            holder.setWidget(tab)
+            self.tabs.addTab(holder, name.capitalize())
             if hasattr(tab, "attach"):
                 tab.attach(self)
 
@@ -174,12 +200,13 @@ class MainWindow(QMainWindow):
             act.setText(text)
         self.lang_actions[i18n.current_language()].setChecked(True)
         for i in range(self.tabs.count()):
-            tab = self.tabs.widget(i)
+            holder = self.tabs.widget(i)
+            tab = holder.widget() if isinstance(holder, QScrollArea) else holder
             if hasattr(tab, "title"):
                 self.tabs.setTabText(i, tab.title())
         self._update_engine_label()
 
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+    def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
         super().changeEvent(event)
@@ -221,7 +248,7 @@ class MainWindow(QMainWindow):
         if tab is None:
             self.show_error(self.tr("The convolution tab is not available."))
             return None
-        self.tabs.setCurrentWidget(tab)
+        self.tabs.setCurrentWidget(self._holder(tab))
         return getattr(tab, method)(*args)
 
     def fit_grids(self) -> None:
@@ -243,11 +270,11 @@ class MainWindow(QMainWindow):
         method = "load_filter_path" if Path(path).suffix.lower() in FILTER_SUFFIXES else "load_image_path"
         return bool(self._conv(method, path))
 
-    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt override
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if event.mimeData().hasUrls() and any(u.isLocalFile() for u in event.mimeData().urls()):
             event.acceptProposedAction()
 
-    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 - Qt override
+    def dropEvent(self, event: QDropEvent) -> None:
         for url in event.mimeData().urls():
             if url.isLocalFile():
                 self.open_path(url.toLocalFile())
@@ -312,7 +339,7 @@ class MainWindow(QMainWindow):
             "an image, watch ReLU and pooling, then build and train a network.</p>"
             "<p>Numba engine, PySide6 + pyqtgraph interface. MIT licence.</p>"))
 
-    def closeEvent(self, event) -> None:  # noqa: N802 - Qt override
+    def closeEvent(self, event) -> None:
         for tab in self._tab_by_name.values():
             if hasattr(tab, "shutdown"):
                 tab.shutdown()

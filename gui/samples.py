@@ -15,8 +15,16 @@ from PIL import Image
 from engine import config, io
 
 __all__ = [
-    "SAMPLES", "DEFAULT_SAMPLE", "PHOTOS", "load_sample", "load_image_file", "ImageLoadError",
-    "to_channel", "downscale", "MAX_STEP_SIDE", "IMAGE_FILE_FILTER",
+    "DEFAULT_SAMPLE",
+    "IMAGE_FILE_FILTER",
+    "MAX_STEP_SIDE",
+    "PHOTOS",
+    "SAMPLES",
+    "ImageLoadError",
+    "downscale",
+    "load_image_file",
+    "load_sample",
+    "to_channel",
 ]
 
 ImageLoadError = io.ImageLoadError

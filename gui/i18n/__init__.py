@@ -17,7 +17,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
-__all__ = ["LANGUAGES", "catalog_dir", "system_language", "install", "current_language", "catalogs"]
+__all__ = ["LANGUAGES", "catalog_dir", "catalogs", "current_language", "install", "system_language"]
 
 #: language code -> its name, written in that language (menu entries are never translated)
 LANGUAGES = {"en": "English", "fr": "Français"}

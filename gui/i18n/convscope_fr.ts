@@ -41,192 +41,192 @@
 <context>
     <name>ConvControls</name>
     <message>
-        <location filename="../widgets/conv_controls.py" line="178" />
+        <location filename="../widgets/conv_controls.py" line="187" />
         <source>Handwritten digit (28 x 28)</source>
         <translation>Chiffre manuscrit (28 x 28)</translation>
     </message>
     <message>
-        <location filename="../widgets/conv_controls.py" line="178" />
+        <location filename="../widgets/conv_controls.py" line="187" />
         <source>Cross (9 x 9)</source>
         <translation>Croix (9 x 9)</translation>
     </message>
     <message>
-        <location filename="../widgets/conv_controls.py" line="179" />
+        <location filename="../widgets/conv_controls.py" line="188" />
         <source>Horizontal line (3 x 3, lesson)</source>
         <translation>Trait horizontal (3 x 3, cours)</translation>
     </message>
     <message>
-        <location filename="../widgets/conv_controls.py" line="179" />
+        <location filename="../widgets/conv_controls.py" line="188" />
         <source>Checkerboard (12 x 12)</source>
         <translation>Damier (12 x 12)</translation>
     </message>
     <message>
-        <location filename="../widgets/conv_controls.py" line="180" />
+        <location filename="../widgets/conv_controls.py" line="189" />
         <source>Photo: camera man</source>
         <translation>Photo : le caméraman</translation>
     </message>
     <message>
-        <location filename="../widgets/conv_controls.py" line="180" />
+        <location filename="../widgets/conv_controls.py" line="189" />
         <source>Photo: astronaut</source>
         <translation>Photo : astronaute</translation>
     </message>
     <message>
-        <location filename="../widgets/conv_controls.py" line="181" />
+        <location filename="../widgets/conv_controls.py" line="190" />
         <source>Photo: Chelsea the cat</source>
         <translation>Photo : Chelsea le chat</translation>
     </message>
     <message>
-        <location filename="../widgets/conv_controls.py" line="181" />
+        <location filename="../widgets/conv_controls.py" line="190" />
         <source>Photo: coffee cup</source>
         <translation>Photo : tasse de café</translation>
     </message>
     <message>
-        <location filename="../widgets/conv_controls.py" line="195" />
+        <location filename="../widgets/conv_controls.py" line="204" />
         <source>Your image</source>
         <translation>Votre image</translation>
     </message>
     <message>
-        <location filename="../widgets/conv_controls.py" line="197" />
+        <location filename="../widgets/conv_controls.py" line="206" />
         <source>Luminance (grey)</source>
         <translation>Luminance (gris)</translation>
     </message>
     <message>
-        <location filename="../widgets/conv_controls.py" line="197" />
+        <location filename="../widgets/conv_controls.py" line="206" />
         <source>Red channel</source>
         <translation>Canal rouge</translation>
     </message>
     <message>
-        <location filename="../widgets/conv_controls.py" line="197" />
+        <location filename="../widgets/conv_controls.py" line="206" />
         <source>Green channel</source>
         <translation>Canal vert</translation>
     </message>
     <message>
-        <location filename="../widgets/conv_controls.py" line="197" />
+        <location filename="../widgets/conv_controls.py" line="206" />
         <source>Blue channel</source>
         <translation>Canal bleu</translation>
     </message>
     <message>
-        <location filename="../widgets/conv_controls.py" line="199" />
+        <location filename="../widgets/conv_controls.py" line="208" />
         <source>valid (no zeros)</source>
         <translation>valid (aucun zéro)</translation>
     </message>
     <message>
-        <location filename="../widgets/conv_controls.py" line="199" />
+        <location filename="../widgets/conv_controls.py" line="208" />
         <source>same (keeps N)</source>
         <translation>same (garde N)</translation>
     </message>
     <message>
-        <location filename="../widgets/conv_controls.py" line="199" />
+        <location filename="../widgets/conv_controls.py" line="208" />
         <source>full (K - 1 zeros)</source>
         <translation>full (K - 1 zéros)</translation>
     </message>
     <message>
-        <location filename="../widgets/conv_controls.py" line="200" />
+        <location filename="../widgets/conv_controls.py" line="209" />
         <source>custom P</source>
         <translation>P au choix</translation>
     </message>
     <message>
-        <location filename="../widgets/conv_controls.py" line="202" />
+        <location filename="../widgets/conv_controls.py" line="211" />
         <source>valid: no padding, the output shrinks to N - K + 1. same: enough zeros to keep the size N. full: K - 1 zeros on each side, the output grows to N + K - 1. custom: P zeros on each side.</source>
         <translation>valid : pas de bourrage, la sortie rétrécit à N - K + 1. same : assez de zéros pour garder la taille N. full : K - 1 zéros de chaque côté, la sortie grandit à N + K - 1. P au choix : P zéros de chaque côté.</translation>
     </message>
     <message>
-        <location filename="../widgets/conv_controls.py" line="205" />
+        <location filename="../widgets/conv_controls.py" line="214" />
         <source>max</source>
         <translation>max</translation>
     </message>
     <message>
-        <location filename="../widgets/conv_controls.py" line="205" />
+        <location filename="../widgets/conv_controls.py" line="214" />
         <source>min</source>
         <translation>min</translation>
     </message>
     <message>
-        <location filename="../widgets/conv_controls.py" line="205" />
+        <location filename="../widgets/conv_controls.py" line="214" />
         <source>average</source>
         <translation>moyenne</translation>
     </message>
     <message>
-        <location filename="../widgets/conv_controls.py" line="206" />
+        <location filename="../widgets/conv_controls.py" line="215" />
         <source>1. Input image</source>
         <translation>1. Image d'entrée</translation>
     </message>
     <message>
-        <location filename="../widgets/conv_controls.py" line="207" />
+        <location filename="../widgets/conv_controls.py" line="216" />
         <source>2. Filter</source>
         <translation>2. Filtre</translation>
     </message>
     <message>
-        <location filename="../widgets/conv_controls.py" line="208" />
+        <location filename="../widgets/conv_controls.py" line="217" />
         <source>3. Convolution</source>
         <translation>3. Convolution</translation>
     </message>
     <message>
-        <location filename="../widgets/conv_controls.py" line="209" />
+        <location filename="../widgets/conv_controls.py" line="218" />
         <source>4. Pooling (after ReLU)</source>
         <translation>4. Pooling (après ReLU)</translation>
     </message>
     <message>
-        <location filename="../widgets/conv_controls.py" line="210" />
+        <location filename="../widgets/conv_controls.py" line="219" />
         <source>Open image...</source>
         <translation>Ouvrir une image...</translation>
     </message>
     <message>
-        <location filename="../widgets/conv_controls.py" line="211" />
+        <location filename="../widgets/conv_controls.py" line="220" />
         <source>PNG, JPEG, BMP, TIFF... You can also drop a file on the window.</source>
         <translation>PNG, JPEG, BMP, TIFF... Vous pouvez aussi déposer un fichier sur la fenêtre.</translation>
     </message>
     <message>
-        <location filename="../widgets/conv_controls.py" line="212" />
+        <location filename="../widgets/conv_controls.py" line="221" />
         <source>Colour images: step through the luminance or one colour channel</source>
         <translation>Images en couleur : parcourir la luminance ou un seul canal de couleur</translation>
     </message>
     <message>
-        <location filename="../widgets/conv_controls.py" line="213" />
+        <location filename="../widgets/conv_controls.py" line="222" />
         <source>Flip the filter (true convolution)</source>
         <translation>Retourner le filtre (vraie convolution)</translation>
     </message>
     <message>
-        <location filename="../widgets/conv_controls.py" line="214" />
+        <location filename="../widgets/conv_controls.py" line="223" />
         <source>Unchecked: cross-correlation, what CNN libraries compute. Checked: the filter is rotated 180° first, as in the lesson's formula.</source>
         <translation>Décoché : corrélation croisée, ce que calculent les bibliothèques de CNN. Coché : le filtre est d'abord tourné de 180°, comme dans la formule du cours.</translation>
     </message>
     <message>
-        <location filename="../widgets/conv_controls.py" line="216" />
+        <location filename="../widgets/conv_controls.py" line="225" />
         <source>Custom padding P (zeros on each side)</source>
         <translation>Bourrage P au choix (zéros de chaque côté)</translation>
     </message>
     <message>
-        <location filename="../widgets/conv_controls.py" line="217" />
+        <location filename="../widgets/conv_controls.py" line="226" />
         <source>Sample</source>
         <translation>Exemple</translation>
     </message>
     <message>
-        <location filename="../widgets/conv_controls.py" line="218" />
+        <location filename="../widgets/conv_controls.py" line="227" />
         <source>Channel</source>
         <translation>Canal</translation>
     </message>
     <message>
-        <location filename="../widgets/conv_controls.py" line="219" />
+        <location filename="../widgets/conv_controls.py" line="228" />
         <source>Padding</source>
         <translation>Bourrage</translation>
     </message>
     <message>
-        <location filename="../widgets/conv_controls.py" line="220" />
+        <location filename="../widgets/conv_controls.py" line="229" />
         <source>Stride s</source>
         <translation>Pas s</translation>
     </message>
     <message>
-        <location filename="../widgets/conv_controls.py" line="221" />
+        <location filename="../widgets/conv_controls.py" line="230" />
         <source>Mode</source>
         <translation>Mode</translation>
     </message>
     <message>
-        <location filename="../widgets/conv_controls.py" line="222" />
+        <location filename="../widgets/conv_controls.py" line="231" />
         <source>Window</source>
         <translation>Fenêtre</translation>
     </message>
     <message>
-        <location filename="../widgets/conv_controls.py" line="223" />
+        <location filename="../widgets/conv_controls.py" line="232" />
         <source>Stride</source>
         <translation>Pas</translation>
     </message>
@@ -394,67 +394,72 @@
     </message>
     <message>
         <location filename="../tabs/convolution_view.py" line="52" />
-        <source>{0} × {1} image + padding = {2} × {3}. Hatched cells are the zeros added. Wheel: zoom (numbers appear), drag: pan, double-click: fit.</source>
-        <translation>Image {0} × {1} + bourrage = {2} × {3}. Les cases hachurées sont les zéros ajoutés. Molette : zoom (les nombres apparaissent), glisser : déplacer, double-clic : tout voir.</translation>
+        <source>{0} × {1} image + padding = {2} × {3} (hatched: the zeros added)</source>
+        <translation>Image {0} × {1} + bourrage = {2} × {3} (hachuré : les zéros ajoutés)</translation>
     </message>
     <message>
-        <location filename="../tabs/convolution_view.py" line="82" />
-        <source>&lt;b&gt;{0} × {1}&lt;/b&gt;, {2} of {3} cells computed. Blue: negative, white: 0, red: positive. Hover a cell to see its window, click to jump to it.</source>
-        <translation>&lt;b&gt;{0} × {1}&lt;/b&gt;, {2} cases calculées sur {3}. Bleu : négatif, blanc : 0, rouge : positif. Survolez une case pour voir sa fenêtre, cliquez pour y aller.</translation>
+        <location filename="../tabs/convolution_view.py" line="55" />
+        <source>Wheel: zoom (values appear on large cells), drag: pan, double-click: fit.</source>
+        <translation>Molette : zoom (les valeurs apparaissent sur les grandes cases), glisser : déplacer, double-clic : tout voir.</translation>
     </message>
     <message>
-        <location filename="../tabs/convolution_view.py" line="87" />
-        <location filename="../tabs/convolution_view.py" line="117" />
+        <location filename="../tabs/convolution_view.py" line="85" />
+        <source>&lt;b&gt;{0} × {1}&lt;/b&gt;, {2} of {3} cells computed. Blue &amp;lt; 0 &amp;lt; red. Hover a cell: its window; click: go there.</source>
+        <translation>&lt;b&gt;{0} × {1}&lt;/b&gt;, {2} cases calculées sur {3}. Bleu &amp;lt; 0 &amp;lt; rouge. Survol : sa fenêtre ; clic : y aller.</translation>
+    </message>
+    <message>
+        <location filename="../tabs/convolution_view.py" line="90" />
+        <location filename="../tabs/convolution_view.py" line="120" />
         <source>Compiling kernels...</source>
         <translation>Compilation des noyaux...</translation>
     </message>
     <message>
-        <location filename="../tabs/convolution_view.py" line="92" />
+        <location filename="../tabs/convolution_view.py" line="95" />
         <source>Negatives become 0</source>
         <translation>Les négatifs deviennent 0</translation>
     </message>
     <message>
-        <location filename="../tabs/convolution_view.py" line="93" />
+        <location filename="../tabs/convolution_view.py" line="96" />
         <source>ReLU nulls the negatives: blue cells become white (0), positive answers stay. Same colours as the feature map.</source>
         <translation>ReLU annule les négatifs : les cases bleues deviennent blanches (0), les réponses positives restent. Mêmes couleurs que la carte de caractéristiques.</translation>
     </message>
     <message>
-        <location filename="../tabs/convolution_view.py" line="100" />
+        <location filename="../tabs/convolution_view.py" line="103" />
         <source>Max pooling</source>
         <translation>Max pooling</translation>
     </message>
     <message>
-        <location filename="../tabs/convolution_view.py" line="101" />
+        <location filename="../tabs/convolution_view.py" line="104" />
         <source>Min pooling</source>
         <translation>Min pooling</translation>
     </message>
     <message>
-        <location filename="../tabs/convolution_view.py" line="102" />
+        <location filename="../tabs/convolution_view.py" line="105" />
         <source>Average pooling</source>
         <translation>Pooling moyen</translation>
     </message>
     <message>
-        <location filename="../tabs/convolution_view.py" line="111" />
+        <location filename="../tabs/convolution_view.py" line="114" />
         <source>{0} {1} × {1}, stride {2}</source>
         <translation>{0} {1} × {1}, pas {2}</translation>
     </message>
     <message>
-        <location filename="../tabs/convolution_view.py" line="118" />
+        <location filename="../tabs/convolution_view.py" line="121" />
         <source>The pooling window is larger than the feature map.</source>
         <translation>La fenêtre de pooling est plus grande que la carte de caractéristiques.</translation>
     </message>
     <message>
-        <location filename="../tabs/convolution_view.py" line="140" />
+        <location filename="../tabs/convolution_view.py" line="143" />
         <source>mean</source>
         <translation>moyenne</translation>
     </message>
     <message>
-        <location filename="../tabs/convolution_view.py" line="145" />
+        <location filename="../tabs/convolution_view.py" line="148" />
         <source>Step the pooling window:</source>
         <translation>Faire avancer la fenêtre de pooling :</translation>
     </message>
     <message>
-        <location filename="../tabs/convolution_view.py" line="147" />
+        <location filename="../tabs/convolution_view.py" line="150" />
         <source>&lt;b&gt;{0} × {1}&lt;/b&gt; from {2} × {3}</source>
         <translation>&lt;b&gt;{0} × {1}&lt;/b&gt; à partir de {2} × {3}</translation>
     </message>
@@ -462,122 +467,122 @@
 <context>
     <name>FilterEditor</name>
     <message>
-        <location filename="../widgets/filter_editor.py" line="125" />
+        <location filename="../widgets/filter_editor.py" line="134" />
         <source>Horizontal line (lesson)</source>
         <translation>Trait horizontal (cours)</translation>
     </message>
     <message>
-        <location filename="../widgets/filter_editor.py" line="125" />
+        <location filename="../widgets/filter_editor.py" line="134" />
         <source>Vertical line</source>
         <translation>Trait vertical</translation>
     </message>
     <message>
-        <location filename="../widgets/filter_editor.py" line="126" />
+        <location filename="../widgets/filter_editor.py" line="135" />
         <source>Diagonal \</source>
         <translation>Diagonale \</translation>
     </message>
     <message>
-        <location filename="../widgets/filter_editor.py" line="126" />
+        <location filename="../widgets/filter_editor.py" line="135" />
         <source>Diagonal /</source>
         <translation>Diagonale /</translation>
     </message>
     <message>
-        <location filename="../widgets/filter_editor.py" line="127" />
+        <location filename="../widgets/filter_editor.py" line="136" />
         <source>Sobel x (vertical edges)</source>
         <translation>Sobel x (bords verticaux)</translation>
     </message>
     <message>
-        <location filename="../widgets/filter_editor.py" line="127" />
+        <location filename="../widgets/filter_editor.py" line="136" />
         <source>Sobel y (horizontal edges)</source>
         <translation>Sobel y (bords horizontaux)</translation>
     </message>
     <message>
-        <location filename="../widgets/filter_editor.py" line="128" />
+        <location filename="../widgets/filter_editor.py" line="137" />
         <source>Laplacian</source>
         <translation>Laplacien</translation>
     </message>
     <message>
-        <location filename="../widgets/filter_editor.py" line="128" />
+        <location filename="../widgets/filter_editor.py" line="137" />
         <source>Box blur</source>
         <translation>Flou moyen</translation>
     </message>
     <message>
-        <location filename="../widgets/filter_editor.py" line="129" />
+        <location filename="../widgets/filter_editor.py" line="138" />
         <source>Gaussian blur</source>
         <translation>Flou gaussien</translation>
     </message>
     <message>
-        <location filename="../widgets/filter_editor.py" line="129" />
+        <location filename="../widgets/filter_editor.py" line="138" />
         <source>Sharpen</source>
         <translation>Netteté</translation>
     </message>
     <message>
-        <location filename="../widgets/filter_editor.py" line="129" />
+        <location filename="../widgets/filter_editor.py" line="138" />
         <source>Emboss</source>
         <translation>Relief</translation>
     </message>
     <message>
-        <location filename="../widgets/filter_editor.py" line="130" />
+        <location filename="../widgets/filter_editor.py" line="139" />
         <source>Identity</source>
         <translation>Identité</translation>
     </message>
     <message>
-        <location filename="../widgets/filter_editor.py" line="137" />
+        <location filename="../widgets/filter_editor.py" line="146" />
         <source>Custom</source>
         <translation>Personnalisé</translation>
     </message>
     <message>
-        <location filename="../widgets/filter_editor.py" line="142" />
+        <location filename="../widgets/filter_editor.py" line="151" />
         <source>Preset</source>
         <translation>Modèle</translation>
     </message>
     <message>
-        <location filename="../widgets/filter_editor.py" line="143" />
+        <location filename="../widgets/filter_editor.py" line="152" />
         <source>Size K</source>
         <translation>Taille K</translation>
     </message>
     <message>
-        <location filename="../widgets/filter_editor.py" line="144" />
+        <location filename="../widgets/filter_editor.py" line="153" />
         <source>Bias</source>
         <translation>Biais</translation>
     </message>
     <message>
-        <location filename="../widgets/filter_editor.py" line="145" />
+        <location filename="../widgets/filter_editor.py" line="154" />
         <source>Filter size K x K (1 to 7)</source>
         <translation>Taille du filtre K x K (1 à 7)</translation>
     </message>
     <message>
-        <location filename="../widgets/filter_editor.py" line="146" />
+        <location filename="../widgets/filter_editor.py" line="155" />
         <source>Double-click a cell to type a number</source>
         <translation>Double-cliquez sur une case pour saisir un nombre</translation>
     </message>
     <message>
-        <location filename="../widgets/filter_editor.py" line="147" />
+        <location filename="../widgets/filter_editor.py" line="156" />
         <source>Added to every sum (the neuron's bias)</source>
         <translation>Ajouté à chaque somme (le biais du neurone)</translation>
     </message>
     <message>
-        <location filename="../widgets/filter_editor.py" line="148" />
+        <location filename="../widgets/filter_editor.py" line="157" />
         <source>Load...</source>
         <translation>Charger...</translation>
     </message>
     <message>
-        <location filename="../widgets/filter_editor.py" line="149" />
+        <location filename="../widgets/filter_editor.py" line="158" />
         <source>Save...</source>
         <translation>Enregistrer...</translation>
     </message>
     <message>
-        <location filename="../widgets/filter_editor.py" line="150" />
+        <location filename="../widgets/filter_editor.py" line="159" />
         <source>Load a filter from .npy, .txt, .csv or .json</source>
         <translation>Charger un filtre depuis .npy, .txt, .csv ou .json</translation>
     </message>
     <message>
-        <location filename="../widgets/filter_editor.py" line="151" />
+        <location filename="../widgets/filter_editor.py" line="160" />
         <source>Save this filter to .npy, .txt, .csv or .json</source>
         <translation>Enregistrer ce filtre en .npy, .txt, .csv ou .json</translation>
     </message>
     <message>
-        <location filename="../widgets/filter_editor.py" line="204" />
+        <location filename="../widgets/filter_editor.py" line="213" />
         <source>'{0}' is not a number: the filter cell keeps {1}</source>
         <translation>« {0} » n'est pas un nombre : la case du filtre garde {1}</translation>
     </message>

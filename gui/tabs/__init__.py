@@ -42,7 +42,7 @@ import importlib
 
 from PySide6.QtWidgets import QWidget
 
-__all__ = ["TABS", "tab_names", "load_tab_class"]
+__all__ = ["TABS", "load_tab_class", "tab_names"]
 
 #: (name, "module:Class") in display order; other tabs add their line here
 TABS: list[tuple[str, str]] = [

@@ -15,7 +15,7 @@ import numpy as np
 
 from engine import ops, shapes, sliding
 
-__all__ = ["Walk", "LabParams", "compute_maps", "warm_up"]
+__all__ = ["LabParams", "Walk", "compute_maps", "warm_up"]
 
 
 @dataclass(frozen=True)

@@ -50,9 +50,12 @@ def refresh(tab: ConvolutionTab) -> None:
     v.input_panel.view.set_placeholder("")
     v.input_panel.set_data(walk.padded, "grey", colormaps.data_range(p.plane), walk.pads, keep_view=True)
     v.input_panel.caption.setText(QCoreApplication.translate(
-        "ConvolutionView", "{0} × {1} image + padding = {2} × {3}. Hatched cells are the zeros added. "
-        "Wheel: zoom (numbers appear), drag: pan, double-click: fit.").format(
+        "ConvolutionView", "{0} × {1} image + padding = {2} × {3} (hatched: the zeros added)").format(
         p.plane.shape[0], p.plane.shape[1], ph, pw))
+    hint = QCoreApplication.translate(
+        "ConvolutionView", "Wheel: zoom (values appear on large cells), drag: pan, double-click: fit.")
+    for view in (v.input_panel.view, v.fmap_panel.view, v.relu_panel.view, v.pool_panel.view):
+        view.setToolTip(hint)
     hl_in: list[Highlight] = []
     hl_out: list[Highlight] = []
     current = walk[pos - 1] if pos > 0 else None
@@ -80,8 +83,8 @@ def refresh(tab: ConvolutionTab) -> None:
     v.fmap_panel.set_data(fmap, "diverging", rng, keep_view=True)
     v.fmap_panel.view.set_highlights(hl_out)
     v.fmap_panel.caption.setText(QCoreApplication.translate(
-        "ConvolutionView", "<b>{0} × {1}</b>, {2} of {3} cells computed. Blue: negative, white: 0, red: "
-        "positive. Hover a cell to see its window, click to jump to it.").format(oh, ow, pos, oh * ow))
+        "ConvolutionView", "<b>{0} × {1}</b>, {2} of {3} cells computed. Blue &lt; 0 &lt; red. "
+        "Hover a cell: its window; click: go there.").format(oh, ow, pos, oh * ow))
     v.calc.show_window(shown_window, p.flip)
     if res is None:
         _empty(v.relu_panel, QCoreApplication.translate("ConvolutionView", "Compiling kernels..."))

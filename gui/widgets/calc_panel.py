@@ -117,7 +117,7 @@ class CalcPanel(QFrame):
     def retranslate(self) -> None:
         self.show_window(self._window, self._flip)
 
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+    def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
         super().changeEvent(event)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["LUTS", "apply", "color_at", "symmetric_range", "data_range"]
+__all__ = ["LUTS", "apply", "color_at", "data_range", "symmetric_range"]
 
 
 def _ramp(stops: list[tuple[float, tuple[int, int, int]]]) -> np.ndarray:

@@ -86,7 +86,7 @@ class PaddingComparison(QWidget):
             panel.caption.setText(self.tr("Output {0} = {1} with N = {2} × {3}, K = {4}").format(
                 f"<b>{size}</b>", formula, h, w, k))
 
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+    def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
         super().changeEvent(event)
@@ -131,7 +131,7 @@ class PoolVsStride(QWidget):
             size = f"{fmap.shape[0]} × {fmap.shape[1]}" if fmap is not None else "-"
             panel.caption.setText(self.tr("Output size: {0}").format(f"<b>{size}</b>"))
 
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+    def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
         super().changeEvent(event)

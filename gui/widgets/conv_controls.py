@@ -11,13 +11,22 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, QSignalBlocker, Qt, Signal
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton, QSpinBox, QVBoxLayout, QWidget,
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
 )
 
 from engine import ops
 from gui import samples
 
-__all__ = ["ConvControls", "ConvSettings", "PADDING_CHOICES", "CHANNELS"]
+__all__ = ["CHANNELS", "PADDING_CHOICES", "ConvControls", "ConvSettings"]
 
 PADDING_CHOICES = ("valid", "same", "full", "custom")
 CHANNELS = ("luminance", "red", "green", "blue")
@@ -222,7 +231,7 @@ class ConvControls(QWidget):
         self._labels[id(self.pool_size)].setText(self.tr("Window"))
         self._labels[id(self.pool_stride)].setText(self.tr("Stride"))
 
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+    def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
         super().changeEvent(event)

@@ -10,14 +10,23 @@ import numpy as np
 from PySide6.QtCore import QEvent, QSignalBlocker, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QComboBox, QDoubleSpinBox, QFormLayout, QHBoxLayout, QHeaderView, QLabel, QPushButton, QSpinBox, QTableWidget,
-    QTableWidgetItem, QWidget,
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QWidget,
 )
 
 from engine import filters
 from gui.widgets.grid_view import format_value
 
-__all__ = ["FilterEditor", "MAX_K"]
+__all__ = ["MAX_K", "FilterEditor"]
 
 MAX_K = 7
 
@@ -150,7 +159,7 @@ class FilterEditor(QWidget):
         self.load_button.setToolTip(self.tr("Load a filter from .npy, .txt, .csv or .json"))
         self.save_button.setToolTip(self.tr("Save this filter to .npy, .txt, .csv or .json"))
 
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+    def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
         super().changeEvent(event)

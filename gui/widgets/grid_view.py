@@ -30,7 +30,7 @@ def format_value(v: float) -> str:
     if not np.isfinite(v):
         return "" if np.isnan(v) else ("inf" if v > 0 else "-inf")
     if abs(v - round(v)) < 1e-4 and abs(v) < 1e4:
-        return str(int(round(v))) if round(v) != 0 else "0"
+        return str(round(v)) if round(v) != 0 else "0"
     a = abs(v)
     if a >= 1e4 or a < 1e-3:
         return f"{v:.0e}"
@@ -183,22 +183,22 @@ class GridView(QWidget):
     def numbers_visible(self) -> bool:
         return self.show_numbers and self.cell_px() >= self.min_number_px
 
-    def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
+    def sizeHint(self) -> QSize:
         return QSize(320, 320)
 
     # -------------------------------------------------------------- events
-    def wheelEvent(self, event: QWheelEvent) -> None:  # noqa: N802 - Qt override
+    def wheelEvent(self, event: QWheelEvent) -> None:
         steps = event.angleDelta().y() / 120.0
         if steps:
             self.zoom_by(1.25 ** steps, event.position())
         event.accept()
 
-    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
+    def mousePressEvent(self, event: QMouseEvent) -> None:
         if event.button() == Qt.MouseButton.LeftButton:
             self._drag_start = event.position()
             self._dragged = False
 
-    def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
         pos = event.position()
         if self._drag_start is not None and event.buttons() & Qt.MouseButton.LeftButton:
             delta = pos - self._drag_start
@@ -216,23 +216,23 @@ class GridView(QWidget):
             else:
                 self.cellHovered.emit(*cell)
 
-    def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         if event.button() == Qt.MouseButton.LeftButton and not self._dragged:
             cell = self.cell_at(event.position())
             if cell is not None:
                 self.cellClicked.emit(*cell)
         self._drag_start = None
 
-    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
         self.fit()
 
-    def leaveEvent(self, event) -> None:  # noqa: N802 - Qt override
+    def leaveEvent(self, event) -> None:
         if self._hover is not None:
             self._hover = None
             self.hoverLeft.emit()
 
     # ------------------------------------------------------------ painting
-    def paintEvent(self, event) -> None:  # noqa: N802 - Qt override
+    def paintEvent(self, event) -> None:
         p = QPainter(self)
         p.fillRect(self.rect(), self.palette().window())
         h, w = self._values.shape

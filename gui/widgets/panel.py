@@ -32,10 +32,10 @@ class ColorBar(QWidget):
         lo, hi = self._range
         return [format_value(hi), format_value((lo + hi) / 2.0), format_value(lo)]
 
-    def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
+    def sizeHint(self) -> QSize:
         return QSize(58, 200)
 
-    def paintEvent(self, event) -> None:  # noqa: N802 - Qt override
+    def paintEvent(self, event) -> None:
         p = QPainter(self)
         bar = QRectF(4, 8, 14, max(self.height() - 16, 10))
         grad = QLinearGradient(bar.topLeft(), bar.bottomLeft())

@@ -108,7 +108,7 @@ def test_python_m_gui_screenshot_subprocess(tmp_path):
     out = tmp_path / "sub.png"
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     proc = subprocess.run([sys.executable, "-m", "gui", "--screenshot", str(out), "--steps", "3",
-                           "--size", "800x600"], capture_output=True, text=True, env=env, timeout=300)
+                           "--size", "800x600"], check=False, capture_output=True, text=True, env=env, timeout=300)
     assert proc.returncode == 0, proc.stderr
     with Image.open(out) as im:
-        assert im.size[0] >= 800 and im.size[1] == 600
+        assert im.size == (800, 600)  # tabs scroll rather than force a larger window
