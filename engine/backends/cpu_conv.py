@@ -33,9 +33,10 @@ shorten_blas_spin()
 # Reassociation lets LLVM vectorise sums; no 'nnan'/'ninf', so NaN and inf still propagate.
 SAFE_FASTMATH = {"contract", "reassoc", "nsz", "arcp", "afn"}
 
-# Size of the im2col buffer per chunk (bytes). Large enough for the sgemm to run at full speed, small
-# enough to stay in the last-level cache; measured with bench/kernels.py.
-COLS_BUDGET_BYTES = 4 * 1024 * 1024
+# Size of the im2col buffer per chunk (bytes). Each chunk is one Numba kernel then one BLAS call, and
+# every hand-off between the two thread pools costs a little (a lot on a busy machine), so chunks are
+# large; the cap keeps memory bounded for big batches and images. Measured with bench/kernels.py.
+COLS_BUDGET_BYTES = 16 * 1024 * 1024
 
 
 @njit(parallel=True, cache=True)
@@ -105,34 +106,30 @@ def _col2im(dcols, n0, n1, kh, kw, sh, sw, pt, pl, oh, ow, dx):  # pragma: no co
                         dx[n, iy, ix, ch] += dcols[row, col + ch]
 
 
-@njit(parallel=True, cache=True)
+@njit(cache=True)
 def _add_bias(y2, r0, r1, b):  # pragma: no cover - jitted
-    """``y2[r0:r1, :] += b`` in place; ``y2 (rows, C_out)``, ``b (C_out,)``."""
+    """``y2[r0:r1, :] += b`` in place; ``y2 (rows, C_out)``, ``b (C_out,)``.
+
+    Serial on purpose: it is memory-bound and short, and each parallel region costs a thread hand-off.
+    """
     c = y2.shape[1]
-    for r in prange(r0, r1):
+    for r in range(r0, r1):
         for o in range(c):
             y2[r, o] += b[o]
 
 
-@njit(parallel=True, cache=True, fastmath=SAFE_FASTMATH)
-def _column_sums(a, n_chunks):  # pragma: no cover - jitted
-    """Sum ``a (rows, C)`` over its rows in float64 (one partial per chunk, no shared writes); returns ``(C,)``."""
+@njit(cache=True, fastmath=SAFE_FASTMATH)
+def _column_sums(a):  # pragma: no cover - jitted
+    """Sum ``a (rows, C)`` over its rows with float64 accumulators; returns ``(C,)`` float32.
+
+    Serial on purpose (one streaming pass over memory; see :func:`_add_bias`).
+    """
     rows, c = a.shape
-    partial = np.zeros((n_chunks, c), dtype=np.float64)
-    step = (rows + n_chunks - 1) // n_chunks
-    for k in prange(n_chunks):
-        start = k * step
-        stop = min(rows, start + step)
-        for r in range(start, stop):
-            for o in range(c):
-                partial[k, o] += a[r, o]
-    out = np.zeros(c, dtype=np.float32)
-    for o in range(c):
-        s = 0.0
-        for k in range(n_chunks):
-            s += partial[k, o]
-        out[o] = np.float32(s)
-    return out
+    acc = np.zeros(c, dtype=np.float64)
+    for r in range(rows):
+        for o in range(c):
+            acc[o] += a[r, o]
+    return acc.astype(np.float32)
 
 
 def _out_hw(h: int, w: int, kh: int, kw: int, stride: tuple[int, int],
@@ -155,8 +152,7 @@ def _is_pointwise(w: np.ndarray, stride: tuple[int, int], pads: tuple[int, int, 
 
 def column_sums(a: np.ndarray) -> np.ndarray:
     """Sum a C-contiguous float32 ``(rows, C)`` array over its rows (float64 accumulation) -> ``(C,)``."""
-    n_chunks = max(1, min(64, a.shape[0] // 256))
-    return _column_sums(a, n_chunks)
+    return _column_sums(a)
 
 
 def conv2d(x: np.ndarray, w: np.ndarray, b: np.ndarray, stride: tuple[int, int],
