@@ -141,14 +141,14 @@ class ConvolutionTab(QWidget):
         except (samples.ImageLoadError, OSError, ValueError) as exc:
             self._status(self.tr("Cannot open the image: {0}").format(exc), error=True, dialog=True)
             return False
-        if self._window is not None:
-            self._window.set_current_image(image, Path(path).name)  # comes back through _on_shared_image
         self.set_image(image, Path(path).name, None, str(path))
+        if self._window is not None:
+            self._window.set_current_image(image, Path(path).name)  # other tabs may use it too
         return True
 
     def _on_shared_image(self, image: object, name: str) -> None:
-        if name != self._source_name or image is not self._source:
-            self.set_image(np.asarray(image), name, None, self._source_path)
+        if image is not self._source:  # opened elsewhere (another tab, drag-and-drop): step through it too
+            self.set_image(np.asarray(image, np.float32), name, None, "")
 
     def load_filter_path(self, path: str) -> bool:
         """Load a filter file; a wrong shape or bad content is reported and the current filter kept."""
