@@ -49,6 +49,7 @@ TABS: list[tuple[str, str]] = [
     ("convolution", "gui.tabs.convolution:ConvolutionTab"),
     ("network", "gui.tabs.network:NetworkTab"),
     ("training", "gui.tabs.training:TrainingTab"),
+    ("backprop", "gui.tabs.backprop:BackpropTab"),
 ]
 
 

@@ -356,6 +356,7 @@ class TrainingTab(QWidget):
     def _on_finished(self, reason: str) -> None:
         self.session.training = False
         self._finished_reason = reason
+        self._redraw()
         if self._last_batch is not None:
             self._step_offset += self._last_batch["step"]
             self._last_batch = None

@@ -222,6 +222,17 @@ class LabSession(QObject):
         self.building = True
         self.run(job, done, failed)
 
+    def ensure_model(self, on_error: Callable[[str], None] | None = None) -> None:
+        """Build the current architecture for the loaded data unless a fitting model exists or is being built."""
+        data = self.data
+        if data is None or self.building:
+            return
+        info = self.info
+        if info is not None and info.input_shape == data.input_shape and info.num_classes == data.num_classes:
+            return
+        configs = self.arch_configs or preset_configs(self.arch_name, data.input_shape, data.num_classes)
+        self.build_model(adapt_head(configs, data.num_classes), data.input_shape, seed=self.seed, on_error=on_error)
+
     def set_model(self, model: Any, info: ModelInfo, initial_weights: list[np.ndarray] | None = None) -> None:
         """Make an already built model current (GUI thread, from a job's result)."""
         self.model, self.info = model, info

@@ -38,11 +38,13 @@ class _Series:
 
 
 def _ema(y: np.ndarray, alpha: float = 0.1) -> np.ndarray:
+    """Exponential moving average with TensorBoard's debiasing (no drag towards 0 at the start)."""
     out = np.empty_like(y)
-    acc = y[0] if len(y) else 0.0
+    acc, weight = 0.0, 0.0
     for i, v in enumerate(y):
-        acc = v if i == 0 else (1 - alpha) * acc + alpha * v
-        out[i] = acc
+        acc = (1 - alpha) * acc + alpha * v
+        weight = (1 - alpha) * weight + alpha
+        out[i] = acc / weight
     return out
 
 
