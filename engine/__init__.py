@@ -33,6 +33,8 @@ _LAZY = {
     "datasets": ("engine.datasets", None),
     "io": ("engine.io", None),
     "augment": ("engine.augment", None),
+    "zoo": ("engine.zoo", None),
+    "filters": ("engine.filters", None),
     "Sequential": ("engine.models", "Sequential"),
     "load_model": ("engine.models", "load_model"),
 }
