@@ -19,8 +19,8 @@ from __future__ import annotations
 import ctypes
 import itertools
 import math
-import sys
 import queue
+import sys
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 from PySide6.QtCore import QObject, QThread, Signal
 
-__all__ = ["TrainingPlan", "EngineWorker", "training_steps", "validation_report", "softmax_rows", "emit_signal"]
+__all__ = ["EngineWorker", "TrainingPlan", "emit_signal", "softmax_rows", "training_steps", "validation_report"]
 
 #: seconds between two "probe" snapshots (first-layer filters) sent with the batch updates
 PROBE_INTERVAL_S = 0.25
@@ -323,7 +323,7 @@ class EngineWorker(QThread):
             on_error(message)
 
     # ----------------------------------------------------------------- the engine thread
-    def run(self) -> None:  # noqa: D102 - QThread entry point
+    def run(self) -> None:
         while True:
             busy = self._gen is not None and (self._running or self._steps_left > 0)
             try:

@@ -14,7 +14,16 @@ import numpy as np
 from PySide6.QtCore import QEvent, QRectF, QSize, Qt, QTimer
 from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import (
-    QComboBox, QGridLayout, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QSlider, QSpinBox, QVBoxLayout, QWidget,
+    QComboBox,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QSlider,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
 )
 
 from gui.widgets.net_backprop import BackpropSnapshot, BackwardWalk, backprop_snapshot, full_gradients
@@ -43,10 +52,10 @@ class MapPanel(QWidget):
         self._rect, self._inner = rect, inner
         self.update()
 
-    def sizeHint(self) -> QSize:  # noqa: N802 - Qt API
+    def sizeHint(self) -> QSize:
         return QSize(220, 220)
 
-    def paintEvent(self, event) -> None:  # noqa: N802 - Qt API
+    def paintEvent(self, event) -> None:
         if self._img is None:
             return
         p = QPainter(self)
@@ -153,7 +162,7 @@ class BackpropTab(QWidget):
     def title(self) -> str:
         return self.tr("Backprop")
 
-    def showEvent(self, event) -> None:  # noqa: N802 - Qt API
+    def showEvent(self, event) -> None:
         super().showEvent(event)
         s = self.session
         if s.data is None:
@@ -285,7 +294,7 @@ class BackpropTab(QWidget):
         if self._session is not None and self._session.parent() is self:
             self._session.shutdown()
 
-    def changeEvent(self, event) -> None:  # noqa: N802 - Qt API
+    def changeEvent(self, event) -> None:
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
         super().changeEvent(event)

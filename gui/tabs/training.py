@@ -15,8 +15,18 @@ import numpy as np
 from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QDialog, QFileDialog, QGroupBox, QHBoxLayout, QLabel, QMessageBox, QProgressBar, QScrollArea, QSplitter,
-    QTabWidget, QVBoxLayout, QWidget,
+    QDialog,
+    QFileDialog,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QProgressBar,
+    QScrollArea,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
 )
 
 from gui.widgets.net_maps import TileGrid, to_qimage
@@ -34,7 +44,7 @@ REDRAW_MS = 50  # views redraw at most 20 times per second
 def _fmt_eta(seconds: float) -> str:
     if not math.isfinite(seconds):
         return "--:--"
-    s = int(round(seconds))
+    s = round(seconds)
     return f"{s // 3600}:{s // 60 % 60:02d}:{s % 60:02d}" if s >= 3600 else f"{s // 60}:{s % 60:02d}"
 
 
@@ -457,11 +467,11 @@ class TrainingTab(QWidget):
         if self._session is not None:
             self._session.shutdown()
 
-    def closeEvent(self, event) -> None:  # noqa: N802 - Qt API
+    def closeEvent(self, event) -> None:
         self.shutdown()
         super().closeEvent(event)
 
-    def changeEvent(self, event) -> None:  # noqa: N802 - Qt API
+    def changeEvent(self, event) -> None:
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
         super().changeEvent(event)

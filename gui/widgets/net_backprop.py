@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-__all__ = ["BackpropSnapshot", "backprop_snapshot", "BackwardWalk", "full_gradients"]
+__all__ = ["BackpropSnapshot", "BackwardWalk", "backprop_snapshot", "full_gradients"]
 
 
 @dataclass
@@ -83,7 +83,7 @@ def _windows(snap: BackpropSnapshot, c: int) -> np.ndarray:
 
 def full_gradients(snap: BackpropSnapshot) -> tuple[np.ndarray, np.ndarray]:
     """``(dW, dX)`` for every channel from the formulas in the module docstring (the check on the engine)."""
-    kh, kw, c_in, c_out = snap.kernel.shape
+    kh, kw, c_in, _ = snap.kernel.shape
     sh, sw = snap.stride
     oh, ow = snap.dz.shape[:2]
     kernel = snap.kernel[::-1, ::-1] if snap.flip else snap.kernel

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLa
 from gui.widgets.net_maps import to_qimage
 from gui.workers import emit_signal
 
-__all__ = ["DrawPad", "DrawDialog"]
+__all__ = ["DrawDialog", "DrawPad"]
 
 
 class DrawPad(QWidget):
@@ -49,20 +49,20 @@ class DrawPad(QWidget):
         self._last = p
         self.update()
 
-    def mousePressEvent(self, event) -> None:  # noqa: N802 - Qt API
+    def mousePressEvent(self, event) -> None:
         self._erase = event.button() == Qt.MouseButton.RightButton
         self._last = None
         self._line_to(event.position())
 
-    def mouseMoveEvent(self, event) -> None:  # noqa: N802 - Qt API
+    def mouseMoveEvent(self, event) -> None:
         if self._last is not None:
             self._line_to(event.position())
 
-    def mouseReleaseEvent(self, event) -> None:  # noqa: N802 - Qt API
+    def mouseReleaseEvent(self, event) -> None:
         self._last = None
         emit_signal(self.drawn, self.image.copy())
 
-    def paintEvent(self, event) -> None:  # noqa: N802 - Qt API
+    def paintEvent(self, event) -> None:
         p = QPainter(self)
         p.drawImage(self.rect(), to_qimage(self.image, vmin=0, vmax=1))
         p.setPen(QColor(60, 60, 60))

@@ -12,7 +12,9 @@ from typing import Any
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QAbstractItemView, QComboBox, QHeaderView, QSpinBox, QTableWidget, QWidget
 
-__all__ = ["LayerTable", "LAYER_TYPES", "generate_configs"]
+from gui.workers import emit_signal
+
+__all__ = ["LAYER_TYPES", "LayerTable", "generate_configs"]
 
 #: layer types the editor offers, and which columns each uses
 LAYER_TYPES: dict[str, tuple[str, ...]] = {
@@ -132,7 +134,7 @@ class LayerTable(QTableWidget):
             w.setStyleSheet("" if col in used else _BLANK)
 
     def _changed(self, *_: Any) -> None:
-        self.edited.emit()
+        emit_signal(self.edited)
 
     def set_configs(self, configs: list[dict]) -> None:
         """Show ``[{"class_name", "config"}, ...]`` (layer types the editor lacks are refused)."""
@@ -171,14 +173,14 @@ class LayerTable(QTableWidget):
         row = self.currentRow() + 1 if self.currentRow() >= 0 else self.rowCount()
         self.insert_layer(row, class_name)
         self.selectRow(row)
-        self.edited.emit()
+        emit_signal(self.edited)
 
     def remove_row(self) -> None:
         row = self.currentRow()
         if row >= 0:
             self.removeRow(row)
             del self._extra[row]
-            self.edited.emit()
+            emit_signal(self.edited)
 
     def move_row(self, delta: int) -> None:
         """Move the selected layer up (-1) or down (+1)."""
@@ -190,4 +192,4 @@ class LayerTable(QTableWidget):
         configs.insert(target, configs.pop(row))
         self.set_configs(configs)
         self.selectRow(target)
-        self.edited.emit()
+        emit_signal(self.edited)

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 from gui.widgets.net_maps import TileGrid, bold_font, to_qimage
 from gui.workers import emit_signal, softmax_rows
 
-__all__ = ["LayerOutput", "layer_outputs", "FeatureMapView", "ProbabilityBars", "MAX_MAPS"]
+__all__ = ["MAX_MAPS", "FeatureMapView", "LayerOutput", "ProbabilityBars", "layer_outputs"]
 
 MAX_MAPS = 64  # maps drawn per layer
 
@@ -66,10 +66,10 @@ class ProbabilityBars(QWidget):
     def probabilities(self) -> np.ndarray:
         return self._p
 
-    def sizeHint(self) -> QSize:  # noqa: N802 - Qt API
+    def sizeHint(self) -> QSize:
         return QSize(360, max(1, len(self._p)) * (self.fontMetrics().height() + 6) + 4)
 
-    def paintEvent(self, event) -> None:  # noqa: N802 - Qt API
+    def paintEvent(self, event) -> None:
         p = QPainter(self)
         fm = self.fontMetrics()
         row_h = fm.height() + 6
@@ -154,7 +154,7 @@ class FeatureMapView(QWidget):
                                [str(c) for c in range(n)])
                 grid.tileClicked.connect(lambda c, li=i: emit_signal(self.mapClicked, li, c))
             else:
-                width = 64 if a.size > 64 else a.size
+                width = min(a.size, 64)
                 rows = -(-a.size // width)
                 padded = np.full(rows * width, np.nan, np.float32)
                 padded[: a.size] = a
@@ -179,7 +179,7 @@ class _Strip(QWidget):
         self._img = image
         self.setFixedSize(image.width() * pixel, image.height() * pixel)
 
-    def paintEvent(self, event) -> None:  # noqa: N802 - Qt API
+    def paintEvent(self, event) -> None:
         p = QPainter(self)
         p.drawImage(self.rect(), self._img)
         p.end()

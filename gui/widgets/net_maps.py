@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from gui.workers import emit_signal
 
-__all__ = ["to_qimage", "TileGrid", "diverging_rgb", "grey_rgb"]
+__all__ = ["TileGrid", "diverging_rgb", "grey_rgb", "to_qimage"]
 
 
 def grey_rgb(a: np.ndarray, vmin: float | None = None, vmax: float | None = None) -> np.ndarray:
@@ -106,20 +106,20 @@ class TileGrid(QWidget):
         w = self.width() if width is None else width
         return max(1, (w + self._gap) // (self._tile + self._gap))
 
-    def hasHeightForWidth(self) -> bool:  # noqa: N802 - Qt API
+    def hasHeightForWidth(self) -> bool:
         return True
 
-    def heightForWidth(self, width: int) -> int:  # noqa: N802 - Qt API
+    def heightForWidth(self, width: int) -> int:
         n = len(self._images)
         rows = max(1, -(-n // self._cols(width)))
         return rows * (self._tile + self._caption_h() + self._gap)
 
-    def sizeHint(self) -> QSize:  # noqa: N802 - Qt API
+    def sizeHint(self) -> QSize:
         n = max(1, len(self._images))
         cols = min(n, 8)
         return QSize(cols * (self._tile + self._gap), self.heightForWidth(cols * (self._tile + self._gap)))
 
-    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt API
+    def minimumSizeHint(self) -> QSize:
         return QSize(self._tile + self._gap, self._tile + self._caption_h())
 
     def _rect(self, i: int) -> QRect:
@@ -128,7 +128,7 @@ class TileGrid(QWidget):
         return QRect(c * (self._tile + self._gap), r * (self._tile + self._caption_h() + self._gap),
                      self._tile, self._tile)
 
-    def paintEvent(self, event) -> None:  # noqa: N802 - Qt API
+    def paintEvent(self, event) -> None:
         p = QPainter(self)
         p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, False)
         p.setFont(self.font())
@@ -146,7 +146,7 @@ class TileGrid(QWidget):
                 p.drawText(cap, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop, self._captions[i])
         p.end()
 
-    def mousePressEvent(self, event) -> None:  # noqa: N802 - Qt API
+    def mousePressEvent(self, event) -> None:
         pos = event.position().toPoint()
         for i in range(len(self._images)):
             if self._rect(i).contains(pos):

@@ -18,8 +18,16 @@ from PySide6.QtCore import QObject, Signal
 from gui.widgets.train_data import LabData, load_lab_data
 from gui.workers import EngineWorker, emit_signal
 
-__all__ = ["LabSession", "ModelInfo", "OPTIMIZERS", "compile_model", "first_conv_kernel", "model_info",
-           "preset_configs", "adapt_head"]
+__all__ = [
+    "OPTIMIZERS",
+    "LabSession",
+    "ModelInfo",
+    "adapt_head",
+    "compile_model",
+    "first_conv_kernel",
+    "model_info",
+    "preset_configs",
+]
 
 #: optimizer choices: display name -> engine.optimizers class name
 OPTIMIZERS = {"SGD": "SGD", "Adam": "Adam", "RMSprop": "RMSprop"}

@@ -4,11 +4,22 @@ from __future__ import annotations
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QGridLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton,
-    QSpinBox, QVBoxLayout, QWidget,
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
 )
 
 from gui.widgets.net_session import OPTIMIZERS
+from gui.workers import emit_signal
 
 __all__ = ["TrainingControls"]
 
@@ -101,7 +112,7 @@ class TrainingControls(QWidget):
     def _dataset_changed(self, _: int) -> None:
         kind = self.dataset.currentData()
         self.browse.setVisible(kind == "folder")
-        self.datasetRequested.emit(kind)
+        emit_signal(self.datasetRequested, kind)
 
     def set_running(self, state: str) -> None:
         """Enable the buttons that make sense in ``state`` (``"idle"``, ``"running"``, ``"paused"``)."""

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["LabData", "load_lab_data", "DATASET_KINDS", "class_subset"]
+__all__ = ["DATASET_KINDS", "LabData", "class_subset", "load_lab_data"]
 
 #: the dataset chooser's entries, in order
 DATASET_KINDS = ("digits", "shapes", "folder")

@@ -12,7 +12,7 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-__all__ = ["CurvesPanel", "ConfusionMatrixView", "TRAIN_COLOR", "VAL_COLOR"]
+__all__ = ["TRAIN_COLOR", "VAL_COLOR", "ConfusionMatrixView", "CurvesPanel"]
 
 TRAIN_COLOR = "#1f5fbf"
 VAL_COLOR = "#e07000"
@@ -155,7 +155,7 @@ class ConfusionMatrixView(QWidget):
     def matrix(self) -> np.ndarray | None:
         return self._cm
 
-    def paintEvent(self, event) -> None:  # noqa: N802 - Qt API
+    def paintEvent(self, event) -> None:
         p = QPainter(self)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         fg = self.palette().color(self.foregroundRole())

@@ -18,8 +18,18 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QFormLayout, QGroupBox, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton, QSpinBox,
-    QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
 )
 
 from gui.widgets.net_session import adapt_head, compile_model, preset_configs
@@ -94,9 +104,9 @@ class TransferPanel(QWidget):
         self.n_images = QSpinBox()
         self.n_images.setRange(200, 4000)
         self.n_images.setSingleStep(200)
-        self.n_images.setValue(1000)
+        self.n_images.setValue(300)
         self.layers = QListWidget()
-        self.layers.setMaximumHeight(150)
+        self.layers.setMaximumHeight(130)
         self.run_button = QPushButton()
         self.run_button.setMinimumHeight(32)
         self.run_button.clicked.connect(self.run)
@@ -104,10 +114,14 @@ class TransferPanel(QWidget):
         self.info.setWordWrap(True)
         self.table = QTableWidget(2, 3)
         self.table.verticalHeader().setVisible(False)
+        self.table.setMaximumHeight(self.table.fontMetrics().height() * 3 + 40)
         self.plot = pg.PlotWidget(background="w")
         self.plot.showGrid(x=True, y=True, alpha=0.25)
         self.plot.setYRange(0, 1)
-        self.plot.addLegend(offset=(-10, -10), labelTextSize="11pt")
+        self.plot.addLegend(offset=(-10, -10), labelTextSize="12pt", labelTextColor="k")
+        for name in ("left", "bottom"):
+            self.plot.getAxis(name).setTextPen("k")
+            self.plot.getAxis(name).setPen("k")
         self._curve_t = self.plot.plot(pen=pg.mkPen("#1f5fbf", width=3), symbol="o", symbolBrush="#1f5fbf")
         self._curve_s = self.plot.plot(pen=pg.mkPen("#808080", width=3, style=Qt.PenStyle.DashLine),
                                        symbol="s", symbolBrush="#808080")
@@ -173,7 +187,7 @@ class TransferPanel(QWidget):
         session = self._tab.session
 
         def prepare() -> dict:
-            digits = load_lab_data("digits", n_train=2 * n, n_val=600, seed=0)
+            digits = load_lab_data("digits", n_train=max(2000, 2 * n), n_val=600, seed=0)
             a = class_subset(digits, [0, 1, 2, 3, 4])
             b = class_subset(digits, [5, 6, 7, 8, 9])
             b = LabData(b.x_train[:n], b.y_train[:n], b.x_val, b.y_val, b.class_names, b.name)
