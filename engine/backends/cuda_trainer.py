@@ -17,7 +17,8 @@ device; any other loss on the host, one output-sized copy) and optimizer (:mod:`
 
 from __future__ import annotations
 
-from typing import Any
+from contextlib import contextmanager
+from typing import Any, Iterator
 
 import numpy as np
 
@@ -26,7 +27,7 @@ from engine.backends import cuda as cb
 from engine.backends import cuda_kernels_train as ckt
 from engine.backends import cuda_train as ct
 
-__all__ = ["DeviceTrainer"]
+__all__ = ["DeviceTrainer", "device_session", "active_trainer"]
 
 
 def _leaves(model: Any) -> list[Any]:
@@ -64,6 +65,7 @@ class DeviceTrainer:
                 raise TypeError(f"the cuda trainer does not know layer {layer.name!r} "
                                 f"({type(layer).__name__}) which has weights")
         self.params: dict[int, dict[str, Any]] = {}
+        self.grads: dict[int, dict[str, Any]] = {}
         self.optimizer = ct.device_optimizer_like(model.optimizer)
         self.push()
 
@@ -97,7 +99,9 @@ class DeviceTrainer:
         p = self.params[id(layer)]
         return p["bias"] if "bias" in p else cb.zeros(n)
 
-    def _forward(self, layer: Any, x: Any, training: bool, cache: dict[str, Any]) -> Any:
+    def forward_layer(self, layer: Any, x: Any, training: bool, cache: dict[str, Any]) -> Any:
+        """One layer's forward on the device; ``cache`` (a dict with ``"act": "linear"``) keeps what
+        :meth:`backward_layer` needs."""
         kind = self._kind(layer) if id(layer) in self._known else None
         cache["x"] = x
         if kind == "conv":
@@ -137,18 +141,20 @@ class DeviceTrainer:
         cache["y"] = z if name == "linear" else cb.activation(name, z, alpha)
         return cache["y"]
 
-    def _backward(self, layer: Any, dy: Any, need_dx: bool, cache: dict[str, Any]) -> Any:
+    def backward_layer(self, layer: Any, dy: Any, need_dx: bool, cache: dict[str, Any]) -> Any:
+        """One layer's backward on the device: returns ``dx`` (None without ``need_dx``) and stores its weight
+        gradients in ``self.grads[id(layer)]``."""
         kind = self._kind(layer) if id(layer) in self._known else None
         if kind in ("conv", "dense", "act") and cache["act"] != "linear":
             dy = cb.activation_backward(cache["act"], cache["z"], cache["y"], dy, cache["alpha"])
         if kind == "conv":
             dx, dw, db = cb.conv2d_backward(cache["x"], self.params[id(layer)]["kernel"], dy, layer.strides,
                                             cache["pads"], layer.flip, need_dx)
-            self._grads[id(layer)] = {"kernel": dw, "bias": db}
+            self.grads[id(layer)] = {"kernel": dw, "bias": db}
             return dx
         if kind == "dense":
             dx, dw, db = cb.dense_backward(cache["x"], self.params[id(layer)]["kernel"], dy)
-            self._grads[id(layer)] = {"kernel": dw, "bias": db}
+            self.grads[id(layer)] = {"kernel": dw, "bias": db}
             return dx
         if not need_dx:
             return None
@@ -196,7 +202,7 @@ class DeviceTrainer:
         caches: list[dict[str, Any]] = []
         for layer in self.leaves:
             cache: dict[str, Any] = {"act": "linear"}
-            x = self._forward(layer, x, train, cache)
+            x = self.forward_layer(layer, x, train, cache)
             caches.append(cache)
         value, acc, grad = self._loss(x, np.asarray(yb))
         if not self.model.metrics:
@@ -206,13 +212,13 @@ class DeviceTrainer:
         lowest = self._lowest_trainable()
         if lowest is None:
             return value, acc
-        self._grads: dict[int, dict[str, Any]] = {}
+        self.grads = {}
         dy = grad
         for i in range(len(self.leaves) - 1, lowest - 1, -1):
-            dy = self._backward(self.leaves[i], dy, i > lowest, caches[i])
+            dy = self.backward_layer(self.leaves[i], dy, i > lowest, caches[i])
         slots = self.model.trainable_slots()
         self.optimizer.step([self.params[id(layer)][k] for _, layer, k in slots],
-                            [self._grads[id(layer)][k] for _, layer, k in slots],
+                            [self.grads[id(layer)][k] for _, layer, k in slots],
                             [key for key, _, _ in slots])
         return value, acc
 
@@ -220,8 +226,47 @@ class DeviceTrainer:
         """The model's output for one batch (inference mode), computed with the device weights."""
         x = cb.to_device(xb)
         for layer in self.leaves:
-            x = self._forward(layer, x, False, {"act": "linear"})
+            x = self.forward_layer(layer, x, False, {"act": "linear"})
         return cb.to_host(x)
+
+
+class _Session:
+    """What :func:`device_session` attaches to a model: the trainer, made on the first batch."""
+
+    def __init__(self) -> None:
+        self.trainer: DeviceTrainer | None = None
+
+
+@contextmanager
+def device_session(model: Any) -> Iterator[None]:
+    """Keep ``model`` on the device for the duration of a ``with`` block (re-entrant; nested blocks share it).
+
+    Inside, :func:`active_trainer` gives the model's :class:`DeviceTrainer`, created (weights and optimizer
+    state pushed to the device) on the first batch; on exit they are pulled back into the model, so outside
+    the block the model's NumPy weights are current. The training loop wraps ``fit``, ``train_on_batch``,
+    ``test_on_batch`` and ``evaluate`` in it when the backend is ``cuda``.
+    """
+    if getattr(model, "_cuda_session", None) is not None:
+        yield
+        return
+    session = _Session()
+    model._cuda_session = session
+    try:
+        yield
+    finally:
+        model._cuda_session = None
+        if session.trainer is not None:
+            session.trainer.pull()
+
+
+def active_trainer(model: Any) -> DeviceTrainer | None:
+    """The model's device trainer inside a :func:`device_session` (made on first use), else None."""
+    session = getattr(model, "_cuda_session", None)
+    if session is None:
+        return None
+    if session.trainer is None:
+        session.trainer = DeviceTrainer(model)
+    return session.trainer
 
 
 def _multiply(a: Any, b: Any) -> Any:
