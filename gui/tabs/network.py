@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -54,6 +55,7 @@ class NetworkTab(QWidget):
         self._image_label = ""
         self._generation = 0
         self._maps_ready = False
+        self._stale = False  # the maps are out of date but the tab is hidden: recompute when shown
         self._draw_dialog: DrawDialog | None = None
         self.errors: list[str] = []
 
@@ -169,9 +171,20 @@ class NetworkTab(QWidget):
         return self._session
 
     def attach(self, window: Any) -> None:
+        """Join the window's session; add Open/Save model to its File menu; follow the image it opens."""
         self._window = window
         self._session = LabSession.for_window(window)
         _ = self.session
+        menu = getattr(window, "file_menu", None)
+        if menu is not None:
+            before = getattr(window, "act_quit", None)
+            self.act_open_model, self.act_save_model = QAction(self), QAction(self)
+            self.act_open_model.triggered.connect(lambda: self.load_model())
+            self.act_save_model.triggered.connect(lambda: self.save_model())
+            menu.insertAction(before, self.act_open_model)
+            menu.insertAction(before, self.act_save_model)
+            menu.insertSeparator(before)
+            self.retranslate()
 
     def title(self) -> str:
         return self.tr("Network")
@@ -296,6 +309,10 @@ class NetworkTab(QWidget):
         model, image, info = s.model, self._image, s.info
         if model is None or image is None or info is None:
             return
+        if not self.isVisible():
+            self._stale = True
+            return
+        self._stale = False
         if image.shape != tuple(info.input_shape):
             self._error(self.tr("The image is {a} but the network expects {b}.").format(
                 a="x".join(map(str, image.shape)), b="x".join(map(str, info.input_shape))))
@@ -409,3 +426,6 @@ class NetworkTab(QWidget):
         self.open_image_btn.setText(self.tr("Open image..."))
         self.draw_btn.setText(self.tr("Draw..."))
         self.table.retranslate()
+        if hasattr(self, "act_open_model"):
+            self.act_open_model.setText(self.tr("Open model (.npz)..."))
+            self.act_save_model.setText(self.tr("Save model (.npz)..."))

@@ -9,6 +9,7 @@ Every engine call runs in the engine thread (:mod:`gui.workers`); this widget on
 from __future__ import annotations
 
 import math
+import time
 from typing import Any
 
 import numpy as np
@@ -71,6 +72,7 @@ class TrainingTab(QWidget):
         self._probe_dirty = False
         self._compiled_with: tuple | None = None
         self._max_batches: int | None = None
+        self._last_notify = 0.0
         self._finished_reason = ""
         self._screenshot_done = True
         self._data_kind = "digits"
@@ -342,6 +344,10 @@ class TrainingTab(QWidget):
             self.curves.add_validation(x, u["val_loss"], u["val_accuracy"])
         if "probe" in u and u["probe"].get("kernel") is not None:
             self._set_probe(u["probe"]["kernel"])
+        now = time.monotonic()
+        if now - self._last_notify >= 1.0:  # other views (feature maps) follow the weights, once a second
+            self._last_notify = now
+            self.session.notify_weights_changed()
 
     def _on_epoch(self, u: dict) -> None:
         x = (self._step_offset + u["step"]) / self._steps_per_epoch

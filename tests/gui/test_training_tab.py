@@ -186,3 +186,39 @@ def test_transfer_panel_compares_frozen_base_with_scratch(qtbot, tab):
     assert panel.frozen() == {0, 2}
     assert panel.results["transfer"][-1][1] > 0.5  # 5 classes: chance is 0.2
     assert "faster" in panel.info.text()
+
+
+def test_closing_the_window_during_training_stops_the_worker_cleanly(qtbot):
+    from gui.main_window import MainWindow
+
+    window = MainWindow(dialogs=False)
+    qtbot.addWidget(window)
+    window.show()
+    tab = window.select_tab("training")
+    tab.controls.n_train.setValue(320)
+    tab.controls.epochs.setValue(100)
+    seen = []
+    window.engine_worker.batchDone.connect(seen.append)
+    tab.start("run")
+    qtbot.waitUntil(lambda: len(seen) >= 2, timeout=120000)
+    assert window.engine_worker.state == "running"
+    window.close()
+    assert not window.engine_worker.isRunning()
+
+
+def test_screenshot_command_renders_after_n_batches(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    from PIL import Image
+
+    out = tmp_path / "training.png"
+    proc = subprocess.run([sys.executable, "-m", "gui", "--screenshot", str(out), "--tab", "training",
+                           "--train-steps", "3"], capture_output=True, text=True, timeout=300, check=False,
+                          env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert proc.returncode == 0, proc.stderr
+    with Image.open(out) as im:
+        assert im.size[0] >= 800 and im.size[1] >= 500
+        colors = im.convert("RGB").resize((200, 120)).getcolors(100000)
+    assert len(colors) > 50  # curves, filters and digits drawn, not a blank window
