@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import numpy as np
@@ -152,6 +153,9 @@ def test_save_image_scale_and_atomic(tmp_path):
     path = io.save_image(tmp_path / "s.png", arr, scale=4)
     assert _read(path).shape == (12, 12)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["s.png"]  # no temp file left behind
+    mask = os.umask(0)
+    os.umask(mask)
+    assert path.stat().st_mode & 0o777 == 0o666 & ~mask  # not mkstemp's private 0600
 
 
 def test_save_image_errors(tmp_path):
