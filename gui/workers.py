@@ -22,7 +22,7 @@ import math
 import queue
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -173,7 +173,7 @@ def validation_report(model: Any, x: np.ndarray, y: np.ndarray, num_classes: int
     }
 
 
-def training_steps(plan: TrainingPlan) -> Iterator[dict[str, Any]]:
+def training_steps(plan: TrainingPlan) -> Generator[dict[str, Any], None, None]:
     """Train ``plan.model`` one batch per ``next()``; yield what the views draw.
 
     Yields dicts with ``kind``:
@@ -262,7 +262,7 @@ class EngineWorker(QThread):
         super().__init__(parent)
         self._commands: queue.Queue = queue.Queue()
         self._ids = itertools.count(1)
-        self._gen: Iterator[dict[str, Any]] | None = None
+        self._gen: Generator[dict[str, Any], None, None] | None = None
         self._plan: TrainingPlan | None = None
         self._running = False
         self._steps_left = 0

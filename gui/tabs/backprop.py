@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 from PySide6.QtCore import QEvent, QRectF, QSize, Qt, QTimer
-from PySide6.QtGui import QColor, QPainter, QPen
+from PySide6.QtGui import QColor, QImage, QPainter, QPen
 from PySide6.QtWidgets import (
     QComboBox,
     QGridLayout,
@@ -38,7 +38,7 @@ class MapPanel(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._img = None
+        self._img: QImage | None = None
         self._shape = (1, 1)
         self._rect: tuple[int, int, int, int] | None = None
         self._inner: tuple[int, int, int, int] | None = None  # the unpadded area, drawn dashed

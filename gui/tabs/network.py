@@ -57,6 +57,7 @@ class NetworkTab(QWidget):
         self._maps_ready = False
         self._stale = False  # the maps are out of date but the tab is hidden: recompute when shown
         self._draw_dialog: DrawDialog | None = None
+        self._pending_configs: list[dict] | None = None
         self.errors: list[str] = []
 
         self.preset = QComboBox()

@@ -133,9 +133,9 @@ class TrainingTab(QWidget):
         split.addWidget(self.bottom)
         split.setStretchFactor(0, 5)
         split.setStretchFactor(1, 4)
-        lay = QHBoxLayout(self)
-        lay.addWidget(scroll)
-        lay.addWidget(split, 1)
+        outer = QHBoxLayout(self)
+        outer.addWidget(scroll)
+        outer.addWidget(split, 1)
 
         c = self.controls
         c.start.clicked.connect(lambda: self.start("run"))
@@ -256,7 +256,7 @@ class TrainingTab(QWidget):
         self.confusion.set_matrix(None, [])
         self.mistakes.set_tiles([])
         self._last_probe = None
-        self.session.run(lambda m=self.session.model: first_conv_kernel(m), self._set_probe)
+        self._request_probe()
         pending, self._pending_start = self._pending_start, None
         if pending:
             self.start(pending)
@@ -325,7 +325,7 @@ class TrainingTab(QWidget):
         self.confusion.set_matrix(None, [])
         self.mistakes.set_tiles([])
         self.progress.setValue(0)
-        self.session.run(lambda m=self.session.model: first_conv_kernel(m), self._set_probe)
+        self._request_probe()
         self._status(self.tr("Weights reset to their initial values."))
 
     # ------------------------------------------------------------------------------------------- updates
@@ -360,7 +360,9 @@ class TrainingTab(QWidget):
         data = self.session.data
         assert data is not None
         self.confusion.set_matrix(rep["confusion"], list(data.class_names))
-        images, captions, colors = [], [], []
+        images: list = []
+        captions: list[str] = []
+        colors: list[QColor | None] = []
         for w in rep["wrong"]:
             images.append(to_qimage(data.x_val[w["index"]][..., 0] if data.x_val.shape[-1] == 1
                                     else data.x_val[w["index"]]))
@@ -401,6 +403,10 @@ class TrainingTab(QWidget):
         box = QMessageBox(QMessageBox.Icon.Warning, self.tr("Training diverged"), text, parent=self)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.open()  # not exec(): the event loop keeps turning
+
+    def _request_probe(self) -> None:
+        model = self.session.model
+        self.session.run(lambda: first_conv_kernel(model), self._set_probe)
 
     def _set_probe(self, kernel: np.ndarray | None) -> None:
         self._last_probe = kernel

@@ -64,10 +64,10 @@ def backprop_snapshot(model: Any, image: np.ndarray, label: int, layer_index: in
     z = ops.conv2d(x_in, kernel, bias, stride=layer.strides, padding=layer.padding, flip=layer.flip)
     act = getattr(layer, "activation", "linear") or "linear"
     dz = g.output if act == "linear" else ops.activation_backward(act, z, g.output)  # (1, OH, OW, C_out)
-    pads = shapes.resolve_padding(layer.padding, x_in.shape[1:3], layer.kernel_size, layer.strides)
+    pads: tuple[int, int, int, int] = shapes.resolve_padding(layer.padding, x_in.shape[1:3], layer.kernel_size, layer.strides)
     t, b, le, r = pads
     xp = np.pad(x_in[0], ((t, b), (le, r), (0, 0)))  # (Hp, Wp, C_in)
-    return BackpropSnapshot(layer.name, xp, kernel, np.asarray(dz)[0], tuple(pads), tuple(layer.strides),
+    return BackpropSnapshot(layer.name, xp, kernel, np.asarray(dz)[0], pads, tuple(layer.strides),
                             bool(layer.flip), np.asarray(g.weights["kernel"]),
                             None if g.input is None else np.asarray(g.input)[0], int(label))
 

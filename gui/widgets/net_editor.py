@@ -91,10 +91,10 @@ class LayerTable(QTableWidget):
         cfg = dict(config or {})
         self.insertRow(row)
         kind = _combo(tuple(LAYER_TYPES), class_name)
-        n_default = cfg.get("filters", cfg.get("units", 16 if class_name == "Conv2D" else 64))
-        size = cfg.get("kernel_size", cfg.get("pool_size", [3 if class_name == "Conv2D" else 2] * 2))
-        strides = cfg.get("strides") or [1 if class_name == "Conv2D" else size[0]] * 2
-        widgets = {
+        n_default: Any = cfg.get("filters", cfg.get("units", 16 if class_name == "Conv2D" else 64))
+        size: list[int] = cfg.get("kernel_size") or cfg.get("pool_size") or [3 if class_name == "Conv2D" else 2] * 2
+        strides: list[int] = cfg.get("strides") or [1 if class_name == "Conv2D" else size[0]] * 2
+        widgets: dict[str, Any] = {
             "type": kind, "n": _spin(1, 4096, int(n_default)), "kernel": _spin(1, 15, int(size[0])),
             "stride": _spin(1, 8, int(strides[0])), "padding": _combo(PADDINGS, cfg.get("padding", "valid")),
             "activation": _combo(ACTIVATIONS, cfg.get("activation") or "linear"),

@@ -127,14 +127,15 @@ class FeatureMapView(QWidget):
         """Show ``outputs`` (the first row is the input ``image`` when given)."""
         while self._lay.count():
             item = self._lay.takeAt(0)
-            if item.widget() is not None and item.widget() is not self.bars:
-                item.widget().deleteLater()
+            widget = item.widget() if item is not None else None
+            if widget is not None and widget is not self.bars:
+                widget.deleteLater()
         self.outputs, self.grids = outputs, []
         if image is not None:
             self._add_title(self.tr("Input image"))
-            grid = TileGrid(tile=84)
-            grid.set_tiles([to_qimage(image[..., 0] if image.shape[-1] == 1 else image, vmin=0, vmax=1)])
-            self._lay.addWidget(grid)
+            shown = TileGrid(tile=84)
+            shown.set_tiles([to_qimage(image[..., 0] if image.shape[-1] == 1 else image, vmin=0, vmax=1)])
+            self._lay.addWidget(shown)
         for i, o in enumerate(outputs):
             last = i == len(outputs) - 1
             self._add_title(self._title(i, o, last))
@@ -143,9 +144,9 @@ class FeatureMapView(QWidget):
                 self._lay.addWidget(self.bars)
                 self.grids.append(None)
                 continue
-            grid = TileGrid()
             a = o.array
             if a.ndim == 3:
+                grid = TileGrid()
                 h = a.shape[0]
                 grid.set_tile_size(int(max(36, min(80, 2 * h))))
                 n = min(a.shape[2], MAX_MAPS)
@@ -153,15 +154,16 @@ class FeatureMapView(QWidget):
                 grid.set_tiles([to_qimage(a[:, :, c], vmin=min(0.0, float(a.min())), vmax=vmax) for c in range(n)],
                                [str(c) for c in range(n)])
                 grid.tileClicked.connect(lambda c, li=i: emit_signal(self.mapClicked, li, c))
+                self.grids.append(grid)
+                self._lay.addWidget(grid)
             else:
                 width = min(a.size, 64)
                 rows = -(-a.size // width)
                 padded = np.full(rows * width, np.nan, np.float32)
                 padded[: a.size] = a
                 strip = to_qimage(np.nan_to_num(padded.reshape(rows, width), nan=float(a.min())))
-                grid = _Strip(strip, 6)
-            self.grids.append(grid if isinstance(grid, TileGrid) else None)
-            self._lay.addWidget(grid)
+                self.grids.append(None)
+                self._lay.addWidget(_Strip(strip, 6))
         self._lay.addStretch(1)
 
     def _add_title(self, text: str) -> None:
