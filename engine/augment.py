@@ -15,10 +15,12 @@ from typing import Any
 
 import numpy as np
 
-from engine._augment_kernel import FILL_MODES, warp_affine
+from engine._augment_kernel import FILL_MODES, warp_affine, warp_affine_serial
 
 __all__ = ["ImageAugmenter", "Flow", "affine_warp", "transform_matrices", "FILL_MODES"]
 
+#: below this many output values (N*H*W*C) the single-threaded kernel is used (thread start-up dominates)
+PARALLEL_THRESHOLD = 1 << 18
 PARAM_KEYS = ("theta", "tx", "ty", "shear", "zx", "zy", "flip_horizontal", "flip_vertical")
 _IDENTITY = {"theta": 0.0, "tx": 0.0, "ty": 0.0, "shear": 0.0, "zx": 1.0, "zy": 1.0,
              "flip_horizontal": False, "flip_vertical": False}
@@ -65,7 +67,8 @@ def affine_warp(x: Any, inverse: Any, fill_mode: str = "nearest", cval: float = 
         raise ValueError(f"inverse must have shape (2, 3) or ({xf.shape[0]}, 2, 3). Received shape: {m.shape}")
     if xf.shape[0] == 0:
         return np.asarray(x).copy()
-    out = warp_affine(xf, np.ascontiguousarray(m), FILL_MODES.index(fill_mode), float(cval))
+    kernel = warp_affine if xf.size >= PARALLEL_THRESHOLD else warp_affine_serial
+    out = kernel(xf, np.ascontiguousarray(m), FILL_MODES.index(fill_mode), float(cval))
     return _back_to(out, dtype)
 
 

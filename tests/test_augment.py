@@ -186,3 +186,30 @@ def test_fit_calls_the_augmenter_on_every_batch(rng):
     model.fit(x, y, epochs=2, batch_size=4, verbose=0, seed=0, augment=aug)
     assert [b[0].shape[0] for b in aug.batches] == [4, 4, 2] * 2
     assert all(out.shape == inp.shape and not np.array_equal(out, inp) for inp, out in aug.batches)
+
+
+@pytest.mark.parametrize("mode", range(4))
+def test_parallel_and_serial_kernels_agree(rng, mode):
+    from engine._augment_kernel import warp_affine, warp_affine_serial
+
+    x = _batch(rng, n=5, h=6, w=9, c=3)
+    aug = ImageAugmenter(**LESSON, seed=mode)
+    inv = np.ascontiguousarray(transform_matrices(aug.random_params(5, 6, 9), 5))
+    np.testing.assert_array_equal(warp_affine(x, inv, mode, 0.25), warp_affine_serial(x, inv, mode, 0.25))
+
+
+def test_kernel_choice_follows_the_batch_size(rng, monkeypatch):
+    import engine.augment as augment_mod
+
+    def refuse(*_args):
+        raise AssertionError("this kernel must not be used here")
+
+    x = _batch(rng, n=2, h=5, w=5, c=1)
+    inv = transform_matrices({"theta": 90}, 2)
+    monkeypatch.setattr(augment_mod, "warp_affine", refuse)
+    small = augment_mod.affine_warp(x, inv)  # 50 values: the serial kernel
+    monkeypatch.undo()
+    monkeypatch.setattr(augment_mod, "warp_affine_serial", refuse)
+    monkeypatch.setattr(augment_mod, "PARALLEL_THRESHOLD", 50)
+    np.testing.assert_array_equal(augment_mod.affine_warp(x, inv), small)  # at the threshold: parallel
+    np.testing.assert_allclose(small, np.rot90(x, axes=(1, 2)), atol=1e-6)
