@@ -255,3 +255,7 @@ def test_format_confusion_text():
     lines = text.splitlines()
     assert lines[2].split() == ["0", "cat", "3", "1", "0.750"]
     assert lines[3].split() == ["1", "dog", "0", "2", "1.000"]
+
+
+def test_app_option_errors_come_from_the_app():
+    assert_one_line_error(run("--lang", "xx"), "--lang", status=2)
