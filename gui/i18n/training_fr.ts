@@ -3,115 +3,115 @@
 <context>
     <name>BackpropTab</name>
     <message>
-        <location filename="../tabs/backprop.py" line="154" />
+        <location filename="../tabs/backprop.py" line="165" />
         <source>Backprop</source>
         <translation>Rétropropagation</translation>
     </message>
     <message>
-        <location filename="../tabs/backprop.py" line="206" />
+        <location filename="../tabs/backprop.py" line="217" />
         <source>Check: these sums over every position and channel equal the engine's dL/dW (largest difference {e:.1e}, relative {r:.1e})</source>
         <translation>Vérification : ces sommes sur toutes les positions et tous les canaux égalent le dL/dW du moteur (écart maximal {e:.1e}, relatif {r:.1e})</translation>
     </message>
     <message>
-        <location filename="../tabs/backprop.py" line="209" />
+        <location filename="../tabs/backprop.py" line="220" />
         <source> and dL/dX (largest difference {e:.1e}).</source>
         <translation> et son dL/dX (écart maximal {e:.1e}).</translation>
     </message>
     <message>
-        <location filename="../tabs/backprop.py" line="234" />
-        <location filename="../tabs/backprop.py" line="242" />
-        <location filename="../tabs/backprop.py" line="300" />
+        <location filename="../tabs/backprop.py" line="249" />
+        <location filename="../tabs/backprop.py" line="257" />
+        <location filename="../tabs/backprop.py" line="318" />
         <source>Play</source>
         <translation>Lecture</translation>
     </message>
     <message>
-        <location filename="../tabs/backprop.py" line="245" />
-        <location filename="../tabs/backprop.py" line="300" />
+        <location filename="../tabs/backprop.py" line="260" />
+        <location filename="../tabs/backprop.py" line="318" />
         <source>Pause</source>
         <translation>Pause</translation>
     </message>
     <message>
-        <location filename="../tabs/backprop.py" line="270" />
+        <location filename="../tabs/backprop.py" line="285" />
         <source>Position ({i}, {j}) of {n}: dL/dZ = {g:+.4f}.  dL/dW += {g:+.4f} x the orange input window;  dL/dX (orange window) += {g:+.4f} x the filter.</source>
         <translation>Position ({i}, {j}) sur {n} : dL/dZ = {g:+.4f}.  dL/dW += {g:+.4f} x la fenêtre orange de l'entrée ;  dL/dX (fenêtre orange) += {g:+.4f} x le filtre.</translation>
     </message>
     <message>
-        <location filename="../tabs/backprop.py" line="294" />
+        <location filename="../tabs/backprop.py" line="312" />
         <source>Conv layer</source>
         <translation>Couche de convolution</translation>
     </message>
     <message>
-        <location filename="../tabs/backprop.py" line="294" />
+        <location filename="../tabs/backprop.py" line="312" />
         <source>Image</source>
         <translation>Image</translation>
     </message>
     <message>
-        <location filename="../tabs/backprop.py" line="294" />
+        <location filename="../tabs/backprop.py" line="312" />
         <source>Input channel c</source>
         <translation>Canal d'entrée c</translation>
     </message>
     <message>
-        <location filename="../tabs/backprop.py" line="295" />
+        <location filename="../tabs/backprop.py" line="313" />
         <source>Filter k</source>
         <translation>Filtre k</translation>
     </message>
     <message>
-        <location filename="../tabs/backprop.py" line="297" />
+        <location filename="../tabs/backprop.py" line="315" />
         <source>Compute gradients</source>
         <translation>Calculer les gradients</translation>
     </message>
     <message>
-        <location filename="../tabs/backprop.py" line="298" />
+        <location filename="../tabs/backprop.py" line="316" />
         <source>Previous</source>
         <translation>Précédent</translation>
     </message>
     <message>
-        <location filename="../tabs/backprop.py" line="299" />
+        <location filename="../tabs/backprop.py" line="317" />
         <source>Next</source>
         <translation>Suivant</translation>
     </message>
     <message>
-        <location filename="../tabs/backprop.py" line="301" />
+        <location filename="../tabs/backprop.py" line="319" />
         <source>All positions</source>
         <translation>Toutes les positions</translation>
     </message>
     <message>
-        <location filename="../tabs/backprop.py" line="302" />
+        <location filename="../tabs/backprop.py" line="320" />
         <source>Input X (channel c, padded)</source>
         <translation>Entrée X (canal c, avec marge)</translation>
     </message>
     <message>
-        <location filename="../tabs/backprop.py" line="302" />
+        <location filename="../tabs/backprop.py" line="320" />
         <source>Filter W (c, k)</source>
         <translation>Filtre W (c, k)</translation>
     </message>
     <message>
-        <location filename="../tabs/backprop.py" line="303" />
+        <location filename="../tabs/backprop.py" line="321" />
         <source>dL/dZ: gradient at the output (k)</source>
         <translation>dL/dZ : gradient en sortie (k)</translation>
     </message>
     <message>
-        <location filename="../tabs/backprop.py" line="303" />
+        <location filename="../tabs/backprop.py" line="321" />
         <source>dL/dW so far</source>
         <translation>dL/dW jusqu'ici</translation>
     </message>
     <message>
-        <location filename="../tabs/backprop.py" line="304" />
+        <location filename="../tabs/backprop.py" line="322" />
         <source>dL/dW from the engine</source>
         <translation>dL/dW calculé par le moteur</translation>
     </message>
     <message>
-        <location filename="../tabs/backprop.py" line="304" />
+        <location filename="../tabs/backprop.py" line="322" />
         <source>dL/dX so far (filter k)</source>
         <translation>dL/dX jusqu'ici (filtre k)</translation>
     </message>
     <message>
-        <location filename="../tabs/backprop.py" line="305" />
+        <location filename="../tabs/backprop.py" line="323" />
         <source>dL/dX from the engine (all filters)</source>
         <translation>dL/dX du moteur (tous les filtres)</translation>
     </message>
     <message>
-        <location filename="../tabs/backprop.py" line="309" />
+        <location filename="../tabs/backprop.py" line="327" />
         <source>Choose a conv layer and an image, then step through the positions.</source>
         <translation>Choisissez une couche de convolution et une image, puis avancez position par position.</translation>
     </message>
@@ -213,7 +213,7 @@
         <translation>{i}. {name} ({cls}) : {shape}, {after}</translation>
     </message>
     <message>
-        <location filename="../widgets/net_featuremaps.py" line="134" />
+        <location filename="../widgets/net_featuremaps.py" line="135" />
         <source>Input image</source>
         <translation>Image d'entrée</translation>
     </message>
@@ -221,33 +221,33 @@
 <context>
     <name>LayerTable</name>
     <message>
-        <location filename="../widgets/net_editor.py" line="81" />
+        <location filename="../widgets/net_editor.py" line="84" />
         <source>Layer</source>
         <extracomment>layer types the editor offers, and which columns each uses</extracomment>
         <translation>Couche</translation>
     </message>
     <message>
-        <location filename="../widgets/net_editor.py" line="81" />
+        <location filename="../widgets/net_editor.py" line="84" />
         <source>Filters / units</source>
         <translation>Filtres / neurones</translation>
     </message>
     <message>
-        <location filename="../widgets/net_editor.py" line="81" />
+        <location filename="../widgets/net_editor.py" line="84" />
         <source>Size</source>
         <translation>Taille</translation>
     </message>
     <message>
-        <location filename="../widgets/net_editor.py" line="82" />
+        <location filename="../widgets/net_editor.py" line="85" />
         <source>Stride</source>
         <translation>Pas</translation>
     </message>
     <message>
-        <location filename="../widgets/net_editor.py" line="82" />
+        <location filename="../widgets/net_editor.py" line="85" />
         <source>Padding</source>
         <translation>Marge</translation>
     </message>
     <message>
-        <location filename="../widgets/net_editor.py" line="82" />
+        <location filename="../widgets/net_editor.py" line="85" />
         <source>Activation</source>
         <translation>Activation</translation>
     </message>
@@ -283,331 +283,346 @@
 <context>
     <name>NetworkTab</name>
     <message>
-        <location filename="../tabs/network.py" line="164" />
+        <location filename="../tabs/network.py" line="191" />
         <source>Network</source>
         <translation>Réseau</translation>
     </message>
     <message>
-        <location filename="../tabs/network.py" line="214" />
+        <location filename="../tabs/network.py" line="241" />
         <source>Building...</source>
         <translation>Construction…</translation>
     </message>
     <message>
-        <location filename="../tabs/network.py" line="220" />
+        <location filename="../tabs/network.py" line="247" />
         <source>Model ready: {n} layers, {p:,} parameters.</source>
         <translation>Modèle prêt : {n} couches, {p:,} paramètres.</translation>
     </message>
     <message>
-        <location filename="../tabs/network.py" line="224" />
+        <location filename="../tabs/network.py" line="251" />
         <source> (frozen)</source>
         <translation> (gelée)</translation>
     </message>
     <message>
-        <location filename="../tabs/network.py" line="231" />
+        <location filename="../tabs/network.py" line="258" />
         <source>Total params: {t:,} - trainable: {tr:,} - non-trainable: {n:,}</source>
         <translation>Paramètres : {t:,} - entraînables : {tr:,} - gelés : {n:,}</translation>
     </message>
     <message>
-        <location filename="../tabs/network.py" line="244" />
+        <location filename="../tabs/network.py" line="273" />
         <source>This architecture cannot work, the previous model is kept: {m}</source>
         <translation>Cette architecture ne peut pas fonctionner, le modèle précédent est conservé : {m}</translation>
     </message>
     <message>
-        <location filename="../tabs/network.py" line="247" />
+        <location filename="../tabs/network.py" line="276" />
         <source>Architecture refused</source>
         <translation>Architecture refusée</translation>
     </message>
     <message>
-        <location filename="../tabs/network.py" line="269" />
+        <location filename="../tabs/network.py" line="298" />
         <source>validation image {i} (true class: {c})</source>
         <translation>image de validation {i} (vraie classe : {c})</translation>
     </message>
     <message>
-        <location filename="../tabs/network.py" line="287" />
+        <location filename="../tabs/network.py" line="320" />
         <source>The image is {a} but the network expects {b}.</source>
         <translation>L'image est en {a} mais le réseau attend {b}.</translation>
     </message>
     <message>
-        <location filename="../tabs/network.py" line="311" />
+        <location filename="../tabs/network.py" line="335" />
+        <source>{label} - prediction: {c} ({p:.0%})</source>
+        <translation>{label} - prédiction : {c} ({p:.0%})</translation>
+    </message>
+    <message>
+        <location filename="../tabs/network.py" line="350" />
         <source>Open an image</source>
         <translation>Ouvrir une image</translation>
     </message>
     <message>
-        <location filename="../tabs/network.py" line="312" />
+        <location filename="../tabs/network.py" line="351" />
         <source>Images (*.png *.jpg *.jpeg *.bmp *.gif *.tif *.tiff)</source>
         <translation>Images (*.png *.jpg *.jpeg *.bmp *.gif *.tif *.tiff)</translation>
     </message>
     <message>
-        <location filename="../tabs/network.py" line="331" />
+        <location filename="../tabs/network.py" line="370" />
         <source>your drawing</source>
         <translation>votre dessin</translation>
     </message>
     <message>
-        <location filename="../tabs/network.py" line="338" />
+        <location filename="../tabs/network.py" line="377" />
         <source>Save the model</source>
         <translation>Enregistrer le modèle</translation>
     </message>
     <message>
-        <location filename="../tabs/network.py" line="343" />
+        <location filename="../tabs/network.py" line="382" />
         <source>Model saved to {p}</source>
         <translation>Modèle enregistré dans {p}</translation>
     </message>
     <message>
-        <location filename="../tabs/network.py" line="347" />
+        <location filename="../tabs/network.py" line="386" />
         <source>Open a model</source>
         <translation>Ouvrir un modèle</translation>
     </message>
     <message>
-        <location filename="../tabs/network.py" line="376" />
+        <location filename="../tabs/network.py" line="438" />
         <source>Small MNIST CNN (trains in seconds)</source>
         <translation>Petit CNN MNIST (s'entraîne en quelques secondes)</translation>
     </message>
     <message>
-        <location filename="../tabs/network.py" line="376" />
+        <location filename="../tabs/network.py" line="438" />
         <source>The lesson's CIFAR network</source>
         <translation>Le réseau CIFAR du cours</translation>
     </message>
     <message>
-        <location filename="../tabs/network.py" line="377" />
+        <location filename="../tabs/network.py" line="439" />
         <source>The lesson's network, GlobalMaxPooling head</source>
         <translation>Le réseau du cours, tête GlobalMaxPooling</translation>
     </message>
     <message>
-        <location filename="../tabs/network.py" line="377" />
+        <location filename="../tabs/network.py" line="439" />
         <source>Custom</source>
         <translation>Personnalisé</translation>
     </message>
     <message>
-        <location filename="../tabs/network.py" line="380" />
+        <location filename="../tabs/network.py" line="442" />
         <source>Architecture</source>
         <translation>Architecture</translation>
     </message>
     <message>
-        <location filename="../tabs/network.py" line="381" />
+        <location filename="../tabs/network.py" line="443" />
         <source>Preset</source>
         <translation>Modèle prédéfini</translation>
     </message>
     <message>
-        <location filename="../tabs/network.py" line="382" />
+        <location filename="../tabs/network.py" line="444" />
         <source>Generate from hyper-parameters</source>
         <translation>Générer à partir des hyperparamètres</translation>
     </message>
     <message>
-        <location filename="../tabs/network.py" line="383" />
+        <location filename="../tabs/network.py" line="445" />
         <source>Conv layers</source>
         <translation>Couches de convolution</translation>
     </message>
     <message>
-        <location filename="../tabs/network.py" line="383" />
+        <location filename="../tabs/network.py" line="445" />
         <source>Filters (first layer)</source>
         <translation>Filtres (première couche)</translation>
     </message>
     <message>
-        <location filename="../tabs/network.py" line="384" />
+        <location filename="../tabs/network.py" line="446" />
         <source>Filter size</source>
         <translation>Taille des filtres</translation>
     </message>
     <message>
-        <location filename="../tabs/network.py" line="384" />
+        <location filename="../tabs/network.py" line="446" />
         <source>Dense units</source>
         <translation>Neurones denses</translation>
     </message>
     <message>
-        <location filename="../tabs/network.py" line="386" />
+        <location filename="../tabs/network.py" line="448" />
         <source>Generate</source>
         <translation>Générer</translation>
     </message>
     <message>
-        <location filename="../tabs/network.py" line="387" />
+        <location filename="../tabs/network.py" line="449" />
         <source>Add</source>
         <translation>Ajouter</translation>
     </message>
     <message>
-        <location filename="../tabs/network.py" line="388" />
+        <location filename="../tabs/network.py" line="450" />
         <source>Remove</source>
         <translation>Supprimer</translation>
     </message>
     <message>
-        <location filename="../tabs/network.py" line="389" />
+        <location filename="../tabs/network.py" line="451" />
         <source>Up</source>
         <translation>Monter</translation>
     </message>
     <message>
-        <location filename="../tabs/network.py" line="390" />
+        <location filename="../tabs/network.py" line="452" />
         <source>Down</source>
         <translation>Descendre</translation>
     </message>
     <message>
-        <location filename="../tabs/network.py" line="391" />
+        <location filename="../tabs/network.py" line="453" />
         <source>Build</source>
         <translation>Construire</translation>
     </message>
     <message>
-        <location filename="../tabs/network.py" line="392" />
+        <location filename="../tabs/network.py" line="454" />
         <source>Save model...</source>
         <translation>Enregistrer le modèle…</translation>
     </message>
     <message>
-        <location filename="../tabs/network.py" line="393" />
+        <location filename="../tabs/network.py" line="455" />
         <source>Open model...</source>
         <translation>Ouvrir un modèle…</translation>
     </message>
     <message>
-        <location filename="../tabs/network.py" line="394" />
+        <location filename="../tabs/network.py" line="456" />
         <source>Layer (type)</source>
         <translation>Couche (type)</translation>
     </message>
     <message>
-        <location filename="../tabs/network.py" line="394" />
+        <location filename="../tabs/network.py" line="456" />
         <source>Output shape</source>
         <translation>Forme de sortie</translation>
     </message>
     <message>
-        <location filename="../tabs/network.py" line="394" />
+        <location filename="../tabs/network.py" line="456" />
         <source>Param #</source>
         <translation>Paramètres</translation>
     </message>
     <message>
-        <location filename="../tabs/network.py" line="395" />
+        <location filename="../tabs/network.py" line="457" />
         <source>Validation image</source>
         <translation>Image de validation</translation>
     </message>
     <message>
-        <location filename="../tabs/network.py" line="396" />
+        <location filename="../tabs/network.py" line="458" />
         <source>Open image...</source>
         <translation>Ouvrir une image…</translation>
     </message>
     <message>
-        <location filename="../tabs/network.py" line="397" />
+        <location filename="../tabs/network.py" line="459" />
         <source>Draw...</source>
         <translation>Dessiner…</translation>
+    </message>
+    <message>
+        <location filename="../tabs/network.py" line="462" />
+        <source>Open model (.npz)...</source>
+        <translation>Ouvrir un modèle (.npz)…</translation>
+    </message>
+    <message>
+        <location filename="../tabs/network.py" line="463" />
+        <source>Save model (.npz)...</source>
+        <translation>Enregistrer le modèle (.npz)…</translation>
     </message>
 </context>
 <context>
     <name>TrainingControls</name>
     <message>
-        <location filename="../widgets/train_controls.py" line="111" />
+        <location filename="../widgets/train_controls.py" line="122" />
         <source>Resume</source>
         <translation>Reprendre</translation>
     </message>
     <message>
-        <location filename="../widgets/train_controls.py" line="111" />
-        <location filename="../widgets/train_controls.py" line="144" />
+        <location filename="../widgets/train_controls.py" line="122" />
+        <location filename="../widgets/train_controls.py" line="155" />
         <source>Pause</source>
         <translation>Pause</translation>
     </message>
     <message>
-        <location filename="../widgets/train_controls.py" line="119" />
+        <location filename="../widgets/train_controls.py" line="130" />
         <source>Digits (MNIST subset)</source>
         <translation>Chiffres (extrait de MNIST)</translation>
     </message>
     <message>
-        <location filename="../widgets/train_controls.py" line="119" />
+        <location filename="../widgets/train_controls.py" line="130" />
         <source>Shapes (synthetic)</source>
         <translation>Formes (synthétiques)</translation>
     </message>
     <message>
-        <location filename="../widgets/train_controls.py" line="120" />
+        <location filename="../widgets/train_controls.py" line="131" />
         <source>Folder of images...</source>
         <translation>Dossier d'images…</translation>
     </message>
     <message>
-        <location filename="../widgets/train_controls.py" line="123" />
+        <location filename="../widgets/train_controls.py" line="134" />
         <source>Data</source>
         <translation>Données</translation>
     </message>
     <message>
-        <location filename="../widgets/train_controls.py" line="124" />
+        <location filename="../widgets/train_controls.py" line="135" />
         <source>Data set</source>
         <translation>Jeu de données</translation>
     </message>
     <message>
-        <location filename="../widgets/train_controls.py" line="125" />
+        <location filename="../widgets/train_controls.py" line="136" />
         <source>Training images</source>
         <translation>Images d'entraînement</translation>
     </message>
     <message>
-        <location filename="../widgets/train_controls.py" line="126" />
+        <location filename="../widgets/train_controls.py" line="137" />
         <source>Choose folder...</source>
         <translation>Choisir un dossier…</translation>
     </message>
     <message>
-        <location filename="../widgets/train_controls.py" line="127" />
+        <location filename="../widgets/train_controls.py" line="138" />
         <source>A folder with one sub-folder of images per class</source>
         <translation>Un dossier avec un sous-dossier d'images par classe</translation>
     </message>
     <message>
-        <location filename="../widgets/train_controls.py" line="129" />
+        <location filename="../widgets/train_controls.py" line="140" />
         <source>Hyper-parameters</source>
         <translation>Hyperparamètres</translation>
     </message>
     <message>
-        <location filename="../widgets/train_controls.py" line="130" />
+        <location filename="../widgets/train_controls.py" line="141" />
         <source>Optimizer</source>
         <translation>Optimiseur</translation>
     </message>
     <message>
-        <location filename="../widgets/train_controls.py" line="131" />
+        <location filename="../widgets/train_controls.py" line="142" />
         <source>Learning rate</source>
         <translation>Taux d'apprentissage</translation>
     </message>
     <message>
-        <location filename="../widgets/train_controls.py" line="132" />
+        <location filename="../widgets/train_controls.py" line="143" />
         <source>Batch size</source>
         <translation>Taille de lot</translation>
     </message>
     <message>
-        <location filename="../widgets/train_controls.py" line="133" />
+        <location filename="../widgets/train_controls.py" line="144" />
         <source>Epochs</source>
         <translation>Époques</translation>
     </message>
     <message>
-        <location filename="../widgets/train_controls.py" line="134" />
+        <location filename="../widgets/train_controls.py" line="145" />
         <source>Seed</source>
         <translation>Graine</translation>
     </message>
     <message>
-        <location filename="../widgets/train_controls.py" line="135" />
+        <location filename="../widgets/train_controls.py" line="146" />
         <source>Augmentation</source>
         <translation>Augmentation</translation>
     </message>
     <message>
-        <location filename="../widgets/train_controls.py" line="136" />
+        <location filename="../widgets/train_controls.py" line="147" />
         <source>Random small rotations, shifts and zooms of each training batch</source>
         <translation>Petites rotations, translations et zooms aléatoires de chaque lot d'entraînement</translation>
     </message>
     <message>
-        <location filename="../widgets/train_controls.py" line="137" />
+        <location filename="../widgets/train_controls.py" line="148" />
         <source>Preview</source>
         <translation>Aperçu</translation>
     </message>
     <message>
-        <location filename="../widgets/train_controls.py" line="138" />
+        <location filename="../widgets/train_controls.py" line="149" />
         <source>Run</source>
         <translation>Exécution</translation>
     </message>
     <message>
-        <location filename="../widgets/train_controls.py" line="139" />
+        <location filename="../widgets/train_controls.py" line="150" />
         <source>Start</source>
         <translation>Démarrer</translation>
     </message>
     <message>
-        <location filename="../widgets/train_controls.py" line="140" />
+        <location filename="../widgets/train_controls.py" line="151" />
         <source>Step (1 batch)</source>
         <translation>Un pas (1 lot)</translation>
     </message>
     <message>
-        <location filename="../widgets/train_controls.py" line="141" />
+        <location filename="../widgets/train_controls.py" line="152" />
         <source>Stop</source>
         <translation>Arrêter</translation>
     </message>
     <message>
-        <location filename="../widgets/train_controls.py" line="142" />
+        <location filename="../widgets/train_controls.py" line="153" />
         <source>Reset weights</source>
         <translation>Réinitialiser les poids</translation>
     </message>
     <message>
-        <location filename="../widgets/train_controls.py" line="143" />
+        <location filename="../widgets/train_controls.py" line="154" />
         <source>Back to the exact initial weights, to replay a run</source>
         <translation>Revenir exactement aux poids initiaux, pour rejouer un entraînement</translation>
     </message>
@@ -615,139 +630,139 @@
 <context>
     <name>TrainingTab</name>
     <message>
-        <location filename="../tabs/training.py" line="169" />
+        <location filename="../tabs/training.py" line="181" />
         <source>Training</source>
         <translation>Entraînement</translation>
     </message>
     <message>
-        <location filename="../tabs/training.py" line="191" />
+        <location filename="../tabs/training.py" line="203" />
         <source>Folder with one sub-folder per class</source>
         <translation>Dossier avec un sous-dossier par classe</translation>
     </message>
     <message>
-        <location filename="../tabs/training.py" line="203" />
+        <location filename="../tabs/training.py" line="215" />
         <source>Loading the data set...</source>
         <translation>Chargement du jeu de données…</translation>
     </message>
     <message>
-        <location filename="../tabs/training.py" line="209" />
+        <location filename="../tabs/training.py" line="221" />
         <source>{n} training / {v} validation images, {h}x{w}x{c}, {k} classes</source>
         <translation>{n} images d'entraînement / {v} de validation, {h}x{w}x{c}, {k} classes</translation>
     </message>
     <message>
-        <location filename="../tabs/training.py" line="218" />
+        <location filename="../tabs/training.py" line="230" />
         <source>Ready.</source>
         <translation>Prêt.</translation>
     </message>
     <message>
-        <location filename="../tabs/training.py" line="232" />
+        <location filename="../tabs/training.py" line="244" />
         <source>Model built for this data set.</source>
         <translation>Modèle construit pour ce jeu de données.</translation>
     </message>
     <message>
-        <location filename="../tabs/training.py" line="237" />
+        <location filename="../tabs/training.py" line="249" />
         <source>This network cannot take this data: {m}</source>
         <translation>Ce réseau ne peut pas prendre ces données : {m}</translation>
     </message>
     <message>
-        <location filename="../tabs/training.py" line="292" />
+        <location filename="../tabs/training.py" line="304" />
         <source>Training...</source>
         <translation>Entraînement…</translation>
     </message>
     <message>
-        <location filename="../tabs/training.py" line="317" />
+        <location filename="../tabs/training.py" line="329" />
         <source>Weights reset to their initial values.</source>
         <translation>Poids remis à leurs valeurs initiales.</translation>
     </message>
     <message>
-        <location filename="../tabs/training.py" line="324" />
+        <location filename="../tabs/training.py" line="336" />
         <source>Paused. Step runs one batch; Resume continues.</source>
         <translation>En pause. « Un pas » traite un lot ; « Reprendre » continue.</translation>
     </message>
     <message>
-        <location filename="../tabs/training.py" line="351" />
+        <location filename="../tabs/training.py" line="369" />
         <source>{p} ({pct:.0%})
 true: {t}</source>
         <translation>{p} ({pct:.0%})
 vrai : {t}</translation>
     </message>
     <message>
-        <location filename="../tabs/training.py" line="363" />
+        <location filename="../tabs/training.py" line="381" />
         <source>Training finished.</source>
         <translation>Entraînement terminé.</translation>
     </message>
     <message>
-        <location filename="../tabs/training.py" line="363" />
+        <location filename="../tabs/training.py" line="381" />
         <source>Training stopped.</source>
         <translation>Entraînement arrêté.</translation>
     </message>
     <message>
-        <location filename="../tabs/training.py" line="364" />
+        <location filename="../tabs/training.py" line="382" />
         <source>Stopped after the requested number of batches.</source>
         <translation>Arrêté après le nombre de lots demandé.</translation>
     </message>
     <message>
-        <location filename="../tabs/training.py" line="381" />
+        <location filename="../tabs/training.py" line="399" />
         <source>The loss became NaN at epoch {e}, batch {b}: the learning rate ({lr:g}) is too high. Try a lower one (e.g. {lr10:g}), then Reset weights.</source>
         <translation>La perte est devenue NaN à l'époque {e}, lot {b} : le taux d'apprentissage ({lr:g}) est trop élevé. Essayez plus bas (par ex. {lr10:g}), puis « Réinitialiser les poids ».</translation>
     </message>
     <message>
-        <location filename="../tabs/training.py" line="385" />
+        <location filename="../tabs/training.py" line="403" />
         <source>Training diverged</source>
         <translation>L'entraînement a divergé</translation>
     </message>
     <message>
-        <location filename="../tabs/training.py" line="399" />
+        <location filename="../tabs/training.py" line="421" />
         <source>epoch {e}/{E} - batch {b}/{B}</source>
         <translation>époque {e}/{E} - lot {b}/{B}</translation>
     </message>
     <message>
-        <location filename="../tabs/training.py" line="402" />
+        <location filename="../tabs/training.py" line="424" />
         <source>loss {loss:.3f} - accuracy {acc:.1%} - {ips:,.0f} images/s - ETA {eta}</source>
         <translation>perte {loss:.3f} - précision {acc:.1%} - {ips:,.0f} images/s - reste {eta}</translation>
     </message>
     <message>
-        <location filename="../tabs/training.py" line="434" />
+        <location filename="../tabs/training.py" line="456" />
         <source>Augmentation preview</source>
         <translation>Aperçu de l'augmentation</translation>
     </message>
     <message>
-        <location filename="../tabs/training.py" line="437" />
+        <location filename="../tabs/training.py" line="459" />
         <source>original</source>
         <translation>originale</translation>
     </message>
     <message>
-        <location filename="../tabs/training.py" line="437" />
+        <location filename="../tabs/training.py" line="459" />
         <source>random {i}</source>
         <translation>aléatoire {i}</translation>
     </message>
     <message>
-        <location filename="../tabs/training.py" line="473" />
+        <location filename="../tabs/training.py" line="495" />
         <source>First-layer filters (blue &lt; 0 &lt; red)</source>
         <translation>Filtres de la première couche (bleu &lt; 0 &lt; rouge)</translation>
     </message>
     <message>
-        <location filename="../tabs/training.py" line="474" />
+        <location filename="../tabs/training.py" line="496" />
         <source>Confusion matrix (validation)</source>
         <translation>Matrice de confusion (validation)</translation>
     </message>
     <message>
-        <location filename="../tabs/training.py" line="475" />
+        <location filename="../tabs/training.py" line="497" />
         <source>Most confident mistakes</source>
         <translation>Erreurs les plus sûres d'elles</translation>
     </message>
     <message>
-        <location filename="../tabs/training.py" line="476" />
+        <location filename="../tabs/training.py" line="498" />
         <source>Live view</source>
         <translation>Vue en direct</translation>
     </message>
     <message>
-        <location filename="../tabs/training.py" line="477" />
+        <location filename="../tabs/training.py" line="499" />
         <source>Transfer learning</source>
         <translation>Apprentissage par transfert</translation>
     </message>
     <message>
-        <location filename="../tabs/training.py" line="480" />
+        <location filename="../tabs/training.py" line="502" />
         <source>Choose a data set and press Start.</source>
         <translation>Choisissez un jeu de données et appuyez sur Démarrer.</translation>
     </message>
@@ -755,92 +770,92 @@ vrai : {t}</translation>
 <context>
     <name>TransferPanel</name>
     <message>
-        <location filename="../widgets/train_transfer.py" line="196" />
+        <location filename="../widgets/train_transfer.py" line="210" />
         <source>Base trained on digits 0-4: {acc:.1%} validation accuracy in {s:.1f} s. Now training on digits 5-9...</source>
         <translation>Base entraînée sur les chiffres 0-4 : {acc:.1%} de précision en validation en {s:.1f} s. Entraînement sur les chiffres 5-9…</translation>
     </message>
     <message>
-        <location filename="../widgets/train_transfer.py" line="201" />
+        <location filename="../widgets/train_transfer.py" line="215" />
         <source>Training the base network on digits 0-4...</source>
         <translation>Entraînement du réseau de base sur les chiffres 0-4…</translation>
     </message>
     <message>
-        <location filename="../widgets/train_transfer.py" line="227" />
+        <location filename="../widgets/train_transfer.py" line="241" />
         <source>Digits 5-9: the frozen base reached {a:.1%} in {t:.1f} s; from scratch {b:.1%} in {s:.1f} s: the frozen base trained {x:.1f}x faster.</source>
         <translation>Chiffres 5-9 : la base gelée atteint {a:.1%} en {t:.1f} s ; depuis zéro {b:.1%} en {s:.1f} s : la base gelée s'entraîne {x:.1f}x plus vite.</translation>
     </message>
     <message>
-        <location filename="../widgets/train_transfer.py" line="244" />
+        <location filename="../widgets/train_transfer.py" line="258" />
         <source>Reuse a trained base: digits 0-4 -&gt; digits 5-9</source>
         <translation>Réutiliser une base entraînée : chiffres 0-4 -&gt; chiffres 5-9</translation>
     </message>
     <message>
-        <location filename="../widgets/train_transfer.py" line="245" />
+        <location filename="../widgets/train_transfer.py" line="259" />
         <source>Epochs per phase</source>
         <translation>Époques par phase</translation>
     </message>
     <message>
-        <location filename="../widgets/train_transfer.py" line="246" />
+        <location filename="../widgets/train_transfer.py" line="260" />
         <source>Images for task B</source>
         <translation>Images pour la tâche B</translation>
     </message>
     <message>
-        <location filename="../widgets/train_transfer.py" line="247" />
+        <location filename="../widgets/train_transfer.py" line="261" />
         <source>Frozen layers of the base (ticked = not trained):</source>
         <translation>Couches gelées de la base (cochée = non entraînée) :</translation>
     </message>
     <message>
-        <location filename="../widgets/train_transfer.py" line="248" />
+        <location filename="../widgets/train_transfer.py" line="262" />
         <source>Run the comparison</source>
         <translation>Lancer la comparaison</translation>
     </message>
     <message>
-        <location filename="../widgets/train_transfer.py" line="249" />
+        <location filename="../widgets/train_transfer.py" line="263" />
         <source>Model</source>
         <translation>Modèle</translation>
     </message>
     <message>
-        <location filename="../widgets/train_transfer.py" line="249" />
+        <location filename="../widgets/train_transfer.py" line="263" />
         <source>Training time (s)</source>
         <translation>Durée d'entraînement (s)</translation>
     </message>
     <message>
-        <location filename="../widgets/train_transfer.py" line="250" />
+        <location filename="../widgets/train_transfer.py" line="264" />
         <source>Validation accuracy</source>
         <translation>Précision en validation</translation>
     </message>
     <message>
-        <location filename="../widgets/train_transfer.py" line="251" />
+        <location filename="../widgets/train_transfer.py" line="265" />
         <source>Frozen base + new head</source>
         <translation>Base gelée + nouvelle tête</translation>
     </message>
     <message>
-        <location filename="../widgets/train_transfer.py" line="252" />
+        <location filename="../widgets/train_transfer.py" line="266" />
         <source>From scratch</source>
         <translation>Depuis zéro</translation>
     </message>
     <message>
-        <location filename="../widgets/train_transfer.py" line="254" />
+        <location filename="../widgets/train_transfer.py" line="268" />
         <source>epoch on digits 5-9</source>
         <translation>époque sur les chiffres 5-9</translation>
     </message>
     <message>
-        <location filename="../widgets/train_transfer.py" line="255" />
+        <location filename="../widgets/train_transfer.py" line="269" />
         <source>validation accuracy</source>
         <translation>précision en validation</translation>
     </message>
     <message>
-        <location filename="../widgets/train_transfer.py" line="258" />
+        <location filename="../widgets/train_transfer.py" line="272" />
         <source>frozen base</source>
         <translation>base gelée</translation>
     </message>
     <message>
-        <location filename="../widgets/train_transfer.py" line="259" />
+        <location filename="../widgets/train_transfer.py" line="273" />
         <source>from scratch</source>
         <translation>depuis zéro</translation>
     </message>
     <message>
-        <location filename="../widgets/train_transfer.py" line="261" />
+        <location filename="../widgets/train_transfer.py" line="275" />
         <source>Trains a base on digits 0-4, reuses its convolutions for digits 5-9 and compares with training from scratch.</source>
         <translation>Entraîne une base sur les chiffres 0-4, réutilise ses convolutions pour les chiffres 5-9 et compare avec un entraînement depuis zéro.</translation>
     </message>

@@ -89,6 +89,8 @@ class BackpropTab(QWidget):
         self.errors: list[str] = []
         self._ready = False
         self.layer = QComboBox()
+        self.layer.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self._start_at: int | None = None  # position to show first (screenshots)
         self.image_index = QSpinBox()
         self.image_index.setRange(0, 0)
         self.in_channel, self.out_channel = QSpinBox(), QSpinBox()
@@ -229,9 +231,13 @@ class BackpropTab(QWidget):
         self.walk = BackwardWalk(self.snapshot, self.in_channel.value(), self.out_channel.value())
         self.slider.blockSignals(True)
         self.slider.setRange(0, self.walk.positions - 1)
-        self.slider.setValue(0)
+        start = 0
+        if self._start_at is not None:
+            start = self._start_at if self._start_at >= 0 else int(np.abs(self.walk._g).argmax())
+            start = min(start, self.walk.positions - 1)
+        self.slider.setValue(start)
         self.slider.blockSignals(False)
-        self._show_position(0)
+        self._show_position(start)
 
     def step(self, delta: int, wrap: bool = True) -> None:
         if self.walk is None:
@@ -283,6 +289,9 @@ class BackpropTab(QWidget):
         return self._ready
 
     def prepare_screenshot(self, options: Any) -> None:
+        """Show the walk at ``--steps N`` (default: where the gradient is largest)."""
+        steps = getattr(options, "steps", None)
+        self._start_at = int(steps) if steps else -1
         if self.session.data is None:
             self.session.load_data("digits", n_train=2000, n_val=500, on_error=self._error)
 

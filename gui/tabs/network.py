@@ -265,6 +265,8 @@ class NetworkTab(QWidget):
                 pass
             self.table.blockSignals(False)
         self._pending_configs = None
+        if getattr(self, "_shot_batches", 0):
+            self._train_for_screenshot()
         self.refresh_maps()
 
     def _on_refused(self, message: str) -> None:
@@ -326,6 +328,12 @@ class NetworkTab(QWidget):
         def done(outputs: list) -> None:
             if gen == self._generation:
                 self.maps.set_outputs(outputs, names, image)
+                p = self.maps.bars.probabilities()
+                if len(p):
+                    best = int(p.argmax())
+                    name = names[best] if best < len(names) else str(best)
+                    self.image_info.setText(self.tr("{label} - prediction: {c} ({p:.0%})").format(
+                        label=self._image_label, c=name, p=float(p[best])))
                 self._maps_ready = True
 
         s.run(lambda: layer_outputs(model, image), done, self._error)
@@ -389,10 +397,33 @@ class NetworkTab(QWidget):
 
     # ------------------------------------------------------------------------------------------- tab API
     def prepare_screenshot(self, options: Any) -> None:
+        """``--train-steps N``: train N batches first, so the maps and probabilities show a trained network."""
+        n = getattr(options, "train_steps", None)
+        self._shot_batches = int(n) if n else 0
+        self._shot_done = not self._shot_batches
         self.ensure_ready()
+        if self._shot_batches and self.session.info is not None and self.session.data is not None:
+            self._train_for_screenshot()
+
+    def _train_for_screenshot(self) -> None:
+        n, self._shot_batches = self._shot_batches, 0
+        s = self.session
+        model, data = s.model, s.data
+        assert data is not None
+
+        def job() -> None:
+            for i in range(n):
+                idx = np.arange(i * 32, (i + 1) * 32) % len(data.x_train)
+                model.train_on_batch(data.x_train[idx], data.y_train[idx])
+
+        def done(_: Any) -> None:
+            self._shot_done = True
+            s.notify_weights_changed()
+
+        s.run(job, done, self._error)
 
     def screenshot_ready(self) -> bool:
-        return self._maps_ready
+        return self._maps_ready and getattr(self, "_shot_done", True)
 
     def shutdown(self) -> None:
         if self._session is not None and self._session.parent() is self:

@@ -74,8 +74,9 @@ class LayerTable(QTableWidget):
         super().__init__(0, len(COLUMNS), parent)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.horizontalHeader().setStretchLastSection(True)
+        self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+        self.horizontalHeader().setMinimumSectionSize(44)
         self._extra: list[dict] = []  # config keys the editor does not show (kept as they were)
         self.retranslate()
 
@@ -91,6 +92,8 @@ class LayerTable(QTableWidget):
         cfg = dict(config or {})
         self.insertRow(row)
         kind = _combo(tuple(LAYER_TYPES), class_name)
+        kind.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        kind.setMinimumContentsLength(12)
         n_default: Any = cfg.get("filters", cfg.get("units", 16 if class_name == "Conv2D" else 64))
         size: list[int] = cfg.get("kernel_size") or cfg.get("pool_size") or [3 if class_name == "Conv2D" else 2] * 2
         strides: list[int] = cfg.get("strides") or [1 if class_name == "Conv2D" else size[0]] * 2
@@ -107,6 +110,7 @@ class LayerTable(QTableWidget):
         extra = {k: v for k, v in cfg.items() if k in ("use_bias", "flip")}
         self._extra.insert(row, extra)
         self._apply_enabled(row)
+        self.setColumnWidth(0, kind.sizeHint().width() + 4)
 
     def _row_of(self, widget: QWidget) -> int:
         for r in range(self.rowCount()):
