@@ -283,217 +283,222 @@
 <context>
     <name>NetworkTab</name>
     <message>
-        <location filename="../tabs/network.py" line="191" />
+        <location filename="../tabs/network.py" line="182" />
+        <source>Stop the training first</source>
+        <translation>Arrêtez d'abord l'entraînement</translation>
+    </message>
+    <message>
+        <location filename="../tabs/network.py" line="201" />
         <source>Network</source>
         <translation>Réseau</translation>
     </message>
     <message>
-        <location filename="../tabs/network.py" line="241" />
+        <location filename="../tabs/network.py" line="251" />
         <source>Building...</source>
         <translation>Construction…</translation>
     </message>
     <message>
-        <location filename="../tabs/network.py" line="247" />
+        <location filename="../tabs/network.py" line="257" />
         <source>Model ready: {n} layers, {p:,} parameters.</source>
         <translation>Modèle prêt : {n} couches, {p:,} paramètres.</translation>
     </message>
     <message>
-        <location filename="../tabs/network.py" line="251" />
+        <location filename="../tabs/network.py" line="261" />
         <source> (frozen)</source>
         <translation> (gelée)</translation>
     </message>
     <message>
-        <location filename="../tabs/network.py" line="258" />
+        <location filename="../tabs/network.py" line="268" />
         <source>Total params: {t:,} - trainable: {tr:,} - non-trainable: {n:,}</source>
         <translation>Paramètres : {t:,} - entraînables : {tr:,} - gelés : {n:,}</translation>
     </message>
     <message>
-        <location filename="../tabs/network.py" line="273" />
+        <location filename="../tabs/network.py" line="283" />
         <source>This architecture cannot work, the previous model is kept: {m}</source>
         <translation>Cette architecture ne peut pas fonctionner, le modèle précédent est conservé : {m}</translation>
     </message>
     <message>
-        <location filename="../tabs/network.py" line="276" />
+        <location filename="../tabs/network.py" line="286" />
         <source>Architecture refused</source>
         <translation>Architecture refusée</translation>
     </message>
     <message>
-        <location filename="../tabs/network.py" line="298" />
+        <location filename="../tabs/network.py" line="308" />
         <source>validation image {i} (true class: {c})</source>
         <translation>image de validation {i} (vraie classe : {c})</translation>
     </message>
     <message>
-        <location filename="../tabs/network.py" line="320" />
+        <location filename="../tabs/network.py" line="330" />
         <source>The image is {a} but the network expects {b}.</source>
         <translation>L'image est en {a} mais le réseau attend {b}.</translation>
     </message>
     <message>
-        <location filename="../tabs/network.py" line="335" />
+        <location filename="../tabs/network.py" line="345" />
         <source>{label} - prediction: {c} ({p:.0%})</source>
         <translation>{label} - prédiction : {c} ({p:.0%})</translation>
     </message>
     <message>
-        <location filename="../tabs/network.py" line="350" />
+        <location filename="../tabs/network.py" line="360" />
         <source>Open an image</source>
         <translation>Ouvrir une image</translation>
     </message>
     <message>
-        <location filename="../tabs/network.py" line="351" />
+        <location filename="../tabs/network.py" line="361" />
         <source>Images (*.png *.jpg *.jpeg *.bmp *.gif *.tif *.tiff)</source>
         <translation>Images (*.png *.jpg *.jpeg *.bmp *.gif *.tif *.tiff)</translation>
     </message>
     <message>
-        <location filename="../tabs/network.py" line="370" />
+        <location filename="../tabs/network.py" line="380" />
         <source>your drawing</source>
         <translation>votre dessin</translation>
     </message>
     <message>
-        <location filename="../tabs/network.py" line="377" />
+        <location filename="../tabs/network.py" line="387" />
         <source>Save the model</source>
         <translation>Enregistrer le modèle</translation>
     </message>
     <message>
-        <location filename="../tabs/network.py" line="382" />
+        <location filename="../tabs/network.py" line="392" />
         <source>Model saved to {p}</source>
         <translation>Modèle enregistré dans {p}</translation>
     </message>
     <message>
-        <location filename="../tabs/network.py" line="386" />
+        <location filename="../tabs/network.py" line="396" />
         <source>Open a model</source>
         <translation>Ouvrir un modèle</translation>
     </message>
     <message>
-        <location filename="../tabs/network.py" line="438" />
+        <location filename="../tabs/network.py" line="448" />
         <source>Small MNIST CNN (trains in seconds)</source>
         <translation>Petit CNN MNIST (s'entraîne en quelques secondes)</translation>
     </message>
     <message>
-        <location filename="../tabs/network.py" line="438" />
+        <location filename="../tabs/network.py" line="448" />
         <source>The lesson's CIFAR network</source>
         <translation>Le réseau CIFAR du cours</translation>
     </message>
     <message>
-        <location filename="../tabs/network.py" line="439" />
+        <location filename="../tabs/network.py" line="449" />
         <source>The lesson's network, GlobalMaxPooling head</source>
         <translation>Le réseau du cours, tête GlobalMaxPooling</translation>
     </message>
     <message>
-        <location filename="../tabs/network.py" line="439" />
+        <location filename="../tabs/network.py" line="449" />
         <source>Custom</source>
         <translation>Personnalisé</translation>
     </message>
     <message>
-        <location filename="../tabs/network.py" line="442" />
+        <location filename="../tabs/network.py" line="452" />
         <source>Architecture</source>
         <translation>Architecture</translation>
     </message>
     <message>
-        <location filename="../tabs/network.py" line="443" />
+        <location filename="../tabs/network.py" line="453" />
         <source>Preset</source>
         <translation>Modèle prédéfini</translation>
     </message>
     <message>
-        <location filename="../tabs/network.py" line="444" />
+        <location filename="../tabs/network.py" line="454" />
         <source>Generate from hyper-parameters</source>
         <translation>Générer à partir des hyperparamètres</translation>
     </message>
     <message>
-        <location filename="../tabs/network.py" line="445" />
+        <location filename="../tabs/network.py" line="455" />
         <source>Conv layers</source>
         <translation>Couches de convolution</translation>
     </message>
     <message>
-        <location filename="../tabs/network.py" line="445" />
+        <location filename="../tabs/network.py" line="455" />
         <source>Filters (first layer)</source>
         <translation>Filtres (première couche)</translation>
     </message>
     <message>
-        <location filename="../tabs/network.py" line="446" />
+        <location filename="../tabs/network.py" line="456" />
         <source>Filter size</source>
         <translation>Taille des filtres</translation>
     </message>
     <message>
-        <location filename="../tabs/network.py" line="446" />
+        <location filename="../tabs/network.py" line="456" />
         <source>Dense units</source>
         <translation>Neurones denses</translation>
     </message>
     <message>
-        <location filename="../tabs/network.py" line="448" />
+        <location filename="../tabs/network.py" line="458" />
         <source>Generate</source>
         <translation>Générer</translation>
     </message>
     <message>
-        <location filename="../tabs/network.py" line="449" />
+        <location filename="../tabs/network.py" line="459" />
         <source>Add</source>
         <translation>Ajouter</translation>
     </message>
     <message>
-        <location filename="../tabs/network.py" line="450" />
+        <location filename="../tabs/network.py" line="460" />
         <source>Remove</source>
         <translation>Supprimer</translation>
     </message>
     <message>
-        <location filename="../tabs/network.py" line="451" />
+        <location filename="../tabs/network.py" line="461" />
         <source>Up</source>
         <translation>Monter</translation>
     </message>
     <message>
-        <location filename="../tabs/network.py" line="452" />
+        <location filename="../tabs/network.py" line="462" />
         <source>Down</source>
         <translation>Descendre</translation>
     </message>
     <message>
-        <location filename="../tabs/network.py" line="453" />
+        <location filename="../tabs/network.py" line="463" />
         <source>Build</source>
         <translation>Construire</translation>
     </message>
     <message>
-        <location filename="../tabs/network.py" line="454" />
+        <location filename="../tabs/network.py" line="464" />
         <source>Save model...</source>
         <translation>Enregistrer le modèle…</translation>
     </message>
     <message>
-        <location filename="../tabs/network.py" line="455" />
+        <location filename="../tabs/network.py" line="465" />
         <source>Open model...</source>
         <translation>Ouvrir un modèle…</translation>
     </message>
     <message>
-        <location filename="../tabs/network.py" line="456" />
+        <location filename="../tabs/network.py" line="466" />
         <source>Layer (type)</source>
         <translation>Couche (type)</translation>
     </message>
     <message>
-        <location filename="../tabs/network.py" line="456" />
+        <location filename="../tabs/network.py" line="466" />
         <source>Output shape</source>
         <translation>Forme de sortie</translation>
     </message>
     <message>
-        <location filename="../tabs/network.py" line="456" />
+        <location filename="../tabs/network.py" line="466" />
         <source>Param #</source>
         <translation>Paramètres</translation>
     </message>
     <message>
-        <location filename="../tabs/network.py" line="457" />
+        <location filename="../tabs/network.py" line="467" />
         <source>Validation image</source>
         <translation>Image de validation</translation>
     </message>
     <message>
-        <location filename="../tabs/network.py" line="458" />
+        <location filename="../tabs/network.py" line="468" />
         <source>Open image...</source>
         <translation>Ouvrir une image…</translation>
     </message>
     <message>
-        <location filename="../tabs/network.py" line="459" />
+        <location filename="../tabs/network.py" line="469" />
         <source>Draw...</source>
         <translation>Dessiner…</translation>
     </message>
     <message>
-        <location filename="../tabs/network.py" line="462" />
+        <location filename="../tabs/network.py" line="472" />
         <source>Open model (.npz)...</source>
         <translation>Ouvrir un modèle (.npz)…</translation>
     </message>
     <message>
-        <location filename="../tabs/network.py" line="463" />
+        <location filename="../tabs/network.py" line="473" />
         <source>Save model (.npz)...</source>
         <translation>Enregistrer le modèle (.npz)…</translation>
     </message>
@@ -630,139 +635,139 @@
 <context>
     <name>TrainingTab</name>
     <message>
-        <location filename="../tabs/training.py" line="181" />
+        <location filename="../tabs/training.py" line="183" />
         <source>Training</source>
         <translation>Entraînement</translation>
     </message>
     <message>
-        <location filename="../tabs/training.py" line="203" />
+        <location filename="../tabs/training.py" line="208" />
         <source>Folder with one sub-folder per class</source>
         <translation>Dossier avec un sous-dossier par classe</translation>
     </message>
     <message>
-        <location filename="../tabs/training.py" line="215" />
+        <location filename="../tabs/training.py" line="221" />
         <source>Loading the data set...</source>
         <translation>Chargement du jeu de données…</translation>
     </message>
     <message>
-        <location filename="../tabs/training.py" line="221" />
+        <location filename="../tabs/training.py" line="227" />
         <source>{n} training / {v} validation images, {h}x{w}x{c}, {k} classes</source>
         <translation>{n} images d'entraînement / {v} de validation, {h}x{w}x{c}, {k} classes</translation>
     </message>
     <message>
-        <location filename="../tabs/training.py" line="230" />
+        <location filename="../tabs/training.py" line="236" />
         <source>Ready.</source>
         <translation>Prêt.</translation>
     </message>
     <message>
-        <location filename="../tabs/training.py" line="244" />
+        <location filename="../tabs/training.py" line="250" />
         <source>Model built for this data set.</source>
         <translation>Modèle construit pour ce jeu de données.</translation>
     </message>
     <message>
-        <location filename="../tabs/training.py" line="249" />
+        <location filename="../tabs/training.py" line="255" />
         <source>This network cannot take this data: {m}</source>
         <translation>Ce réseau ne peut pas prendre ces données : {m}</translation>
     </message>
     <message>
-        <location filename="../tabs/training.py" line="304" />
+        <location filename="../tabs/training.py" line="310" />
         <source>Training...</source>
         <translation>Entraînement…</translation>
     </message>
     <message>
-        <location filename="../tabs/training.py" line="329" />
+        <location filename="../tabs/training.py" line="335" />
         <source>Weights reset to their initial values.</source>
         <translation>Poids remis à leurs valeurs initiales.</translation>
     </message>
     <message>
-        <location filename="../tabs/training.py" line="336" />
+        <location filename="../tabs/training.py" line="342" />
         <source>Paused. Step runs one batch; Resume continues.</source>
         <translation>En pause. « Un pas » traite un lot ; « Reprendre » continue.</translation>
     </message>
     <message>
-        <location filename="../tabs/training.py" line="369" />
+        <location filename="../tabs/training.py" line="375" />
         <source>{p} ({pct:.0%})
 true: {t}</source>
         <translation>{p} ({pct:.0%})
 vrai : {t}</translation>
     </message>
     <message>
-        <location filename="../tabs/training.py" line="381" />
+        <location filename="../tabs/training.py" line="387" />
         <source>Training finished.</source>
         <translation>Entraînement terminé.</translation>
     </message>
     <message>
-        <location filename="../tabs/training.py" line="381" />
+        <location filename="../tabs/training.py" line="387" />
         <source>Training stopped.</source>
         <translation>Entraînement arrêté.</translation>
     </message>
     <message>
-        <location filename="../tabs/training.py" line="382" />
+        <location filename="../tabs/training.py" line="388" />
         <source>Stopped after the requested number of batches.</source>
         <translation>Arrêté après le nombre de lots demandé.</translation>
     </message>
     <message>
-        <location filename="../tabs/training.py" line="399" />
+        <location filename="../tabs/training.py" line="405" />
         <source>The loss became NaN at epoch {e}, batch {b}: the learning rate ({lr:g}) is too high. Try a lower one (e.g. {lr10:g}), then Reset weights.</source>
         <translation>La perte est devenue NaN à l'époque {e}, lot {b} : le taux d'apprentissage ({lr:g}) est trop élevé. Essayez plus bas (par ex. {lr10:g}), puis « Réinitialiser les poids ».</translation>
     </message>
     <message>
-        <location filename="../tabs/training.py" line="403" />
+        <location filename="../tabs/training.py" line="409" />
         <source>Training diverged</source>
         <translation>L'entraînement a divergé</translation>
     </message>
     <message>
-        <location filename="../tabs/training.py" line="421" />
+        <location filename="../tabs/training.py" line="427" />
         <source>epoch {e}/{E} - batch {b}/{B}</source>
         <translation>époque {e}/{E} - lot {b}/{B}</translation>
     </message>
     <message>
-        <location filename="../tabs/training.py" line="424" />
+        <location filename="../tabs/training.py" line="430" />
         <source>loss {loss:.3f} - accuracy {acc:.1%} - {ips:,.0f} images/s - ETA {eta}</source>
         <translation>perte {loss:.3f} - précision {acc:.1%} - {ips:,.0f} images/s - reste {eta}</translation>
     </message>
     <message>
-        <location filename="../tabs/training.py" line="456" />
+        <location filename="../tabs/training.py" line="462" />
         <source>Augmentation preview</source>
         <translation>Aperçu de l'augmentation</translation>
     </message>
     <message>
-        <location filename="../tabs/training.py" line="459" />
+        <location filename="../tabs/training.py" line="465" />
         <source>original</source>
         <translation>originale</translation>
     </message>
     <message>
-        <location filename="../tabs/training.py" line="459" />
+        <location filename="../tabs/training.py" line="465" />
         <source>random {i}</source>
         <translation>aléatoire {i}</translation>
     </message>
     <message>
-        <location filename="../tabs/training.py" line="495" />
+        <location filename="../tabs/training.py" line="501" />
         <source>First-layer filters (blue &lt; 0 &lt; red)</source>
         <translation>Filtres de la première couche (bleu &lt; 0 &lt; rouge)</translation>
     </message>
     <message>
-        <location filename="../tabs/training.py" line="496" />
+        <location filename="../tabs/training.py" line="502" />
         <source>Confusion matrix (validation)</source>
         <translation>Matrice de confusion (validation)</translation>
     </message>
     <message>
-        <location filename="../tabs/training.py" line="497" />
+        <location filename="../tabs/training.py" line="503" />
         <source>Most confident mistakes</source>
         <translation>Erreurs les plus sûres d'elles</translation>
     </message>
     <message>
-        <location filename="../tabs/training.py" line="498" />
+        <location filename="../tabs/training.py" line="504" />
         <source>Live view</source>
         <translation>Vue en direct</translation>
     </message>
     <message>
-        <location filename="../tabs/training.py" line="499" />
+        <location filename="../tabs/training.py" line="505" />
         <source>Transfer learning</source>
         <translation>Apprentissage par transfert</translation>
     </message>
     <message>
-        <location filename="../tabs/training.py" line="502" />
+        <location filename="../tabs/training.py" line="508" />
         <source>Choose a data set and press Start.</source>
         <translation>Choisissez un jeu de données et appuyez sur Démarrer.</translation>
     </message>

@@ -167,9 +167,19 @@ class NetworkTab(QWidget):
             s.modelRefused.connect(self._on_refused)
             s.weightsChanged.connect(self.refresh_maps)
             s.dataChanged.connect(self._on_data)
+            s.worker.stateChanged.connect(self._on_training_state)
             if s.info is not None:
                 self._on_model(s.info)
         return self._session
+
+    def _on_training_state(self, state: str) -> None:
+        """No new architecture or model file while a run trains the current one."""
+        idle = state == "idle"
+        for w in (self.build_btn, self.open_btn, self.generate, self.preset):
+            w.setEnabled(idle)
+        if hasattr(self, "act_open_model"):
+            self.act_open_model.setEnabled(idle)
+        self.build_btn.setToolTip("" if idle else self.tr("Stop the training first"))
 
     def attach(self, window: Any) -> None:
         """Join the window's session; add Open/Save model to its File menu; follow the image it opens."""

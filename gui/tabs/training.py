@@ -76,6 +76,7 @@ class TrainingTab(QWidget):
         self._finished_reason = ""
         self._screenshot_done = True
         self._data_kind = "digits"
+        self._data_dirty = False  # the subset size changed since the data was loaded
         self._folder = ""
         self.errors: list[str] = []
 
@@ -146,6 +147,7 @@ class TrainingTab(QWidget):
         c.browse.clicked.connect(self._choose_folder)
         c.preview.clicked.connect(self.show_augment_preview)
         c.datasetRequested.connect(self._dataset_requested)
+        c.n_train.valueChanged.connect(self._mark_data_dirty)
         c.set_running("idle")
         self._timer = QTimer(self)
         self._timer.setInterval(REDRAW_MS)
@@ -199,6 +201,9 @@ class TrainingTab(QWidget):
         self._data_kind = kind
         self.load_data()
 
+    def _mark_data_dirty(self, *_: Any) -> None:
+        self._data_dirty = True
+
     def _choose_folder(self) -> None:
         path = QFileDialog.getExistingDirectory(self, self.tr("Folder with one sub-folder per class"))
         if path:
@@ -208,6 +213,7 @@ class TrainingTab(QWidget):
     def load_data(self, then: str | None = None) -> None:
         """Load the chosen data set (engine thread); ``then`` ("run"/"step") starts training afterwards."""
         kind = self._data_kind
+        self._data_dirty = False
         n = self.controls.n_train.value()
         kw: dict[str, Any] = {"n_train": n, "n_val": max(200, n // 4), "seed": self.controls.seed.value()}
         if kind == "folder":
@@ -283,7 +289,7 @@ class TrainingTab(QWidget):
             return
         if self._state != "idle":
             return
-        if s.data is None:
+        if s.data is None or self._data_dirty:
             self.load_data(then=mode)
             return
         if s.building:

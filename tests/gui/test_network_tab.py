@@ -179,3 +179,18 @@ def _step_backprop(qtbot, bp):
     bp.end_btn.click()
     np.testing.assert_allclose(bp.walk.dw_partial(bp.slider.value()), bp.snapshot.engine_dw[:, :, 0, 3],
                                rtol=1e-4, atol=1e-6)
+
+
+def test_build_is_disabled_while_the_model_trains(qtbot, tab):
+    from gui.workers import TrainingPlan
+
+    s = tab.session
+    d = s.data
+    plan = TrainingPlan(model=s.model, x_train=d.x_train[:64], y_train=d.y_train[:64], x_val=d.x_val[:32],
+                        y_val=d.y_val[:32], batch_size=32, epochs=50)
+    with qtbot.waitSignal(s.worker.stateChanged, timeout=30000):
+        s.worker.start_training(plan)
+    assert not tab.build_btn.isEnabled() and not tab.open_btn.isEnabled()
+    with qtbot.waitSignal(s.worker.trainingFinished, timeout=30000):
+        s.worker.stop()
+    assert tab.build_btn.isEnabled()

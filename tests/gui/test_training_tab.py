@@ -222,3 +222,51 @@ def test_screenshot_command_renders_after_n_batches(tmp_path):
         assert im.size[0] >= 800 and im.size[1] >= 500
         colors = im.convert("RGB").resize((200, 120)).getcolors(100000)
     assert len(colors) > 50  # curves, filters and digits drawn, not a blank window
+
+
+def test_switching_to_shapes_rebuilds_the_network_for_six_classes(qtbot, tab):
+    with qtbot.waitSignal(tab.session.modelChanged, timeout=60000):
+        tab.controls.dataset.setCurrentIndex(1)  # shapes
+    assert tab.session.data.class_names[:3] == ["horizontal", "vertical", "diagonal"]
+    assert tab.session.info.num_classes == 6 and tab.session.info.rows[-1][2] == (6,)
+    with qtbot.waitSignal(tab.session.worker.trainingFinished, timeout=120000) as blocker:
+        tab.start("run")
+    assert blocker.args == ["completed"]
+    assert tab.confusion.matrix().shape == (6, 6)
+
+
+def test_folder_dataset_with_augmentation_trains(qtbot, tab, tmp_path):
+    from PIL import Image
+
+    rng = np.random.default_rng(0)
+    for cls, rows in (("top", slice(0, 8)), ("bottom", slice(8, 16))):
+        (tmp_path / cls).mkdir()
+        for i in range(12):
+            a = (rng.random((16, 16)) * 60).astype(np.uint8)
+            a[rows] += 150
+            Image.fromarray(a).save(tmp_path / cls / f"{i}.png")
+    tab._folder = str(tmp_path)
+    tab.controls.augment.setChecked(True)
+    tab.controls.batch_size.setValue(8)
+    with qtbot.waitSignal(tab.session.modelChanged, timeout=60000):
+        tab.controls.dataset.setCurrentIndex(2)  # folder (already chosen: no dialog)
+    data = tab.session.data
+    assert data.class_names == ["bottom", "top"] and data.input_shape == (28, 28, 1)
+    assert len(data.x_train) + len(data.x_val) == 24
+    dlg = tab.show_augment_preview()
+    qtbot.addWidget(dlg)
+    grid = dlg.findChild(type(tab.filters))
+    assert grid.count() == 9
+    with qtbot.waitSignal(tab.session.worker.trainingFinished, timeout=120000) as blocker:
+        tab.start("run")
+    assert blocker.args == ["completed"]
+
+
+def test_changing_the_subset_size_reloads_the_data(qtbot, tab):
+    with qtbot.waitSignal(tab.session.worker.trainingFinished, timeout=120000):
+        tab.start("run")
+    assert len(tab.session.data.x_train) == 320
+    tab.controls.n_train.setValue(160)
+    with qtbot.waitSignal(tab.session.worker.trainingFinished, timeout=120000):
+        tab.start("run")
+    assert len(tab.session.data.x_train) == 160
