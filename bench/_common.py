@@ -18,6 +18,35 @@ from types import ModuleType
 from typing import Any
 
 
+THREAD_VARS = ("NUMBA_NUM_THREADS", "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+
+
+def threads_from_argv(argv: Sequence[str]) -> int | None:
+    """Honour ``--threads N`` before NumPy, Numba or PyTorch load: cap every thread pool (Numba, OpenBLAS,
+    OpenMP/PyTorch) to ``N`` through the environment, which child processes inherit. Returns N or None.
+
+    On a machine shared with other busy processes, one thread per side gives stable, comparable figures:
+    with two threads every parallel region waits for whichever core another process holds.
+    """
+    for k, arg in enumerate(argv):
+        value = arg.split("=", 1)[1] if arg.startswith("--threads=") else (
+            argv[k + 1] if arg == "--threads" and k + 1 < len(argv) else None)
+        if value is not None:
+            n = int(value)
+            if n < 1:
+                raise SystemExit(f"--threads must be >= 1. Received: --threads={value}")
+            for var in THREAD_VARS:
+                os.environ[var] = str(n)
+            return n
+    return None
+
+
+def thread_count() -> int:
+    """Threads each side may use: ``--threads`` if given, else every core this process may run on."""
+    env = os.environ.get("OMP_NUM_THREADS")
+    return int(env) if env else len(os.sched_getaffinity(0))
+
+
 def time_stats(fn: Callable[[], Any], repeats: int = 7, warmup: int = 2,
                min_total_s: float = 0.0) -> tuple[float, float]:
     """``(median, best)`` wall time of ``fn()`` in seconds over ``repeats`` runs, after ``warmup`` untimed runs.

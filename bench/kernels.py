@@ -22,12 +22,15 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-import numpy as np
-
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import (  # noqa: E402
-    fmt, load_average, machine_line, print_table, run_peer, sgemm_gflops, time_stats, torch_installed,
+    fmt, load_average, machine_line, print_table, run_peer, sgemm_gflops, thread_count, threads_from_argv,
+    time_stats, torch_installed,
 )
+
+threads_from_argv(sys.argv)  # before NumPy/Numba load, so that --threads caps their pools
+
+import numpy as np  # noqa: E402
 
 # name, input (H, W, C_in), C_out, need_dx in training
 CONV_LAYERS = [("conv1", (32, 32, 3), 32, False), ("conv2", (16, 16, 32), 64, True),
@@ -136,6 +139,37 @@ def _reference(data, need_dx, ref_images: int, batch: int) -> dict[str, list[flo
     return out
 
 
+def sweep_chunk(batch: int, repeats: int) -> None:
+    """Forward + backward time of conv2 and of the 64x32x32x32->64 conv for several im2col chunk budgets."""
+    from engine import ops
+    from engine.backends import cpu_conv
+
+    rng = np.random.default_rng(0)
+    shapes = {"conv2 16x16x32->64": (batch, 16, 16, 32, 64), "conv 32x32x32->64": (batch, 32, 32, 32, 64)}
+    arrays = {}
+    for name, (n, h, w, c, co) in shapes.items():
+        arrays[name] = (rng.standard_normal((n, h, w, c)).astype(np.float32),
+                        (rng.standard_normal((3, 3, c, co)) * 0.1).astype(np.float32),
+                        rng.standard_normal((n, h, w, co)).astype(np.float32))
+    original = cpu_conv.COLS_BUDGET_BYTES
+    rows = []
+    try:
+        for mb in (1, 2, 4, 8, 16, 32, 128):
+            cpu_conv.COLS_BUDGET_BYTES = mb * 1024 * 1024
+            row = [f"{mb} MB"]
+            for x, w, dy in arrays.values():
+                fm, fb = time_stats(lambda: ops.conv2d(x, w, padding="same", backend="cpu"), repeats)
+                bm, bb = time_stats(lambda: ops.conv2d_backward(x, w, dy, padding="same", backend="cpu"), repeats)
+                row += [_cell(fm, fb), _cell(bm, bb)]
+            rows.append(row)
+    finally:
+        cpu_conv.COLS_BUDGET_BYTES = original
+    headers = ["im2col chunk"]
+    for name in shapes:
+        headers += [f"{name} fwd ms", "bwd ms"]
+    print_table(headers, rows, title=f"im2col chunk budget (batch {batch}; median (best))")
+
+
 def _cell(median: float, best: float, digits: str = ".2f") -> str:
     return f"{median * 1e3:{digits}} ({best * 1e3:{digits}})"
 
@@ -145,14 +179,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--batch", type=int, default=64)
     parser.add_argument("--repeats", type=int, default=9)
     parser.add_argument("--ref-images", type=int, default=1, help="images the reference tier is timed on")
+    parser.add_argument("--threads", type=int, default=None, help="cap every thread pool (both sides) to N")
+    parser.add_argument("--sweep-chunk", action="store_true", help="only compare im2col chunk budgets")
     parser.add_argument("--peer", action="store_true", help=argparse.SUPPRESS)  # child: time PyTorch, print JSON
     args = parser.parse_args(argv)
+    if args.sweep_chunk:
+        print(machine_line())
+        sweep_chunk(args.batch, args.repeats)
+        return 0
     need_dx = {name: nd for name, _, _, nd in CONV_LAYERS}
     data = _data(args.batch)
     if args.peer:
         import torch
 
-        torch.set_num_threads(max(1, len(__import__("os").sched_getaffinity(0))))
+        torch.set_num_threads(thread_count())
         print(json.dumps({"torch": torch.__version__, "threads": torch.get_num_threads(),
                           "times": _measure(_torch_cases(data, need_dx), args.repeats)}))
         return 0
@@ -163,7 +203,8 @@ def main(argv: list[str] | None = None) -> int:
     ref = _reference(data, need_dx, args.ref_images, args.batch)
     peer = None
     if torch_installed():
-        peer = run_peer(__file__, ["--batch", str(args.batch), "--repeats", str(args.repeats)])
+        peer = run_peer(__file__, ["--batch", str(args.batch), "--repeats", str(args.repeats)]
+                        + ([f"--threads={args.threads}"] if args.threads else []))
     else:
         print("PyTorch not installed: the torch columns are empty (pip install torch==2.13.0 to fill them)")
     if peer:

@@ -27,12 +27,15 @@ import tempfile
 import time
 from pathlib import Path
 
-import numpy as np
-
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import (  # noqa: E402
-    load_average, machine_line, print_table, run_peer, sgemm_gflops, time_stats, torch_installed,
+    load_average, machine_line, print_table, run_peer, sgemm_gflops, thread_count, threads_from_argv,
+    time_stats, torch_installed,
 )
+
+threads_from_argv(sys.argv)  # before NumPy/Numba load, so that --threads caps their pools
+
+import numpy as np  # noqa: E402
 
 BATCHES = (8, 64, 256)
 CONV = (64, 32, 32, 32, 64)  # N, H, W, C_in, C_out of target 3
@@ -144,7 +147,7 @@ def _torch_trainer(torch):
 def torch_peer(kind: str, args: argparse.Namespace) -> dict:
     import torch
 
-    torch.set_num_threads(max(1, len(os.sched_getaffinity(0))))
+    torch.set_num_threads(thread_count())
     if kind == "torch-mem":
         base = _peak_rss_mb()
         step = _torch_trainer(torch)
@@ -207,6 +210,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--repeats", type=int, default=9)
     p.add_argument("--mem-steps", type=int, default=8, help="batches of 64 in the memory runs")
     p.add_argument("--skip-startup", action="store_true")
+    p.add_argument("--threads", type=int, default=None, help="cap every thread pool (both sides) to N")
     p.add_argument("--peer", choices=["torch", "torch-mem", "ours-mem"], help=argparse.SUPPRESS)
     args = p.parse_args(argv)
     if args.peer:
@@ -216,6 +220,8 @@ def main(argv: list[str] | None = None) -> int:
 
     print(machine_line())
     fwd = [f"--epoch-images={args.epoch_images}", f"--repeats={args.repeats}", f"--mem-steps={args.mem_steps}"]
+    if args.threads:
+        fwd.append(f"--threads={args.threads}")
     sgemm = sgemm_gflops()
     thr = ours_throughput(args.epoch_images)
     act_s = ours_activations(args.repeats)

@@ -46,6 +46,8 @@ def _im2col(x, g0, g1, kh, kw, sh, sw, pt, pl, oh, ow, cols):  # pragma: no cove
     ``x (N, H, W, C)``; ``cols (>= (g1-g0)*ow, KH*KW*C)``. Cells outside the image (padding) are 0.
     """
     h, w, c = x.shape[1], x.shape[2], x.shape[3]
+    xf = x.reshape(x.size)  # flat view (x is C-contiguous): a kernel row inside the image is one span
+    span = kw * c
     zero = np.float32(0.0)
     for r in prange(g1 - g0):
         g = g0 + r
@@ -53,12 +55,19 @@ def _im2col(x, g0, g1, kh, kw, sh, sw, pt, pl, oh, ow, cols):  # pragma: no cove
         oy = g - n * oh
         for ox in range(ow):
             row = r * ow + ox
-            col = 0
+            ix0 = ox * sw - pl
+            inside_x = ix0 >= 0 and ix0 + kw <= w
             for i in range(kh):
                 iy = oy * sh - pt + i
                 inside_y = 0 <= iy < h
+                col = i * span
+                if inside_y and inside_x:
+                    src = ((n * h + iy) * w + ix0) * c
+                    for t in range(span):
+                        cols[row, col + t] = xf[src + t]
+                    continue
                 for j in range(kw):
-                    ix = ox * sw - pl + j
+                    ix = ix0 + j
                     if inside_y and 0 <= ix < w:
                         for ch in range(c):
                             cols[row, col + ch] = x[n, iy, ix, ch]

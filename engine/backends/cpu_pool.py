@@ -71,6 +71,9 @@ def _pool_backward(x, dy, ph, pw, sh, sw, pt, pl, mode, rows_independent, dx):  
     for u in prange(units):
         n = (u * rows_per_unit) // oh
         oy_start = (u * rows_per_unit) - n * oh
+        best = np.empty(c, dtype=x.dtype)  # per-thread scratch: the window's winner per channel
+        bi = np.empty(c, dtype=np.int64)
+        bj = np.empty(c, dtype=np.int64)
         for oy in range(oy_start, oy_start + rows_per_unit):
             i0 = max(0, oy * sh - pt)
             i1 = min(h, oy * sh - pt + ph)
@@ -84,16 +87,21 @@ def _pool_backward(x, dy, ph, pw, sh, sw, pt, pl, mode, rows_independent, dx):  
                             for ch in range(c):
                                 dx[n, i, j, ch] += dy[n, oy, ox, ch] / cnt
                 else:
+                    # one row-major scan of the window, channels innermost (contiguous in NHWC)
                     for ch in range(c):
-                        bi, bj = i0, j0
-                        best = x[n, i0, j0, ch]
-                        for i in range(i0, i1):
-                            for j in range(j0, j1):
+                        best[ch] = x[n, i0, j0, ch]
+                        bi[ch] = i0
+                        bj[ch] = j0
+                    for i in range(i0, i1):
+                        for j in range(j0, j1):
+                            for ch in range(c):
                                 v = x[n, i, j, ch]
-                                if _better(v, best, mode):
-                                    best = v
-                                    bi, bj = i, j
-                        dx[n, bi, bj, ch] += dy[n, oy, ox, ch]
+                                if _better(v, best[ch], mode):
+                                    best[ch] = v
+                                    bi[ch] = i
+                                    bj[ch] = j
+                    for ch in range(c):
+                        dx[n, bi[ch], bj[ch], ch] += dy[n, oy, ox, ch]
 
 
 @njit(parallel=True, cache=True)
