@@ -12,74 +12,27 @@ small command loop:
 
 Signals are emitted from the worker thread and delivered, queued, to slots in the GUI thread: views change only
 there. Payloads are plain dicts of Python numbers and small NumPy arrays (copies, never views of live weights).
+Importing :mod:`gui` first pins ``True``: PySide6 6.12 on CPython 3.11 drops a reference to it on every
+``Signal.emit``, and a training run emits thousands (see ``gui/__init__.py``).
 """
 
 from __future__ import annotations
 
-import ctypes
 import itertools
 import math
 import queue
-import sys
 import time
 from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QObject, QThread, Signal
+from PySide6.QtCore import QThread, Signal
 
-__all__ = ["EngineWorker", "TrainingPlan", "emit_signal", "softmax_rows", "training_steps", "validation_report"]
+__all__ = ["EngineWorker", "TrainingPlan", "softmax_rows", "training_steps", "validation_report"]
 
 #: seconds between two "probe" snapshots (first-layer filters) sent with the batch updates
 PROBE_INTERVAL_S = 0.25
-
-
-_incref = ctypes.pythonapi.Py_IncRef
-_incref.argtypes = [ctypes.py_object]
-_incref.restype = None
-
-
-def _measure_true_leak() -> int:
-    """References to ``True`` lost per Python-side ``Signal.emit`` (1 on PySide6 6.12 + CPython 3.11, else 0).
-
-    That PySide6 build decrements ``True``'s reference count on every ``emit`` from Python (ours, and
-    pyqtgraph's many internal ones); ``True`` starts near 500 references, so a few hundred training updates
-    would free it and abort the interpreter ("Fatal Python error: bool_dealloc"). CPython >= 3.12 makes
-    ``True`` immortal, where this measures 0.
-    """
-
-    class _Probe(QObject):
-        ping = Signal(object)
-
-    probe, rounds = _Probe(), 8
-    before = sys.getrefcount(True)
-    for _ in range(rounds):
-        probe.ping.emit(None)
-    lost = max(0, round((before - sys.getrefcount(True)) / rounds))
-    for _ in range(lost * rounds):
-        _incref(True)
-    return lost
-
-
-#: references to ``True`` each ``emit`` loses on this PySide6 / Python pair (see :func:`_measure_true_leak`)
-TRUE_REFS_LOST_PER_EMIT = _measure_true_leak()
-
-if TRUE_REFS_LOST_PER_EMIT and sys.implementation.name == "cpython" and sys.version_info < (3, 12):
-    # Emits we do not own (pyqtgraph, other widgets) keep draining True: pin it for the life of the process,
-    # as CPython 3.12 does (ob_refcnt is the first field of every CPython object). Extra references to True
-    # are harmless; a missing one aborts the interpreter.
-    ctypes.c_ssize_t.from_address(id(True)).value += 1 << 40
-
-
-def emit_signal(signal: Any, *args: Any) -> None:
-    """``signal.emit(*args)``, giving back the reference to ``True`` that PySide6 6.12 loses on each emit.
-
-    Use it for every emit from Python in long-running views (the training loop emits thousands).
-    """
-    signal.emit(*args)
-    for _ in range(TRUE_REFS_LOST_PER_EMIT):
-        _incref(True)
 
 
 @dataclass
@@ -345,7 +298,7 @@ class EngineWorker(QThread):
     def _set_state(self, state: str) -> None:
         if state != self._state:
             self._state = state
-            emit_signal(self.stateChanged, state)
+            self.stateChanged.emit(state)
 
     def _handle(self, cmd: tuple) -> None:
         kind = cmd[0]
@@ -354,9 +307,9 @@ class EngineWorker(QThread):
             try:
                 result = fn()
             except Exception as exc:  # noqa: BLE001 - reported to the GUI, never lost
-                emit_signal(self.jobFailed, job_id, f"{type(exc).__name__}: {exc}")
+                self.jobFailed.emit(job_id, f"{type(exc).__name__}: {exc}")
             else:
-                emit_signal(self.jobDone, job_id, result)
+                self.jobDone.emit(job_id, result)
         elif kind == "start":
             _, plan, paused = cmd
             if self._gen is not None:
@@ -392,16 +345,16 @@ class EngineWorker(QThread):
             self._finish("limit" if limited else "completed")
             return
         except Exception as exc:  # noqa: BLE001 - a failing engine must not kill the thread
-            emit_signal(self.failed, f"{type(exc).__name__}: {exc}")
+            self.failed.emit(f"{type(exc).__name__}: {exc}")
             self._finish("error")
             return
         kind = update["kind"]
         if kind == "batch":
-            emit_signal(self.batchDone, update)
+            self.batchDone.emit(update)
         elif kind == "epoch":
-            emit_signal(self.epochDone, update)
+            self.epochDone.emit(update)
         elif kind == "nan":
-            emit_signal(self.nanLoss, update)
+            self.nanLoss.emit(update)
             self._finish("nan")
 
     def _finish(self, reason: str) -> None:
@@ -411,4 +364,4 @@ class EngineWorker(QThread):
         self._gen, self._plan = None, None
         self._running, self._steps_left = False, 0
         self._set_state("idle")
-        emit_signal(self.trainingFinished, reason)
+        self.trainingFinished.emit(reason)

@@ -8,7 +8,6 @@ from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from gui.widgets.net_maps import to_qimage
-from gui.workers import emit_signal
 
 __all__ = ["DrawDialog", "DrawPad"]
 
@@ -31,7 +30,7 @@ class DrawPad(QWidget):
     def clear(self) -> None:
         self.image[:] = 0
         self.update()
-        emit_signal(self.drawn, self.image.copy())
+        self.drawn.emit(self.image.copy())
 
     def stamp(self, x: float, y: float, radius: float = 1.3) -> None:
         """Ink a soft disc of ``radius`` cells centred on cell coordinates ``(x, y)``."""
@@ -60,7 +59,7 @@ class DrawPad(QWidget):
 
     def mouseReleaseEvent(self, event) -> None:
         self._last = None
-        emit_signal(self.drawn, self.image.copy())
+        self.drawn.emit(self.image.copy())
 
     def paintEvent(self, event) -> None:
         p = QPainter(self)

@@ -12,8 +12,6 @@ from typing import Any
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QAbstractItemView, QComboBox, QHeaderView, QSpinBox, QTableWidget, QWidget
 
-from gui.workers import emit_signal
-
 __all__ = ["LAYER_TYPES", "LayerTable", "generate_configs"]
 
 #: layer types the editor offers, and which columns each uses
@@ -138,7 +136,7 @@ class LayerTable(QTableWidget):
             w.setStyleSheet("" if col in used else _BLANK)
 
     def _changed(self, *_: Any) -> None:
-        emit_signal(self.edited)
+        self.edited.emit()
 
     def set_configs(self, configs: list[dict]) -> None:
         """Show ``[{"class_name", "config"}, ...]`` (layer types the editor lacks are refused)."""
@@ -177,14 +175,14 @@ class LayerTable(QTableWidget):
         row = self.currentRow() + 1 if self.currentRow() >= 0 else self.rowCount()
         self.insert_layer(row, class_name)
         self.selectRow(row)
-        emit_signal(self.edited)
+        self.edited.emit()
 
     def remove_row(self) -> None:
         row = self.currentRow()
         if row >= 0:
             self.removeRow(row)
             del self._extra[row]
-            emit_signal(self.edited)
+            self.edited.emit()
 
     def move_row(self, delta: int) -> None:
         """Move the selected layer up (-1) or down (+1)."""
@@ -196,4 +194,4 @@ class LayerTable(QTableWidget):
         configs.insert(target, configs.pop(row))
         self.set_configs(configs)
         self.selectRow(target)
-        emit_signal(self.edited)
+        self.edited.emit()

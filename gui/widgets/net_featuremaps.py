@@ -15,7 +15,7 @@ from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from gui.widgets.net_maps import TileGrid, bold_font, to_qimage
-from gui.workers import emit_signal, softmax_rows
+from gui.workers import softmax_rows
 
 __all__ = ["MAX_MAPS", "FeatureMapView", "LayerOutput", "ProbabilityBars", "layer_outputs"]
 
@@ -153,7 +153,7 @@ class FeatureMapView(QWidget):
                 vmax = float(a.max()) if a.size else 1.0
                 grid.set_tiles([to_qimage(a[:, :, c], vmin=min(0.0, float(a.min())), vmax=vmax) for c in range(n)],
                                [str(c) for c in range(n)])
-                grid.tileClicked.connect(lambda c, li=i: emit_signal(self.mapClicked, li, c))
+                grid.tileClicked.connect(lambda c, li=i: self.mapClicked.emit(li, c))
                 self.grids.append(grid)
                 self._lay.addWidget(grid)
             else:

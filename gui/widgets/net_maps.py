@@ -12,8 +12,6 @@ from PySide6.QtCore import QRect, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from gui.workers import emit_signal
-
 __all__ = ["TileGrid", "diverging_rgb", "grey_rgb", "to_qimage"]
 
 
@@ -152,7 +150,7 @@ class TileGrid(QWidget):
             if self._rect(i).contains(pos):
                 self._selected = i
                 self.update()
-                emit_signal(self.tileClicked, i)
+                self.tileClicked.emit(i)
                 return
 
     def select(self, i: int) -> None:

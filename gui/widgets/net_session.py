@@ -16,7 +16,7 @@ import numpy as np
 from PySide6.QtCore import QObject, Signal
 
 from gui.widgets.train_data import LabData, load_lab_data
-from gui.workers import EngineWorker, emit_signal
+from gui.workers import EngineWorker
 
 __all__ = [
     "OPTIMIZERS",
@@ -180,7 +180,7 @@ class LabSession(QObject):
 
         def done(data: LabData) -> None:
             self.data = data
-            emit_signal(self.dataChanged)
+            self.dataChanged.emit()
             if on_done is not None:
                 on_done(data)
 
@@ -217,13 +217,13 @@ class LabSession(QObject):
         def done(result: tuple[Any, ModelInfo, list[np.ndarray]]) -> None:
             self.building = False
             self.model, self.info, self.initial_weights = result
-            emit_signal(self.modelChanged, self.info)
+            self.modelChanged.emit(self.info)
             if on_done is not None:
                 on_done(self.info)
 
         def failed(message: str) -> None:
             self.building = False
-            emit_signal(self.modelRefused, message.split(": ", 1)[-1])
+            self.modelRefused.emit(message.split(": ", 1)[-1])
             if on_error is not None:
                 on_error(message)
 
@@ -245,7 +245,7 @@ class LabSession(QObject):
         """Make an already built model current (GUI thread, from a job's result)."""
         self.model, self.info = model, info
         self.initial_weights = initial_weights
-        emit_signal(self.modelChanged, info)
+        self.modelChanged.emit(info)
 
     def recompile(self, optimizer: str, learning_rate: float, on_done: Callable[[Any], None] | None = None,
                   on_error: Callable[[str], None] | None = None) -> None:
@@ -268,14 +268,14 @@ class LabSession(QObject):
             compile_model(model, optimizer, lr)
 
         def done(_: Any) -> None:
-            emit_signal(self.weightsChanged)
+            self.weightsChanged.emit()
             if on_done is not None:
                 on_done(None)
 
         self.run(job, done)
 
     def notify_weights_changed(self) -> None:
-        emit_signal(self.weightsChanged)
+        self.weightsChanged.emit()
 
     def shutdown(self) -> None:
         """Stop training and end the engine thread if this session created it."""

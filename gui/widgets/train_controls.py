@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
 )
 
 from gui.widgets.net_session import OPTIMIZERS
-from gui.workers import emit_signal
 
 __all__ = ["TrainingControls"]
 
@@ -112,7 +111,7 @@ class TrainingControls(QWidget):
     def _dataset_changed(self, _: int) -> None:
         kind = self.dataset.currentData()
         self.browse.setVisible(kind == "folder")
-        emit_signal(self.datasetRequested, kind)
+        self.datasetRequested.emit(kind)
 
     def set_running(self, state: str) -> None:
         """Enable the buttons that make sense in ``state`` (``"idle"``, ``"running"``, ``"paused"``)."""

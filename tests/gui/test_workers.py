@@ -181,7 +181,7 @@ def test_event_loop_keeps_turning_during_training(qtbot, worker):
 
 
 def test_thousands_of_updates_do_not_drain_true_refcount(qtbot, worker):
-    """PySide6 6.12 loses a reference to True per emit; emit_signal gives it back (else: bool_dealloc abort)."""
+    """PySide6 6.12 loses a reference to True per emit; gui pins it (else: a bool_dealloc abort)."""
     import sys
 
     before = sys.getrefcount(True)
