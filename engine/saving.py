@@ -25,6 +25,15 @@ VERSION = 1
 MARKER = "__convscope__"
 
 
+def _read_umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+_UMASK = _read_umask()  # read once at import: os.umask() is process-wide
+
+
 def save(model: Any, path: Any) -> None:
     """Save ``model`` to ``path`` (atomic replace). See the module docstring for the layout."""
     path = Path(os.fspath(path))
@@ -55,6 +64,7 @@ def save(model: Any, path: Any) -> None:
             np.savez(fh, **arrays)
             fh.flush()
             os.fsync(fh.fileno())
+        os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600 files; a saved model is an ordinary file
         os.replace(tmp, path)
     except BaseException:
         try:
