@@ -24,11 +24,13 @@ TOL = dict(rtol=1e-5, atol=1e-5)
 
 
 @pytest.fixture(autouse=True)
-def tiny_launch():
-    """4 threads per 1-D block and 3x3 tiles: several blocks per grid even on tiny arrays."""
+def tiny_launch(monkeypatch):
+    """4 threads per 1-D block and 3x3 tiles: several blocks per grid even on tiny arrays; reductions split
+    into a few chunks only (each block costs Python threads in the simulator)."""
     before = config.get("cuda_threads_per_block"), config.get("cuda_tile")
     config.set("cuda_threads_per_block", 4)
     config.set("cuda_tile", 3)
+    monkeypatch.setattr(cb, "TARGET_BLOCKS", 16)
     yield
     config.set("cuda_threads_per_block", before[0])
     config.set("cuda_tile", before[1])
@@ -56,21 +58,21 @@ def check_op(fast, reference, *args, **kw):
 
 # ------------------------------------------------------------------------------------------------ conv2d
 CONV_CASES = [
-    # (H, W, KH, KW, stride, pads)                     padding it stands for
-    (5, 6, 3, 3, (1, 1), (0, 0, 0, 0)),                # valid, odd kernel
-    (5, 5, 3, 3, (1, 1), (1, 1, 1, 1)),                # same, stride 1
-    (4, 5, 2, 2, (1, 1), (0, 1, 0, 1)),                # same, even kernel: extra pad after
-    (4, 4, 3, 2, (1, 1), (2, 2, 1, 1)),                # full, mixed kernel
-    (7, 6, 3, 3, (2, 2), (1, 1, 1, 1)),                # same, stride 2
-    (7, 8, 2, 3, (3, 2), (0, 0, 0, 0)),                # valid, strides 3 and 2
-    (6, 7, 4, 2, (2, 3), (1, 2, 0, 1)),                # explicit uneven pads
+    # (N, H, W, KH, KW, stride, pads)                  padding it stands for
+    (2, 5, 6, 3, 3, (1, 1), (0, 0, 0, 0)),             # valid, odd kernel, two images
+    (1, 5, 5, 3, 3, (1, 1), (1, 1, 1, 1)),             # same, stride 1
+    (1, 4, 5, 2, 2, (1, 1), (0, 1, 0, 1)),             # same, even kernel: extra pad after
+    (1, 4, 4, 3, 2, (1, 1), (2, 2, 1, 1)),             # full, mixed kernel
+    (2, 7, 6, 3, 3, (2, 2), (1, 1, 1, 1)),             # same, stride 2, two images
+    (1, 7, 8, 2, 3, (3, 2), (0, 0, 0, 0)),             # valid, strides 3 and 2
+    (1, 6, 7, 4, 2, (2, 3), (1, 2, 0, 1)),             # explicit uneven pads
 ]
 
 
 @pytest.mark.parametrize("flip", [False, True])
-@pytest.mark.parametrize("h, w, kh, kw, stride, pads", CONV_CASES)
-def test_conv2d_forward_backward_match_reference(rng, h, w, kh, kw, stride, pads, flip):
-    x, wt, b = f32(rng, 2, h, w, 2), f32(rng, kh, kw, 2, 4), f32(rng, 4)
+@pytest.mark.parametrize("n, h, w, kh, kw, stride, pads", CONV_CASES)
+def test_conv2d_forward_backward_match_reference(rng, n, h, w, kh, kw, stride, pads, flip):
+    x, wt, b = f32(rng, n, h, w, 2), f32(rng, kh, kw, 2, 4), f32(rng, 4)
     y = check_op(cb.conv2d, ref.conv2d, x, wt, b, stride, pads, flip)[0]
     dy = f32(rng, *y.shape)
     check_op(cb.conv2d_backward, ref.conv2d_backward, x, wt, dy, stride, pads, flip, True)

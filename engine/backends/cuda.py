@@ -35,8 +35,9 @@ __all__ = [
     "to_device", "to_host", "is_device_array", "zeros", "launch_1d", "threads_per_block", "tile",
 ]
 
-# device arrays reduce at most this many rows per chunk before splitting the reduction across blocks
-_TARGET_BLOCKS = 256
+# long reductions (dW over every output position, dense dW over the batch) are split over blockIdx.z chunks
+# until the grid has about this many blocks; the tests lower it (the simulator pays for every block)
+TARGET_BLOCKS = 256
 
 
 # -------------------------------------------------------------------------------------------- array moves
@@ -115,7 +116,7 @@ def launch_1d(kernel: Any, n: int, *args: Any) -> None:
 def _chunk(total: int, t: int, other_blocks: int) -> tuple[int, int]:
     """Split a reduction of length ``total`` into chunks (multiples of ``t``) so the grid has enough blocks."""
     steps = max(1, math.ceil(total / t))
-    wanted = max(1, min(steps, _TARGET_BLOCKS // max(1, other_blocks)))
+    wanted = max(1, min(steps, TARGET_BLOCKS // max(1, other_blocks)))
     per = math.ceil(steps / wanted) * t
     return per, math.ceil(total / per) if total else 1
 
@@ -186,7 +187,7 @@ def _column_sum(a: Any) -> Any:
     if rows > 0 and cols > 0:
         tpb = threads_per_block()
         col_blocks = math.ceil(cols / tpb)
-        per = max(1, math.ceil(rows / max(1, _TARGET_BLOCKS // col_blocks)))
+        per = max(1, math.ceil(rows / max(1, TARGET_BLOCKS // col_blocks)))
         per = max(per, 32)  # keep each thread's loop worth its atomic add
         ck.column_sum_kernel[(col_blocks, math.ceil(rows / per)), tpb](a, out, per)
     return out
