@@ -165,17 +165,17 @@
 <context>
     <name>DrawDialog</name>
     <message>
-        <location filename="../widgets/net_drawpad.py" line="80" />
+        <location filename="../widgets/net_drawpad.py" line="79" />
         <source>Draw a digit</source>
         <translation>Dessinez un chiffre</translation>
     </message>
     <message>
-        <location filename="../widgets/net_drawpad.py" line="82" />
+        <location filename="../widgets/net_drawpad.py" line="81" />
         <source>Clear</source>
         <translation>Effacer</translation>
     </message>
     <message>
-        <location filename="../widgets/net_drawpad.py" line="84" />
+        <location filename="../widgets/net_drawpad.py" line="83" />
         <source>Left button: draw. Right button: erase.</source>
         <translation>Bouton gauche : dessiner. Bouton droit : gommer.</translation>
     </message>
@@ -221,33 +221,33 @@
 <context>
     <name>LayerTable</name>
     <message>
-        <location filename="../widgets/net_editor.py" line="84" />
+        <location filename="../widgets/net_editor.py" line="82" />
         <source>Layer</source>
         <extracomment>layer types the editor offers, and which columns each uses</extracomment>
         <translation>Couche</translation>
     </message>
     <message>
-        <location filename="../widgets/net_editor.py" line="84" />
+        <location filename="../widgets/net_editor.py" line="82" />
         <source>Filters / units</source>
         <translation>Filtres / neurones</translation>
     </message>
     <message>
-        <location filename="../widgets/net_editor.py" line="84" />
+        <location filename="../widgets/net_editor.py" line="82" />
         <source>Size</source>
         <translation>Taille</translation>
     </message>
     <message>
-        <location filename="../widgets/net_editor.py" line="85" />
+        <location filename="../widgets/net_editor.py" line="83" />
         <source>Stride</source>
         <translation>Pas</translation>
     </message>
     <message>
-        <location filename="../widgets/net_editor.py" line="85" />
+        <location filename="../widgets/net_editor.py" line="83" />
         <source>Padding</source>
         <translation>Marge</translation>
     </message>
     <message>
-        <location filename="../widgets/net_editor.py" line="85" />
+        <location filename="../widgets/net_editor.py" line="83" />
         <source>Activation</source>
         <translation>Activation</translation>
     </message>
@@ -506,128 +506,128 @@
 <context>
     <name>TrainingControls</name>
     <message>
-        <location filename="../widgets/train_controls.py" line="122" />
+        <location filename="../widgets/train_controls.py" line="121" />
         <source>Resume</source>
         <translation>Reprendre</translation>
     </message>
     <message>
-        <location filename="../widgets/train_controls.py" line="122" />
-        <location filename="../widgets/train_controls.py" line="155" />
+        <location filename="../widgets/train_controls.py" line="121" />
+        <location filename="../widgets/train_controls.py" line="154" />
         <source>Pause</source>
         <translation>Pause</translation>
     </message>
     <message>
-        <location filename="../widgets/train_controls.py" line="130" />
+        <location filename="../widgets/train_controls.py" line="129" />
         <source>Digits (MNIST subset)</source>
         <translation>Chiffres (extrait de MNIST)</translation>
     </message>
     <message>
-        <location filename="../widgets/train_controls.py" line="130" />
+        <location filename="../widgets/train_controls.py" line="129" />
         <source>Shapes (synthetic)</source>
         <translation>Formes (synthétiques)</translation>
     </message>
     <message>
-        <location filename="../widgets/train_controls.py" line="131" />
+        <location filename="../widgets/train_controls.py" line="130" />
         <source>Folder of images...</source>
         <translation>Dossier d'images…</translation>
     </message>
     <message>
-        <location filename="../widgets/train_controls.py" line="134" />
+        <location filename="../widgets/train_controls.py" line="133" />
         <source>Data</source>
         <translation>Données</translation>
     </message>
     <message>
-        <location filename="../widgets/train_controls.py" line="135" />
+        <location filename="../widgets/train_controls.py" line="134" />
         <source>Data set</source>
         <translation>Jeu de données</translation>
     </message>
     <message>
-        <location filename="../widgets/train_controls.py" line="136" />
+        <location filename="../widgets/train_controls.py" line="135" />
         <source>Training images</source>
         <translation>Images d'entraînement</translation>
     </message>
     <message>
-        <location filename="../widgets/train_controls.py" line="137" />
+        <location filename="../widgets/train_controls.py" line="136" />
         <source>Choose folder...</source>
         <translation>Choisir un dossier…</translation>
     </message>
     <message>
-        <location filename="../widgets/train_controls.py" line="138" />
+        <location filename="../widgets/train_controls.py" line="137" />
         <source>A folder with one sub-folder of images per class</source>
         <translation>Un dossier avec un sous-dossier d'images par classe</translation>
     </message>
     <message>
-        <location filename="../widgets/train_controls.py" line="140" />
+        <location filename="../widgets/train_controls.py" line="139" />
         <source>Hyper-parameters</source>
         <translation>Hyperparamètres</translation>
     </message>
     <message>
-        <location filename="../widgets/train_controls.py" line="141" />
+        <location filename="../widgets/train_controls.py" line="140" />
         <source>Optimizer</source>
         <translation>Optimiseur</translation>
     </message>
     <message>
-        <location filename="../widgets/train_controls.py" line="142" />
+        <location filename="../widgets/train_controls.py" line="141" />
         <source>Learning rate</source>
         <translation>Taux d'apprentissage</translation>
     </message>
     <message>
-        <location filename="../widgets/train_controls.py" line="143" />
+        <location filename="../widgets/train_controls.py" line="142" />
         <source>Batch size</source>
         <translation>Taille de lot</translation>
     </message>
     <message>
-        <location filename="../widgets/train_controls.py" line="144" />
+        <location filename="../widgets/train_controls.py" line="143" />
         <source>Epochs</source>
         <translation>Époques</translation>
     </message>
     <message>
-        <location filename="../widgets/train_controls.py" line="145" />
+        <location filename="../widgets/train_controls.py" line="144" />
         <source>Seed</source>
         <translation>Graine</translation>
     </message>
     <message>
-        <location filename="../widgets/train_controls.py" line="146" />
+        <location filename="../widgets/train_controls.py" line="145" />
         <source>Augmentation</source>
         <translation>Augmentation</translation>
     </message>
     <message>
-        <location filename="../widgets/train_controls.py" line="147" />
+        <location filename="../widgets/train_controls.py" line="146" />
         <source>Random small rotations, shifts and zooms of each training batch</source>
         <translation>Petites rotations, translations et zooms aléatoires de chaque lot d'entraînement</translation>
     </message>
     <message>
-        <location filename="../widgets/train_controls.py" line="148" />
+        <location filename="../widgets/train_controls.py" line="147" />
         <source>Preview</source>
         <translation>Aperçu</translation>
     </message>
     <message>
-        <location filename="../widgets/train_controls.py" line="149" />
+        <location filename="../widgets/train_controls.py" line="148" />
         <source>Run</source>
         <translation>Exécution</translation>
     </message>
     <message>
-        <location filename="../widgets/train_controls.py" line="150" />
+        <location filename="../widgets/train_controls.py" line="149" />
         <source>Start</source>
         <translation>Démarrer</translation>
     </message>
     <message>
-        <location filename="../widgets/train_controls.py" line="151" />
+        <location filename="../widgets/train_controls.py" line="150" />
         <source>Step (1 batch)</source>
         <translation>Un pas (1 lot)</translation>
     </message>
     <message>
-        <location filename="../widgets/train_controls.py" line="152" />
+        <location filename="../widgets/train_controls.py" line="151" />
         <source>Stop</source>
         <translation>Arrêter</translation>
     </message>
     <message>
-        <location filename="../widgets/train_controls.py" line="153" />
+        <location filename="../widgets/train_controls.py" line="152" />
         <source>Reset weights</source>
         <translation>Réinitialiser les poids</translation>
     </message>
     <message>
-        <location filename="../widgets/train_controls.py" line="154" />
+        <location filename="../widgets/train_controls.py" line="153" />
         <source>Back to the exact initial weights, to replay a run</source>
         <translation>Revenir exactement aux poids initiaux, pour rejouer un entraînement</translation>
     </message>
@@ -635,139 +635,154 @@
 <context>
     <name>TrainingTab</name>
     <message>
-        <location filename="../tabs/training.py" line="183" />
+        <location filename="../tabs/training.py" line="188" />
         <source>Training</source>
         <translation>Entraînement</translation>
     </message>
     <message>
-        <location filename="../tabs/training.py" line="208" />
+        <location filename="../tabs/training.py" line="213" />
         <source>Folder with one sub-folder per class</source>
         <translation>Dossier avec un sous-dossier par classe</translation>
     </message>
     <message>
-        <location filename="../tabs/training.py" line="221" />
+        <location filename="../tabs/training.py" line="226" />
         <source>Loading the data set...</source>
         <translation>Chargement du jeu de données…</translation>
     </message>
     <message>
-        <location filename="../tabs/training.py" line="227" />
+        <location filename="../tabs/training.py" line="232" />
         <source>{n} training / {v} validation images, {h}x{w}x{c}, {k} classes</source>
         <translation>{n} images d'entraînement / {v} de validation, {h}x{w}x{c}, {k} classes</translation>
     </message>
     <message>
-        <location filename="../tabs/training.py" line="236" />
+        <location filename="../tabs/training.py" line="241" />
         <source>Ready.</source>
         <translation>Prêt.</translation>
     </message>
     <message>
-        <location filename="../tabs/training.py" line="250" />
+        <location filename="../tabs/training.py" line="255" />
         <source>Model built for this data set.</source>
         <translation>Modèle construit pour ce jeu de données.</translation>
     </message>
     <message>
-        <location filename="../tabs/training.py" line="255" />
+        <location filename="../tabs/training.py" line="260" />
         <source>This network cannot take this data: {m}</source>
         <translation>Ce réseau ne peut pas prendre ces données : {m}</translation>
     </message>
     <message>
-        <location filename="../tabs/training.py" line="310" />
+        <location filename="../tabs/training.py" line="315" />
         <source>Training...</source>
         <translation>Entraînement…</translation>
     </message>
     <message>
-        <location filename="../tabs/training.py" line="335" />
+        <location filename="../tabs/training.py" line="340" />
         <source>Weights reset to their initial values.</source>
         <translation>Poids remis à leurs valeurs initiales.</translation>
     </message>
     <message>
-        <location filename="../tabs/training.py" line="342" />
+        <location filename="../tabs/training.py" line="347" />
         <source>Paused. Step runs one batch; Resume continues.</source>
         <translation>En pause. « Un pas » traite un lot ; « Reprendre » continue.</translation>
     </message>
     <message>
-        <location filename="../tabs/training.py" line="375" />
+        <location filename="../tabs/training.py" line="380" />
         <source>{p} ({pct:.0%})
 true: {t}</source>
         <translation>{p} ({pct:.0%})
 vrai : {t}</translation>
     </message>
     <message>
-        <location filename="../tabs/training.py" line="387" />
+        <location filename="../tabs/training.py" line="392" />
         <source>Training finished.</source>
         <translation>Entraînement terminé.</translation>
     </message>
     <message>
-        <location filename="../tabs/training.py" line="387" />
+        <location filename="../tabs/training.py" line="392" />
         <source>Training stopped.</source>
         <translation>Entraînement arrêté.</translation>
     </message>
     <message>
-        <location filename="../tabs/training.py" line="388" />
+        <location filename="../tabs/training.py" line="393" />
         <source>Stopped after the requested number of batches.</source>
         <translation>Arrêté après le nombre de lots demandé.</translation>
     </message>
     <message>
-        <location filename="../tabs/training.py" line="405" />
+        <location filename="../tabs/training.py" line="410" />
         <source>The loss became NaN at epoch {e}, batch {b}: the learning rate ({lr:g}) is too high. Try a lower one (e.g. {lr10:g}), then Reset weights.</source>
         <translation>La perte est devenue NaN à l'époque {e}, lot {b} : le taux d'apprentissage ({lr:g}) est trop élevé. Essayez plus bas (par ex. {lr10:g}), puis « Réinitialiser les poids ».</translation>
     </message>
     <message>
-        <location filename="../tabs/training.py" line="409" />
+        <location filename="../tabs/training.py" line="414" />
         <source>Training diverged</source>
         <translation>L'entraînement a divergé</translation>
     </message>
     <message>
-        <location filename="../tabs/training.py" line="427" />
+        <location filename="../tabs/training.py" line="432" />
         <source>epoch {e}/{E} - batch {b}/{B}</source>
         <translation>époque {e}/{E} - lot {b}/{B}</translation>
     </message>
     <message>
-        <location filename="../tabs/training.py" line="430" />
+        <location filename="../tabs/training.py" line="435" />
         <source>loss {loss:.3f} - accuracy {acc:.1%} - {ips:,.0f} images/s - ETA {eta}</source>
         <translation>perte {loss:.3f} - précision {acc:.1%} - {ips:,.0f} images/s - reste {eta}</translation>
     </message>
     <message>
-        <location filename="../tabs/training.py" line="462" />
+        <location filename="../tabs/training.py" line="467" />
         <source>Augmentation preview</source>
         <translation>Aperçu de l'augmentation</translation>
     </message>
     <message>
-        <location filename="../tabs/training.py" line="465" />
+        <location filename="../tabs/training.py" line="470" />
         <source>original</source>
         <translation>originale</translation>
     </message>
     <message>
-        <location filename="../tabs/training.py" line="465" />
+        <location filename="../tabs/training.py" line="470" />
         <source>random {i}</source>
         <translation>aléatoire {i}</translation>
     </message>
     <message>
-        <location filename="../tabs/training.py" line="501" />
-        <source>First-layer filters (blue &lt; 0 &lt; red)</source>
-        <translation>Filtres de la première couche (bleu &lt; 0 &lt; rouge)</translation>
+        <location filename="../tabs/training.py" line="506" />
+        <source>Filters of layer 1</source>
+        <translation>Filtres de la couche 1</translation>
     </message>
     <message>
-        <location filename="../tabs/training.py" line="502" />
-        <source>Confusion matrix (validation)</source>
-        <translation>Matrice de confusion (validation)</translation>
+        <location filename="../tabs/training.py" line="507" />
+        <source>The first layer's kernels as they learn: blue &lt; 0 &lt; red</source>
+        <translation>Les noyaux de la première couche pendant l'apprentissage : bleu &lt; 0 &lt; rouge</translation>
     </message>
     <message>
-        <location filename="../tabs/training.py" line="503" />
-        <source>Most confident mistakes</source>
-        <translation>Erreurs les plus sûres d'elles</translation>
+        <location filename="../tabs/training.py" line="508" />
+        <source>blue &lt; 0 &lt; red</source>
+        <translation>bleu &lt; 0 &lt; rouge</translation>
     </message>
     <message>
-        <location filename="../tabs/training.py" line="504" />
+        <location filename="../tabs/training.py" line="509" />
+        <source>Confusion (validation)</source>
+        <translation>Confusion (validation)</translation>
+    </message>
+    <message>
+        <location filename="../tabs/training.py" line="510" />
+        <source>Worst mistakes</source>
+        <translation>Pires erreurs</translation>
+    </message>
+    <message>
+        <location filename="../tabs/training.py" line="511" />
+        <source>Validation images the network gets wrong with the highest confidence: predicted class (probability) and true class</source>
+        <translation>Images de validation où le réseau se trompe avec le plus d'assurance : classe prédite (probabilité) et vraie classe</translation>
+    </message>
+    <message>
+        <location filename="../tabs/training.py" line="513" />
         <source>Live view</source>
         <translation>Vue en direct</translation>
     </message>
     <message>
-        <location filename="../tabs/training.py" line="505" />
+        <location filename="../tabs/training.py" line="514" />
         <source>Transfer learning</source>
         <translation>Apprentissage par transfert</translation>
     </message>
     <message>
-        <location filename="../tabs/training.py" line="508" />
+        <location filename="../tabs/training.py" line="517" />
         <source>Choose a data set and press Start.</source>
         <translation>Choisissez un jeu de données et appuyez sur Démarrer.</translation>
     </message>

@@ -71,7 +71,7 @@ class NetworkTab(QWidget):
             spin.setValue(v)
         self.generate = QPushButton()
         self.table = LayerTable()
-        self.table.setMinimumHeight(220)
+        self.table.setMinimumHeight(150)
         self.add_btn, self.remove_btn, self.up_btn, self.down_btn = (QPushButton() for _ in range(4))
         self.build_btn = QPushButton()
         self.build_btn.setMinimumHeight(34)

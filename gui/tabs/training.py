@@ -85,8 +85,8 @@ class TrainingTab(QWidget):
         scroll.setWidget(self.controls)
         scroll.setWidgetResizable(True)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setMinimumWidth(self.controls.sizeHint().width() + 24)
-        scroll.setMaximumWidth(360)
+        scroll.setMinimumWidth(min(self.controls.sizeHint().width() + 24, 300))
+        scroll.setMaximumWidth(380)
 
         self.curves = CurvesPanel()
         self.progress = QProgressBar()
@@ -104,6 +104,9 @@ class TrainingTab(QWidget):
         for box, w in ((self.filters_box, self.filters), (self.confusion_box, self.confusion),
                        (self.mistakes_box, self.mistakes)):
             lay = QVBoxLayout(box)
+            if w is self.filters:
+                self.filters_legend = QLabel()
+                lay.addWidget(self.filters_legend)
             if w is self.confusion:
                 lay.addWidget(w)
             else:
@@ -111,6 +114,8 @@ class TrainingTab(QWidget):
                 sc.setWidget(w)
                 sc.setWidgetResizable(True)
                 sc.setFrameShape(QScrollArea.Shape.NoFrame)
+                sc.setMinimumWidth(110)
+                sc.setMinimumHeight(60)
                 lay.addWidget(sc)
         live = QWidget()
         live_lay = QHBoxLayout(live)
@@ -498,9 +503,13 @@ class TrainingTab(QWidget):
         self.controls.retranslate()
         self.controls.set_running(self._state)
         self.curves.retranslate()
-        self.filters_box.setTitle(self.tr("First-layer filters (blue < 0 < red)"))
-        self.confusion_box.setTitle(self.tr("Confusion matrix (validation)"))
-        self.mistakes_box.setTitle(self.tr("Most confident mistakes"))
+        self.filters_box.setTitle(self.tr("Filters of layer 1"))
+        self.filters_box.setToolTip(self.tr("The first layer's kernels as they learn: blue < 0 < red"))
+        self.filters_legend.setText(self.tr("blue < 0 < red"))
+        self.confusion_box.setTitle(self.tr("Confusion (validation)"))
+        self.mistakes_box.setTitle(self.tr("Worst mistakes"))
+        self.mistakes_box.setToolTip(self.tr("Validation images the network gets wrong with the highest "
+                                             "confidence: predicted class (probability) and true class"))
         self.bottom.setTabText(0, self.tr("Live view"))
         self.bottom.setTabText(1, self.tr("Transfer learning"))
         self.transfer.retranslate()

@@ -144,7 +144,7 @@ class ConfusionMatrixView(QWidget):
         super().__init__(parent)
         self._cm: np.ndarray | None = None
         self._names: list[str] = []
-        self.setMinimumSize(240, 240)
+        self.setMinimumSize(180, 180)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
 
     def set_matrix(self, cm: np.ndarray | None, names: list[str]) -> None:
