@@ -270,3 +270,16 @@ def test_changing_the_subset_size_reloads_the_data(qtbot, tab):
     with qtbot.waitSignal(tab.session.worker.trainingFinished, timeout=120000):
         tab.start("run")
     assert len(tab.session.data.x_train) == 160
+
+
+def test_a_nan_loss_in_the_engine_stops_training_with_the_message(qtbot, tab):
+    with qtbot.waitSignal(tab.session.dataChanged, timeout=60000):
+        tab.load_data()
+    qtbot.waitUntil(lambda: tab.session.info is not None, timeout=60000)
+    tab.session.data.x_train[:] = np.nan  # poisoned data: the very first loss is NaN
+    tab.controls.epochs.setValue(5)
+    with qtbot.waitSignal(tab.session.worker.trainingFinished, timeout=60000) as blocker:
+        tab.start("run")
+    assert blocker.args == ["nan"]
+    assert "NaN" in tab.status.text() and "lower" in tab.status.text()
+    assert tab.controls.start.isEnabled() and tab._state == "idle"
