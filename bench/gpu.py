@@ -12,7 +12,11 @@ Dense(10), 32x32x3 inputs):
   :class:`engine.backends.cuda_trainer.DeviceTrainer`: batch copied in, loss/accuracy copied out;
 * the same for PyTorch on the same GPU when it is importable, and the ratio (> 1 means ConvScope is faster).
 
-Every device timing synchronises the device before the clock stops. ``--allow-simulator`` runs it under
+Every device timing synchronises the device before the clock stops.
+
+``--check-ptx`` needs no GPU, only NVVM and NVRTC (installed by ``.[cuda]``): it compiles every kernel of the
+tier for a real device (``sm_80``, the float32 signatures the host wrappers launch with) and counts the
+float64 instructions in the PTX, which must be zero (the simulator would not notice float64 or a typing error). ``--allow-simulator`` runs it under
 ``NUMBA_ENABLE_CUDASIM=1`` on tiny sizes (``--size 8 --batch 2 --repeats 1``) to check the script itself:
 the simulator narrows the network and its times mean nothing.
 """
@@ -160,13 +164,82 @@ def bench_torch(batch: int, size: int, repeats: int) -> tuple[float, list[tuple[
     return ips, per_layer
 
 
+def kernel_signatures() -> dict[str, tuple[Any, tuple[Any, ...]]]:
+    """Every kernel of the cuda tier with the argument types its host wrapper launches it with."""
+    from numba import types as t
+
+    from engine.backends import cuda_kernels as ck
+    from engine.backends import cuda_kernels_pool as cp
+    from engine.backends import cuda_kernels_train as ckt
+
+    f1, f2, f4 = t.float32[::1], t.float32[:, ::1], t.float32[:, :, :, ::1]
+    i8, b1, f32, lab = t.int64, t.boolean, t.float32, t.int32[::1]
+    return {
+        "conv_forward": (ck.conv_forward_kernel(16), (f4, f4, f1, f4, i8, i8, i8, i8, b1)),
+        "conv_dw": (ck.conv_dw_kernel(16), (f4, f4, f4, i8, i8, i8, i8, b1, i8)),
+        "conv_dx": (ck.conv_dx_kernel, (f4, f4, f4, i8, i8, i8, i8, b1)),
+        "gemm": (ck.gemm_kernel(16), (f2, f2, f2, f1, b1, b1, b1, i8)),
+        "column_sum": (ck.column_sum_kernel, (f2, f1, i8)),
+        "fill": (ck.fill_kernel, (f1, f32)),
+        "pool_forward": (cp.pool_forward_kernel, (f4, f4, i8, i8, i8, i8, i8, i8, i8)),
+        "pool_backward": (cp.pool_backward_kernel, (f4, f4, f4, i8, i8, i8, i8, i8, i8, i8)),
+        "global_pool_forward": (cp.global_pool_forward_kernel, (f4, f2, i8)),
+        "global_pool_backward": (cp.global_pool_backward_kernel, (f4, f2, f4, i8)),
+        "activation": (cp.activation_kernel, (f1, f1, i8, f32)),
+        "activation_backward": (cp.activation_backward_kernel, (f1, f1, f1, f1, i8, f32)),
+        "softmax": (cp.softmax_kernel, (f2, f2)),
+        "softmax_backward": (cp.softmax_backward_kernel, (f2, f2, f2)),
+        "softmax_xent": (ckt.softmax_xent_kernel, (f2, lab, f1, f1, f2, f32)),
+        "prob_xent": (ckt.prob_xent_kernel, (f2, lab, f1, f1, f2, f32, f32)),
+        "sgd": (ckt.sgd_kernel, (f1, f1, f1, f32, f32, b1)),
+        "adam": (ckt.adam_kernel, (f1, f1, f1, f1, f32, f32, f32, f32)),
+        "rmsprop": (ckt.rmsprop_kernel, (f1, f1, f1, f32, f32, f32)),
+        "multiply": (ckt.multiply_kernel, (f1, f1, f1)),
+    }
+
+
+def check_ptx(cc: tuple[int, int] = (8, 0)) -> int:
+    """Compile every kernel to PTX for ``cc`` and count float64 instructions; returns the number of problems."""
+    import re
+    import types
+
+    from numba import cuda
+
+    if cuda_guard.simulator_enabled():
+        print("--check-ptx compiles for a real device: run it without NUMBA_ENABLE_CUDASIM")
+        return 1
+    if not cuda_guard.cuda_available():
+        # no driver: device functions ask the current device for its compute capability; answer for it
+        import numba.cuda.dispatcher as dispatcher
+
+        dispatcher.get_current_device = lambda: types.SimpleNamespace(compute_capability=cc)
+    problems = 0
+    rows = []
+    for name, (kernel, sig) in kernel_signatures().items():
+        try:
+            ptx, _ = cuda.compile_ptx(kernel.py_func, sig, cc=cc)
+        except Exception as exc:  # report every kernel, not just the first failure
+            problems += 1
+            rows.append([name, "FAIL", f"{type(exc).__name__}: {str(exc).splitlines()[0][:80]}"])
+            continue
+        f64 = sum(1 for line in ptx.splitlines() if re.search(r"\.f64\b", line))
+        problems += f64 > 0
+        rows.append([name, "ok" if f64 == 0 else "FLOAT64", f"{f64} f64 instructions, {len(ptx):,} chars of PTX"])
+    print_table(["kernel", "status", "detail"], rows, title=f"PTX for sm_{cc[0]}{cc[1]}")
+    print(f"{len(rows) - problems} of {len(rows)} kernels compile to float32-only PTX")
+    return 1 if problems else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--batch", type=int, default=256)
     ap.add_argument("--size", type=int, default=32, help="image side (the lesson's CIFAR images are 32)")
     ap.add_argument("--repeats", type=int, default=10)
     ap.add_argument("--allow-simulator", action="store_true", help="run under the CUDA simulator (script check)")
+    ap.add_argument("--check-ptx", action="store_true", help="compile every kernel to PTX and look for float64")
     args = ap.parse_args(argv)
+    if args.check_ptx:
+        return check_ptx()
     if args.size % 4 or args.size < 8:
         ap.error(f"--size must be a multiple of 4 and >= 8 (two 2x2 pools). Received: --size {args.size}")
     if not cuda_guard.cuda_available() or (cuda_guard.simulator_enabled() and not args.allow_simulator):
