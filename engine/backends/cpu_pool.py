@@ -141,16 +141,22 @@ def _global_backward(x, dy, mode, dx):  # pragma: no cover - jitted
                     for ch in range(c):
                         dx[n, i, j, ch] = dy[n, ch] / cnt
         else:
+            best = np.empty(c, dtype=x.dtype)  # per-image scratch: the winner per channel, channels innermost
+            bi = np.zeros(c, dtype=np.int64)
+            bj = np.zeros(c, dtype=np.int64)
             for ch in range(c):
-                best = x[n, 0, 0, ch]
-                bi, bj = 0, 0
-                for i in range(h):
-                    for j in range(w):
+                best[ch] = x[n, 0, 0, ch]
+            for i in range(h):
+                for j in range(w):
+                    for ch in range(c):
                         v = x[n, i, j, ch]
-                        if best == best and (v != v or _better(v, best, mode)):
-                            best = v
-                            bi, bj = i, j
-                dx[n, bi, bj, ch] = dy[n, ch]
+                        cur = best[ch]
+                        if cur == cur and (v != v or _better(v, cur, mode)):
+                            best[ch] = v
+                            bi[ch] = i
+                            bj[ch] = j
+            for ch in range(c):
+                dx[n, bi[ch], bj[ch], ch] = dy[n, ch]
 
 
 def pool2d(x: np.ndarray, size: tuple[int, int], stride: tuple[int, int], pads: tuple[int, int, int, int],
