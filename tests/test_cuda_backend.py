@@ -346,8 +346,9 @@ def _other_model(seed: int):
 
 @pytest.mark.parametrize("make, shape, classes", [(_lesson_like_model, (6, 6, 2), 3), (_other_model, (5, 5, 1), 4)])
 def test_two_batch_training_step_on_device_matches_cpu(rng, backend_guard, make, shape, classes):
-    """Forward, loss, backward and optimizer on the device (DeviceTrainer) vs the CPU backend's train_on_batch."""
-    from engine.backends.cuda_trainer import DeviceTrainer
+    """Forward, loss, backward and optimizer on the device (DeviceTrainer in a device session) vs the CPU
+    backend's train_on_batch: same losses, accuracies, weights and optimizer state after two batches."""
+    from engine.backends.cuda_trainer import DeviceTrainer, active_trainer, device_session
 
     config.set("cuda_threads_per_block", 16)
     config.set("cuda_tile", 4)
@@ -356,9 +357,14 @@ def test_two_batch_training_step_on_device_matches_cpu(rng, backend_guard, make,
     engine.set_backend("cpu")
     cpu_model, dev_model = make(0), make(0)
     cpu_logs = [cpu_model.train_on_batch(x[i], y[i]) for i in range(2)]
-    trainer = DeviceTrainer(dev_model)
-    dev_logs = [trainer.step(x[i], dev_model._prepare_y(y[i], 4), True) for i in range(2)]
-    trainer.pull()
+    with device_session(dev_model):  # weights to the device on the first batch, back to the model on exit
+        with device_session(dev_model):  # re-entrant: the inner block shares the outer session
+            trainer = active_trainer(dev_model)
+            assert isinstance(trainer, DeviceTrainer)
+        assert active_trainer(dev_model) is trainer
+        dev_logs = [trainer.step(x[i], dev_model._prepare_y(y[i], 4), True) for i in range(2)]
+        np.testing.assert_array_equal(dev_model.get_weights()[0], make(0).get_weights()[0])  # not pulled yet
+    assert active_trainer(dev_model) is None
     for logs, (loss, acc) in zip(cpu_logs, dev_logs):
         assert loss == pytest.approx(logs["loss"], abs=1e-4)
         assert acc == pytest.approx(logs["accuracy"])

@@ -31,7 +31,7 @@ from engine.backends import cuda_kernels_pool as cp  # noqa: E402
 
 __all__ = [
     "conv2d", "conv2d_backward", "pool2d", "pool2d_backward", "global_pool", "global_pool_backward",
-    "activation", "activation_backward", "dense", "dense_backward",
+    "activation", "activation_backward", "dense", "dense_backward", "matmul",
     "to_device", "to_host", "is_device_array", "zeros", "launch_1d", "threads_per_block", "tile",
 ]
 
