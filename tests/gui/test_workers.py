@@ -184,8 +184,9 @@ def test_thousands_of_updates_do_not_drain_true_refcount(qtbot, worker):
     """PySide6 6.12 loses a reference to True per emit; gui pins it (else: a bool_dealloc abort)."""
     import sys
 
-    before = sys.getrefcount(True)
+    updates = []
+    worker.batchDone.connect(updates.append)
     with qtbot.waitSignal(worker.trainingFinished, timeout=20000):
         worker.start_training(plan_for(SoftmaxRegression(16, 2), n=1040, batch_size=1, epochs=1))
-    qtbot.wait(50)
-    assert sys.getrefcount(True) >= before - 50  # 1000 batch updates went by
+    assert len(updates) == 1000
+    assert sys.getrefcount(True) > 1 << 30  # pinned (CPython 3.11) or immortal (3.12+): never freed
