@@ -23,14 +23,22 @@ from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import (  # noqa: E402
-    fmt, load_average, machine_line, print_table, run_peer, sgemm_gflops, thread_count, threads_from_argv,
-    time_stats, torch_installed,
+from _common import (
+    fmt,
+    load_average,
+    machine_line,
+    print_table,
+    run_peer,
+    sgemm_gflops,
+    thread_count,
+    threads_from_argv,
+    time_stats,
+    torch_installed,
 )
 
 threads_from_argv(sys.argv)  # before NumPy/Numba load, so that --threads caps their pools
 
-import numpy as np  # noqa: E402
+import numpy as np
 
 # name, input (H, W, C_in), C_out, need_dx in training
 CONV_LAYERS = [("conv1", (32, 32, 3), 32, False), ("conv2", (16, 16, 32), 64, True),
@@ -91,7 +99,7 @@ def _torch_cases(data, need_dx: dict[str, bool]) -> dict[str, tuple[Callable, Ca
 
     F = torch.nn.functional
     aten = torch.ops.aten
-    nchw = lambda a: torch.from_numpy(np.ascontiguousarray(a.transpose(0, 3, 1, 2)))  # noqa: E731
+    nchw = lambda a: torch.from_numpy(np.ascontiguousarray(a.transpose(0, 3, 1, 2)))
     cases = {}
     for name, _, _, _ in CONV_LAYERS:
         x, w, b, dy = data[name]
@@ -132,9 +140,10 @@ def _reference(data, need_dx, ref_images: int, batch: int) -> dict[str, list[flo
     scale = batch / ref_images
     for name, _, _, _ in CONV_LAYERS:
         x, w, b, dy = (a[:ref_images] if a.ndim == 4 else a for a in data[name])
-        f = time_stats(lambda: ops.conv2d(x, w, b, padding="same", backend="reference"), 3, warmup=0)[0]
-        g = time_stats(lambda: ops.conv2d_backward(x, w, dy, padding="same", need_dx=need_dx[name],
-                                                   backend="reference"), 3, warmup=0)[0]
+        f = time_stats(lambda x=x, w=w, b=b: ops.conv2d(x, w, b, padding="same", backend="reference"), 3,
+                       warmup=0)[0]
+        g = time_stats(lambda x=x, w=w, dy=dy, nd=need_dx[name]: ops.conv2d_backward(
+            x, w, dy, padding="same", need_dx=nd, backend="reference"), 3, warmup=0)[0]
         out[name] = [scale * f, scale * g]
     return out
 
@@ -158,8 +167,9 @@ def sweep_chunk(batch: int, repeats: int) -> None:
             cpu_conv.COLS_BUDGET_BYTES = mb * 1024 * 1024
             row = [f"{mb} MB"]
             for x, w, dy in arrays.values():
-                fm, fb = time_stats(lambda: ops.conv2d(x, w, padding="same", backend="cpu"), repeats)
-                bm, bb = time_stats(lambda: ops.conv2d_backward(x, w, dy, padding="same", backend="cpu"), repeats)
+                fm, fb = time_stats(lambda x=x, w=w: ops.conv2d(x, w, padding="same", backend="cpu"), repeats)
+                bm, bb = time_stats(lambda x=x, w=w, dy=dy: ops.conv2d_backward(x, w, dy, padding="same",
+                                                                                backend="cpu"), repeats)
                 row += [_cell(fm, fb), _cell(bm, bb)]
             rows.append(row)
     finally:
@@ -221,7 +231,7 @@ def main(argv: list[str] | None = None) -> int:
             f"{ref[name][0] / fm:.0f}", fmt(t and t[0] / fm), _cell(bm, bb),
             f"{bflops / bm / 1e9:.1f} ({bflops / bb / 1e9:.1f})", f"{ref[name][1] / bm:.0f}", fmt(t and t[2] / bm),
         ])
-    print_table(["layer (batch %d)" % args.batch, "fwd ms", "fwd GFLOP/s", "fwd x ref", "fwd torch/ours",
+    print_table([f"layer (batch {args.batch})", "fwd ms", "fwd GFLOP/s", "fwd x ref", "fwd torch/ours",
                  "bwd ms", "bwd GFLOP/s", "bwd x ref", "bwd torch/ours"], rows,
                 title="Convolutions, 3x3 'same': median (best) of runs; torch/ours > 1 means we are faster; "
                       f"reference timed on {args.ref_images} image(s) and scaled")
@@ -230,7 +240,7 @@ def main(argv: list[str] | None = None) -> int:
         fm, fb, bm, bb = ours[name]
         t = theirs.get(name)
         rows.append([name, _cell(fm, fb, ".3f"), fmt(t and t[0] / fm), _cell(bm, bb, ".3f"), fmt(t and t[2] / bm)])
-    print_table(["op (batch %d)" % args.batch, "fwd ms", "fwd torch/ours", "bwd ms", "bwd torch/ours"], rows,
+    print_table([f"op (batch {args.batch})", "fwd ms", "fwd torch/ours", "bwd ms", "bwd torch/ours"], rows,
                 title="Other layers of the seed network")
     print(f"\nload average at the end: {load_average()} (other processes on the cores inflate the medians)")
     return 0

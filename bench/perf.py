@@ -28,14 +28,21 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import (  # noqa: E402
-    load_average, machine_line, print_table, run_peer, sgemm_gflops, thread_count, threads_from_argv,
-    time_stats, torch_installed,
+from _common import (
+    load_average,
+    machine_line,
+    print_table,
+    run_peer,
+    sgemm_gflops,
+    thread_count,
+    threads_from_argv,
+    time_stats,
+    torch_installed,
 )
 
 threads_from_argv(sys.argv)  # before NumPy/Numba load, so that --threads caps their pools
 
-import numpy as np  # noqa: E402
+import numpy as np
 
 BATCHES = (8, 64, 256)
 CONV = (64, 32, 32, 32, 64)  # N, H, W, C_in, C_out of target 3
@@ -86,7 +93,7 @@ def ours_throughput(epoch_images: int) -> dict[str, float]:
     for batch in BATCHES:
         model = _our_model()
         x, y = _data(max(epoch_images, 3 * batch))
-        times = _steps(lambda xb, yb: model.train_on_batch(xb, yb), x, y, batch)
+        times = _steps(model.train_on_batch, x, y, batch)
         out[str(batch)] = batch / float(np.median(times))
     return out
 
@@ -190,7 +197,8 @@ def startup_seconds(cache_dir: str, timeout_s: float) -> tuple[float | None, str
                "--screenshot", str(Path(tmp) / "shot.png")]
         t0 = time.perf_counter()
         try:
-            done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=timeout_s, cwd=REPO)
+            done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=timeout_s, cwd=REPO,
+                                  check=False)
         except subprocess.TimeoutExpired:
             return None, f"timed out after {timeout_s:.0f} s"
         elapsed = time.perf_counter() - t0

@@ -67,7 +67,7 @@ def test_conv_forward_backward_match_reference(rng, stride, padding, kernel, fli
     x = _randn(rng, n, h, w, c_in)
     wt = _randn(rng, *kernel, c_in, 4)
     b = _randn(rng, 4)
-    kw = dict(stride=stride, padding=padding, flip=flip)
+    kw = {"stride": stride, "padding": padding, "flip": flip}
     y = check_op(ops.conv2d, x, wt, b, **kw)
     dy = _randn(rng, *y.shape)
     check_op(ops.conv2d_backward, x, wt, dy, **kw)
@@ -104,7 +104,7 @@ def test_conv_chunking_gives_the_same_result(rng, monkeypatch):
     x = _randn(rng, 3, 6, 5, 2)
     w = _randn(rng, 3, 2, 2, 3)
     b = _randn(rng, 3)
-    kw = dict(stride=(2, 1), padding="same", flip=True)
+    kw = {"stride": (2, 1), "padding": "same", "flip": True}
     y_one = ops.conv2d(x, w, b, backend="cpu", **kw)
     dy = _randn(rng, *y_one.shape)
     grads_one = ops.conv2d_backward(x, w, dy, backend="cpu", **kw)
@@ -160,7 +160,7 @@ def test_pool_forward_backward_match_reference(rng, mode, size, stride, padding)
     x = _randn(rng, 2, 7, 5, 3)
     x[0, 1, :, 0] = 0.5  # a row of ties
     x[1, :, :, 2] = -1.0  # a whole plane of ties
-    kw = dict(stride=stride, mode=mode, padding=padding)
+    kw = {"stride": stride, "mode": mode, "padding": padding}
     y = check_op(ops.pool2d, x, size, **kw)
     check_op(ops.pool2d_backward, x, _randn(rng, *y.shape), size, **kw)
 
@@ -248,7 +248,7 @@ def test_conv_property_any_geometry(n, h, w, c_in, c_out, kh, kw, sh, sw, pads, 
         return  # the public op rejects it (tested elsewhere); nothing to compare
     rng = np.random.default_rng(seed)
     x, wt = _randn(rng, n, h, w, c_in), _randn(rng, kh, kw, c_in, c_out)
-    kws = dict(stride=(sh, sw), padding=((t, b), (le, r)), flip=flip)
+    kws = {"stride": (sh, sw), "padding": ((t, b), (le, r)), "flip": flip}
     y = check_op(ops.conv2d, x, wt, _randn(rng, c_out), **kws)
     check_op(ops.conv2d_backward, x, wt, _randn(rng, *y.shape), **kws)
 
@@ -264,7 +264,7 @@ def test_pool_property_any_geometry(h, w, ph, pw, sh, sw, mode, padding, levels,
         return
     rng = np.random.default_rng(seed)
     x = rng.integers(0, levels, (2, h, w, 2)).astype(np.float32)  # few distinct values: many ties
-    kws = dict(stride=(sh, sw), mode=mode, padding=padding)
+    kws = {"stride": (sh, sw), "mode": mode, "padding": padding}
     try:
         y = check_op(ops.pool2d, x, (ph, pw), **kws)
     except ValueError:

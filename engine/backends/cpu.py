@@ -24,8 +24,16 @@ from engine.backends.cpu_conv import _add_bias, column_sums, conv2d, conv2d_back
 from engine.backends.cpu_pool import global_pool, global_pool_backward, pool2d, pool2d_backward
 
 __all__ = [
-    "conv2d", "conv2d_backward", "pool2d", "pool2d_backward", "global_pool", "global_pool_backward",
-    "activation", "activation_backward", "dense", "dense_backward",
+    "activation",
+    "activation_backward",
+    "conv2d",
+    "conv2d_backward",
+    "dense",
+    "dense_backward",
+    "global_pool",
+    "global_pool_backward",
+    "pool2d",
+    "pool2d_backward",
 ]
 
 

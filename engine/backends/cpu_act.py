@@ -26,7 +26,7 @@ def _forward(x, code, alpha, y):  # pragma: no cover - jitted
     elif code == 1:
         for i in prange(n):
             v = x[i]
-            y[i] = zero if v < zero else v
+            y[i] = max(v, zero)
     elif code == 2:
         for i in prange(n):
             v = x[i]
@@ -73,9 +73,9 @@ def _softmax(x, y):  # pragma: no cover - jitted
         m = x[r, 0]
         for k in range(1, d):
             # np.max semantics: a NaN anywhere makes the max NaN (and the whole row NaN)
-            if x[r, k] > m or x[r, k] != x[r, k]:
+            if x[r, k] > m or np.isnan(x[r, k]):
                 m = x[r, k]
-                if m != m:
+                if np.isnan(m):
                     break
         s = np.float32(0.0)
         for k in range(d):

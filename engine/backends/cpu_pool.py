@@ -125,7 +125,7 @@ def _global_forward(x, mode, y):  # pragma: no cover - jitted
                     for ch in range(c):
                         v = x[n, i, j, ch]
                         cur = y[n, ch]
-                        if cur == cur and (v != v or _better(v, cur, mode)):
+                        if not np.isnan(cur) and (np.isnan(v) or _better(v, cur, mode)):
                             y[n, ch] = v
 
 
@@ -151,7 +151,7 @@ def _global_backward(x, dy, mode, dx):  # pragma: no cover - jitted
                     for ch in range(c):
                         v = x[n, i, j, ch]
                         cur = best[ch]
-                        if cur == cur and (v != v or _better(v, cur, mode)):
+                        if not np.isnan(cur) and (np.isnan(v) or _better(v, cur, mode)):
                             best[ch] = v
                             bi[ch] = i
                             bj[ch] = j
