@@ -268,6 +268,8 @@ class TrainingTab(QWidget):
         self.mistakes.set_tiles([])
         self._last_probe = None
         self._request_probe()
+        if not self.transfer.running:
+            self.transfer.layers.clear()  # rebuilt from the new architecture when next shown or run
         pending, self._pending_start = self._pending_start, None
         if pending:
             self.start(pending)

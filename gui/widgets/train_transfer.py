@@ -126,13 +126,17 @@ class TransferPanel(QWidget):
         self._curve_s = self.plot.plot(pen=pg.mkPen("#808080", width=3, style=Qt.PenStyle.DashLine),
                                        symbol="s", symbolBrush="#808080")
         self.settings = QGroupBox()
-        form = QFormLayout(self.settings)
+        box = QVBoxLayout(self.settings)
+        form = QFormLayout()
         self._l_epochs, self._l_n, self._l_layers = QLabel(), QLabel(), QLabel()
+        self._l_layers.setWordWrap(True)
         form.addRow(self._l_epochs, self.epochs)
         form.addRow(self._l_n, self.n_images)
-        form.addRow(self._l_layers)
-        form.addRow(self.layers)
-        form.addRow(self.run_button)
+        box.addLayout(form)
+        box.addWidget(self._l_layers)
+        box.addWidget(self.layers)
+        box.addStretch(1)
+        box.addWidget(self.run_button)
         right = QVBoxLayout()
         right.addWidget(self.info)
         right.addWidget(self.table)
@@ -163,6 +167,14 @@ class TransferPanel(QWidget):
             item.setCheckState(Qt.CheckState.Checked)
             self.layers.addItem(item)
 
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt API
+        super().showEvent(event)
+        if self.layers.count() == 0 and not self.running:
+            try:
+                self.refresh_layers()
+            except ValueError as exc:  # an architecture without Flatten / global pooling
+                self.info.setText(str(exc))
+
     def frozen(self) -> set[int]:
         out = set()
         for r in range(self.layers.count()):
@@ -181,6 +193,8 @@ class TransferPanel(QWidget):
         self.run_button.setEnabled(False)
         self.results = {"transfer": [], "scratch": []}
         self._draw()
+        self.plot.setXRange(0.8, self.epochs.value() + 0.2)
+        self.plot.getAxis("bottom").setTickSpacing(1, 1)
         configs, frozen, epochs = self._configs(), self.frozen(), self.epochs.value()
         n = self.n_images.value()
         state: dict[str, Any] = {}
