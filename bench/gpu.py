@@ -25,15 +25,16 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import fmt, median_time, print_table  # noqa: E402
+from _common import fmt, median_time, print_table
 
-from engine.backends import cuda_guard  # noqa: E402
+from engine.backends import cuda_guard
 
 
 def _timer(cuda: Any, repeats: int) -> Callable[[Callable[[], Any]], float]:
@@ -81,10 +82,11 @@ def bench_layers(batch: int, size: int, repeats: int, widths: tuple[int, ...]) -
     for i, layer in enumerate(trainer.leaves):
         cache: dict[str, Any] = {"act": "linear"}
         y = trainer.forward_layer(layer, x, True, cache)
-        t_fwd = timed(lambda: trainer.forward_layer(layer, x, True, {"act": "linear"}))
+        t_fwd = timed(lambda layer=layer, x=x: trainer.forward_layer(layer, x, True, {"act": "linear"}))
         dy = cuda.to_device(rng.standard_normal(tuple(y.shape)).astype(np.float32))
         need_dx = i > 0
-        t_bwd = timed(lambda: trainer.backward_layer(layer, dy, need_dx, cache))
+        t_bwd = timed(lambda layer=layer, dy=dy, need_dx=need_dx, cache=cache:
+                      trainer.backward_layer(layer, dy, need_dx, cache))
         rows.append([layer.name, str(tuple(x.shape[1:])), str(tuple(y.shape[1:])), fmt(t_fwd * 1e3, ".3f"),
                      fmt(t_bwd * 1e3, ".3f")])
         x = y
@@ -154,11 +156,12 @@ def bench_torch(batch: int, size: int, repeats: int) -> tuple[float, list[tuple[
         xi = x.detach().requires_grad_(i > 0)
         with torch.no_grad():
             y = module(xi)
-        t_fwd = sync_timed(lambda: module(xi))
+        t_fwd = sync_timed(lambda module=module, xi=xi: module(xi))
         out = module(xi)
         dy = torch.randn_like(out)
         inputs = [p for p in module.parameters()] + ([xi] if i > 0 else [])
-        t_bwd = sync_timed(lambda: torch.autograd.grad(out, inputs, dy, retain_graph=True)) if inputs else 0.0
+        t_bwd = sync_timed(lambda out=out, inputs=inputs, dy=dy: torch.autograd.grad(out, inputs, dy, retain_graph=True)) \
+            if inputs else 0.0
         per_layer.append((type(module).__name__, t_fwd, t_bwd))
         x = y
     return ips, per_layer
@@ -210,7 +213,7 @@ def check_ptx(cc: tuple[int, int] = (8, 0)) -> int:
         return 1
     if not cuda_guard.cuda_available():
         # no driver: device functions ask the current device for its compute capability; answer for it
-        import numba.cuda.dispatcher as dispatcher
+        from numba.cuda import dispatcher
 
         dispatcher.get_current_device = lambda: types.SimpleNamespace(compute_capability=cc)
     problems = 0
@@ -218,7 +221,7 @@ def check_ptx(cc: tuple[int, int] = (8, 0)) -> int:
     for name, (kernel, sig) in kernel_signatures().items():
         try:
             ptx, _ = cuda.compile_ptx(kernel.py_func, sig, cc=cc)
-        except Exception as exc:  # report every kernel, not just the first failure
+        except Exception as exc:  # noqa: BLE001 - report every kernel, not just the first failure
             problems += 1
             rows.append([name, "FAIL", f"{type(exc).__name__}: {str(exc).splitlines()[0][:80]}"])
             continue

@@ -18,9 +18,9 @@ from engine.backends import reference as ref
 pytestmark = pytest.mark.cuda
 
 cb = get_module("cuda")  # the simulator (conftest) or a real GPU
-from engine.backends import cuda_train as ct  # noqa: E402  (after the guard has run)
+from engine.backends import cuda_train as ct
 
-TOL = dict(rtol=1e-5, atol=1e-5)
+TOL = {"rtol": 1e-5, "atol": 1e-5}
 
 
 @pytest.fixture(autouse=True)
@@ -81,7 +81,8 @@ def test_conv2d_forward_backward_match_reference(rng, n, h, w, kh, kw, stride, p
 def test_conv2d_backward_without_dx(rng):
     x, wt = f32(rng, 1, 5, 5, 3), f32(rng, 3, 3, 3, 2)
     dy = f32(rng, 1, 3, 3, 2)
-    dx, dw, db = check_op(cb.conv2d_backward, ref.conv2d_backward, x, wt, dy, (1, 1), (0, 0, 0, 0), False, False)
+    dx, _dw, _db = check_op(cb.conv2d_backward, ref.conv2d_backward, x, wt, dy, (1, 1), (0, 0, 0, 0), False,
+                            False)
     assert dx is None
 
 

@@ -23,16 +23,31 @@ from engine.backends.cuda_guard import sync_simulator_setting
 
 sync_simulator_setting()  # before numba.cuda is first imported: it picks the simulator or the driver then
 
-from numba import cuda  # noqa: E402
+from numba import cuda
 
-from engine import config  # noqa: E402
-from engine.backends import cuda_kernels as ck  # noqa: E402
-from engine.backends import cuda_kernels_pool as cp  # noqa: E402
+from engine import config
+from engine.backends import cuda_kernels as ck
+from engine.backends import cuda_kernels_pool as cp
 
 __all__ = [
-    "conv2d", "conv2d_backward", "pool2d", "pool2d_backward", "global_pool", "global_pool_backward",
-    "activation", "activation_backward", "dense", "dense_backward", "matmul",
-    "to_device", "to_host", "is_device_array", "zeros", "launch_1d", "threads_per_block", "tile",
+    "activation",
+    "activation_backward",
+    "conv2d",
+    "conv2d_backward",
+    "dense",
+    "dense_backward",
+    "global_pool",
+    "global_pool_backward",
+    "is_device_array",
+    "launch_1d",
+    "matmul",
+    "pool2d",
+    "pool2d_backward",
+    "threads_per_block",
+    "tile",
+    "to_device",
+    "to_host",
+    "zeros",
 ]
 
 # long reductions (dW over every output position, dense dW over the batch) are split over blockIdx.z chunks

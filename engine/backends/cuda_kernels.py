@@ -20,13 +20,13 @@ built by a factory for the tile size asked for (``engine.config`` ``"cuda_tile"`
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 from numba import cuda, float32
 
 
-@lru_cache(maxsize=None)
+@cache
 def conv_forward_kernel(tile: int) -> Any:
     """Kernel ``(x, w, b, y, sh, sw, pt, pl, flip)``: ``y (N, OH, OW, C_out) = conv(x (N, H, W, C_in), w) + b``.
 
@@ -89,7 +89,7 @@ def conv_forward_kernel(tile: int) -> Any:
     return _conv_forward
 
 
-@lru_cache(maxsize=None)
+@cache
 def conv_dw_kernel(tile: int) -> Any:
     """Kernel ``(x, dy, dw, sh, sw, pt, pl, flip, chunk)``: ``dw += P^T @ dY`` over one chunk of positions.
 
@@ -199,7 +199,7 @@ def conv_dx_kernel(w, dy, dx, sh, sw, pt, pl, flip):
     dx[n, iy, ix, ci] = acc
 
 
-@lru_cache(maxsize=None)
+@cache
 def gemm_kernel(tile: int) -> Any:
     """Kernel ``(a, b, c, bias, trans_a, trans_b, use_bias, chunk)``: ``c (+)= op(a) @ op(b) (+ bias)``.
 

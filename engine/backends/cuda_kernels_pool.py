@@ -135,7 +135,7 @@ def global_pool_forward_kernel(x, y, mode):
     for r in range(h):
         for q in range(w):
             v = x[n, r, q, c]
-            if best == best and (v != v or _better(v, best, mode)):
+            if not math.isnan(best) and (math.isnan(v) or _better(v, best, mode)):
                 best = v
     y[n, c] = best
 
@@ -161,7 +161,7 @@ def global_pool_backward_kernel(x, dy, dx, mode):
     for r in range(h):
         for q in range(w):
             v = x[n, r, q, c]
-            if best == best and (v != v or _better(v, best, mode)):
+            if not math.isnan(best) and (math.isnan(v) or _better(v, best, mode)):
                 best = v
                 best_idx = r * w + q
             dx[n, r, q, c] = float32(0.0)
@@ -184,7 +184,7 @@ def activation_kernel(x, y, code, alpha):
         return
     v = x[i]
     if code == 1:
-        y[i] = float32(0.0) if v < float32(0.0) else v
+        y[i] = float32(0.0) if v < float32(0.0) else v  # noqa: FURB136 - max() would turn NaN into 0
     elif code == 2:
         y[i] = alpha * v if v < float32(0.0) else v
     elif code == 3:
@@ -223,7 +223,7 @@ def softmax_kernel(x, y):
     length = x.shape[1]
     top = x[r, 0]
     for j in range(1, length):
-        if x[r, j] > top:
+        if x[r, j] > top:  # noqa: PLR1730 - the first maximum, as np.max (NaN aside)
             top = x[r, j]
     total = float32(0.0)
     for j in range(length):

@@ -20,7 +20,8 @@ Update rules (``g`` the gradient, ``t`` the step counted from 1)::
 from __future__ import annotations
 
 import math
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 from numba import cuda
@@ -29,8 +30,14 @@ from engine.backends import cuda as cb
 from engine.backends import cuda_kernels_train as ckt
 
 __all__ = [
-    "sparse_softmax_cross_entropy", "sparse_cross_entropy_from_probs", "batch_metrics",
-    "DeviceSGD", "DeviceAdam", "DeviceRMSprop", "device_optimizer", "device_optimizer_like",
+    "DeviceAdam",
+    "DeviceRMSprop",
+    "DeviceSGD",
+    "batch_metrics",
+    "device_optimizer",
+    "device_optimizer_like",
+    "sparse_cross_entropy_from_probs",
+    "sparse_softmax_cross_entropy",
 ]
 
 

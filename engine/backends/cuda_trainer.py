@@ -17,8 +17,9 @@ device; any other loss on the host, one output-sized copy) and optimizer (:mod:`
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any, Iterator
+from typing import Any
 
 import numpy as np
 
@@ -27,7 +28,7 @@ from engine.backends import cuda as cb
 from engine.backends import cuda_kernels_train as ckt
 from engine.backends import cuda_train as ct
 
-__all__ = ["DeviceTrainer", "device_session", "active_trainer"]
+__all__ = ["DeviceTrainer", "active_trainer", "device_session"]
 
 
 def _leaves(model: Any) -> list[Any]:
