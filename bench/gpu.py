@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -82,11 +83,10 @@ def bench_layers(batch: int, size: int, repeats: int, widths: tuple[int, ...]) -
     for i, layer in enumerate(trainer.leaves):
         cache: dict[str, Any] = {"act": "linear"}
         y = trainer.forward_layer(layer, x, True, cache)
-        t_fwd = timed(lambda layer=layer, x=x: trainer.forward_layer(layer, x, True, {"act": "linear"}))
+        t_fwd = timed(partial(trainer.forward_layer, layer, x, True, {"act": "linear"}))
         dy = cuda.to_device(rng.standard_normal(tuple(y.shape)).astype(np.float32))
         need_dx = i > 0
-        t_bwd = timed(lambda layer=layer, dy=dy, need_dx=need_dx, cache=cache:
-                      trainer.backward_layer(layer, dy, need_dx, cache))
+        t_bwd = timed(partial(trainer.backward_layer, layer, dy, need_dx, cache))
         rows.append([layer.name, str(tuple(x.shape[1:])), str(tuple(y.shape[1:])), fmt(t_fwd * 1e3, ".3f"),
                      fmt(t_bwd * 1e3, ".3f")])
         x = y
@@ -156,12 +156,11 @@ def bench_torch(batch: int, size: int, repeats: int) -> tuple[float, list[tuple[
         xi = x.detach().requires_grad_(i > 0)
         with torch.no_grad():
             y = module(xi)
-        t_fwd = sync_timed(lambda module=module, xi=xi: module(xi))
+        t_fwd = sync_timed(partial(module, xi))
         out = module(xi)
         dy = torch.randn_like(out)
         inputs = [p for p in module.parameters()] + ([xi] if i > 0 else [])
-        t_bwd = sync_timed(lambda out=out, inputs=inputs, dy=dy: torch.autograd.grad(out, inputs, dy, retain_graph=True)) \
-            if inputs else 0.0
+        t_bwd = sync_timed(partial(torch.autograd.grad, out, inputs, dy, retain_graph=True)) if inputs else 0.0
         per_layer.append((type(module).__name__, t_fwd, t_bwd))
         x = y
     return ips, per_layer
