@@ -1,6 +1,152 @@
 <?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="fr_FR">
 <context>
+    <name>ArchitecturePanel</name>
+    <message>
+        <location filename="../widgets/net_arch_panel.py" line="88" />
+        <source>Model ready: {n} layers, {p:,} parameters.</source>
+        <translation>Modèle prêt : {n} couches, {p:,} paramètres.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/net_arch_panel.py" line="92" />
+        <source> (frozen)</source>
+        <translation> (gelée)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/net_arch_panel.py" line="99" />
+        <source>Total params: {t:,} - trainable: {tr:,} - non-trainable: {n:,}</source>
+        <translation>Paramètres : {t:,} - entraînables : {tr:,} - gelés : {n:,}</translation>
+    </message>
+    <message>
+        <location filename="../widgets/net_arch_panel.py" line="103" />
+        <source>Small MNIST CNN (trains in seconds)</source>
+        <translation>Petit CNN MNIST (s'entraîne en quelques secondes)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/net_arch_panel.py" line="104" />
+        <source>The lesson's CIFAR network</source>
+        <translation>Le réseau CIFAR du cours</translation>
+    </message>
+    <message>
+        <location filename="../widgets/net_arch_panel.py" line="105" />
+        <source>The lesson's network, GlobalMaxPooling head</source>
+        <translation>Le réseau du cours, tête GlobalMaxPooling</translation>
+    </message>
+    <message>
+        <location filename="../widgets/net_arch_panel.py" line="105" />
+        <source>Custom</source>
+        <translation>Personnalisé</translation>
+    </message>
+    <message>
+        <location filename="../widgets/net_arch_panel.py" line="108" />
+        <source>Architecture</source>
+        <translation>Architecture</translation>
+    </message>
+    <message>
+        <location filename="../widgets/net_arch_panel.py" line="109" />
+        <source>Preset</source>
+        <translation>Modèle prédéfini</translation>
+    </message>
+    <message>
+        <location filename="../widgets/net_arch_panel.py" line="110" />
+        <source>Generate from hyper-parameters</source>
+        <translation>Générer à partir des hyperparamètres</translation>
+    </message>
+    <message>
+        <location filename="../widgets/net_arch_panel.py" line="111" />
+        <source>Conv layers</source>
+        <translation>Couches de convolution</translation>
+    </message>
+    <message>
+        <location filename="../widgets/net_arch_panel.py" line="111" />
+        <source>Filters (first layer)</source>
+        <translation>Filtres (première couche)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/net_arch_panel.py" line="112" />
+        <source>Filter size</source>
+        <translation>Taille des filtres</translation>
+    </message>
+    <message>
+        <location filename="../widgets/net_arch_panel.py" line="112" />
+        <source>Dense units</source>
+        <translation>Neurones denses</translation>
+    </message>
+    <message>
+        <location filename="../widgets/net_arch_panel.py" line="114" />
+        <source>Generate</source>
+        <translation>Générer</translation>
+    </message>
+    <message>
+        <location filename="../widgets/net_arch_panel.py" line="115" />
+        <source>Add</source>
+        <translation>Ajouter</translation>
+    </message>
+    <message>
+        <location filename="../widgets/net_arch_panel.py" line="116" />
+        <source>Remove</source>
+        <translation>Supprimer</translation>
+    </message>
+    <message>
+        <location filename="../widgets/net_arch_panel.py" line="117" />
+        <source>Up</source>
+        <translation>Monter</translation>
+    </message>
+    <message>
+        <location filename="../widgets/net_arch_panel.py" line="118" />
+        <source>Down</source>
+        <translation>Descendre</translation>
+    </message>
+    <message>
+        <location filename="../widgets/net_arch_panel.py" line="119" />
+        <source>Build</source>
+        <translation>Construire</translation>
+    </message>
+    <message>
+        <location filename="../widgets/net_arch_panel.py" line="120" />
+        <source>Save model...</source>
+        <translation>Enregistrer le modèle…</translation>
+    </message>
+    <message>
+        <location filename="../widgets/net_arch_panel.py" line="121" />
+        <source>Open model...</source>
+        <translation>Ouvrir un modèle…</translation>
+    </message>
+    <message>
+        <location filename="../widgets/net_arch_panel.py" line="122" />
+        <source>Layer (type)</source>
+        <translation>Couche (type)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/net_arch_panel.py" line="122" />
+        <source>Output shape</source>
+        <translation>Forme de sortie</translation>
+    </message>
+    <message>
+        <location filename="../widgets/net_arch_panel.py" line="123" />
+        <source>Param #</source>
+        <translation>Paramètres</translation>
+    </message>
+</context>
+<context>
+    <name>AugmentPreview</name>
+    <message>
+        <location filename="../widgets/train_live.py" line="103" />
+        <source>Augmentation preview</source>
+        <translation>Aperçu de l'augmentation</translation>
+    </message>
+    <message>
+        <location filename="../widgets/train_live.py" line="109" />
+        <source>original</source>
+        <translation>originale</translation>
+    </message>
+    <message>
+        <location filename="../widgets/train_live.py" line="109" />
+        <source>random {i}</source>
+        <translation>aléatoire {i}</translation>
+    </message>
+</context>
+<context>
     <name>BackpropTab</name>
     <message>
         <location filename="../tabs/backprop.py" line="165" />
@@ -228,13 +374,15 @@
     </message>
     <message>
         <location filename="../widgets/net_editor.py" line="82" />
-        <source>Filters / units</source>
-        <translation>Filtres / neurones</translation>
+        <source>Size</source>
+        <translation>Taille</translation>
     </message>
     <message>
         <location filename="../widgets/net_editor.py" line="82" />
-        <source>Size</source>
-        <translation>Taille</translation>
+        <source>Filters
+or units</source>
+        <translation>Filtres
+ou neurones</translation>
     </message>
     <message>
         <location filename="../widgets/net_editor.py" line="83" />
@@ -250,6 +398,46 @@
         <location filename="../widgets/net_editor.py" line="83" />
         <source>Activation</source>
         <translation>Activation</translation>
+    </message>
+</context>
+<context>
+    <name>LiveView</name>
+    <message>
+        <location filename="../widgets/train_live.py" line="83" />
+        <source>{p} ({pct:.0%})
+true: {t}</source>
+        <translation>{p} ({pct:.0%})
+vrai : {t}</translation>
+    </message>
+    <message>
+        <location filename="../widgets/train_live.py" line="89" />
+        <source>Filters of layer 1</source>
+        <translation>Filtres de la couche 1</translation>
+    </message>
+    <message>
+        <location filename="../widgets/train_live.py" line="90" />
+        <source>The first layer's kernels as they learn: blue &lt; 0 &lt; red</source>
+        <translation>Les noyaux de la première couche pendant l'apprentissage : bleu &lt; 0 &lt; rouge</translation>
+    </message>
+    <message>
+        <location filename="../widgets/train_live.py" line="91" />
+        <source>blue &lt; 0 &lt; red</source>
+        <translation>bleu &lt; 0 &lt; rouge</translation>
+    </message>
+    <message>
+        <location filename="../widgets/train_live.py" line="92" />
+        <source>Confusion (validation)</source>
+        <translation>Confusion (validation)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/train_live.py" line="93" />
+        <source>Worst mistakes</source>
+        <translation>Pires erreurs</translation>
+    </message>
+    <message>
+        <location filename="../widgets/train_live.py" line="94" />
+        <source>Validation images the network gets wrong with the highest confidence: predicted class (probability) and true class</source>
+        <translation>Images de validation où le réseau se trompe avec le plus d'assurance : classe prédite (probabilité) et vraie classe</translation>
     </message>
 </context>
 <context>
@@ -283,222 +471,97 @@
 <context>
     <name>NetworkTab</name>
     <message>
-        <location filename="../tabs/network.py" line="182" />
+        <location filename="../tabs/network.py" line="141" />
         <source>Stop the training first</source>
         <translation>Arrêtez d'abord l'entraînement</translation>
     </message>
     <message>
-        <location filename="../tabs/network.py" line="201" />
+        <location filename="../tabs/network.py" line="160" />
         <source>Network</source>
         <translation>Réseau</translation>
     </message>
     <message>
-        <location filename="../tabs/network.py" line="251" />
+        <location filename="../tabs/network.py" line="210" />
         <source>Building...</source>
         <translation>Construction…</translation>
     </message>
     <message>
-        <location filename="../tabs/network.py" line="257" />
-        <source>Model ready: {n} layers, {p:,} parameters.</source>
-        <translation>Modèle prêt : {n} couches, {p:,} paramètres.</translation>
-    </message>
-    <message>
-        <location filename="../tabs/network.py" line="261" />
-        <source> (frozen)</source>
-        <translation> (gelée)</translation>
-    </message>
-    <message>
-        <location filename="../tabs/network.py" line="268" />
-        <source>Total params: {t:,} - trainable: {tr:,} - non-trainable: {n:,}</source>
-        <translation>Paramètres : {t:,} - entraînables : {tr:,} - gelés : {n:,}</translation>
-    </message>
-    <message>
-        <location filename="../tabs/network.py" line="283" />
+        <location filename="../tabs/network.py" line="230" />
         <source>This architecture cannot work, the previous model is kept: {m}</source>
         <translation>Cette architecture ne peut pas fonctionner, le modèle précédent est conservé : {m}</translation>
     </message>
     <message>
-        <location filename="../tabs/network.py" line="286" />
+        <location filename="../tabs/network.py" line="233" />
         <source>Architecture refused</source>
         <translation>Architecture refusée</translation>
     </message>
     <message>
-        <location filename="../tabs/network.py" line="308" />
+        <location filename="../tabs/network.py" line="255" />
         <source>validation image {i} (true class: {c})</source>
         <translation>image de validation {i} (vraie classe : {c})</translation>
     </message>
     <message>
-        <location filename="../tabs/network.py" line="330" />
+        <location filename="../tabs/network.py" line="277" />
         <source>The image is {a} but the network expects {b}.</source>
         <translation>L'image est en {a} mais le réseau attend {b}.</translation>
     </message>
     <message>
-        <location filename="../tabs/network.py" line="345" />
+        <location filename="../tabs/network.py" line="292" />
         <source>{label} - prediction: {c} ({p:.0%})</source>
         <translation>{label} - prédiction : {c} ({p:.0%})</translation>
     </message>
     <message>
-        <location filename="../tabs/network.py" line="360" />
+        <location filename="../tabs/network.py" line="307" />
         <source>Open an image</source>
         <translation>Ouvrir une image</translation>
     </message>
     <message>
-        <location filename="../tabs/network.py" line="361" />
+        <location filename="../tabs/network.py" line="308" />
         <source>Images (*.png *.jpg *.jpeg *.bmp *.gif *.tif *.tiff)</source>
         <translation>Images (*.png *.jpg *.jpeg *.bmp *.gif *.tif *.tiff)</translation>
     </message>
     <message>
-        <location filename="../tabs/network.py" line="380" />
+        <location filename="../tabs/network.py" line="327" />
         <source>your drawing</source>
         <translation>votre dessin</translation>
     </message>
     <message>
-        <location filename="../tabs/network.py" line="387" />
+        <location filename="../tabs/network.py" line="334" />
         <source>Save the model</source>
         <translation>Enregistrer le modèle</translation>
     </message>
     <message>
-        <location filename="../tabs/network.py" line="392" />
+        <location filename="../tabs/network.py" line="339" />
         <source>Model saved to {p}</source>
         <translation>Modèle enregistré dans {p}</translation>
     </message>
     <message>
-        <location filename="../tabs/network.py" line="396" />
+        <location filename="../tabs/network.py" line="343" />
         <source>Open a model</source>
         <translation>Ouvrir un modèle</translation>
     </message>
     <message>
-        <location filename="../tabs/network.py" line="448" />
-        <source>Small MNIST CNN (trains in seconds)</source>
-        <translation>Petit CNN MNIST (s'entraîne en quelques secondes)</translation>
-    </message>
-    <message>
-        <location filename="../tabs/network.py" line="448" />
-        <source>The lesson's CIFAR network</source>
-        <translation>Le réseau CIFAR du cours</translation>
-    </message>
-    <message>
-        <location filename="../tabs/network.py" line="449" />
-        <source>The lesson's network, GlobalMaxPooling head</source>
-        <translation>Le réseau du cours, tête GlobalMaxPooling</translation>
-    </message>
-    <message>
-        <location filename="../tabs/network.py" line="449" />
-        <source>Custom</source>
-        <translation>Personnalisé</translation>
-    </message>
-    <message>
-        <location filename="../tabs/network.py" line="452" />
-        <source>Architecture</source>
-        <translation>Architecture</translation>
-    </message>
-    <message>
-        <location filename="../tabs/network.py" line="453" />
-        <source>Preset</source>
-        <translation>Modèle prédéfini</translation>
-    </message>
-    <message>
-        <location filename="../tabs/network.py" line="454" />
-        <source>Generate from hyper-parameters</source>
-        <translation>Générer à partir des hyperparamètres</translation>
-    </message>
-    <message>
-        <location filename="../tabs/network.py" line="455" />
-        <source>Conv layers</source>
-        <translation>Couches de convolution</translation>
-    </message>
-    <message>
-        <location filename="../tabs/network.py" line="455" />
-        <source>Filters (first layer)</source>
-        <translation>Filtres (première couche)</translation>
-    </message>
-    <message>
-        <location filename="../tabs/network.py" line="456" />
-        <source>Filter size</source>
-        <translation>Taille des filtres</translation>
-    </message>
-    <message>
-        <location filename="../tabs/network.py" line="456" />
-        <source>Dense units</source>
-        <translation>Neurones denses</translation>
-    </message>
-    <message>
-        <location filename="../tabs/network.py" line="458" />
-        <source>Generate</source>
-        <translation>Générer</translation>
-    </message>
-    <message>
-        <location filename="../tabs/network.py" line="459" />
-        <source>Add</source>
-        <translation>Ajouter</translation>
-    </message>
-    <message>
-        <location filename="../tabs/network.py" line="460" />
-        <source>Remove</source>
-        <translation>Supprimer</translation>
-    </message>
-    <message>
-        <location filename="../tabs/network.py" line="461" />
-        <source>Up</source>
-        <translation>Monter</translation>
-    </message>
-    <message>
-        <location filename="../tabs/network.py" line="462" />
-        <source>Down</source>
-        <translation>Descendre</translation>
-    </message>
-    <message>
-        <location filename="../tabs/network.py" line="463" />
-        <source>Build</source>
-        <translation>Construire</translation>
-    </message>
-    <message>
-        <location filename="../tabs/network.py" line="464" />
-        <source>Save model...</source>
-        <translation>Enregistrer le modèle…</translation>
-    </message>
-    <message>
-        <location filename="../tabs/network.py" line="465" />
-        <source>Open model...</source>
-        <translation>Ouvrir un modèle…</translation>
-    </message>
-    <message>
-        <location filename="../tabs/network.py" line="466" />
-        <source>Layer (type)</source>
-        <translation>Couche (type)</translation>
-    </message>
-    <message>
-        <location filename="../tabs/network.py" line="466" />
-        <source>Output shape</source>
-        <translation>Forme de sortie</translation>
-    </message>
-    <message>
-        <location filename="../tabs/network.py" line="466" />
-        <source>Param #</source>
-        <translation>Paramètres</translation>
-    </message>
-    <message>
-        <location filename="../tabs/network.py" line="467" />
+        <location filename="../tabs/network.py" line="396" />
         <source>Validation image</source>
         <translation>Image de validation</translation>
     </message>
     <message>
-        <location filename="../tabs/network.py" line="468" />
+        <location filename="../tabs/network.py" line="397" />
         <source>Open image...</source>
         <translation>Ouvrir une image…</translation>
     </message>
     <message>
-        <location filename="../tabs/network.py" line="469" />
+        <location filename="../tabs/network.py" line="398" />
         <source>Draw...</source>
         <translation>Dessiner…</translation>
     </message>
     <message>
-        <location filename="../tabs/network.py" line="472" />
+        <location filename="../tabs/network.py" line="400" />
         <source>Open model (.npz)...</source>
         <translation>Ouvrir un modèle (.npz)…</translation>
     </message>
     <message>
-        <location filename="../tabs/network.py" line="473" />
+        <location filename="../tabs/network.py" line="401" />
         <source>Save model (.npz)...</source>
         <translation>Enregistrer le modèle (.npz)…</translation>
     </message>
@@ -635,154 +698,102 @@
 <context>
     <name>TrainingTab</name>
     <message>
-        <location filename="../tabs/training.py" line="188" />
+        <location filename="../tabs/training.py" line="154" />
         <source>Training</source>
         <translation>Entraînement</translation>
     </message>
     <message>
-        <location filename="../tabs/training.py" line="213" />
+        <location filename="../tabs/training.py" line="179" />
         <source>Folder with one sub-folder per class</source>
         <translation>Dossier avec un sous-dossier par classe</translation>
     </message>
     <message>
-        <location filename="../tabs/training.py" line="226" />
+        <location filename="../tabs/training.py" line="192" />
         <source>Loading the data set...</source>
         <translation>Chargement du jeu de données…</translation>
     </message>
     <message>
-        <location filename="../tabs/training.py" line="232" />
+        <location filename="../tabs/training.py" line="198" />
         <source>{n} training / {v} validation images, {h}x{w}x{c}, {k} classes</source>
         <translation>{n} images d'entraînement / {v} de validation, {h}x{w}x{c}, {k} classes</translation>
     </message>
     <message>
-        <location filename="../tabs/training.py" line="241" />
+        <location filename="../tabs/training.py" line="207" />
         <source>Ready.</source>
         <translation>Prêt.</translation>
     </message>
     <message>
-        <location filename="../tabs/training.py" line="255" />
+        <location filename="../tabs/training.py" line="221" />
         <source>Model built for this data set.</source>
         <translation>Modèle construit pour ce jeu de données.</translation>
     </message>
     <message>
-        <location filename="../tabs/training.py" line="260" />
+        <location filename="../tabs/training.py" line="226" />
         <source>This network cannot take this data: {m}</source>
         <translation>Ce réseau ne peut pas prendre ces données : {m}</translation>
     </message>
     <message>
-        <location filename="../tabs/training.py" line="315" />
+        <location filename="../tabs/training.py" line="282" />
         <source>Training...</source>
         <translation>Entraînement…</translation>
     </message>
     <message>
-        <location filename="../tabs/training.py" line="340" />
+        <location filename="../tabs/training.py" line="306" />
         <source>Weights reset to their initial values.</source>
         <translation>Poids remis à leurs valeurs initiales.</translation>
     </message>
     <message>
-        <location filename="../tabs/training.py" line="347" />
+        <location filename="../tabs/training.py" line="313" />
         <source>Paused. Step runs one batch; Resume continues.</source>
         <translation>En pause. « Un pas » traite un lot ; « Reprendre » continue.</translation>
     </message>
     <message>
-        <location filename="../tabs/training.py" line="380" />
-        <source>{p} ({pct:.0%})
-true: {t}</source>
-        <translation>{p} ({pct:.0%})
-vrai : {t}</translation>
-    </message>
-    <message>
-        <location filename="../tabs/training.py" line="392" />
+        <location filename="../tabs/training.py" line="347" />
         <source>Training finished.</source>
         <translation>Entraînement terminé.</translation>
     </message>
     <message>
-        <location filename="../tabs/training.py" line="392" />
+        <location filename="../tabs/training.py" line="347" />
         <source>Training stopped.</source>
         <translation>Entraînement arrêté.</translation>
     </message>
     <message>
-        <location filename="../tabs/training.py" line="393" />
+        <location filename="../tabs/training.py" line="348" />
         <source>Stopped after the requested number of batches.</source>
         <translation>Arrêté après le nombre de lots demandé.</translation>
     </message>
     <message>
-        <location filename="../tabs/training.py" line="410" />
+        <location filename="../tabs/training.py" line="365" />
         <source>The loss became NaN at epoch {e}, batch {b}: the learning rate ({lr:g}) is too high. Try a lower one (e.g. {lr10:g}), then Reset weights.</source>
         <translation>La perte est devenue NaN à l'époque {e}, lot {b} : le taux d'apprentissage ({lr:g}) est trop élevé. Essayez plus bas (par ex. {lr10:g}), puis « Réinitialiser les poids ».</translation>
     </message>
     <message>
-        <location filename="../tabs/training.py" line="414" />
+        <location filename="../tabs/training.py" line="369" />
         <source>Training diverged</source>
         <translation>L'entraînement a divergé</translation>
     </message>
     <message>
-        <location filename="../tabs/training.py" line="432" />
+        <location filename="../tabs/training.py" line="387" />
         <source>epoch {e}/{E} - batch {b}/{B}</source>
         <translation>époque {e}/{E} - lot {b}/{B}</translation>
     </message>
     <message>
-        <location filename="../tabs/training.py" line="435" />
+        <location filename="../tabs/training.py" line="390" />
         <source>loss {loss:.3f} - accuracy {acc:.1%} - {ips:,.0f} images/s - ETA {eta}</source>
         <translation>perte {loss:.3f} - précision {acc:.1%} - {ips:,.0f} images/s - reste {eta}</translation>
     </message>
     <message>
-        <location filename="../tabs/training.py" line="467" />
-        <source>Augmentation preview</source>
-        <translation>Aperçu de l'augmentation</translation>
-    </message>
-    <message>
-        <location filename="../tabs/training.py" line="470" />
-        <source>original</source>
-        <translation>originale</translation>
-    </message>
-    <message>
-        <location filename="../tabs/training.py" line="470" />
-        <source>random {i}</source>
-        <translation>aléatoire {i}</translation>
-    </message>
-    <message>
-        <location filename="../tabs/training.py" line="506" />
-        <source>Filters of layer 1</source>
-        <translation>Filtres de la couche 1</translation>
-    </message>
-    <message>
-        <location filename="../tabs/training.py" line="507" />
-        <source>The first layer's kernels as they learn: blue &lt; 0 &lt; red</source>
-        <translation>Les noyaux de la première couche pendant l'apprentissage : bleu &lt; 0 &lt; rouge</translation>
-    </message>
-    <message>
-        <location filename="../tabs/training.py" line="508" />
-        <source>blue &lt; 0 &lt; red</source>
-        <translation>bleu &lt; 0 &lt; rouge</translation>
-    </message>
-    <message>
-        <location filename="../tabs/training.py" line="509" />
-        <source>Confusion (validation)</source>
-        <translation>Confusion (validation)</translation>
-    </message>
-    <message>
-        <location filename="../tabs/training.py" line="510" />
-        <source>Worst mistakes</source>
-        <translation>Pires erreurs</translation>
-    </message>
-    <message>
-        <location filename="../tabs/training.py" line="511" />
-        <source>Validation images the network gets wrong with the highest confidence: predicted class (probability) and true class</source>
-        <translation>Images de validation où le réseau se trompe avec le plus d'assurance : classe prédite (probabilité) et vraie classe</translation>
-    </message>
-    <message>
-        <location filename="../tabs/training.py" line="513" />
+        <location filename="../tabs/training.py" line="439" />
         <source>Live view</source>
         <translation>Vue en direct</translation>
     </message>
     <message>
-        <location filename="../tabs/training.py" line="514" />
+        <location filename="../tabs/training.py" line="440" />
         <source>Transfer learning</source>
         <translation>Apprentissage par transfert</translation>
     </message>
     <message>
-        <location filename="../tabs/training.py" line="517" />
+        <location filename="../tabs/training.py" line="443" />
         <source>Choose a data set and press Start.</source>
         <translation>Choisissez un jeu de données et appuyez sur Démarrer.</translation>
     </message>
@@ -790,92 +801,92 @@ vrai : {t}</translation>
 <context>
     <name>TransferPanel</name>
     <message>
-        <location filename="../widgets/train_transfer.py" line="210" />
+        <location filename="../widgets/train_transfer.py" line="224" />
         <source>Base trained on digits 0-4: {acc:.1%} validation accuracy in {s:.1f} s. Now training on digits 5-9...</source>
         <translation>Base entraînée sur les chiffres 0-4 : {acc:.1%} de précision en validation en {s:.1f} s. Entraînement sur les chiffres 5-9…</translation>
     </message>
     <message>
-        <location filename="../widgets/train_transfer.py" line="215" />
+        <location filename="../widgets/train_transfer.py" line="229" />
         <source>Training the base network on digits 0-4...</source>
         <translation>Entraînement du réseau de base sur les chiffres 0-4…</translation>
     </message>
     <message>
-        <location filename="../widgets/train_transfer.py" line="241" />
+        <location filename="../widgets/train_transfer.py" line="255" />
         <source>Digits 5-9: the frozen base reached {a:.1%} in {t:.1f} s; from scratch {b:.1%} in {s:.1f} s: the frozen base trained {x:.1f}x faster.</source>
         <translation>Chiffres 5-9 : la base gelée atteint {a:.1%} en {t:.1f} s ; depuis zéro {b:.1%} en {s:.1f} s : la base gelée s'entraîne {x:.1f}x plus vite.</translation>
     </message>
     <message>
-        <location filename="../widgets/train_transfer.py" line="258" />
+        <location filename="../widgets/train_transfer.py" line="272" />
         <source>Reuse a trained base: digits 0-4 -&gt; digits 5-9</source>
         <translation>Réutiliser une base entraînée : chiffres 0-4 -&gt; chiffres 5-9</translation>
     </message>
     <message>
-        <location filename="../widgets/train_transfer.py" line="259" />
+        <location filename="../widgets/train_transfer.py" line="273" />
         <source>Epochs per phase</source>
         <translation>Époques par phase</translation>
     </message>
     <message>
-        <location filename="../widgets/train_transfer.py" line="260" />
+        <location filename="../widgets/train_transfer.py" line="274" />
         <source>Images for task B</source>
         <translation>Images pour la tâche B</translation>
     </message>
     <message>
-        <location filename="../widgets/train_transfer.py" line="261" />
+        <location filename="../widgets/train_transfer.py" line="275" />
         <source>Frozen layers of the base (ticked = not trained):</source>
         <translation>Couches gelées de la base (cochée = non entraînée) :</translation>
     </message>
     <message>
-        <location filename="../widgets/train_transfer.py" line="262" />
+        <location filename="../widgets/train_transfer.py" line="276" />
         <source>Run the comparison</source>
         <translation>Lancer la comparaison</translation>
     </message>
     <message>
-        <location filename="../widgets/train_transfer.py" line="263" />
+        <location filename="../widgets/train_transfer.py" line="277" />
         <source>Model</source>
         <translation>Modèle</translation>
     </message>
     <message>
-        <location filename="../widgets/train_transfer.py" line="263" />
+        <location filename="../widgets/train_transfer.py" line="277" />
         <source>Training time (s)</source>
         <translation>Durée d'entraînement (s)</translation>
     </message>
     <message>
-        <location filename="../widgets/train_transfer.py" line="264" />
+        <location filename="../widgets/train_transfer.py" line="278" />
         <source>Validation accuracy</source>
         <translation>Précision en validation</translation>
     </message>
     <message>
-        <location filename="../widgets/train_transfer.py" line="265" />
+        <location filename="../widgets/train_transfer.py" line="279" />
         <source>Frozen base + new head</source>
         <translation>Base gelée + nouvelle tête</translation>
     </message>
     <message>
-        <location filename="../widgets/train_transfer.py" line="266" />
+        <location filename="../widgets/train_transfer.py" line="280" />
         <source>From scratch</source>
         <translation>Depuis zéro</translation>
     </message>
     <message>
-        <location filename="../widgets/train_transfer.py" line="268" />
+        <location filename="../widgets/train_transfer.py" line="282" />
         <source>epoch on digits 5-9</source>
         <translation>époque sur les chiffres 5-9</translation>
     </message>
     <message>
-        <location filename="../widgets/train_transfer.py" line="269" />
+        <location filename="../widgets/train_transfer.py" line="283" />
         <source>validation accuracy</source>
         <translation>précision en validation</translation>
     </message>
     <message>
-        <location filename="../widgets/train_transfer.py" line="272" />
+        <location filename="../widgets/train_transfer.py" line="286" />
         <source>frozen base</source>
         <translation>base gelée</translation>
     </message>
     <message>
-        <location filename="../widgets/train_transfer.py" line="273" />
+        <location filename="../widgets/train_transfer.py" line="287" />
         <source>from scratch</source>
         <translation>depuis zéro</translation>
     </message>
     <message>
-        <location filename="../widgets/train_transfer.py" line="275" />
+        <location filename="../widgets/train_transfer.py" line="289" />
         <source>Trains a base on digits 0-4, reuses its convolutions for digits 5-9 and compares with training from scratch.</source>
         <translation>Entraîne une base sur les chiffres 0-4, réutilise ses convolutions pour les chiffres 5-9 et compare avec un entraînement depuis zéro.</translation>
     </message>

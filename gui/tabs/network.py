@@ -14,10 +14,7 @@ import numpy as np
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
-    QComboBox,
     QFileDialog,
-    QFormLayout,
-    QGroupBox,
     QHBoxLayout,
     QLabel,
     QMessageBox,
@@ -25,21 +22,19 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSpinBox,
     QSplitter,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
+from gui.widgets.net_arch_panel import ArchitecturePanel
 from gui.widgets.net_detail import MapDetailDialog
 from gui.widgets.net_drawpad import DrawDialog
-from gui.widgets.net_editor import LayerTable, generate_configs
+from gui.widgets.net_editor import generate_configs
 from gui.widgets.net_featuremaps import FeatureMapView, layer_outputs
 from gui.widgets.net_session import LabSession, ModelInfo, adapt_head, model_info, preset_configs
 
 __all__ = ["NetworkTab"]
 
-PRESETS = ("small", "lesson", "lesson_gmp")
 MODEL_FILES = "ConvScope model (*.npz)"
 
 
@@ -60,57 +55,15 @@ class NetworkTab(QWidget):
         self._pending_configs: list[dict] | None = None
         self.errors: list[str] = []
 
-        self.preset = QComboBox()
-        for name in PRESETS:
-            self.preset.addItem("", name)
-        self.preset.addItem("", "custom")
-        self.gen_layers, self.gen_filters, self.gen_kernel, self.gen_units = (QSpinBox() for _ in range(4))
-        for spin, lo, hi, v in ((self.gen_layers, 1, 6, 2), (self.gen_filters, 1, 128, 8),
-                                (self.gen_kernel, 1, 9, 3), (self.gen_units, 0, 1024, 32)):
-            spin.setRange(lo, hi)
-            spin.setValue(v)
-        self.generate = QPushButton()
-        self.table = LayerTable()
-        self.table.setMinimumHeight(150)
-        self.add_btn, self.remove_btn, self.up_btn, self.down_btn = (QPushButton() for _ in range(4))
-        self.build_btn = QPushButton()
-        self.build_btn.setMinimumHeight(34)
-        self.build_btn.setStyleSheet("font-weight: bold;")
-        self.message = QLabel()
-        self.message.setWordWrap(True)
-        self.summary = QTableWidget(0, 3)
-        self.summary.verticalHeader().setVisible(False)
-        self.summary.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.totals = QLabel()
-        self.save_btn, self.open_btn = QPushButton(), QPushButton()
-
-        self.arch_box = QGroupBox()
-        form = QFormLayout(self.arch_box)
-        self._l_preset = QLabel()
-        form.addRow(self._l_preset, self.preset)
-        self.gen_box = QGroupBox()
-        gform = QFormLayout(self.gen_box)
-        self._gl = [QLabel() for _ in range(4)]
-        for lbl, spin in zip(self._gl, (self.gen_layers, self.gen_filters, self.gen_kernel, self.gen_units)):
-            gform.addRow(lbl, spin)
-        gform.addRow(self.generate)
-        edit_row = QHBoxLayout()
-        for b in (self.add_btn, self.remove_btn, self.up_btn, self.down_btn):
-            edit_row.addWidget(b)
-        left = QWidget()
-        left_lay = QVBoxLayout(left)
-        left_lay.addWidget(self.arch_box)
-        left_lay.addWidget(self.gen_box)
-        left_lay.addWidget(self.table, 2)
-        left_lay.addLayout(edit_row)
-        left_lay.addWidget(self.build_btn)
-        left_lay.addWidget(self.message)
-        left_lay.addWidget(self.summary, 2)
-        left_lay.addWidget(self.totals)
-        file_row = QHBoxLayout()
-        file_row.addWidget(self.open_btn)
-        file_row.addWidget(self.save_btn)
-        left_lay.addLayout(file_row)
+        self.arch = ArchitecturePanel()
+        a = self.arch
+        self.preset, self.generate, self.table, self.build_btn = a.preset, a.generate, a.table, a.build_btn
+        self.gen_layers, self.gen_filters, self.gen_kernel, self.gen_units = (a.gen_layers, a.gen_filters,
+                                                                              a.gen_kernel, a.gen_units)
+        self.add_btn, self.remove_btn, self.up_btn, self.down_btn = a.add_btn, a.remove_btn, a.up_btn, a.down_btn
+        self.message, self.summary, self.totals = a.message, a.summary, a.totals
+        self.save_btn, self.open_btn = a.save_btn, a.open_btn
+        left = a
 
         self.image_index = QSpinBox()
         self.image_index.setRange(0, 0)
@@ -260,19 +213,7 @@ class NetworkTab(QWidget):
 
     def _on_model(self, info: ModelInfo) -> None:
         self.session.arch_configs = adapt_head(info.config["layers"], info.num_classes)
-        self.message.setText(self.tr("Model ready: {n} layers, {p:,} parameters.").format(
-            n=len(info.rows), p=info.total_params))
-        self.summary.setRowCount(len(info.rows))
-        for r, (name, cls, shape, params, trainable) in enumerate(info.rows):
-            frozen = "" if trainable or not params else self.tr(" (frozen)")
-            for c, text in enumerate((f"{name} ({cls}){frozen}", str((None, *shape)), f"{params:,}")):
-                item = QTableWidgetItem(text)
-                if c == 2:
-                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-                self.summary.setItem(r, c, item)
-        self.summary.resizeColumnsToContents()
-        self.totals.setText(self.tr("Total params: {t:,} - trainable: {tr:,} - non-trainable: {n:,}").format(
-            t=info.total_params, tr=info.trainable_params, n=info.total_params - info.trainable_params))
+        self.arch.show_summary(info)
         if self.table.rowCount() == 0 or getattr(self, "_pending_configs", None) is None:
             self.table.blockSignals(True)
             try:
@@ -451,29 +392,10 @@ class NetworkTab(QWidget):
         super().changeEvent(event)
 
     def retranslate(self) -> None:
-        names = {"small": self.tr("Small MNIST CNN (trains in seconds)"), "lesson": self.tr("The lesson's CIFAR network"),
-                 "lesson_gmp": self.tr("The lesson's network, GlobalMaxPooling head"), "custom": self.tr("Custom")}
-        for i in range(self.preset.count()):
-            self.preset.setItemText(i, names[self.preset.itemData(i)])
-        self.arch_box.setTitle(self.tr("Architecture"))
-        self._l_preset.setText(self.tr("Preset"))
-        self.gen_box.setTitle(self.tr("Generate from hyper-parameters"))
-        for lbl, text in zip(self._gl, (self.tr("Conv layers"), self.tr("Filters (first layer)"),
-                                        self.tr("Filter size"), self.tr("Dense units"))):
-            lbl.setText(text)
-        self.generate.setText(self.tr("Generate"))
-        self.add_btn.setText(self.tr("Add"))
-        self.remove_btn.setText(self.tr("Remove"))
-        self.up_btn.setText(self.tr("Up"))
-        self.down_btn.setText(self.tr("Down"))
-        self.build_btn.setText(self.tr("Build"))
-        self.save_btn.setText(self.tr("Save model..."))
-        self.open_btn.setText(self.tr("Open model..."))
-        self.summary.setHorizontalHeaderLabels([self.tr("Layer (type)"), self.tr("Output shape"), self.tr("Param #")])
+        self.arch.retranslate()
         self._l_image.setText(self.tr("Validation image"))
         self.open_image_btn.setText(self.tr("Open image..."))
         self.draw_btn.setText(self.tr("Draw..."))
-        self.table.retranslate()
         if hasattr(self, "act_open_model"):
             self.act_open_model.setText(self.tr("Open model (.npz)..."))
             self.act_save_model.setText(self.tr("Save model (.npz)..."))

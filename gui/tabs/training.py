@@ -14,11 +14,8 @@ from typing import Any
 
 import numpy as np
 from PySide6.QtCore import QEvent, Qt, QTimer
-from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QDialog,
     QFileDialog,
-    QGroupBox,
     QHBoxLayout,
     QLabel,
     QMessageBox,
@@ -30,10 +27,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gui.widgets.net_maps import TileGrid, to_qimage
 from gui.widgets.net_session import LabSession, adapt_head, first_conv_kernel, preset_configs
 from gui.widgets.train_controls import TrainingControls
-from gui.widgets.train_plots import ConfusionMatrixView, CurvesPanel
+from gui.widgets.train_live import AugmentPreview, LiveView, make_augmenter
+from gui.widgets.train_plots import CurvesPanel
 from gui.widgets.train_transfer import TransferPanel
 from gui.workers import TrainingPlan, validation_report
 
@@ -47,13 +44,6 @@ def _fmt_eta(seconds: float) -> str:
         return "--:--"
     s = round(seconds)
     return f"{s // 3600}:{s // 60 % 60:02d}:{s % 60:02d}" if s >= 3600 else f"{s // 60}:{s % 60:02d}"
-
-
-def make_augmenter(seed: int) -> Any:
-    from engine.augment import ImageAugmenter
-
-    return ImageAugmenter(rotation_range=12, width_shift_range=0.1, height_shift_range=0.1, zoom_range=0.1,
-                          fill_mode="constant", cval=0.0, seed=seed)
 
 
 class TrainingTab(QWidget):
@@ -97,35 +87,11 @@ class TrainingTab(QWidget):
         f.setPointSizeF(f.pointSizeF() * 1.15)
         self.status.setFont(f)
 
-        self.filters = TileGrid(tile=44)
-        self.confusion = ConfusionMatrixView()
-        self.mistakes = TileGrid(tile=56)
-        self.filters_box, self.confusion_box, self.mistakes_box = QGroupBox(), QGroupBox(), QGroupBox()
-        for box, w in ((self.filters_box, self.filters), (self.confusion_box, self.confusion),
-                       (self.mistakes_box, self.mistakes)):
-            lay = QVBoxLayout(box)
-            if w is self.filters:
-                self.filters_legend = QLabel()
-                lay.addWidget(self.filters_legend)
-            if w is self.confusion:
-                lay.addWidget(w)
-            else:
-                sc = QScrollArea()
-                sc.setWidget(w)
-                sc.setWidgetResizable(True)
-                sc.setFrameShape(QScrollArea.Shape.NoFrame)
-                sc.setMinimumWidth(110)
-                sc.setMinimumHeight(60)
-                lay.addWidget(sc)
-        live = QWidget()
-        live_lay = QHBoxLayout(live)
-        live_lay.setContentsMargins(0, 0, 0, 0)
-        live_lay.addWidget(self.filters_box, 3)
-        live_lay.addWidget(self.confusion_box, 3)
-        live_lay.addWidget(self.mistakes_box, 3)
+        self.live = LiveView()
+        self.filters, self.confusion, self.mistakes = self.live.filters, self.live.confusion, self.live.mistakes
         self.transfer = TransferPanel(self)
         self.bottom = QTabWidget()
-        self.bottom.addTab(live, "")
+        self.bottom.addTab(self.live, "")
         self.bottom.addTab(self.transfer, "")
 
         top = QWidget()
@@ -264,8 +230,7 @@ class TrainingTab(QWidget):
         self._compiled_with = (self.session.optimizer, self.session.learning_rate)
         self._step_offset = 0
         self.curves.reset_curves()
-        self.confusion.set_matrix(None, [])
-        self.mistakes.set_tiles([])
+        self.live.clear()
         self._last_probe = None
         self._request_probe()
         if not self.transfer.running:
@@ -335,8 +300,7 @@ class TrainingTab(QWidget):
     def _after_reset(self) -> None:
         self._step_offset = 0
         self.curves.reset_curves()
-        self.confusion.set_matrix(None, [])
-        self.mistakes.set_tiles([])
+        self.live.clear()
         self.progress.setValue(0)
         self._request_probe()
         self._status(self.tr("Weights reset to their initial values."))
@@ -370,19 +334,8 @@ class TrainingTab(QWidget):
         self.session.notify_weights_changed()
 
     def _show_report(self, rep: dict) -> None:
-        data = self.session.data
-        assert data is not None
-        self.confusion.set_matrix(rep["confusion"], list(data.class_names))
-        images: list = []
-        captions: list[str] = []
-        colors: list[QColor | None] = []
-        for w in rep["wrong"]:
-            images.append(to_qimage(data.x_val[w["index"]][..., 0] if data.x_val.shape[-1] == 1
-                                    else data.x_val[w["index"]]))
-            captions.append(self.tr("{p} ({pct:.0%})\ntrue: {t}").format(
-                p=data.class_names[w["pred"]], pct=w["prob"], t=data.class_names[w["true"]]))
-            colors.append(QColor("#c00000"))
-        self.mistakes.set_tiles(images, captions, colors)
+        assert self.session.data is not None
+        self.live.show_report(rep, self.session.data)
 
     def _on_finished(self, reason: str) -> None:
         self.session.training = False
@@ -440,39 +393,16 @@ class TrainingTab(QWidget):
                                                                 eta=_fmt_eta(u["eta_s"])))
         if self._probe_dirty:
             self._probe_dirty = False
-            self._draw_filters(self._last_probe)
-
-    def _draw_filters(self, kernel: np.ndarray | None) -> None:
-        if kernel is None:
-            self.filters.set_tiles([])
-            return
-        k = kernel  # (KH, KW, C_in, C_out)
-        vmax = float(np.abs(k).max()) or 1.0
-        if k.shape[2] == 3:
-            lo, hi = float(k.min()), float(k.max())
-            tiles = [to_qimage((k[:, :, :, j] - lo) / max(hi - lo, 1e-12)) for j in range(k.shape[3])]
-        else:
-            tiles = [to_qimage(k[:, :, 0, j], signed=True, vmax=vmax) for j in range(k.shape[3])]
-        self.filters.set_tiles(tiles, [str(j) for j in range(k.shape[3])])
+            self.live.draw_filters(self._last_probe)
 
     # ------------------------------------------------------------------------------------------- extras
-    def show_augment_preview(self) -> QDialog | None:
+    def show_augment_preview(self) -> AugmentPreview | None:
         """A dialog: one training image and eight random augmentations of it."""
         data = self.session.data
         if data is None:
             self.load_data()
             return None
-        img = data.x_train[:1]  # (1, H, W, C)
-        aug = make_augmenter(self.controls.seed.value())
-        samples = [img[0]] + [aug.apply(img)[0] for _ in range(8)]
-        dlg = QDialog(self)
-        dlg.setWindowTitle(self.tr("Augmentation preview"))
-        grid = TileGrid(tile=96)
-        grid.set_tiles([to_qimage(s[..., 0] if s.shape[-1] == 1 else s, vmin=0, vmax=1) for s in samples],
-                       [self.tr("original")] + [self.tr("random {i}").format(i=i) for i in range(1, 9)])
-        QVBoxLayout(dlg).addWidget(grid)
-        dlg.resize(560, 360)
-        dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dlg = AugmentPreview(data.x_train[0], self.controls.seed.value(), self)
         dlg.open()
         return dlg
 
@@ -505,13 +435,7 @@ class TrainingTab(QWidget):
         self.controls.retranslate()
         self.controls.set_running(self._state)
         self.curves.retranslate()
-        self.filters_box.setTitle(self.tr("Filters of layer 1"))
-        self.filters_box.setToolTip(self.tr("The first layer's kernels as they learn: blue < 0 < red"))
-        self.filters_legend.setText(self.tr("blue < 0 < red"))
-        self.confusion_box.setTitle(self.tr("Confusion (validation)"))
-        self.mistakes_box.setTitle(self.tr("Worst mistakes"))
-        self.mistakes_box.setToolTip(self.tr("Validation images the network gets wrong with the highest "
-                                             "confidence: predicted class (probability) and true class"))
+        self.live.retranslate()
         self.bottom.setTabText(0, self.tr("Live view"))
         self.bottom.setTabText(1, self.tr("Transfer learning"))
         self.transfer.retranslate()

@@ -79,7 +79,7 @@ class LayerTable(QTableWidget):
         self.retranslate()
 
     def retranslate(self) -> None:
-        self.setHorizontalHeaderLabels([self.tr("Layer"), self.tr("Filters / units"), self.tr("Size"),
+        self.setHorizontalHeaderLabels([self.tr("Layer"), self.tr("Filters\nor units"), self.tr("Size"),
                                         self.tr("Stride"), self.tr("Padding"), self.tr("Activation")])
 
     def _cell(self, row: int, col: str) -> Any:

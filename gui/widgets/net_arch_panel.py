@@ -1,0 +1,124 @@
+"""The Network tab's left column: presets, the hyper-parameter generator, the layer list, Build, the summary."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gui.widgets.net_editor import LayerTable
+from gui.widgets.net_session import ModelInfo
+
+__all__ = ["PRESETS", "ArchitecturePanel"]
+
+PRESETS = ("small", "lesson", "lesson_gmp")
+
+
+class ArchitecturePanel(QWidget):
+    """Widgets and layout only; :class:`gui.tabs.network.NetworkTab` connects them."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.preset = QComboBox()
+        for name in PRESETS:
+            self.preset.addItem("", name)
+        self.preset.addItem("", "custom")
+        self.gen_layers, self.gen_filters, self.gen_kernel, self.gen_units = (QSpinBox() for _ in range(4))
+        for spin, lo, hi, v in ((self.gen_layers, 1, 6, 2), (self.gen_filters, 1, 128, 8),
+                                (self.gen_kernel, 1, 9, 3), (self.gen_units, 0, 1024, 32)):
+            spin.setRange(lo, hi)
+            spin.setValue(v)
+        self.generate = QPushButton()
+        self.table = LayerTable()
+        self.table.setMinimumHeight(150)
+        self.add_btn, self.remove_btn, self.up_btn, self.down_btn = (QPushButton() for _ in range(4))
+        self.build_btn = QPushButton()
+        self.build_btn.setMinimumHeight(34)
+        self.build_btn.setStyleSheet("font-weight: bold;")
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.summary = QTableWidget(0, 3)
+        self.summary.verticalHeader().setVisible(False)
+        self.summary.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.totals = QLabel()
+        self.totals.setWordWrap(True)
+        self.save_btn, self.open_btn = QPushButton(), QPushButton()
+
+        self.arch_box = QGroupBox()
+        form = QFormLayout(self.arch_box)
+        self._l_preset = QLabel()
+        form.addRow(self._l_preset, self.preset)
+        self.gen_box = QGroupBox()
+        gform = QFormLayout(self.gen_box)
+        self._gl = [QLabel() for _ in range(4)]
+        for lbl, spin in zip(self._gl, (self.gen_layers, self.gen_filters, self.gen_kernel, self.gen_units)):
+            gform.addRow(lbl, spin)
+        gform.addRow(self.generate)
+        edit_row = QHBoxLayout()
+        for b in (self.add_btn, self.remove_btn, self.up_btn, self.down_btn):
+            edit_row.addWidget(b)
+        file_row = QHBoxLayout()
+        file_row.addWidget(self.open_btn)
+        file_row.addWidget(self.save_btn)
+        lay = QVBoxLayout(self)
+        lay.addWidget(self.arch_box)
+        lay.addWidget(self.gen_box)
+        lay.addWidget(self.table, 3)
+        lay.addLayout(edit_row)
+        lay.addWidget(self.build_btn)
+        lay.addWidget(self.message)
+        lay.addWidget(self.summary, 2)
+        lay.addWidget(self.totals)
+        lay.addLayout(file_row)
+        self.retranslate()
+
+    def show_summary(self, info: ModelInfo) -> None:
+        """Keras' summary as a table: layer (type), output shape with the batch axis, parameters."""
+        self.message.setText(self.tr("Model ready: {n} layers, {p:,} parameters.").format(
+            n=len(info.rows), p=info.total_params))
+        self.summary.setRowCount(len(info.rows))
+        for r, (name, cls, shape, params, trainable) in enumerate(info.rows):
+            frozen = "" if trainable or not params else self.tr(" (frozen)")
+            for c, text in enumerate((f"{name} ({cls}){frozen}", str((None, *shape)), f"{params:,}")):
+                item = QTableWidgetItem(text)
+                if c == 2:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                self.summary.setItem(r, c, item)
+        self.summary.resizeColumnsToContents()
+        self.totals.setText(self.tr("Total params: {t:,} - trainable: {tr:,} - non-trainable: {n:,}").format(
+            t=info.total_params, tr=info.trainable_params, n=info.total_params - info.trainable_params))
+
+    def retranslate(self) -> None:
+        names = {"small": self.tr("Small MNIST CNN (trains in seconds)"),
+                 "lesson": self.tr("The lesson's CIFAR network"),
+                 "lesson_gmp": self.tr("The lesson's network, GlobalMaxPooling head"), "custom": self.tr("Custom")}
+        for i in range(self.preset.count()):
+            self.preset.setItemText(i, names[self.preset.itemData(i)])
+        self.arch_box.setTitle(self.tr("Architecture"))
+        self._l_preset.setText(self.tr("Preset"))
+        self.gen_box.setTitle(self.tr("Generate from hyper-parameters"))
+        for lbl, text in zip(self._gl, (self.tr("Conv layers"), self.tr("Filters (first layer)"),
+                                        self.tr("Filter size"), self.tr("Dense units"))):
+            lbl.setText(text)
+        self.generate.setText(self.tr("Generate"))
+        self.add_btn.setText(self.tr("Add"))
+        self.remove_btn.setText(self.tr("Remove"))
+        self.up_btn.setText(self.tr("Up"))
+        self.down_btn.setText(self.tr("Down"))
+        self.build_btn.setText(self.tr("Build"))
+        self.save_btn.setText(self.tr("Save model..."))
+        self.open_btn.setText(self.tr("Open model..."))
+        self.summary.setHorizontalHeaderLabels([self.tr("Layer (type)"), self.tr("Output shape"),
+                                                self.tr("Param #")])
+        self.table.retranslate()
