@@ -167,7 +167,7 @@ class TransferPanel(QWidget):
             item.setCheckState(Qt.CheckState.Checked)
             self.layers.addItem(item)
 
-    def showEvent(self, event) -> None:  # noqa: N802 - Qt API
+    def showEvent(self, event) -> None:
         super().showEvent(event)
         if self.layers.count() == 0 and not self.running:
             try:
