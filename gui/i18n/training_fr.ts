@@ -801,94 +801,130 @@ vrai : {t}</translation>
 <context>
     <name>TransferPanel</name>
     <message>
-        <location filename="../widgets/train_transfer.py" line="224" />
-        <source>Base trained on digits 0-4: {acc:.1%} validation accuracy in {s:.1f} s. Now training on digits 5-9...</source>
-        <translation>Base entraînée sur les chiffres 0-4 : {acc:.1%} de précision en validation en {s:.1f} s. Entraînement sur les chiffres 5-9…</translation>
+        <location filename="../widgets/train_transfer.py" line="244" />
+        <source>Base trained on {a}: {acc:.1%} validation accuracy in {s:.1f} s. Now training on {b}...</source>
+        <extracomment>transfer tasks: (task A, task B) in the chooser's order</extracomment>
+        <translation>Base entraînée sur {a} : {acc:.1%} de précision en validation en {s:.1f} s. Entraînement sur {b}…</translation>
     </message>
     <message>
-        <location filename="../widgets/train_transfer.py" line="229" />
-        <source>Training the base network on digits 0-4...</source>
-        <translation>Entraînement du réseau de base sur les chiffres 0-4…</translation>
+        <location filename="../widgets/train_transfer.py" line="250" />
+        <source>Training the base network on {a}...</source>
+        <translation>Entraînement du réseau de base sur {a}…</translation>
     </message>
     <message>
-        <location filename="../widgets/train_transfer.py" line="255" />
-        <source>Digits 5-9: the frozen base reached {a:.1%} in {t:.1f} s; from scratch {b:.1%} in {s:.1f} s: the frozen base trained {x:.1f}x faster.</source>
-        <translation>Chiffres 5-9 : la base gelée atteint {a:.1%} en {t:.1f} s ; depuis zéro {b:.1%} en {s:.1f} s : la base gelée s'entraîne {x:.1f}x plus vite.</translation>
+        <location filename="../widgets/train_transfer.py" line="276" />
+        <source>On {task}, the frozen base reached {a:.1%} in {t:.1f} s; from scratch {b:.1%} in {s:.1f} s: the frozen base trained {x:.1f}x faster.</source>
+        <translation>Sur {task}, la base gelée atteint {a:.1%} en {t:.1f} s ; depuis zéro {b:.1%} en {s:.1f} s : la base gelée s'entraîne {x:.1f}x plus vite.</translation>
     </message>
     <message>
-        <location filename="../widgets/train_transfer.py" line="272" />
-        <source>Reuse a trained base: digits 0-4 -&gt; digits 5-9</source>
-        <translation>Réutiliser une base entraînée : chiffres 0-4 -&gt; chiffres 5-9</translation>
+        <location filename="../widgets/train_transfer.py" line="296" />
+        <source>the ten digits</source>
+        <translation>les dix chiffres</translation>
     </message>
     <message>
-        <location filename="../widgets/train_transfer.py" line="273" />
+        <location filename="../widgets/train_transfer.py" line="296" />
+        <source>the synthetic shapes</source>
+        <translation>les formes synthétiques</translation>
+    </message>
+    <message>
+        <location filename="../widgets/train_transfer.py" line="297" />
+        <source>digits 0-4</source>
+        <translation>les chiffres 0-4</translation>
+    </message>
+    <message>
+        <location filename="../widgets/train_transfer.py" line="297" />
+        <source>digits 5-9</source>
+        <translation>les chiffres 5-9</translation>
+    </message>
+    <message>
+        <location filename="../widgets/train_transfer.py" line="300" />
+        <source>Reuse a trained convolutional base</source>
+        <translation>Réutiliser une base convolutionnelle entraînée</translation>
+    </message>
+    <message>
+        <location filename="../widgets/train_transfer.py" line="301" />
+        <source>Task</source>
+        <translation>Tâche</translation>
+    </message>
+    <message>
+        <location filename="../widgets/train_transfer.py" line="302" />
+        <source>digits 0-4 -&gt; digits 5-9</source>
+        <translation>chiffres 0-4 -&gt; chiffres 5-9</translation>
+    </message>
+    <message>
+        <location filename="../widgets/train_transfer.py" line="303" />
+        <source>digits -&gt; synthetic shapes</source>
+        <translation>chiffres -&gt; formes synthétiques</translation>
+    </message>
+    <message>
+        <location filename="../widgets/train_transfer.py" line="304" />
         <source>Epochs per phase</source>
         <translation>Époques par phase</translation>
     </message>
     <message>
-        <location filename="../widgets/train_transfer.py" line="274" />
+        <location filename="../widgets/train_transfer.py" line="305" />
         <source>Images for task B</source>
         <translation>Images pour la tâche B</translation>
     </message>
     <message>
-        <location filename="../widgets/train_transfer.py" line="275" />
+        <location filename="../widgets/train_transfer.py" line="306" />
         <source>Frozen layers of the base (ticked = not trained):</source>
         <translation>Couches gelées de la base (cochée = non entraînée) :</translation>
     </message>
     <message>
-        <location filename="../widgets/train_transfer.py" line="276" />
+        <location filename="../widgets/train_transfer.py" line="307" />
         <source>Run the comparison</source>
         <translation>Lancer la comparaison</translation>
     </message>
     <message>
-        <location filename="../widgets/train_transfer.py" line="277" />
+        <location filename="../widgets/train_transfer.py" line="308" />
         <source>Model</source>
         <translation>Modèle</translation>
     </message>
     <message>
-        <location filename="../widgets/train_transfer.py" line="277" />
+        <location filename="../widgets/train_transfer.py" line="308" />
         <source>Training time (s)</source>
         <translation>Durée d'entraînement (s)</translation>
     </message>
     <message>
-        <location filename="../widgets/train_transfer.py" line="278" />
+        <location filename="../widgets/train_transfer.py" line="309" />
         <source>Validation accuracy</source>
         <translation>Précision en validation</translation>
     </message>
     <message>
-        <location filename="../widgets/train_transfer.py" line="279" />
+        <location filename="../widgets/train_transfer.py" line="310" />
         <source>Frozen base + new head</source>
         <translation>Base gelée + nouvelle tête</translation>
     </message>
     <message>
-        <location filename="../widgets/train_transfer.py" line="280" />
+        <location filename="../widgets/train_transfer.py" line="311" />
         <source>From scratch</source>
         <translation>Depuis zéro</translation>
     </message>
     <message>
-        <location filename="../widgets/train_transfer.py" line="282" />
-        <source>epoch on digits 5-9</source>
-        <translation>époque sur les chiffres 5-9</translation>
+        <location filename="../widgets/train_transfer.py" line="313" />
+        <source>epoch on task B</source>
+        <translation>époque sur la tâche B</translation>
     </message>
     <message>
-        <location filename="../widgets/train_transfer.py" line="283" />
+        <location filename="../widgets/train_transfer.py" line="320" />
+        <source>Trains a base on task A, reuses its convolutions for task B and compares with training from scratch.</source>
+        <translation>Entraîne une base sur la tâche A, réutilise ses convolutions pour la tâche B et compare avec un entraînement depuis zéro.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/train_transfer.py" line="314" />
         <source>validation accuracy</source>
         <translation>précision en validation</translation>
     </message>
     <message>
-        <location filename="../widgets/train_transfer.py" line="286" />
+        <location filename="../widgets/train_transfer.py" line="317" />
         <source>frozen base</source>
         <translation>base gelée</translation>
     </message>
     <message>
-        <location filename="../widgets/train_transfer.py" line="287" />
+        <location filename="../widgets/train_transfer.py" line="318" />
         <source>from scratch</source>
         <translation>depuis zéro</translation>
-    </message>
-    <message>
-        <location filename="../widgets/train_transfer.py" line="289" />
-        <source>Trains a base on digits 0-4, reuses its convolutions for digits 5-9 and compares with training from scratch.</source>
-        <translation>Entraîne une base sur les chiffres 0-4, réutilise ses convolutions pour les chiffres 5-9 et compare avec un entraînement depuis zéro.</translation>
     </message>
 </context>
 </TS>

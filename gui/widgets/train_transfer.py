@@ -2,9 +2,9 @@
 
 The experiment (each epoch one engine-thread job, so the window stays live and shows progress):
 
-1. train the current architecture on task A (digits 0-4) - the "pre-trained" base;
+1. train the current architecture on task A (digits 0-4, or all ten digits) - the "pre-trained" base;
 2. copy its convolutional base (every layer up to Flatten / global pooling), freeze the ticked layers, put a
-   fresh dense head for task B (digits 5-9) on top, and train it;
+   fresh dense head for task B (digits 5-9, or the synthetic shapes) on top, and train it;
 3. train the same architecture from scratch on task B for the same number of epochs;
 4. compare time and validation accuracy, epoch by epoch.
 """
@@ -18,6 +18,7 @@ import numpy as np
 import pyqtgraph as pg  # type: ignore[import-untyped]
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QComboBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -35,7 +36,10 @@ from PySide6.QtWidgets import (
 from gui.widgets.net_session import adapt_head, compile_model, preset_configs
 from gui.widgets.train_data import LabData, class_subset, load_lab_data
 
-__all__ = ["TransferPanel", "base_length", "transfer_model"]
+__all__ = ["TASKS", "TransferPanel", "base_length", "task_data", "transfer_model"]
+
+#: transfer tasks: (task A, task B) in the chooser's order
+TASKS = ("digits", "shapes")
 
 BASE_END = ("Flatten", "GlobalMaxPooling2D", "GlobalAveragePooling2D", "GlobalMinPooling2D")
 
@@ -68,6 +72,19 @@ def transfer_model(source: Any, num_classes: int, frozen: set[int], seed: int = 
         model.layers[i].set_weights(source.layers[i].get_weights())
         model.layers[i].trainable = i not in frozen
     return model
+
+
+def task_data(task: str, n: int) -> tuple[LabData, LabData]:
+    """Task A (to pre-train on) and task B (at most ``n`` training images) for ``task`` in :data:`TASKS`."""
+    digits = load_lab_data("digits", n_train=max(2000, 2 * n), n_val=600, seed=0)
+    if task == "digits":
+        a = class_subset(digits, [0, 1, 2, 3, 4])
+        b = class_subset(digits, [5, 6, 7, 8, 9])
+    elif task == "shapes":
+        a, b = digits, load_lab_data("shapes", n_train=n, n_val=300, seed=0)
+    else:
+        raise ValueError(f"task must be one of {TASKS}. Received: task={task!r}")
+    return a, LabData(b.x_train[:n], b.y_train[:n], b.x_val, b.y_val, b.class_names, b.name)
 
 
 def _fresh(configs: list[dict], input_shape: tuple, num_classes: int, seed: int) -> Any:
@@ -105,6 +122,9 @@ class TransferPanel(QWidget):
         self.n_images.setRange(200, 4000)
         self.n_images.setSingleStep(200)
         self.n_images.setValue(300)
+        self.task = QComboBox()
+        for t in TASKS:
+            self.task.addItem("", t)
         self.layers = QListWidget()
         self.layers.setMaximumHeight(130)
         self.run_button = QPushButton()
@@ -130,6 +150,8 @@ class TransferPanel(QWidget):
         form = QFormLayout()
         self._l_epochs, self._l_n, self._l_layers = QLabel(), QLabel(), QLabel()
         self._l_layers.setWordWrap(True)
+        self._l_task = QLabel()
+        form.addRow(self._l_task, self.task)
         form.addRow(self._l_epochs, self.epochs)
         form.addRow(self._l_n, self.n_images)
         box.addLayout(form)
@@ -196,15 +218,13 @@ class TransferPanel(QWidget):
         self.plot.setXRange(0.8, self.epochs.value() + 0.2)
         self.plot.getAxis("bottom").setTickSpacing(1, 1)
         configs, frozen, epochs = self._configs(), self.frozen(), self.epochs.value()
+        task = self.task.currentData()
         n = self.n_images.value()
         state: dict[str, Any] = {}
         session = self._tab.session
 
         def prepare() -> dict:
-            digits = load_lab_data("digits", n_train=max(2000, 2 * n), n_val=600, seed=0)
-            a = class_subset(digits, [0, 1, 2, 3, 4])
-            b = class_subset(digits, [5, 6, 7, 8, 9])
-            b = LabData(b.x_train[:n], b.y_train[:n], b.x_val, b.y_val, b.class_names, b.name)
+            a, b = task_data(task, n)
             base = _fresh(configs, a.input_shape, a.num_classes, seed=0)
             compile_model(base, "Adam", 1e-3)
             t0 = time.perf_counter()
@@ -221,12 +241,13 @@ class TransferPanel(QWidget):
         def prepared(st: dict) -> None:
             state.update(st)
             self.pretrain_s = st["pre_s"]
-            self.info.setText(self.tr("Base trained on digits 0-4: {acc:.1%} validation accuracy in {s:.1f} s. "
-                                      "Now training on digits 5-9...").format(acc=st["acc_a"], s=st["pre_s"]))
+            self.info.setText(self.tr("Base trained on {a}: {acc:.1%} validation accuracy in {s:.1f} s. "
+                                      "Now training on {b}...").format(a=self._names()[0], b=self._names()[1],
+                                                                        acc=st["acc_a"], s=st["pre_s"]))
             self._queue = [(kind, e) for e in range(epochs) for kind in ("transfer", "scratch")]
             self._next(state)
 
-        self.info.setText(self.tr("Training the base network on digits 0-4..."))
+        self.info.setText(self.tr("Training the base network on {a}...").format(a=self._names()[0]))
         session.run(prepare, prepared, self._failed)
 
     def _next(self, state: dict) -> None:
@@ -252,9 +273,10 @@ class TransferPanel(QWidget):
         self.run_button.setEnabled(True)
         t = sum(r[0] for r in self.results["transfer"])
         s = sum(r[0] for r in self.results["scratch"])
-        self.info.setText(self.tr("Digits 5-9: the frozen base reached {a:.1%} in {t:.1f} s; from scratch "
+        self.info.setText(self.tr("On {task}, the frozen base reached {a:.1%} in {t:.1f} s; from scratch "
                                   "{b:.1%} in {s:.1f} s: the frozen base trained {x:.1f}x faster.").format(
-            a=self.results["transfer"][-1][1], t=t, b=self.results["scratch"][-1][1], s=s, x=s / max(t, 1e-9)))
+            task=self._names()[1], a=self.results["transfer"][-1][1], t=t, b=self.results["scratch"][-1][1],
+            s=s, x=s / max(t, 1e-9)))
 
     def _draw(self) -> None:
         for row, kind in enumerate(("transfer", "scratch")):
@@ -268,8 +290,17 @@ class TransferPanel(QWidget):
         self._curve_s.setData(np.arange(1, len(self.results["scratch"]) + 1),
                               [r[1] for r in self.results["scratch"]])
 
+    def _names(self) -> tuple[str, str]:
+        """Task A and task B of the chosen experiment, in words."""
+        if self.task.currentData() == "shapes":
+            return self.tr("the ten digits"), self.tr("the synthetic shapes")
+        return self.tr("digits 0-4"), self.tr("digits 5-9")
+
     def retranslate(self) -> None:
-        self.settings.setTitle(self.tr("Reuse a trained base: digits 0-4 -> digits 5-9"))
+        self.settings.setTitle(self.tr("Reuse a trained convolutional base"))
+        self._l_task.setText(self.tr("Task"))
+        self.task.setItemText(0, self.tr("digits 0-4 -> digits 5-9"))
+        self.task.setItemText(1, self.tr("digits -> synthetic shapes"))
         self._l_epochs.setText(self.tr("Epochs per phase"))
         self._l_n.setText(self.tr("Images for task B"))
         self._l_layers.setText(self.tr("Frozen layers of the base (ticked = not trained):"))
@@ -279,12 +310,12 @@ class TransferPanel(QWidget):
         self.table.setItem(0, 0, QTableWidgetItem(self.tr("Frozen base + new head")))
         self.table.setItem(1, 0, QTableWidgetItem(self.tr("From scratch")))
         self.table.resizeColumnsToContents()
-        self.plot.setLabel("bottom", self.tr("epoch on digits 5-9"))
+        self.plot.setLabel("bottom", self.tr("epoch on task B"))
         self.plot.setLabel("left", self.tr("validation accuracy"))
         legend = self.plot.getPlotItem().legend
         legend.clear()
         legend.addItem(self._curve_t, self.tr("frozen base"))
         legend.addItem(self._curve_s, self.tr("from scratch"))
         if not self.info.text():
-            self.info.setText(self.tr("Trains a base on digits 0-4, reuses its convolutions for digits 5-9 and "
+            self.info.setText(self.tr("Trains a base on task A, reuses its convolutions for task B and "
                                       "compares with training from scratch."))

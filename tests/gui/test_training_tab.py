@@ -283,3 +283,18 @@ def test_a_nan_loss_in_the_engine_stops_training_with_the_message(qtbot, tab):
     assert blocker.args == ["nan"]
     assert "NaN" in tab.status.text() and "lower" in tab.status.text()
     assert tab.controls.start.isEnabled() and tab._state == "idle"
+
+
+def test_transfer_from_digits_to_shapes(qtbot, tab):
+    from gui.widgets.train_transfer import task_data
+
+    a, b = task_data("shapes", 120)
+    assert a.num_classes == 10 and b.num_classes == 6 and len(b.x_train) == 120
+    panel = tab.transfer
+    panel.task.setCurrentIndex(1)
+    panel.epochs.setValue(1)
+    panel.n_images.setValue(200)
+    panel.run()
+    qtbot.waitUntil(lambda: not panel.running, timeout=180000)
+    assert len(panel.results["transfer"]) == 1 and len(panel.results["scratch"]) == 1
+    assert "synthetic shapes" in panel.info.text()
