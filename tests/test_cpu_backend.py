@@ -215,13 +215,14 @@ def test_global_pool_matches_reference(rng, mode):
 
 @pytest.mark.parametrize("mode", ["max", "min"])
 def test_nan_in_pooling_follows_the_reference(rng, mode):
-    """Windowed pools: strict comparisons (NaN kept only as a window's first cell); global pools: NaN wins."""
+    """A NaN anywhere in a window wins max/min (it propagates, as in PyTorch), in windowed and global pools."""
     x = _randn(rng, 1, 4, 4, 2)
     x[0, 0, 0, 0] = np.nan  # first cell of window (0, 0)
     x[0, 3, 3, 0] = np.nan  # last cell of window (1, 1)
     x[0, 1, 2, 1] = np.nan
     y = check_op(ops.pool2d, x, 2, mode=mode)
-    assert np.isnan(y[0, 0, 0, 0]) and not np.isnan(y[0, 1, 1, 0])
+    assert np.isnan(y[0, 0, 0, 0]) and np.isnan(y[0, 1, 1, 0]) and np.isnan(y[0, 0, 1, 1])
+    assert not np.isnan(y[0, 0, 1, 0]) and not np.isnan(y[0, 1, 0, 0]) and not np.isnan(y[0, 1, :, 1]).any()
     g = check_op(ops.global_pool, x, mode)
     assert np.isnan(g).all()
     dx = check_op(ops.global_pool_backward, x, np.ones((1, 2), np.float32), mode)

@@ -133,6 +133,18 @@ def test_global_pool_matches_reference(rng, mode):
     check_op(cb.global_pool_backward, ref.global_pool_backward, x, f32(rng, 3, 3), mode)
 
 
+@pytest.mark.parametrize("mode", ["max", "min"])
+def test_windowed_pool_propagates_nan_like_the_reference(mode):
+    x = np.arange(16, dtype=np.float32).reshape(1, 4, 4, 1)
+    x[0, 1, 1, 0] = np.nan  # the last cell of window (0, 0), not its first
+    args = ((2, 2), (2, 2), (0, 0, 0, 0), mode)
+    y = np.asarray(cb.pool2d(x, *args))
+    np.testing.assert_array_equal(y, ref.pool2d(x, *args))
+    assert np.isnan(y[0, 0, 0, 0]) and not np.isnan(y[0, 1, :, 0]).any()
+    dy = np.ones((1, 2, 2, 1), np.float32)
+    np.testing.assert_array_equal(np.asarray(cb.pool2d_backward(x, dy, *args)), ref.pool2d_backward(x, dy, *args))
+
+
 def test_global_max_pool_propagates_nan():
     x = np.array([1.0, np.nan, 3.0, 2.0], np.float32).reshape(1, 2, 2, 1)
     assert np.isnan(cb.global_pool(x, "max")[0, 0])

@@ -181,3 +181,10 @@ def test_nan_and_inf_are_computed_not_zeroed():
     assert np.isnan(y).all()  # every 2x2 window touches the centre
     assert np.isnan(ops.relu(np.array([np.nan]), backend="reference")).all()
     assert np.isinf(ops.relu(np.array([np.inf]), backend="reference")).all()
+    fmap = np.arange(16, dtype=np.float32).reshape(1, 4, 4, 1)
+    fmap[0, 1, 1, 0] = np.nan  # not the first cell of its window
+    for backend in ("reference", "cpu"):
+        for mode in ("max", "min", "avg"):
+            y = ops.pool2d(fmap, 2, mode=mode, backend=backend)[0, :, :, 0]
+            assert np.isnan(y[0, 0]) and not np.isnan(y[0, 1]) and not np.isnan(y[1, :]).any(), (backend, mode)
+        assert np.isnan(ops.global_pool(fmap, "max", backend=backend)).all()

@@ -20,6 +20,9 @@ MODE_CODES = {"max": 0, "min": 1, "avg": 2}
 
 @njit(inline="always")
 def _better(v, best, mode):  # pragma: no cover - jitted
+    # a NaN beats any number (it propagates, as in PyTorch); the first NaN stays, as the first of any tie
+    if v != v:
+        return best == best
     return v > best if mode == 0 else v < best
 
 

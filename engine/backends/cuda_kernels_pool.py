@@ -21,7 +21,10 @@ ACTIVATION_CODES = {"linear": 0, "relu": 1, "leaky_relu": 2, "sigmoid": 3, "tanh
 
 @cuda.jit(device=True)
 def _better(v, best, mode):
-    """True when ``v`` beats ``best`` for max (mode 0) or min (mode 1); strict, so ties keep the first."""
+    """True when ``v`` beats ``best`` for max (mode 0) or min (mode 1); strict, so ties keep the first.
+    A NaN beats any number (it propagates, as in the other tiers); the first NaN stays."""
+    if v != v:
+        return best == best
     if mode == 0:
         return v > best
     return v < best

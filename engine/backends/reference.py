@@ -94,11 +94,14 @@ def _window_cells(x_img, r0, c0, size, pads, ch):
 
 
 def _pick(cells, mode):
-    """Index into ``cells`` of the max (or min): the first one in row-major order on ties."""
+    """Index into ``cells`` of the max (or min): the first one in row-major order on ties; a NaN wins."""
     best = 0
     for k in range(1, len(cells)):
-        v = cells[k][0]
-        if (mode == "max" and v > cells[best][0]) or (mode == "min" and v < cells[best][0]):
+        v, b = cells[k][0], cells[best][0]
+        if np.isnan(v):
+            if not np.isnan(b):  # NaN wins (it propagates, never silently dropped); the first NaN stays
+                best = k
+        elif (mode == "max" and v > b) or (mode == "min" and v < b):
             best = k
     return best
 
