@@ -7,8 +7,9 @@ The backend can be overridden with the environment variable ``CONVSCOPE_BACKEND`
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 import numpy as np
 
@@ -50,6 +51,20 @@ def set(key: str, value: Any) -> None:  # noqa: A001 - mirrors get()
     if key not in _state:
         raise KeyError(f"unknown setting {key!r}. Known settings: {sorted(_state)}")
     _state[key] = value
+
+
+@contextmanager
+def using_backend(name: str | None) -> Iterator[None]:
+    """Run a block with backend ``name`` (None: leave the current one), restoring the previous one after."""
+    if name is None:
+        yield
+        return
+    before = _state["backend"]
+    _state["backend"] = name
+    try:
+        yield
+    finally:
+        _state["backend"] = before
 
 
 def assets_dir() -> Path:

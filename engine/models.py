@@ -34,8 +34,18 @@ class Sequential(TrainingMixin, Layer):
     """
 
     def __init__(self, layers: list[Layer] | None = None, name: str | None = None, *, seed: int | None = None,
-                 trainable: bool = True) -> None:
+                 trainable: bool = True, backend: str | None = None) -> None:
         super().__init__(name=name, trainable=True)
+        if backend is not None:
+            from engine import BACKENDS
+            from engine.backends import get_module
+
+            if not isinstance(backend, str) or backend.lower() not in BACKENDS:
+                raise ValueError(f"backend must be one of {BACKENDS} or None. Received: backend={backend!r}")
+            backend = backend.lower()
+            get_module(backend)  # a missing CUDA device is reported here, not at the first batch
+        #: the backend this model's training and inference run on; None follows engine.get_backend()
+        self.backend: str | None = backend
         if seed is not None and (isinstance(seed, bool) or not hasattr(seed, "__index__") or int(seed) < 0):
             raise ValueError(f"seed must be an int >= 0 or None. Received: seed={seed!r}")
         self.seed = None if seed is None else int(seed)

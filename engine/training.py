@@ -7,12 +7,15 @@ callbacks. A NaN/inf loss stops training before the weights are touched, and say
 
 from __future__ import annotations
 
+import functools
 import time
+from contextlib import ExitStack
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 
+from engine import config
 from engine import losses as losses_mod
 from engine import optimizers as optimizers_mod
 from engine.progress import progress_bar
@@ -33,6 +36,26 @@ class LayerGradients:
     output: np.ndarray
     input: np.ndarray | None
     weights: dict[str, np.ndarray] = field(default_factory=dict)
+
+
+def _on_backend(device_session: bool = False) -> Callable:
+    """Run the decorated method on the model's own backend (``Sequential(backend=...)``) if it has one.
+
+    With ``device_session`` and the ``cuda`` backend, the method runs in a device session: weights, optimizer
+    state and activations stay on the GPU across its batches and come back into the model when it returns.
+    """
+    def decorate(method: Callable) -> Callable:
+        @functools.wraps(method)
+        def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
+            with ExitStack() as stack:
+                stack.enter_context(config.using_backend(getattr(self, "backend", None)))
+                if device_session and config.get("backend") == "cuda":
+                    from engine.backends.cuda_trainer import device_session as session
+
+                    stack.enter_context(session(self))
+                return method(self, *args, **kwargs)
+        return wrapper
+    return decorate
 
 
 def _positive_int(value: Any, name: str) -> int:
@@ -101,6 +124,12 @@ class TrainingMixin:
     # -- one step ---------------------------------------------------------------------------------------------
     def _step(self, xb: np.ndarray, yb: np.ndarray, train: bool) -> tuple[float, float]:
         assert self.loss is not None and self.optimizer is not None
+        if config.get("backend") == "cuda":
+            from engine.backends.cuda_trainer import active_trainer
+
+            trainer = active_trainer(self)
+            if trainer is not None:
+                return trainer.step(xb, yb, train)
         out = self.forward(xb, training=train)  # type: ignore[attr-defined]
         loss, grad = self.loss.forward_backward(yb, out)
         acc = self.loss.accuracy(yb, out) if self.metrics else float("nan")
@@ -110,6 +139,7 @@ class TrainingMixin:
                                             for key, layer, k in self.trainable_slots()])  # type: ignore[attr-defined]
         return loss, acc
 
+    @_on_backend(device_session=True)
     def train_on_batch(self, x: Any, y: Any) -> dict[str, float]:
         """One optimizer step on one batch: ``{"loss", "accuracy"}`` (measured before the step)."""
         self._require_compiled("train_on_batch")
@@ -117,6 +147,7 @@ class TrainingMixin:
         loss, acc = self._step(xa, self._prepare_y(y, xa.shape[0]), True)
         return {"loss": loss, "accuracy": acc}
 
+    @_on_backend(device_session=True)
     def test_on_batch(self, x: Any, y: Any) -> dict[str, float]:
         """Loss and accuracy on one batch, without training."""
         self._require_compiled("test_on_batch")
@@ -125,6 +156,7 @@ class TrainingMixin:
         return {"loss": loss, "accuracy": acc}
 
     # -- fit --------------------------------------------------------------------------------------------------
+    @_on_backend(device_session=True)
     def fit(self, x: Any, y: Any, epochs: int = 1, batch_size: int = 32, validation_data: Any = None,
             shuffle: bool = True, callbacks: list[Callback] | None = None, verbose: int = 1,
             seed: int | None = None, augment: Any = None, validation_split: float = 0.0,
@@ -252,6 +284,7 @@ class TrainingMixin:
         n = max(xa.shape[0], 1)
         return total_loss / n, total_acc / n
 
+    @_on_backend(device_session=True)
     def evaluate(self, x: Any, y: Any, batch_size: int = 32, verbose: int = 1) -> Any:
         """Loss and accuracy on ``(x, y)``: ``[loss, accuracy]`` (just ``loss`` when compiled without metrics).
         ``verbose=2`` prints one line, as in the lesson's ``model.evaluate(test_images, test_labels, verbose=2)``."""
@@ -273,6 +306,7 @@ class TrainingMixin:
             print(f"{steps}/{steps} - {time.perf_counter() - t0:.0f}s - {format_metrics(logs)}", flush=True)
         return [loss, acc] if self.metrics else loss
 
+    @_on_backend()
     def predict(self, x: Any, batch_size: int = 32, verbose: int = 0) -> np.ndarray:
         """Model outputs for ``x`` ``(N, ...)``, computed ``batch_size`` at a time (inference mode)."""
         batch_size = _positive_int(batch_size, "batch_size")
@@ -290,6 +324,7 @@ class TrainingMixin:
     __call__ = predict
 
     # -- inspection -------------------------------------------------------------------------------------------
+    @_on_backend()
     def activations(self, x: Any) -> list[tuple[str, np.ndarray]]:
         """Every layer's output (after its activation) for the batch ``x``: ``[(layer_name, array), ...]``.
         Layers of a nested model are named ``"base/conv2d"``. A single image (no batch axis) is accepted."""
@@ -304,6 +339,7 @@ class TrainingMixin:
             result.append((name, out))
         return result
 
+    @_on_backend()
     def gradients(self, x: Any, y: Any, loss: Any = None) -> list[LayerGradients]:
         """Gradients for one batch without changing any weight: per layer (input to output order) the gradient
         of the loss w.r.t. its output, its input and its weights. Uses the compiled loss unless ``loss`` is given."""

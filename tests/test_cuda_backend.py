@@ -393,3 +393,34 @@ def test_two_batch_training_step_on_device_matches_cpu(rng, backend_guard, make,
         for a, b in zip(slots, dev_model.optimizer.state[key]):
             np.testing.assert_allclose(b, a, atol=1e-4, rtol=1e-4)
     np.testing.assert_allclose(trainer.predict(x[0]), cpu_model.predict(x[0]), atol=1e-4, rtol=1e-4)
+
+
+def test_fit_on_the_cuda_backend_matches_cpu_and_stays_on_the_device(rng, backend_guard, monkeypatch):
+    """Two batches of fit on cuda: same weights and losses as cpu to 1e-4, and the only host-to-device copies
+    are the weights once plus each batch and its dropout mask."""
+    from engine import layers as L
+
+    def make(backend):
+        m = engine.Sequential([L.Conv2D(3, 3, padding="same", activation="relu", input_shape=(6, 6, 2)),
+                               L.MaxPooling2D(2), L.Flatten(), L.Dropout(0.25), L.Dense(3)], seed=0,
+                              backend=backend)
+        m.compile(optimizer="adam", loss=engine.losses.SparseCategoricalCrossentropy(from_logits=True),
+                  metrics=["accuracy"])
+        return m
+
+    config.set("cuda_threads_per_block", 16)
+    config.set("cuda_tile", 4)
+    x = f32(rng, 8, 6, 6, 2)
+    y = rng.integers(0, 3, 8)
+    a = make("cpu")
+    ha = a.fit(x, y, batch_size=4, shuffle=False, verbose=0, seed=3)
+    b = make("cuda")
+    uploads = []
+    real = cb.to_device
+    monkeypatch.setattr(cb, "to_device", lambda t: uploads.append(cb.is_device_array(t)) or real(t))
+    hb = b.fit(x, y, batch_size=4, shuffle=False, verbose=0, seed=3)
+    for wa, wb in zip(a.get_weights(), b.get_weights()):
+        np.testing.assert_allclose(wb, wa, atol=1e-4, rtol=1e-4)
+    assert hb.history["loss"] == pytest.approx(ha.history["loss"], abs=1e-4)
+    assert uploads.count(False) == 4 + 2 * 2
+    assert engine.get_backend() == "cpu"  # the model's backend did not leak into the global choice

@@ -435,3 +435,28 @@ def test_pop_and_get_layer():
     assert last.name == "dense" and m.output_shape == (36,)
     with pytest.raises(ValueError, match="no layer named 'nope'"):
         m.get_layer("nope")
+
+
+def test_a_model_can_run_on_its_own_backend(backend_guard):
+    """Sequential(backend=...) trains on that backend without changing the global choice, and gives the same
+    step as a model on the global backend."""
+    import engine
+    from engine import layers as L
+
+    def make(backend=None):
+        m = engine.Sequential([L.Conv2D(2, 3, input_shape=(5, 5, 1), activation="relu"), L.Flatten(), L.Dense(2)],
+                              seed=1, backend=backend)
+        m.compile(optimizer="sgd", loss="sparse_categorical_crossentropy")
+        return m
+
+    x = np.random.default_rng(0).standard_normal((4, 5, 5, 1)).astype(np.float32)
+    y = np.array([0, 1, 1, 0])
+    engine.set_backend("cpu")
+    ref_model = make("reference")
+    cpu_model = make()
+    assert ref_model.train_on_batch(x, y)["loss"] == pytest.approx(cpu_model.train_on_batch(x, y)["loss"], rel=1e-5)
+    assert engine.get_backend() == "cpu"
+    for a, b in zip(ref_model.get_weights(), cpu_model.get_weights()):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+    with pytest.raises(ValueError, match=r"backend must be one of .* Received: backend='gpu'"):
+        engine.Sequential(backend="gpu")

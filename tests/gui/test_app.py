@@ -97,7 +97,8 @@ def test_menus_and_shortcuts(qtbot):
     assert titles == ["&File", "&View", "&Help"]
     file_items = [a.text() for a in w.file_menu.actions() if not a.isSeparator()]
     assert file_items == ["Open &image...", "Open &filter...", "&Save feature map as PNG...",
-                          "Open lesson state...", "Save lesson state...", "&Quit"]
+                          "Open lesson state...", "Save lesson state...", "Open model (.npz)...",
+                          "Save model (.npz)...", "&Quit"]
     assert "Space" in w.shortcuts_text() and "Home" in w.shortcuts_text()
     qtbot.waitUntil(w.kernels_ready, timeout=120_000)
     assert "Engine:" in w.engine_label.text()
