@@ -109,10 +109,41 @@ def test_conv_chunking_gives_the_same_result(rng, monkeypatch):
     dy = _randn(rng, *y_one.shape)
     grads_one = ops.conv2d_backward(x, w, dy, backend="cpu", **kw)
     monkeypatch.setattr(cpu_conv, "COLS_BUDGET_BYTES", 1)
+    monkeypatch.setattr(cpu_conv, "BLOCK_BYTES", 1)
     np.testing.assert_allclose(ops.conv2d(x, w, b, backend="cpu", **kw), y_one, rtol=1e-6, atol=1e-6)
     for g_many, g_one in zip(ops.conv2d_backward(x, w, dy, backend="cpu", **kw), grads_one):
         np.testing.assert_allclose(g_many, g_one, rtol=1e-5, atol=1e-5)
     check_op(ops.conv2d_backward, x, w, dy, **kw)
+
+
+@pytest.mark.parametrize("stride, padding, flip", [(1, "same", False), ((2, 1), "full", True), (3, "valid", False)])
+def test_conv_fused_and_host_blas_paths_agree(rng, monkeypatch, stride, padding, flip):
+    """The in-kernel sgemm path (NumPy's OpenBLAS) and the host np.matmul fallback give the same numbers."""
+    if cpu_conv.SGEMM is None:
+        pytest.skip("NumPy's BLAS is not OpenBLAS: only the fallback path exists here")
+    x, w, b = _randn(rng, 5, 9, 7, 3), _randn(rng, 3, 2, 3, 4), _randn(rng, 4)
+    kw = {"stride": stride, "padding": padding, "flip": flip, "backend": "cpu"}
+    y = ops.conv2d(x, w, b, **kw)
+    dy = _randn(rng, *y.shape)
+    grads = ops.conv2d_backward(x, w, dy, **kw)
+    monkeypatch.setattr(cpu_conv, "SGEMM", None)
+    np.testing.assert_allclose(ops.conv2d(x, w, b, **kw), y, rtol=1e-5, atol=1e-5)
+    for g_host, g_fused in zip(ops.conv2d_backward(x, w, dy, **kw), grads):
+        np.testing.assert_allclose(g_host, g_fused, rtol=1e-5, atol=1e-5)
+
+
+def test_conv_restores_the_blas_thread_count():
+    """The fused path runs OpenBLAS single-threaded only while its kernels run."""
+    from engine.backends import cpu_blas
+
+    if cpu_blas._get_threads is None or cpu_blas._set_threads is None:
+        pytest.skip("NumPy's BLAS is not OpenBLAS")
+    before = cpu_blas._get_threads()
+    with cpu_blas.single_threaded_blas():
+        with cpu_blas.single_threaded_blas():
+            assert cpu_blas._get_threads() == 1
+        assert cpu_blas._get_threads() == 1
+    assert cpu_blas._get_threads() == before
 
 
 def test_conv_from_two_threads_at_once(rng):
@@ -312,7 +343,9 @@ def test_each_kernel_compiles_once(rng):
         ops.global_pool_backward(x, ops.global_pool(x, mode, backend="cpu"), mode, backend="cpu")
     for name in ("relu", "sigmoid", "softmax"):
         ops.activation_backward(name, x, x, alpha=0.3, backend="cpu")
-    kernels = [cpu_conv._im2col, cpu_conv._col2im, cpu_conv._add_bias, cpu_conv._column_sums,
+    conv_kernels = ([cpu_conv.fused._forward, cpu_conv.fused._backward] if cpu_conv.SGEMM is not None
+                    else [cpu_conv._im2col, cpu_conv._col2im, cpu_conv._column_sums])
+    kernels = [*conv_kernels, cpu_conv._add_bias,
                cpu_pool._pool_forward, cpu_pool._pool_backward, cpu_pool._global_forward,
                cpu_pool._global_backward, cpu_act._forward, cpu_act._backward, cpu_act._softmax,
                cpu_act._softmax_backward]

@@ -2,7 +2,9 @@
 
 The kernels live in three private modules, one concept each:
 
-* :mod:`engine.backends.cpu_conv`: convolution as ``prange`` im2col / col2im plus one BLAS sgemm per chunk;
+* :mod:`engine.backends.cpu_conv`: convolution as im2col + sgemm; with NumPy's OpenBLAS each Numba thread
+  multiplies its own cache-sized block with a single-threaded sgemm (:mod:`engine.backends.cpu_conv_fused`,
+  :mod:`engine.backends.cpu_blas`), otherwise ``prange`` im2col / col2im plus one host BLAS call per chunk;
 * :mod:`engine.backends.cpu_pool`: windowed and global max / min / average pooling;
 * :mod:`engine.backends.cpu_act`: element-wise activations and the row-wise softmax.
 

@@ -25,8 +25,10 @@ from __future__ import annotations
 import threading
 
 import numpy as np
-from numba import njit, prange
+from numba import get_num_threads, njit, prange
 
+from engine.backends import cpu_conv_fused as fused
+from engine.backends.cpu_blas import SGEMM, single_threaded_blas
 from engine.backends.cpu_threads import shorten_blas_spin
 
 # BLAS and Numba take turns on the cores: OpenBLAS's idle threads must not spin through our kernels.
@@ -39,6 +41,10 @@ SAFE_FASTMATH = {"contract", "reassoc", "nsz", "arcp", "afn"}
 # every hand-off between the two thread pools costs a little (a lot on a busy machine), so chunks are
 # large; the cap keeps memory bounded for big batches and images. Measured with bench/kernels.py.
 COLS_BUDGET_BYTES = 16 * 1024 * 1024
+
+# Size of one thread's im2col block in the fused path (:mod:`engine.backends.cpu_conv_fused`, used whenever
+# NumPy's OpenBLAS is there): small enough to stay in a core's L2 cache between the copy and the sgemm.
+BLOCK_BYTES = 256 * 1024
 
 
 @njit(parallel=True, cache=True)
@@ -209,12 +215,19 @@ def conv2d(x: np.ndarray, w: np.ndarray, b: np.ndarray, stride: tuple[int, int],
         _add_bias(y2, 0, y2.shape[0], b)
         return y
     k = wmat.shape[0]
+    t, _, le, _ = pads
+    if SGEMM is not None:
+        slots = get_num_threads()
+        gpc = max(1, min(BLOCK_BYTES // (4 * k * ow), -(-n * oh // slots)))  # output rows per block
+        cols = _scratch("cols", slots * gpc * ow, k).reshape(slots, gpc * ow, k)
+        with single_threaded_blas():
+            fused._forward(SGEMM, x, wmat, b, kh, kw, stride[0], stride[1], t, le, oh, ow, gpc, y2, cols)
+        return y
     rows_per_g = ow  # one output row (n, oy) holds ow im2col rows
     g_per_chunk = max(1, COLS_BUDGET_BYTES // (4 * k * rows_per_g))
     g_total = n * oh
     g_per_chunk = min(g_per_chunk, g_total)
     cols = _scratch("cols", g_per_chunk * rows_per_g, k)
-    t, _, le, _ = pads
     for g0 in range(0, g_total, g_per_chunk):
         g1 = min(g_total, g0 + g_per_chunk)
         rows = (g1 - g0) * rows_per_g
@@ -237,8 +250,10 @@ def conv2d_backward(x: np.ndarray, w: np.ndarray, dy: np.ndarray, stride: tuple[
     wmat = _effective_weights(w, flip)  # (K, C_out)
     k = wmat.shape[0]
     dy2 = dy.reshape(n * oh * ow, c_out)  # (rows, C_out)
-    db = column_sums(dy2) if n else np.zeros(c_out, np.float32)
     dx = np.empty((n, h, wd, c_in), dtype=np.float32) if need_dx else None
+    if n and SGEMM is not None and not _is_pointwise(w, stride, pads):
+        return _backward_fused(x, w, wmat, dy2, stride, pads, flip, dx)
+    db = column_sums(dy2) if n else np.zeros(c_out, np.float32)
     dwmat = np.zeros((k, c_out), dtype=np.float32)
     if n == 0:
         return dx, dwmat.reshape(kh, kw, c_in, c_out), db
@@ -249,12 +264,12 @@ def conv2d_backward(x: np.ndarray, w: np.ndarray, dy: np.ndarray, stride: tuple[
             np.matmul(dy2, wmat.T, out=dx.reshape(n * h * wd, c_in))
         return dx, dwmat.reshape(kh, kw, c_in, c_out), db
     per_img = oh * ow
+    t, _, le, _ = pads
+    sh, sw = stride
     imgs_per_chunk = min(n, max(1, COLS_BUDGET_BYTES // (4 * k * per_img)))
     cols = _scratch("cols", imgs_per_chunk * per_img, k)
     dcols = _scratch("dcols", imgs_per_chunk * per_img, k) if need_dx else None
     tmp = np.empty((k, c_out), dtype=np.float32)
-    t, _, le, _ = pads
-    sh, sw = stride
     for n0 in range(0, n, imgs_per_chunk):
         n1 = min(n, n0 + imgs_per_chunk)
         rows = (n1 - n0) * per_img
@@ -270,3 +285,30 @@ def conv2d_backward(x: np.ndarray, w: np.ndarray, dy: np.ndarray, stride: tuple[
     if flip:
         dw = np.ascontiguousarray(dw[::-1, ::-1])
     return dx, dw, db
+
+
+def _backward_fused(x: np.ndarray, w: np.ndarray, wmat: np.ndarray, dy2: np.ndarray, stride: tuple[int, int],
+                    pads: tuple[int, int, int, int], flip: bool, dx: np.ndarray | None):
+    """:func:`conv2d_backward` through :func:`engine.backends.cpu_conv_fused._backward` (per-slot partials)."""
+    n, h, wd, c_in = x.shape
+    kh, kw, _, c_out = w.shape
+    k = wmat.shape[0]
+    oh, ow = _out_hw(h, wd, kh, kw, stride, pads)
+    slots = get_num_threads()
+    per_img = oh * ow
+    ipc = max(1, min(BLOCK_BYTES // (4 * k * per_img), -(-n // slots)))  # images per block
+    cols = _scratch("cols", slots * ipc * per_img, k).reshape(slots, ipc * per_img, k)
+    need_dx = dx is not None
+    dcols = (_scratch("dcols", slots * ipc * per_img, k).reshape(slots, ipc * per_img, k) if need_dx
+             else np.empty((slots, 1, 1), np.float32))
+    dx_arg = dx if dx is not None else np.empty((1, 1, 1, 1), np.float32)
+    dw_parts = np.zeros((slots, k, c_out), dtype=np.float32)
+    db_parts = np.zeros((slots, c_out), dtype=np.float64)
+    t, _, le, _ = pads
+    with single_threaded_blas():
+        fused._backward(SGEMM, x, wmat, dy2, kh, kw, stride[0], stride[1], t, le, oh, ow, ipc, need_dx, cols,
+                        dcols, dw_parts, db_parts, dx_arg)
+    dw = dw_parts.sum(axis=0).reshape(kh, kw, c_in, c_out)  # slot order: deterministic
+    if flip:
+        dw = np.ascontiguousarray(dw[::-1, ::-1])
+    return dx, dw, db_parts.sum(axis=0).astype(np.float32)

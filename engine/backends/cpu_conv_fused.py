@@ -1,0 +1,147 @@
+"""Numba CPU convolution in one parallel region: each thread runs im2col -> sgemm on blocks that stay in cache.
+
+The work is split evenly between the Numba threads (``prange`` over thread slots, not over rows); each slot
+walks its share in blocks small enough that its ``cols`` block stays in the core's L2 cache, and calls the
+single-threaded BLAS ``sgemm`` (:mod:`engine.backends.cpu_blas`) on it right away::
+
+    forward, per block of output rows g = (n, oy):
+        cols  = im2col(x, rows of the block)                         (rows, K)   K = KH*KW*C_in
+        y     = cols @ wmat + b                                      written straight into y
+    backward, per block of whole images (so no two slots ever touch the same cell of dx):
+        dw_t += cols.T @ dy                                          per-slot partial (K, C_out)
+        db_t += column sums of dy                                    per-slot partial, float64
+        dcols = dy @ wmat.T ;  dx[images] = col2im(dcols)            scatter-add inside the slot's own images
+
+The host wrapper (:mod:`engine.backends.cpu_conv`) sums the per-slot partials in slot order, so results do
+not depend on timing. No ``fastmath``: NaN and inf propagate exactly as through BLAS.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit, prange
+
+from engine.backends.cpu_blas import NO_TRANS, ROW_MAJOR, TRANS
+
+_F4 = 4  # bytes per float32
+
+
+@njit(cache=True)
+def _fill_cols(x, g0, g1, kh, kw, sh, sw, pt, pl, oh, ow, buf):  # pragma: no cover - jitted
+    """Serial im2col of output rows ``g = n*oh + oy`` in ``[g0, g1)`` into ``buf[:(g1-g0)*ow, :K]``."""
+    h, w, c = x.shape[1], x.shape[2], x.shape[3]
+    xf = x.reshape(x.size)  # flat view: a kernel row inside the image is one contiguous span
+    span = kw * c
+    zero = np.float32(0.0)
+    for g in range(g0, g1):
+        n = g // oh
+        oy = g - n * oh
+        for ox in range(ow):
+            row = (g - g0) * ow + ox
+            ix0 = ox * sw - pl
+            inside_x = ix0 >= 0 and ix0 + kw <= w
+            for i in range(kh):
+                iy = oy * sh - pt + i
+                inside_y = 0 <= iy < h
+                col = i * span
+                if inside_y and inside_x:
+                    src = ((n * h + iy) * w + ix0) * c
+                    for t in range(span):
+                        buf[row, col + t] = xf[src + t]
+                    continue
+                for j in range(kw):
+                    ix = ix0 + j
+                    if inside_y and 0 <= ix < w:
+                        for ch in range(c):
+                            buf[row, col + ch] = x[n, iy, ix, ch]
+                    else:
+                        for ch in range(c):
+                            buf[row, col + ch] = zero
+                    col += c
+
+
+@njit(cache=True)
+def _scatter_cols(dcols, n0, n1, kh, kw, sh, sw, pt, pl, oh, ow, dx):  # pragma: no cover - jitted
+    """Serial col2im: ``dx[n0:n1]`` = sum over windows of ``dcols ((n1-n0)*oh*ow, K)`` (overwrites it)."""
+    h, w, c = dx.shape[1], dx.shape[2], dx.shape[3]
+    zero = np.float32(0.0)
+    for n in range(n0, n1):
+        for iy in range(h):
+            for ix in range(w):
+                for ch in range(c):
+                    dx[n, iy, ix, ch] = zero
+    for r in range((n1 - n0) * oh):
+        nl = r // oh
+        oy = r - nl * oh
+        n = n0 + nl
+        for ox in range(ow):
+            row = r * ow + ox
+            for i in range(kh):
+                iy = oy * sh - pt + i
+                if iy < 0 or iy >= h:
+                    continue
+                for j in range(kw):
+                    ix = ox * sw - pl + j
+                    if ix < 0 or ix >= w:
+                        continue
+                    col = (i * kw + j) * c
+                    for ch in range(c):
+                        dx[n, iy, ix, ch] += dcols[row, col + ch]
+
+
+@njit(parallel=True, cache=True)
+def _forward(sgemm, x, wmat, b, kh, kw, sh, sw, pt, pl, oh, ow, gpc, y2, cols):  # pragma: no cover - jitted
+    """``y2 (N*OH*OW, C_out) = im2col(x) @ wmat + b``; ``cols (slots, >= gpc*OW, K)`` is per-slot scratch."""
+    slots = cols.shape[0]
+    k, c_out = wmat.shape
+    total = x.shape[0] * oh
+    one = np.float32(1.0)
+    zero = np.float32(0.0)
+    for t in prange(slots):
+        s0 = t * total // slots
+        s1 = (t + 1) * total // slots
+        buf = cols[t]
+        for g0 in range(s0, s1, gpc):
+            g1 = min(s1, g0 + gpc)
+            _fill_cols(x, g0, g1, kh, kw, sh, sw, pt, pl, oh, ow, buf)
+            rows = (g1 - g0) * ow
+            r0 = g0 * ow
+            sgemm(ROW_MAJOR, NO_TRANS, NO_TRANS, rows, c_out, k, one, buf.ctypes.data, k, wmat.ctypes.data,
+                  c_out, zero, y2.ctypes.data + r0 * c_out * _F4, c_out)
+            for r in range(r0, r0 + rows):
+                for o in range(c_out):
+                    y2[r, o] += b[o]
+
+
+@njit(parallel=True, cache=True)
+def _backward(sgemm, x, wmat, dy2, kh, kw, sh, sw, pt, pl, oh, ow, ipc, need_dx, cols, dcols, dw_parts,
+              db_parts, dx):  # pragma: no cover - jitted
+    """Per-slot partial ``dw_parts (slots, K, C_out)``, ``db_parts (slots, C_out)`` (both zeroed by the caller)
+    and, when ``need_dx``, ``dx`` for the slot's own images; blocks of ``ipc`` whole images."""
+    slots = cols.shape[0]
+    k, c_out = wmat.shape
+    n_img = x.shape[0]
+    per_img = oh * ow
+    one = np.float32(1.0)
+    zero = np.float32(0.0)
+    for t in prange(slots):
+        n0t = t * n_img // slots
+        n1t = (t + 1) * n_img // slots
+        buf = cols[t]
+        dbuf = dcols[t]
+        dw_ptr = dw_parts.ctypes.data + t * k * c_out * _F4
+        for n0 in range(n0t, n1t, ipc):
+            n1 = min(n1t, n0 + ipc)
+            rows = (n1 - n0) * per_img
+            r0 = n0 * per_img
+            dy_ptr = dy2.ctypes.data + r0 * c_out * _F4
+            _fill_cols(x, n0 * oh, n1 * oh, kh, kw, sh, sw, pt, pl, oh, ow, buf)
+            sgemm(ROW_MAJOR, TRANS, NO_TRANS, k, c_out, rows, one, buf.ctypes.data, k, dy_ptr, c_out, one,
+                  dw_ptr, c_out)
+            for r in range(r0, r0 + rows):
+                for o in range(c_out):
+                    db_parts[t, o] += dy2[r, o]
+            if need_dx:
+                sgemm(ROW_MAJOR, NO_TRANS, TRANS, rows, k, c_out, one, dy_ptr, c_out, wmat.ctypes.data, c_out,
+                      zero, dbuf.ctypes.data, k)
+                _scatter_cols(dbuf, n0, n1, kh, kw, sh, sw, pt, pl, oh, ow, dx)
