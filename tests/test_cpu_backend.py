@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from scipy import signal
 
 from engine import ops
-from engine.backends import cpu_act, cpu_conv, cpu_pool
+from engine.backends import cpu_act, cpu_conv, cpu_dense, cpu_pool
 
 RTOL = ATOL = 2e-4
 
@@ -284,7 +284,7 @@ def test_activations_extremes_and_nan():
 
 
 # ------------------------------------------------------------------------------------------------------ dense
-@pytest.mark.parametrize("n,d_in,d_out", [(1, 1, 1), (5, 7, 3), (64, 33, 10)])
+@pytest.mark.parametrize("n,d_in,d_out", [(1, 1, 1), (5, 7, 3), (64, 33, 10), (3, 1, 4), (0, 4, 2)])
 def test_dense_matches_reference(rng, n, d_in, d_out):
     x, w, b = _randn(rng, n, d_in), _randn(rng, d_in, d_out), _randn(rng, d_out)
     check_op(ops.dense, x, w, b)
@@ -343,9 +343,12 @@ def test_each_kernel_compiles_once(rng):
         ops.global_pool_backward(x, ops.global_pool(x, mode, backend="cpu"), mode, backend="cpu")
     for name in ("relu", "sigmoid", "softmax"):
         ops.activation_backward(name, x, x, alpha=0.3, backend="cpu")
-    conv_kernels = ([cpu_conv.fused._forward, cpu_conv.fused._backward] if cpu_conv.SGEMM is not None
-                    else [cpu_conv._im2col, cpu_conv._col2im, cpu_conv._column_sums])
-    kernels = [*conv_kernels, cpu_conv._add_bias,
+    ops.dense_backward(x[:, 0, 0], _randn(rng, 3, 2), _randn(rng, 2, 2), backend="cpu")
+    ops.dense(x[:, 0, 0], _randn(rng, 3, 2), _randn(rng, 2), backend="cpu")
+    conv_kernels = ([cpu_conv.fused._forward, cpu_conv.fused._backward, cpu_dense._forward, cpu_dense._backward]
+                    if cpu_conv.SGEMM is not None
+                    else [cpu_conv._im2col, cpu_conv._col2im, cpu_conv._column_sums, cpu_conv._add_bias])
+    kernels = [*conv_kernels,
                cpu_pool._pool_forward, cpu_pool._pool_backward, cpu_pool._global_forward,
                cpu_pool._global_backward, cpu_act._forward, cpu_act._backward, cpu_act._softmax,
                cpu_act._softmax_backward]
@@ -367,3 +370,12 @@ def test_cpu_tier_shortens_the_openblas_spin():
     assert lib.openblas_thread_timeout() == int(os.environ[cpu_threads.ENV_VAR])
     a = np.ones((64, 64), np.float32)
     np.testing.assert_array_equal(a @ a, np.full((64, 64), 64.0))  # BLAS restarts and still works
+
+
+def test_dense_nan_and_inf_propagate():
+    x = np.array([[np.nan, 1.0], [np.inf, 0.0], [1.0, 2.0]], np.float32)
+    w = np.ones((2, 3), np.float32)
+    y = ops.dense(x, w, np.zeros(3, np.float32), backend="cpu")
+    assert np.isnan(y[0]).all() and np.isinf(y[1]).all() and np.isfinite(y[2]).all()
+    _, dw, db = ops.dense_backward(x, w, np.ones((3, 3), np.float32), backend="cpu")
+    assert np.isnan(dw[0]).all() and np.isfinite(db).all()

@@ -14,14 +14,18 @@ BLAS calls never nest, so Numba's thread pool and BLAS's do not oversubscribe th
 :mod:`engine.backends.cpu_conv` also shortens OpenBLAS's idle spin (:mod:`engine.backends.cpu_threads`) so the two pools can take
 turns without one starving the other.
 
-The dense layer is two BLAS products and a bias add, written here.
+The dense layer: with NumPy's OpenBLAS, :mod:`engine.backends.cpu_dense` (rows split between Numba threads, a
+single-threaded sgemm each); otherwise two host BLAS products and a bias add, written here.
 """
 
 from __future__ import annotations
 
 import numpy as np
+from numba import get_num_threads
 
+from engine.backends import cpu_dense
 from engine.backends.cpu_act import activation, activation_backward
+from engine.backends.cpu_blas import SGEMM, single_threaded_blas
 from engine.backends.cpu_conv import _add_bias, column_sums, conv2d, conv2d_backward
 from engine.backends.cpu_pool import global_pool, global_pool_backward, pool2d, pool2d_backward
 
@@ -41,6 +45,11 @@ __all__ = [
 
 def dense(x: np.ndarray, w: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Fully connected forward: ``x (N, D_in) @ w (D_in, D_out) + b (D_out,)`` -> ``(N, D_out)``."""
+    if SGEMM is not None and x.shape[0] and x.shape[1] and w.shape[1]:
+        y = np.empty((x.shape[0], w.shape[1]), dtype=np.float32)  # (N, D_out)
+        with single_threaded_blas():
+            cpu_dense._forward(SGEMM, x, w, b, get_num_threads(), y)
+        return y
     y = np.matmul(x, w)  # (N, D_out)
     if y.size:
         _add_bias(y, 0, y.shape[0], b)
@@ -49,6 +58,15 @@ def dense(x: np.ndarray, w: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 def dense_backward(x: np.ndarray, w: np.ndarray, dy: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Gradients of :func:`dense`: ``dx (N, D_in) = dy @ w.T``, ``dw (D_in, D_out) = x.T @ dy``, ``db = sum(dy)``."""
+    n, d_in = x.shape
+    d_out = w.shape[1]
+    if SGEMM is not None and n and d_in and d_out:
+        dx = np.empty((n, d_in), dtype=np.float32)
+        dw = np.empty((d_in, d_out), dtype=np.float32)
+        db = np.empty(d_out, dtype=np.float32)
+        with single_threaded_blas():
+            cpu_dense._backward(SGEMM, x, w, dy, get_num_threads(), dx, dw, db)
+        return dx, dw, db
     dx = np.matmul(dy, w.T)  # (N, D_in)
     dw = np.matmul(x.T, dy)  # (D_in, D_out)
     db = column_sums(dy) if dy.shape[0] else np.zeros(dy.shape[1], np.float32)
