@@ -2,30 +2,15 @@
 
 from __future__ import annotations
 
-import numpy as np
 import pytest
 
 from engine import losses, optimizers, zoo
-
-
-def _digits():
-    try:
-        from engine.datasets import load_digits
-    except ImportError:  # the data helper's loader not available: a fixed stratified 4000/1000 split
-        from engine.config import assets_dir
-
-        with np.load(assets_dir() / "mnist_5k.npz", allow_pickle=False) as d:
-            images, labels = d["images"], d["labels"]
-        rng = np.random.default_rng(0)
-        test = np.concatenate([rng.permutation(np.flatnonzero(labels == c))[:100] for c in range(10)])
-        train = np.setdiff1d(np.arange(labels.size), test)
-        return (images[train, :, :, None], labels[train]), (images[test, :, :, None], labels[test])
-    return load_digits()
+from engine.datasets import load_digits
 
 
 @pytest.mark.slow
 def test_small_cnn_reaches_95_percent_on_mnist_subset():
-    (x_train, y_train), (x_test, y_test) = _digits()
+    (x_train, y_train), (x_test, y_test) = load_digits()
     assert x_train.shape[0] == 4000 and x_test.shape[0] == 1000
     x_train, x_test = x_train / 255.0, x_test / 255.0
     model = zoo.build("small", x_train.shape[1:], 10, seed=0)
