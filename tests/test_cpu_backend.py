@@ -8,6 +8,8 @@ shortcut, ``need_dx=False``, NaN/inf propagation, and one compilation per kernel
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -51,6 +53,25 @@ def _randn(rng, *shape):
 
 
 # ---------------------------------------------------------------------------------------- convolution grid
+# The CPU conv has two code paths: per-thread im2col + in-kernel sgemm ("blocked", with NumPy's OpenBLAS) and
+# host-side np.matmul per chunk ("host", the fallback for any other BLAS). Both are tested here.
+CONV_PATHS = ["blocked", "host"]
+
+
+@contextmanager
+def conv_path(name: str):
+    """Force the CPU conv down one path for the duration (the module attribute is restored afterwards)."""
+    saved = cpu_conv.SGEMM
+    if name == "host":
+        cpu_conv.SGEMM = None
+    elif saved is None:
+        pytest.skip("NumPy's BLAS is not OpenBLAS: no in-kernel sgemm path here")
+    try:
+        yield
+    finally:
+        cpu_conv.SGEMM = saved
+
+
 PADDINGS = ["valid", "same", "full", 2, ((0, 2), (1, 0))]
 KERNELS = [(3, 3), (2, 4), (1, 1)]
 # (N, H, W): square and non-square, batch 1 and > 1
@@ -62,15 +83,18 @@ SIZES = [(2, 7, 6), (1, 5, 5), (3, 4, 9)]
 @pytest.mark.parametrize("kernel", KERNELS)
 @pytest.mark.parametrize("flip", [False, True])
 @pytest.mark.parametrize("c_in", [1, 3])
-def test_conv_forward_backward_match_reference(rng, stride, padding, kernel, flip, c_in):
+@pytest.mark.parametrize("path", CONV_PATHS)
+def test_conv_forward_backward_match_reference(rng, stride, padding, kernel, flip, c_in, path):
     n, h, w = SIZES[(len(str(padding)) + kernel[1] + c_in) % len(SIZES)]  # spread sizes over the grid
     x = _randn(rng, n, h, w, c_in)
     wt = _randn(rng, *kernel, c_in, 4)
     b = _randn(rng, 4)
     kw = {"stride": stride, "padding": padding, "flip": flip}
-    y = check_op(ops.conv2d, x, wt, b, **kw)
-    dy = _randn(rng, *y.shape)
-    check_op(ops.conv2d_backward, x, wt, dy, **kw)
+    with conv_path(path):
+        y = check_op(ops.conv2d, x, wt, b, **kw)
+        dy = _randn(rng, *y.shape)
+        check_op(ops.conv2d_backward, x, wt, dy, **kw)
+        check_op(ops.conv2d_backward, x, wt, dy, need_dx=False, **kw)
 
 
 def test_conv_lesson_example_gives_six():
@@ -117,7 +141,7 @@ def test_conv_chunking_gives_the_same_result(rng, monkeypatch):
 
 
 @pytest.mark.parametrize("stride, padding, flip", [(1, "same", False), ((2, 1), "full", True), (3, "valid", False)])
-def test_conv_fused_and_host_blas_paths_agree(rng, monkeypatch, stride, padding, flip):
+def test_conv_paths_agree(rng, stride, padding, flip):
     """The in-kernel sgemm path (NumPy's OpenBLAS) and the host np.matmul fallback give the same numbers."""
     if cpu_conv.SGEMM is None:
         pytest.skip("NumPy's BLAS is not OpenBLAS: only the fallback path exists here")
@@ -126,10 +150,11 @@ def test_conv_fused_and_host_blas_paths_agree(rng, monkeypatch, stride, padding,
     y = ops.conv2d(x, w, b, **kw)
     dy = _randn(rng, *y.shape)
     grads = ops.conv2d_backward(x, w, dy, **kw)
-    monkeypatch.setattr(cpu_conv, "SGEMM", None)
-    np.testing.assert_allclose(ops.conv2d(x, w, b, **kw), y, rtol=1e-5, atol=1e-5)
-    for g_host, g_fused in zip(ops.conv2d_backward(x, w, dy, **kw), grads):
-        np.testing.assert_allclose(g_host, g_fused, rtol=1e-5, atol=1e-5)
+    for path in CONV_PATHS:
+        with conv_path(path):
+            np.testing.assert_allclose(ops.conv2d(x, w, b, **kw), y, rtol=1e-5, atol=1e-5)
+            for g_path, g_default in zip(ops.conv2d_backward(x, w, dy, **kw), grads):
+                np.testing.assert_allclose(g_path, g_default, rtol=1e-5, atol=1e-5)
 
 
 def test_conv_restores_the_blas_thread_count():
@@ -201,6 +226,19 @@ def test_conv_propagates_nan_and_inf():
     assert np.isfinite(y[~reads_nan & ~np.isinf(y)]).all() and y[4, 0] == 0.0
     _, dw, _ = ops.conv2d_backward(x, w, np.ones((1, 5, 5, 1), np.float32), padding="same", backend="cpu")
     assert np.isnan(dw).all()  # every weight saw the NaN at some position
+
+
+@pytest.mark.parametrize("path", CONV_PATHS)
+def test_conv_inf_weight_times_padding_is_nan_like_the_reference(path):
+    """Padding cells are zeros that multiply the weights, as in the reference: 0 * inf = NaN on the border."""
+    x = np.ones((1, 4, 4, 2), np.float32)
+    w = np.ones((3, 3, 2, 3), np.float32)
+    w[0, 0, 1, 2] = np.inf
+    with conv_path(path), np.errstate(invalid="ignore"):  # the reference tier computes 0 * inf too
+        y = check_op(ops.conv2d, x, w, np.zeros(3, np.float32), padding="same")
+        check_op(ops.conv2d_backward, x, w, np.full((1, 4, 4, 3), np.inf, np.float32), padding="same",
+                 need_dx=False)
+    assert np.isnan(y[0, 0, :, 2]).all() and np.isposinf(y[0, 1:, 1:, 2]).all()
 
 
 # ---------------------------------------------------------------------------------------------------- pooling
@@ -306,8 +344,13 @@ def test_conv_property_any_geometry(n, h, w, c_in, c_out, kh, kw, sh, sw, pads, 
     rng = np.random.default_rng(seed)
     x, wt = _randn(rng, n, h, w, c_in), _randn(rng, kh, kw, c_in, c_out)
     kws = {"stride": (sh, sw), "padding": ((t, b), (le, r)), "flip": flip}
-    y = check_op(ops.conv2d, x, wt, _randn(rng, c_out), **kws)
-    check_op(ops.conv2d_backward, x, wt, _randn(rng, *y.shape), **kws)
+    bias = _randn(rng, c_out)
+    for path in CONV_PATHS if cpu_conv.SGEMM is not None else ["host"]:
+        with conv_path(path):
+            y = check_op(ops.conv2d, x, wt, bias, **kws)
+            dy = _randn(rng, *y.shape)
+            check_op(ops.conv2d_backward, x, wt, dy, **kws)
+            check_op(ops.conv2d_backward, x, wt, dy, need_dx=False, **kws)
 
 
 @settings(max_examples=30, deadline=None)

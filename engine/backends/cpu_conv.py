@@ -44,7 +44,7 @@ COLS_BUDGET_BYTES = 16 * 1024 * 1024
 
 # Size of one thread's im2col block in the fused path (:mod:`engine.backends.cpu_conv_fused`, used whenever
 # NumPy's OpenBLAS is there): small enough to stay in a core's L2 cache between the copy and the sgemm.
-BLOCK_BYTES = 256 * 1024
+BLOCK_BYTES = 64 * 1024
 
 
 @njit(parallel=True, cache=True)

@@ -21,8 +21,8 @@ MODE_CODES = {"max": 0, "min": 1, "avg": 2}
 @njit(inline="always")
 def _better(v, best, mode):  # pragma: no cover - jitted
     # a NaN beats any number (it propagates, as in PyTorch); the first NaN stays, as the first of any tie
-    if v != v:
-        return best == best
+    if np.isnan(v):
+        return not np.isnan(best)
     return v > best if mode == 0 else v < best
 
 
@@ -62,10 +62,12 @@ def _pool_forward(x, ph, pw, sh, sw, pt, pl, mode, y):  # pragma: no cover - jit
 
 @njit(parallel=True, cache=True)
 def _pool_backward(x, dy, ph, pw, sh, sw, pt, pl, mode, rows_independent, dx):  # pragma: no cover - jitted
-    """Scatter ``dy`` onto ``dx`` (zeroed by the caller): to the window's winner (max/min) or evenly (avg).
+    """Scatter ``dy`` onto ``dx`` (any contents: overwritten): to the window's winner (max/min) or evenly (avg).
 
     Parallel over (image, output row) when windows of different rows do not overlap (``sh >= ph``), else
-    over images, so two threads never add into the same cell.
+    over images, so two threads never add into the same cell. Each unit first zeroes its own band of input
+    rows (the bands tile the image; the windows of a unit lie inside its band), so ``dx`` needs no separate
+    zeroing pass.
     """
     h, w, c = x.shape[1], x.shape[2], x.shape[3]
     n_img, oh, ow = dy.shape[0], dy.shape[1], dy.shape[2]
@@ -77,7 +79,14 @@ def _pool_backward(x, dy, ph, pw, sh, sw, pt, pl, mode, rows_independent, dx):  
         best = np.empty(c, dtype=x.dtype)  # per-thread scratch: the window's winner per channel
         bi = np.empty(c, dtype=np.int64)
         bj = np.empty(c, dtype=np.int64)
-        for oy in range(oy_start, oy_start + rows_per_unit):
+        oy_end = oy_start + rows_per_unit
+        r_start = 0 if oy_start == 0 else oy_start * sh - pt
+        r_end = h if oy_end == oh else min(h, oy_end * sh - pt)
+        for i in range(r_start, r_end):
+            for j in range(w):
+                for ch in range(c):
+                    dx[n, i, j, ch] = np.float32(0.0)
+        for oy in range(oy_start, oy_end):
             i0 = max(0, oy * sh - pt)
             i1 = min(h, oy * sh - pt + ph)
             for ox in range(ow):
@@ -178,10 +187,11 @@ def pool2d(x: np.ndarray, size: tuple[int, int], stride: tuple[int, int], pads: 
 def pool2d_backward(x: np.ndarray, dy: np.ndarray, size: tuple[int, int], stride: tuple[int, int],
                     pads: tuple[int, int, int, int], mode: str) -> np.ndarray:
     """Pooling backward: ``dx (N, H, W, C)`` from ``dy (N, OH, OW, C)``."""
-    dx = np.zeros(x.shape, dtype=np.float32)
-    if dy.size:
-        _pool_backward(x, dy, size[0], size[1], stride[0], stride[1], pads[0], pads[2], MODE_CODES[mode],
-                       stride[0] >= size[0], dx)
+    if not dy.size:
+        return np.zeros(x.shape, dtype=np.float32)
+    dx = np.empty(x.shape, dtype=np.float32)  # every cell written by the kernel
+    _pool_backward(x, dy, size[0], size[1], stride[0], stride[1], pads[0], pads[2], MODE_CODES[mode],
+                   stride[0] >= size[0], dx)
     return dx
 
 
