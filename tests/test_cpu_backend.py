@@ -422,3 +422,10 @@ def test_dense_nan_and_inf_propagate():
     assert np.isnan(y[0]).all() and np.isinf(y[1]).all() and np.isfinite(y[2]).all()
     _, dw, db = ops.dense_backward(x, w, np.ones((3, 3), np.float32), backend="cpu")
     assert np.isnan(dw[0]).all() and np.isfinite(db).all()
+
+
+def test_cpu_tier_keeps_freed_memory_in_the_heap():
+    """Importing the CPU tier sets glibc's thresholds (cpu_memory) once; elsewhere it changes nothing."""
+    from engine.backends import cpu, cpu_memory  # noqa: F401  (the import applies it)
+
+    assert cpu_memory.keep_freed_memory() is cpu_memory._done

@@ -14,6 +14,9 @@ BLAS calls never nest, so Numba's thread pool and BLAS's do not oversubscribe th
 :mod:`engine.backends.cpu_conv` also shortens OpenBLAS's idle spin (:mod:`engine.backends.cpu_threads`) so the two pools can take
 turns without one starving the other.
 
+Importing this module also keeps freed array memory in the process (:mod:`engine.backends.cpu_memory`): a
+training step allocates and frees tens of megabytes, which otherwise page-fault in again on every batch.
+
 The dense layer: with NumPy's OpenBLAS, :mod:`engine.backends.cpu_dense` (rows split between Numba threads, a
 single-threaded sgemm each); otherwise two host BLAS products and a bias add, written here.
 """
@@ -27,7 +30,10 @@ from engine.backends import cpu_dense
 from engine.backends.cpu_act import activation, activation_backward
 from engine.backends.cpu_blas import SGEMM, single_threaded_blas
 from engine.backends.cpu_conv import _add_bias, column_sums, conv2d, conv2d_backward
+from engine.backends.cpu_memory import keep_freed_memory
 from engine.backends.cpu_pool import global_pool, global_pool_backward, pool2d, pool2d_backward
+
+keep_freed_memory()  # freed arrays stay in the heap: no page faults re-touching them every batch
 
 __all__ = [
     "activation",
