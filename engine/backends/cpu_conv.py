@@ -45,6 +45,9 @@ COLS_BUDGET_BYTES = 16 * 1024 * 1024
 # Size of one thread's im2col block in the fused path (:mod:`engine.backends.cpu_conv_fused`, used whenever
 # NumPy's OpenBLAS is there): small enough to stay in a core's L2 cache between the copy and the sgemm.
 BLOCK_BYTES = 64 * 1024
+# Backward blocks hold at least this many im2col rows (whole images), so the dW sgemm (cols.T @ dy, summing over
+# the rows) gets a long enough inner dimension: 8x8 images (64 rows each) otherwise make it slow.
+MIN_BWD_ROWS = 256
 
 
 @njit(parallel=True, cache=True)
@@ -296,7 +299,7 @@ def _backward_fused(x: np.ndarray, w: np.ndarray, wmat: np.ndarray, dy2: np.ndar
     oh, ow = _out_hw(h, wd, kh, kw, stride, pads)
     slots = get_num_threads()
     per_img = oh * ow
-    ipc = max(1, min(BLOCK_BYTES // (4 * k * per_img), -(-n // slots)))  # images per block
+    ipc = max(1, min(max(BLOCK_BYTES // (4 * k * per_img), -(-MIN_BWD_ROWS // per_img)), -(-n // slots)))
     cols = _scratch("cols", slots * ipc * per_img, k).reshape(slots, ipc * per_img, k)
     need_dx = dx is not None
     dcols = (_scratch("dcols", slots * ipc * per_img, k).reshape(slots, ipc * per_img, k) if need_dx
