@@ -269,6 +269,17 @@ def test_pool_forward_backward_match_reference(rng, mode, size, stride, padding)
     check_op(ops.pool2d_backward, x, _randn(rng, *y.shape), size, **kw)
 
 
+@pytest.mark.parametrize("mode", ["max", "min"])
+@pytest.mark.parametrize("hw", [(4, 6), (5, 7), (3, 2)])
+def test_pool_2x2_fast_path_ties_nan_and_odd_sizes(rng, mode, hw):
+    """The 2x2 stride-2 kernel (cpu_pool._pool2x2_backward) against the reference: ties, NaN, odd edges."""
+    x = rng.integers(-2, 3, size=(2, *hw, 5)).astype(np.float32)  # few levels: many ties
+    x[0, 0, 1, 0] = x[1, 1, 0, 2] = x[1, 1, 1, 2] = x[0, 2, 0, 4] = np.nan
+    x[1, 0, 0, 3] = -0.0
+    y = check_op(ops.pool2d, x, 2, mode=mode)
+    check_op(ops.pool2d_backward, x, _randn(rng, *y.shape), 2, mode=mode)
+
+
 def test_pool_ties_route_to_first_cell_hand_worked():
     x = np.array([[1, 3, 0, 4], [3, 2, 4, 4]], np.float32)  # windows [[1,3],[3,2]] and [[0,4],[4,4]]
     dx = ops.pool2d_backward(x, np.array([[10, 20]], np.float32), 2, mode="max", backend="cpu")
@@ -401,7 +412,7 @@ def test_each_kernel_compiles_once(rng):
     conv_kernels = ([cpu_conv.fused._forward, cpu_conv.fused._backward, cpu_dense._forward, cpu_dense._backward]
                     if cpu_conv.SGEMM is not None
                     else [cpu_conv._im2col, cpu_conv._col2im, cpu_conv._column_sums, cpu_conv._add_bias])
-    kernels = [*conv_kernels,
+    kernels = [*conv_kernels, cpu_pool._pool2x2_backward,
                cpu_pool._pool_forward, cpu_pool._pool_backward, cpu_pool._global_forward,
                cpu_pool._global_backward, cpu_act._forward, cpu_act._backward, cpu_act._softmax,
                cpu_act._softmax_backward]

@@ -117,6 +117,51 @@ def _pool_backward(x, dy, ph, pw, sh, sw, pt, pl, mode, rows_independent, dx):  
 
 
 @njit(parallel=True, cache=True)
+def _pool2x2_backward(x, dy, mode, dx):  # pragma: no cover - jitted
+    """Max/min backward for 2x2 windows at stride 2 without padding (the usual pooling): branch-free.
+
+    The winner of each window is picked with selects in row-major order (same ties and NaN rule as
+    :func:`_pool_backward`), and every cell of ``dx`` is written exactly once (``dy`` or 0), channels innermost
+    so the loop vectorises; rows / columns left over by an odd size get 0.
+    """
+    h, w, c = x.shape[1], x.shape[2], x.shape[3]
+    n_img, oh, ow = dy.shape[0], dy.shape[1], dy.shape[2]
+    zero = np.float32(0.0)
+    sgn = np.float32(1.0) if mode == 0 else np.float32(-1.0)
+    for u in prange(n_img * oh):
+        n = u // oh
+        oy = u - n * oh
+        i = 2 * oy
+        for ox in range(ow):
+            j = 2 * ox
+            for ch in range(c):
+                # min is max of the negated values (NaN stays NaN); "v beats best": v > best, or v is the
+                # first NaN. Bitwise & / | on the comparisons keep it branch-free (3x faster than _better here)
+                a = x[n, i, j, ch] * sgn
+                b = x[n, i, j + 1, ch] * sgn
+                e = x[n, i + 1, j, ch] * sgn
+                f = x[n, i + 1, j + 1, ch] * sgn
+                win = (b > a) | (np.isnan(b) & (not np.isnan(a)))
+                best = b if win else a
+                k = np.int32(1) if win else np.int32(0)
+                win = (e > best) | (np.isnan(e) & (not np.isnan(best)))
+                best = e if win else best
+                k = np.int32(2) if win else k
+                win = (f > best) | (np.isnan(f) & (not np.isnan(best)))
+                k = np.int32(3) if win else k
+                g = dy[n, oy, ox, ch]
+                dx[n, i, j, ch] = g if k == 0 else zero
+                dx[n, i, j + 1, ch] = g if k == 1 else zero
+                dx[n, i + 1, j, ch] = g if k == 2 else zero
+                dx[n, i + 1, j + 1, ch] = g if k == 3 else zero
+        rows_end = h if oy == oh - 1 else i + 2  # the last unit also zeroes a leftover row
+        for r in range(i, rows_end):
+            for jj in range(0 if r >= i + 2 else 2 * ow, w):
+                for ch in range(c):
+                    dx[n, r, jj, ch] = zero
+
+
+@njit(parallel=True, cache=True)
 def _global_forward(x, mode, y):  # pragma: no cover - jitted
     """``y[n, c]``: max / min (NaN-propagating, like ``np.max``) or mean (float64 sum) of ``x[n, :, :, c]``."""
     n_img, h, w, c = x.shape
@@ -190,6 +235,9 @@ def pool2d_backward(x: np.ndarray, dy: np.ndarray, size: tuple[int, int], stride
     if not dy.size:
         return np.zeros(x.shape, dtype=np.float32)
     dx = np.empty(x.shape, dtype=np.float32)  # every cell written by the kernel
+    if mode != "avg" and tuple(size) == (2, 2) and tuple(stride) == (2, 2) and not any(pads):
+        _pool2x2_backward(x, dy, MODE_CODES[mode], dx)
+        return dx
     _pool_backward(x, dy, size[0], size[1], stride[0], stride[1], pads[0], pads[2], MODE_CODES[mode],
                    stride[0] >= size[0], dx)
     return dx
