@@ -1,6 +1,13 @@
-"""Numba CPU convolution: im2col / col2im kernels in ``prange`` plus one BLAS matrix product per chunk.
+"""Numba CPU convolution as im2col + sgemm, on one of two paths picked here.
 
-How it works (NHWC, weights ``(KH, KW, C_in, C_out)``)::
+* **Blocked** (whenever NumPy's BLAS is its bundled OpenBLAS, :data:`engine.backends.cpu_blas.SGEMM`): one
+  parallel region per call; each Numba thread fills an L2-sized ``cols`` block and multiplies it at once with a
+  single-threaded sgemm called from inside the kernel (:mod:`engine.backends.cpu_conv_fused`). Measured on
+  2 cores: 2x the host path on the lesson network's layers, ~0.8x the machine's large-sgemm GFLOP/s.
+* **Host** (any other BLAS; described below): ``prange`` im2col / col2im kernels plus one host ``np.matmul``
+  per large chunk. 1x1 stride-1 unpadded kernels always skip im2col (``x`` is the cols matrix).
+
+How the host path works (NHWC, weights ``(KH, KW, C_in, C_out)``)::
 
     cols[(n, oy, ox), (i, j, c)] = x[n, oy*sh - top + i, ox*sw - left + j, c]   (0 where that is padding)
     y[(n, oy, ox), o]            = cols @ w.reshape(KH*KW*C_in, C_out) + b        (sgemm, BLAS threads)
