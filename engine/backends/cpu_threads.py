@@ -6,6 +6,10 @@ cycles (a tenth of a second) before sleeping. On a machine with few cores those 
 cores that the next Numba kernel needs: a 2 microsecond bias kernel run right after a matrix product was
 measured at 8 ms on 2 cores, and whole layers ran 10 to 50 times slower.
 
+With NumPy's bundled OpenBLAS the convolution and dense kernels now call a single-threaded sgemm from inside
+their own Numba threads (:mod:`engine.backends.cpu_blas`), so in training the two pools no longer alternate;
+the short spin still matters for the host-BLAS fallback path and for any NumPy product run between kernels.
+
 OpenBLAS reads the spin length from ``OPENBLAS_THREAD_TIMEOUT`` (as a power of two; 4 is the minimum) when
 it starts its thread pool. :func:`shorten_blas_spin` sets that variable (unless the user already chose a
 value), asks the already-loaded OpenBLAS to re-read its environment and stops its pool; the next BLAS call
