@@ -11,18 +11,19 @@ from __future__ import annotations
 
 import argparse
 import sys
+from functools import partial
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import fmt, machine_line, print_table, threads_from_argv, time_stats  # noqa: E402
+from _common import fmt, machine_line, print_table, threads_from_argv, time_stats
 
 threads_from_argv(sys.argv)
 
-import numpy as np  # noqa: E402
-from scipy import ndimage  # noqa: E402
+import numpy as np
+from scipy import ndimage
 
-from engine.augment import PARALLEL_THRESHOLD, ImageAugmenter, transform_matrices  # noqa: E402
-from engine._augment_kernel import warp_affine, warp_affine_serial  # noqa: E402
+from engine._augment_kernel import warp_affine, warp_affine_serial
+from engine.augment import PARALLEL_THRESHOLD, ImageAugmenter, transform_matrices
 
 SHAPES = ((32, 28, 28, 1), (32, 32, 32, 3), (32, 150, 150, 3))
 LESSON = {"rotation_range": 40, "width_shift_range": 0.2, "height_shift_range": 0.2, "shear_range": 0.2,
@@ -51,10 +52,10 @@ def main() -> None:
         aug = ImageAugmenter(**LESSON, seed=0)
         inv = np.ascontiguousarray(transform_matrices(aug.random_params(shape[0], shape[1], shape[2]), shape[0]))
         n = shape[0]
-        serial = time_stats(lambda: warp_affine_serial(x, inv, 0, 0.0), args.repeats, min_total_s=0.2)[0]
-        parallel = time_stats(lambda: warp_affine(x, inv, 0, 0.0), args.repeats, min_total_s=0.2)[0]
-        apply = time_stats(lambda: aug.apply(x), args.repeats, min_total_s=0.2)[0]
-        scipy_t = time_stats(lambda: _scipy(x, inv), max(3, args.repeats // 3), warmup=1)[0]
+        serial = time_stats(partial(warp_affine_serial, x, inv, 0, 0.0), args.repeats, min_total_s=0.2)[0]
+        parallel = time_stats(partial(warp_affine, x, inv, 0, 0.0), args.repeats, min_total_s=0.2)[0]
+        apply = time_stats(partial(aug.apply, x), args.repeats, min_total_s=0.2)[0]
+        scipy_t = time_stats(partial(_scipy, x, inv), max(3, args.repeats // 3), warmup=1)[0]
         kernel = "parallel" if x.size >= PARALLEL_THRESHOLD else "serial"
         rows.append(["x".join(map(str, shape)), fmt(n / serial, ".0f"), fmt(n / parallel, ".0f"),
                      f"{fmt(n / apply, '.0f')} ({kernel})", fmt(n / scipy_t, ".0f"), fmt(scipy_t / apply, ".1f")])

@@ -20,7 +20,7 @@ import time
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from _common import load_average, machine_line, run_peer, torch_installed  # noqa: E402
+from _common import load_average, machine_line, run_peer, torch_installed
 
 
 def convscope_images_per_second(x: np.ndarray, y: np.ndarray, batch_size: int, backend: str, epochs: int) -> dict:
