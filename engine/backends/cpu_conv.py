@@ -54,7 +54,7 @@ COLS_BUDGET_BYTES = 16 * 1024 * 1024
 BLOCK_BYTES = 64 * 1024
 # Backward blocks hold at least this many im2col rows (whole images), so the dW sgemm (cols.T @ dy, summing over
 # the rows) gets a long enough inner dimension: 8x8 images (64 rows each) otherwise make it slow.
-MIN_BWD_ROWS = 256
+MIN_BWD_ROWS = 512
 
 
 @njit(parallel=True, cache=True)
