@@ -38,7 +38,11 @@ def _as_float32(a: Any, name: str) -> np.ndarray:
         raise TypeError(f"{name} must be a numeric array. Received dtype: {arr.dtype}")
     if np.iscomplexobj(arr):
         raise TypeError(f"{name} must be real-valued. Received dtype: {arr.dtype}")
-    return np.ascontiguousarray(arr, dtype=np.float32)
+    out = np.ascontiguousarray(arr, dtype=np.float32)
+    if not out.flags.writeable:
+        # Numba types read-only arrays apart: one would compile every kernel a second time
+        out = out.copy()
+    return out
 
 
 def _as_nhwc(x: Any, name: str = "x") -> tuple[np.ndarray, int]:

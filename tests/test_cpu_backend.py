@@ -405,6 +405,9 @@ def test_each_kernel_compiles_once(rng):
             p = ops.pool2d(x, size, stride=stride, mode=mode, padding="same", backend="cpu")
             ops.pool2d_backward(x, p, size, stride=stride, mode=mode, padding="same", backend="cpu")
         ops.global_pool_backward(x, ops.global_pool(x, mode, backend="cpu"), mode, backend="cpu")
+    for mode in ("max", "min"):  # 2x2, stride 2, no padding: the branch-free backward kernel
+        x4 = np.ascontiguousarray(x[:, :4, :4])
+        ops.pool2d_backward(x4, ops.pool2d(x4, 2, mode=mode, backend="cpu"), 2, mode=mode, backend="cpu")
     for name in ("relu", "sigmoid", "softmax"):
         ops.activation_backward(name, x, x, alpha=0.3, backend="cpu")
     ops.dense_backward(x[:, 0, 0], _randn(rng, 3, 2), _randn(rng, 2, 2), backend="cpu")
@@ -450,3 +453,19 @@ def test_cpu_tier_keeps_freed_memory_in_the_heap():
     from engine.backends import cpu, cpu_memory  # noqa: F401  (the import applies it)
 
     assert cpu_memory.keep_freed_memory() is cpu_memory._done
+
+
+def test_read_only_inputs_do_not_compile_a_second_signature(rng):
+    """Read-only arrays (a GUI's frozen filter, np.broadcast_to) are copied at the public boundary."""
+    x = _randn(rng, 1, 5, 5, 2)
+    w = _randn(rng, 3, 3, 2, 2)
+    ops.conv2d(x, w, backend="cpu")
+    before = {k: len(k.signatures) for k in (cpu_conv.fused._forward, cpu_dense._forward)}
+    x.setflags(write=False)
+    w.setflags(write=False)
+    y = ops.conv2d(x, w, backend="cpu")
+    ops.dense(np.broadcast_to(_randn(rng, 1, 4), (3, 4)), _randn(rng, 4, 2), backend="cpu")
+    after = {k: len(k.signatures) for k in before}
+    assert after[cpu_conv.fused._forward] == before[cpu_conv.fused._forward]
+    assert after[cpu_dense._forward] <= 1
+    np.testing.assert_allclose(y, ops.conv2d(x, w, backend="reference"), rtol=1e-5, atol=1e-5)

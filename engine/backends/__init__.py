@@ -8,8 +8,8 @@ The backend contract
 --------------------
 ``engine.ops`` validates everything and hands a backend only well-formed input:
 
-* every array is ``float32``, C-contiguous; images are NHWC ``(N, H, W, C)``; conv weights are
-  ``(KH, KW, C_in, C_out)``; dense weights ``(D_in, D_out)``; biases are 1-D (zeros when the user gave none);
+* every array is ``float32``, C-contiguous and writeable (so each Numba kernel compiles one signature);
+  images are NHWC ``(N, H, W, C)``; conv weights are ``(KH, KW, C_in, C_out)``; dense weights ``(D_in, D_out)``; biases are 1-D (zeros when the user gave none);
 * ``stride`` is a pair of ints ``(sh, sw)`` >= 1; ``pads`` is ``(top, bottom, left, right)`` ints >= 0, already
   resolved from "valid"/"same"/"full"; the kernel fits in the padded input; ``flip`` is a bool;
 * pooling ``size`` is ``(ph, pw)``; each pad is smaller than the window along its axis; padded cells are *ignored*
