@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from gui.widgets.net_backprop import BackpropSnapshot, BackwardWalk, backprop_snapshot, full_gradients
 from gui.widgets.net_maps import bold_font, to_qimage
+from gui.tabs._session_tab import SessionTabMixin
 from gui.widgets.net_session import LabSession
 
 __all__ = ["BackpropTab", "MapPanel"]
@@ -76,7 +77,7 @@ class MapPanel(QWidget):
         p.end()
 
 
-class BackpropTab(QWidget):
+class BackpropTab(SessionTabMixin, QWidget):
     """See the module docstring."""
 
     def __init__(self, parent: QWidget | None = None, session: LabSession | None = None) -> None:
@@ -144,22 +145,14 @@ class BackpropTab(QWidget):
         self.out_channel.valueChanged.connect(self._new_walk)
         self.retranslate()
 
-    @property
-    def session(self) -> LabSession:
-        if self._session is None:
-            self._session = LabSession(parent=self)
-        if not self._connected:
-            self._connected = True
-            self._session.modelChanged.connect(self._on_model)
-            self._session.dataChanged.connect(self._on_data)
-            if self._session.info is not None:
-                self._on_model(self._session.info)
-        return self._session
+    def _connect_session(self, s: LabSession) -> None:
+        s.modelChanged.connect(self._on_model)
+        s.dataChanged.connect(self._on_data)
+        if s.info is not None:
+            self._on_model(s.info)
 
     def attach(self, window: Any) -> None:
-        self._window = window
-        self._session = LabSession.for_window(window)
-        _ = self.session
+        self._join_window(window)
 
     def title(self) -> str:
         return self.tr("Backprop")

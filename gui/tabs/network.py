@@ -31,6 +31,7 @@ from gui.widgets.net_detail import MapDetailDialog
 from gui.widgets.net_drawpad import DrawDialog
 from gui.widgets.net_editor import generate_configs
 from gui.widgets.net_featuremaps import FeatureMapView, layer_outputs
+from gui.tabs._session_tab import SessionTabMixin
 from gui.widgets.net_session import LabSession, ModelInfo, adapt_head, model_info, preset_configs
 
 __all__ = ["NetworkTab"]
@@ -38,7 +39,7 @@ __all__ = ["NetworkTab"]
 MODEL_FILES = "ConvScope model (*.npz)"
 
 
-class NetworkTab(QWidget):
+class NetworkTab(SessionTabMixin, QWidget):
     """See the module docstring. Works standalone (its own engine thread) or inside the main window."""
 
     def __init__(self, parent: QWidget | None = None, session: LabSession | None = None) -> None:
@@ -115,21 +116,14 @@ class NetworkTab(QWidget):
         self.retranslate()
 
     # ------------------------------------------------------------------------------------------- plumbing
-    @property
-    def session(self) -> LabSession:
-        if self._session is None:
-            self._session = LabSession(parent=self)
-        if not self._connected:
-            self._connected = True
-            s = self._session
-            s.modelChanged.connect(self._on_model)
-            s.modelRefused.connect(self._on_refused)
-            s.weightsChanged.connect(self.refresh_maps)
-            s.dataChanged.connect(self._on_data)
-            s.worker.stateChanged.connect(self._on_training_state)
-            if s.info is not None:
-                self._on_model(s.info)
-        return self._session
+    def _connect_session(self, s: LabSession) -> None:
+        s.modelChanged.connect(self._on_model)
+        s.modelRefused.connect(self._on_refused)
+        s.weightsChanged.connect(self.refresh_maps)
+        s.dataChanged.connect(self._on_data)
+        s.worker.stateChanged.connect(self._on_training_state)
+        if s.info is not None:
+            self._on_model(s.info)
 
     def _on_training_state(self, state: str) -> None:
         """No new architecture or model file while a run trains the current one."""
@@ -142,9 +136,7 @@ class NetworkTab(QWidget):
 
     def attach(self, window: Any) -> None:
         """Join the window's session; add Open/Save model to its File menu; follow the image it opens."""
-        self._window = window
-        self._session = LabSession.for_window(window)
-        _ = self.session
+        self._join_window(window)
         menu = getattr(window, "file_menu", None)
         if menu is not None:
             before = getattr(window, "act_quit", None)

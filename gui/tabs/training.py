@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gui.tabs._session_tab import SessionTabMixin
 from gui.widgets.net_session import LabSession, adapt_head, first_conv_kernel, preset_configs
 from gui.widgets.train_controls import TrainingControls
 from gui.widgets.train_live import AugmentPreview, LiveView, make_augmenter
@@ -46,7 +47,7 @@ def _fmt_eta(seconds: float) -> str:
     return f"{s // 3600}:{s // 60 % 60:02d}:{s % 60:02d}" if s >= 3600 else f"{s // 60}:{s % 60:02d}"
 
 
-class TrainingTab(QWidget):
+class TrainingTab(SessionTabMixin, QWidget):
     """See the module docstring. Works standalone (its own engine thread) or inside the main window."""
 
     def __init__(self, parent: QWidget | None = None, session: LabSession | None = None) -> None:
@@ -128,27 +129,19 @@ class TrainingTab(QWidget):
         self.retranslate()
 
     # ------------------------------------------------------------------------------------------- plumbing
-    @property
-    def session(self) -> LabSession:
-        if self._session is None:
-            self._session = LabSession(parent=self)
-        if not self._connected:
-            self._connected = True
-            w = self._session.worker
-            w.batchDone.connect(self._on_batch)
-            w.epochDone.connect(self._on_epoch)
-            w.trainingFinished.connect(self._on_finished)
-            w.nanLoss.connect(self._on_nan)
-            w.failed.connect(self._error)
-            w.stateChanged.connect(self._on_state)
-            self._session.modelChanged.connect(self._on_model_changed)
-        return self._session
+    def _connect_session(self, s: LabSession) -> None:
+        w = s.worker
+        w.batchDone.connect(self._on_batch)
+        w.epochDone.connect(self._on_epoch)
+        w.trainingFinished.connect(self._on_finished)
+        w.nanLoss.connect(self._on_nan)
+        w.failed.connect(self._error)
+        w.stateChanged.connect(self._on_state)
+        s.modelChanged.connect(self._on_model_changed)
 
     def attach(self, window: Any) -> None:
         """Join the main window's shared session (data, model, engine thread)."""
-        self._window = window
-        self._session = LabSession.for_window(window)
-        _ = self.session
+        self._join_window(window)
 
     def title(self) -> str:
         return self.tr("Training")
