@@ -7,9 +7,10 @@ The backend can be overridden with the environment variable ``CONVSCOPE_BACKEND`
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import numpy as np
 
@@ -46,7 +47,7 @@ def get(key: str) -> Any:
     return _state[key]
 
 
-def set(key: str, value: Any) -> None:  # noqa: A001 - mirrors get()
+def set(key: str, value: Any) -> None:
     """Change setting ``key`` (validated by the caller for backends, see :func:`engine.set_backend`)."""
     if key not in _state:
         raise KeyError(f"unknown setting {key!r}. Known settings: {sorted(_state)}")

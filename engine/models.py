@@ -7,14 +7,23 @@ evaluate, predict, activations, gradients) comes from :class:`engine.training.Tr
 
 from __future__ import annotations
 
-from typing import Any, Callable, Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import numpy as np
 
-from engine.layers.base import LAYER_CLASSES, Layer, Shape, ShapeError, default_rng, set_random_seed, snake_case
+from engine.layers.base import (
+    LAYER_CLASSES,
+    Layer,
+    Shape,
+    ShapeError,
+    default_rng,
+    set_random_seed,
+    snake_case,
+)
 from engine.training import TrainingMixin
 
-__all__ = ["Sequential", "load_model", "model_from_config", "layer_from_config", "set_random_seed"]
+__all__ = ["Sequential", "layer_from_config", "load_model", "model_from_config", "set_random_seed"]
 
 
 class Sequential(TrainingMixin, Layer):
@@ -318,7 +327,7 @@ def model_from_config(config: dict[str, Any]) -> Sequential:
     return Sequential.from_config(config)
 
 
-def load_model(path: Any, compile: bool = True) -> Sequential:  # noqa: A002 - Keras' name
+def load_model(path: Any, compile: bool = True) -> Sequential:
     """Load a model saved by :meth:`Sequential.save` (weights, architecture, optimizer state)."""
     from engine.saving import load
 

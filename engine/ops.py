@@ -15,10 +15,29 @@ from engine import config, shapes
 from engine.backends import ACTIVATIONS, get_module
 
 __all__ = [
-    "conv2d", "conv2d_backward", "pool2d", "pool2d_backward", "global_pool", "global_pool_backward",
-    "relu", "relu_backward", "leaky_relu", "leaky_relu_backward", "sigmoid", "sigmoid_backward",
-    "tanh", "tanh_backward", "softmax", "softmax_backward", "activation", "activation_backward",
-    "dense", "dense_backward", "pad2d", "POOL_MODES", "ACTIVATIONS",
+    "ACTIVATIONS",
+    "POOL_MODES",
+    "activation",
+    "activation_backward",
+    "conv2d",
+    "conv2d_backward",
+    "dense",
+    "dense_backward",
+    "global_pool",
+    "global_pool_backward",
+    "leaky_relu",
+    "leaky_relu_backward",
+    "pad2d",
+    "pool2d",
+    "pool2d_backward",
+    "relu",
+    "relu_backward",
+    "sigmoid",
+    "sigmoid_backward",
+    "softmax",
+    "softmax_backward",
+    "tanh",
+    "tanh_backward",
 ]
 
 POOL_MODES = ("max", "min", "avg")

@@ -9,17 +9,18 @@ from __future__ import annotations
 
 import functools
 import time
+from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
 from engine import config
 from engine import losses as losses_mod
 from engine import optimizers as optimizers_mod
-from engine.progress import progress_bar
 from engine.callbacks import Callback, CallbackList, History, ProgbarLogger, format_metrics
+from engine.progress import progress_bar
 
 _ACCURACY = ("accuracy", "acc")
 

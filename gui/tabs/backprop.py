@@ -26,9 +26,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gui.tabs._session_tab import SessionTabMixin
 from gui.widgets.net_backprop import BackpropSnapshot, BackwardWalk, backprop_snapshot, full_gradients
 from gui.widgets.net_maps import bold_font, to_qimage
-from gui.tabs._session_tab import SessionTabMixin
 from gui.widgets.net_session import LabSession
 
 __all__ = ["BackpropTab", "MapPanel"]
