@@ -91,6 +91,8 @@ class NetworkTab(SessionTabMixin, QWidget):
         left_scroll.setWidgetResizable(True)
         left_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         left_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # never narrower than its content: the layer table and its buttons would be cut off on the right
+        left_scroll.setMinimumWidth(left.minimumSizeHint().width() + left_scroll.verticalScrollBar().sizeHint().width())
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(left_scroll)
         split.addWidget(right)

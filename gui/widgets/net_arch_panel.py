@@ -77,10 +77,10 @@ class ArchitecturePanel(QWidget):
         lay.addWidget(self.table, 3)
         lay.addLayout(edit_row)
         lay.addWidget(self.build_btn)
+        lay.addLayout(file_row)  # above the summary, so a short window never hides the model's file buttons
         lay.addWidget(self.message)
         lay.addWidget(self.summary, 2)
         lay.addWidget(self.totals)
-        lay.addLayout(file_row)
         self.retranslate()
 
     def show_summary(self, info: ModelInfo) -> None:
