@@ -26,6 +26,24 @@ from typing import Any
 from numba import cuda, float32
 
 
+@cuda.jit(device=True)
+def _decode_tap(k, kw, c_in):
+    """Flat im2col column ``k`` -> kernel tap ``(ky, kx, ci)`` (C_in fastest, then KW, then KH)."""
+    ky = k // (kw * c_in)
+    r = k - ky * (kw * c_in)
+    kx = r // c_in
+    return ky, kx, r - kx * c_in
+
+
+@cuda.jit(device=True)
+def _decode_position(m, oh, ow):
+    """Flat output row ``m`` -> output position ``(n, oy, ox)`` (OW fastest, then OH, then N)."""
+    n = m // (oh * ow)
+    rem = m - n * (oh * ow)
+    oy = rem // ow
+    return n, oy, rem - oy * ow
+
+
 @cache
 def conv_forward_kernel(tile: int) -> Any:
     """Kernel ``(x, w, b, y, sh, sw, pt, pl, flip)``: ``y (N, OH, OW, C_out) = conv(x (N, H, W, C_in), w) + b``.
@@ -49,19 +67,13 @@ def conv_forward_kernel(tile: int) -> Any:
         row = cuda.blockIdx.y * T + ty  # output position m
         col = cuda.blockIdx.x * T + tx  # output channel o
         # decode this thread's output position once
-        n = row // (oh * ow)
-        rem = row - n * (oh * ow)
-        oy = rem // ow
-        ox = rem - oy * ow
+        n, oy, ox = _decode_position(row, oh, ow)
         acc = float32(0.0)
         for k0 in range(0, k_total, T):
             ka = k0 + tx
             v = float32(0.0)
             if row < m_total and ka < k_total:
-                ky = ka // (kw * c_in)
-                r2 = ka - ky * (kw * c_in)
-                kx = r2 // c_in
-                ci = r2 - kx * c_in
+                ky, kx, ci = _decode_tap(ka, kw, c_in)
                 iy = oy * sh - pt + ky
                 ix = ox * sw - pl + kx
                 if iy >= 0 and iy < h and ix >= 0 and ix < wd:
@@ -70,10 +82,7 @@ def conv_forward_kernel(tile: int) -> Any:
             kb = k0 + ty
             v = float32(0.0)
             if kb < k_total and col < c_out:
-                ky = kb // (kw * c_in)
-                r2 = kb - ky * (kw * c_in)
-                kx = r2 // c_in
-                ci = r2 - kx * c_in
+                ky, kx, ci = _decode_tap(kb, kw, c_in)
                 if flip:
                     ky = kh - 1 - ky
                     kx = kw - 1 - kx
@@ -115,19 +124,13 @@ def conv_dw_kernel(tile: int) -> Any:
         m_start = cuda.blockIdx.z * chunk
         m_stop = min(m_start + chunk, m_total)
         # decode this thread's row (window cell) once, for the A^T tile
-        ky = row // (kw * c_in)
-        r2 = row - ky * (kw * c_in)
-        kx = r2 // c_in
-        ci = r2 - kx * c_in
+        ky, kx, ci = _decode_tap(row, kw, c_in)
         acc = float32(0.0)
         for m0 in range(m_start, m_stop, T):
             ma = m0 + tx
             v = float32(0.0)
             if row < k_total and ma < m_stop:
-                n = ma // (oh * ow)
-                rem = ma - n * (oh * ow)
-                oy = rem // ow
-                ox = rem - oy * ow
+                n, oy, ox = _decode_position(ma, oh, ow)
                 iy = oy * sh - pt + ky
                 ix = ox * sw - pl + kx
                 if iy >= 0 and iy < h and ix >= 0 and ix < wd:
@@ -136,10 +139,7 @@ def conv_dw_kernel(tile: int) -> Any:
             mb = m0 + ty
             v = float32(0.0)
             if mb < m_stop and col < c_out:
-                n = mb // (oh * ow)
-                rem = mb - n * (oh * ow)
-                oy = rem // ow
-                ox = rem - oy * ow
+                n, oy, ox = _decode_position(mb, oh, ow)
                 v = dy[n, oy, ox, col]
             b_tile[ty, tx] = v
             cuda.syncthreads()
