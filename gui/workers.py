@@ -29,6 +29,8 @@ from typing import Any
 import numpy as np
 from PySide6.QtCore import QThread, Signal
 
+from gui import gc_guard
+
 __all__ = ["EngineWorker", "TrainingPlan", "softmax_rows", "training_steps", "validation_report"]
 
 #: seconds between two "probe" snapshots (first-layer filters) sent with the batch updates
@@ -223,6 +225,17 @@ class EngineWorker(QThread):
         self._callbacks: dict[int, tuple[Callable | None, Callable | None]] = {}
         self.jobDone.connect(self._dispatch_done)
         self.jobFailed.connect(self._dispatch_failed)
+        self.finished.connect(self._ended)
+
+    def start(self, *args: Any) -> None:
+        """Start the engine thread; from now on Python's garbage is collected in the GUI thread only
+        (:mod:`gui.gc_guard`: Qt objects must never be destroyed in this thread)."""
+        if not self.isRunning():
+            gc_guard.engine_started(self)
+        super().start(*args)
+
+    def _ended(self) -> None:
+        gc_guard.engine_ended(self)
 
     # ----------------------------------------------------------------- called from the GUI thread
     @property
@@ -260,10 +273,14 @@ class EngineWorker(QThread):
     def shutdown(self, timeout_ms: int = 30000) -> bool:
         """Stop training, finish the batch in progress, end the thread. Returns True once it has ended."""
         if not self.isRunning():
+            self._ended()
             return True
         self._commands.put(("stop",))
         self._commands.put((_QUIT,))
-        return bool(self.wait(timeout_ms))
+        ended = bool(self.wait(timeout_ms))
+        if ended:
+            self._ended()
+        return ended
 
     def _dispatch_done(self, job_id: int, result: object) -> None:
         on_done, _ = self._callbacks.pop(job_id, (None, None))

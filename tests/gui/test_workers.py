@@ -190,3 +190,51 @@ def test_thousands_of_updates_do_not_drain_true_refcount(qtbot, worker):
         worker.start_training(plan_for(SoftmaxRegression(16, 2), n=1040, batch_size=1, epochs=1))
     assert len(updates) == 1000
     assert sys.getrefcount(True) > 1 << 30  # pinned (CPython 3.11) or immortal (3.12+): never freed
+
+
+class _Cycle:
+    """A reference cycle (only the cyclic collector frees it), with a flag set when it is freed."""
+
+    freed: list[str] = []
+
+    def __init__(self, tag: str) -> None:
+        self.me, self.tag = self, tag
+
+    def __del__(self) -> None:
+        _Cycle.freed.append(self.tag)
+
+
+def test_garbage_is_collected_in_the_gui_thread_while_the_engine_thread_runs(qtbot):
+    """While an engine thread lives, automatic collection is off (it could run in that thread and destroy Qt
+    objects there) and the GUI-thread timer of gui.gc_guard frees cycles instead; afterwards it is back on."""
+    import gc
+    import threading
+
+    from gui import gc_guard
+
+    assert gc.isenabled()
+    w = EngineWorker()
+    w.start()
+    try:
+        assert not gc.isenabled()
+        freed_in: list[str] = []
+        job_cycle_made = []
+
+        def make_garbage() -> None:  # runs in the engine thread: its garbage must not be collected there
+            for i in range(3 * gc.get_threshold()[0]):
+                _Cycle(f"job{i}")
+            job_cycle_made.append(threading.get_ident())
+
+        w.submit(make_garbage)
+        qtbot.waitUntil(lambda: bool(job_cycle_made), timeout=5000)
+        assert job_cycle_made[0] != threading.get_ident()
+        assert not any(t.startswith("job") for t in _Cycle.freed)  # nothing collected in the engine thread
+        gc.callbacks.append(lambda phase, info: freed_in.append(threading.get_ident()) if phase == "stop" else None)
+        try:
+            qtbot.waitUntil(lambda: any(t.startswith("job") for t in _Cycle.freed), timeout=3 * gc_guard.INTERVAL_MS)
+        finally:
+            gc.callbacks.pop()
+        assert freed_in and set(freed_in) == {threading.get_ident()}  # by the timer, in this (the GUI) thread
+    finally:
+        assert w.shutdown()
+    assert gc.isenabled()
