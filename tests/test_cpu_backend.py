@@ -100,7 +100,7 @@ def test_conv_forward_backward_match_reference(rng, stride, padding, kernel, fli
 @pytest.mark.parametrize("path", CONV_PATHS)
 @pytest.mark.parametrize("c_in, kernel", [(5, (3, 3)), (8, (2, 3)), (17, (1, 2))])
 def test_conv_wide_window_rows_match_reference(rng, path, c_in, kernel):
-    """Window rows longer than cpu_conv_fused.SHORT floats take the slice-copy branch of im2col."""
+    """Window rows of many floats (long span copies in im2col) and odd kernel shapes, every conv path."""
     x, wt, b = _randn(rng, 2, 6, 7, c_in), _randn(rng, *kernel, c_in, 3), _randn(rng, 3)
     with conv_path(path):
         y = check_op(ops.conv2d, x, wt, b, padding="same", stride=(1, 2))
