@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from scipy import signal
 
 from engine import ops
-from engine.backends import cpu_act, cpu_conv, cpu_dense, cpu_pool
+from engine.backends import cpu, cpu_act, cpu_conv, cpu_dense, cpu_pool
 
 RTOL = ATOL = 2e-4
 
@@ -272,7 +272,8 @@ def test_pool_forward_backward_match_reference(rng, mode, size, stride, padding)
 @pytest.mark.parametrize("mode", ["max", "min"])
 @pytest.mark.parametrize("hw", [(4, 6), (5, 7), (3, 2)])
 def test_pool_2x2_fast_path_ties_nan_and_odd_sizes(rng, mode, hw):
-    """The 2x2 stride-2 kernel (cpu_pool._pool2x2_backward) against the reference: ties, NaN, odd edges."""
+    """The 2x2 stride-2 kernels (cpu_pool._pool2x2_forward / _backward) against the reference: ties, NaN, -0.0,
+    odd edges."""
     x = rng.integers(-2, 3, size=(2, *hw, 5)).astype(np.float32)  # few levels: many ties
     x[0, 0, 1, 0] = x[1, 1, 0, 2] = x[1, 1, 1, 2] = x[0, 2, 0, 4] = np.nan
     x[1, 0, 0, 3] = -0.0
@@ -343,7 +344,11 @@ def test_activations_extremes_and_nan():
 
 
 # ------------------------------------------------------------------------------------------------------ dense
-@pytest.mark.parametrize("n,d_in,d_out", [(1, 1, 1), (5, 7, 3), (64, 33, 10), (3, 1, 4), (0, 4, 2)])
+@pytest.mark.parametrize("n,d_in,d_out", [
+    (1, 1, 1), (5, 7, 3), (3, 1, 4), (0, 4, 2),  # tiny: serial kernel (cpu.SMALL_DENSE_MACS)
+    (64, 33, 10), (40, 30, 20),  # at least as many rows as inputs: rows split between threads
+    (1, 4096, 64), (3, 301, 70), (1, 5, 4000),  # inputs outnumber rows: input bands split (partial sums)
+])
 def test_dense_matches_reference(rng, n, d_in, d_out):
     x, w, b = _randn(rng, n, d_in), _randn(rng, d_in, d_out), _randn(rng, d_out)
     check_op(ops.dense, x, w, b)
@@ -411,11 +416,15 @@ def test_each_kernel_compiles_once(rng):
     for name in ("relu", "sigmoid", "softmax"):
         ops.activation_backward(name, x, x, alpha=0.3, backend="cpu")
     ops.dense_backward(x[:, 0, 0], _randn(rng, 3, 2), _randn(rng, 2, 2), backend="cpu")
-    ops.dense(x[:, 0, 0], _randn(rng, 3, 2), _randn(rng, 2), backend="cpu")
-    conv_kernels = ([cpu_conv.fused._forward, cpu_conv.fused._backward, cpu_dense._forward, cpu_dense._backward]
+    for n, d_in, d_out in [(2, 3, 2), (64, 40, 30), (2, 900, 40)]:  # serial, row split, input-band split
+        for relu in (False, True):
+            cpu.dense(_randn(rng, n, d_in), _randn(rng, d_in, d_out), _randn(rng, d_out), relu=relu)
+    cpu.conv2d_relu(x, _randn(rng, 3, 3, 3, 2), _randn(rng, 2), (1, 1), (1, 1, 1, 1), False)
+    conv_kernels = ([cpu_conv.fused._forward, cpu_conv.fused._backward, cpu_dense._forward, cpu_dense._backward,
+                     cpu_dense._forward_ksplit]
                     if cpu_conv.SGEMM is not None
                     else [cpu_conv._im2col, cpu_conv._col2im, cpu_conv._column_sums, cpu_conv._add_bias])
-    kernels = [*conv_kernels, cpu_pool._pool2x2_backward,
+    kernels = [*conv_kernels, cpu_dense._forward_small, cpu_pool._pool2x2_backward, cpu_pool._pool2x2_forward,
                cpu_pool._pool_forward, cpu_pool._pool_backward, cpu_pool._global_forward,
                cpu_pool._global_backward, cpu_act._forward, cpu_act._backward, cpu_act._softmax,
                cpu_act._softmax_backward]
@@ -469,3 +478,49 @@ def test_read_only_inputs_do_not_compile_a_second_signature(rng):
     assert after[cpu_conv.fused._forward] == before[cpu_conv.fused._forward]
     assert after[cpu_dense._forward] <= 1
     np.testing.assert_allclose(y, ops.conv2d(x, w, backend="reference"), rtol=1e-5, atol=1e-5)
+
+
+# ------------------------------------------------------------------------------------------- fused ReLU
+@pytest.mark.parametrize("path", CONV_PATHS)
+@pytest.mark.parametrize("kernel, stride, pads", [((3, 3), (1, 1), (1, 1, 1, 1)), ((1, 1), (1, 1), (0, 0, 0, 0)),
+                                                  ((2, 3), (2, 1), (0, 1, 2, 0))])
+def test_conv2d_relu_is_relu_of_the_reference_conv(rng, path, kernel, stride, pads):
+    """cpu.conv2d_relu (bias and ReLU in one sweep) == reference relu(conv2d); NaN stays NaN (not 0)."""
+    x, w, b = _randn(rng, 2, 6, 7, 3), _randn(rng, *kernel, 3, 5), _randn(rng, 5)
+    x[0, 2, 3, 1] = np.nan
+    b[4] = 0.0
+    w[..., 4] = 0.0  # channel 4: exactly 0 + 0 (and NaN where the window reads the NaN)
+    from engine.backends import reference
+
+    expected = np.asarray(reference.activation("relu", reference.conv2d(x, w, b, stride, pads, False), 0.2))
+    with conv_path(path):
+        got = cpu.conv2d_relu(x, w, b, stride, pads, False)
+    np.testing.assert_allclose(got, expected, rtol=RTOL, atol=ATOL)
+    assert np.array_equal(np.isnan(got), np.isnan(expected)) and np.isnan(got).any()
+    assert (got[~np.isnan(got)] >= 0).all()
+
+
+@pytest.mark.parametrize("n, d_in, d_out", [(2, 3, 4), (64, 40, 30), (1, 900, 40)])
+def test_dense_relu_is_relu_of_the_reference_dense(rng, n, d_in, d_out):
+    x, w, b = _randn(rng, n, d_in), _randn(rng, d_in, d_out), _randn(rng, d_out)
+    x[0, 0] = np.nan
+    from engine.backends import reference
+
+    expected = np.maximum(reference.dense(x, w, b), 0)  # np.maximum keeps NaN
+    got = cpu.dense_relu(x, w, b)
+    np.testing.assert_allclose(got, expected, rtol=RTOL, atol=ATOL)
+    assert np.isnan(got[0]).all() and not np.isnan(got[1:]).any()
+
+
+def test_thread_count_follows_set_num_threads():
+    import numba
+
+    from engine.backends.cpu_threads import thread_count
+
+    before = numba.get_num_threads()
+    try:
+        for n in (1, before):
+            numba.set_num_threads(n)
+            assert thread_count() == n == numba.get_num_threads()
+    finally:
+        numba.set_num_threads(before)

@@ -20,8 +20,6 @@ from __future__ import annotations
 
 import ctypes
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 from engine.backends.cpu_threads import _numpy_openblas
 
@@ -58,25 +56,44 @@ SGEMM, _set_threads, _get_threads = _load()
 _lock = threading.Lock()
 _users = 0
 _saved = 1
+_held = threading.local()  # depth of nested blocks in the current thread
 
 
-@contextmanager
-def single_threaded_blas() -> Iterator[None]:
-    """OpenBLAS runs each call in the calling thread while inside this block (re-entrant, thread-safe)."""
-    global _users, _saved
-    if _set_threads is None or _get_threads is None:
-        yield
-        return
-    with _lock:
-        if _users == 0:
-            _saved = int(_get_threads())  # type: ignore[operator]
-            if _saved != 1:
-                _set_threads(1)  # type: ignore[operator]
-        _users += 1
-    try:
-        yield
-    finally:
+class _SingleThreadedBlas:
+    """The context manager behind :func:`single_threaded_blas` (a class, not a generator: entering a nested
+    block in a thread that already holds one only bumps a thread-local counter, about 0.2 us)."""
+
+    __slots__ = ()
+
+    def __enter__(self) -> None:
+        global _users, _saved
+        depth = getattr(_held, "depth", 0)
+        _held.depth = depth + 1
+        if depth or _set_threads is None or _get_threads is None:
+            return
+        with _lock:
+            if _users == 0:
+                _saved = int(_get_threads())  # type: ignore[operator]
+                if _saved != 1:
+                    _set_threads(1)  # type: ignore[operator]
+            _users += 1
+
+    def __exit__(self, *exc: object) -> None:
+        global _users
+        depth = _held.depth - 1
+        _held.depth = depth
+        if depth or _set_threads is None or _get_threads is None:
+            return
         with _lock:
             _users -= 1
             if _users == 0 and _saved != 1:
                 _set_threads(_saved)  # type: ignore[operator]
+
+
+_BLOCK = _SingleThreadedBlas()
+
+
+def single_threaded_blas() -> _SingleThreadedBlas:
+    """OpenBLAS runs each call in the calling thread while inside this block (re-entrant, thread-safe): the
+    first block entered in any thread sets OpenBLAS to one thread, the last one left restores its count."""
+    return _BLOCK

@@ -23,7 +23,9 @@ import ctypes
 import os
 from pathlib import Path
 
+import numba
 import numpy as np
+from numba.np.ufunc import parallel as _numba_parallel
 
 ENV_VAR = "OPENBLAS_THREAD_TIMEOUT"
 SHORT_SPIN = "4"
@@ -68,3 +70,22 @@ def shorten_blas_spin() -> bool:
         lib.blas_thread_shutdown_()  # restarted on the next BLAS call, with the new spin
     _done = True
     return True
+
+
+def _resolve_thread_count():
+    numba.get_num_threads()  # launches Numba's thread pool once (it is what sets the C entry point below)
+    fast = getattr(_numba_parallel, "_get_num_threads", None)
+    return fast if callable(fast) else numba.get_num_threads
+
+
+def thread_count() -> int:
+    """``numba.get_num_threads()`` (the calling thread's count, as ``set_num_threads`` left it), without the
+    locks its Python wrapper takes on every call: 0.3 us instead of 3 us, which was 6% of a one-image forward
+    pass of the lesson network (four calls per pass)."""
+    global _thread_count
+    if _thread_count is None:
+        _thread_count = _resolve_thread_count()
+    return int(_thread_count())
+
+
+_thread_count = None
