@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from types import ModuleType
 from typing import Any
 
 import numpy as np
 
 from engine import ops
-from engine.layers.base import Layer, normalize_activation
+from engine.layers.base import Layer, Shape, Step, normalize_activation
 
 
 class Activation(Layer):
@@ -32,6 +33,12 @@ class Activation(Layer):
         self._x = x
         self._y = x if self.activation == "linear" else ops.activation(self.activation, x, alpha=self.alpha)
         return self._y
+
+    def inference_step(self, input_shape: Shape, backend: ModuleType) -> Step:
+        name, alpha, act = self.activation, self.alpha, backend.activation
+        if name == "linear":
+            return lambda x: x
+        return lambda x: act(name, x, alpha)
 
     def backward(self, dy: np.ndarray, need_dx: bool = True) -> np.ndarray | None:
         if self._x is None:

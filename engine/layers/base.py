@@ -12,6 +12,8 @@ Weights live in the ordered dict :attr:`Layer.params` (``"kernel"``, ``"bias"``)
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from types import ModuleType
 from typing import Any, ClassVar
 
 import numpy as np
@@ -19,6 +21,8 @@ import numpy as np
 from engine import ops
 
 Shape = tuple  # tuple[int | None, ...], without the batch axis
+#: one layer's inference-mode forward, as made by :meth:`Layer.inference_step`: ``x (N, ...) -> y (N, ...)``
+Step = Callable[[np.ndarray], np.ndarray]
 
 ACTIVATION_NAMES = ("linear", "relu", "leaky_relu", "sigmoid", "tanh", "softmax")
 
@@ -169,6 +173,17 @@ class Layer:
         (None when ``need_dx`` is False)."""
         raise NotImplementedError
 
+    def inference_step(self, input_shape: Shape, backend: ModuleType) -> Step:
+        """This layer's inference-mode forward for inputs ``(N, *input_shape)`` (concrete sizes), as a function
+        that calls ``backend``'s kernels (see :mod:`engine.backends`) directly.
+
+        Everything that depends only on the shapes (resolved paddings, strides) is worked out here, once, so
+        the step itself skips the validation :mod:`engine.ops` does per call; the weights are read at call
+        time, so later training or ``set_weights`` is seen. Unlike :meth:`forward`, a step keeps nothing for
+        ``backward``. :mod:`engine.inference` chains the steps; this default just calls :meth:`forward`.
+        """
+        return lambda x: self.forward(x, training=False)
+
     def __call__(self, x: Any, training: bool = False) -> np.ndarray:
         xa = np.ascontiguousarray(x, dtype=np.float32)
         if not self.built:
@@ -234,6 +249,21 @@ class ActivationMixin:
         y = ops.activation(self.activation, z)
         self._z, self._y = z, y
         return y
+
+    def _activation_step(self, backend: ModuleType, linear: Callable[..., np.ndarray],
+                         fused_relu: Callable[..., np.ndarray] | None) -> Callable[..., np.ndarray]:
+        """The inference-mode ``activation(linear(*args))`` on ``backend``: ``fused_relu`` when the activation
+        is ReLU and the backend fuses it (one sweep over the output), otherwise the two calls."""
+        name = self.activation
+        if name == "linear":
+            return linear
+        if name == "relu" and fused_relu is not None:
+            return fused_relu
+        act = backend.activation
+
+        def step(*args: Any) -> np.ndarray:
+            return act(name, linear(*args), 0.2)
+        return step
 
     def _activate_backward(self, dy: np.ndarray) -> np.ndarray:
         if self.activation == "linear":

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+from types import ModuleType
 from typing import Any
 
 import numpy as np
 
 from engine import ops, shapes
 from engine.layers.base import (
-    ActivationMixin, Layer, Shape, ShapeError, check_image_shape, glorot_uniform, normalize_activation,
+    ActivationMixin,
+    Layer,
+    Shape,
+    ShapeError,
+    Step,
+    check_image_shape,
+    glorot_uniform,
+    normalize_activation,
     spatial_too_small,
 )
 
@@ -85,6 +93,16 @@ class Conv2D(ActivationMixin, Layer):
         z = ops.conv2d(x, self.params["kernel"], self.params.get("bias"), stride=self.strides,
                        padding=self.padding, flip=self.flip)  # (N, OH, OW, filters)
         return self._activate(z)
+
+    def inference_step(self, input_shape: Shape, backend: ModuleType) -> Step:
+        pads = self._pads(input_shape[:2])
+        stride, flip, params = self.strides, self.flip, self.params
+        no_bias = np.zeros(self.filters, np.float32)
+        conv = self._activation_step(backend, backend.conv2d, getattr(backend, "conv2d_relu", None))
+
+        def step(x: np.ndarray) -> np.ndarray:
+            return conv(x, params["kernel"], params.get("bias", no_bias), stride, pads, flip)
+        return step
 
     def backward(self, dy: np.ndarray, need_dx: bool = True) -> np.ndarray | None:
         if self._x is None:

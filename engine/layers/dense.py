@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+from types import ModuleType
 from typing import Any
 
 import numpy as np
 
 from engine import ops
-from engine.layers.base import ActivationMixin, Layer, Shape, ShapeError, glorot_uniform, normalize_activation
+from engine.layers.base import (
+    ActivationMixin,
+    Layer,
+    Shape,
+    ShapeError,
+    Step,
+    glorot_uniform,
+    normalize_activation,
+)
 
 
 class Dense(ActivationMixin, Layer):
@@ -52,6 +61,15 @@ class Dense(ActivationMixin, Layer):
     def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
         self._x = x  # (N, D_in)
         return self._activate(ops.dense(x, self.params["kernel"], self.params.get("bias")))  # (N, units)
+
+    def inference_step(self, input_shape: Shape, backend: ModuleType) -> Step:
+        params = self.params
+        no_bias = np.zeros(self.units, np.float32)
+        dense = self._activation_step(backend, backend.dense, getattr(backend, "dense_relu", None))
+
+        def step(x: np.ndarray) -> np.ndarray:
+            return dense(x, params["kernel"], params.get("bias", no_bias))
+        return step
 
     def backward(self, dy: np.ndarray, need_dx: bool = True) -> np.ndarray | None:
         if self._x is None:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from types import ModuleType
 from typing import Any, ClassVar
 
 import numpy as np
 
-from engine.layers.base import Layer
+from engine.layers.base import Layer, Shape, Step
 
 
 class Dropout(Layer):
@@ -49,6 +50,9 @@ class Dropout(Layer):
         mask = self._mask  # uniform draws in [0, 1), turned in place into 0 or 1 / keep
         np.copyto(mask, np.where(mask < keep, np.float32(1.0) / keep, np.float32(0.0)))
         return x * mask
+
+    def inference_step(self, input_shape: Shape, backend: ModuleType) -> Step:
+        return lambda x: x  # inference keeps every input (the scaling happened in training)
 
     def backward(self, dy: np.ndarray, need_dx: bool = True) -> np.ndarray | None:
         if not need_dx:

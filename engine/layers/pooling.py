@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from types import ModuleType
 from typing import Any, ClassVar
 
 import numpy as np
 
 from engine import ops, shapes
-from engine.layers.base import Layer, Shape, ShapeError, check_image_shape, spatial_too_small
+from engine.layers.base import Layer, Shape, ShapeError, Step, check_image_shape, spatial_too_small
 
 POOL_PADDINGS = ("valid", "same")
 
@@ -56,6 +57,12 @@ class _Pooling2D(Layer):
     def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
         self._x = x  # (N, H, W, C)
         return ops.pool2d(x, self.pool_size, stride=self.strides, mode=self.mode, padding=self.padding)
+
+    def inference_step(self, input_shape: Shape, backend: ModuleType) -> Step:
+        size, stride, mode = self.pool_size, self.strides, self.mode
+        pads = shapes.resolve_padding(self.padding, input_shape[:2], size, stride)
+        pool = backend.pool2d
+        return lambda x: pool(x, size, stride, pads, mode)
 
     def backward(self, dy: np.ndarray, need_dx: bool = True) -> np.ndarray | None:
         if self._x is None:
@@ -107,6 +114,10 @@ class _GlobalPooling2D(Layer):
     def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
         self._x = x  # (N, H, W, C)
         return ops.global_pool(x, self.mode)  # (N, C)
+
+    def inference_step(self, input_shape: Shape, backend: ModuleType) -> Step:
+        mode, pool = self.mode, backend.global_pool
+        return lambda x: pool(x, mode)
 
     def backward(self, dy: np.ndarray, need_dx: bool = True) -> np.ndarray | None:
         if self._x is None:

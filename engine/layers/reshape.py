@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from types import ModuleType
 from typing import Any
 
 import numpy as np
 
-from engine.layers.base import Layer, Shape, ShapeError
+from engine.layers.base import Layer, Shape, ShapeError, Step
 
 
 class Flatten(Layer):
@@ -31,6 +32,9 @@ class Flatten(Layer):
     def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
         self._in_shape = x.shape
         return x.reshape(x.shape[0], -1)  # (N, H*W*C)
+
+    def inference_step(self, input_shape: Shape, backend: ModuleType) -> Step:
+        return lambda x: x.reshape(x.shape[0], -1)
 
     def backward(self, dy: np.ndarray, need_dx: bool = True) -> np.ndarray | None:
         if self._in_shape is None:
