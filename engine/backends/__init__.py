@@ -35,6 +35,15 @@ mode)``                                          spreads it over the real cells
 ``dense(x, w, b)``                               ``(N, D_out)``
 ``dense_backward(x, w, dy)``                     ``(dx, dw, db)``
 ==============================================  =====================================================
+
+Optional, used by :mod:`engine.inference` when a backend has them (otherwise it composes the plain calls):
+
+==============================================  =====================================================
+``conv2d_relu(x, w, b, stride, pads, flip)``     ``relu(conv2d(...))`` in one sweep over ``y``
+``dense_relu(x, w, b)``                          ``relu(dense(x, w, b))``
+``kernel_session()``                             a context manager held around a whole forward pass
+                                                 (the cpu tier keeps OpenBLAS single-threaded in it)
+==============================================  =====================================================
 """
 
 from __future__ import annotations
