@@ -128,11 +128,16 @@ def test_event_loop_never_stalls_during_training(qtbot, tab):
     timer.setInterval(10)
     timer.timeout.connect(tick)
     timer.start()
+    t0 = time.perf_counter()
     with qtbot.waitSignal(tab.session.worker.trainingFinished, timeout=120000):
         tab.controls.pause.click()  # resume: the rest of the epoch
+    elapsed_ms = 1000.0 * (time.perf_counter() - t0)
     timer.stop()
-    assert len(seen) == 20 and len(gaps) > 10
-    assert max(gaps[1:]) < 200
+    assert len(seen) == 20
+    # the 10 ms timer kept firing all along (a quarter of its ticks at least: the engine thread shares the two
+    # cores with it) ...
+    assert len(gaps) >= max(3, 0.25 * elapsed_ms / 10.0), (len(gaps), elapsed_ms)
+    assert max(gaps[1:]) < 200  # ... and never waited long for the engine thread
 
 
 def test_nan_loss_message_suggests_a_lower_learning_rate(qtbot, tab):
