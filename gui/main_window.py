@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from engine import io
 from gui import i18n
-from gui.tabs import TABS, load_tab_class
+from gui.tabs import BUILT_AT_START, TABS, load_tab_class
 from gui.tabs.convolution_model import warm_up
 from gui.widgets.grid_view import GridView
 from gui.workers import EngineWorker
@@ -52,6 +52,8 @@ class MainWindow(QMainWindow):
         self._ready = False
         self.engine_worker = EngineWorker(self)
         self.engine_worker.start()
+        # load (or compile) the kernels in the engine thread while this thread builds the tabs
+        self.engine_worker.submit(warm_up, self._on_warm, self._on_warm_failed)
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         self.setCentralWidget(self.tabs)
@@ -62,7 +64,6 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self._build_tabs()
         self.retranslate()
-        self.engine_worker.submit(warm_up, self._on_warm, self._on_warm_failed)
 
     # ------------------------------------------------------------------ shared context for the tabs
     def show_status(self, text: str, timeout_ms: int = 0) -> None:
@@ -88,13 +89,15 @@ class MainWindow(QMainWindow):
         return self._ready
 
     def tab(self, name: str) -> QWidget | None:
-        """The tab called ``name`` in :data:`gui.tabs.TABS` (None if it failed to load)."""
-        return self._tab_by_name.get(name)
+        """The tab called ``name`` in :data:`gui.tabs.TABS`, built now if it was not yet (None if it failed to
+        load or there is no such tab)."""
+        return self._build_tab(name)
 
     def select_tab(self, name: str) -> QWidget:
         tab = self.tab(name)
         if tab is None:
-            raise ValueError(f"tab must be one of {sorted(self._tab_by_name)}. Received: {name!r}")
+            loaded = sorted(n for n in self._specs if n not in self._failed)
+            raise ValueError(f"tab must be one of {loaded}. Received: {name!r}")
         self.tabs.setCurrentWidget(self._holder(tab))
         return tab
 
@@ -111,21 +114,47 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ building
     def _build_tabs(self) -> None:
-        for name, spec in TABS:
-            try:
-                tab = load_tab_class(spec)()
-            except Exception as exc:  # noqa: BLE001 - a broken tab must not take the whole app down
-                self.show_error(f"{name}: {exc}")
-                continue
-            self._tab_by_name[name] = tab
+        """One tab per :data:`gui.tabs.TABS` entry: those in :data:`gui.tabs.BUILT_AT_START` now, the others
+        when first shown or asked for (:meth:`tab`)."""
+        self._specs: dict[str, str] = dict(TABS)
+        self._holders: dict[str, QScrollArea] = {}
+        self._failed: set[str] = set()
+        for name, _spec in TABS:
             # a scroll area lets the window shrink below a tab's minimum size (scroll bars instead of clipping)
             holder = QScrollArea()
             holder.setWidgetResizable(True)
             holder.setFrameShape(QFrame.Shape.NoFrame)
-            holder.setWidget(tab)
+            self._holders[name] = holder
             self.tabs.addTab(holder, name.capitalize())
-            if hasattr(tab, "attach"):
-                tab.attach(self)
+        for name in BUILT_AT_START:
+            self._build_tab(name)
+        self.tabs.currentChanged.connect(self._on_tab_shown)
+
+    def _on_tab_shown(self, index: int) -> None:
+        for name, holder in self._holders.items():
+            if self.tabs.indexOf(holder) == index:
+                self._build_tab(name)
+
+    def _build_tab(self, name: str) -> QWidget | None:
+        """The tab called ``name``, built (and attached) on first use; None if it failed to build."""
+        tab = self._tab_by_name.get(name)
+        if tab is not None or name in self._failed or name not in self._specs:
+            return tab
+        holder = self._holders[name]
+        try:
+            tab = load_tab_class(self._specs[name])()
+        except Exception as exc:  # noqa: BLE001 - a broken tab must not take the whole app down
+            self._failed.add(name)
+            self.show_error(f"{name}: {exc}")
+            holder.setWidget(QLabel(self.tr("This tab could not be loaded: {0}").format(exc)))
+            return None
+        self._tab_by_name[name] = tab
+        holder.setWidget(tab)
+        if hasattr(tab, "attach"):
+            tab.attach(self)
+        if hasattr(tab, "title"):
+            self.tabs.setTabText(self.tabs.indexOf(holder), tab.title())
+        return tab
 
     def _action(self, slot, shortcut: QKeySequence | str | None = None) -> QAction:
         act = QAction(self)
@@ -199,11 +228,12 @@ class MainWindow(QMainWindow):
                           (self.act_numbers, self.tr("Show &values on zoomed cells"))):
             act.setText(text)
         self.lang_actions[i18n.current_language()].setChecked(True)
-        for i in range(self.tabs.count()):
-            holder = self.tabs.widget(i)
-            tab = holder.widget() if isinstance(holder, QScrollArea) else holder
-            if hasattr(tab, "title"):
-                self.tabs.setTabText(i, tab.title())
+        for name, holder in self._holders.items():
+            tab = self._tab_by_name.get(name)
+            # a tab not built yet: its title() would be tr(name.capitalize()) in its class's context
+            title = tab.title() if hasattr(tab, "title") else QCoreApplication.translate(
+                self._specs[name].rpartition(":")[2], name.capitalize())
+            self.tabs.setTabText(self.tabs.indexOf(holder), title)
         self._update_engine_label()
 
     def changeEvent(self, event: QEvent) -> None:

@@ -685,6 +685,11 @@
         <translation>Compilation des noyaux (le premier démarrage prend quelques secondes)...</translation>
     </message>
     <message>
+        <location filename="../main_window.py" line="150" />
+        <source>This tab could not be loaded: {0}</source>
+        <translation>Cet onglet n’a pas pu être chargé : {0}</translation>
+    </message>
+    <message>
         <location filename="../main_window.py" line="205" />
         <source>Kernels ready.</source>
         <translation>Noyaux prêts.</translation>

@@ -8,7 +8,8 @@ The tab interface
 A tab is a ``QWidget``. Everything below is optional; the window calls what the tab defines:
 
 ``attach(window)``
-    Called once, right after construction. ``window`` is the :class:`gui.main_window.MainWindow`; a tab may use:
+    Called once, right after construction (at start for :data:`BUILT_AT_START`, otherwise when the tab is
+    first shown or asked for with ``window.tab(name)``). ``window`` is the :class:`gui.main_window.MainWindow`; a tab may use:
 
     * ``window.engine_worker``: the one :class:`gui.workers.EngineWorker` (every engine call goes through it,
       see that module for why); ``window.kernels_ready()`` tells whether the warm-up compile has finished and
@@ -42,7 +43,7 @@ import importlib
 
 from PySide6.QtWidgets import QWidget
 
-__all__ = ["TABS", "load_tab_class", "tab_names"]
+__all__ = ["BUILT_AT_START", "TABS", "load_tab_class", "tab_names"]
 
 #: (name, "module:Class") in display order; other tabs add their line here
 TABS: list[tuple[str, str]] = [
@@ -51,6 +52,11 @@ TABS: list[tuple[str, str]] = [
     ("training", "gui.tabs.training:TrainingTab"),
     ("backprop", "gui.tabs.backprop:BackpropTab"),
 ]
+
+#: tabs the window builds as it opens (the first one shown, and Network, which adds Open/Save model to the
+#: File menu); the others are built when first shown or asked for, since importing them (pyqtgraph for the
+#: Training tab's plots) would delay the window by about a quarter of a second
+BUILT_AT_START: tuple[str, ...] = ("convolution", "network")
 
 
 def tab_names() -> list[str]:

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QEvent, QSignalBlocker, Qt
+from PySide6.QtCore import QEvent, QSignalBlocker, Qt, QTimer
 from PySide6.QtGui import QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QScrollArea, QTabWidget, QWidget
 
@@ -260,7 +260,9 @@ class ConvolutionTab(QWidget):
     def _submit(self, p: LabParams, generation: int) -> None:
         worker = getattr(self._window, "engine_worker", None)
         if worker is None:
-            self._on_result(generation, compute_maps(p))
+            # not attached yet: the window attaches a tab right after building it, and attach() starts over
+            # in the engine thread; a tab used on its own computes here on the next event-loop turn instead
+            QTimer.singleShot(0, self, lambda: self._compute_unattached(p, generation))
             return
         self._pending += 1
 
@@ -274,6 +276,10 @@ class ConvolutionTab(QWidget):
                 self._status(self.tr("The engine failed: {0}").format(message), error=True)
 
         worker.submit(lambda: compute_maps(p), done, failed)
+
+    def _compute_unattached(self, p: LabParams, generation: int) -> None:
+        if self._window is None and generation == self._generation:
+            self._on_result(generation, compute_maps(p))
 
     def _on_result(self, generation: int, result: dict) -> None:
         if generation != self._generation or self._walk is None:

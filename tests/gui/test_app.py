@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from PIL import Image
+from PySide6.QtWidgets import QApplication
 
 from gui import app, i18n
 from gui.tabs import TABS, load_tab_class, tab_names
@@ -117,8 +118,9 @@ def test_python_m_gui_screenshot_subprocess(tmp_path):
 
 def test_none_survives_pyside_void_calls():
     """PySide6 6.12 + CPython 3.11 drops a reference to None per void call; importing gui pins it."""
-    import gui
     from PySide6.QtWidgets import QLabel
+
+    import gui
 
     label = QLabel()
     for _ in range(2000):
@@ -128,3 +130,31 @@ def test_none_survives_pyside_void_calls():
         assert sys.getrefcount(True) > gui.PIN // 2
     else:
         assert sys.version_info >= (3, 12) or sys.implementation.name != "cpython"
+
+
+def test_tabs_outside_built_at_start_are_built_when_first_shown(qtbot):
+    """The window opens with BUILT_AT_START only; another tab is built when its page is shown or asked for,
+    and its label is right (translated) before and after."""
+    from gui.main_window import MainWindow
+    from gui.tabs import BUILT_AT_START
+
+    w = MainWindow(dialogs=False)
+    qtbot.addWidget(w)
+    lazy = [name for name in tab_names() if name not in BUILT_AT_START]
+    assert lazy, "every tab is built at start: nothing to test"
+    assert set(w._tab_by_name) == set(BUILT_AT_START)
+    labels = [w.tabs.tabText(i) for i in range(w.tabs.count())]
+    assert labels == [name.capitalize() for name in tab_names()]
+    qapp = QApplication.instance()
+    i18n.install(qapp, "fr")  # the unbuilt Training tab's label is translated all the same
+    try:
+        qtbot.waitUntil(lambda: w.tabs.tabText(tab_names().index("training")) == "Entraînement", timeout=5000)
+    finally:
+        i18n.install(qapp, "en")
+    qtbot.waitUntil(lambda: w.tabs.tabText(tab_names().index("training")) == "Training", timeout=5000)
+    first = lazy[0]
+    w.tabs.setCurrentIndex(tab_names().index(first))  # the user clicks the tab
+    assert first in w._tab_by_name and w.current_tab() is w._tab_by_name[first]
+    tab = w.tab(lazy[-1])  # asked for by code (lesson state, --tab)
+    assert tab is not None and w._tab_by_name[lazy[-1]] is tab
+    w.close()

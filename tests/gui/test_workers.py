@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from typing import ClassVar
 
 import numpy as np
 import pytest
@@ -195,7 +196,7 @@ def test_thousands_of_updates_do_not_drain_true_refcount(qtbot, worker):
 class _Cycle:
     """A reference cycle (only the cyclic collector frees it), with a flag set when it is freed."""
 
-    freed: list[str] = []
+    freed: ClassVar[list[str]] = []
 
     def __init__(self, tag: str) -> None:
         self.me, self.tag = self, tag
