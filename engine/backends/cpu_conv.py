@@ -51,8 +51,8 @@ COLS_BUDGET_BYTES = 16 * 1024 * 1024
 
 # Size of one thread's im2col block in the fused path (:mod:`engine.backends.cpu_conv_fused`, used whenever
 # NumPy's OpenBLAS is there): small enough to stay in cache between the copy and the sgemm. 40 KiB: measured
-# on the bench/kernels.py shapes (batch 1 and 64, 2 threads, Zen 4), blocks of 16-32 rows of K=288..576 ran at 155-175 GFLOP/s
-# against 120-135 for 48-64 rows (64 KiB); K=27 blocks are insensitive to the size.
+# on the bench/kernels.py shapes (batch 1 and 64, 2 threads, Zen 4), blocks of 16-32 rows of K=288..576 ran
+# at 155-175 GFLOP/s against 120-135 for 48-64 rows (64 KiB); K=27 blocks are insensitive to the size.
 BLOCK_BYTES = 40 * 1024
 # Backward blocks hold at least this many im2col rows (whole images), so the dW sgemm (cols.T @ dy, summing over
 # the rows) gets a long enough inner dimension: 8x8 images (64 rows each) otherwise make it slow.

@@ -10,6 +10,9 @@ With NumPy's bundled OpenBLAS the convolution and dense kernels now call a singl
 their own Numba threads (:mod:`engine.backends.cpu_blas`), so in training the two pools no longer alternate;
 the short spin still matters for the host-BLAS fallback path and for any NumPy product run between kernels.
 
+:func:`thread_count` reads Numba's thread count without the locks of ``numba.get_num_threads()``'s Python
+wrapper (the wrappers of the conv and dense kernels ask for it on every call).
+
 OpenBLAS reads the spin length from ``OPENBLAS_THREAD_TIMEOUT`` (as a power of two; 4 is the minimum) when
 it starts its thread pool. :func:`shorten_blas_spin` sets that variable (unless the user already chose a
 value), asks the already-loaded OpenBLAS to re-read its environment and stops its pool; the next BLAS call
@@ -31,6 +34,7 @@ ENV_VAR = "OPENBLAS_THREAD_TIMEOUT"
 SHORT_SPIN = "4"
 
 _done = False
+_thread_count = None  # the C entry point behind numba.get_num_threads, once Numba's pool is up
 
 
 def _numpy_openblas() -> ctypes.CDLL | None:
@@ -87,5 +91,3 @@ def thread_count() -> int:
         _thread_count = _resolve_thread_count()
     return int(_thread_count())
 
-
-_thread_count = None
