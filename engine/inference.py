@@ -14,6 +14,7 @@ model keeps a few plans (one per input shape and backend) and forgets them when 
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterable
 from contextlib import AbstractContextManager, nullcontext
 from typing import Any
@@ -25,6 +26,10 @@ from engine.layers.base import Layer, Shape
 
 #: plans a model keeps (one per input shape and backend); the oldest is dropped first
 MAX_PLANS = 8
+
+# model -> {key: plan}. Outside the model so that copying or pickling a model never carries plans along (their
+# steps are closures over the original's layers); an entry goes when its model is garbage-collected.
+_PLANS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 class InferencePlan:
@@ -70,7 +75,9 @@ def plan_for(model: Any, input_shape: Shape, backend: str) -> InferencePlan:
     leaves = list(model.iter_leaves())
     key = (backend, tuple(input_shape), tuple(id(layer) for _, layer in leaves),
            tuple(name for name, _ in leaves))
-    plans: dict = model.__dict__.setdefault("_inference_plans", {})
+    plans = _PLANS.get(model)
+    if plans is None:
+        plans = _PLANS[model] = {}
     plan = plans.get(key)
     if plan is None:
         plan = InferencePlan(leaves, input_shape, backend)

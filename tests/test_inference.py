@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from engine import config, layers, zoo
-from engine.inference import MAX_PLANS, InferencePlan, plan_for
+from engine.inference import _PLANS, MAX_PLANS, InferencePlan, plan_for
 from engine.models import Sequential
 
 
@@ -90,7 +90,7 @@ def test_a_plan_is_made_once_per_shape_and_backend_and_the_cache_is_bounded(rng)
     assert plan_for(model, (8, 8, 1), "reference") is not p1
     for size in range(9, 9 + MAX_PLANS + 2):
         plan_for(model, (size, size, 1), "cpu")
-    assert len(model.__dict__["_inference_plans"]) == MAX_PLANS
+    assert len(_PLANS[model]) == MAX_PLANS
     assert plan_for(model, (8, 8, 1), "cpu") is not p1  # the oldest was dropped, so it is made again
 
 
@@ -130,3 +130,25 @@ def test_plan_reports_its_shapes():
     model = zoo.lesson((32, 32, 3), 10, seed=0)
     plan = InferencePlan(model.iter_leaves(), (32, 32, 3), "cpu")
     assert plan.output_shape == (10,) and plan.names[0] == "conv2d" and len(plan.names) == len(model.layers)
+
+
+def test_a_copied_or_pickled_model_predicts_with_its_own_weights(rng):
+    """Plans live outside the model: a deep copy or a pickle round trip never reuses the original's steps."""
+    import copy
+    import gc
+    import pickle
+    import weakref
+
+    model = zoo.lesson((8, 8, 1), 3, seed=0)
+    x = rng.standard_normal((2, 8, 8, 1)).astype(np.float32)
+    before = model.predict(x)  # the original now has a plan
+    for clone in (copy.deepcopy(model), pickle.loads(pickle.dumps(model))):
+        weights = clone.get_weights()
+        weights[-1] = weights[-1] + 1.0
+        clone.set_weights(weights)
+        np.testing.assert_allclose(clone.predict(x), before + 1.0, rtol=1e-5, atol=1e-5)
+        np.testing.assert_array_equal(model.predict(x), before)
+    alive = weakref.ref(model)
+    del model, clone
+    gc.collect()
+    assert alive() is None  # the plan cache does not keep a model alive
