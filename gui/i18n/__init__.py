@@ -46,6 +46,13 @@ def current_language() -> str:
     return _current
 
 
+def format_int(n: int) -> str:
+    """``n`` with the current language's digit grouping: ``20,490`` in English, ``20 490`` in French."""
+    locale = QLocale(QLocale.Language.French, QLocale.Country.France) if _current == "fr" else QLocale(
+        QLocale.Language.English, QLocale.Country.UnitedStates)
+    return locale.toString(int(n))
+
+
 def install(app: QCoreApplication, lang: str) -> list[Path]:
     """Switch ``app`` to ``lang`` (a key of :data:`LANGUAGES`); returns the catalogs loaded.
 

@@ -4,8 +4,8 @@
     <name>ArchitecturePanel</name>
     <message>
         <location filename="../widgets/net_arch_panel.py" line="88" />
-        <source>Model ready: {n} layers, {p:,} parameters.</source>
-        <translation>Modèle prêt : {n} couches, {p:,} paramètres.</translation>
+        <source>Model ready: {n} layers, {p} parameters.</source>
+        <translation>Modèle prêt : {n} couches, {p} paramètres.</translation>
     </message>
     <message>
         <location filename="../widgets/net_arch_panel.py" line="92" />
@@ -14,8 +14,8 @@
     </message>
     <message>
         <location filename="../widgets/net_arch_panel.py" line="99" />
-        <source>Total params: {t:,} - trainable: {tr:,} - non-trainable: {n:,}</source>
-        <translation>Paramètres : {t:,} - entraînables : {tr:,} - gelés : {n:,}</translation>
+        <source>Total params: {t} - trainable: {tr} - non-trainable: {n}</source>
+        <translation>Paramètres : {t} - entraînables : {tr} - gelés : {n}</translation>
     </message>
     <message>
         <location filename="../widgets/net_arch_panel.py" line="103" />

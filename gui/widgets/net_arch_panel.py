@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gui.i18n import format_int
 from gui.widgets.net_editor import LayerTable
 from gui.widgets.net_session import ModelInfo
 
@@ -30,6 +31,8 @@ class ArchitecturePanel(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._info: ModelInfo | None = None
+        self._shown_ready = ""  # the "Model ready" text last put in the message label
         self.preset = QComboBox()
         for name in PRESETS:
             self.preset.addItem("", name)
@@ -85,19 +88,28 @@ class ArchitecturePanel(QWidget):
 
     def show_summary(self, info: ModelInfo) -> None:
         """Keras' summary as a table: layer (type), output shape with the batch axis, parameters."""
-        self.message.setText(self.tr("Model ready: {n} layers, {p:,} parameters.").format(
-            n=len(info.rows), p=info.total_params))
+        self._info = info  # shown again in the new language by retranslate()
+        self._shown_ready = self._ready_text(info)
+        self.message.setText(self._shown_ready)
+        self._fill_summary(info)
+
+    def _ready_text(self, info: ModelInfo) -> str:
+        return self.tr("Model ready: {n} layers, {p} parameters.").format(n=len(info.rows),
+                                                                          p=format_int(info.total_params))
+
+    def _fill_summary(self, info: ModelInfo) -> None:
         self.summary.setRowCount(len(info.rows))
         for r, (name, cls, shape, params, trainable) in enumerate(info.rows):
             frozen = "" if trainable or not params else self.tr(" (frozen)")
-            for c, text in enumerate((f"{name} ({cls}){frozen}", str((None, *shape)), f"{params:,}")):
+            for c, text in enumerate((f"{name} ({cls}){frozen}", str((None, *shape)), format_int(params))):
                 item = QTableWidgetItem(text)
                 if c == 2:
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.summary.setItem(r, c, item)
         self.summary.resizeColumnsToContents()
-        self.totals.setText(self.tr("Total params: {t:,} - trainable: {tr:,} - non-trainable: {n:,}").format(
-            t=info.total_params, tr=info.trainable_params, n=info.total_params - info.trainable_params))
+        self.totals.setText(self.tr("Total params: {t} - trainable: {tr} - non-trainable: {n}").format(
+            t=format_int(info.total_params), tr=format_int(info.trainable_params),
+            n=format_int(info.total_params - info.trainable_params)))
 
     def retranslate(self) -> None:
         names = {"small": self.tr("Small MNIST CNN (trains in seconds)"),
@@ -122,3 +134,8 @@ class ArchitecturePanel(QWidget):
         self.summary.setHorizontalHeaderLabels([self.tr("Layer (type)"), self.tr("Output shape"),
                                                 self.tr("Param #")])
         self.table.retranslate()
+        if self._info is not None:
+            self._fill_summary(self._info)
+            if self.message.text() == self._shown_ready:  # not replaced by an error or a later message since
+                self._shown_ready = self._ready_text(self._info)
+                self.message.setText(self._shown_ready)

@@ -40,6 +40,34 @@ def test_default_preset_summary_matches_the_engine(qtbot, tab):
     assert tab.summary.item(5, 2).text() == "15,690"
 
 
+def test_summary_counts_follow_the_language(qtbot, tab):
+    """English groups digits with commas; French with a narrow no-break space (and words change too)."""
+    import re
+
+    from PySide6.QtWidgets import QApplication
+
+    from gui import i18n
+
+    qapp = QApplication.instance()
+    i18n.install(qapp, "fr")
+    try:
+        qtbot.waitUntil(lambda: tab.message.text().startswith("Modèle prêt"), timeout=5000)
+        assert re.fullmatch("15[\u202f\u00a0 ]690", tab.summary.item(5, 2).text())
+        assert re.search("20[\u202f\u00a0 ]490 paramètres", tab.message.text()), tab.message.text()
+        assert "," not in tab.totals.text()
+    finally:
+        i18n.install(qapp, "en")
+    qtbot.waitUntil(lambda: tab.message.text() == "Model ready: 6 layers, 20,490 parameters.", timeout=5000)
+    assert tab.totals.text() == "Total params: 20,490 - trainable: 20,490 - non-trainable: 0"
+    tab.message.setText("an error the user has not read yet")
+    i18n.install(qapp, "fr")
+    try:
+        qtbot.waitUntil(lambda: tab.totals.text().startswith("Paramètres"), timeout=5000)
+        assert tab.message.text() == "an error the user has not read yet"  # a language switch keeps it
+    finally:
+        i18n.install(qapp, "en")
+
+
 def test_feature_map_grid_equals_model_activations(qtbot, tab):
     image = tab._image
     expected = run_job(qtbot, tab, lambda: [(n, a.copy()) for n, a in tab.session.model.activations(image[None])])
