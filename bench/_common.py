@@ -28,8 +28,11 @@ def threads_from_argv(argv: Sequence[str]) -> int | None:
     with two threads every parallel region waits for whichever core another process holds.
     """
     for k, arg in enumerate(argv):
-        value = arg.split("=", 1)[1] if arg.startswith("--threads=") else (
-            argv[k + 1] if arg == "--threads" and k + 1 < len(argv) else None)
+        value = (
+            arg.split("=", 1)[1]
+            if arg.startswith("--threads=")
+            else (argv[k + 1] if arg == "--threads" and k + 1 < len(argv) else None)
+        )
         if value is not None:
             n = int(value)
             if n < 1:
@@ -46,8 +49,9 @@ def thread_count() -> int:
     return int(env) if env else len(os.sched_getaffinity(0))
 
 
-def time_stats(fn: Callable[[], Any], repeats: int = 7, warmup: int = 2,
-               min_total_s: float = 0.0) -> tuple[float, float]:
+def time_stats(
+    fn: Callable[[], Any], repeats: int = 7, warmup: int = 2, min_total_s: float = 0.0
+) -> tuple[float, float]:
     """``(median, best)`` wall time of ``fn()`` in seconds over ``repeats`` runs, after ``warmup`` untimed runs.
 
     With ``min_total_s`` the number of runs grows (up to 50) until their total reaches it, so very short
@@ -151,8 +155,10 @@ def machine_line() -> str:
     import numpy as np
 
     parts = [
-        f"cores={os.cpu_count()}", f"numba={numba.__version__} threads={numba.get_num_threads()}",
-        f"numpy={np.__version__}", f"load average={load_average()}",
+        f"cores={os.cpu_count()}",
+        f"numba={numba.__version__} threads={numba.get_num_threads()}",
+        f"numpy={np.__version__}",
+        f"load average={load_average()}",
     ]
     return "  ".join(parts)
 

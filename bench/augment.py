@@ -26,8 +26,14 @@ from engine._augment_kernel import warp_affine, warp_affine_serial
 from engine.augment import PARALLEL_THRESHOLD, ImageAugmenter, transform_matrices
 
 SHAPES = ((32, 28, 28, 1), (32, 32, 32, 3), (32, 150, 150, 3))
-LESSON = {"rotation_range": 40, "width_shift_range": 0.2, "height_shift_range": 0.2, "shear_range": 0.2,
-          "zoom_range": 0.2, "horizontal_flip": True}
+LESSON = {
+    "rotation_range": 40,
+    "width_shift_range": 0.2,
+    "height_shift_range": 0.2,
+    "shear_range": 0.2,
+    "zoom_range": 0.2,
+    "horizontal_flip": True,
+}
 
 
 def _scipy(x: np.ndarray, inv: np.ndarray) -> None:
@@ -36,7 +42,9 @@ def _scipy(x: np.ndarray, inv: np.ndarray) -> None:
     for b in range(n):
         a, t = inv[b, :, :2], inv[b, :, 2]
         for ch in range(c):
-            ndimage.affine_transform(x[b, :, :, ch], a, offset=t + centre - a @ centre, order=1, mode="nearest")
+            ndimage.affine_transform(
+                x[b, :, :, ch], a, offset=t + centre - a @ centre, order=1, mode="nearest"
+            )
 
 
 def main() -> None:
@@ -50,17 +58,30 @@ def main() -> None:
     for shape in SHAPES:
         x = rng.random(shape, dtype=np.float32)
         aug = ImageAugmenter(**LESSON, seed=0)
-        inv = np.ascontiguousarray(transform_matrices(aug.random_params(shape[0], shape[1], shape[2]), shape[0]))
+        inv = np.ascontiguousarray(
+            transform_matrices(aug.random_params(shape[0], shape[1], shape[2]), shape[0])
+        )
         n = shape[0]
         serial = time_stats(partial(warp_affine_serial, x, inv, 0, 0.0), args.repeats, min_total_s=0.2)[0]
         parallel = time_stats(partial(warp_affine, x, inv, 0, 0.0), args.repeats, min_total_s=0.2)[0]
         apply = time_stats(partial(aug.apply, x), args.repeats, min_total_s=0.2)[0]
         scipy_t = time_stats(partial(_scipy, x, inv), max(3, args.repeats // 3), warmup=1)[0]
         kernel = "parallel" if x.size >= PARALLEL_THRESHOLD else "serial"
-        rows.append(["x".join(map(str, shape)), fmt(n / serial, ".0f"), fmt(n / parallel, ".0f"),
-                     f"{fmt(n / apply, '.0f')} ({kernel})", fmt(n / scipy_t, ".0f"), fmt(scipy_t / apply, ".1f")])
-    print_table(["batch", "serial img/s", "parallel img/s", "apply img/s", "scipy img/s", "apply vs scipy"], rows,
-                title="ImageAugmenter, the lesson's ranges, bilinear, fill 'nearest' (median of runs)")
+        rows.append(
+            [
+                "x".join(map(str, shape)),
+                fmt(n / serial, ".0f"),
+                fmt(n / parallel, ".0f"),
+                f"{fmt(n / apply, '.0f')} ({kernel})",
+                fmt(n / scipy_t, ".0f"),
+                fmt(scipy_t / apply, ".1f"),
+            ]
+        )
+    print_table(
+        ["batch", "serial img/s", "parallel img/s", "apply img/s", "scipy img/s", "apply vs scipy"],
+        rows,
+        title="ImageAugmenter, the lesson's ranges, bilinear, fill 'nearest' (median of runs)",
+    )
 
 
 if __name__ == "__main__":

@@ -43,7 +43,9 @@ def _timer(cuda: Any, repeats: int) -> Callable[[Callable[[], Any]], float]:
         def run() -> None:
             fn()
             cuda.synchronize()
+
         return median_time(run, repeats=repeats, warmup=1)
+
     return timed
 
 
@@ -57,14 +59,25 @@ def build_lesson(size: int, widths: tuple[int, ...] = LESSON_WIDTHS, classes: in
     from engine import layers as L
 
     c1, c2, c3, units = widths
-    model = engine.Sequential([
-        L.Conv2D(c1, (3, 3), activation="relu", padding="same", input_shape=(size, size, 3)), L.MaxPooling2D((2, 2)),
-        L.Conv2D(c2, (3, 3), activation="relu", padding="same"), L.MaxPooling2D((2, 2)),
-        L.Conv2D(c3, (3, 3), activation="relu", padding="same"), L.Flatten(), L.Dense(units, activation="relu"),
-        L.Dense(classes),
-    ], name="lesson", seed=0)
-    model.compile(optimizer="adam", loss=engine.losses.SparseCategoricalCrossentropy(from_logits=True),
-                  metrics=["accuracy"])
+    model = engine.Sequential(
+        [
+            L.Conv2D(c1, (3, 3), activation="relu", padding="same", input_shape=(size, size, 3)),
+            L.MaxPooling2D((2, 2)),
+            L.Conv2D(c2, (3, 3), activation="relu", padding="same"),
+            L.MaxPooling2D((2, 2)),
+            L.Conv2D(c3, (3, 3), activation="relu", padding="same"),
+            L.Flatten(),
+            L.Dense(units, activation="relu"),
+            L.Dense(classes),
+        ],
+        name="lesson",
+        seed=0,
+    )
+    model.compile(
+        optimizer="adam",
+        loss=engine.losses.SparseCategoricalCrossentropy(from_logits=True),
+        metrics=["accuracy"],
+    )
     return model
 
 
@@ -87,8 +100,15 @@ def bench_layers(batch: int, size: int, repeats: int, widths: tuple[int, ...]) -
         dy = cuda.to_device(rng.standard_normal(tuple(y.shape)).astype(np.float32))
         need_dx = i > 0
         t_bwd = timed(partial(trainer.backward_layer, layer, dy, need_dx, cache))
-        rows.append([layer.name, str(tuple(x.shape[1:])), str(tuple(y.shape[1:])), fmt(t_fwd * 1e3, ".3f"),
-                     fmt(t_bwd * 1e3, ".3f")])
+        rows.append(
+            [
+                layer.name,
+                str(tuple(x.shape[1:])),
+                str(tuple(y.shape[1:])),
+                fmt(t_fwd * 1e3, ".3f"),
+                fmt(t_bwd * 1e3, ".3f"),
+            ]
+        )
         x = y
     return rows
 
@@ -112,9 +132,18 @@ def _torch_lesson(torch: Any, size: int) -> Any:
     nn = torch.nn
     flat = 64 * (size // 4) * (size // 4)
     return nn.Sequential(
-        nn.Conv2d(3, 32, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
-        nn.Conv2d(32, 64, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
-        nn.Conv2d(64, 64, 3, padding=1), nn.ReLU(), nn.Flatten(), nn.Linear(flat, 64), nn.ReLU(), nn.Linear(64, 10),
+        nn.Conv2d(3, 32, 3, padding=1),
+        nn.ReLU(),
+        nn.MaxPool2d(2),
+        nn.Conv2d(32, 64, 3, padding=1),
+        nn.ReLU(),
+        nn.MaxPool2d(2),
+        nn.Conv2d(64, 64, 3, padding=1),
+        nn.ReLU(),
+        nn.Flatten(),
+        nn.Linear(flat, 64),
+        nn.ReLU(),
+        nn.Linear(64, 10),
     )
 
 
@@ -147,6 +176,7 @@ def bench_torch(batch: int, size: int, repeats: int) -> tuple[float, list[tuple[
         def run() -> None:
             fn()
             torch.cuda.synchronize()
+
         return median_time(run, repeats=repeats, warmup=2)
 
     ips = batch / sync_timed(step)
@@ -160,7 +190,9 @@ def bench_torch(batch: int, size: int, repeats: int) -> tuple[float, list[tuple[
         out = module(xi)
         dy = torch.randn_like(out)
         inputs = [p for p in module.parameters()] + ([xi] if i > 0 else [])
-        t_bwd = sync_timed(partial(torch.autograd.grad, out, inputs, dy, retain_graph=True)) if inputs else 0.0
+        t_bwd = (
+            sync_timed(partial(torch.autograd.grad, out, inputs, dy, retain_graph=True)) if inputs else 0.0
+        )
         per_layer.append((type(module).__name__, t_fwd, t_bwd))
         x = y
     return ips, per_layer
@@ -220,13 +252,15 @@ def check_ptx(cc: tuple[int, int] = (8, 0)) -> int:
     for name, (kernel, sig) in kernel_signatures().items():
         try:
             ptx, _ = cuda.compile_ptx(kernel.py_func, sig, cc=cc)
-        except Exception as exc:  # noqa: BLE001 - report every kernel, not just the first failure
+        except Exception as exc:
             problems += 1
             rows.append([name, "FAIL", f"{type(exc).__name__}: {str(exc).splitlines()[0][:80]}"])
             continue
         f64 = sum(1 for line in ptx.splitlines() if re.search(r"\.f64\b", line))
         problems += f64 > 0
-        rows.append([name, "ok" if f64 == 0 else "FLOAT64", f"{f64} f64 instructions, {len(ptx):,} chars of PTX"])
+        rows.append(
+            [name, "ok" if f64 == 0 else "FLOAT64", f"{f64} f64 instructions, {len(ptx):,} chars of PTX"]
+        )
     print_table(["kernel", "status", "detail"], rows, title=f"PTX for sm_{cc[0]}{cc[1]}")
     print(f"{len(rows) - problems} of {len(rows)} kernels compile to float32-only PTX")
     return 1 if problems else 0
@@ -237,18 +271,27 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--batch", type=int, default=256)
     ap.add_argument("--size", type=int, default=32, help="image side (the lesson's CIFAR images are 32)")
     ap.add_argument("--repeats", type=int, default=10)
-    ap.add_argument("--allow-simulator", action="store_true", help="run under the CUDA simulator (script check)")
-    ap.add_argument("--check-ptx", action="store_true", help="compile every kernel to PTX and look for float64")
+    ap.add_argument(
+        "--allow-simulator", action="store_true", help="run under the CUDA simulator (script check)"
+    )
+    ap.add_argument(
+        "--check-ptx", action="store_true", help="compile every kernel to PTX and look for float64"
+    )
     args = ap.parse_args(argv)
     if args.check_ptx:
         return check_ptx()
     if args.size % 4 or args.size < 8:
         ap.error(f"--size must be a multiple of 4 and >= 8 (two 2x2 pools). Received: --size {args.size}")
     if not cuda_guard.cuda_available() or (cuda_guard.simulator_enabled() and not args.allow_simulator):
-        why = "the CUDA simulator is on (NUMBA_ENABLE_CUDASIM=1)" if cuda_guard.simulator_enabled() else \
-            "numba.cuda.is_available() is False"
-        print(f"no CUDA device: {why}. This benchmark needs an NVIDIA GPU with its driver and "
-              "`pip install -e '.[cuda]'`; nothing was measured.")
+        why = (
+            "the CUDA simulator is on (NUMBA_ENABLE_CUDASIM=1)"
+            if cuda_guard.simulator_enabled()
+            else "numba.cuda.is_available() is False"
+        )
+        print(
+            f"no CUDA device: {why}. This benchmark needs an NVIDIA GPU with its driver and "
+            "`pip install -e '.[cuda]'`; nothing was measured."
+        )
         return 0
     from numba import cuda
 
@@ -263,11 +306,16 @@ def main(argv: list[str] | None = None) -> int:
     else:
         name = cuda.get_current_device().name
         print(f"device: {name.decode() if isinstance(name, bytes) else name}")
-    print(f"lesson CIFAR network, {args.size}x{args.size}x3, batch {args.batch}, "
-          f"tile {config.get('cuda_tile')}, {config.get('cuda_threads_per_block')} threads per 1-D block")
+    print(
+        f"lesson CIFAR network, {args.size}x{args.size}x3, batch {args.batch}, "
+        f"tile {config.get('cuda_tile')}, {config.get('cuda_threads_per_block')} threads per 1-D block"
+    )
     rows = bench_layers(args.batch, args.size, args.repeats, widths)
-    print_table(["layer", "input", "output", "forward ms", "backward ms"], rows,
-                title="Per layer, on the device (activation included in its conv/dense layer)")
+    print_table(
+        ["layer", "input", "output", "forward ms", "backward ms"],
+        rows,
+        title="Per layer, on the device (activation included in its conv/dense layer)",
+    )
     ips = bench_training(args.batch, args.size, args.repeats, widths)
     peer = bench_torch(args.batch, args.size, args.repeats)
     print(f"\ntraining step (Adam, sparse cross-entropy): ConvScope cuda {ips:,.0f} images/s")
@@ -275,10 +323,14 @@ def main(argv: list[str] | None = None) -> int:
         print("PyTorch with CUDA not importable here: no comparison")
     else:
         torch_ips, per_layer = peer
-        print(f"PyTorch on the same GPU: {torch_ips:,.0f} images/s; ratio ConvScope / PyTorch = {ips / torch_ips:.2f}")
-        print_table(["torch module", "forward ms", "backward ms"],
-                    [[n, fmt(f * 1e3, ".3f"), fmt(b * 1e3, ".3f")] for n, f, b in per_layer],
-                    title="PyTorch per module (for comparison)")
+        print(
+            f"PyTorch on the same GPU: {torch_ips:,.0f} images/s; ratio ConvScope / PyTorch = {ips / torch_ips:.2f}"
+        )
+        print_table(
+            ["torch module", "forward ms", "backward ms"],
+            [[n, fmt(f * 1e3, ".3f"), fmt(b * 1e3, ".3f")] for n, f, b in per_layer],
+            title="PyTorch per module (for comparison)",
+        )
     return 0
 
 

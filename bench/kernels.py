@@ -41,8 +41,11 @@ threads_from_argv(sys.argv)  # before NumPy/Numba load, so that --threads caps t
 import numpy as np
 
 # name, input (H, W, C_in), C_out, need_dx in training
-CONV_LAYERS = [("conv1", (32, 32, 3), 32, False), ("conv2", (16, 16, 32), 64, True),
-               ("conv3", (8, 8, 64), 64, True)]
+CONV_LAYERS = [
+    ("conv1", (32, 32, 3), 32, False),
+    ("conv2", (16, 16, 32), 64, True),
+    ("conv3", (8, 8, 64), 64, True),
+]
 OTHER_OPS = ["maxpool 2x2 32x32x32", "maxpool 2x2 16x16x64", "relu 32x32x32", "dense 4096->64"]
 
 
@@ -57,18 +60,25 @@ def _data(batch: int):
     rng = np.random.default_rng(0)
     data = {}
     for name, hw, c_out, _ in CONV_LAYERS:
-        data[name] = (rng.standard_normal((batch, *hw)).astype(np.float32),
-                      (rng.standard_normal((3, 3, hw[2], c_out)) * 0.1).astype(np.float32),
-                      rng.standard_normal(c_out).astype(np.float32),
-                      rng.standard_normal((batch, hw[0], hw[1], c_out)).astype(np.float32))
+        data[name] = (
+            rng.standard_normal((batch, *hw)).astype(np.float32),
+            (rng.standard_normal((3, 3, hw[2], c_out)) * 0.1).astype(np.float32),
+            rng.standard_normal(c_out).astype(np.float32),
+            rng.standard_normal((batch, hw[0], hw[1], c_out)).astype(np.float32),
+        )
     for hw, name in [((32, 32, 32), OTHER_OPS[0]), ((16, 16, 64), OTHER_OPS[1])]:
-        data[name] = (rng.standard_normal((batch, *hw)).astype(np.float32),
-                      rng.standard_normal((batch, hw[0] // 2, hw[1] // 2, hw[2])).astype(np.float32))
+        data[name] = (
+            rng.standard_normal((batch, *hw)).astype(np.float32),
+            rng.standard_normal((batch, hw[0] // 2, hw[1] // 2, hw[2])).astype(np.float32),
+        )
     xr = rng.standard_normal((batch, 32, 32, 32)).astype(np.float32)
     data[OTHER_OPS[2]] = (xr, rng.standard_normal(xr.shape).astype(np.float32))
-    data[OTHER_OPS[3]] = (rng.standard_normal((batch, 4096)).astype(np.float32),
-                          (rng.standard_normal((4096, 64)) * 0.01).astype(np.float32),
-                          np.zeros(64, np.float32), rng.standard_normal((batch, 64)).astype(np.float32))
+    data[OTHER_OPS[3]] = (
+        rng.standard_normal((batch, 4096)).astype(np.float32),
+        (rng.standard_normal((4096, 64)) * 0.01).astype(np.float32),
+        np.zeros(64, np.float32),
+        rng.standard_normal((batch, 64)).astype(np.float32),
+    )
     return data
 
 
@@ -78,19 +88,28 @@ def _ours(data, need_dx: dict[str, bool]) -> dict[str, tuple[Callable, Callable]
     cases = {}
     for name, _, _, _ in CONV_LAYERS:
         x, w, b, dy = data[name]
-        cases[name] = (lambda x=x, w=w, b=b: ops.conv2d(x, w, b, padding="same", backend="cpu"),
-                       lambda x=x, w=w, dy=dy, nd=need_dx[name]: ops.conv2d_backward(
-                           x, w, dy, padding="same", need_dx=nd, backend="cpu"))
+        cases[name] = (
+            lambda x=x, w=w, b=b: ops.conv2d(x, w, b, padding="same", backend="cpu"),
+            lambda x=x, w=w, dy=dy, nd=need_dx[name]: ops.conv2d_backward(
+                x, w, dy, padding="same", need_dx=nd, backend="cpu"
+            ),
+        )
     for name in OTHER_OPS[:2]:
         x, dy = data[name]
-        cases[name] = (lambda x=x: ops.pool2d(x, 2, backend="cpu"),
-                       lambda x=x, dy=dy: ops.pool2d_backward(x, dy, 2, backend="cpu"))
+        cases[name] = (
+            lambda x=x: ops.pool2d(x, 2, backend="cpu"),
+            lambda x=x, dy=dy: ops.pool2d_backward(x, dy, 2, backend="cpu"),
+        )
     x, dy = data[OTHER_OPS[2]]
-    cases[OTHER_OPS[2]] = (lambda: ops.relu(x, backend="cpu"),
-                           lambda: ops.relu_backward(x, dy, y=x, backend="cpu"))
+    cases[OTHER_OPS[2]] = (
+        lambda: ops.relu(x, backend="cpu"),
+        lambda: ops.relu_backward(x, dy, y=x, backend="cpu"),
+    )
     xd, wd, bd, dyd = data[OTHER_OPS[3]]
-    cases[OTHER_OPS[3]] = (lambda: ops.dense(xd, wd, bd, backend="cpu"),
-                           lambda: ops.dense_backward(xd, wd, dyd, backend="cpu"))
+    cases[OTHER_OPS[3]] = (
+        lambda: ops.dense(xd, wd, bd, backend="cpu"),
+        lambda: ops.dense_backward(xd, wd, dyd, backend="cpu"),
+    )
     return cases
 
 
@@ -106,22 +125,27 @@ def _torch_cases(data, need_dx: dict[str, bool]) -> dict[str, tuple[Callable, Ca
         tx, tdy, tb = nchw(x), nchw(dy), torch.from_numpy(b)
         tw = torch.from_numpy(np.ascontiguousarray(w.transpose(3, 2, 0, 1)))
         mask = [need_dx[name], True, True]
-        cases[name] = (lambda tx=tx, tw=tw, tb=tb: F.conv2d(tx, tw, tb, padding=1),
-                       lambda tx=tx, tw=tw, tdy=tdy, mask=mask: aten.convolution_backward(
-                           tdy, tx, tw, [tw.shape[0]], [1, 1], [1, 1], [1, 1], False, [0, 0], 1, mask))
+        cases[name] = (
+            lambda tx=tx, tw=tw, tb=tb: F.conv2d(tx, tw, tb, padding=1),
+            lambda tx=tx, tw=tw, tdy=tdy, mask=mask: aten.convolution_backward(
+                tdy, tx, tw, [tw.shape[0]], [1, 1], [1, 1], [1, 1], False, [0, 0], 1, mask
+            ),
+        )
     for name in OTHER_OPS[:2]:
         x, dy = data[name]
         tx, tdy = nchw(x), nchw(dy)
         _, idx = F.max_pool2d(tx, 2, return_indices=True)
-        cases[name] = (lambda tx=tx: F.max_pool2d(tx, 2),
-                       lambda tx=tx, tdy=tdy, idx=idx: aten.max_pool2d_with_indices_backward(
-                           tdy, tx, [2, 2], [2, 2], [0, 0], [1, 1], False, idx))
+        cases[name] = (
+            lambda tx=tx: F.max_pool2d(tx, 2),
+            lambda tx=tx, tdy=tdy, idx=idx: aten.max_pool2d_with_indices_backward(
+                tdy, tx, [2, 2], [2, 2], [0, 0], [1, 1], False, idx
+            ),
+        )
     x, dy = data[OTHER_OPS[2]]
     tx, tdy = torch.from_numpy(x), torch.from_numpy(dy)
     cases[OTHER_OPS[2]] = (lambda: torch.relu(tx), lambda: aten.threshold_backward(tdy, tx, 0.0))
     xd, wd, bd, dyd = (torch.from_numpy(a) for a in data[OTHER_OPS[3]])
-    cases[OTHER_OPS[3]] = (lambda: F.linear(xd, wd.T, bd),
-                           lambda: (dyd @ wd.T, xd.T @ dyd, dyd.sum(0)))
+    cases[OTHER_OPS[3]] = (lambda: F.linear(xd, wd.T, bd), lambda: (dyd @ wd.T, xd.T @ dyd, dyd.sum(0)))
     return cases
 
 
@@ -140,10 +164,16 @@ def _reference(data, need_dx, ref_images: int, batch: int) -> dict[str, list[flo
     scale = batch / ref_images
     for name, _, _, _ in CONV_LAYERS:
         x, w, b, dy = (a[:ref_images] if a.ndim == 4 else a for a in data[name])
-        f = time_stats(lambda x=x, w=w, b=b: ops.conv2d(x, w, b, padding="same", backend="reference"), 3,
-                       warmup=0)[0]
-        g = time_stats(lambda x=x, w=w, dy=dy, nd=need_dx[name]: ops.conv2d_backward(
-            x, w, dy, padding="same", need_dx=nd, backend="reference"), 3, warmup=0)[0]
+        f = time_stats(
+            lambda x=x, w=w, b=b: ops.conv2d(x, w, b, padding="same", backend="reference"), 3, warmup=0
+        )[0]
+        g = time_stats(
+            lambda x=x, w=w, dy=dy, nd=need_dx[name]: ops.conv2d_backward(
+                x, w, dy, padding="same", need_dx=nd, backend="reference"
+            ),
+            3,
+            warmup=0,
+        )[0]
         out[name] = [scale * f, scale * g]
     return out
 
@@ -157,9 +187,11 @@ def sweep_chunk(batch: int, repeats: int) -> None:
     shapes = {"conv2 16x16x32->64": (batch, 16, 16, 32, 64), "conv 32x32x32->64": (batch, 32, 32, 32, 64)}
     arrays = {}
     for name, (n, h, w, c, co) in shapes.items():
-        arrays[name] = (rng.standard_normal((n, h, w, c)).astype(np.float32),
-                        (rng.standard_normal((3, 3, c, co)) * 0.1).astype(np.float32),
-                        rng.standard_normal((n, h, w, co)).astype(np.float32))
+        arrays[name] = (
+            rng.standard_normal((n, h, w, c)).astype(np.float32),
+            (rng.standard_normal((3, 3, c, co)) * 0.1).astype(np.float32),
+            rng.standard_normal((n, h, w, co)).astype(np.float32),
+        )
     original = cpu_conv.COLS_BUDGET_BYTES
     rows = []
     try:
@@ -168,8 +200,10 @@ def sweep_chunk(batch: int, repeats: int) -> None:
             row = [f"{mb} MB"]
             for x, w, dy in arrays.values():
                 fm, fb = time_stats(lambda x=x, w=w: ops.conv2d(x, w, padding="same", backend="cpu"), repeats)
-                bm, bb = time_stats(lambda x=x, w=w, dy=dy: ops.conv2d_backward(x, w, dy, padding="same",
-                                                                                backend="cpu"), repeats)
+                bm, bb = time_stats(
+                    lambda x=x, w=w, dy=dy: ops.conv2d_backward(x, w, dy, padding="same", backend="cpu"),
+                    repeats,
+                )
                 row += [_cell(fm, fb), _cell(bm, bb)]
             rows.append(row)
     finally:
@@ -191,7 +225,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--ref-images", type=int, default=1, help="images the reference tier is timed on")
     parser.add_argument("--threads", type=int, default=None, help="cap every thread pool (both sides) to N")
     parser.add_argument("--sweep-chunk", action="store_true", help="only compare im2col chunk budgets")
-    parser.add_argument("--peer", action="store_true", help=argparse.SUPPRESS)  # child: time PyTorch, print JSON
+    parser.add_argument(
+        "--peer", action="store_true", help=argparse.SUPPRESS
+    )  # child: time PyTorch, print JSON
     args = parser.parse_args(argv)
     if args.sweep_chunk:
         print(machine_line())
@@ -203,8 +239,15 @@ def main(argv: list[str] | None = None) -> int:
         import torch
 
         torch.set_num_threads(thread_count())
-        print(json.dumps({"torch": torch.__version__, "threads": torch.get_num_threads(),
-                          "times": _measure(_torch_cases(data, need_dx), args.repeats)}))
+        print(
+            json.dumps(
+                {
+                    "torch": torch.__version__,
+                    "threads": torch.get_num_threads(),
+                    "times": _measure(_torch_cases(data, need_dx), args.repeats),
+                }
+            )
+        )
         return 0
     print(machine_line())
     roof = sgemm_gflops()
@@ -213,8 +256,11 @@ def main(argv: list[str] | None = None) -> int:
     ref = _reference(data, need_dx, args.ref_images, args.batch)
     peer = None
     if torch_installed():
-        peer = run_peer(__file__, ["--batch", str(args.batch), "--repeats", str(args.repeats)]
-                        + ([f"--threads={args.threads}"] if args.threads else []))
+        peer = run_peer(
+            __file__,
+            ["--batch", str(args.batch), "--repeats", str(args.repeats)]
+            + ([f"--threads={args.threads}"] if args.threads else []),
+        )
     else:
         print("PyTorch not installed: the torch columns are empty (pip install torch==2.13.0 to fill them)")
     if peer:
@@ -226,22 +272,47 @@ def main(argv: list[str] | None = None) -> int:
         flops = conv_flops(args.batch, hw, c_out)
         bflops = flops * (2 if nd else 1)
         t = theirs.get(name)
-        rows.append([
-            f"{name} {hw[0]}x{hw[1]}x{hw[2]}->{c_out}", _cell(fm, fb), f"{flops / fm / 1e9:.1f} ({flops / fb / 1e9:.1f})",
-            f"{ref[name][0] / fm:.0f}", fmt(t and t[0] / fm), _cell(bm, bb),
-            f"{bflops / bm / 1e9:.1f} ({bflops / bb / 1e9:.1f})", f"{ref[name][1] / bm:.0f}", fmt(t and t[2] / bm),
-        ])
-    print_table([f"layer (batch {args.batch})", "fwd ms", "fwd GFLOP/s", "fwd x ref", "fwd torch/ours",
-                 "bwd ms", "bwd GFLOP/s", "bwd x ref", "bwd torch/ours"], rows,
-                title="Convolutions, 3x3 'same': median (best) of runs; torch/ours > 1 means we are faster; "
-                      f"reference timed on {args.ref_images} image(s) and scaled")
+        rows.append(
+            [
+                f"{name} {hw[0]}x{hw[1]}x{hw[2]}->{c_out}",
+                _cell(fm, fb),
+                f"{flops / fm / 1e9:.1f} ({flops / fb / 1e9:.1f})",
+                f"{ref[name][0] / fm:.0f}",
+                fmt(t and t[0] / fm),
+                _cell(bm, bb),
+                f"{bflops / bm / 1e9:.1f} ({bflops / bb / 1e9:.1f})",
+                f"{ref[name][1] / bm:.0f}",
+                fmt(t and t[2] / bm),
+            ]
+        )
+    print_table(
+        [
+            f"layer (batch {args.batch})",
+            "fwd ms",
+            "fwd GFLOP/s",
+            "fwd x ref",
+            "fwd torch/ours",
+            "bwd ms",
+            "bwd GFLOP/s",
+            "bwd x ref",
+            "bwd torch/ours",
+        ],
+        rows,
+        title="Convolutions, 3x3 'same': median (best) of runs; torch/ours > 1 means we are faster; "
+        f"reference timed on {args.ref_images} image(s) and scaled",
+    )
     rows = []
     for name in OTHER_OPS:
         fm, fb, bm, bb = ours[name]
         t = theirs.get(name)
-        rows.append([name, _cell(fm, fb, ".3f"), fmt(t and t[0] / fm), _cell(bm, bb, ".3f"), fmt(t and t[2] / bm)])
-    print_table([f"op (batch {args.batch})", "fwd ms", "fwd torch/ours", "bwd ms", "bwd torch/ours"], rows,
-                title="Other layers of the seed network")
+        rows.append(
+            [name, _cell(fm, fb, ".3f"), fmt(t and t[0] / fm), _cell(bm, bb, ".3f"), fmt(t and t[2] / bm)]
+        )
+    print_table(
+        [f"op (batch {args.batch})", "fwd ms", "fwd torch/ours", "bwd ms", "bwd torch/ours"],
+        rows,
+        title="Other layers of the seed network",
+    )
     print(f"\nload average at the end: {load_average()} (other processes on the cores inflate the medians)")
     return 0
 

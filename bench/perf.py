@@ -72,8 +72,10 @@ def _our_model():
     from engine import losses, optimizers, zoo
 
     model = zoo.lesson((32, 32, 3), 10, seed=0)
-    model.compile(optimizer=optimizers.Adam(learning_rate=1e-3),
-                  loss=losses.SparseCategoricalCrossentropy(from_logits=True))
+    model.compile(
+        optimizer=optimizers.Adam(learning_rate=1e-3),
+        loss=losses.SparseCategoricalCrossentropy(from_logits=True),
+    )
     return model
 
 
@@ -84,7 +86,7 @@ def _steps(step, x: np.ndarray, y: np.ndarray, batch: int) -> list[float]:
     times = []
     for start in range(0, x.shape[0] - batch + 1, batch):
         t0 = time.perf_counter()
-        step(x[start:start + batch], y[start:start + batch])
+        step(x[start : start + batch], y[start : start + batch])
         times.append(time.perf_counter() - t0)
     return times
 
@@ -122,7 +124,7 @@ def ours_memory(batch: int, steps: int) -> dict[str, float]:
     model = _our_model()
     x, y = _data(batch * steps)
     for start in range(0, x.shape[0], batch):
-        model.train_on_batch(x[start:start + batch], y[start:start + batch])
+        model.train_on_batch(x[start : start + batch], y[start : start + batch])
     return {"peak_mb": _peak_rss_mb(), "base_mb": base}
 
 
@@ -131,10 +133,19 @@ def _torch_model(torch):
     nn = torch.nn
     torch.manual_seed(0)
     return nn.Sequential(
-        nn.Conv2d(3, 32, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
-        nn.Conv2d(32, 64, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
-        nn.Conv2d(64, 64, 3, padding=1), nn.ReLU(),
-        nn.Flatten(), nn.Linear(8 * 8 * 64, 64), nn.ReLU(), nn.Linear(64, 10))
+        nn.Conv2d(3, 32, 3, padding=1),
+        nn.ReLU(),
+        nn.MaxPool2d(2),
+        nn.Conv2d(32, 64, 3, padding=1),
+        nn.ReLU(),
+        nn.MaxPool2d(2),
+        nn.Conv2d(64, 64, 3, padding=1),
+        nn.ReLU(),
+        nn.Flatten(),
+        nn.Linear(8 * 8 * 64, 64),
+        nn.ReLU(),
+        nn.Linear(64, 10),
+    )
 
 
 def _torch_trainer(torch):
@@ -144,11 +155,13 @@ def _torch_trainer(torch):
 
     def step(xb, yb):
         opt.zero_grad(set_to_none=True)
-        loss = loss_fn(model(torch.from_numpy(np.ascontiguousarray(xb.transpose(0, 3, 1, 2)))),
-                       torch.from_numpy(yb))
+        loss = loss_fn(
+            model(torch.from_numpy(np.ascontiguousarray(xb.transpose(0, 3, 1, 2)))), torch.from_numpy(yb)
+        )
         loss.backward()
         opt.step()
         return float(loss)
+
     return step
 
 
@@ -164,6 +177,7 @@ def torch_activations(torch) -> float:
                 h = layer(h)
                 outs.append(h)
         return outs
+
     return per_call_time(every_activation)
 
 
@@ -176,7 +190,7 @@ def torch_peer(kind: str, args: argparse.Namespace) -> dict:
         step = _torch_trainer(torch)
         x, y = _data(64 * args.mem_steps)
         for start in range(0, x.shape[0], 64):
-            step(x[start:start + 64], y[start:start + 64])
+            step(x[start : start + 64], y[start : start + 64])
         return {"peak_mb": _peak_rss_mb(), "base_mb": base}
     if kind == "torch-act":
         return {"activations_s": torch_activations(torch)}
@@ -200,12 +214,18 @@ def startup_seconds(cache_dir: str, timeout_s: float) -> tuple[float | None, str
     """Wall time of ``convscope --screenshot`` (offscreen Qt) with ``NUMBA_CACHE_DIR=cache_dir``."""
     env = dict(os.environ, NUMBA_CACHE_DIR=cache_dir, QT_QPA_PLATFORM="offscreen")
     with tempfile.TemporaryDirectory() as tmp:
-        cmd = [sys.executable, "-c", "import sys; from gui.cli import main; sys.exit(main())",
-               "--screenshot", str(Path(tmp) / "shot.png")]
+        cmd = [
+            sys.executable,
+            "-c",
+            "import sys; from gui.cli import main; sys.exit(main())",
+            "--screenshot",
+            str(Path(tmp) / "shot.png"),
+        ]
         t0 = time.perf_counter()
         try:
-            done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=timeout_s, cwd=REPO,
-                                  check=False)
+            done = subprocess.run(
+                cmd, env=env, capture_output=True, text=True, timeout=timeout_s, cwd=REPO, check=False
+            )
         except subprocess.TimeoutExpired:
             return None, f"timed out after {timeout_s:.0f} s"
         elapsed = time.perf_counter() - t0
@@ -226,8 +246,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--mem-steps", type=int, default=8, help="batches of 64 in the memory runs")
     p.add_argument("--skip-startup", action="store_true")
     p.add_argument("--threads", type=int, default=None, help="cap every thread pool (both sides) to N")
-    p.add_argument("--act-rounds", type=int, default=3,
-                   help="target 2: rounds of (ours, PyTorch) measured one after the other; medians are compared")
+    p.add_argument(
+        "--act-rounds",
+        type=int,
+        default=3,
+        help="target 2: rounds of (ours, PyTorch) measured one after the other; medians are compared",
+    )
     p.add_argument("--peer", choices=["torch", "torch-mem", "torch-act", "ours-mem"], help=argparse.SUPPRESS)
     args = p.parse_args(argv)
     if args.peer:
@@ -236,7 +260,11 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     print(machine_line())
-    fwd = [f"--epoch-images={args.epoch_images}", f"--repeats={args.repeats}", f"--mem-steps={args.mem_steps}"]
+    fwd = [
+        f"--epoch-images={args.epoch_images}",
+        f"--repeats={args.repeats}",
+        f"--mem-steps={args.mem_steps}",
+    ]
     if args.threads:
         fwd.append(f"--threads={args.threads}")
     sgemm = sgemm_gflops()
@@ -265,43 +293,109 @@ def main(argv: list[str] | None = None) -> int:
         ours_ips = thr[str(batch)]
         theirs = peer["throughput"][str(batch)] if peer else None
         ratio = ours_ips / theirs if theirs else None
-        rows.append([f"1. training images/s, batch {batch}", f"{ours_ips:.0f}", f"{theirs:.0f}" if theirs else "-",
-                     f"{ratio:.2f}x" if ratio else "-", ">= 1.0x", _verdict(None if ratio is None else ratio >= 1.0)])
+        rows.append(
+            [
+                f"1. training images/s, batch {batch}",
+                f"{ours_ips:.0f}",
+                f"{theirs:.0f}" if theirs else "-",
+                f"{ratio:.2f}x" if ratio else "-",
+                ">= 1.0x",
+                _verdict(None if ratio is None else ratio >= 1.0),
+            ]
+        )
     theirs_act = float(np.median(theirs_act_rounds)) if theirs_act_rounds else None
     ratio = act_s / theirs_act if theirs_act else None
-    rows.append(["2. one-image forward, every activation (ms)", f"{act_s * 1e3:.3f}",
-                 f"{theirs_act * 1e3:.3f}" if theirs_act else "-", f"{ratio:.3f}x" if ratio else "-", "<= 0.5x",
-                 _verdict(None if ratio is None else ratio <= 0.5)])
+    rows.append(
+        [
+            "2. one-image forward, every activation (ms)",
+            f"{act_s * 1e3:.3f}",
+            f"{theirs_act * 1e3:.3f}" if theirs_act else "-",
+            f"{ratio:.3f}x" if ratio else "-",
+            "<= 0.5x",
+            _verdict(None if ratio is None else ratio <= 0.5),
+        ]
+    )
     ratio = conv_gf / sgemm
-    rows.append(["3. conv 64x32x32x32->64 GFLOP/s vs numpy sgemm", f"{conv_gf:.1f}", f"{sgemm:.1f} (sgemm)",
-                 f"{ratio:.2f}x", ">= 0.7x", _verdict(ratio >= 0.7)])
+    rows.append(
+        [
+            "3. conv 64x32x32x32->64 GFLOP/s vs numpy sgemm",
+            f"{conv_gf:.1f}",
+            f"{sgemm:.1f} (sgemm)",
+            f"{ratio:.2f}x",
+            ">= 0.7x",
+            _verdict(ratio >= 0.7),
+        ]
+    )
     if peer:
-        rows.append(["   (PyTorch's conv GFLOP/s, its sgemm)", "-",
-                     f"{peer['conv_gflops']:.1f}, {peer['sgemm_gflops']:.1f}",
-                     f"{peer['conv_gflops'] / peer['sgemm_gflops']:.2f}x", "", ""])
+        rows.append(
+            [
+                "   (PyTorch's conv GFLOP/s, its sgemm)",
+                "-",
+                f"{peer['conv_gflops']:.1f}, {peer['sgemm_gflops']:.1f}",
+                f"{peer['conv_gflops'] / peer['sgemm_gflops']:.2f}x",
+                "",
+                "",
+            ]
+        )
     if args.skip_startup:
         rows.append(["4. startup --screenshot", "skipped", "-", "-", "< 2 s warm, < 30 s cold", "n/a"])
     else:
         with tempfile.TemporaryDirectory() as cache:
             cold, msg_c = startup_seconds(cache, 180.0)
             warm, msg_w = startup_seconds(cache, 60.0)
-        rows.append(["4a. startup, warm Numba cache (s)", f"{warm:.2f}" if warm else msg_w, "-", "-", "< 2 s",
-                     _verdict(None if warm is None else warm < 2.0)])
-        rows.append(["4b. startup, empty Numba cache (s)", f"{cold:.2f}" if cold else msg_c, "-", "-", "< 30 s",
-                     _verdict(None if cold is None else cold < 30.0)])
+        rows.append(
+            [
+                "4a. startup, warm Numba cache (s)",
+                f"{warm:.2f}" if warm else msg_w,
+                "-",
+                "-",
+                "< 2 s",
+                _verdict(None if warm is None else warm < 2.0),
+            ]
+        )
+        rows.append(
+            [
+                "4b. startup, empty Numba cache (s)",
+                f"{cold:.2f}" if cold else msg_c,
+                "-",
+                "-",
+                "< 30 s",
+                _verdict(None if cold is None else cold < 30.0),
+            ]
+        )
     if mem:
         theirs_mb = peer_mem["peak_mb"] if peer_mem else None
         ratio = mem["peak_mb"] / theirs_mb if theirs_mb else None
-        rows.append(["5. peak RSS training batch 64 (MB)", f"{mem['peak_mb']:.0f}",
-                     f"{theirs_mb:.0f}" if theirs_mb else "-", f"{ratio:.2f}x" if ratio else "-", "<= 1.0x",
-                     _verdict(None if ratio is None else ratio <= 1.0)])
+        rows.append(
+            [
+                "5. peak RSS training batch 64 (MB)",
+                f"{mem['peak_mb']:.0f}",
+                f"{theirs_mb:.0f}" if theirs_mb else "-",
+                f"{ratio:.2f}x" if ratio else "-",
+                "<= 1.0x",
+                _verdict(None if ratio is None else ratio <= 1.0),
+            ]
+        )
         if peer_mem:
-            rows.append(["   (above the process after imports)", f"{mem['peak_mb'] - mem['base_mb']:.0f}",
-                         f"{peer_mem['peak_mb'] - peer_mem['base_mb']:.0f}", "", "", ""])
-    print_table(["target", "ours", "PyTorch / roofline", "ratio", "goal", "verdict"], rows,
-                title="ConvScope performance targets (medians; same run)")
-    print(f"\ntarget 2 rounds (ms), ours: {', '.join(f'{t * 1e3:.3f}' for t in ours_act)}; PyTorch: "
-          f"{', '.join(f'{t * 1e3:.3f}' for t in theirs_act_rounds) or '-'}")
+            rows.append(
+                [
+                    "   (above the process after imports)",
+                    f"{mem['peak_mb'] - mem['base_mb']:.0f}",
+                    f"{peer_mem['peak_mb'] - peer_mem['base_mb']:.0f}",
+                    "",
+                    "",
+                    "",
+                ]
+            )
+    print_table(
+        ["target", "ours", "PyTorch / roofline", "ratio", "goal", "verdict"],
+        rows,
+        title="ConvScope performance targets (medians; same run)",
+    )
+    print(
+        f"\ntarget 2 rounds (ms), ours: {', '.join(f'{t * 1e3:.3f}' for t in ours_act)}; PyTorch: "
+        f"{', '.join(f'{t * 1e3:.3f}' for t in theirs_act_rounds) or '-'}"
+    )
     print(f"load average at the end: {load_average()} (other processes on the cores inflate every figure)")
     return 0
 

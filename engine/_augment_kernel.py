@@ -26,7 +26,7 @@ def _index(k, n, mode):
         period = 2 * n
         m = k % period
         return m if m < n else period - 1 - m
-    return k % n   # wrap   c d | a b c d | a b
+    return k % n  # wrap   c d | a b c d | a b
 
 
 @njit(cache=True, inline="always")

@@ -28,7 +28,9 @@ COLORMAPS: dict[str, np.ndarray] = {
 SIGNED_COLORMAPS = ("diverging",)
 
 
-def to_rgb8(array: Any, cmap: str = "gray", vmin: float | None = None, vmax: float | None = None) -> np.ndarray:
+def to_rgb8(
+    array: Any, cmap: str = "gray", vmin: float | None = None, vmax: float | None = None
+) -> np.ndarray:
     """Map a 2-D array to ``(H, W, 3)`` uint8 colours (an ``(H, W, 3)`` array is taken as RGB).
 
     Default range: ``[0, 1]`` when the values lie in it, else the data's min..max; for a signed map

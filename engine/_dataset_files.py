@@ -48,8 +48,10 @@ def _read_idx(path: PathLike, ndim: int, what: str) -> np.ndarray:
             if len(head) < 4 or head[0] != 0 or head[1] != 0:
                 raise DatasetError(f"{where}: not an IDX file (bad magic number {head.hex() or 'empty'})")
             if head[2] not in _IDX_TYPES:
-                raise DatasetError(f"{where}: IDX element type 0x{head[2]:02x} is not supported; "
-                                   "MNIST files hold unsigned bytes (0x08)")
+                raise DatasetError(
+                    f"{where}: IDX element type 0x{head[2]:02x} is not supported; "
+                    "MNIST files hold unsigned bytes (0x08)"
+                )
             if head[3] != ndim:
                 raise DatasetError(f"{where}: {what} must be a {ndim}-D IDX array; this one is {head[3]}-D")
             raw_dims = fh.read(4 * ndim)
@@ -63,8 +65,9 @@ def _read_idx(path: PathLike, ndim: int, what: str) -> np.ndarray:
     except (OSError, EOFError, gzip.BadGzipFile) as exc:
         raise DatasetError(f"{where}: cannot read ({exc})") from None
     if len(data) < count:
-        raise DatasetError(f"{where}: truncated: the header says {dims} = {count:,} values, "
-                           f"the file holds {len(data):,}")
+        raise DatasetError(
+            f"{where}: truncated: the header says {dims} = {count:,} values, the file holds {len(data):,}"
+        )
     if len(data) > count:
         raise DatasetError(f"{where}: extra bytes after the {dims} array (not an IDX file?)")
     return np.frombuffer(data, dtype=np.uint8).reshape(dims).copy()
@@ -83,8 +86,10 @@ def load_mnist_idx(images_path: PathLike, labels_path: PathLike) -> tuple[np.nda
     x = _read_idx(images_path, 3, "images")
     y = _read_idx(labels_path, 1, "labels")
     if x.shape[0] != y.shape[0]:
-        raise DatasetError(f"{str(images_path)!r} holds {x.shape[0]} images but {str(labels_path)!r} holds "
-                           f"{y.shape[0]} labels")
+        raise DatasetError(
+            f"{str(images_path)!r} holds {x.shape[0]} images but {str(labels_path)!r} holds "
+            f"{y.shape[0]} labels"
+        )
     return x[..., None], y
 
 
@@ -105,7 +110,9 @@ def _allowed_globals() -> dict[tuple[str, str], Any]:
     frombuffer = np.zeros(1).__reduce_ex__(5)[0]
     scalar = np.float64(0).__reduce__()[0]
     allowed: dict[tuple[str, str], Any] = {
-        ("numpy", "ndarray"): np.ndarray, ("numpy", "dtype"): np.dtype, ("_codecs", "encode"): _latin1_bytes,
+        ("numpy", "ndarray"): np.ndarray,
+        ("numpy", "dtype"): np.dtype,
+        ("_codecs", "encode"): _latin1_bytes,
     }
     for mod in ("numpy.core.multiarray", "numpy._core.multiarray"):
         allowed[(mod, "_reconstruct")] = reconstruct
@@ -205,8 +212,10 @@ def load_cifar10(path: PathLike) -> tuple[tuple[np.ndarray, np.ndarray], tuple[n
     sources = _cifar_sources(p)
     train_names = sorted((n for n in sources if n.startswith("data_batch_")), key=lambda n: (len(n), n))
     if not train_names or "test_batch" not in sources:
-        raise DatasetError(f"{str(p)!r}: expected data_batch_1 ... data_batch_5 and test_batch (found: "
-                           f"{', '.join(sorted(sources)) or 'none'})")
+        raise DatasetError(
+            f"{str(p)!r}: expected data_batch_1 ... data_batch_5 and test_batch (found: "
+            f"{', '.join(sorted(sources)) or 'none'})"
+        )
     train = [_batch(sources[n], f"{str(p / n)!r}") for n in train_names]
     x_te, y_te = _batch(sources["test_batch"], f"{str(p / 'test_batch')!r}")
     x_tr = np.concatenate([b[0] for b in train])

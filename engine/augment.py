@@ -17,13 +17,21 @@ import numpy as np
 
 from engine._augment_kernel import FILL_MODES, warp_affine, warp_affine_serial
 
-__all__ = ["ImageAugmenter", "Flow", "affine_warp", "transform_matrices", "FILL_MODES"]
+__all__ = ["FILL_MODES", "Flow", "ImageAugmenter", "affine_warp", "transform_matrices"]
 
 #: below this many output values (N*H*W*C) the single-threaded kernel is used (thread start-up dominates)
 PARALLEL_THRESHOLD = 1 << 18
 PARAM_KEYS = ("theta", "tx", "ty", "shear", "zx", "zy", "flip_horizontal", "flip_vertical")
-_IDENTITY = {"theta": 0.0, "tx": 0.0, "ty": 0.0, "shear": 0.0, "zx": 1.0, "zy": 1.0,
-             "flip_horizontal": False, "flip_vertical": False}
+_IDENTITY = {
+    "theta": 0.0,
+    "tx": 0.0,
+    "ty": 0.0,
+    "shear": 0.0,
+    "zx": 1.0,
+    "zy": 1.0,
+    "flip_horizontal": False,
+    "flip_vertical": False,
+}
 
 
 def _as_images(x: Any) -> tuple[np.ndarray, np.dtype]:
@@ -64,7 +72,9 @@ def affine_warp(x: Any, inverse: Any, fill_mode: str = "nearest", cval: float = 
     if m.shape == (2, 3):
         m = np.broadcast_to(m, (xf.shape[0], 2, 3))
     if m.shape != (xf.shape[0], 2, 3):
-        raise ValueError(f"inverse must have shape (2, 3) or ({xf.shape[0]}, 2, 3). Received shape: {m.shape}")
+        raise ValueError(
+            f"inverse must have shape (2, 3) or ({xf.shape[0]}, 2, 3). Received shape: {m.shape}"
+        )
     if xf.shape[0] == 0:
         return np.asarray(x).copy()
     kernel = warp_affine if xf.size >= PARALLEL_THRESHOLD else warp_affine_serial
@@ -80,7 +90,9 @@ def transform_matrices(params: dict[str, Any], n: int) -> np.ndarray:
     unknown = set(params) - set(PARAM_KEYS)
     if unknown:
         raise ValueError(f"unknown transform parameters {sorted(unknown)}. Allowed: {PARAM_KEYS}")
-    p = {k: np.broadcast_to(np.asarray(params.get(k, d), dtype=np.float64), (n,)) for k, d in _IDENTITY.items()}
+    p = {
+        k: np.broadcast_to(np.asarray(params.get(k, d), dtype=np.float64), (n,)) for k, d in _IDENTITY.items()
+    }
     if np.any(p["zx"] <= 0) or np.any(p["zy"] <= 0):
         raise ValueError("zoom factors zx and zy must be > 0")
     th, sh = np.deg2rad(p["theta"]), np.deg2rad(p["shear"])
@@ -89,9 +101,9 @@ def transform_matrices(params: dict[str, Any], n: int) -> np.ndarray:
     # forward map of the content, in centred (row, col): T . R . Shear . Zoom . Flip
     flip_r = np.where(p["flip_vertical"] > 0, -1.0, 1.0)
     flip_c = np.where(p["flip_horizontal"] > 0, -1.0, 1.0)
-    zr, zc = p["zy"] * flip_r, p["zx"] * flip_c          # zoom and flip: diag(zr, zc)
-    t = np.tan(sh)                                       # shear: col += tan(shear) * row
-    cos, sin = np.cos(th), np.sin(th)                    # rotation: [[cos, -sin], [sin, cos]]
+    zr, zc = p["zy"] * flip_r, p["zx"] * flip_c  # zoom and flip: diag(zr, zc)
+    t = np.tan(sh)  # shear: col += tan(shear) * row
+    cos, sin = np.cos(th), np.sin(th)  # rotation: [[cos, -sin], [sin, cos]]
     # R @ [[1, 0], [t, 1]] @ diag(zr, zc)
     fwd[:, 0, 0] = (cos - sin * t) * zr
     fwd[:, 0, 1] = -sin * zc
@@ -103,8 +115,12 @@ def transform_matrices(params: dict[str, Any], n: int) -> np.ndarray:
 
 
 def _range(value: Any, name: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)) \
-            or not np.isfinite(value) or value < 0:
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int, float, np.integer, np.floating))
+        or not np.isfinite(value)
+        or value < 0
+    ):
         raise ValueError(f"{name} must be a finite number >= 0. Received: {name}={value!r}")
     return float(value)
 
@@ -131,25 +147,37 @@ class ImageAugmenter:
     >>> model.fit(x, y, epochs=5, augment=aug)  # doctest: +SKIP
     """
 
-    def __init__(self, rotation_range: float = 0.0, width_shift_range: float = 0.0,
-                 height_shift_range: float = 0.0, shear_range: float = 0.0,
-                 zoom_range: float | tuple[float, float] = 0.0, horizontal_flip: bool = False,
-                 vertical_flip: bool = False, fill_mode: str = "nearest", cval: float = 0.0,
-                 seed: int | None = None) -> None:
+    def __init__(
+        self,
+        rotation_range: float = 0.0,
+        width_shift_range: float = 0.0,
+        height_shift_range: float = 0.0,
+        shear_range: float = 0.0,
+        zoom_range: float | tuple[float, float] = 0.0,
+        horizontal_flip: bool = False,
+        vertical_flip: bool = False,
+        fill_mode: str = "nearest",
+        cval: float = 0.0,
+        seed: int | None = None,
+    ) -> None:
         self.rotation_range = _range(rotation_range, "rotation_range")
         self.width_shift_range = _range(width_shift_range, "width_shift_range")
         self.height_shift_range = _range(height_shift_range, "height_shift_range")
         self.shear_range = _range(shear_range, "shear_range")
         if isinstance(zoom_range, (tuple, list)):
             if len(zoom_range) != 2:
-                raise ValueError(f"zoom_range must be a number or (low, high). Received: zoom_range={zoom_range!r}")
+                raise ValueError(
+                    f"zoom_range must be a number or (low, high). Received: zoom_range={zoom_range!r}"
+                )
             lo, hi = (_range(v, "zoom_range") for v in zoom_range)
         else:
             z = _range(zoom_range, "zoom_range")
             lo, hi = 1.0 - z, 1.0 + z
         if not 0.0 < lo <= hi:
-            raise ValueError(f"zoom_range must give 0 < low <= high (a number below 1, or (low, high)). "
-                             f"Received: zoom_range={zoom_range!r}")
+            raise ValueError(
+                f"zoom_range must give 0 < low <= high (a number below 1, or (low, high)). "
+                f"Received: zoom_range={zoom_range!r}"
+            )
         self.zoom_range = (lo, hi)
         self.horizontal_flip = bool(horizontal_flip)
         self.vertical_flip = bool(vertical_flip)
@@ -165,21 +193,48 @@ class ImageAugmenter:
         self._rng = np.random.default_rng(seed)
 
     def __repr__(self) -> str:
-        fields = ("rotation_range", "width_shift_range", "height_shift_range", "shear_range", "zoom_range",
-                  "horizontal_flip", "vertical_flip", "fill_mode", "cval", "seed")
+        fields = (
+            "rotation_range",
+            "width_shift_range",
+            "height_shift_range",
+            "shear_range",
+            "zoom_range",
+            "horizontal_flip",
+            "vertical_flip",
+            "fill_mode",
+            "cval",
+            "seed",
+        )
         return f"ImageAugmenter({', '.join(f'{f}={getattr(self, f)!r}' for f in fields)})"
 
     def get_config(self) -> dict[str, Any]:
         """The constructor arguments, so ``ImageAugmenter(**aug.get_config())`` rebuilds it."""
-        keys = ("rotation_range", "width_shift_range", "height_shift_range", "shear_range", "horizontal_flip",
-                "vertical_flip", "fill_mode", "cval", "seed")
+        keys = (
+            "rotation_range",
+            "width_shift_range",
+            "height_shift_range",
+            "shear_range",
+            "horizontal_flip",
+            "vertical_flip",
+            "fill_mode",
+            "cval",
+            "seed",
+        )
         return {**{k: getattr(self, k) for k in keys}, "zoom_range": list(self.zoom_range)}
 
     @property
     def is_identity(self) -> bool:
         """True when every range is zero and no flip is on (``apply`` then returns a copy)."""
-        return (self.rotation_range == self.width_shift_range == self.height_shift_range == self.shear_range
-                == 0.0 and self.zoom_range == (1.0, 1.0) and not self.horizontal_flip and not self.vertical_flip)
+        return (
+            self.rotation_range
+            == self.width_shift_range
+            == self.height_shift_range
+            == self.shear_range
+            == 0.0
+            and self.zoom_range == (1.0, 1.0)
+            and not self.horizontal_flip
+            and not self.vertical_flip
+        )
 
     def random_params(self, n: int, height: int, width: int) -> dict[str, np.ndarray]:
         """Draw the transform parameters of ``n`` images (arrays of length ``n``, see :func:`transform_matrices`)."""
@@ -234,11 +289,15 @@ class Flow(Iterator):
     def __init__(self, augmenter: ImageAugmenter, x: Any, y: Any, batch_size: int, shuffle: bool) -> None:
         self.x = np.asarray(x)
         if self.x.ndim != 4 or self.x.shape[0] == 0:
-            raise ValueError(f"x must be a non-empty batch of images (N, H, W, C). Received shape: {self.x.shape}")
+            raise ValueError(
+                f"x must be a non-empty batch of images (N, H, W, C). Received shape: {self.x.shape}"
+            )
         self.y = None if y is None else np.asarray(y)
         if self.y is not None and self.y.shape[0] != self.x.shape[0]:
-            raise ValueError(f"x and y must hold as many samples. Received: {self.x.shape[0]} images, "
-                             f"{self.y.shape[0]} labels")
+            raise ValueError(
+                f"x and y must hold as many samples. Received: {self.x.shape[0]} images, "
+                f"{self.y.shape[0]} labels"
+            )
         if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
             raise ValueError(f"batch_size must be an int >= 1. Received: batch_size={batch_size!r}")
         self.augmenter = augmenter
@@ -259,7 +318,7 @@ class Flow(Iterator):
     def __next__(self) -> Any:
         if self._pos >= self.x.shape[0]:
             self._new_epoch()
-        idx = self._order[self._pos:self._pos + self.batch_size]
+        idx = self._order[self._pos : self._pos + self.batch_size]
         self._pos += self.batch_size
         xb = self.augmenter.apply(self.x[idx])
         return xb if self.y is None else (xb, self.y[idx])

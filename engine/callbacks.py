@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import sys
 import time
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 import numpy as np
 
@@ -46,7 +47,9 @@ class CallbackList(Callback):
         super().__init__()
         self.callbacks = list(callbacks)
         for cb in self.callbacks:
-            if not isinstance(cb, Callback) and not all(hasattr(cb, h) for h in ("on_batch_end", "on_epoch_end")):
+            if not isinstance(cb, Callback) and not all(
+                hasattr(cb, h) for h in ("on_batch_end", "on_epoch_end")
+            ):
                 raise TypeError(f"callbacks must be engine.callbacks.Callback instances. Received: {cb!r}")
 
     def set_model(self, model: Any) -> None:
@@ -128,13 +131,16 @@ class ProgbarLogger(Callback):
     def on_epoch_begin(self, epoch: int, logs: Logs | None = None) -> None:
         self._t0 = time.perf_counter()
         if self.verbose == 1:
-            self._bar = progress_bar(self.params.get("steps"), f"Epoch {epoch + 1}/{self.params.get('epochs')}",
-                                     self.stream)
+            self._bar = progress_bar(
+                self.params.get("steps"), f"Epoch {epoch + 1}/{self.params.get('epochs')}", self.stream
+            )
 
     def on_batch_end(self, batch: int, logs: Logs | None = None) -> None:
         if self._bar is not None and logs is not None:
             self._bar.update(1)
-            self._bar.set_postfix(loss=f"{logs['loss']:.4f}", accuracy=f"{logs['accuracy']:.4f}", refresh=False)
+            self._bar.set_postfix(
+                loss=f"{logs['loss']:.4f}", accuracy=f"{logs['accuracy']:.4f}", refresh=False
+            )
 
     def on_epoch_end(self, epoch: int, logs: Logs | None = None) -> None:
         logs = logs or {}
@@ -144,8 +150,11 @@ class ProgbarLogger(Callback):
             self._bar = None
         elif self.verbose == 2:
             secs = time.perf_counter() - self._t0
-            print(f"Epoch {epoch + 1}/{self.params.get('epochs')} - {secs:.0f}s - {format_metrics(logs)}",
-                  file=self.stream or sys.stdout, flush=True)
+            print(
+                f"Epoch {epoch + 1}/{self.params.get('epochs')} - {secs:.0f}s - {format_metrics(logs)}",
+                file=self.stream or sys.stdout,
+                flush=True,
+            )
 
     def on_train_end(self, logs: Logs | None = None) -> None:
         if self._bar is not None:
@@ -160,8 +169,14 @@ class EarlyStopping(Callback):
     """Stop when ``monitor`` (default ``val_loss``) has not improved by ``min_delta`` for ``patience`` epochs;
     with ``restore_best_weights`` put back the weights of the best epoch."""
 
-    def __init__(self, monitor: str = "val_loss", min_delta: float = 0.0, patience: int = 0, mode: str = "auto",
-                 restore_best_weights: bool = False) -> None:
+    def __init__(
+        self,
+        monitor: str = "val_loss",
+        min_delta: float = 0.0,
+        patience: int = 0,
+        mode: str = "auto",
+        restore_best_weights: bool = False,
+    ) -> None:
         super().__init__()
         if mode not in ("auto", "min", "max"):
             raise ValueError(f"mode must be one of ('auto', 'min', 'max'). Received: mode={mode!r}")
@@ -191,8 +206,10 @@ class EarlyStopping(Callback):
         if self.wait > self.patience:
             self.stopped_epoch = epoch
             self.model.stop_training = True
-            self.model.stop_reason = (f"early stopping at epoch {epoch + 1}: {self.monitor} has not improved "
-                                      f"for {self.wait} epoch(s)")
+            self.model.stop_reason = (
+                f"early stopping at epoch {epoch + 1}: {self.monitor} has not improved "
+                f"for {self.wait} epoch(s)"
+            )
             if self.best_weights is not None:
                 self.model.set_weights(self.best_weights)
 
@@ -200,11 +217,23 @@ class EarlyStopping(Callback):
 class LambdaCallback(Callback):
     """A callback made of plain functions, e.g. ``LambdaCallback(on_batch_end=lambda batch, logs: ...)``."""
 
-    def __init__(self, on_train_begin=None, on_train_end=None, on_epoch_begin=None, on_epoch_end=None,
-                 on_batch_begin=None, on_batch_end=None) -> None:
+    def __init__(
+        self,
+        on_train_begin=None,
+        on_train_end=None,
+        on_epoch_begin=None,
+        on_epoch_end=None,
+        on_batch_begin=None,
+        on_batch_end=None,
+    ) -> None:
         super().__init__()
-        for hook, fn in (("on_train_begin", on_train_begin), ("on_train_end", on_train_end),
-                         ("on_epoch_begin", on_epoch_begin), ("on_epoch_end", on_epoch_end),
-                         ("on_batch_begin", on_batch_begin), ("on_batch_end", on_batch_end)):
+        for hook, fn in (
+            ("on_train_begin", on_train_begin),
+            ("on_train_end", on_train_end),
+            ("on_epoch_begin", on_epoch_begin),
+            ("on_epoch_end", on_epoch_end),
+            ("on_batch_begin", on_batch_begin),
+            ("on_batch_end", on_batch_end),
+        ):
             if fn is not None:
                 setattr(self, hook, fn)

@@ -20,9 +20,21 @@ from engine._dataset_files import DatasetError, load_cifar10, load_mnist_idx
 from engine.io import IMAGE_EXTENSIONS, ImageLoadError, read_image_uint8
 
 __all__ = [
-    "DIGIT_CLASSES", "SHAPE_CLASSES", "CIFAR10_CLASSES", "Dataset", "ImageFolder", "DatasetError",
-    "load_digits", "make_shapes", "load_shapes", "load_image_folder", "load_mnist_idx", "load_cifar10",
-    "load_dataset", "stratified_split", "DATASET_SPEC_HELP",
+    "CIFAR10_CLASSES",
+    "DATASET_SPEC_HELP",
+    "DIGIT_CLASSES",
+    "SHAPE_CLASSES",
+    "Dataset",
+    "DatasetError",
+    "ImageFolder",
+    "load_cifar10",
+    "load_dataset",
+    "load_digits",
+    "load_image_folder",
+    "load_mnist_idx",
+    "load_shapes",
+    "make_shapes",
+    "stratified_split",
 ]
 
 DIGIT_CLASSES = tuple(str(d) for d in range(10))
@@ -48,8 +60,8 @@ class Dataset(NamedTuple):
 class ImageFolder(NamedTuple):
     """What :func:`load_image_folder` found: images, labels, class names, and the files it skipped."""
 
-    x: np.ndarray                         # (N, H, W, C) uint8
-    y: np.ndarray                         # (N,) uint8
+    x: np.ndarray  # (N, H, W, C) uint8
+    y: np.ndarray  # (N,) uint8
     class_names: tuple[str, ...]
     skipped: tuple[tuple[str, str], ...]  # (path, reason) for each unreadable file
 
@@ -57,7 +69,9 @@ class ImageFolder(NamedTuple):
 # --------------------------------------------------------------------------------------------- splits
 
 
-def stratified_split(y: np.ndarray, test_fraction: float = 0.2, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+def stratified_split(
+    y: np.ndarray, test_fraction: float = 0.2, seed: int = 0
+) -> tuple[np.ndarray, np.ndarray]:
     """Indices ``(train_idx, test_idx)`` holding ``test_fraction`` of every class out, both shuffled.
 
     A class with a single sample stays in the training set.
@@ -137,8 +151,9 @@ def _draw(kind: str, size: int, rng: np.random.Generator) -> np.ndarray:
     return np.clip(half + 0.5 - d, 0.0, 1.0) * rng.uniform(0.7, 1.0)
 
 
-def make_shapes(n: int, size: int = 28, classes: tuple[str, ...] = SHAPE_CLASSES, noise: float = 0.1,
-                seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+def make_shapes(
+    n: int, size: int = 28, classes: tuple[str, ...] = SHAPE_CLASSES, noise: float = 0.1, seed: int = 0
+) -> tuple[np.ndarray, np.ndarray]:
     """A procedural dataset of the lesson's shapes: lines (horizontal, vertical, diagonal), cross, square, circle.
 
     Bright strokes of random position, length and width on a dark background, plus Gaussian noise; classes are
@@ -178,8 +193,9 @@ def make_shapes(n: int, size: int = 28, classes: tuple[str, ...] = SHAPE_CLASSES
     return x, y
 
 
-def load_shapes(n_train: int = 1200, n_test: int = 300, size: int = 28, noise: float = 0.1,
-                seed: int = 0) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
+def load_shapes(
+    n_train: int = 1200, n_test: int = 300, size: int = 28, noise: float = 0.1, seed: int = 0
+) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
     """Two independent :func:`make_shapes` draws (seeds ``seed`` and ``seed + 1``) as a train/test split."""
     train = make_shapes(n_train, size, noise=noise, seed=seed)
     test = make_shapes(n_test, size, noise=noise, seed=seed + 1)
@@ -189,8 +205,9 @@ def load_shapes(n_train: int = 1200, n_test: int = 300, size: int = 28, noise: f
 # ---------------------------------------------------------------------------------------- image folders
 
 
-def load_image_folder(path: PathLike, target_size: tuple[int, int] | int | None,
-                      color_mode: str = "grayscale") -> ImageFolder:
+def load_image_folder(
+    path: PathLike, target_size: tuple[int, int] | int | None, color_mode: str = "grayscale"
+) -> ImageFolder:
     """Read ``path/<class>/<image>`` files, one sub-folder per class (Keras' ``flow_from_directory`` layout).
 
     Classes are the sub-folder names in sorted order; files whose extension is not an image extension
@@ -216,7 +233,9 @@ def load_image_folder(path: PathLike, target_size: tuple[int, int] | int | None,
         raise DatasetError(f"{str(root)!r}: not a folder")
     class_dirs = sorted(d for d in root.iterdir() if d.is_dir() and not d.name.startswith("."))
     if not class_dirs:
-        raise DatasetError(f"{str(root)!r}: no class sub-folders (expected {root.name}/<class>/<image files>)")
+        raise DatasetError(
+            f"{str(root)!r}: no class sub-folders (expected {root.name}/<class>/<image files>)"
+        )
     if len(class_dirs) > 256:
         raise DatasetError(f"{str(root)!r}: {len(class_dirs)} class folders; at most 256 are supported")
     images: list[np.ndarray] = []
@@ -239,8 +258,10 @@ def load_image_folder(path: PathLike, target_size: tuple[int, int] | int | None,
             images.append(arr)
             labels.append(label)
     if not images:
-        raise DatasetError(f"{str(root)!r}: no readable images in {len(class_dirs)} class folder(s) "
-                           f"({len(skipped)} unreadable)")
+        raise DatasetError(
+            f"{str(root)!r}: no readable images in {len(class_dirs)} class folder(s) "
+            f"({len(skipped)} unreadable)"
+        )
     x = np.stack(images)
     if x.ndim == 3:
         x = x[..., None]  # (N, H, W, 1)
@@ -250,8 +271,15 @@ def load_image_folder(path: PathLike, target_size: tuple[int, int] | int | None,
 # ---------------------------------------------------------------------------------------------- specs
 
 
-def load_dataset(spec: str, *, n_train: int = 1200, n_test: int = 300, target_size: tuple[int, int] | None = None,
-                 color_mode: str = "grayscale", seed: int = 0) -> Dataset:
+def load_dataset(
+    spec: str,
+    *,
+    n_train: int = 1200,
+    n_test: int = 300,
+    target_size: tuple[int, int] | None = None,
+    color_mode: str = "grayscale",
+    seed: int = 0,
+) -> Dataset:
     """Load a train/test :class:`Dataset` from a one-string description (the CLI's ``--dataset``).
 
     ``digits`` (the shipped MNIST subset), ``shapes`` (``n_train`` / ``n_test`` procedural images), ``DIR``
@@ -272,8 +300,9 @@ def load_dataset(spec: str, *, n_train: int = 1200, n_test: int = 300, target_si
     if low.startswith("mnist-idx:"):
         parts = [p.strip() for p in spec.split(":", 1)[1].split(",")]
         if len(parts) not in (2, 4) or not all(parts):
-            raise ValueError(f"mnist-idx needs IMAGES,LABELS or IMAGES,LABELS,TEST_IMAGES,TEST_LABELS. "
-                             f"Received: {spec!r}")
+            raise ValueError(
+                f"mnist-idx needs IMAGES,LABELS or IMAGES,LABELS,TEST_IMAGES,TEST_LABELS. Received: {spec!r}"
+            )
         x, y = load_mnist_idx(parts[0], parts[1])
         if len(parts) == 4:
             xte, yte = load_mnist_idx(parts[2], parts[3])
@@ -291,11 +320,14 @@ def load_dataset(spec: str, *, n_train: int = 1200, n_test: int = 300, target_si
         tr_f = load_image_folder(train_dir, target_size, color_mode)
         te_f = load_image_folder(test_dir, target_size, color_mode)
         if te_f.class_names != tr_f.class_names:
-            raise DatasetError(f"{str(root)!r}: train classes {tr_f.class_names} differ from test classes "
-                               f"{te_f.class_names}")
-        return Dataset(tr_f.x, tr_f.y, te_f.x, te_f.y, tr_f.class_names, root.name,
-                       tr_f.skipped + te_f.skipped)
+            raise DatasetError(
+                f"{str(root)!r}: train classes {tr_f.class_names} differ from test classes {te_f.class_names}"
+            )
+        return Dataset(
+            tr_f.x, tr_f.y, te_f.x, te_f.y, tr_f.class_names, root.name, tr_f.skipped + te_f.skipped
+        )
     folder = load_image_folder(root, target_size, color_mode)
     tr, te = stratified_split(folder.y, 0.2, seed)
-    return Dataset(folder.x[tr], folder.y[tr], folder.x[te], folder.y[te], folder.class_names, root.name,
-                   folder.skipped)
+    return Dataset(
+        folder.x[tr], folder.y[tr], folder.x[te], folder.y[te], folder.class_names, root.name, folder.skipped
+    )

@@ -19,8 +19,8 @@ PRESETS: dict[str, np.ndarray] = {
     # the lesson's detector: a bright horizontal line between dark rows
     "horizontal_line": _a([[-1, -1, -1], [2, 2, 2], [-1, -1, -1]]),
     "vertical_line": _a([[-1, 2, -1], [-1, 2, -1], [-1, 2, -1]]),
-    "diagonal_down": _a([[2, -1, -1], [-1, 2, -1], [-1, -1, 2]]),   # top-left to bottom-right
-    "diagonal_up": _a([[-1, -1, 2], [-1, 2, -1], [2, -1, -1]]),     # bottom-left to top-right
+    "diagonal_down": _a([[2, -1, -1], [-1, 2, -1], [-1, -1, 2]]),  # top-left to bottom-right
+    "diagonal_up": _a([[-1, -1, 2], [-1, 2, -1], [2, -1, -1]]),  # bottom-left to top-right
     "sobel_x": _a([[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]]),
     "sobel_y": _a([[-1, -2, -1], [0, 0, 0], [1, 2, 1]]),
     "laplacian": _a([[0, 1, 0], [1, -4, 1], [0, 1, 0]]),

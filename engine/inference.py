@@ -73,8 +73,12 @@ class InferencePlan:
 def plan_for(model: Any, input_shape: Shape, backend: str) -> InferencePlan:
     """``model``'s cached plan for ``(input_shape, backend)``, made when missing or when its layers changed."""
     leaves = list(model.iter_leaves())
-    key = (backend, tuple(input_shape), tuple(id(layer) for _, layer in leaves),
-           tuple(name for name, _ in leaves))
+    key = (
+        backend,
+        tuple(input_shape),
+        tuple(id(layer) for _, layer in leaves),
+        tuple(name for name, _ in leaves),
+    )
     plans = _PLANS.get(model)
     if plans is None:
         plans = _PLANS[model] = {}

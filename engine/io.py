@@ -25,9 +25,22 @@ from engine._colormaps import COLORMAPS, to_rgb8
 from engine.filters import PRESETS, get_preset, preset_names
 
 __all__ = [
-    "ImageLoadError", "FilterLoadError", "load_image", "read_image_uint8", "save_image", "to_rgb8",
-    "load_filter", "save_filter", "atomic_write", "PRESETS", "get_preset", "preset_names", "COLORMAPS",
-    "IMAGE_EXTENSIONS", "FILTER_EXTENSIONS", "MAX_FILTER_SIZE",
+    "COLORMAPS",
+    "FILTER_EXTENSIONS",
+    "IMAGE_EXTENSIONS",
+    "MAX_FILTER_SIZE",
+    "PRESETS",
+    "FilterLoadError",
+    "ImageLoadError",
+    "atomic_write",
+    "get_preset",
+    "load_filter",
+    "load_image",
+    "preset_names",
+    "read_image_uint8",
+    "save_filter",
+    "save_image",
+    "to_rgb8",
 ]
 
 PathLike = str | os.PathLike
@@ -190,8 +203,14 @@ def load_image(path: PathLike, mode: str = "L", size: Any = None) -> np.ndarray:
     return read_image_uint8(path, mode, size).astype(np.float32) / np.float32(255.0)
 
 
-def save_image(path: PathLike, array: Any, cmap: str = "gray", vmin: float | None = None,
-               vmax: float | None = None, scale: int = 1) -> Path:
+def save_image(
+    path: PathLike,
+    array: Any,
+    cmap: str = "gray",
+    vmin: float | None = None,
+    vmax: float | None = None,
+    scale: int = 1,
+) -> Path:
     """Write a 2-D array (or an ``(H, W, 3)`` RGB array) as an image file, atomically.
 
     Parameters
@@ -249,7 +268,9 @@ def _kernel_from_rows(rows: Any, where: str) -> np.ndarray:
         raise FilterLoadError(f"{where}: wrong rank: expected a 2-D list of rows, e.g. [[-1, 2, -1], ...]")
     widths = [len(r) for r in rows]
     if len(set(widths)) != 1:
-        raise FilterLoadError(f"{where}: ragged rows: row lengths are {widths}; every row needs the same length")
+        raise FilterLoadError(
+            f"{where}: ragged rows: row lengths are {widths}; every row needs the same length"
+        )
     for i, row in enumerate(rows, start=1):
         for v in row:
             if isinstance(v, bool) or not isinstance(v, (int, float)):
@@ -269,7 +290,9 @@ def _check_kernel(k: np.ndarray, where: str) -> np.ndarray:
     if k.size == 0:
         raise FilterLoadError(f"{where}: the filter is empty (shape {k.shape})")
     if max(k.shape) > MAX_FILTER_SIZE:
-        raise FilterLoadError(f"{where}: the filter {k.shape[0]}x{k.shape[1]} is larger than {MAX_FILTER_SIZE}")
+        raise FilterLoadError(
+            f"{where}: the filter {k.shape[0]}x{k.shape[1]} is larger than {MAX_FILTER_SIZE}"
+        )
     kf = k.astype(np.float64)
     if not np.all(np.isfinite(kf)):
         bad = np.argwhere(~np.isfinite(kf))[0]
@@ -296,8 +319,10 @@ def load_filter(path: PathLike) -> np.ndarray:
     where = repr(str(p))
     ext = p.suffix.lower()
     if ext not in FILTER_EXTENSIONS:
-        raise FilterLoadError(f"{where}: unknown filter format {ext or '(no extension)'!r}. "
-                              f"Allowed: {', '.join(FILTER_EXTENSIONS)}")
+        raise FilterLoadError(
+            f"{where}: unknown filter format {ext or '(no extension)'!r}. "
+            f"Allowed: {', '.join(FILTER_EXTENSIONS)}"
+        )
     if not p.is_file():
         raise FilterLoadError(f"{where}: no such file")
     if ext == ".npy":
@@ -317,7 +342,7 @@ def load_filter(path: PathLike) -> np.ndarray:
             raise FilterLoadError(f"{where}: invalid JSON ({exc.msg} at line {exc.lineno})") from None
         if isinstance(data, dict):
             if "kernel" not in data:
-                raise FilterLoadError(f"{where}: a JSON object needs a \"kernel\" key holding the rows")
+                raise FilterLoadError(f'{where}: a JSON object needs a "kernel" key holding the rows')
             data = data["kernel"]
         if isinstance(data, list) and data and all(isinstance(r, (int, float)) for r in data):
             raise FilterLoadError(f"{where}: wrong rank: a flat list; a filter is a list of rows")
@@ -340,9 +365,12 @@ def save_filter(path: PathLike, kernel: Any, name: str | None = None) -> Path:
     k = _check_kernel(np.asarray(kernel), "kernel")
     ext = p.suffix.lower()
     if ext not in FILTER_EXTENSIONS:
-        raise ValueError(f"{str(p)!r}: unknown filter format {ext!r}. Allowed: {', '.join(FILTER_EXTENSIONS)}")
+        raise ValueError(
+            f"{str(p)!r}: unknown filter format {ext!r}. Allowed: {', '.join(FILTER_EXTENSIONS)}"
+        )
     rows = [[_fmt(float(v)) for v in row] for row in k]
     if ext == ".npy":
+
         def write(tmp: Path) -> None:
             with open(tmp, "wb") as fh:
                 np.save(fh, k)
@@ -361,4 +389,5 @@ def save_filter(path: PathLike, kernel: Any, name: str | None = None) -> Path:
 
         def write(tmp: Path) -> None:
             tmp.write_text(text, encoding="utf-8")
+
     return atomic_write(p, write)

@@ -69,13 +69,19 @@ class SparseCategoricalCrossentropy(Loss):
         if labels.ndim == 2 and labels.shape[1] == 1:
             labels = labels[:, 0]
         if labels.ndim != 1:
-            raise ValueError(f"SparseCategoricalCrossentropy expects integer labels of shape (N,). "
-                             f"Received shape: {np.shape(y)}")
+            raise ValueError(
+                f"SparseCategoricalCrossentropy expects integer labels of shape (N,). "
+                f"Received shape: {np.shape(y)}"
+            )
         if labels.size and not np.all(np.equal(np.mod(labels, 1), 0)):
-            raise ValueError("SparseCategoricalCrossentropy expects integer class labels. Received non-integers")
+            raise ValueError(
+                "SparseCategoricalCrossentropy expects integer class labels. Received non-integers"
+            )
         labels = labels.astype(np.int64)
         if labels.size and (labels.min() < 0 or (n_outputs is not None and labels.max() >= n_outputs)):
-            raise ValueError(f"labels must be in [0, {n_outputs}). Received range: [{labels.min()}, {labels.max()}]")
+            raise ValueError(
+                f"labels must be in [0, {n_outputs}). Received range: [{labels.min()}, {labels.max()}]"
+            )
         return labels
 
     def forward_backward(self, y_true: Any, y_pred: Any) -> tuple[float, np.ndarray]:
@@ -84,8 +90,10 @@ class SparseCategoricalCrossentropy(Loss):
         if labels.shape[0] != p.shape[0]:
             raise ValueError(f"y_true has {labels.shape[0]} labels but y_pred has {p.shape[0]} rows")
         if labels.size and (labels.min() < 0 or labels.max() >= p.shape[-1]):
-            raise ValueError(f"labels must be in [0, {p.shape[-1]}) for {p.shape[-1]} outputs. "
-                             f"Received range: [{labels.min()}, {labels.max()}]")
+            raise ValueError(
+                f"labels must be in [0, {p.shape[-1]}) for {p.shape[-1]} outputs. "
+                f"Received range: [{labels.min()}, {labels.max()}]"
+            )
         n = p.shape[0]
         rows = np.arange(n)
         scale = np.float32(1.0 / n)
@@ -114,7 +122,9 @@ class CategoricalCrossentropy(Loss):
         p = _pred(y_pred)
         t = np.asarray(y_true, dtype=np.float32)
         if t.shape != p.shape:
-            raise ValueError(f"y_true must have the shape of y_pred {p.shape} (one-hot). Received shape: {t.shape}")
+            raise ValueError(
+                f"y_true must have the shape of y_pred {p.shape} (one-hot). Received shape: {t.shape}"
+            )
         scale = np.float32(1.0 / p.shape[0])
         if self.from_logits:
             logp = _log_softmax(p)
@@ -140,13 +150,18 @@ class BinaryCrossentropy(Loss):
         p = _pred(y_pred)
         t = np.asarray(y_true, dtype=np.float32).reshape(p.shape) if np.size(y_true) == p.size else None
         if t is None:
-            raise ValueError(f"y_true must have {p.size} values to match y_pred {p.shape}. "
-                             f"Received shape: {np.shape(y_true)}")
+            raise ValueError(
+                f"y_true must have {p.size} values to match y_pred {p.shape}. "
+                f"Received shape: {np.shape(y_true)}"
+            )
         scale = np.float32(1.0 / p.size)
         if self.from_logits:
             loss_el = np.maximum(p, np.float32(0)) - p * t + np.log1p(np.exp(-np.abs(p)))
-            sig = np.where(p >= 0, np.float32(1) / (np.float32(1) + np.exp(-np.abs(p))),
-                           np.exp(-np.abs(p)) / (np.float32(1) + np.exp(-np.abs(p))))
+            sig = np.where(
+                p >= 0,
+                np.float32(1) / (np.float32(1) + np.exp(-np.abs(p))),
+                np.exp(-np.abs(p)) / (np.float32(1) + np.exp(-np.abs(p))),
+            )
             return float(loss_el.mean(dtype=np.float32)), ((sig - t) * scale).astype(np.float32)
         pc = np.clip(p, _EPS, np.float32(1) - _EPS)
         loss_el = -(t * np.log(pc) + (np.float32(1) - t) * np.log(np.float32(1) - pc))
@@ -168,8 +183,10 @@ class MeanSquaredError(Loss):
     def forward_backward(self, y_true: Any, y_pred: Any) -> tuple[float, np.ndarray]:
         p = _pred(y_pred)
         if np.size(y_true) != p.size:
-            raise ValueError(f"y_true must have {p.size} values to match y_pred {p.shape}. "
-                             f"Received shape: {np.shape(y_true)}")
+            raise ValueError(
+                f"y_true must have {p.size} values to match y_pred {p.shape}. "
+                f"Received shape: {np.shape(y_true)}"
+            )
         diff = p - np.asarray(y_true, dtype=np.float32).reshape(p.shape)
         return float(np.mean(diff * diff, dtype=np.float32)), diff * np.float32(2.0 / p.size)
 

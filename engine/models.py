@@ -42,8 +42,15 @@ class Sequential(TrainingMixin, Layer):
     ...                     Flatten(), Dense(10)], seed=0)
     """
 
-    def __init__(self, layers: list[Layer] | None = None, name: str | None = None, *, seed: int | None = None,
-                 trainable: bool = True, backend: str | None = None) -> None:
+    def __init__(
+        self,
+        layers: list[Layer] | None = None,
+        name: str | None = None,
+        *,
+        seed: int | None = None,
+        trainable: bool = True,
+        backend: str | None = None,
+    ) -> None:
         super().__init__(name=name, trainable=True)
         if backend is not None:
             from engine import BACKENDS
@@ -94,12 +101,16 @@ class Sequential(TrainingMixin, Layer):
         e.g. ``"input 1x1 is too small for MaxPooling2D 2x2 at layer 4 (max_pooling2d_3)"``.
         """
         if not isinstance(layer, Layer):
-            raise TypeError(f"Sequential.add expects a layer (engine.layers.*). Received: {type(layer).__name__}")
+            raise TypeError(
+                f"Sequential.add expects a layer (engine.layers.*). Received: {type(layer).__name__}"
+            )
         if layer is self or any(layer is existing for existing in self.layers):
             raise ValueError(f"layer {layer.name!r} is already in model {self.name!r}")
         if layer.has_name:
             if any(existing.name == layer.name for existing in self.layers):
-                raise ValueError(f"all layer names must be unique: model {self.name!r} already has {layer.name!r}")
+                raise ValueError(
+                    f"all layer names must be unique: model {self.name!r} already has {layer.name!r}"
+                )
         else:
             layer.name = self._auto_name(layer)
         in_shape = self.layers[-1].output_shape if self.layers else layer.input_shape
@@ -126,8 +137,10 @@ class Sequential(TrainingMixin, Layer):
         where = f"at layer {index + 1} ({layer.name})"
         if layer.built:
             if layer.input_shape is not None and tuple(layer.input_shape) != tuple(in_shape):
-                raise ShapeError(f"{type(layer).__name__} {where} was built for input {layer.input_shape} but "
-                                 f"receives {tuple(in_shape)}")
+                raise ShapeError(
+                    f"{type(layer).__name__} {where} was built for input {layer.input_shape} but "
+                    f"receives {tuple(in_shape)}"
+                )
             return
         try:
             layer.build(in_shape, self._layer_rng(index))
@@ -149,8 +162,10 @@ class Sequential(TrainingMixin, Layer):
             raise ValueError(f"model {self.name!r} has no layers: add some before building it")
         shape = input_shape if input_shape is not None else self.layers[0].input_shape
         if shape is None:
-            raise ValueError(f"model {self.name!r} does not know its input shape: give the first layer "
-                             "input_shape=(H, W, C) or pass data to fit/predict")
+            raise ValueError(
+                f"model {self.name!r} does not know its input shape: give the first layer "
+                "input_shape=(H, W, C) or pass data to fit/predict"
+            )
         shape = tuple(shape)
         for i, layer in enumerate(self.layers):
             self._build_one(layer, shape, i)
@@ -217,7 +232,9 @@ class Sequential(TrainingMixin, Layer):
         for layer in self.layers:
             if layer.name == name:
                 return layer
-        raise ValueError(f"no layer named {name!r} in model {self.name!r}. Layers: {[la.name for la in self.layers]}")
+        raise ValueError(
+            f"no layer named {name!r} in model {self.name!r}. Layers: {[la.name for la in self.layers]}"
+        )
 
     # -- weights ----------------------------------------------------------------------------------------------
     @property
@@ -240,11 +257,13 @@ class Sequential(TrainingMixin, Layer):
         if not self.built:
             raise ValueError(f"model {self.name!r} is not built yet: give the first layer an input_shape")
         if len(weights) != expected:
-            raise ValueError(f"model {self.name!r} expects {expected} weight arrays. Received: {len(weights)}")
+            raise ValueError(
+                f"model {self.name!r} expects {expected} weight arrays. Received: {len(weights)}"
+            )
         i = 0
         for layer in leaves:
             n = len(layer.params)
-            layer.set_weights(list(weights[i:i + n]))
+            layer.set_weights(list(weights[i : i + n]))
             i += n
 
     def count_params(self) -> int:
@@ -257,32 +276,50 @@ class Sequential(TrainingMixin, Layer):
     # -- summary ----------------------------------------------------------------------------------------------
     def summary_rows(self) -> list[tuple[str, str, Shape | None, int]]:
         """``(name, class, output shape with batch None, parameter count)`` for each layer."""
-        return [(layer.name, type(layer).__name__,
-                 None if layer.output_shape is None else (None, *layer.output_shape), layer.count_params())
-                for layer in self.layers]
+        return [
+            (
+                layer.name,
+                type(layer).__name__,
+                None if layer.output_shape is None else (None, *layer.output_shape),
+                layer.count_params(),
+            )
+            for layer in self.layers
+        ]
 
     def summary(self, print_fn: Callable[[str], Any] | None = None, line_length: int = 72) -> None:
         """Print the layers, their output shapes and parameter counts, and the totals (like Keras)."""
         widths = (32, 24, line_length - 56)
-        lines = [f'Model: "{self.name}"', "_" * line_length,
-                 f"{'Layer (type)':<{widths[0]}}{'Output Shape':<{widths[1]}}{'Param #':>{widths[2]}}",
-                 "=" * line_length]
+        lines = [
+            f'Model: "{self.name}"',
+            "_" * line_length,
+            f"{'Layer (type)':<{widths[0]}}{'Output Shape':<{widths[1]}}{'Param #':>{widths[2]}}",
+            "=" * line_length,
+        ]
         for i, (name, cls, shape, n) in enumerate(self.summary_rows()):
             shape_txt = "?" if shape is None else str(shape)
             lines.append(f"{f'{name} ({cls})':<{widths[0]}}{shape_txt:<{widths[1]}}{n:>{widths[2]},}")
             lines.append("=" * line_length if i == len(self.layers) - 1 else "_" * line_length)
         total = self.count_params()
         trainable = sum(p.size for p in self.trainable_weights)
-        lines += [f"Total params: {total:,}", f"Trainable params: {trainable:,}",
-                  f"Non-trainable params: {total - trainable:,}", "_" * line_length]
+        lines += [
+            f"Total params: {total:,}",
+            f"Trainable params: {trainable:,}",
+            f"Non-trainable params: {total - trainable:,}",
+            "_" * line_length,
+        ]
         (print_fn or print)("\n".join(lines))
 
     # -- config -----------------------------------------------------------------------------------------------
     def get_config(self) -> dict[str, Any]:
         """JSON-able architecture: ``{"name", "seed", "trainable", "layers": [{"class_name", "config"}, ...]}``."""
-        return {"name": self.name, "seed": self.seed, "trainable": self.trainable,
-                "layers": [{"class_name": type(layer).__name__, "config": layer.get_config()}
-                           for layer in self.layers]}
+        return {
+            "name": self.name,
+            "seed": self.seed,
+            "trainable": self.trainable,
+            "layers": [
+                {"class_name": type(layer).__name__, "config": layer.get_config()} for layer in self.layers
+            ],
+        }
 
     @classmethod
     def from_config(cls, config: dict[str, Any]) -> Sequential:
@@ -304,7 +341,9 @@ def has_trainable_weights(layer: Layer) -> bool:
 def layer_from_config(entry: dict[str, Any]) -> Layer:
     """A layer from ``{"class_name": "Conv2D", "config": {...}}``."""
     if not isinstance(entry, dict) or "class_name" not in entry:
-        raise ValueError(f"a layer config must be {{'class_name': ..., 'config': {{...}}}}. Received: {entry!r}")
+        raise ValueError(
+            f"a layer config must be {{'class_name': ..., 'config': {{...}}}}. Received: {entry!r}"
+        )
     cls = LAYER_CLASSES.get(entry["class_name"])
     if cls is None:
         raise ValueError(f"unknown layer class {entry['class_name']!r}. Known: {sorted(LAYER_CLASSES)}")
@@ -320,7 +359,9 @@ def model_from_config(config: dict[str, Any]) -> Sequential:
         raise TypeError(f"config must be a dict. Received: {type(config).__name__}")
     if "class_name" in config:
         if config["class_name"] != "Sequential":
-            raise ValueError(f"only Sequential models are supported. Received class_name={config['class_name']!r}")
+            raise ValueError(
+                f"only Sequential models are supported. Received class_name={config['class_name']!r}"
+            )
         config = config.get("config", {})
     if "layers" not in config:
         raise ValueError("a model config needs a 'layers' list")

@@ -73,9 +73,7 @@ def _as_nhwc(x: Any, name: str = "x") -> tuple[np.ndarray, int]:
         return arr[None].copy(), 3
     if arr.ndim == 4:
         return arr, 4
-    raise ValueError(
-        f"{name} must have shape (H, W), (H, W, C) or (N, H, W, C). Received shape: {arr.shape}"
-    )
+    raise ValueError(f"{name} must have shape (H, W), (H, W, C) or (N, H, W, C). Received shape: {arr.shape}")
 
 
 def _restore_rank(y: np.ndarray, rank: int) -> np.ndarray:
@@ -163,8 +161,17 @@ def conv2d(x, w, b=None, *, stride=1, padding="valid", flip: bool = False, backe
     return _restore_rank(np.asarray(y), rank)
 
 
-def conv2d_backward(x, w, dy, *, stride=1, padding="valid", flip: bool = False, need_dx: bool = True,
-                    backend: str | None = None):
+def conv2d_backward(
+    x,
+    w,
+    dy,
+    *,
+    stride=1,
+    padding="valid",
+    flip: bool = False,
+    need_dx: bool = True,
+    backend: str | None = None,
+):
     """Gradients of :func:`conv2d`: returns ``(dx, dw, db)`` shaped like ``x``, ``w`` and ``(C_out,)``.
 
     ``dy`` has the shape of the forward output. With ``need_dx=False`` ``dx`` is None (first layer).
@@ -174,7 +181,9 @@ def conv2d_backward(x, w, dy, *, stride=1, padding="valid", flip: bool = False, 
     oh, ow = shapes.output_hw((x4.shape[1], x4.shape[2]), (w4.shape[0], w4.shape[1]), s, pads)
     expected = (x4.shape[0], oh, ow, w4.shape[3])
     if dy4.shape != expected:
-        raise ValueError(f"dy must have the forward output's shape {expected}. Received shape: {np.shape(dy)}")
+        raise ValueError(
+            f"dy must have the forward output's shape {expected}. Received shape: {np.shape(dy)}"
+        )
     dx, dw, db = _backend(backend).conv2d_backward(x4, w4, dy4, s, pads, bool(flip), bool(need_dx))
     dx = None if dx is None else np.asarray(dx).reshape(x4.shape)
     if dx is not None:
@@ -212,8 +221,9 @@ def pool2d(x, size=2, *, stride=None, mode: str = "max", padding="valid", backen
     return _restore_rank(np.asarray(y), rank)
 
 
-def pool2d_backward(x, dy, size=2, *, stride=None, mode: str = "max", padding="valid",
-                    backend: str | None = None):
+def pool2d_backward(
+    x, dy, size=2, *, stride=None, mode: str = "max", padding="valid", backend: str | None = None
+):
     """Gradient of :func:`pool2d` w.r.t. ``x``: max/min route ``dy`` to the arg-extremum (first in row-major
     order on ties), avg spreads it evenly over the window's real cells."""
     x4, rank, k, s, pads = _pool_setup(x, size, stride, padding, mode)
@@ -221,7 +231,9 @@ def pool2d_backward(x, dy, size=2, *, stride=None, mode: str = "max", padding="v
     oh, ow = shapes.output_hw((x4.shape[1], x4.shape[2]), k, s, pads)
     expected = (x4.shape[0], oh, ow, x4.shape[3])
     if dy4.shape != expected:
-        raise ValueError(f"dy must have the forward output's shape {expected}. Received shape: {np.shape(dy)}")
+        raise ValueError(
+            f"dy must have the forward output's shape {expected}. Received shape: {np.shape(dy)}"
+        )
     dx = np.asarray(_backend(backend).pool2d_backward(x4, dy4, k, s, pads, mode))
     return _restore_rank(dx, rank) if rank != 2 else dx[0, :, :, 0]
 
@@ -322,9 +334,13 @@ def dense(x, w, b=None, *, backend: str | None = None):
     xa = _as_float32(x, "x")
     wa = _as_float32(w, "w")
     if xa.ndim != 2 or wa.ndim != 2:
-        raise ValueError(f"dense expects x (N, D_in) and w (D_in, D_out). Received shapes: {xa.shape}, {wa.shape}")
+        raise ValueError(
+            f"dense expects x (N, D_in) and w (D_in, D_out). Received shapes: {xa.shape}, {wa.shape}"
+        )
     if xa.shape[1] != wa.shape[0]:
-        raise ValueError(f"dense: x has D_in={xa.shape[1]} features but w expects {wa.shape[0]} (w shape {wa.shape})")
+        raise ValueError(
+            f"dense: x has D_in={xa.shape[1]} features but w expects {wa.shape[0]} (w shape {wa.shape})"
+        )
     return np.asarray(_backend(backend).dense(xa, wa, _bias(b, wa.shape[1])))
 
 
@@ -334,7 +350,9 @@ def dense_backward(x, w, dy, *, backend: str | None = None):
     wa = _as_float32(w, "w")
     dya = _as_float32(dy, "dy")
     if xa.ndim != 2 or wa.ndim != 2 or xa.shape[1] != wa.shape[0]:
-        raise ValueError(f"dense_backward expects x (N, D_in), w (D_in, D_out). Received shapes: {xa.shape}, {wa.shape}")
+        raise ValueError(
+            f"dense_backward expects x (N, D_in), w (D_in, D_out). Received shapes: {xa.shape}, {wa.shape}"
+        )
     if dya.shape != (xa.shape[0], wa.shape[1]):
         raise ValueError(f"dy must have shape {(xa.shape[0], wa.shape[1])}. Received shape: {dya.shape}")
     dx, dw, db = _backend(backend).dense_backward(xa, wa, dya)

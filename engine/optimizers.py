@@ -38,8 +38,9 @@ class Optimizer:
     slot_names: tuple[str, ...] = ()
 
     def __init__(self, learning_rate: float, lr: float | None = None) -> None:
-        self.learning_rate = _positive(lr if lr is not None else learning_rate, "lr" if lr is not None else
-                                       "learning_rate")
+        self.learning_rate = _positive(
+            lr if lr is not None else learning_rate, "lr" if lr is not None else "learning_rate"
+        )
         self.iterations = 0
         self.state: dict[str, list[np.ndarray]] = {}
         self._tmp: dict[str, np.ndarray] = {}
@@ -84,8 +85,13 @@ class SGD(Optimizer):
 
     slot_names = ("velocity",)
 
-    def __init__(self, learning_rate: float = 0.01, momentum: float = 0.0, nesterov: bool = False,
-                 lr: float | None = None) -> None:
+    def __init__(
+        self,
+        learning_rate: float = 0.01,
+        momentum: float = 0.0,
+        nesterov: bool = False,
+        lr: float | None = None,
+    ) -> None:
         super().__init__(learning_rate, lr)
         self.momentum = _unit(momentum, "momentum")
         self.nesterov = bool(nesterov)
@@ -121,8 +127,14 @@ class Adam(Optimizer):
 
     slot_names = ("m", "v")
 
-    def __init__(self, learning_rate: float = 0.001, beta_1: float = 0.9, beta_2: float = 0.999,
-                 epsilon: float = 1e-7, lr: float | None = None) -> None:
+    def __init__(
+        self,
+        learning_rate: float = 0.001,
+        beta_1: float = 0.9,
+        beta_2: float = 0.999,
+        epsilon: float = 1e-7,
+        lr: float | None = None,
+    ) -> None:
         super().__init__(learning_rate, lr)
         self.beta_1 = _unit(beta_1, "beta_1")
         self.beta_2 = _unit(beta_2, "beta_2")
@@ -133,7 +145,7 @@ class Adam(Optimizer):
         tmp = self._scratch(key, w)
         t = self.iterations
         b1, b2 = np.float32(self.beta_1), np.float32(self.beta_2)
-        lr_t = np.float32(self.learning_rate * np.sqrt(1.0 - self.beta_2 ** t) / (1.0 - self.beta_1 ** t))
+        lr_t = np.float32(self.learning_rate * np.sqrt(1.0 - self.beta_2**t) / (1.0 - self.beta_1**t))
         m *= b1
         np.multiply(g, np.float32(1.0) - b1, out=tmp)
         m += tmp
@@ -156,8 +168,9 @@ class RMSprop(Optimizer):
 
     slot_names = ("rms",)
 
-    def __init__(self, learning_rate: float = 0.001, rho: float = 0.9, epsilon: float = 1e-7,
-                 lr: float | None = None) -> None:
+    def __init__(
+        self, learning_rate: float = 0.001, rho: float = 0.9, epsilon: float = 1e-7, lr: float | None = None
+    ) -> None:
         super().__init__(learning_rate, lr)
         self.rho = _unit(rho, "rho")
         self.epsilon = _positive(epsilon, "epsilon")
@@ -181,8 +194,14 @@ class RMSprop(Optimizer):
 
 
 #: optimizer classes by name (Keras' string aliases and class names)
-OPTIMIZERS: dict[str, type[Optimizer]] = {"sgd": SGD, "adam": Adam, "rmsprop": RMSprop,
-                                          "SGD": SGD, "Adam": Adam, "RMSprop": RMSprop}
+OPTIMIZERS: dict[str, type[Optimizer]] = {
+    "sgd": SGD,
+    "adam": Adam,
+    "rmsprop": RMSprop,
+    "SGD": SGD,
+    "Adam": Adam,
+    "RMSprop": RMSprop,
+}
 
 
 def get(identifier: Any) -> Optimizer:
@@ -193,8 +212,10 @@ def get(identifier: Any) -> Optimizer:
         return OPTIMIZERS[identifier["class_name"]].from_config(identifier.get("config", {}))
     if isinstance(identifier, str) and identifier.lower() in OPTIMIZERS:
         return OPTIMIZERS[identifier.lower()]()
-    raise ValueError(f"optimizer must be an Optimizer instance or one of ('sgd', 'adam', 'rmsprop'). "
-                     f"Received: optimizer={identifier!r}")
+    raise ValueError(
+        f"optimizer must be an Optimizer instance or one of ('sgd', 'adam', 'rmsprop'). "
+        f"Received: optimizer={identifier!r}"
+    )
 
 
 def serialize(opt: Optimizer) -> dict[str, Any]:

@@ -20,7 +20,9 @@ class TextBar:
     def _draw(self, end: str = "\r") -> None:
         total = self.total or 0
         done = int(30 * self.n / total) if total else 0
-        self.file.write(f"{self.desc}: {self.n}/{total} [{'=' * done}{'.' * (30 - done)}] {self.postfix}{end}")
+        self.file.write(
+            f"{self.desc}: {self.n}/{total} [{'=' * done}{'.' * (30 - done)}] {self.postfix}{end}"
+        )
         self.file.flush()
 
     def update(self, n: int = 1) -> None:
@@ -49,4 +51,6 @@ def progress_bar(total: int | None, desc: str, file: TextIO | None = None) -> An
         from tqdm import tqdm
     except ImportError:
         return TextBar(total, desc, stream)
-    return tqdm(total=total, desc=desc, unit="batch", file=stream, leave=True, dynamic_ncols=True, mininterval=0.2)
+    return tqdm(
+        total=total, desc=desc, unit="batch", file=stream, leave=True, dynamic_ncols=True, mininterval=0.2
+    )

@@ -42,18 +42,29 @@ def save(model: Any, path: Any) -> None:
     arrays: dict[str, np.ndarray] = {}
     for i, w in enumerate(model.get_weights()):
         arrays[f"w_{i:04d}"] = w
-    meta: dict[str, Any] = {"format": FORMAT, "version": VERSION, "model": model.get_config(), "compile": None,
-                            "optimizer_state": None}
+    meta: dict[str, Any] = {
+        "format": FORMAT,
+        "version": VERSION,
+        "model": model.get_config(),
+        "compile": None,
+        "optimizer_state": None,
+    }
     if model.compiled:
-        meta["compile"] = {"optimizer": optimizers_mod.serialize(model.optimizer),
-                           "loss": losses_mod.serialize(model.loss), "metrics": list(model.metrics)}
+        meta["compile"] = {
+            "optimizer": optimizers_mod.serialize(model.optimizer),
+            "loss": losses_mod.serialize(model.loss),
+            "metrics": list(model.metrics),
+        }
         slots = []
         for j, (key, state) in enumerate(model.optimizer.state.items()):
             slots.append(key)
             for k, arr in enumerate(state):
                 arrays[f"opt_{j:04d}_{k}"] = arr
-        meta["optimizer_state"] = {"iterations": model.optimizer.iterations, "slots": slots,
-                                   "per_slot": len(model.optimizer.slot_names)}
+        meta["optimizer_state"] = {
+            "iterations": model.optimizer.iterations,
+            "slots": slots,
+            "per_slot": len(model.optimizer.slot_names),
+        }
     arrays[MARKER] = np.array(json.dumps(meta))
     directory = path.parent if str(path.parent) else Path(".")
     if not directory.is_dir():
@@ -79,14 +90,18 @@ def _read(data: Any, key: str, path: Path) -> np.ndarray:
         return data[key]
     except ValueError as exc:
         if "allow_pickle" in str(exc) or "Object arrays" in str(exc):
-            raise ValueError(f"{str(path)!r} holds pickled objects (entry {key!r}); ConvScope refuses to load "
-                             "pickles because they can run code. Not a ConvScope model file.") from None
+            raise ValueError(
+                f"{str(path)!r} holds pickled objects (entry {key!r}); ConvScope refuses to load "
+                "pickles because they can run code. Not a ConvScope model file."
+            ) from None
         raise ValueError(f"{str(path)!r} is damaged: entry {key!r} cannot be read ({exc})") from None
     except (zipfile.BadZipFile, OSError, EOFError, KeyError) as exc:
-        raise ValueError(f"{str(path)!r} is truncated or damaged: entry {key!r} cannot be read ({exc})") from None
+        raise ValueError(
+            f"{str(path)!r} is truncated or damaged: entry {key!r} cannot be read ({exc})"
+        ) from None
 
 
-def load(path: Any, compile: bool = True) -> Any:  # noqa: A002
+def load(path: Any, compile: bool = True) -> Any:
     """Load a model written by :func:`save`; clear ``ValueError`` for anything else."""
     path = Path(os.fspath(path))
     if not path.is_file():
@@ -95,31 +110,39 @@ def load(path: Any, compile: bool = True) -> Any:  # noqa: A002
         try:
             data = np.load(fh, allow_pickle=False)
         except (zipfile.BadZipFile, ValueError, OSError, EOFError) as exc:
-            raise ValueError(f"{str(path)!r} is not a ConvScope model file (not a readable .npz; truncated?): "
-                             f"{exc}") from None
+            raise ValueError(
+                f"{str(path)!r} is not a ConvScope model file (not a readable .npz; truncated?): {exc}"
+            ) from None
         if not isinstance(data, np.lib.npyio.NpzFile):
             raise ValueError(f"{str(path)!r} is a single .npy array, not a ConvScope model file (.npz)")
         with data:
             return _load_npz(data, path, compile)
 
 
-def _load_npz(data: Any, path: Path, compile: bool) -> Any:  # noqa: A002
+def _load_npz(data: Any, path: Path, compile: bool) -> Any:
     from engine.models import model_from_config
 
     if MARKER not in data.files:
-        raise ValueError(f"{str(path)!r} is not a ConvScope model file: it has no {MARKER!r} entry "
-                         f"(entries: {data.files[:8]})")
+        raise ValueError(
+            f"{str(path)!r} is not a ConvScope model file: it has no {MARKER!r} entry "
+            f"(entries: {data.files[:8]})"
+        )
     raw = _read(data, MARKER, path)
     try:
         meta = json.loads(str(raw))
     except (json.JSONDecodeError, TypeError) as exc:
         raise ValueError(f"{str(path)!r}: the model description is not valid JSON ({exc})") from None
     if not isinstance(meta, dict) or meta.get("format") != FORMAT:
-        raise ValueError(f"{str(path)!r} is not a ConvScope model file (format {meta.get('format')!r})"
-                         if isinstance(meta, dict) else f"{str(path)!r} is not a ConvScope model file")
+        raise ValueError(
+            f"{str(path)!r} is not a ConvScope model file (format {meta.get('format')!r})"
+            if isinstance(meta, dict)
+            else f"{str(path)!r} is not a ConvScope model file"
+        )
     if int(meta.get("version", 0)) > VERSION:
-        raise ValueError(f"{str(path)!r} was written by a newer ConvScope (file version {meta['version']}, "
-                         f"this one reads up to {VERSION})")
+        raise ValueError(
+            f"{str(path)!r} was written by a newer ConvScope (file version {meta['version']}, "
+            f"this one reads up to {VERSION})"
+        )
     model = model_from_config(meta["model"])
     if not model.built:
         raise ValueError(f"{str(path)!r}: the saved architecture has no input shape")
@@ -131,11 +154,16 @@ def _load_npz(data: Any, path: Path, compile: bool) -> Any:  # noqa: A002
         raise ValueError(f"{str(path)!r}: weights do not match the architecture ({exc})") from None
     comp = meta.get("compile")
     if compile and comp:
-        model.compile(optimizer=optimizers_mod.get(comp["optimizer"]), loss=losses_mod.get(comp["loss"]),
-                      metrics=comp.get("metrics") or None)
+        model.compile(
+            optimizer=optimizers_mod.get(comp["optimizer"]),
+            loss=losses_mod.get(comp["loss"]),
+            metrics=comp.get("metrics") or None,
+        )
         state = meta.get("optimizer_state") or {}
         model.optimizer.iterations = int(state.get("iterations", 0))
         for j, key in enumerate(state.get("slots", [])):
-            model.optimizer.state[key] = [np.array(_read(data, f"opt_{j:04d}_{k}", path), dtype=np.float32)
-                                          for k in range(int(state.get("per_slot", 0)))]
+            model.optimizer.state[key] = [
+                np.array(_read(data, f"opt_{j:04d}_{k}", path), dtype=np.float32)
+                for k in range(int(state.get("per_slot", 0)))
+            ]
     return model

@@ -13,7 +13,6 @@ Conventions (the same as Keras / TensorFlow):
 
 from __future__ import annotations
 
-import math
 from typing import Union
 
 PaddingSpec = Union[str, int, tuple]
@@ -28,7 +27,9 @@ def normalize_pair(value, name: str) -> tuple[int, int]:
     Raises ``ValueError``/``TypeError`` naming ``name`` and what was received.
     """
     if isinstance(value, bool):
-        raise TypeError(f"{name} must be a positive int or a pair of positive ints. Received: {name}={value!r}")
+        raise TypeError(
+            f"{name} must be a positive int or a pair of positive ints. Received: {name}={value!r}"
+        )
     if isinstance(value, (int,)) or (hasattr(value, "__index__") and not isinstance(value, (tuple, list))):
         try:
             v = int(value.__index__()) if not isinstance(value, int) else value
@@ -47,7 +48,9 @@ def normalize_pair(value, name: str) -> tuple[int, int]:
             items.append(int(item.__index__()))
         pair = (items[0], items[1])
     else:
-        raise TypeError(f"{name} must be a positive int or a pair of positive ints. Received: {name}={value!r}")
+        raise TypeError(
+            f"{name} must be a positive int or a pair of positive ints. Received: {name}={value!r}"
+        )
     if pair[0] < 1 or pair[1] < 1:
         raise ValueError(f"{name} must be >= 1. Received: {name}={value!r}")
     return pair
@@ -60,8 +63,9 @@ def same_padding_1d(n: int, k: int, s: int) -> tuple[int, int]:
     return total // 2, total - total // 2
 
 
-def resolve_padding(padding: PaddingSpec, in_hw: tuple[int, int], kernel_hw: tuple[int, int],
-                    stride_hw: tuple[int, int]) -> Pads:
+def resolve_padding(
+    padding: PaddingSpec, in_hw: tuple[int, int], kernel_hw: tuple[int, int], stride_hw: tuple[int, int]
+) -> Pads:
     """Resolve a padding spec into ``(top, bottom, left, right)`` zero counts.
 
     ``padding`` is ``"valid"``, ``"same"``, ``"full"``, an int, or ``((top, bottom), (left, right))``.
@@ -82,7 +86,9 @@ def resolve_padding(padding: PaddingSpec, in_hw: tuple[int, int], kernel_hw: tup
             f"Received: padding={padding!r}"
         )
     if isinstance(padding, bool):
-        raise TypeError(f"padding must be a string, an int or ((top, bottom), (left, right)). Received: padding={padding!r}")
+        raise TypeError(
+            f"padding must be a string, an int or ((top, bottom), (left, right)). Received: padding={padding!r}"
+        )
     if isinstance(padding, int):
         if padding < 0:
             raise ValueError(f"padding must be >= 0. Received: padding={padding}")
@@ -122,13 +128,17 @@ def conv_output_size(n: int, k: int, stride: int = 1, padding: PaddingSpec = "va
         elif mode == "full":
             pad = 2 * (k - 1)
         else:
-            raise ValueError(f"padding must be one of {PADDING_MODES} or an int. Received: padding={padding!r}")
+            raise ValueError(
+                f"padding must be one of {PADDING_MODES} or an int. Received: padding={padding!r}"
+            )
     elif isinstance(padding, int) and not isinstance(padding, bool):
         pad = 2 * padding
     elif isinstance(padding, (tuple, list)) and len(padding) == 2:
         pad = int(padding[0]) + int(padding[1])
     else:
-        raise TypeError(f"padding must be a mode string, an int or (before, after). Received: padding={padding!r}")
+        raise TypeError(
+            f"padding must be a mode string, an int or (before, after). Received: padding={padding!r}"
+        )
     if n + pad < k:
         return 0
     return (n + pad - k) // stride + 1
@@ -151,7 +161,9 @@ def conv_output_formula(padding: PaddingSpec, stride: int = 1) -> str:
     return "N + 2P - K + 1" if stride == 1 else "floor((N + 2P - K) / s) + 1"
 
 
-def output_hw(in_hw: tuple[int, int], kernel_hw: tuple[int, int], stride_hw: tuple[int, int], pads: Pads) -> tuple[int, int]:
+def output_hw(
+    in_hw: tuple[int, int], kernel_hw: tuple[int, int], stride_hw: tuple[int, int], pads: Pads
+) -> tuple[int, int]:
     """Output ``(H, W)`` for resolved pads; may be <= 0 when the kernel does not fit."""
     t, b, le, r = pads
     oh = (in_hw[0] + t + b - kernel_hw[0]) // stride_hw[0] + 1 if in_hw[0] + t + b >= kernel_hw[0] else 0

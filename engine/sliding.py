@@ -16,14 +16,14 @@ Example (the lesson's worked example)::
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Iterator
 
 import numpy as np
 
 from engine import shapes
 
-__all__ = ["Window", "windows", "padded_input", "output_shape", "format_sum", "pool_windows", "PoolWindow"]
+__all__ = ["PoolWindow", "Window", "format_sum", "output_shape", "padded_input", "pool_windows", "windows"]
 
 
 @dataclass(frozen=True)
@@ -119,7 +119,9 @@ def output_shape(image_shape, kernel_shape, *, stride=1, padding="valid") -> tup
     return _geometry(img, ker, stride, padding)[2]
 
 
-def windows(image, kernel, *, stride=1, padding="valid", flip: bool = False, bias: float = 0.0) -> Iterator[Window]:
+def windows(
+    image, kernel, *, stride=1, padding="valid", flip: bool = False, bias: float = 0.0
+) -> Iterator[Window]:
     """Yield one :class:`Window` per output position, row by row.
 
     Parameters
@@ -142,7 +144,7 @@ def windows(image, kernel, *, stride=1, padding="valid", flip: bool = False, bia
     for i in range(oh):
         for j in range(ow):
             top, left = i * s[0], j * s[1]
-            patch = xp[top:top + kh, left:left + kw].copy()
+            patch = xp[top : top + kh, left : left + kw].copy()
             products = patch * ker
             yield Window(i, j, top, left, patch, ker, products, float(products.sum(dtype=np.float64)) + b, b)
 
@@ -157,6 +159,7 @@ def format_sum(window: Window, digits: int = 2, max_terms: int = 25) -> str:
 
     Long sums (more than ``max_terms`` products) are elided in the middle.
     """
+
     def num(v: float) -> str:
         text = f"{v:.{digits}f}".rstrip("0").rstrip(".")
         return "0" if text in ("-0", "") else text
@@ -184,7 +187,9 @@ class PoolWindow:
     argmax: tuple[int, int] | None  # (r, c) inside the patch for max/min; None for avg
 
 
-def pool_windows(feature_map, size=2, *, stride=None, mode: str = "max", padding="valid") -> Iterator[PoolWindow]:
+def pool_windows(
+    feature_map, size=2, *, stride=None, mode: str = "max", padding="valid"
+) -> Iterator[PoolWindow]:
     """Yield one :class:`PoolWindow` per pooled output cell of a 2-D map, row by row (what the GUI animates)."""
     fmap = np.asarray(feature_map, dtype=np.float32)
     if fmap.ndim != 2:
@@ -196,14 +201,12 @@ def pool_windows(feature_map, size=2, *, stride=None, mode: str = "max", padding
     pads = shapes.resolve_padding(padding, fmap.shape, k, s)
     oh, ow = shapes.output_hw(fmap.shape, k, s, pads)
     if oh < 1 or ow < 1:
-        raise ValueError(
-            f"input {fmap.shape[0]}x{fmap.shape[1]} is too small for pooling {k[0]}x{k[1]}"
-        )
+        raise ValueError(f"input {fmap.shape[0]}x{fmap.shape[1]} is too small for pooling {k[0]}x{k[1]}")
     xp = np.pad(fmap, ((pads[0], pads[1]), (pads[2], pads[3])), constant_values=np.nan)
     for i in range(oh):
         for j in range(ow):
             top, left = i * s[0], j * s[1]
-            patch = xp[top:top + k[0], left:left + k[1]].copy()
+            patch = xp[top : top + k[0], left : left + k[1]].copy()
             real = ~np.isnan(patch)
             if mode == "avg":
                 yield PoolWindow(i, j, top, left, patch, float(patch[real].mean()), None)

@@ -46,6 +46,7 @@ def _on_backend(device_session: bool = False) -> Callable:
     With ``device_session`` and the ``cuda`` backend, the method runs in a device session: weights, optimizer
     state and activations stay on the GPU across its batches and come back into the model when it returns.
     """
+
     def decorate(method: Callable) -> Callable:
         @functools.wraps(method)
         def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
@@ -59,7 +60,9 @@ def _on_backend(device_session: bool = False) -> Callable:
 
                     stack.enter_context(session(self))
                 return method(self, *args, **kwargs)
+
         return wrapper
+
     return decorate
 
 
@@ -109,9 +112,13 @@ class TrainingMixin:
         if shape is not None and xa.ndim == len(shape) and shape[-1] == 1 and xa.shape[-1] != 1:
             xa = xa[..., None]  # (N, H, W) grayscale -> (N, H, W, 1)
         if shape is not None:
-            if xa.ndim != len(shape) + 1 or any(s is not None and s != d for s, d in zip(shape, xa.shape[1:])):
-                raise ValueError(f"{name} must have shape (N, {', '.join('?' if s is None else str(s) for s in shape)}) "
-                                 f"for model {self.name!r}. Received shape: {xa.shape}")  # type: ignore[attr-defined]
+            if xa.ndim != len(shape) + 1 or any(
+                s is not None and s != d for s, d in zip(shape, xa.shape[1:])
+            ):
+                raise ValueError(
+                    f"{name} must have shape (N, {', '.join('?' if s is None else str(s) for s in shape)}) "
+                    f"for model {self.name!r}. Received shape: {xa.shape}"
+                )  # type: ignore[attr-defined]
         elif xa.ndim < 2:
             raise ValueError(f"{name} must have a batch axis, e.g. (N, H, W, C). Received shape: {xa.shape}")
         if not self.built:  # type: ignore[attr-defined]
@@ -123,7 +130,9 @@ class TrainingMixin:
         out_shape = self.output_shape  # type: ignore[attr-defined]
         ya = self.loss.prepare_targets(y, out_shape[-1] if out_shape else None)
         if ya.shape[0] != n:
-            raise ValueError(f"x and {name} must have the same number of samples. Received: {n} and {ya.shape[0]}")
+            raise ValueError(
+                f"x and {name} must have the same number of samples. Received: {n} and {ya.shape[0]}"
+            )
         return ya
 
     # -- one step ---------------------------------------------------------------------------------------------
@@ -140,8 +149,9 @@ class TrainingMixin:
         acc = self.loss.accuracy(yb, out) if self.metrics else float("nan")
         if train and np.isfinite(loss):
             self.backward(grad, need_dx=False)  # type: ignore[attr-defined]
-            self.optimizer.apply_gradients([(key, layer.grads[k], layer.params[k])
-                                            for key, layer, k in self.trainable_slots()])  # type: ignore[attr-defined]
+            self.optimizer.apply_gradients(
+                [(key, layer.grads[k], layer.params[k]) for key, layer, k in self.trainable_slots()]
+            )  # type: ignore[attr-defined]
         return loss, acc
 
     @_on_backend(device_session=True)
@@ -162,10 +172,21 @@ class TrainingMixin:
 
     # -- fit --------------------------------------------------------------------------------------------------
     @_on_backend(device_session=True)
-    def fit(self, x: Any, y: Any, epochs: int = 1, batch_size: int = 32, validation_data: Any = None,
-            shuffle: bool = True, callbacks: list[Callback] | None = None, verbose: int = 1,
-            seed: int | None = None, augment: Any = None, validation_split: float = 0.0,
-            initial_epoch: int = 0) -> History:
+    def fit(
+        self,
+        x: Any,
+        y: Any,
+        epochs: int = 1,
+        batch_size: int = 32,
+        validation_data: Any = None,
+        shuffle: bool = True,
+        callbacks: list[Callback] | None = None,
+        verbose: int = 1,
+        seed: int | None = None,
+        augment: Any = None,
+        validation_split: float = 0.0,
+        initial_epoch: int = 0,
+    ) -> History:
         """Train for ``epochs`` passes over ``(x, y)`` in mini-batches; returns a :class:`History`.
 
         Parameters
@@ -194,7 +215,9 @@ class TrainingMixin:
         xa = self._prepare_x(x)
         ya = self._prepare_y(y, xa.shape[0])
         if not 0.0 <= float(validation_split) < 1.0:
-            raise ValueError(f"validation_split must be in [0, 1). Received: validation_split={validation_split!r}")
+            raise ValueError(
+                f"validation_split must be in [0, 1). Received: validation_split={validation_split!r}"
+            )
         if validation_split and validation_data is None:
             cut = int(round(xa.shape[0] * (1.0 - float(validation_split))))
             xa, ya, validation_data = xa[:cut], ya[:cut], (xa[cut:], ya[cut:])
@@ -214,8 +237,15 @@ class TrainingMixin:
         history = History()
         cbs = CallbackList([history, *(callbacks or []), *([ProgbarLogger(verbose)] if verbose else [])])
         cbs.set_model(self)
-        cbs.set_params({"epochs": initial_epoch + epochs, "steps": steps, "batch_size": batch_size, "samples": n,
-                        "verbose": verbose})
+        cbs.set_params(
+            {
+                "epochs": initial_epoch + epochs,
+                "steps": steps,
+                "batch_size": batch_size,
+                "samples": n,
+                "verbose": verbose,
+            }
+        )
         self.history = history
         self.stop_training = False
         self.stop_reason = None
@@ -228,17 +258,23 @@ class TrainingMixin:
             total_loss = total_acc = 0.0
             seen = 0
             for b in range(steps):
-                idx = order[b * batch_size:(b + 1) * batch_size]
-                xb = np.take(xa, idx, axis=0, out=buf[:idx.size])  # (B, H, W, C)
+                idx = order[b * batch_size : (b + 1) * batch_size]
+                xb = np.take(xa, idx, axis=0, out=buf[: idx.size])  # (B, H, W, C)
                 if augment is not None:
                     xb = np.ascontiguousarray(augment.apply(xb), dtype=np.float32)
                 loss, acc = self._step(xb, ya[idx], True)
                 seen += idx.size
                 total_loss += loss * idx.size
                 total_acc += acc * idx.size
-                logs = {"batch": b, "epoch": epoch, "size": int(idx.size), "loss": total_loss / seen,
-                        "accuracy": total_acc / seen, "batch_loss": loss,
-                        "images_per_second": seen / max(time.perf_counter() - t0, 1e-9)}
+                logs = {
+                    "batch": b,
+                    "epoch": epoch,
+                    "size": int(idx.size),
+                    "loss": total_loss / seen,
+                    "accuracy": total_acc / seen,
+                    "batch_loss": loss,
+                    "images_per_second": seen / max(time.perf_counter() - t0, 1e-9),
+                }
                 if not np.isfinite(loss):
                     self.stop_training = True
                     self.stop_reason = (
@@ -251,8 +287,12 @@ class TrainingMixin:
                 if self.stop_training:
                     break
             elapsed = time.perf_counter() - t0
-            epoch_logs: dict[str, Any] = {"loss": total_loss / max(seen, 1), "epoch": epoch, "seconds": elapsed,
-                                          "images_per_second": seen / max(elapsed, 1e-9)}
+            epoch_logs: dict[str, Any] = {
+                "loss": total_loss / max(seen, 1),
+                "epoch": epoch,
+                "seconds": elapsed,
+                "images_per_second": seen / max(elapsed, 1e-9),
+            }
             if self.metrics:
                 epoch_logs["accuracy"] = total_acc / max(seen, 1)
             if val is not None and not (self.stop_reason and "loss became" in self.stop_reason):
@@ -276,11 +316,12 @@ class TrainingMixin:
         return self._buffer
 
     # -- evaluate / predict -----------------------------------------------------------------------------------
-    def _evaluate_arrays(self, xa: np.ndarray, ya: np.ndarray, batch_size: int,
-                         bar: Any = None) -> tuple[float, float]:
+    def _evaluate_arrays(
+        self, xa: np.ndarray, ya: np.ndarray, batch_size: int, bar: Any = None
+    ) -> tuple[float, float]:
         total_loss = total_acc = 0.0
         for start in range(0, xa.shape[0], batch_size):
-            xb, yb = xa[start:start + batch_size], ya[start:start + batch_size]
+            xb, yb = xa[start : start + batch_size], ya[start : start + batch_size]
             loss, acc = self._step(xb, yb, False)
             total_loss += loss * xb.shape[0]
             total_acc += acc * xb.shape[0]
@@ -319,10 +360,10 @@ class TrainingMixin:
         plan = plan_for(self, xa.shape[1:], config.get("backend"))
         out: np.ndarray | None = None
         for start in range(0, xa.shape[0], batch_size):
-            yb = plan.run(xa[start:start + batch_size])
+            yb = plan.run(xa[start : start + batch_size])
             if out is None:
                 out = np.empty((xa.shape[0], *yb.shape[1:]), np.float32)
-            out[start:start + yb.shape[0]] = yb
+            out[start : start + yb.shape[0]] = yb
         if out is None:
             return np.empty((0, *(d or 0 for d in self.output_shape)), np.float32)  # type: ignore[attr-defined]
         return out

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from engine import layers
 from engine.models import Sequential, model_from_config
@@ -19,14 +20,18 @@ Builder = Callable[[tuple, int, int], Sequential]
 
 def small(input_shape: tuple, num_classes: int, seed: int = 0) -> Sequential:
     """A small CNN for 28x28 digits: two conv + max-pool stages, then a dense head (about 30k weights)."""
-    return Sequential([
-        layers.Conv2D(16, (3, 3), activation="relu", padding="same", input_shape=input_shape),
-        layers.MaxPooling2D((2, 2)),
-        layers.Conv2D(32, (3, 3), activation="relu", padding="same"),
-        layers.MaxPooling2D((2, 2)),
-        layers.Flatten(),
-        layers.Dense(num_classes),
-    ], name="small", seed=seed)
+    return Sequential(
+        [
+            layers.Conv2D(16, (3, 3), activation="relu", padding="same", input_shape=input_shape),
+            layers.MaxPooling2D((2, 2)),
+            layers.Conv2D(32, (3, 3), activation="relu", padding="same"),
+            layers.MaxPooling2D((2, 2)),
+            layers.Flatten(),
+            layers.Dense(num_classes),
+        ],
+        name="small",
+        seed=seed,
+    )
 
 
 def _lesson_base(input_shape: tuple) -> list[layers.Layer]:
@@ -41,15 +46,31 @@ def _lesson_base(input_shape: tuple) -> list[layers.Layer]:
 
 def lesson(input_shape: tuple, num_classes: int, seed: int = 0) -> Sequential:
     """The lesson's CIFAR-10 network, layer for layer: conv32-pool-conv64-pool-conv64, Flatten, Dense(64), Dense."""
-    return Sequential([*_lesson_base(input_shape), layers.Flatten(), layers.Dense(64, activation="relu"),
-                       layers.Dense(num_classes)], name="lesson", seed=seed)
+    return Sequential(
+        [
+            *_lesson_base(input_shape),
+            layers.Flatten(),
+            layers.Dense(64, activation="relu"),
+            layers.Dense(num_classes),
+        ],
+        name="lesson",
+        seed=seed,
+    )
 
 
 def lesson_gmp(input_shape: tuple, num_classes: int, seed: int = 0) -> Sequential:
     """The lesson's network with a GlobalMaxPooling2D head instead of Flatten (accepts any image size when
     ``input_shape`` is ``(None, None, C)``, but forgets where features were)."""
-    return Sequential([*_lesson_base(input_shape), layers.GlobalMaxPooling2D(), layers.Dense(64, activation="relu"),
-                       layers.Dense(num_classes)], name="lesson_gmp", seed=seed)
+    return Sequential(
+        [
+            *_lesson_base(input_shape),
+            layers.GlobalMaxPooling2D(),
+            layers.Dense(64, activation="relu"),
+            layers.Dense(num_classes),
+        ],
+        name="lesson_gmp",
+        seed=seed,
+    )
 
 
 #: architecture builders by name
@@ -67,7 +88,9 @@ def build(name: str | os.PathLike, input_shape: Any, num_classes: int, seed: int
         return PRESETS[name](shape, int(num_classes), seed)
     if str(name).endswith(".json"):
         return from_json(name, shape, seed)
-    raise ValueError(f"model must be one of {tuple(PRESETS)} or a .json architecture file. Received: {name!r}")
+    raise ValueError(
+        f"model must be one of {tuple(PRESETS)} or a .json architecture file. Received: {name!r}"
+    )
 
 
 def from_json(path: str | os.PathLike, input_shape: tuple | None = None, seed: int | None = 0) -> Sequential:

@@ -62,7 +62,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--image", metavar="FILE", help="image to open")
     p.add_argument("--filter", metavar="NAME|FILE", help="filter preset name or filter file")
     p.add_argument("--steps", type=_count, default=None, help="convolution steps shown (default: all)")
-    p.add_argument("--train-steps", type=_count, default=None, help="training batches run before the screenshot")
+    p.add_argument(
+        "--train-steps", type=_count, default=None, help="training batches run before the screenshot"
+    )
     p.add_argument("--lang", choices=("en", "fr"), default=None, help="interface language")
     p.add_argument("--size", type=_size, default=DEFAULT_SIZE, help="window size WxH (default 1400x900)")
     return p

@@ -77,14 +77,24 @@ def _size(text: str) -> tuple[int, int]:
 
 
 def _dataset_options(p: argparse.ArgumentParser, default: str | None) -> None:
-    p.add_argument("--dataset", default=default, metavar="SPEC",
-                   help="digits | shapes | DIR (one sub-folder per class) | mnist-idx:IMAGES,LABELS[,TEST_IMAGES,"
-                        "TEST_LABELS] | cifar10:DIR" + (f" (default: {default})" if default else
-                                                       " (default: the one the model was trained on)"))
-    p.add_argument("--limit", type=_positive_int, metavar="N", help="use at most N training and N test images")
+    p.add_argument(
+        "--dataset",
+        default=default,
+        metavar="SPEC",
+        help="digits | shapes | DIR (one sub-folder per class) | mnist-idx:IMAGES,LABELS[,TEST_IMAGES,"
+        "TEST_LABELS] | cifar10:DIR"
+        + (f" (default: {default})" if default else " (default: the one the model was trained on)"),
+    )
+    p.add_argument(
+        "--limit", type=_positive_int, metavar="N", help="use at most N training and N test images"
+    )
     p.add_argument("--size", type=_size, metavar="HxW", help="resize images from a folder to HxW")
-    p.add_argument("--color", choices=("grayscale", "rgb"), default=None,
-                   help="colour mode for images from a folder (default: grayscale)")
+    p.add_argument(
+        "--color",
+        choices=("grayscale", "rgb"),
+        default=None,
+        help="colour mode for images from a folder (default: grayscale)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -92,71 +102,122 @@ def build_parser() -> argparse.ArgumentParser:
     from engine import __version__
 
     common = _Parser(add_help=False)
-    common.add_argument("--backend", choices=("cpu", "cuda", "reference"),
-                        help="compute backend (default: cpu, or $CONVSCOPE_BACKEND)")
-    parser = _Parser(prog="convscope", formatter_class=argparse.RawDescriptionHelpFormatter,
-                     description="ConvScope: see what a convolutional network does, from a terminal or the app.",
-                     epilog=APP_OPTIONS + "\n" + EXAMPLES)
+    common.add_argument(
+        "--backend",
+        choices=("cpu", "cuda", "reference"),
+        help="compute backend (default: cpu, or $CONVSCOPE_BACKEND)",
+    )
+    parser = _Parser(
+        prog="convscope",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="ConvScope: see what a convolutional network does, from a terminal or the app.",
+        epilog=APP_OPTIONS + "\n" + EXAMPLES,
+    )
     parser.add_argument("--version", action="version", version=f"convscope {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
-    p = sub.add_parser("convolve", parents=[common], help="filter an image with a kernel, write the feature map",
-                       description="Convolve a grey-level image with a filter (a preset name or a .npy/.txt/.csv/"
-                                   ".json file), optionally ReLU and pool, and write the result as an image.")
+    p = sub.add_parser(
+        "convolve",
+        parents=[common],
+        help="filter an image with a kernel, write the feature map",
+        description="Convolve a grey-level image with a filter (a preset name or a .npy/.txt/.csv/"
+        ".json file), optionally ReLU and pool, and write the result as an image.",
+    )
     p.add_argument("image", help="input image (PNG, JPEG, ...), read as grey levels in [0, 1]")
-    p.add_argument("--filter", required=True, metavar="NAME|FILE",
-                   help="a preset (see 'convscope filters') or a filter file")
+    p.add_argument(
+        "--filter",
+        required=True,
+        metavar="NAME|FILE",
+        help="a preset (see 'convscope filters') or a filter file",
+    )
     p.add_argument("--padding", default="valid", help="valid | same | full | an int (default: valid)")
     p.add_argument("--stride", type=_positive_int, default=1, help="stride (default: 1)")
     p.add_argument("--flip", action="store_true", help="true convolution (kernel rotated 180 degrees)")
     p.add_argument("--relu", action="store_true", help="apply ReLU (nulls the negatives)")
     p.add_argument("--pool", metavar="MODE:SIZE", help="pool afterwards, e.g. max:2, avg:3, min:2")
-    p.add_argument("--cmap", choices=("auto", "gray", "diverging", "hot"), default="auto",
-                   help="colours of the output (auto: diverging when values are signed, else gray)")
+    p.add_argument(
+        "--cmap",
+        choices=("auto", "gray", "diverging", "hot"),
+        default="auto",
+        help="colours of the output (auto: diverging when values are signed, else gray)",
+    )
     p.add_argument("-o", "--output", required=True, help="output image (.png, .jpg, ...)")
     p.add_argument("--npy", metavar="FILE", help="also save the raw float32 map as .npy")
     p.set_defaults(func=commands.convolve)
 
-    p = sub.add_parser("train", parents=[common], help="train a network on a dataset and save it",
-                       description="Train a network; a progress bar per epoch, the test accuracy at the end.")
+    p = sub.add_parser(
+        "train",
+        parents=[common],
+        help="train a network on a dataset and save it",
+        description="Train a network; a progress bar per epoch, the test accuracy at the end.",
+    )
     _dataset_options(p, "digits")
-    p.add_argument("--model", default="small", metavar="small|lesson|lesson_gmp|FILE.json",
-                   help="architecture preset or a JSON architecture file (default: small)")
+    p.add_argument(
+        "--model",
+        default="small",
+        metavar="small|lesson|lesson_gmp|FILE.json",
+        help="architecture preset or a JSON architecture file (default: small)",
+    )
     p.add_argument("--epochs", type=_positive_int, default=3, help="passes over the data (default: 3)")
     p.add_argument("--batch-size", type=_positive_int, default=32, help="images per step (default: 32)")
     p.add_argument("--optimizer", choices=("adam", "sgd", "rmsprop"), default="adam", help="(default: adam)")
     p.add_argument("--lr", type=_positive_float, help="learning rate (default: the optimizer's)")
-    p.add_argument("--augment", nargs="?", const="light", choices=("light", "lesson"),
-                   help="random transforms per batch: light (rotate 10 deg, shift/zoom 10%%) or lesson (the "
-                        "lesson's ImageDataGenerator: rotate 40, shift/zoom 20%%, shear, flips)")
-    p.add_argument("--seed", type=int, default=0, help="seed for weights, shuffling and augmentation (default: 0)")
+    p.add_argument(
+        "--augment",
+        nargs="?",
+        const="light",
+        choices=("light", "lesson"),
+        help="random transforms per batch: light (rotate 10 deg, shift/zoom 10%%) or lesson (the "
+        "lesson's ImageDataGenerator: rotate 40, shift/zoom 20%%, shear, flips)",
+    )
+    p.add_argument(
+        "--seed", type=int, default=0, help="seed for weights, shuffling and augmentation (default: 0)"
+    )
     p.add_argument("--save", required=True, metavar="MODEL.npz", help="where to write the trained model")
     p.add_argument("--plot", metavar="CURVES.png", help="write loss/accuracy curves")
     p.set_defaults(func=commands.train)
 
-    p = sub.add_parser("evaluate", parents=[common], help="accuracy and confusion matrix on a test set",
-                       description="Evaluate a saved model on the test split of a dataset.")
+    p = sub.add_parser(
+        "evaluate",
+        parents=[common],
+        help="accuracy and confusion matrix on a test set",
+        description="Evaluate a saved model on the test split of a dataset.",
+    )
     p.add_argument("model", help="a model saved by 'convscope train' or model.save()")
     _dataset_options(p, None)
     p.add_argument("--plot", metavar="CONFUSION.png", help="write the confusion matrix as an image")
     p.set_defaults(func=commands.evaluate)
 
-    p = sub.add_parser("predict", parents=[common], help="classify image files",
-                       description="Print the most likely classes for each image.")
+    p = sub.add_parser(
+        "predict",
+        parents=[common],
+        help="classify image files",
+        description="Print the most likely classes for each image.",
+    )
     p.add_argument("model", help="a saved model")
     p.add_argument("images", nargs="+", metavar="IMAGE", help="image files")
     p.add_argument("--top", type=_positive_int, default=3, help="how many classes to list (default: 3)")
-    p.add_argument("--invert", action="store_true",
-                   help="invert grey levels first (dark ink on white paper -> MNIST's white ink on black)")
+    p.add_argument(
+        "--invert",
+        action="store_true",
+        help="invert grey levels first (dark ink on white paper -> MNIST's white ink on black)",
+    )
     p.set_defaults(func=commands.predict)
 
-    p = sub.add_parser("summary", help="print a saved model's layers, shapes and parameter counts",
-                       description="Print the layers, output shapes and parameter counts of a saved model.")
+    p = sub.add_parser(
+        "summary",
+        help="print a saved model's layers, shapes and parameter counts",
+        description="Print the layers, output shapes and parameter counts of a saved model.",
+    )
     p.add_argument("model", help="a saved model")
     p.set_defaults(func=commands.summary)
 
-    p = sub.add_parser("featuremaps", parents=[common], help="every layer's output for one image, as one PNG",
-                       description="Run one image through a saved model and draw every layer's feature maps.")
+    p = sub.add_parser(
+        "featuremaps",
+        parents=[common],
+        help="every layer's output for one image, as one PNG",
+        description="Run one image through a saved model and draw every layer's feature maps.",
+    )
     p.add_argument("model", help="a saved model")
     p.add_argument("image", help="an image file")
     p.add_argument("-o", "--output", required=True, help="output PNG")
@@ -164,7 +225,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--invert", action="store_true", help="invert grey levels first")
     p.set_defaults(func=commands.featuremaps)
 
-    p = sub.add_parser("filters", help="list the filter presets", description="List the named filter presets.")
+    p = sub.add_parser(
+        "filters", help="list the filter presets", description="List the named filter presets."
+    )
     p.set_defaults(func=commands.filters)
     return parser
 

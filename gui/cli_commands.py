@@ -19,8 +19,15 @@ import numpy as np
 META_KEY = "__convscope_cli__"
 AUGMENTATIONS: dict[str, dict[str, Any]] = {
     "light": {"rotation_range": 10, "width_shift_range": 0.1, "height_shift_range": 0.1, "zoom_range": 0.1},
-    "lesson": {"rotation_range": 40, "width_shift_range": 0.2, "height_shift_range": 0.2, "shear_range": 0.2,
-               "zoom_range": 0.2, "horizontal_flip": True, "fill_mode": "nearest"},
+    "lesson": {
+        "rotation_range": 40,
+        "width_shift_range": 0.2,
+        "height_shift_range": 0.2,
+        "shear_range": 0.2,
+        "zoom_range": 0.2,
+        "horizontal_flip": True,
+        "fill_mode": "nearest",
+    },
 }
 
 
@@ -101,14 +108,24 @@ def _probabilities(model: Any, out: np.ndarray) -> np.ndarray:
 def _load_data(args: argparse.Namespace, spec: str) -> Any:
     from engine import datasets
 
-    ds = datasets.load_dataset(spec, n_train=args.limit or 1200, n_test=min(args.limit or 300, 300),
-                               target_size=args.size, color_mode=args.color or "grayscale", seed=0)
+    ds = datasets.load_dataset(
+        spec,
+        n_train=args.limit or 1200,
+        n_test=min(args.limit or 300, 300),
+        target_size=args.size,
+        color_mode=args.color or "grayscale",
+        seed=0,
+    )
     if ds.skipped:
         first = ds.skipped[0][1]
         print(f"convscope: skipped {len(ds.skipped)} unreadable file(s), e.g. {first}", file=sys.stderr)
     if args.limit:
-        ds = ds._replace(x_train=ds.x_train[:args.limit], y_train=ds.y_train[:args.limit],
-                         x_test=ds.x_test[:args.limit], y_test=ds.y_test[:args.limit])
+        ds = ds._replace(
+            x_train=ds.x_train[: args.limit],
+            y_train=ds.y_train[: args.limit],
+            x_test=ds.x_test[: args.limit],
+            y_test=ds.y_test[: args.limit],
+        )
     return ds
 
 
@@ -138,7 +155,9 @@ def filters(args: argparse.Namespace) -> int:
     from engine.filters import PRESETS
 
     for name, k in PRESETS.items():
-        rows = ["[" + " ".join(f"{v:g}" if float(v).is_integer() else f"{v:.3f}" for v in row) + "]" for row in k]
+        rows = [
+            "[" + " ".join(f"{v:g}" if float(v).is_integer() else f"{v:.3f}" for v in row) + "]" for row in k
+        ]
         _out(f"{name:<16} {k.shape[0]}x{k.shape[1]}  {' '.join(rows)}")
     return 0
 
@@ -170,14 +189,17 @@ def convolve(args: argparse.Namespace) -> int:
     if args.pool:
         mode, _, size = args.pool.partition(":")
         if mode not in ops.POOL_MODES or not (size or "2").isdigit() or int(size or 2) < 1:
-            raise CommandError(f"--pool must be MODE:SIZE with MODE in {ops.POOL_MODES}, e.g. max:2. "
-                               f"Received: {args.pool!r}")
+            raise CommandError(
+                f"--pool must be MODE:SIZE with MODE in {ops.POOL_MODES}, e.g. max:2. Received: {args.pool!r}"
+            )
         pool_mode, pool_size = mode, int(size or 2)
     img = load_image(args.image, mode="L")  # (H, W)
     y = ops.conv2d(img, kernel, stride=args.stride, padding=padding, flip=args.flip)  # (OH, OW)
-    steps = [f"{Path(args.image).name} {img.shape[0]}x{img.shape[1]}",
-             f"{'convolve' if args.flip else 'correlate'} with {kname} {kernel.shape[0]}x{kernel.shape[1]} "
-             f"(padding {args.padding}, stride {args.stride}) -> {y.shape[0]}x{y.shape[1]}"]
+    steps = [
+        f"{Path(args.image).name} {img.shape[0]}x{img.shape[1]}",
+        f"{'convolve' if args.flip else 'correlate'} with {kname} {kernel.shape[0]}x{kernel.shape[1]} "
+        f"(padding {args.padding}, stride {args.stride}) -> {y.shape[0]}x{y.shape[1]}",
+    ]
     if args.relu:
         y = ops.relu(y)
         steps.append("relu")
@@ -197,8 +219,10 @@ def convolve(args: argparse.Namespace) -> int:
 
         atomic_write(args.npy, write)
     _out(", ".join(steps))
-    _out(f"wrote {args.output} ({y.shape[1]}x{y.shape[0]} pixels, {cmap}; values {float(np.nanmin(y)):.3f} .. "
-         f"{float(np.nanmax(y)):.3f})" + (f" and {args.npy}" if args.npy else ""))
+    _out(
+        f"wrote {args.output} ({y.shape[1]}x{y.shape[0]} pixels, {cmap}; values {float(np.nanmin(y)):.3f} .. "
+        f"{float(np.nanmax(y)):.3f})" + (f" and {args.npy}" if args.npy else "")
+    )
     return 0
 
 
@@ -213,26 +237,49 @@ def train(args: argparse.Namespace) -> int:
     ds = _load_data(args, args.dataset)
     x, xt = _scaled(ds.x_train), _scaled(ds.x_test)
     n_classes = len(ds.class_names)
-    _out(f"dataset {ds.name}: {x.shape[0]} training / {xt.shape[0]} test images of "
-         f"{'x'.join(map(str, x.shape[1:]))}, {n_classes} classes")
+    _out(
+        f"dataset {ds.name}: {x.shape[0]} training / {xt.shape[0]} test images of "
+        f"{'x'.join(map(str, x.shape[1:]))}, {n_classes} classes"
+    )
     model = zoo.build(args.model, x.shape[1:], n_classes, seed=args.seed)
     softmax_out = getattr(model.layers[-1], "activation", None) == "softmax"
     opt_cls: Any = optimizers.OPTIMIZERS[args.optimizer]
     optimizer = opt_cls(learning_rate=args.lr) if args.lr else opt_cls()
-    model.compile(optimizer=optimizer, loss=losses.SparseCategoricalCrossentropy(from_logits=not softmax_out),
-                  metrics=["accuracy"])
+    model.compile(
+        optimizer=optimizer,
+        loss=losses.SparseCategoricalCrossentropy(from_logits=not softmax_out),
+        metrics=["accuracy"],
+    )
     aug = ImageAugmenter(**AUGMENTATIONS[args.augment], seed=args.seed) if args.augment else None
-    _out(f"model {model.name}: {model.count_params():,} parameters; {args.optimizer} "
-         f"lr={optimizer.learning_rate:g}, batch {args.batch_size}, {args.epochs} epoch(s)"
-         + (f", augment={args.augment}" if aug else ""))
-    history = model.fit(x, ds.y_train, epochs=args.epochs, batch_size=args.batch_size,
-                        validation_data=(xt, ds.y_test), verbose=1, seed=args.seed, augment=aug)
+    _out(
+        f"model {model.name}: {model.count_params():,} parameters; {args.optimizer} "
+        f"lr={optimizer.learning_rate:g}, batch {args.batch_size}, {args.epochs} epoch(s)"
+        + (f", augment={args.augment}" if aug else "")
+    )
+    history = model.fit(
+        x,
+        ds.y_train,
+        epochs=args.epochs,
+        batch_size=args.batch_size,
+        validation_data=(xt, ds.y_test),
+        verbose=1,
+        seed=args.seed,
+        augment=aug,
+    )
     if history.stopped_reason:
         print(f"convscope: training stopped: {history.stopped_reason}", file=sys.stderr)
     loss, acc = model.evaluate(xt, ds.y_test, batch_size=max(args.batch_size, 64), verbose=0)
     model.save(args.save)
-    write_meta(args.save, {"class_names": list(ds.class_names), "dataset": args.dataset, "scale": 255,
-                           "color_mode": args.color or "grayscale", "size": list(x.shape[1:3])})
+    write_meta(
+        args.save,
+        {
+            "class_names": list(ds.class_names),
+            "dataset": args.dataset,
+            "scale": 255,
+            "color_mode": args.color or "grayscale",
+            "size": list(x.shape[1:3]),
+        },
+    )
     if args.plot:
         from gui.plots import save_curves
 
@@ -261,7 +308,9 @@ def evaluate(args: argparse.Namespace) -> int:
         raise CommandError(f"the model expects images of {expected}, dataset {spec!r} has {xt.shape[1:]}")
     names = _class_names(model, meta)
     if len(ds.class_names) != len(names):
-        raise CommandError(f"the model has {len(names)} outputs, dataset {spec!r} has {len(ds.class_names)} classes")
+        raise CommandError(
+            f"the model has {len(names)} outputs, dataset {spec!r} has {len(ds.class_names)} classes"
+        )
     out = model.predict(xt, batch_size=128)
     pred = out.argmax(axis=1)
     if not model.compiled:
@@ -275,7 +324,9 @@ def evaluate(args: argparse.Namespace) -> int:
     _out("")
     _out(format_confusion(cm, names))
     if args.plot:
-        save_confusion(args.plot, cm, names, title=f"{Path(args.model).name} on {ds.name}: accuracy {acc:.3f}")
+        save_confusion(
+            args.plot, cm, names, title=f"{Path(args.model).name} on {ds.name}: accuracy {acc:.3f}"
+        )
         _out(f"\nwrote {args.plot}")
     return 0
 
@@ -286,13 +337,14 @@ def format_confusion(cm: np.ndarray, names: list[str]) -> str:
     labels = [n if n == str(i) else f"{i} {n}" for i, n in enumerate(names)]
     label_w = max(len(label) for label in labels)
     cell = max(4, len(str(int(cm.max(initial=0)))) + 1)
-    lines = ["confusion matrix (rows: true class, columns: predicted)",
-             " " * label_w + "".join(f"{j:>{cell}}" for j in range(k)) + "   recall"]
+    lines = [
+        "confusion matrix (rows: true class, columns: predicted)",
+        " " * label_w + "".join(f"{j:>{cell}}" for j in range(k)) + "   recall",
+    ]
     for i in range(k):
         total = int(cm[i].sum())
         recall = f"{cm[i, i] / total:.3f}" if total else "  -  "
-        lines.append(f"{labels[i]:<{label_w}}" + "".join(f"{int(v):>{cell}}" for v in cm[i])
-                     + f"   {recall}")
+        lines.append(f"{labels[i]:<{label_w}}" + "".join(f"{int(v):>{cell}}" for v in cm[i]) + f"   {recall}")
     return "\n".join(lines)
 
 
@@ -302,7 +354,9 @@ def predict(args: argparse.Namespace) -> int:
     names = _class_names(model, meta)
     images = [_image_for(model, p, args.invert) for p in args.images]
     shapes = {im.shape for im in images}
-    outs = [model.predict(im[None]) for im in images] if len(shapes) > 1 else [model.predict(np.stack(images))]
+    outs = (
+        [model.predict(im[None]) for im in images] if len(shapes) > 1 else [model.predict(np.stack(images))]
+    )
     probs = _probabilities(model, np.concatenate(outs))
     top = min(args.top, len(names))
     for path, p in zip(args.images, probs):
@@ -320,8 +374,10 @@ def summary(args: argparse.Namespace) -> int:
     if meta.get("dataset"):
         _out(f"Trained on: {meta['dataset']}")
     if model.compiled:
-        _out(f"Optimizer: {type(model.optimizer).__name__} (learning rate {model.optimizer.learning_rate:g}, "
-             f"{model.optimizer.iterations} steps taken)")
+        _out(
+            f"Optimizer: {type(model.optimizer).__name__} (learning rate {model.optimizer.learning_rate:g}, "
+            f"{model.optimizer.iterations} steps taken)"
+        )
     return 0
 
 

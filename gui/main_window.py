@@ -143,7 +143,7 @@ class MainWindow(QMainWindow):
         holder = self._holders[name]
         try:
             tab = load_tab_class(self._specs[name])()
-        except Exception as exc:  # noqa: BLE001 - a broken tab must not take the whole app down
+        except Exception as exc:
             self._failed.add(name)
             self.show_error(f"{name}: {exc}")
             holder.setWidget(QLabel(self.tr("This tab could not be loaded: {0}").format(exc)))
@@ -186,8 +186,16 @@ class MainWindow(QMainWindow):
             self.lang_actions[code] = act
         bar = self.menuBar()
         self.file_menu = bar.addMenu("")
-        for act in (self.act_open_image, self.act_open_filter, self.act_save_map, None, self.act_open_state,
-                    self.act_save_state, None, self.act_quit):
+        for act in (
+            self.act_open_image,
+            self.act_open_filter,
+            self.act_save_map,
+            None,
+            self.act_open_state,
+            self.act_save_state,
+            None,
+            self.act_quit,
+        ):
             self.file_menu.addSeparator() if act is None else self.file_menu.addAction(act)
         self.view_menu = bar.addMenu("")
         self.view_menu.addAction(self.act_fit)
@@ -203,9 +211,11 @@ class MainWindow(QMainWindow):
         self.toolbar.setMovable(False)
         self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         style = self.style()
-        for act, icon in ((self.act_open_image, style.StandardPixmap.SP_DialogOpenButton),
-                          (self.act_open_filter, style.StandardPixmap.SP_FileDialogContentsView),
-                          (self.act_save_map, style.StandardPixmap.SP_DialogSaveButton)):
+        for act, icon in (
+            (self.act_open_image, style.StandardPixmap.SP_DialogOpenButton),
+            (self.act_open_filter, style.StandardPixmap.SP_FileDialogContentsView),
+            (self.act_save_map, style.StandardPixmap.SP_DialogSaveButton),
+        ):
             act.setIcon(style.standardIcon(icon))
             self.toolbar.addAction(act)
 
@@ -216,23 +226,28 @@ class MainWindow(QMainWindow):
         self.lang_menu.setTitle(self.tr("&Language"))
         self.help_menu.setTitle(self.tr("&Help"))
         self.toolbar.setWindowTitle(self.tr("Main toolbar"))
-        for act, text in ((self.act_open_image, self.tr("Open &image...")),
-                          (self.act_open_filter, self.tr("Open &filter...")),
-                          (self.act_save_map, self.tr("&Save feature map as PNG...")),
-                          (self.act_open_state, self.tr("Open lesson state...")),
-                          (self.act_save_state, self.tr("Save lesson state...")),
-                          (self.act_quit, self.tr("&Quit")),
-                          (self.act_shortcuts, self.tr("&Keyboard shortcuts")),
-                          (self.act_about, self.tr("&About ConvScope")),
-                          (self.act_fit, self.tr("&Fit all grids")),
-                          (self.act_numbers, self.tr("Show &values on zoomed cells"))):
+        for act, text in (
+            (self.act_open_image, self.tr("Open &image...")),
+            (self.act_open_filter, self.tr("Open &filter...")),
+            (self.act_save_map, self.tr("&Save feature map as PNG...")),
+            (self.act_open_state, self.tr("Open lesson state...")),
+            (self.act_save_state, self.tr("Save lesson state...")),
+            (self.act_quit, self.tr("&Quit")),
+            (self.act_shortcuts, self.tr("&Keyboard shortcuts")),
+            (self.act_about, self.tr("&About ConvScope")),
+            (self.act_fit, self.tr("&Fit all grids")),
+            (self.act_numbers, self.tr("Show &values on zoomed cells")),
+        ):
             act.setText(text)
         self.lang_actions[i18n.current_language()].setChecked(True)
         for name, holder in self._holders.items():
             tab = self._tab_by_name.get(name)
             # a tab not built yet: its title() would be tr(name.capitalize()) in its class's context
-            title = tab.title() if hasattr(tab, "title") else QCoreApplication.translate(
-                self._specs[name].rpartition(":")[2], name.capitalize())
+            title = (
+                tab.title()
+                if hasattr(tab, "title")
+                else QCoreApplication.translate(self._specs[name].rpartition(":")[2], name.capitalize())
+            )
             self.tabs.setTabText(self.tabs.indexOf(holder), title)
         self._update_engine_label()
 
@@ -253,8 +268,11 @@ class MainWindow(QMainWindow):
         import engine
 
         backend = engine.get_backend()
-        self.engine_label.setText(self.tr("Engine: {0}").format(backend) if self._ready
-                                  else self.tr("Compiling kernels (first start takes a few seconds)..."))
+        self.engine_label.setText(
+            self.tr("Engine: {0}").format(backend)
+            if self._ready
+            else self.tr("Compiling kernels (first start takes a few seconds)...")
+        )
 
     def _on_warm(self, backend: object) -> None:
         self._ready = True
@@ -267,7 +285,9 @@ class MainWindow(QMainWindow):
 
         if engine.get_backend() != "reference":
             engine.config.set("backend", "reference")
-            self.show_error(self.tr("Compiled kernels unavailable ({0}); using the NumPy reference.").format(message))
+            self.show_error(
+                self.tr("Compiled kernels unavailable ({0}); using the NumPy reference.").format(message)
+            )
             self.engine_worker.submit(warm_up, self._on_warm, self._on_warm_failed)
         else:
             self.show_error(self.tr("The engine failed to start: {0}").format(message), dialog=True)
@@ -314,12 +334,15 @@ class MainWindow(QMainWindow):
     def save_state(self, path: str | None = None) -> bool:
         """Write every tab's ``state()`` to a JSON lesson file."""
         if path is None:
-            path, _ = QFileDialog.getSaveFileName(self, self.tr("Save lesson state"), "lesson.json",
-                                                  self.tr("Lesson state (*.json)"))
+            path, _ = QFileDialog.getSaveFileName(
+                self, self.tr("Save lesson state"), "lesson.json", self.tr("Lesson state (*.json)")
+            )
             if not path:
                 return False
-        data = {"convscope_lesson": 1,
-                "tabs": {n: t.state() for n, t in self._tab_by_name.items() if hasattr(t, "state")}}
+        data = {
+            "convscope_lesson": 1,
+            "tabs": {n: t.state() for n, t in self._tab_by_name.items() if hasattr(t, "state")},
+        }
         try:
             io.atomic_write(path, lambda tmp: tmp.write_text(json.dumps(data, indent=1), encoding="utf-8"))
         except OSError as exc:
@@ -331,8 +354,9 @@ class MainWindow(QMainWindow):
     def open_state(self, path: str | None = None) -> bool:
         """Restore a lesson file written by :meth:`save_state`."""
         if path is None:
-            path, _ = QFileDialog.getOpenFileName(self, self.tr("Open lesson state"), "",
-                                                  self.tr("Lesson state (*.json)"))
+            path, _ = QFileDialog.getOpenFileName(
+                self, self.tr("Open lesson state"), "", self.tr("Lesson state (*.json)")
+            )
             if not path:
                 return False
         try:
@@ -350,13 +374,17 @@ class MainWindow(QMainWindow):
         return True
 
     def shortcuts_text(self) -> str:
-        rows = [("Space", self.tr("Play / pause the sliding window")), ("→", self.tr("Step forward")),
-                ("←", self.tr("Step back")), ("Home", self.tr("Back to the first step")),
-                ("End", self.tr("Jump to the end")), (QKeySequence(QKeySequence.StandardKey.Open).toString(),
-                                                     self.tr("Open an image")),
-                (QKeySequence(QKeySequence.StandardKey.Save).toString(), self.tr("Save the feature map as PNG")),
-                (self.tr("Mouse wheel"), self.tr("Zoom a grid (numbers appear when cells are large)")),
-                (self.tr("Double-click"), self.tr("Fit the grid in its panel"))]
+        rows = [
+            ("Space", self.tr("Play / pause the sliding window")),
+            ("→", self.tr("Step forward")),
+            ("←", self.tr("Step back")),
+            ("Home", self.tr("Back to the first step")),
+            ("End", self.tr("Jump to the end")),
+            (QKeySequence(QKeySequence.StandardKey.Open).toString(), self.tr("Open an image")),
+            (QKeySequence(QKeySequence.StandardKey.Save).toString(), self.tr("Save the feature map as PNG")),
+            (self.tr("Mouse wheel"), self.tr("Zoom a grid (numbers appear when cells are large)")),
+            (self.tr("Double-click"), self.tr("Fit the grid in its panel")),
+        ]
         body = "".join(f"<tr><td><b>{k}</b>&nbsp;&nbsp;</td><td>{v}</td></tr>" for k, v in rows)
         return f"<table>{body}</table>"
 
@@ -364,10 +392,15 @@ class MainWindow(QMainWindow):
         QMessageBox.information(self, self.tr("Keyboard shortcuts"), self.shortcuts_text())
 
     def show_about(self) -> None:
-        QMessageBox.about(self, self.tr("About ConvScope"), self.tr(
-            "<h3>ConvScope</h3><p>Learn convolutional neural networks by seeing them work: slide a filter over "
-            "an image, watch ReLU and pooling, then build and train a network.</p>"
-            "<p>Numba engine, PySide6 + pyqtgraph interface. MIT licence.</p>"))
+        QMessageBox.about(
+            self,
+            self.tr("About ConvScope"),
+            self.tr(
+                "<h3>ConvScope</h3><p>Learn convolutional neural networks by seeing them work: slide a filter over "
+                "an image, watch ReLU and pooling, then build and train a network.</p>"
+                "<p>Numba engine, PySide6 + pyqtgraph interface. MIT licence.</p>"
+            ),
+        )
 
     def closeEvent(self, event) -> None:
         for tab in self._tab_by_name.values():
@@ -375,4 +408,3 @@ class MainWindow(QMainWindow):
                 tab.shutdown()
         self.engine_worker.shutdown()
         super().closeEvent(event)
-

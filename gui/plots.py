@@ -17,8 +17,15 @@ from PIL import Image, ImageDraw, ImageFont
 
 from engine.io import atomic_write, to_rgb8
 
-__all__ = ["render_curves", "save_curves", "render_confusion", "save_confusion", "confusion_matrix",
-           "render_feature_maps", "save_feature_maps"]
+__all__ = [
+    "confusion_matrix",
+    "render_confusion",
+    "render_curves",
+    "render_feature_maps",
+    "save_confusion",
+    "save_curves",
+    "save_feature_maps",
+]
 
 PathLike = str | os.PathLike
 WHITE, BLACK, GREY, LIGHT = (255, 255, 255), (20, 20, 20), (110, 110, 110), (225, 225, 225)
@@ -53,9 +60,14 @@ def _nice_step(span: float, n: int = 5) -> float:
     return next(m * mag for m in (1, 2, 2.5, 5, 10) if m * mag >= raw)
 
 
-def _panel(draw: ImageDraw.ImageDraw, box: tuple[int, int, int, int], title: str,
-           series: Sequence[tuple[str, Sequence[float], tuple[int, int, int]]], y_range: tuple[float, float] | None,
-           font: Any) -> None:
+def _panel(
+    draw: ImageDraw.ImageDraw,
+    box: tuple[int, int, int, int],
+    title: str,
+    series: Sequence[tuple[str, Sequence[float], tuple[int, int, int]]],
+    y_range: tuple[float, float] | None,
+    font: Any,
+) -> None:
     x0, y0, x1, y1 = box
     draw.text((x0, y0 - 22), title, fill=BLACK, font=_font(14))
     values = [v for _, s, _ in series for v in s if math.isfinite(v)]
@@ -85,8 +97,11 @@ def _panel(draw: ImageDraw.ImageDraw, box: tuple[int, int, int, int], title: str
         draw.text((px(i) - _text_w(draw, label, font) / 2, y1 + 4), label, fill=GREY, font=font)
     draw.text(((x0 + x1) / 2 - 16, y1 + 20), "epoch", fill=GREY, font=font)
     for k, (name, s, colour) in enumerate(series):
-        pts = [(px(i), y1 - (min(max(v, lo), hi) - lo) / (hi - lo) * (y1 - y0))
-               for i, v in enumerate(s) if math.isfinite(v)]
+        pts = [
+            (px(i), y1 - (min(max(v, lo), hi) - lo) / (hi - lo) * (y1 - y0))
+            for i, v in enumerate(s)
+            if math.isfinite(v)
+        ]
         if len(pts) > 1:
             draw.line(pts, fill=colour, width=2)
         for x, y in pts:
@@ -116,9 +131,11 @@ def render_curves(history: Mapping[str, Sequence[float]], title: str | None = No
         draw.text((16, 8), title, fill=BLACK, font=_font(15))
         top += 30
     for i, (name, yr) in enumerate(panels):
-        series = [(label, list(map(float, history[key])), colour)
-                  for label, key, colour in (("training", name, TRAIN), ("validation", f"val_{name}", VAL))
-                  if history.get(key)]
+        series = [
+            (label, list(map(float, history[key])), colour)
+            for label, key, colour in (("training", name, TRAIN), ("validation", f"val_{name}", VAL))
+            if history.get(key)
+        ]
         _panel(draw, (60 + 400 * i, top, 400 * (i + 1) - 10, height - 45), name, series, yr, font)
     return img
 
@@ -139,7 +156,9 @@ def confusion_matrix(y_true: Any, y_pred: Any, num_classes: int) -> np.ndarray:
         raise ValueError(f"y_true and y_pred must have the same length. Received: {t.size} and {p.size}")
     if t.size and (min(t.min(), p.min()) < 0 or max(t.max(), p.max()) >= num_classes):
         raise ValueError(f"labels must be in [0, {num_classes})")
-    return np.bincount(t * num_classes + p, minlength=num_classes * num_classes).reshape(num_classes, num_classes)
+    return np.bincount(t * num_classes + p, minlength=num_classes * num_classes).reshape(
+        num_classes, num_classes
+    )
 
 
 def render_confusion(matrix: Any, class_names: Sequence[str], title: str | None = None) -> Image.Image:
@@ -147,8 +166,10 @@ def render_confusion(matrix: Any, class_names: Sequence[str], title: str | None 
     m = np.asarray(matrix)
     k = m.shape[0]
     if m.ndim != 2 or m.shape != (k, k) or len(class_names) != k:
-        raise ValueError(f"matrix must be (K, K) with K = len(class_names). Received {m.shape} and "
-                         f"{len(class_names)} names")
+        raise ValueError(
+            f"matrix must be (K, K) with K = len(class_names). Received {m.shape} and "
+            f"{len(class_names)} names"
+        )
     font = _font(12)
     probe = ImageDraw.Draw(Image.new("RGB", (1, 1)))
     cell = int(max(34, _text_w(probe, str(int(m.max(initial=0))), font) + 10))
@@ -165,18 +186,29 @@ def render_confusion(matrix: Any, class_names: Sequence[str], title: str | None 
     draw.text((left, top - 36), "predicted class", fill=GREY, font=font)
     for j in range(k):
         label = str(j)
-        draw.text((left + j * cell + (cell - _text_w(draw, label, font)) / 2, top - 18), label, fill=BLACK, font=font)
+        draw.text(
+            (left + j * cell + (cell - _text_w(draw, label, font)) / 2, top - 18),
+            label,
+            fill=BLACK,
+            font=font,
+        )
     for i in range(k):
         y = top + i * cell
         draw.text((12, y + cell / 2 - 7), labels[i], fill=BLACK, font=font)
         for j in range(k):
             x = left + j * cell
             s = share[i, j]
-            colour = tuple(int(round(255 - s * (255 - c))) for c in ((20, 90, 50) if i == j else (170, 30, 30)))
+            colour = tuple(
+                int(round(255 - s * (255 - c))) for c in ((20, 90, 50) if i == j else (170, 30, 30))
+            )
             draw.rectangle([x, y, x + cell - 1, y + cell - 1], fill=colour, outline=LIGHT)
             text = str(int(m[i, j]))
-            draw.text((x + (cell - _text_w(draw, text, font)) / 2, y + cell / 2 - 7), text,
-                      fill=WHITE if s > 0.55 else BLACK, font=font)
+            draw.text(
+                (x + (cell - _text_w(draw, text, font)) / 2, y + cell / 2 - 7),
+                text,
+                fill=WHITE if s > 0.55 else BLACK,
+                font=font,
+            )
     draw.text((12, top + k * cell + 12), "rows: true class", fill=GREY, font=font)
     return img
 
@@ -196,8 +228,9 @@ def _tile(channel: np.ndarray, scale: int) -> Image.Image:
     return im.resize((im.width * scale, im.height * scale), Image.Resampling.NEAREST) if scale > 1 else im
 
 
-def render_feature_maps(activations: Sequence[tuple[str, Any]], image: Any = None, max_channels: int = 16,
-                        tile: int = 56) -> Image.Image:
+def render_feature_maps(
+    activations: Sequence[tuple[str, Any]], image: Any = None, max_channels: int = 16, tile: int = 56
+) -> Image.Image:
     """Every layer's output for one input as rows of tiles, the input first.
 
     Parameters
@@ -216,8 +249,12 @@ def render_feature_maps(activations: Sequence[tuple[str, Any]], image: Any = Non
         a = a[..., 0] if a.ndim == 3 and a.shape[2] == 1 else a
         rgb = Image.fromarray(to_rgb8(a, "gray"))
         scale = max(1, tile * 2 // max(rgb.size))
-        rows.append((f"input {a.shape[0]}x{a.shape[1]}", [rgb.resize((rgb.width * scale, rgb.height * scale),
-                                                                      Image.Resampling.NEAREST)]))
+        rows.append(
+            (
+                f"input {a.shape[0]}x{a.shape[1]}",
+                [rgb.resize((rgb.width * scale, rgb.height * scale), Image.Resampling.NEAREST)],
+            )
+        )
     for name, arr in activations:
         a = np.asarray(arr, dtype=np.float32)
         a = a[0] if a.ndim in (2, 4) else a
@@ -256,7 +293,8 @@ def render_feature_maps(activations: Sequence[tuple[str, Any]], image: Any = Non
     return img
 
 
-def save_feature_maps(path: PathLike, activations: Sequence[tuple[str, Any]], image: Any = None,
-                      max_channels: int = 16) -> Path:
+def save_feature_maps(
+    path: PathLike, activations: Sequence[tuple[str, Any]], image: Any = None, max_channels: int = 16
+) -> Path:
     """Write :func:`render_feature_maps` to ``path`` (PNG), atomically."""
     return _save(path, render_feature_maps(activations, image, max_channels))

@@ -99,8 +99,9 @@ def softmax_rows(z: np.ndarray) -> np.ndarray:
     return e / e.sum(axis=1, keepdims=True)
 
 
-def validation_report(model: Any, x: np.ndarray, y: np.ndarray, num_classes: int,
-                      batch_size: int = 128, n_wrong: int = 12) -> dict[str, Any]:
+def validation_report(
+    model: Any, x: np.ndarray, y: np.ndarray, num_classes: int, batch_size: int = 128, n_wrong: int = 12
+) -> dict[str, Any]:
     """Loss, accuracy, confusion matrix and the most confident mistakes of ``model`` on ``(x, y)``.
 
     Returns
@@ -118,8 +119,10 @@ def validation_report(model: Any, x: np.ndarray, y: np.ndarray, num_classes: int
     p_true = np.clip(probs[np.arange(len(y)), y], 1e-12, 1.0)
     wrong_idx = np.flatnonzero(pred != y)
     order = wrong_idx[np.argsort(-probs[wrong_idx, pred[wrong_idx]], kind="stable")][:n_wrong]
-    wrong = [{"index": int(i), "true": int(y[i]), "pred": int(pred[i]), "prob": float(probs[i, pred[i]])}
-             for i in order]
+    wrong = [
+        {"index": int(i), "true": int(y[i]), "pred": int(pred[i]), "prob": float(probs[i, pred[i]])}
+        for i in order
+    ]
     return {
         "val_loss": float(-np.log(p_true).mean()),
         "val_accuracy": float((pred == y).mean()),
@@ -152,7 +155,7 @@ def training_steps(plan: TrainingPlan) -> Generator[dict[str, Any], None, None]:
         for b in range(plan.steps_per_epoch):
             if step >= total:
                 return
-            idx = perm[b * bs:(b + 1) * bs]
+            idx = perm[b * bs : (b + 1) * bs]
             xb, yb = x[idx], y[idx]  # (B, H, W, C), (B,)
             if plan.augment is not None:
                 xb = plan.augment.apply(xb)
@@ -167,9 +170,15 @@ def training_steps(plan: TrainingPlan) -> Generator[dict[str, Any], None, None]:
             rate = len(idx) / dt
             ips = rate if ips == 0.0 else 0.8 * ips + 0.2 * rate
             out: dict[str, Any] = {
-                "kind": "batch", "epoch": epoch, "batch": b, "step": step, "total": total,
-                "loss": loss, "accuracy": float(logs.get("accuracy", float("nan"))),
-                "images_per_second": ips, "eta_s": (total - step) * bs / ips,
+                "kind": "batch",
+                "epoch": epoch,
+                "batch": b,
+                "step": step,
+                "total": total,
+                "loss": loss,
+                "accuracy": float(logs.get("accuracy", float("nan"))),
+                "images_per_second": ips,
+                "eta_s": (total - step) * bs / ips,
                 "steps_per_epoch": plan.steps_per_epoch,
             }
             now = time.perf_counter()
@@ -243,8 +252,12 @@ class EngineWorker(QThread):
         """Last state announced by ``stateChanged`` (``"idle"``, ``"running"``, ``"paused"``)."""
         return self._state
 
-    def submit(self, fn: Callable[[], Any], on_done: Callable[[Any], None] | None = None,
-               on_error: Callable[[str], None] | None = None) -> int:
+    def submit(
+        self,
+        fn: Callable[[], Any],
+        on_done: Callable[[Any], None] | None = None,
+        on_error: Callable[[str], None] | None = None,
+    ) -> int:
         """Run ``fn()`` in the engine thread (after the current batch); call ``on_done(result)`` or
         ``on_error(message)`` in the GUI thread. Returns the job id used by ``jobDone``/``jobFailed``."""
         job_id = next(self._ids)
@@ -323,7 +336,7 @@ class EngineWorker(QThread):
             _, job_id, fn = cmd
             try:
                 result = fn()
-            except Exception as exc:  # noqa: BLE001 - reported to the GUI, never lost
+            except Exception as exc:
                 self.jobFailed.emit(job_id, f"{type(exc).__name__}: {exc}")
             else:
                 self.jobDone.emit(job_id, result)
@@ -357,11 +370,14 @@ class EngineWorker(QThread):
             update = next(self._gen)
         except StopIteration:
             plan = self._plan
-            limited = plan is not None and plan.max_batches is not None and \
-                plan.max_batches < plan.steps_per_epoch * plan.epochs
+            limited = (
+                plan is not None
+                and plan.max_batches is not None
+                and plan.max_batches < plan.steps_per_epoch * plan.epochs
+            )
             self._finish("limit" if limited else "completed")
             return
-        except Exception as exc:  # noqa: BLE001 - a failing engine must not kill the thread
+        except Exception as exc:
             self.failed.emit(f"{type(exc).__name__}: {exc}")
             self._finish("error")
             return

@@ -13,8 +13,8 @@ if "NUMBA_ENABLE_CUDASIM" not in os.environ and not Path("/dev/nvidiactl").exist
     os.environ["NUMBA_ENABLE_CUDASIM"] = "1"
 os.environ.setdefault("CONVSCOPE_BACKEND", "cpu")
 
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
+import numpy as np
+import pytest
 
 
 @pytest.fixture

@@ -8,8 +8,14 @@ from scipy import ndimage
 
 from engine.augment import ImageAugmenter, affine_warp, transform_matrices
 
-LESSON = dict(rotation_range=40, width_shift_range=0.2, height_shift_range=0.2, shear_range=0.2,
-              zoom_range=0.2, horizontal_flip=True)
+LESSON = dict(
+    rotation_range=40,
+    width_shift_range=0.2,
+    height_shift_range=0.2,
+    shear_range=0.2,
+    zoom_range=0.2,
+    horizontal_flip=True,
+)
 
 
 def _batch(rng, n=3, h=7, w=7, c=2):
@@ -58,7 +64,12 @@ def test_flips_match_slicing(rng):
 
 @pytest.mark.parametrize(
     "mode, expected",
-    [("nearest", [1, 1, 1, 2]), ("constant", [9, 9, 1, 2]), ("reflect", [2, 1, 1, 2]), ("wrap", [3, 4, 1, 2])],
+    [
+        ("nearest", [1, 1, 1, 2]),
+        ("constant", [9, 9, 1, 2]),
+        ("reflect", [2, 1, 1, 2]),
+        ("wrap", [3, 4, 1, 2]),
+    ],
 )
 def test_fill_modes_hand_worked(mode, expected):
     x = np.array([1, 2, 3, 4], np.float32).reshape(1, 1, 4, 1)
@@ -78,9 +89,18 @@ _SCIPY_MODE = {"nearest": "nearest", "constant": "grid-constant", "reflect": "re
 @pytest.mark.parametrize("mode", list(_SCIPY_MODE))
 def test_random_transforms_match_scipy_affine_transform(rng, mode):
     x = _batch(rng, n=4, h=9, w=8, c=2)
-    aug = ImageAugmenter(rotation_range=60, width_shift_range=0.3, height_shift_range=2, shear_range=20,
-                         zoom_range=(0.7, 1.4), horizontal_flip=True, vertical_flip=True, fill_mode=mode,
-                         cval=0.5, seed=1)
+    aug = ImageAugmenter(
+        rotation_range=60,
+        width_shift_range=0.3,
+        height_shift_range=2,
+        shear_range=20,
+        zoom_range=(0.7, 1.4),
+        horizontal_flip=True,
+        vertical_flip=True,
+        fill_mode=mode,
+        cval=0.5,
+        seed=1,
+    )
     params = aug.random_params(4, 9, 8)
     out = aug.apply_transform(x, params)
     inv = transform_matrices(params, 4)
@@ -89,8 +109,9 @@ def test_random_transforms_match_scipy_affine_transform(rng, mode):
         a, t = inv[b, :, :2], inv[b, :, 2]
         offset = t + centre - a @ centre  # scipy maps raw output indices to input indices
         for ch in range(2):
-            ref = ndimage.affine_transform(x[b, :, :, ch].astype(np.float64), a, offset=offset, order=1,
-                                           mode=_SCIPY_MODE[mode], cval=0.5)
+            ref = ndimage.affine_transform(
+                x[b, :, :, ch].astype(np.float64), a, offset=offset, order=1, mode=_SCIPY_MODE[mode], cval=0.5
+            )
             np.testing.assert_allclose(out[b, :, :, ch], ref, atol=1e-5)
 
 
@@ -143,9 +164,14 @@ def test_flow_covers_each_epoch_and_keeps_labels():
 
 @pytest.mark.parametrize(
     "kwargs, match",
-    [({"rotation_range": -1}, "rotation_range must be"), ({"zoom_range": 1.5}, "zoom_range"),
-     ({"zoom_range": (1, 2, 3)}, "zoom_range"), ({"fill_mode": "mirror"}, "fill_mode must be one of"),
-     ({"shear_range": float("nan")}, "shear_range"), ({"cval": float("inf")}, "cval")],
+    [
+        ({"rotation_range": -1}, "rotation_range must be"),
+        ({"zoom_range": 1.5}, "zoom_range"),
+        ({"zoom_range": (1, 2, 3)}, "zoom_range"),
+        ({"fill_mode": "mirror"}, "fill_mode must be one of"),
+        ({"shear_range": float("nan")}, "shear_range"),
+        ({"cval": float("inf")}, "cval"),
+    ],
 )
 def test_constructor_validates(kwargs, match):
     with pytest.raises(ValueError, match=match):

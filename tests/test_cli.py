@@ -22,8 +22,14 @@ SUBCOMMANDS = ("convolve", "train", "evaluate", "predict", "summary", "featurema
 def run(*args: str, env: dict[str, str] | None = None, cwd: Path = ROOT) -> subprocess.CompletedProcess:
     full_env = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
     full_env.pop("CONVSCOPE_DEBUG", None)
-    return subprocess.run([sys.executable, "-m", "gui.cli", *map(str, args)], capture_output=True, text=True,
-                          env=full_env, cwd=cwd, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "gui.cli", *map(str, args)],
+        capture_output=True,
+        text=True,
+        env=full_env,
+        cwd=cwd,
+        timeout=300,
+    )
 
 
 def assert_one_line_error(proc: subprocess.CompletedProcess, *fragments: str, status: int = 1) -> None:
@@ -53,7 +59,12 @@ def test_help_lists_subcommands_and_app_options():
     assert proc.returncode == 0
     for name in SUBCOMMANDS:
         assert name in proc.stdout
-    for option in ("--screenshot PATH", "--tab convolution|network|training", "--lang en|fr", "--train-steps N"):
+    for option in (
+        "--screenshot PATH",
+        "--tab convolution|network|training",
+        "--lang en|fr",
+        "--train-steps N",
+    ):
         assert option in proc.stdout
 
 
@@ -79,27 +90,52 @@ def _correlate_valid(img: np.ndarray, k: np.ndarray) -> np.ndarray:
     out = np.zeros((img.shape[0] - kh + 1, img.shape[1] - kw + 1))
     for i in range(out.shape[0]):
         for j in range(out.shape[1]):
-            out[i, j] = np.sum(img[i:i + kh, j:j + kw] * k)
+            out[i, j] = np.sum(img[i : i + kh, j : j + kw] * k)
     return out
 
 
 def test_convolve_writes_map_of_expected_size(tmp_path, rng):
     pixels = rng.integers(0, 256, (20, 30), dtype=np.uint8)
     image = _png(tmp_path / "in.png", pixels)
-    proc = run("convolve", image, "--filter", "horizontal_line", "-o", tmp_path / "out.png",
-               "--npy", tmp_path / "out.npy")
+    proc = run(
+        "convolve",
+        image,
+        "--filter",
+        "horizontal_line",
+        "-o",
+        tmp_path / "out.png",
+        "--npy",
+        tmp_path / "out.npy",
+    )
     assert proc.returncode == 0, proc.stderr
     assert _size(tmp_path / "out.png") == (28, 18)  # (W, H): N - K + 1
     kernel = np.array([[-1, -1, -1], [2, 2, 2], [-1, -1, -1]], float)
-    np.testing.assert_allclose(np.load(tmp_path / "out.npy"), _correlate_valid(pixels / 255.0, kernel), atol=1e-5)
+    np.testing.assert_allclose(
+        np.load(tmp_path / "out.npy"), _correlate_valid(pixels / 255.0, kernel), atol=1e-5
+    )
     assert "-> 18x28" in proc.stdout
 
 
 def test_convolve_same_stride_relu_pool_and_filter_file(tmp_path, rng):
     image = _png(tmp_path / "in.png", rng.integers(0, 256, (20, 30), dtype=np.uint8))
     (tmp_path / "k.txt").write_text("0 1 0\n1 -4 1\n0 1 0\n")
-    proc = run("convolve", image, "--filter", tmp_path / "k.txt", "--padding", "same", "--stride", "2", "--relu",
-               "--pool", "max:2", "-o", tmp_path / "o.png", "--npy", tmp_path / "o.npy")
+    proc = run(
+        "convolve",
+        image,
+        "--filter",
+        tmp_path / "k.txt",
+        "--padding",
+        "same",
+        "--stride",
+        "2",
+        "--relu",
+        "--pool",
+        "max:2",
+        "-o",
+        tmp_path / "o.png",
+        "--npy",
+        tmp_path / "o.npy",
+    )
     assert proc.returncode == 0, proc.stderr
     assert _size(tmp_path / "o.png") == (7, 5)  # ceil(30/2)=15 -> 7, ceil(20/2)=10 -> 5
     out = np.load(tmp_path / "o.npy")
@@ -113,8 +149,21 @@ def test_convolve_same_stride_relu_pool_and_filter_file(tmp_path, rng):
 def trained(tmp_path_factory):
     folder = tmp_path_factory.mktemp("trained")
     model = folder / "shapes.npz"
-    proc = run("train", "--dataset", "shapes", "--limit", "48", "--epochs", "1", "--batch-size", "16",
-               "--save", model, "--plot", folder / "curves.png")
+    proc = run(
+        "train",
+        "--dataset",
+        "shapes",
+        "--limit",
+        "48",
+        "--epochs",
+        "1",
+        "--batch-size",
+        "16",
+        "--save",
+        model,
+        "--plot",
+        folder / "curves.png",
+    )
     return folder, model, proc
 
 
@@ -175,15 +224,21 @@ def test_summary_and_featuremaps(trained, tmp_path):
 
 def test_bad_inputs_exit_with_one_line(tmp_path, trained):
     _, model_path, _ = trained
-    assert_one_line_error(run("convolve", tmp_path / "nope.png", "--filter", "sobel_x", "-o", tmp_path / "o.png"),
-                          "nope.png", "no such file")
+    assert_one_line_error(
+        run("convolve", tmp_path / "nope.png", "--filter", "sobel_x", "-o", tmp_path / "o.png"),
+        "nope.png",
+        "no such file",
+    )
     (tmp_path / "empty.png").write_bytes(b"")
     assert_one_line_error(run("predict", model_path, tmp_path / "empty.png"), "empty.png", "empty")
     image = _png(tmp_path / "i.png", np.zeros((8, 8), np.uint8))
-    assert_one_line_error(run("convolve", image, "--filter", "blurry", "-o", tmp_path / "o.png"),
-                          "neither a preset")
-    assert_one_line_error(run("convolve", image, "--filter", "sobel_x", "--pool", "median:2", "-o",
-                              tmp_path / "o.png"), "--pool")
+    assert_one_line_error(
+        run("convolve", image, "--filter", "blurry", "-o", tmp_path / "o.png"), "neither a preset"
+    )
+    assert_one_line_error(
+        run("convolve", image, "--filter", "sobel_x", "--pool", "median:2", "-o", tmp_path / "o.png"),
+        "--pool",
+    )
     (tmp_path / "notmodel.npz").write_text("hello")
     assert_one_line_error(run("summary", tmp_path / "notmodel.npz"), "notmodel.npz")
     assert_one_line_error(run("train", "--dataset", "nowhere", "--save", tmp_path / "m.npz"), "nowhere")
@@ -199,10 +254,26 @@ def test_usage_errors_exit_2_with_one_line(tmp_path):
 def test_cuda_backend_without_gpu_is_a_clear_error(tmp_path):
     image = _png(tmp_path / "i.png", np.zeros((8, 8), np.uint8))
     env = {k: v for k, v in os.environ.items() if k != "NUMBA_ENABLE_CUDASIM"}
-    full = subprocess.run([sys.executable, "-m", "gui.cli", "convolve", str(image), "--filter", "sobel_x",
-                           "--backend", "cuda", "-o", str(tmp_path / "o.png")],
-                          capture_output=True, text=True, env={**env, "PYTHONPATH": str(ROOT)}, cwd=ROOT,
-                          timeout=300)
+    full = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "gui.cli",
+            "convolve",
+            str(image),
+            "--filter",
+            "sobel_x",
+            "--backend",
+            "cuda",
+            "-o",
+            str(tmp_path / "o.png"),
+        ],
+        capture_output=True,
+        text=True,
+        env={**env, "PYTHONPATH": str(ROOT)},
+        cwd=ROOT,
+        timeout=300,
+    )
     if Path("/dev/nvidiactl").exists():  # a machine with a GPU runs it there
         assert full.returncode == 0, full.stderr
         assert _size(tmp_path / "o.png") == (6, 6)
@@ -224,8 +295,10 @@ def test_app_options_go_to_the_app(monkeypatch, argv):
 
 
 def test_headless_commands_never_import_qt(tmp_path):
-    code = ("import sys; from gui import cli; cli.build_parser(); import gui.cli_commands, gui.plots; "
-            "print(sorted(m for m in sys.modules if m.startswith(('PySide6', 'pyqtgraph'))))")
+    code = (
+        "import sys; from gui import cli; cli.build_parser(); import gui.cli_commands, gui.plots; "
+        "print(sorted(m for m in sys.modules if m.startswith(('PySide6', 'pyqtgraph'))))"
+    )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "[]"

@@ -120,10 +120,18 @@ def test_conv_single_channel_matches_scipy(rng, mode):
     """An oracle independent of both tiers: scipy's correlate2d / convolve2d (zero fill)."""
     img = _randn(rng, 6, 9)
     k = _randn(rng, 3, 3)
-    np.testing.assert_allclose(ops.conv2d(img, k, padding=mode, backend="cpu"),
-                               signal.correlate2d(img, k, mode=mode), rtol=1e-5, atol=1e-5)
-    np.testing.assert_allclose(ops.conv2d(img, k, padding=mode, flip=True, backend="cpu"),
-                               signal.convolve2d(img, k, mode=mode), rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(
+        ops.conv2d(img, k, padding=mode, backend="cpu"),
+        signal.correlate2d(img, k, mode=mode),
+        rtol=1e-5,
+        atol=1e-5,
+    )
+    np.testing.assert_allclose(
+        ops.conv2d(img, k, padding=mode, flip=True, backend="cpu"),
+        signal.convolve2d(img, k, mode=mode),
+        rtol=1e-5,
+        atol=1e-5,
+    )
 
 
 def test_conv_hand_worked_stride_and_padding():
@@ -150,7 +158,9 @@ def test_conv_chunking_gives_the_same_result(rng, monkeypatch):
     check_op(ops.conv2d_backward, x, w, dy, **kw)
 
 
-@pytest.mark.parametrize("stride, padding, flip", [(1, "same", False), ((2, 1), "full", True), (3, "valid", False)])
+@pytest.mark.parametrize(
+    "stride, padding, flip", [(1, "same", False), ((2, 1), "full", True), (3, "valid", False)]
+)
 def test_conv_paths_agree(rng, stride, padding, flip):
     """The in-kernel sgemm path (NumPy's OpenBLAS) and the host np.matmul fallback give the same numbers."""
     if cpu_conv.SGEMM is None:
@@ -195,7 +205,8 @@ def test_conv_from_two_threads_at_once(rng):
     def run(job):
         x, w, dy = job
         return ops.conv2d(x, w, padding="same", backend="cpu"), ops.conv2d_backward(
-            x, w, dy, padding="same", backend="cpu")
+            x, w, dy, padding="same", backend="cpu"
+        )
 
     expected = [run(job) for job in jobs]
     with ThreadPoolExecutor(max_workers=2) as pool:
@@ -246,15 +257,26 @@ def test_conv_inf_weight_times_padding_is_nan_like_the_reference(path):
     w[0, 0, 1, 2] = np.inf
     with conv_path(path), np.errstate(invalid="ignore"):  # the reference tier computes 0 * inf too
         y = check_op(ops.conv2d, x, w, np.zeros(3, np.float32), padding="same")
-        check_op(ops.conv2d_backward, x, w, np.full((1, 4, 4, 3), np.inf, np.float32), padding="same",
-                 need_dx=False)
+        check_op(
+            ops.conv2d_backward,
+            x,
+            w,
+            np.full((1, 4, 4, 3), np.inf, np.float32),
+            padding="same",
+            need_dx=False,
+        )
     assert np.isnan(y[0, 0, :, 2]).all() and np.isposinf(y[0, 1:, 1:, 2]).all()
 
 
 # ---------------------------------------------------------------------------------------------------- pooling
 POOL_CASES = [  # (size, stride, padding)
-    (2, None, "valid"), (3, 2, "same"), (3, 1, "same"), (2, 1, "valid"), ((2, 3), (1, 2), "same"),
-    (3, 3, "same"), (2, (2, 1), ((1, 0), (0, 1))),
+    (2, None, "valid"),
+    (3, 2, "same"),
+    (3, 1, "same"),
+    (2, 1, "valid"),
+    ((2, 3), (1, 2), "same"),
+    (3, 3, "same"),
+    (2, (2, 1), ((1, 0), (0, 1))),
 ]
 
 
@@ -292,8 +314,12 @@ def test_pool_ties_route_to_first_cell_hand_worked():
 def test_pool_same_padding_ignores_padded_cells():
     """3x3 ones, 2x2 windows, 'same': padded cells count neither in the max nor in the average."""
     x = -np.ones((3, 3), np.float32)
-    np.testing.assert_array_equal(ops.pool2d(x, 2, mode="max", padding="same", backend="cpu"), -np.ones((2, 2)))
-    np.testing.assert_array_equal(ops.pool2d(x, 2, mode="avg", padding="same", backend="cpu"), -np.ones((2, 2)))
+    np.testing.assert_array_equal(
+        ops.pool2d(x, 2, mode="max", padding="same", backend="cpu"), -np.ones((2, 2))
+    )
+    np.testing.assert_array_equal(
+        ops.pool2d(x, 2, mode="avg", padding="same", backend="cpu"), -np.ones((2, 2))
+    )
 
 
 @pytest.mark.parametrize("mode", ["max", "min", "avg"])
@@ -344,11 +370,20 @@ def test_activations_extremes_and_nan():
 
 
 # ------------------------------------------------------------------------------------------------------ dense
-@pytest.mark.parametrize("n,d_in,d_out", [
-    (1, 1, 1), (5, 7, 3), (3, 1, 4), (0, 4, 2),  # tiny: serial kernel (cpu.SMALL_DENSE_MACS)
-    (64, 33, 10), (40, 30, 20),  # at least as many rows as inputs: rows split between threads
-    (1, 4096, 64), (3, 301, 70), (1, 5, 4000),  # inputs outnumber rows: input bands split (partial sums)
-])
+@pytest.mark.parametrize(
+    "n,d_in,d_out",
+    [
+        (1, 1, 1),
+        (5, 7, 3),
+        (3, 1, 4),
+        (0, 4, 2),  # tiny: serial kernel (cpu.SMALL_DENSE_MACS)
+        (64, 33, 10),
+        (40, 30, 20),  # at least as many rows as inputs: rows split between threads
+        (1, 4096, 64),
+        (3, 301, 70),
+        (1, 5, 4000),  # inputs outnumber rows: input bands split (partial sums)
+    ],
+)
 def test_dense_matches_reference(rng, n, d_in, d_out):
     x, w, b = _randn(rng, n, d_in), _randn(rng, d_in, d_out), _randn(rng, d_out)
     check_op(ops.dense, x, w, b)
@@ -358,9 +393,17 @@ def test_dense_matches_reference(rng, n, d_in, d_out):
 # ------------------------------------------------------------------------------------------- property tests
 @settings(max_examples=30, deadline=None)
 @given(
-    n=st.integers(1, 3), h=st.integers(1, 8), w=st.integers(1, 8), c_in=st.integers(1, 3),
-    c_out=st.integers(1, 3), kh=st.integers(1, 4), kw=st.integers(1, 4), sh=st.integers(1, 3),
-    sw=st.integers(1, 3), pads=st.tuples(*[st.integers(0, 3)] * 4), flip=st.booleans(),
+    n=st.integers(1, 3),
+    h=st.integers(1, 8),
+    w=st.integers(1, 8),
+    c_in=st.integers(1, 3),
+    c_out=st.integers(1, 3),
+    kh=st.integers(1, 4),
+    kw=st.integers(1, 4),
+    sh=st.integers(1, 3),
+    sw=st.integers(1, 3),
+    pads=st.tuples(*[st.integers(0, 3)] * 4),
+    flip=st.booleans(),
     seed=st.integers(0, 2**16),
 )
 def test_conv_property_any_geometry(n, h, w, c_in, c_out, kh, kw, sh, sw, pads, flip, seed):
@@ -381,9 +424,16 @@ def test_conv_property_any_geometry(n, h, w, c_in, c_out, kh, kw, sh, sw, pads, 
 
 @settings(max_examples=30, deadline=None)
 @given(
-    h=st.integers(1, 8), w=st.integers(1, 8), ph=st.integers(1, 3), pw=st.integers(1, 3),
-    sh=st.integers(1, 3), sw=st.integers(1, 3), mode=st.sampled_from(["max", "min", "avg"]),
-    padding=st.sampled_from(["valid", "same"]), levels=st.integers(2, 5), seed=st.integers(0, 2**16),
+    h=st.integers(1, 8),
+    w=st.integers(1, 8),
+    ph=st.integers(1, 3),
+    pw=st.integers(1, 3),
+    sh=st.integers(1, 3),
+    sw=st.integers(1, 3),
+    mode=st.sampled_from(["max", "min", "avg"]),
+    padding=st.sampled_from(["valid", "same"]),
+    levels=st.integers(2, 5),
+    seed=st.integers(0, 2**16),
 )
 def test_pool_property_any_geometry(h, w, ph, pw, sh, sw, mode, padding, levels, seed):
     if padding == "valid" and (h < ph or w < pw):
@@ -420,14 +470,31 @@ def test_each_kernel_compiles_once(rng):
         for relu in (False, True):
             cpu.dense(_randn(rng, n, d_in), _randn(rng, d_in, d_out), _randn(rng, d_out), relu=relu)
     cpu.conv2d_relu(x, _randn(rng, 3, 3, 3, 2), _randn(rng, 2), (1, 1), (1, 1, 1, 1), False)
-    conv_kernels = ([cpu_conv.fused._forward, cpu_conv.fused._backward, cpu_dense._forward, cpu_dense._backward,
-                     cpu_dense._forward_ksplit]
-                    if cpu_conv.SGEMM is not None
-                    else [cpu_conv._im2col, cpu_conv._col2im, cpu_conv._column_sums, cpu_conv._add_bias])
-    kernels = [*conv_kernels, cpu_dense._forward_small, cpu_pool._pool2x2_backward, cpu_pool._pool2x2_forward,
-               cpu_pool._pool_forward, cpu_pool._pool_backward, cpu_pool._global_forward,
-               cpu_pool._global_backward, cpu_act._forward, cpu_act._backward, cpu_act._softmax,
-               cpu_act._softmax_backward]
+    conv_kernels = (
+        [
+            cpu_conv.fused._forward,
+            cpu_conv.fused._backward,
+            cpu_dense._forward,
+            cpu_dense._backward,
+            cpu_dense._forward_ksplit,
+        ]
+        if cpu_conv.SGEMM is not None
+        else [cpu_conv._im2col, cpu_conv._col2im, cpu_conv._column_sums, cpu_conv._add_bias]
+    )
+    kernels = [
+        *conv_kernels,
+        cpu_dense._forward_small,
+        cpu_pool._pool2x2_backward,
+        cpu_pool._pool2x2_forward,
+        cpu_pool._pool_forward,
+        cpu_pool._pool_backward,
+        cpu_pool._global_forward,
+        cpu_pool._global_backward,
+        cpu_act._forward,
+        cpu_act._backward,
+        cpu_act._softmax,
+        cpu_act._softmax_backward,
+    ]
     for kernel in kernels:
         assert len(kernel.signatures) == 1, (kernel.py_func.__name__, kernel.signatures)
 
@@ -482,8 +549,10 @@ def test_read_only_inputs_do_not_compile_a_second_signature(rng):
 
 # ------------------------------------------------------------------------------------------- fused ReLU
 @pytest.mark.parametrize("path", CONV_PATHS)
-@pytest.mark.parametrize("kernel, stride, pads", [((3, 3), (1, 1), (1, 1, 1, 1)), ((1, 1), (1, 1), (0, 0, 0, 0)),
-                                                  ((2, 3), (2, 1), (0, 1, 2, 0))])
+@pytest.mark.parametrize(
+    "kernel, stride, pads",
+    [((3, 3), (1, 1), (1, 1, 1, 1)), ((1, 1), (1, 1), (0, 0, 0, 0)), ((2, 3), (2, 1), (0, 1, 2, 0))],
+)
 def test_conv2d_relu_is_relu_of_the_reference_conv(rng, path, kernel, stride, pads):
     """cpu.conv2d_relu (bias and ReLU in one sweep) == reference relu(conv2d); NaN stays NaN (not 0)."""
     x, w, b = _randn(rng, 2, 6, 7, 3), _randn(rng, *kernel, 3, 5), _randn(rng, 5)

@@ -59,13 +59,13 @@ def check_op(fast, reference, *args, **kw):
 # ------------------------------------------------------------------------------------------------ conv2d
 CONV_CASES = [
     # (N, H, W, KH, KW, stride, pads)                  padding it stands for
-    (2, 5, 6, 3, 3, (1, 1), (0, 0, 0, 0)),             # valid, odd kernel, two images
-    (1, 5, 5, 3, 3, (1, 1), (1, 1, 1, 1)),             # same, stride 1
-    (1, 4, 5, 2, 2, (1, 1), (0, 1, 0, 1)),             # same, even kernel: extra pad after
-    (1, 4, 4, 3, 2, (1, 1), (2, 2, 1, 1)),             # full, mixed kernel
-    (2, 7, 6, 3, 3, (2, 2), (1, 1, 1, 1)),             # same, stride 2, two images
-    (1, 7, 8, 2, 3, (3, 2), (0, 0, 0, 0)),             # valid, strides 3 and 2
-    (1, 6, 7, 4, 2, (2, 3), (1, 2, 0, 1)),             # explicit uneven pads
+    (2, 5, 6, 3, 3, (1, 1), (0, 0, 0, 0)),  # valid, odd kernel, two images
+    (1, 5, 5, 3, 3, (1, 1), (1, 1, 1, 1)),  # same, stride 1
+    (1, 4, 5, 2, 2, (1, 1), (0, 1, 0, 1)),  # same, even kernel: extra pad after
+    (1, 4, 4, 3, 2, (1, 1), (2, 2, 1, 1)),  # full, mixed kernel
+    (2, 7, 6, 3, 3, (2, 2), (1, 1, 1, 1)),  # same, stride 2, two images
+    (1, 7, 8, 2, 3, (3, 2), (0, 0, 0, 0)),  # valid, strides 3 and 2
+    (1, 6, 7, 4, 2, (2, 3), (1, 2, 0, 1)),  # explicit uneven pads
 ]
 
 
@@ -81,8 +81,9 @@ def test_conv2d_forward_backward_match_reference(rng, n, h, w, kh, kw, stride, p
 def test_conv2d_backward_without_dx(rng):
     x, wt = f32(rng, 1, 5, 5, 3), f32(rng, 3, 3, 3, 2)
     dy = f32(rng, 1, 3, 3, 2)
-    dx, _dw, _db = check_op(cb.conv2d_backward, ref.conv2d_backward, x, wt, dy, (1, 1), (0, 0, 0, 0), False,
-                            False)
+    dx, _dw, _db = check_op(
+        cb.conv2d_backward, ref.conv2d_backward, x, wt, dy, (1, 1), (0, 0, 0, 0), False, False
+    )
     assert dx is None
 
 
@@ -104,10 +105,10 @@ def test_conv2d_large_tile_and_block(rng):
 
 # ----------------------------------------------------------------------------------------------- pooling
 POOL_CASES = [
-    ((2, 2), (2, 2), (0, 0, 0, 0)),   # the lesson's 2x2 halving
-    ((3, 3), (1, 1), (1, 1, 1, 1)),   # overlapping windows, 'same'
-    ((3, 2), (2, 3), (1, 2, 0, 1)),   # uneven window, strides and pads
-    ((2, 2), (2, 2), (0, 1, 0, 1)),   # 'same' on an odd size: the last window is half padding
+    ((2, 2), (2, 2), (0, 0, 0, 0)),  # the lesson's 2x2 halving
+    ((3, 3), (1, 1), (1, 1, 1, 1)),  # overlapping windows, 'same'
+    ((3, 2), (2, 3), (1, 2, 0, 1)),  # uneven window, strides and pads
+    ((2, 2), (2, 2), (0, 1, 0, 1)),  # 'same' on an odd size: the last window is half padding
 ]
 
 
@@ -142,7 +143,9 @@ def test_windowed_pool_propagates_nan_like_the_reference(mode):
     np.testing.assert_array_equal(y, ref.pool2d(x, *args))
     assert np.isnan(y[0, 0, 0, 0]) and not np.isnan(y[0, 1, :, 0]).any()
     dy = np.ones((1, 2, 2, 1), np.float32)
-    np.testing.assert_array_equal(np.asarray(cb.pool2d_backward(x, dy, *args)), ref.pool2d_backward(x, dy, *args))
+    np.testing.assert_array_equal(
+        np.asarray(cb.pool2d_backward(x, dy, *args)), ref.pool2d_backward(x, dy, *args)
+    )
 
 
 def test_global_max_pool_propagates_nan():
@@ -192,11 +195,15 @@ def test_device_in_device_out_numpy_in_numpy_out(rng):
     pd = cb.pool2d(yd, (3, 3), (3, 3), (0, 0, 0, 0), "max")
     ad = cb.activation("relu", pd, 0.0)
     assert cb.is_device_array(pd) and cb.is_device_array(ad)
-    want = ref.activation("relu", ref.pool2d(ref.conv2d(x, w, b, (1, 1), (0, 0, 0, 0), False),
-                                             (3, 3), (3, 3), (0, 0, 0, 0), "max"), 0.0)
+    want = ref.activation(
+        "relu",
+        ref.pool2d(ref.conv2d(x, w, b, (1, 1), (0, 0, 0, 0), False), (3, 3), (3, 3), (0, 0, 0, 0), "max"),
+        0.0,
+    )
     np.testing.assert_allclose(cb.to_host(ad), want, **TOL)
-    dx, dw, db = cb.conv2d_backward(xd, wd, cb.to_device(np.ones((1, 3, 3, 2), np.float32)),
-                                    (1, 1), (0, 0, 0, 0), False)
+    dx, dw, db = cb.conv2d_backward(
+        xd, wd, cb.to_device(np.ones((1, 3, 3, 2), np.float32)), (1, 1), (0, 0, 0, 0), False
+    )
     assert all(cb.is_device_array(a) for a in (dx, dw, db))
     assert isinstance(cb.conv2d(x, w, b, (1, 1), (0, 0, 0, 0), False), np.ndarray)
 
@@ -206,10 +213,14 @@ def test_ops_run_on_the_cuda_backend(rng, backend_guard):
     assert engine.get_backend() == "cuda"
     img = f32(rng, 6, 6)
     k = f32(rng, 3, 3)
-    np.testing.assert_allclose(ops.conv2d(img, k, padding="same", stride=2),
-                               ops.conv2d(img, k, padding="same", stride=2, backend="reference"), **TOL)
-    np.testing.assert_allclose(ops.pool2d(img, 2, mode="avg"), ops.pool2d(img, 2, mode="avg", backend="reference"),
-                               **TOL)
+    np.testing.assert_allclose(
+        ops.conv2d(img, k, padding="same", stride=2),
+        ops.conv2d(img, k, padding="same", stride=2, backend="reference"),
+        **TOL,
+    )
+    np.testing.assert_allclose(
+        ops.pool2d(img, 2, mode="avg"), ops.pool2d(img, 2, mode="avg", backend="reference"), **TOL
+    )
 
 
 def test_launch_sizes_are_validated():
@@ -279,10 +290,13 @@ def test_sgd_momentum_and_nesterov_two_steps(rng):
     np.testing.assert_allclose(_two_steps(ct.DeviceSGD(lr), w0, [g1, g2]), w0 - lr * g1 - lr * g2, rtol=1e-6)
     v1 = -lr * g1
     v2 = m * v1 - lr * g2
-    np.testing.assert_allclose(_two_steps(ct.DeviceSGD(lr, m), w0, [g1, g2]), w0 + v1 + v2, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(
+        _two_steps(ct.DeviceSGD(lr, m), w0, [g1, g2]), w0 + v1 + v2, rtol=1e-5, atol=1e-6
+    )
     nest = w0 + (m * v1 - lr * g1) + (m * v2 - lr * g2)
-    np.testing.assert_allclose(_two_steps(ct.DeviceSGD(lr, m, nesterov=True), w0, [g1, g2]), nest,
-                               rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(
+        _two_steps(ct.DeviceSGD(lr, m, nesterov=True), w0, [g1, g2]), nest, rtol=1e-5, atol=1e-6
+    )
 
 
 def test_adam_two_steps_by_hand(rng):
@@ -292,8 +306,10 @@ def test_adam_two_steps_by_hand(rng):
     for t, g in enumerate([g1, g2], start=1):
         m = b1 * m + (1 - b1) * g
         v = b2 * v + (1 - b2) * g * g
-        w = w - lr * np.sqrt(1 - b2 ** t) / (1 - b1 ** t) * m / (np.sqrt(v) + eps)
-    np.testing.assert_allclose(_two_steps(ct.DeviceAdam(lr, b1, b2, eps), w0, [g1, g2]), w, rtol=1e-5, atol=1e-6)
+        w = w - lr * np.sqrt(1 - b2**t) / (1 - b1**t) * m / (np.sqrt(v) + eps)
+    np.testing.assert_allclose(
+        _two_steps(ct.DeviceAdam(lr, b1, b2, eps), w0, [g1, g2]), w, rtol=1e-5, atol=1e-6
+    )
 
 
 def test_rmsprop_two_steps_by_hand(rng):
@@ -303,22 +319,28 @@ def test_rmsprop_two_steps_by_hand(rng):
     for g in (g1, g2):
         s = rho * s + (1 - rho) * g * g
         w = w - lr * g / (np.sqrt(s) + eps)
-    np.testing.assert_allclose(_two_steps(ct.DeviceRMSprop(lr, rho, eps), w0, [g1, g2]), w, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(
+        _two_steps(ct.DeviceRMSprop(lr, rho, eps), w0, [g1, g2]), w, rtol=1e-5, atol=1e-6
+    )
 
 
 def test_device_optimizers_agree_with_engine_optimizers(rng):
     """The device kernels and engine.optimizers give the same two steps (same formulas, float32)."""
     from engine import optimizers
 
-    for name, hyper in (("sgd", {"learning_rate": 0.05, "momentum": 0.8, "nesterov": True}),
-                        ("adam", {"learning_rate": 0.01}), ("rmsprop", {"learning_rate": 0.01, "rho": 0.8})):
+    for name, hyper in (
+        ("sgd", {"learning_rate": 0.05, "momentum": 0.8, "nesterov": True}),
+        ("adam", {"learning_rate": 0.01}),
+        ("rmsprop", {"learning_rate": 0.01, "rho": 0.8}),
+    ):
         w0, grads = f32(rng, 4), [f32(rng, 4), f32(rng, 4)]
         host = optimizers.get(name).from_config(hyper)
         w = w0.copy()
         for g in grads:
             host.apply_gradients([("w", g, w)])
-        np.testing.assert_allclose(_two_steps(ct.device_optimizer(name, **hyper), w0, grads), w,
-                                   rtol=1e-5, atol=1e-6, err_msg=name)
+        np.testing.assert_allclose(
+            _two_steps(ct.device_optimizer(name, **hyper), w0, grads), w, rtol=1e-5, atol=1e-6, err_msg=name
+        )
 
 
 def test_optimizer_arguments_are_validated():
@@ -334,30 +356,52 @@ def test_optimizer_arguments_are_validated():
 def _lesson_like_model(seed: int):
     from engine import layers as L
 
-    model = engine.Sequential([
-        L.Conv2D(3, 3, padding="same", activation="relu", input_shape=(6, 6, 2)), L.MaxPooling2D(2),
-        L.Conv2D(4, 2, strides=2, activation="tanh"), L.Flatten(), L.Dropout(0.3, seed=1),
-        L.Dense(5, activation="relu"), L.Dense(3),
-    ], seed=seed)
-    model.compile(optimizer="adam", loss=engine.losses.SparseCategoricalCrossentropy(from_logits=True),
-                  metrics=["accuracy"])
+    model = engine.Sequential(
+        [
+            L.Conv2D(3, 3, padding="same", activation="relu", input_shape=(6, 6, 2)),
+            L.MaxPooling2D(2),
+            L.Conv2D(4, 2, strides=2, activation="tanh"),
+            L.Flatten(),
+            L.Dropout(0.3, seed=1),
+            L.Dense(5, activation="relu"),
+            L.Dense(3),
+        ],
+        seed=seed,
+    )
+    model.compile(
+        optimizer="adam",
+        loss=engine.losses.SparseCategoricalCrossentropy(from_logits=True),
+        metrics=["accuracy"],
+    )
     return model
 
 
 def _other_model(seed: int):
     from engine import layers as L
 
-    model = engine.Sequential([
-        L.Conv2D(2, 3, padding="same", flip=True, activation="sigmoid", input_shape=(5, 5, 1), trainable=False),
-        L.Conv2D(3, 2, padding="full", activation="leaky_relu"), L.AveragePooling2D(2, padding="same"),
-        L.GlobalMaxPooling2D(), L.Dense(4, activation="softmax"),
-    ], seed=seed)
-    model.compile(optimizer=engine.optimizers.SGD(0.1, momentum=0.9, nesterov=True),
-                  loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    model = engine.Sequential(
+        [
+            L.Conv2D(
+                2, 3, padding="same", flip=True, activation="sigmoid", input_shape=(5, 5, 1), trainable=False
+            ),
+            L.Conv2D(3, 2, padding="full", activation="leaky_relu"),
+            L.AveragePooling2D(2, padding="same"),
+            L.GlobalMaxPooling2D(),
+            L.Dense(4, activation="softmax"),
+        ],
+        seed=seed,
+    )
+    model.compile(
+        optimizer=engine.optimizers.SGD(0.1, momentum=0.9, nesterov=True),
+        loss="sparse_categorical_crossentropy",
+        metrics=["accuracy"],
+    )
     return model
 
 
-@pytest.mark.parametrize("make, shape, classes", [(_lesson_like_model, (6, 6, 2), 3), (_other_model, (5, 5, 1), 4)])
+@pytest.mark.parametrize(
+    "make, shape, classes", [(_lesson_like_model, (6, 6, 2), 3), (_other_model, (5, 5, 1), 4)]
+)
 def test_two_batch_training_step_on_device_matches_cpu(rng, backend_guard, make, shape, classes):
     """Forward, loss, backward and optimizer on the device (DeviceTrainer in a device session) vs the CPU
     backend's train_on_batch: same losses, accuracies, weights and optimizer state after two batches."""
@@ -401,11 +445,22 @@ def test_fit_on_the_cuda_backend_matches_cpu_and_stays_on_the_device(rng, backen
     from engine import layers as L
 
     def make(backend):
-        m = engine.Sequential([L.Conv2D(3, 3, padding="same", activation="relu", input_shape=(6, 6, 2)),
-                               L.MaxPooling2D(2), L.Flatten(), L.Dropout(0.25), L.Dense(3)], seed=0,
-                              backend=backend)
-        m.compile(optimizer="adam", loss=engine.losses.SparseCategoricalCrossentropy(from_logits=True),
-                  metrics=["accuracy"])
+        m = engine.Sequential(
+            [
+                L.Conv2D(3, 3, padding="same", activation="relu", input_shape=(6, 6, 2)),
+                L.MaxPooling2D(2),
+                L.Flatten(),
+                L.Dropout(0.25),
+                L.Dense(3),
+            ],
+            seed=0,
+            backend=backend,
+        )
+        m.compile(
+            optimizer="adam",
+            loss=engine.losses.SparseCategoricalCrossentropy(from_logits=True),
+            metrics=["accuracy"],
+        )
         return m
 
     config.set("cuda_threads_per_block", 16)

@@ -77,8 +77,12 @@ def test_make_shapes_noise_free_background_is_black():
 
 @pytest.mark.parametrize(
     "kwargs, match",
-    [({"n": 0}, "n must be"), ({"n": 3, "size": 4}, "size must be"), ({"n": 3, "classes": ("star",)}, "subset"),
-     ({"n": 3, "noise": -1.0}, "noise must be")],
+    [
+        ({"n": 0}, "n must be"),
+        ({"n": 3, "size": 4}, "size must be"),
+        ({"n": 3, "classes": ("star",)}, "subset"),
+        ({"n": 3, "noise": -1.0}, "noise must be"),
+    ],
 )
 def test_make_shapes_validates(kwargs, match):
     with pytest.raises(ValueError, match=match):
@@ -181,8 +185,12 @@ def _cifar_batch(n: int, seed: int, protocol: int) -> tuple[bytes, np.ndarray, n
     images = r.integers(0, 256, (n, 32, 32, 3), dtype=np.uint8)
     labels = [int(v) for v in r.integers(0, 10, n)]
     data = images.transpose(0, 3, 1, 2).reshape(n, 3072)  # CIFAR's row layout: all R, then G, then B
-    payload = {b"batch_label": b"testing", b"labels": labels, b"data": data,
-               b"filenames": [b"f%d.png" % i for i in range(n)]}
+    payload = {
+        b"batch_label": b"testing",
+        b"labels": labels,
+        b"data": data,
+        b"filenames": [b"f%d.png" % i for i in range(n)],
+    }
     return pickle.dumps(payload, protocol=protocol), images, np.array(labels, np.uint8)
 
 
@@ -259,7 +267,9 @@ def test_restricted_unpickler_admits_plain_data():
 def test_load_cifar10_errors(tmp_path):
     with pytest.raises(DatasetError, match="expected data_batch_1"):
         datasets.load_cifar10(tmp_path)
-    (tmp_path / "data_batch_1").write_bytes(pickle.dumps({b"data": np.zeros((2, 10), np.uint8), b"labels": [0, 1]}))
+    (tmp_path / "data_batch_1").write_bytes(
+        pickle.dumps({b"data": np.zeros((2, 10), np.uint8), b"labels": [0, 1]})
+    )
     (tmp_path / "test_batch").write_bytes(pickle.dumps([1, 2]))
     with pytest.raises(DatasetError, match=r"'data' must be uint8 \(N, 3072\)"):
         datasets.load_cifar10(tmp_path)
@@ -284,7 +294,9 @@ def test_load_dataset_specs(tmp_path, rng):
     (tmp_path / "l").write_bytes(_idx(labels))
     m = datasets.load_dataset(f"mnist-idx:{tmp_path / 'i'},{tmp_path / 'l'}")
     assert m.x_train.shape == (8, 4, 4, 1) and m.x_test.shape == (2, 4, 4, 1)
-    m4 = datasets.load_dataset(f"mnist-idx:{tmp_path / 'i'},{tmp_path / 'l'},{tmp_path / 'i'},{tmp_path / 'l'}")
+    m4 = datasets.load_dataset(
+        f"mnist-idx:{tmp_path / 'i'},{tmp_path / 'l'},{tmp_path / 'i'},{tmp_path / 'l'}"
+    )
     assert m4.x_train.shape == (10, 4, 4, 1) and m4.x_test.shape == (10, 4, 4, 1)
 
 
@@ -297,8 +309,14 @@ def test_load_dataset_train_test_subfolders(tmp_path):
     assert d.x_train.shape == (2, 3, 3, 1) and d.x_test.shape == (2, 3, 3, 1)
 
 
-@pytest.mark.parametrize("spec, match", [("nowhere", "not a folder nor one of"), ("mnist-idx:a", "IMAGES,LABELS"),
-                                         ("", "dataset must be one of")])
+@pytest.mark.parametrize(
+    "spec, match",
+    [
+        ("nowhere", "not a folder nor one of"),
+        ("mnist-idx:a", "IMAGES,LABELS"),
+        ("", "dataset must be one of"),
+    ],
+)
 def test_load_dataset_bad_specs(spec, match):
     with pytest.raises(ValueError, match=match):
         datasets.load_dataset(spec)

@@ -26,30 +26,46 @@ def _reference_outputs(model: Sequential, x: np.ndarray) -> list[tuple[str, np.n
 
 def _zoo_of_layers() -> Sequential:
     """Every layer kind with every inference_step, odd geometries and activations included."""
-    base = Sequential([
-        layers.Conv2D(4, 3, padding="same", activation="relu", input_shape=(9, 7, 2)),
-        layers.Conv2D(3, (2, 3), strides=(2, 1), padding="valid", activation="leaky_relu", use_bias=False),
-        layers.Conv2D(5, 2, padding="full", activation="tanh", flip=True),
-    ], name="base", seed=1)
-    return Sequential([
-        base,
-        layers.MaxPooling2D(2, padding="same"),
-        layers.AveragePooling2D((2, 1), strides=1),
-        layers.MinPooling2D(2),
-        layers.ReLU(negative_slope=0.1),
-        layers.Conv2D(6, 1, activation="sigmoid"),
-        layers.Dropout(0.5),
-        layers.Flatten(),
-        layers.Dense(7, activation="relu"),
-        layers.Activation("tanh"),
-        layers.Dense(4, use_bias=False),
-        layers.Softmax(),
-    ], name="all", seed=2)
+    base = Sequential(
+        [
+            layers.Conv2D(4, 3, padding="same", activation="relu", input_shape=(9, 7, 2)),
+            layers.Conv2D(
+                3, (2, 3), strides=(2, 1), padding="valid", activation="leaky_relu", use_bias=False
+            ),
+            layers.Conv2D(5, 2, padding="full", activation="tanh", flip=True),
+        ],
+        name="base",
+        seed=1,
+    )
+    return Sequential(
+        [
+            base,
+            layers.MaxPooling2D(2, padding="same"),
+            layers.AveragePooling2D((2, 1), strides=1),
+            layers.MinPooling2D(2),
+            layers.ReLU(negative_slope=0.1),
+            layers.Conv2D(6, 1, activation="sigmoid"),
+            layers.Dropout(0.5),
+            layers.Flatten(),
+            layers.Dense(7, activation="relu"),
+            layers.Activation("tanh"),
+            layers.Dense(4, use_bias=False),
+            layers.Softmax(),
+        ],
+        name="all",
+        seed=2,
+    )
 
 
 @pytest.mark.parametrize("backend", ["cpu", "reference"])
-@pytest.mark.parametrize("make", [lambda: zoo.lesson((32, 32, 3), 10, seed=0), _zoo_of_layers,
-                                  lambda: zoo.lesson_gmp((None, None, 3), 5, seed=3)])
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: zoo.lesson((32, 32, 3), 10, seed=0),
+        _zoo_of_layers,
+        lambda: zoo.lesson_gmp((None, None, 3), 5, seed=3),
+    ],
+)
 def test_activations_match_the_reference_forward_layer_by_layer(rng, backend, make):
     model = make()
     shape = model.layers[0].input_shape if not isinstance(model.layers[0], Sequential) else (9, 7, 2)
@@ -97,8 +113,9 @@ def test_a_plan_is_made_once_per_shape_and_backend_and_the_cache_is_bounded(rng)
 def test_a_plan_resolves_same_padding_for_its_own_input_size(rng):
     """'same' pads depend on the input size at stride 2: 7 gets (1, 1) per axis, 8 gets (0, 1) (TensorFlow's
     rule: the extra pad goes to the bottom/right), so a ones image's top-left window holds 4 or 9 real ones."""
-    model = Sequential([layers.Conv2D(1, 3, strides=2, padding="same", use_bias=False,
-                                      input_shape=(None, None, 1))], seed=0)
+    model = Sequential(
+        [layers.Conv2D(1, 3, strides=2, padding="same", use_bias=False, input_shape=(None, None, 1))], seed=0
+    )
     model.layers[0].set_weights([np.ones((3, 3, 1, 1), np.float32)])
     for size, expected_first in [(7, 4.0), (8, 9.0)]:
         y = model.predict(np.ones((1, size, size, 1), np.float32))

@@ -91,7 +91,9 @@ def test_load_image_bad_files_name_the_path(tmp_path, content, problem):
 
 
 def test_load_image_truncated(tmp_path):
-    good = _write_png(tmp_path / "full.png", np.arange(64 * 64, dtype=np.uint32).reshape(64, 64).astype(np.uint8))
+    good = _write_png(
+        tmp_path / "full.png", np.arange(64 * 64, dtype=np.uint32).reshape(64, 64).astype(np.uint8)
+    )
     data = good.read_bytes()
     cut = tmp_path / "cut.png"
     cut.write_bytes(data[: len(data) // 2])
@@ -142,9 +144,9 @@ def test_save_image_diverging_is_symmetric_around_zero(tmp_path):
     back = _read(io.save_image(tmp_path / "d.png", arr, cmap="diverging"))
     assert back.shape == (1, 4, 3)
     lut = io.COLORMAPS["diverging"]
-    np.testing.assert_array_equal(back[0, 0], lut[0])     # most negative: the blue end
-    np.testing.assert_array_equal(back[0, 1], lut[128])   # zero: the middle (white-ish)
-    np.testing.assert_array_equal(back[0, 2], lut[255])   # most positive: the red end
+    np.testing.assert_array_equal(back[0, 0], lut[0])  # most negative: the blue end
+    np.testing.assert_array_equal(back[0, 1], lut[128])  # zero: the middle (white-ish)
+    np.testing.assert_array_equal(back[0, 2], lut[255])  # most positive: the red end
     assert back[0, 0, 2] > back[0, 0, 0] and back[0, 2, 0] > back[0, 2, 2]
 
 

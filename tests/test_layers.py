@@ -14,8 +14,15 @@ def _loss(y: np.ndarray, r: np.ndarray) -> float:
     return float(np.sum(y.astype(np.float64) * r))
 
 
-def check_layer_gradients(layer, x: np.ndarray, rng: np.random.Generator, eps: float = 1e-2,
-                          n_checks: int = 12, rtol: float = 2e-2, atol: float = 2e-3) -> None:
+def check_layer_gradients(
+    layer,
+    x: np.ndarray,
+    rng: np.random.Generator,
+    eps: float = 1e-2,
+    n_checks: int = 12,
+    rtol: float = 2e-2,
+    atol: float = 2e-3,
+) -> None:
     """Compare ``layer.backward`` with central differences of ``L = sum(forward(x) * r)`` on sampled entries of
     the input and of every weight."""
     if not layer.built:
@@ -46,10 +53,18 @@ def _spread(rng: np.random.Generator, shape: tuple[int, ...], gap: float = 0.05)
     return rng.permutation(vals).reshape(shape).astype(np.float32)
 
 
-@pytest.mark.parametrize("kw", [
-    dict(padding="valid"), dict(padding="same"), dict(padding="same", strides=2), dict(padding="full"),
-    dict(padding="valid", flip=True), dict(padding="same", activation="tanh"), dict(padding="valid", use_bias=False),
-])
+@pytest.mark.parametrize(
+    "kw",
+    [
+        dict(padding="valid"),
+        dict(padding="same"),
+        dict(padding="same", strides=2),
+        dict(padding="full"),
+        dict(padding="valid", flip=True),
+        dict(padding="same", activation="tanh"),
+        dict(padding="valid", use_bias=False),
+    ],
+)
 def test_conv2d_backward_matches_finite_differences(rng, kw):
     layer = layers.Conv2D(3, (3, 2), **kw)
     x = rng.standard_normal((2, 5, 6, 2)).astype(np.float32)
@@ -66,7 +81,7 @@ def test_conv2d_forward_matches_numpy(rng):
     expected = np.zeros((2, 6, 5, 4))
     for i in range(6):
         for j in range(5):
-            expected[:, i, j, :] = np.einsum("nhwc,hwcf->nf", xp[:, i:i + 3, j:j + 3, :], w) + b
+            expected[:, i, j, :] = np.einsum("nhwc,hwcf->nf", xp[:, i : i + 3, j : j + 3, :], w) + b
     np.testing.assert_allclose(layer.forward(x), np.maximum(expected, 0), rtol=1e-5, atol=1e-5)
 
 
@@ -103,7 +118,9 @@ def test_max_pooling_forward_by_hand():
     np.testing.assert_allclose(layers.AveragePooling2D()(x)[0, :, :, 0], [[2.5, 1.75], [0.75, 7.5]])
 
 
-@pytest.mark.parametrize("cls", [layers.GlobalMaxPooling2D, layers.GlobalAveragePooling2D, layers.GlobalMinPooling2D])
+@pytest.mark.parametrize(
+    "cls", [layers.GlobalMaxPooling2D, layers.GlobalAveragePooling2D, layers.GlobalMinPooling2D]
+)
 def test_global_pooling_backward_and_forward(rng, cls):
     x = _spread(rng, (2, 3, 4, 5))
     layer = cls()
@@ -183,17 +200,20 @@ def test_glorot_uniform_init_is_seeded_and_bounded():
     assert a.count_params() == 3 * 3 * 4 * 8 + 8
 
 
-@pytest.mark.parametrize("factory, match", [
-    (lambda: layers.Conv2D(0, 3), "filters must be a positive int"),
-    (lambda: layers.Conv2D(4, 3, padding="middle"), "padding must be one of"),
-    (lambda: layers.Conv2D(4, 0), "kernel_size must be >= 1"),
-    (lambda: layers.Conv2D(4, 3, activation="swish"), "activation must be one of"),
-    (lambda: layers.MaxPooling2D(2, padding="full"), "padding must be one of"),
-    (lambda: layers.Dense(-1), "units must be a positive int"),
-    (lambda: layers.Dropout(1.0), r"rate must be in \[0, 1\)"),
-    (lambda: layers.Conv2D(4, 3, input_shape=(0, 3, 1)), "input_shape must hold positive ints"),
-    (lambda: layers.Dense(3, name="a/b"), "name must be a non-empty string"),
-])
+@pytest.mark.parametrize(
+    "factory, match",
+    [
+        (lambda: layers.Conv2D(0, 3), "filters must be a positive int"),
+        (lambda: layers.Conv2D(4, 3, padding="middle"), "padding must be one of"),
+        (lambda: layers.Conv2D(4, 0), "kernel_size must be >= 1"),
+        (lambda: layers.Conv2D(4, 3, activation="swish"), "activation must be one of"),
+        (lambda: layers.MaxPooling2D(2, padding="full"), "padding must be one of"),
+        (lambda: layers.Dense(-1), "units must be a positive int"),
+        (lambda: layers.Dropout(1.0), r"rate must be in \[0, 1\)"),
+        (lambda: layers.Conv2D(4, 3, input_shape=(0, 3, 1)), "input_shape must hold positive ints"),
+        (lambda: layers.Dense(3, name="a/b"), "name must be a non-empty string"),
+    ],
+)
 def test_argument_errors_name_the_argument(factory, match):
     with pytest.raises(ValueError, match=match):
         factory()

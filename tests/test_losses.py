@@ -55,7 +55,8 @@ def test_logits_are_stable_for_huge_values():
     assert value == pytest.approx((2000.0 + np.log(2)) / 2, rel=1e-5)
     assert np.all(np.isfinite(grad))
     b_value, b_grad = losses.BinaryCrossentropy(from_logits=True).forward_backward(
-        [1.0, 0.0, 1.0], np.array([500.0, 500.0, -500.0], np.float32))
+        [1.0, 0.0, 1.0], np.array([500.0, 500.0, -500.0], np.float32)
+    )
     assert b_value == pytest.approx(1000.0 / 3, rel=1e-5) and np.all(np.isfinite(b_grad))
 
 
@@ -101,7 +102,9 @@ def test_accuracy_and_dtype():
 def test_aliases_and_errors():
     assert isinstance(losses.get("mse"), losses.MeanSquaredError)
     assert isinstance(losses.get("binary_crossentropy"), losses.BinaryCrossentropy)
-    assert losses.get({"class_name": "SparseCategoricalCrossentropy", "config": {"from_logits": True}}).from_logits
+    assert losses.get(
+        {"class_name": "SparseCategoricalCrossentropy", "config": {"from_logits": True}}
+    ).from_logits
     with pytest.raises(ValueError, match="loss must be a Loss instance or one of"):
         losses.get("hinge")
     with pytest.raises(ValueError, match=r"labels must be in \[0, 3\)"):

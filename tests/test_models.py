@@ -16,12 +16,15 @@ SCCE = losses.SparseCategoricalCrossentropy(from_logits=True)
 
 
 def tiny_model(seed: int = 0, input_shape=(6, 6, 1), classes: int = 3) -> models.Sequential:
-    return models.Sequential([
-        layers.Conv2D(4, 3, activation="relu", padding="same", input_shape=input_shape),
-        layers.MaxPooling2D(2),
-        layers.Flatten(),
-        layers.Dense(classes),
-    ], seed=seed)
+    return models.Sequential(
+        [
+            layers.Conv2D(4, 3, activation="relu", padding="same", input_shape=input_shape),
+            layers.MaxPooling2D(2),
+            layers.Flatten(),
+            layers.Dense(classes),
+        ],
+        seed=seed,
+    )
 
 
 def blobs(rng, n: int = 48, classes: int = 3):
@@ -29,16 +32,32 @@ def blobs(rng, n: int = 48, classes: int = 3):
     y = rng.integers(0, classes, n)
     x = rng.uniform(0, 0.2, (n, 6, 6, 1)).astype(np.float32)
     for i, c in enumerate(y):
-        x[i, 2 * c:2 * c + 2, :, 0] += 1.0
+        x[i, 2 * c : 2 * c + 2, :, 0] += 1.0
     return x, y
 
 
 # -- structure ------------------------------------------------------------------------------------------------
 
+
 def test_keras_auto_names_are_per_model():
-    m = models.Sequential([layers.Conv2D(2, 3, input_shape=(8, 8, 1)), layers.Conv2D(2, 3), layers.MaxPooling2D(),
-                           layers.Flatten(), layers.Dense(3), layers.Dense(2)])
-    assert [la.name for la in m.layers] == ["conv2d", "conv2d_1", "max_pooling2d", "flatten", "dense", "dense_1"]
+    m = models.Sequential(
+        [
+            layers.Conv2D(2, 3, input_shape=(8, 8, 1)),
+            layers.Conv2D(2, 3),
+            layers.MaxPooling2D(),
+            layers.Flatten(),
+            layers.Dense(3),
+            layers.Dense(2),
+        ]
+    )
+    assert [la.name for la in m.layers] == [
+        "conv2d",
+        "conv2d_1",
+        "max_pooling2d",
+        "flatten",
+        "dense",
+        "dense_1",
+    ]
     other = models.Sequential([layers.Dense(2, input_shape=(3,))])
     assert other.layers[0].name == "dense"
     with pytest.raises(ValueError, match="all layer names must be unique"):
@@ -48,12 +67,22 @@ def test_keras_auto_names_are_per_model():
 def test_too_small_input_fails_at_add_with_layer_named():
     """The lesson: a 2x2 image cannot be halved four times."""
     m = models.Sequential([layers.MaxPooling2D((2, 2), input_shape=(2, 2, 1))])
-    with pytest.raises(ValueError, match=r"input 1x1 is too small for MaxPooling2D 2x2 at layer 2 "
-                                         r"\(max_pooling2d_1\)"):
+    with pytest.raises(
+        ValueError,
+        match=r"input 1x1 is too small for MaxPooling2D 2x2 at layer 2 "
+        r"\(max_pooling2d_1\)",
+    ):
         m.add(layers.MaxPooling2D((2, 2)))
     assert len(m.layers) == 1  # the failed layer was not added
-    deferred = models.Sequential([layers.Conv2D(2, 3), layers.MaxPooling2D(), layers.MaxPooling2D(),
-                                  layers.MaxPooling2D(), layers.MaxPooling2D()])
+    deferred = models.Sequential(
+        [
+            layers.Conv2D(2, 3),
+            layers.MaxPooling2D(),
+            layers.MaxPooling2D(),
+            layers.MaxPooling2D(),
+            layers.MaxPooling2D(),
+        ]
+    )
     with pytest.raises(ValueError, match=r"too small for MaxPooling2D 2x2 at layer 5 \(max_pooling2d_3\)"):
         deferred.build((10, 10, 1))
 
@@ -87,6 +116,7 @@ def test_global_max_pooling_takes_any_size_while_flatten_cannot(rng):
 
 # -- training -------------------------------------------------------------------------------------------------
 
+
 def test_fit_learns_and_history_has_keras_keys(rng):
     x, y = blobs(rng)
     m = tiny_model()
@@ -105,16 +135,24 @@ def test_seed_makes_training_deterministic(rng):
     x, y = blobs(rng)
     runs = []
     for _ in range(2):
-        m = models.Sequential([layers.Conv2D(3, 3, activation="relu", input_shape=(6, 6, 1)), layers.Flatten(),
-                               layers.Dropout(0.3), layers.Dense(3)], seed=5)
+        m = models.Sequential(
+            [
+                layers.Conv2D(3, 3, activation="relu", input_shape=(6, 6, 1)),
+                layers.Flatten(),
+                layers.Dropout(0.3),
+                layers.Dense(3),
+            ],
+            seed=5,
+        )
         m.compile("adam", SCCE)
         m.fit(x, y, epochs=2, batch_size=7, verbose=0, seed=11)
         runs.append(m.get_weights())
     for a, b in zip(*runs):
         np.testing.assert_array_equal(a, b)
     m3 = models.Sequential([layers.Dense(3, input_shape=(2,))], seed=6)
-    assert not np.array_equal(m3.get_weights()[0], models.Sequential([layers.Dense(3, input_shape=(2,))],
-                                                                      seed=5).get_weights()[0])
+    assert not np.array_equal(
+        m3.get_weights()[0], models.Sequential([layers.Dense(3, input_shape=(2,))], seed=5).get_weights()[0]
+    )
 
 
 def test_nan_loss_stops_with_epoch_and_batch_named(rng, capsys):
@@ -124,8 +162,15 @@ def test_nan_loss_stops_with_epoch_and_batch_named(rng, capsys):
     m.compile("sgd", SCCE, ["accuracy"])
     w_before = m.get_weights()
     seen = []
-    h = m.fit(x, y, epochs=3, batch_size=4, shuffle=False, verbose=2,
-              callbacks=[callbacks.LambdaCallback(on_batch_end=lambda b, logs: seen.append(b))])
+    h = m.fit(
+        x,
+        y,
+        epochs=3,
+        batch_size=4,
+        shuffle=False,
+        verbose=2,
+        callbacks=[callbacks.LambdaCallback(on_batch_end=lambda b, logs: seen.append(b))],
+    )
     assert seen == [0, 1, 2]
     assert h.stopped_reason is not None
     assert "epoch 1, batch 3" in h.stopped_reason and "lower learning rate" in h.stopped_reason
@@ -166,8 +211,20 @@ def test_callback_hooks_logs_and_stop_training(rng):
     rec = Recorder()
     m.fit(x, y, epochs=2, batch_size=8, verbose=0, callbacks=[rec])
     kinds = [e[0] for e in rec.events]
-    assert kinds == ["train_begin", "epoch_begin", "batch", "batch", "batch", "epoch_end",
-                     "epoch_begin", "batch", "batch", "batch", "epoch_end", "train_end"]
+    assert kinds == [
+        "train_begin",
+        "epoch_begin",
+        "batch",
+        "batch",
+        "batch",
+        "epoch_end",
+        "epoch_begin",
+        "batch",
+        "batch",
+        "batch",
+        "epoch_end",
+        "train_end",
+    ]
     logs = rec.events[4][2]
     assert rec.model is m
     assert {"loss", "accuracy", "batch", "epoch", "size", "images_per_second"} <= set(logs)
@@ -240,10 +297,17 @@ def test_fit_argument_errors(rng):
 
 # -- transfer learning ----------------------------------------------------------------------------------------
 
+
 def test_frozen_nested_base_is_not_trained(rng, tmp_path):
     x, y = blobs(rng)
-    base = models.Sequential([layers.Conv2D(4, 3, activation="relu", padding="same", input_shape=(6, 6, 1)),
-                              layers.MaxPooling2D()], name="base", seed=2)
+    base = models.Sequential(
+        [
+            layers.Conv2D(4, 3, activation="relu", padding="same", input_shape=(6, 6, 1)),
+            layers.MaxPooling2D(),
+        ],
+        name="base",
+        seed=2,
+    )
     base.save(tmp_path / "base.npz")
     pretrained = engine.load_model(tmp_path / "base.npz")
     pretrained.trainable = False
@@ -256,11 +320,17 @@ def test_frozen_nested_base_is_not_trained(rng, tmp_path):
     for a, b in zip(frozen, pretrained.get_weights()):
         np.testing.assert_array_equal(a, b)
     assert not np.array_equal(head[0], model.layers[-1].get_weights()[0])
-    assert [n for n, _ in model.activations(x[:1])] == ["base/conv2d", "base/max_pooling2d", "flatten", "dense"]
+    assert [n for n, _ in model.activations(x[:1])] == [
+        "base/conv2d",
+        "base/max_pooling2d",
+        "flatten",
+        "dense",
+    ]
     assert [s[0] for s in model.trainable_slots()] == ["dense/kernel", "dense/bias"]
 
 
 # -- inspection -----------------------------------------------------------------------------------------------
+
 
 def test_activations_are_every_layer_output(rng):
     x, _ = blobs(rng, n=3)
@@ -275,8 +345,10 @@ def test_activations_are_every_layer_output(rng):
 
 def test_gradients_match_finite_differences(rng):
     x, y = blobs(rng, n=4)
-    m = models.Sequential([layers.Conv2D(2, 3, activation="tanh", input_shape=(6, 6, 1)), layers.Flatten(),
-                           layers.Dense(3)], seed=3)
+    m = models.Sequential(
+        [layers.Conv2D(2, 3, activation="tanh", input_shape=(6, 6, 1)), layers.Flatten(), layers.Dense(3)],
+        seed=3,
+    )
     m.compile("sgd", SCCE)
     before = m.get_weights()
     grads = m.gradients(x, y)
@@ -293,12 +365,15 @@ def test_gradients_match_finite_differences(rng):
         kernel[i] = old - eps
         down = m.test_on_batch(x, y)["loss"]
         kernel[i] = old
-        assert grads[0].weights["kernel"].reshape(-1)[i] == pytest.approx((up - down) / (2 * eps), rel=3e-2, abs=1e-4)
+        assert grads[0].weights["kernel"].reshape(-1)[i] == pytest.approx(
+            (up - down) / (2 * eps), rel=3e-2, abs=1e-4
+        )
     dense_out = SCCE.forward_backward(y, m.predict(x))[1]
     np.testing.assert_allclose(grads[2].output, dense_out, rtol=1e-5)
 
 
 # -- config and files -----------------------------------------------------------------------------------------
+
 
 def test_config_is_json_and_rebuilds(rng):
     m = zoo.build("small", (28, 28, 1), 10, seed=4)
@@ -416,10 +491,15 @@ def test_one_training_step_agrees_between_backends(rng, backend_guard):
     weights = {}
     for backend in ("reference", "cpu"):
         engine.set_backend(backend)
-        m = models.Sequential([layers.Conv2D(3, 3, strides=2, padding="same", activation="relu",
-                                             input_shape=(6, 6, 1)),
-                               layers.AveragePooling2D(), layers.Flatten(), layers.Dense(3, activation="softmax")],
-                              seed=9)
+        m = models.Sequential(
+            [
+                layers.Conv2D(3, 3, strides=2, padding="same", activation="relu", input_shape=(6, 6, 1)),
+                layers.AveragePooling2D(),
+                layers.Flatten(),
+                layers.Dense(3, activation="softmax"),
+            ],
+            seed=9,
+        )
         m.compile(optimizers.SGD(0.5, momentum=0.9), "sparse_categorical_crossentropy")
         m.train_on_batch(x, y)
         m.train_on_batch(x, y)
@@ -444,8 +524,11 @@ def test_a_model_can_run_on_its_own_backend(backend_guard):
     from engine import layers as L
 
     def make(backend=None):
-        m = engine.Sequential([L.Conv2D(2, 3, input_shape=(5, 5, 1), activation="relu"), L.Flatten(), L.Dense(2)],
-                              seed=1, backend=backend)
+        m = engine.Sequential(
+            [L.Conv2D(2, 3, input_shape=(5, 5, 1), activation="relu"), L.Flatten(), L.Dense(2)],
+            seed=1,
+            backend=backend,
+        )
         m.compile(optimizer="sgd", loss="sparse_categorical_crossentropy")
         return m
 
@@ -454,7 +537,9 @@ def test_a_model_can_run_on_its_own_backend(backend_guard):
     engine.set_backend("cpu")
     ref_model = make("reference")
     cpu_model = make()
-    assert ref_model.train_on_batch(x, y)["loss"] == pytest.approx(cpu_model.train_on_batch(x, y)["loss"], rel=1e-5)
+    assert ref_model.train_on_batch(x, y)["loss"] == pytest.approx(
+        cpu_model.train_on_batch(x, y)["loss"], rel=1e-5
+    )
     assert engine.get_backend() == "cpu"
     for a, b in zip(ref_model.get_weights(), cpu_model.get_weights()):
         np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)

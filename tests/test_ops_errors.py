@@ -14,8 +14,17 @@ X = np.zeros((1, 5, 5, 1), np.float32)
 W = np.ones((3, 3, 1, 2), np.float32)
 
 
-@pytest.mark.parametrize("stride,err", [(0, ValueError), (-2, ValueError), ((1, 0), ValueError), (1.5, TypeError),
-                                        ("2", TypeError), ((1, 2, 3), TypeError)])
+@pytest.mark.parametrize(
+    "stride,err",
+    [
+        (0, ValueError),
+        (-2, ValueError),
+        ((1, 0), ValueError),
+        (1.5, TypeError),
+        ("2", TypeError),
+        ((1, 2, 3), TypeError),
+    ],
+)
 def test_bad_stride(stride, err):
     with pytest.raises(err, match=r"stride.*Received"):
         ops.conv2d(X, W, stride=stride, backend="reference")
@@ -91,7 +100,9 @@ def test_dy_shape_checked():
 
 
 def test_unknown_backend(backend_guard):
-    with pytest.raises(ValueError, match=r"backend must be one of \('cpu', 'reference', 'cuda'\). Received: 'tpu'"):
+    with pytest.raises(
+        ValueError, match=r"backend must be one of \('cpu', 'reference', 'cuda'\). Received: 'tpu'"
+    ):
         engine.set_backend("tpu")
 
 
@@ -119,8 +130,13 @@ def test_cuda_without_a_device_gives_one_clear_message():
 
 def test_env_var_sets_initial_backend():
     env = dict(os.environ, CONVSCOPE_BACKEND="reference")
-    out = subprocess.run([sys.executable, "-c", "import engine; print(engine.get_backend())"], env=env,
-                         capture_output=True, text=True, timeout=60)
+    out = subprocess.run(
+        [sys.executable, "-c", "import engine; print(engine.get_backend())"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert out.stdout.strip() == "reference"
 
 

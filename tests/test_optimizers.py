@@ -75,7 +75,9 @@ def test_rmsprop_two_steps_and_lr_alias():
 def test_state_is_per_slot_and_float32():
     opt = optimizers.Adam()
     w_a, w_b = np.ones(2, np.float32), np.ones((2, 2), np.float32)
-    opt.apply_gradients([("a/kernel", np.ones(2, np.float32), w_a), ("b/kernel", np.ones((2, 2), np.float32), w_b)])
+    opt.apply_gradients(
+        [("a/kernel", np.ones(2, np.float32), w_a), ("b/kernel", np.ones((2, 2), np.float32), w_b)]
+    )
     assert set(opt.state) == {"a/kernel", "b/kernel"}
     assert all(s.dtype == np.float32 for slots in opt.state.values() for s in slots)
     assert w_a.dtype == np.float32 and opt.iterations == 1

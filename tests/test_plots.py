@@ -30,8 +30,12 @@ def test_render_confusion_shades_by_share_of_the_true_class():
 
 
 def test_curves_png(tmp_path):
-    history = {"loss": [1.5, 0.9, 0.4], "accuracy": [0.3, 0.7, 0.9], "val_loss": [1.2, 0.8, 0.5],
-               "val_accuracy": [0.5, 0.75, 0.88]}
+    history = {
+        "loss": [1.5, 0.9, 0.4],
+        "accuracy": [0.3, 0.7, 0.9],
+        "val_loss": [1.2, 0.8, 0.5],
+        "val_accuracy": [0.5, 0.75, 0.88],
+    }
     path = plots.save_curves(tmp_path / "c.png", history, title="demo")
     with Image.open(path) as im:
         assert im.size == (860, 330)
@@ -46,7 +50,11 @@ def test_curves_png(tmp_path):
 
 
 def test_feature_maps_grid_layout(rng):
-    acts = [("conv", rng.random((1, 6, 6, 3))), ("pool", rng.random((1, 3, 3, 3))), ("dense", rng.normal(size=(1, 5)))]
+    acts = [
+        ("conv", rng.random((1, 6, 6, 3))),
+        ("pool", rng.random((1, 3, 3, 3))),
+        ("dense", rng.normal(size=(1, 5))),
+    ]
     img = plots.render_feature_maps(acts, image=rng.random((6, 6)), max_channels=2, tile=30)
     assert img.width >= 12 + 2 * 30 + 6 and img.height > 4 * 18
     with pytest.raises(ValueError, match="nothing to draw"):

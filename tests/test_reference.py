@@ -26,8 +26,14 @@ def scipy_conv(x, w, stride, mode, flip):
     for img in range(n):
         maps = []
         for o in range(co):
-            acc = sum(fn(x[img, :, :, ci], w[:, :, ci, o], mode="valid" if mode == "same" else mode)
-                      for ci in range(c)) if mode != "same" else None
+            acc = (
+                sum(
+                    fn(x[img, :, :, ci], w[:, :, ci, o], mode="valid" if mode == "same" else mode)
+                    for ci in range(c)
+                )
+                if mode != "same"
+                else None
+            )
             if mode == "same":
                 # TF same: pad (total K-1 at stride 1), the extra one bottom/right, then valid
                 pt, pb = (kh - 1) // 2, kh - 1 - (kh - 1) // 2
@@ -46,8 +52,11 @@ def scipy_conv(x, w, stride, mode, flip):
 def test_reference_conv_matches_scipy(rng, mode, flip, k, stride):
     x = rng.standard_normal((2, 7, 6, 2))
     w = rng.standard_normal((*k, 2, 3))
-    pads = {"valid": (0, 0, 0, 0), "full": (k[0] - 1, k[0] - 1, k[1] - 1, k[1] - 1),
-            "same": ((k[0] - 1) // 2, k[0] - 1 - (k[0] - 1) // 2, (k[1] - 1) // 2, k[1] - 1 - (k[1] - 1) // 2)}[mode]
+    pads = {
+        "valid": (0, 0, 0, 0),
+        "full": (k[0] - 1, k[0] - 1, k[1] - 1, k[1] - 1),
+        "same": ((k[0] - 1) // 2, k[0] - 1 - (k[0] - 1) // 2, (k[1] - 1) // 2, k[1] - 1 - (k[1] - 1) // 2),
+    }[mode]
     y = R.conv2d(x, w, np.zeros(3), (stride, stride), pads, flip)
     np.testing.assert_allclose(y, scipy_conv(x, w, stride, mode, flip), rtol=1e-10, atol=1e-10)
 
@@ -99,12 +108,15 @@ def numerical_gradient(f, x, eps=1e-6):
     return g
 
 
-@pytest.mark.parametrize("stride,pads,flip,k", [
-    ((1, 1), (0, 0, 0, 0), False, (3, 3)),
-    ((2, 1), (1, 1, 0, 2), False, (2, 3)),
-    ((2, 2), (2, 2, 2, 2), True, (3, 3)),
-    ((3, 2), (1, 0, 1, 0), True, (2, 2)),
-])
+@pytest.mark.parametrize(
+    "stride,pads,flip,k",
+    [
+        ((1, 1), (0, 0, 0, 0), False, (3, 3)),
+        ((2, 1), (1, 1, 0, 2), False, (2, 3)),
+        ((2, 2), (2, 2, 2, 2), True, (3, 3)),
+        ((3, 2), (1, 0, 1, 0), True, (2, 2)),
+    ],
+)
 def test_conv_backward_matches_finite_differences(rng, stride, pads, flip, k):
     x = rng.standard_normal((2, 5, 6, 2))
     w = rng.standard_normal((*k, 2, 3))
@@ -122,8 +134,10 @@ def test_conv_backward_matches_finite_differences(rng, stride, pads, flip, k):
 
 
 @pytest.mark.parametrize("mode", ["max", "min", "avg"])
-@pytest.mark.parametrize("size,stride,pads", [((2, 2), (2, 2), (0, 0, 0, 0)), ((3, 3), (2, 2), (1, 1, 1, 1)),
-                                              ((2, 3), (1, 2), (0, 1, 0, 0))])
+@pytest.mark.parametrize(
+    "size,stride,pads",
+    [((2, 2), (2, 2), (0, 0, 0, 0)), ((3, 3), (2, 2), (1, 1, 1, 1)), ((2, 3), (1, 2), (0, 1, 0, 0))],
+)
 def test_pool_backward_matches_finite_differences(rng, mode, size, stride, pads):
     x = rng.permutation(np.arange(2 * 5 * 6 * 2, dtype=np.float64)).reshape(2, 5, 6, 2) * 0.1  # no ties
     y = R.pool2d(x, size, stride, pads, mode)
@@ -157,8 +171,9 @@ def test_activation_values():
     x = np.array([-1000.0, -2.0, 0.0, 3.0, 1000.0])
     np.testing.assert_allclose(R.activation("relu", x, 0.2), [0, 0, 0, 3, 1000])
     np.testing.assert_allclose(R.activation("leaky_relu", x, 0.1), [-100, -0.2, 0, 3, 1000])
-    np.testing.assert_allclose(R.activation("sigmoid", x, 0.2), [0, 1 / (1 + np.exp(2)), 0.5, 1 / (1 + np.exp(-3)), 1],
-                               atol=1e-300)
+    np.testing.assert_allclose(
+        R.activation("sigmoid", x, 0.2), [0, 1 / (1 + np.exp(2)), 0.5, 1 / (1 + np.exp(-3)), 1], atol=1e-300
+    )
     s = R.activation("softmax", np.array([[1000.0, 1000.0, -1000.0]]), 0.2)  # no overflow
     np.testing.assert_allclose(s, [[0.5, 0.5, 0.0]])
 
@@ -186,5 +201,8 @@ def test_nan_and_inf_are_computed_not_zeroed():
     for backend in ("reference", "cpu"):
         for mode in ("max", "min", "avg"):
             y = ops.pool2d(fmap, 2, mode=mode, backend=backend)[0, :, :, 0]
-            assert np.isnan(y[0, 0]) and not np.isnan(y[0, 1]) and not np.isnan(y[1, :]).any(), (backend, mode)
+            assert np.isnan(y[0, 0]) and not np.isnan(y[0, 1]) and not np.isnan(y[1, :]).any(), (
+                backend,
+                mode,
+            )
         assert np.isnan(ops.global_pool(fmap, "max", backend=backend)).all()

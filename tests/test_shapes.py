@@ -54,8 +54,16 @@ def test_normalize_pair_rejects(bad):
         shapes.normalize_pair(bad, "stride")
 
 
-@pytest.mark.parametrize("bad,err", [("middle", ValueError), (-1, ValueError), (((1, -1), (0, 0)), ValueError),
-                                     ((1, 2, 3), TypeError), (1.5, TypeError)])
+@pytest.mark.parametrize(
+    "bad,err",
+    [
+        ("middle", ValueError),
+        (-1, ValueError),
+        (((1, -1), (0, 0)), ValueError),
+        ((1, 2, 3), TypeError),
+        (1.5, TypeError),
+    ],
+)
 def test_resolve_padding_rejects(bad, err):
     with pytest.raises(err, match="padding"):
         shapes.resolve_padding(bad, (5, 5), (3, 3), (1, 1))

@@ -31,8 +31,9 @@ def test_every_step_equals_conv2d(rng, padding, stride, flip, kshape):
         np.testing.assert_allclose(s.sum, y[s.row, s.col] + 0.5, rtol=1e-5, atol=1e-5)
         np.testing.assert_array_equal(s.products, s.patch * s.kernel)
     s = shapes.normalize_pair(stride, "stride")
-    assert y.shape[0] == shapes.conv_output_size(7, kshape[0], s[0], padding if not isinstance(padding, tuple)
-                                                 else padding[0])
+    assert y.shape[0] == shapes.conv_output_size(
+        7, kshape[0], s[0], padding if not isinstance(padding, tuple) else padding[0]
+    )
 
 
 def test_window_position_in_padded_input():

@@ -84,8 +84,14 @@ def dense(x: np.ndarray, w: np.ndarray, b: np.ndarray, relu: bool = False) -> np
     return y
 
 
-def conv2d_relu(x: np.ndarray, w: np.ndarray, b: np.ndarray, stride: tuple[int, int],
-                pads: tuple[int, int, int, int], flip: bool) -> np.ndarray:
+def conv2d_relu(
+    x: np.ndarray,
+    w: np.ndarray,
+    b: np.ndarray,
+    stride: tuple[int, int],
+    pads: tuple[int, int, int, int],
+    flip: bool,
+) -> np.ndarray:
     """``relu(conv2d(...))`` in one sweep over the output (see :func:`engine.backends.cpu_conv.conv2d`)."""
     return conv2d(x, w, b, stride, pads, flip, relu=True)
 

@@ -31,8 +31,23 @@ TRANS = 112
 _I64 = ctypes.c_int64
 _F32 = ctypes.c_float
 # cblas_sgemm(order, transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc); pointers passed as int64
-_SGEMM_PROTO = ctypes.CFUNCTYPE(None, ctypes.c_int, ctypes.c_int, ctypes.c_int, _I64, _I64, _I64, _F32, _I64,
-                                _I64, _I64, _I64, _F32, _I64, _I64)
+_SGEMM_PROTO = ctypes.CFUNCTYPE(
+    None,
+    ctypes.c_int,
+    ctypes.c_int,
+    ctypes.c_int,
+    _I64,
+    _I64,
+    _I64,
+    _F32,
+    _I64,
+    _I64,
+    _I64,
+    _I64,
+    _F32,
+    _I64,
+    _I64,
+)
 
 _SYMBOLS = ("scipy_cblas_sgemm64_", "scipy_openblas_set_num_threads64_", "scipy_openblas_get_num_threads64_")
 

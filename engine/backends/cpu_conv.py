@@ -155,7 +155,7 @@ def _add_bias_relu(y2, r0, r1, b):  # pragma: no cover - jitted
     for r in range(r0, r1):
         for o in range(c):
             v = y2[r, o] + b[o]
-            y2[r, o] = zero if v < zero else v  # noqa: FURB136 - max() may drop a NaN: NaN stays NaN here
+            y2[r, o] = zero if v < zero else v
 
 
 @njit(cache=True, fastmath=SAFE_FASTMATH)
@@ -194,8 +194,9 @@ def _scratch(name: str, rows: int, cols: int) -> np.ndarray:
     return buf[:size].reshape(rows, cols)
 
 
-def _out_hw(h: int, w: int, kh: int, kw: int, stride: tuple[int, int],
-            pads: tuple[int, int, int, int]) -> tuple[int, int]:
+def _out_hw(
+    h: int, w: int, kh: int, kw: int, stride: tuple[int, int], pads: tuple[int, int, int, int]
+) -> tuple[int, int]:
     t, b, le, r = pads
     return (h + t + b - kh) // stride[0] + 1, (w + le + r - kw) // stride[1] + 1
 
@@ -217,8 +218,15 @@ def column_sums(a: np.ndarray) -> np.ndarray:
     return _column_sums(a)
 
 
-def conv2d(x: np.ndarray, w: np.ndarray, b: np.ndarray, stride: tuple[int, int],
-           pads: tuple[int, int, int, int], flip: bool, relu: bool = False) -> np.ndarray:
+def conv2d(
+    x: np.ndarray,
+    w: np.ndarray,
+    b: np.ndarray,
+    stride: tuple[int, int],
+    pads: tuple[int, int, int, int],
+    flip: bool,
+    relu: bool = False,
+) -> np.ndarray:
     """Convolution forward. ``x (N, H, W, C_in)``, ``w (KH, KW, C_in, C_out)``, ``b (C_out,)``; ``relu=True``
     applies the ReLU in the pass that adds the bias (one sweep over ``y`` instead of two).
 
@@ -245,7 +253,9 @@ def conv2d(x: np.ndarray, w: np.ndarray, b: np.ndarray, stride: tuple[int, int],
         gpc = max(1, min(BLOCK_BYTES // (4 * k * ow), -(-n * oh // slots)))  # output rows per block
         cols = _scratch("cols", slots * gpc * ow, k).reshape(slots, gpc * ow, k)
         with single_threaded_blas():
-            fused._forward(SGEMM, x, wmat, b, kh, kw, stride[0], stride[1], t, le, oh, ow, gpc, bool(relu), y2, cols)
+            fused._forward(
+                SGEMM, x, wmat, b, kh, kw, stride[0], stride[1], t, le, oh, ow, gpc, bool(relu), y2, cols
+            )
         return y
     rows_per_g = ow  # one output row (n, oy) holds ow im2col rows
     g_per_chunk = max(1, COLS_BUDGET_BYTES // (4 * k * rows_per_g))
@@ -257,13 +267,20 @@ def conv2d(x: np.ndarray, w: np.ndarray, b: np.ndarray, stride: tuple[int, int],
         rows = (g1 - g0) * rows_per_g
         _im2col(x, g0, g1, kh, kw, stride[0], stride[1], t, le, oh, ow, cols)
         r0 = g0 * rows_per_g
-        np.matmul(cols[:rows], wmat, out=y2[r0:r0 + rows])
+        np.matmul(cols[:rows], wmat, out=y2[r0 : r0 + rows])
         (_add_bias_relu if relu else _add_bias)(y2, r0, r0 + rows, b)
     return y
 
 
-def conv2d_backward(x: np.ndarray, w: np.ndarray, dy: np.ndarray, stride: tuple[int, int],
-                    pads: tuple[int, int, int, int], flip: bool, need_dx: bool = True):
+def conv2d_backward(
+    x: np.ndarray,
+    w: np.ndarray,
+    dy: np.ndarray,
+    stride: tuple[int, int],
+    pads: tuple[int, int, int, int],
+    flip: bool,
+    need_dx: bool = True,
+):
     """Gradients of :func:`conv2d`: ``(dx (N, H, W, C_in) | None, dw (KH, KW, C_in, C_out), db (C_out,))``.
 
     ``dy`` is ``(N, OH, OW, C_out)``; ``dx`` is None when ``need_dx`` is False.
@@ -298,7 +315,7 @@ def conv2d_backward(x: np.ndarray, w: np.ndarray, dy: np.ndarray, stride: tuple[
         n1 = min(n, n0 + imgs_per_chunk)
         rows = (n1 - n0) * per_img
         r0 = n0 * per_img
-        dyc = dy2[r0:r0 + rows]
+        dyc = dy2[r0 : r0 + rows]
         _im2col(x, n0 * oh, n1 * oh, kh, kw, sh, sw, t, le, oh, ow, cols)
         np.matmul(cols[:rows].T, dyc, out=tmp)
         dwmat += tmp
@@ -311,8 +328,16 @@ def conv2d_backward(x: np.ndarray, w: np.ndarray, dy: np.ndarray, stride: tuple[
     return dx, dw, db
 
 
-def _backward_fused(x: np.ndarray, w: np.ndarray, wmat: np.ndarray, dy2: np.ndarray, stride: tuple[int, int],
-                    pads: tuple[int, int, int, int], flip: bool, dx: np.ndarray | None):
+def _backward_fused(
+    x: np.ndarray,
+    w: np.ndarray,
+    wmat: np.ndarray,
+    dy2: np.ndarray,
+    stride: tuple[int, int],
+    pads: tuple[int, int, int, int],
+    flip: bool,
+    dx: np.ndarray | None,
+):
     """:func:`conv2d_backward` through :func:`engine.backends.cpu_conv_fused._backward` (per-slot partials)."""
     n, h, wd, c_in = x.shape
     kh, kw, _, c_out = w.shape
@@ -323,15 +348,37 @@ def _backward_fused(x: np.ndarray, w: np.ndarray, wmat: np.ndarray, dy2: np.ndar
     ipc = max(1, min(max(BLOCK_BYTES // (4 * k * per_img), -(-MIN_BWD_ROWS // per_img)), -(-n // slots)))
     cols = _scratch("cols", slots * ipc * per_img, k).reshape(slots, ipc * per_img, k)
     need_dx = dx is not None
-    dcols = (_scratch("dcols", slots * ipc * per_img, k).reshape(slots, ipc * per_img, k) if need_dx
-             else np.empty((slots, 1, 1), np.float32))
+    dcols = (
+        _scratch("dcols", slots * ipc * per_img, k).reshape(slots, ipc * per_img, k)
+        if need_dx
+        else np.empty((slots, 1, 1), np.float32)
+    )
     dx_arg = dx if dx is not None else np.empty((1, 1, 1, 1), np.float32)
     dw_parts = np.zeros((slots, k, c_out), dtype=np.float32)
     db_parts = np.zeros((slots, c_out), dtype=np.float64)
     t, _, le, _ = pads
     with single_threaded_blas():
-        fused._backward(SGEMM, x, wmat, dy2, kh, kw, stride[0], stride[1], t, le, oh, ow, ipc, need_dx, cols,
-                        dcols, dw_parts, db_parts, dx_arg)
+        fused._backward(
+            SGEMM,
+            x,
+            wmat,
+            dy2,
+            kh,
+            kw,
+            stride[0],
+            stride[1],
+            t,
+            le,
+            oh,
+            ow,
+            ipc,
+            need_dx,
+            cols,
+            dcols,
+            dw_parts,
+            db_parts,
+            dx_arg,
+        )
     dw = dw_parts.sum(axis=0).reshape(kh, kw, c_in, c_out)  # slot order: deterministic
     if flip:
         dw = np.ascontiguousarray(dw[::-1, ::-1])

@@ -101,7 +101,9 @@ def _scatter_cols(dcols, n0, n1, kh, kw, sh, sw, pt, pl, oh, ow, dx):  # pragma:
 
 
 @njit(parallel=True, cache=True)
-def _forward(sgemm, x, wmat, b, kh, kw, sh, sw, pt, pl, oh, ow, gpc, relu, y2, cols):  # pragma: no cover - jitted
+def _forward(
+    sgemm, x, wmat, b, kh, kw, sh, sw, pt, pl, oh, ow, gpc, relu, y2, cols
+):  # pragma: no cover - jitted
     """``y2 (N*OH*OW, C_out) = im2col(x) @ wmat + b``, then ``relu`` (bool) in the same pass while the block is
     still in cache; ``cols (slots, >= gpc*OW, K)`` is per-slot scratch."""
     slots = cols.shape[0]
@@ -118,13 +120,27 @@ def _forward(sgemm, x, wmat, b, kh, kw, sh, sw, pt, pl, oh, ow, gpc, relu, y2, c
             _fill_cols(x, g0, g1, kh, kw, sh, sw, pt, pl, oh, ow, buf)
             rows = (g1 - g0) * ow
             r0 = g0 * ow
-            sgemm(ROW_MAJOR, NO_TRANS, NO_TRANS, rows, c_out, k, one, buf.ctypes.data, k, wmat.ctypes.data,
-                  c_out, zero, y2.ctypes.data + r0 * c_out * _F4, c_out)
+            sgemm(
+                ROW_MAJOR,
+                NO_TRANS,
+                NO_TRANS,
+                rows,
+                c_out,
+                k,
+                one,
+                buf.ctypes.data,
+                k,
+                wmat.ctypes.data,
+                c_out,
+                zero,
+                y2.ctypes.data + r0 * c_out * _F4,
+                c_out,
+            )
             if relu:
                 for r in range(r0, r0 + rows):
                     for o in range(c_out):
                         v = y2[r, o] + b[o]
-                        y2[r, o] = zero if v < zero else v  # noqa: FURB136 - max() would drop a NaN
+                        y2[r, o] = zero if v < zero else v
             else:
                 for r in range(r0, r0 + rows):
                     for o in range(c_out):
@@ -132,8 +148,9 @@ def _forward(sgemm, x, wmat, b, kh, kw, sh, sw, pt, pl, oh, ow, gpc, relu, y2, c
 
 
 @njit(parallel=True, cache=True)
-def _backward(sgemm, x, wmat, dy2, kh, kw, sh, sw, pt, pl, oh, ow, ipc, need_dx, cols, dcols, dw_parts,
-              db_parts, dx):  # pragma: no cover - jitted
+def _backward(
+    sgemm, x, wmat, dy2, kh, kw, sh, sw, pt, pl, oh, ow, ipc, need_dx, cols, dcols, dw_parts, db_parts, dx
+):  # pragma: no cover - jitted
     """Per-slot partial ``dw_parts (slots, K, C_out)``, ``db_parts (slots, C_out)`` (both zeroed by the caller)
     and, when ``need_dx``, ``dx`` for the slot's own images; blocks of ``ipc`` whole images."""
     slots = cols.shape[0]
@@ -154,12 +171,40 @@ def _backward(sgemm, x, wmat, dy2, kh, kw, sh, sw, pt, pl, oh, ow, ipc, need_dx,
             r0 = n0 * per_img
             dy_ptr = dy2.ctypes.data + r0 * c_out * _F4
             _fill_cols(x, n0 * oh, n1 * oh, kh, kw, sh, sw, pt, pl, oh, ow, buf)
-            sgemm(ROW_MAJOR, TRANS, NO_TRANS, k, c_out, rows, one, buf.ctypes.data, k, dy_ptr, c_out, one,
-                  dw_ptr, c_out)
+            sgemm(
+                ROW_MAJOR,
+                TRANS,
+                NO_TRANS,
+                k,
+                c_out,
+                rows,
+                one,
+                buf.ctypes.data,
+                k,
+                dy_ptr,
+                c_out,
+                one,
+                dw_ptr,
+                c_out,
+            )
             for r in range(r0, r0 + rows):
                 for o in range(c_out):
                     db_parts[t, o] += dy2[r, o]
             if need_dx:
-                sgemm(ROW_MAJOR, NO_TRANS, TRANS, rows, k, c_out, one, dy_ptr, c_out, wmat.ctypes.data, c_out,
-                      zero, dbuf.ctypes.data, k)
+                sgemm(
+                    ROW_MAJOR,
+                    NO_TRANS,
+                    TRANS,
+                    rows,
+                    k,
+                    c_out,
+                    one,
+                    dy_ptr,
+                    c_out,
+                    wmat.ctypes.data,
+                    c_out,
+                    zero,
+                    dbuf.ctypes.data,
+                    k,
+                )
                 _scatter_cols(dbuf, n0, n1, kh, kw, sh, sw, pt, pl, oh, ow, dx)

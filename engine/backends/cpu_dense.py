@@ -45,8 +45,22 @@ def _forward(sgemm, x, w, b, slots, relu, y):  # pragma: no cover - jitted
             c0 = t * d_out // slots
             c1 = (t + 1) * d_out // slots
         if r1 > r0 and c1 > c0:
-            sgemm(ROW_MAJOR, NO_TRANS, NO_TRANS, r1 - r0, c1 - c0, d_in, one, x.ctypes.data + r0 * d_in * _F4,
-                  d_in, w.ctypes.data + c0 * _F4, d_out, zero, y.ctypes.data + (r0 * d_out + c0) * _F4, d_out)
+            sgemm(
+                ROW_MAJOR,
+                NO_TRANS,
+                NO_TRANS,
+                r1 - r0,
+                c1 - c0,
+                d_in,
+                one,
+                x.ctypes.data + r0 * d_in * _F4,
+                d_in,
+                w.ctypes.data + c0 * _F4,
+                d_out,
+                zero,
+                y.ctypes.data + (r0 * d_out + c0) * _F4,
+                d_out,
+            )
             for r in range(r0, r1):
                 for o in range(c0, c1):
                     v = y[r, o] + b[o]
@@ -70,8 +84,22 @@ def _forward_ksplit(sgemm, x, w, b, relu, parts, y):  # pragma: no cover - jitte
     for t in prange(slots):
         k0 = t * d_in // slots
         k1 = (t + 1) * d_in // slots
-        sgemm(ROW_MAJOR, NO_TRANS, NO_TRANS, n, d_out, k1 - k0, one, x.ctypes.data + k0 * _F4, d_in,
-              w.ctypes.data + k0 * d_out * _F4, d_out, zero, parts.ctypes.data + t * n * d_out * _F4, d_out)
+        sgemm(
+            ROW_MAJOR,
+            NO_TRANS,
+            NO_TRANS,
+            n,
+            d_out,
+            k1 - k0,
+            one,
+            x.ctypes.data + k0 * _F4,
+            d_in,
+            w.ctypes.data + k0 * d_out * _F4,
+            d_out,
+            zero,
+            parts.ctypes.data + t * n * d_out * _F4,
+            d_out,
+        )
     for r in range(n):
         for o in range(d_out):
             v = b[o]
@@ -96,7 +124,7 @@ def _forward_small(x, w, b, relu, y):  # pragma: no cover - jitted
                 y[r, o] += v * w[k, o]
         if relu:
             for o in range(d_out):
-                if y[r, o] < zero:  # noqa: PLR1730 - max() may drop a NaN: NaN is not < 0 and stays NaN
+                if y[r, o] < zero:
                     y[r, o] = zero
 
 
@@ -111,13 +139,41 @@ def _backward(sgemm, x, w, dy, slots, dx, dw, db):  # pragma: no cover - jitted
         r0 = t * n // slots
         r1 = (t + 1) * n // slots
         if r1 > r0:
-            sgemm(ROW_MAJOR, NO_TRANS, TRANS, r1 - r0, d_in, d_out, one, dy.ctypes.data + r0 * d_out * _F4,
-                  d_out, w.ctypes.data, d_out, zero, dx.ctypes.data + r0 * d_in * _F4, d_in)
+            sgemm(
+                ROW_MAJOR,
+                NO_TRANS,
+                TRANS,
+                r1 - r0,
+                d_in,
+                d_out,
+                one,
+                dy.ctypes.data + r0 * d_out * _F4,
+                d_out,
+                w.ctypes.data,
+                d_out,
+                zero,
+                dx.ctypes.data + r0 * d_in * _F4,
+                d_in,
+            )
         c0 = t * d_in // slots
         c1 = (t + 1) * d_in // slots
         if c1 > c0:
-            sgemm(ROW_MAJOR, TRANS, NO_TRANS, c1 - c0, d_out, n, one, x.ctypes.data + c0 * _F4, d_in,
-                  dy.ctypes.data, d_out, zero, dw.ctypes.data + c0 * d_out * _F4, d_out)
+            sgemm(
+                ROW_MAJOR,
+                TRANS,
+                NO_TRANS,
+                c1 - c0,
+                d_out,
+                n,
+                one,
+                x.ctypes.data + c0 * _F4,
+                d_in,
+                dy.ctypes.data,
+                d_out,
+                zero,
+                dw.ctypes.data + c0 * d_out * _F4,
+                d_out,
+            )
         if t == 0:
             acc = np.zeros(d_out, dtype=np.float64)
             for r in range(n):

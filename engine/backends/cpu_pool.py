@@ -243,8 +243,9 @@ def _global_backward(x, dy, mode, dx):  # pragma: no cover - jitted
                 dx[n, bi[ch], bj[ch], ch] = dy[n, ch]
 
 
-def pool2d(x: np.ndarray, size: tuple[int, int], stride: tuple[int, int], pads: tuple[int, int, int, int],
-           mode: str) -> np.ndarray:
+def pool2d(
+    x: np.ndarray, size: tuple[int, int], stride: tuple[int, int], pads: tuple[int, int, int, int], mode: str
+) -> np.ndarray:
     """Pooling forward: ``x (N, H, W, C)`` -> ``y (N, OH, OW, C)``, ``OH = (H + top + bottom - ph) // sh + 1``."""
     n, h, w, c = x.shape
     t, b, le, r = pads
@@ -260,8 +261,14 @@ def pool2d(x: np.ndarray, size: tuple[int, int], stride: tuple[int, int], pads: 
     return y
 
 
-def pool2d_backward(x: np.ndarray, dy: np.ndarray, size: tuple[int, int], stride: tuple[int, int],
-                    pads: tuple[int, int, int, int], mode: str) -> np.ndarray:
+def pool2d_backward(
+    x: np.ndarray,
+    dy: np.ndarray,
+    size: tuple[int, int],
+    stride: tuple[int, int],
+    pads: tuple[int, int, int, int],
+    mode: str,
+) -> np.ndarray:
     """Pooling backward: ``dx (N, H, W, C)`` from ``dy (N, OH, OW, C)``."""
     if not dy.size:
         return np.zeros(x.shape, dtype=np.float32)
@@ -269,8 +276,19 @@ def pool2d_backward(x: np.ndarray, dy: np.ndarray, size: tuple[int, int], stride
     if mode != "avg" and tuple(size) == (2, 2) and tuple(stride) == (2, 2) and not any(pads):
         _pool2x2_backward(x, dy, MODE_CODES[mode], dx)
         return dx
-    _pool_backward(x, dy, size[0], size[1], stride[0], stride[1], pads[0], pads[2], MODE_CODES[mode],
-                   stride[0] >= size[0], dx)
+    _pool_backward(
+        x,
+        dy,
+        size[0],
+        size[1],
+        stride[0],
+        stride[1],
+        pads[0],
+        pads[2],
+        MODE_CODES[mode],
+        stride[0] >= size[0],
+        dx,
+    )
     return dx
 
 

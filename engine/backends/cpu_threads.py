@@ -46,8 +46,10 @@ def _numpy_openblas() -> ctypes.CDLL | None:
             lib = ctypes.CDLL(str(path))  # already loaded by NumPy: this returns the same instance
         except OSError:
             continue
-        if all(hasattr(lib, name) for name in ("openblas_read_env", "blas_thread_shutdown_",
-                                                "openblas_thread_timeout")):
+        if all(
+            hasattr(lib, name)
+            for name in ("openblas_read_env", "blas_thread_shutdown_", "openblas_thread_timeout")
+        ):
             return lib
     return None
 
@@ -90,4 +92,3 @@ def thread_count() -> int:
     if _thread_count is None:
         _thread_count = _resolve_thread_count()
     return int(_thread_count())
-

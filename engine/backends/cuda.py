@@ -139,11 +139,15 @@ def _chunk(total: int, t: int, other_blocks: int) -> tuple[int, int]:
 # -------------------------------------------------------------------------------------------- convolution
 def _conv_out_hw(x_shape, w_shape, stride, pads) -> tuple[int, int]:
     t, b, le, r = pads
-    return ((x_shape[1] + t + b - w_shape[0]) // stride[0] + 1,
-            (x_shape[2] + le + r - w_shape[1]) // stride[1] + 1)
+    return (
+        (x_shape[1] + t + b - w_shape[0]) // stride[0] + 1,
+        (x_shape[2] + le + r - w_shape[1]) // stride[1] + 1,
+    )
 
 
-def conv2d(x: Any, w: Any, b: Any, stride: tuple[int, int], pads: tuple[int, int, int, int], flip: bool) -> Any:
+def conv2d(
+    x: Any, w: Any, b: Any, stride: tuple[int, int], pads: tuple[int, int, int, int], flip: bool
+) -> Any:
     """``y (N, OH, OW, C_out)`` from ``x (N, H, W, C_in)``, ``w (KH, KW, C_in, C_out)``, ``b (C_out,)``.
 
     Notes
@@ -161,12 +165,20 @@ def conv2d(x: Any, w: Any, b: Any, stride: tuple[int, int], pads: tuple[int, int
     if m_total > 0:
         grid = (math.ceil(c_out / t), math.ceil(m_total / t))
         ck.conv_forward_kernel(t)[grid, (t, t)](
-            xd, wd, bd, y, stride[0], stride[1], pads[0], pads[2], bool(flip))
+            xd, wd, bd, y, stride[0], stride[1], pads[0], pads[2], bool(flip)
+        )
     return _finish(y, on_device)
 
 
-def conv2d_backward(x: Any, w: Any, dy: Any, stride: tuple[int, int], pads: tuple[int, int, int, int],
-                    flip: bool, need_dx: bool = True) -> tuple[Any, Any, Any]:
+def conv2d_backward(
+    x: Any,
+    w: Any,
+    dy: Any,
+    stride: tuple[int, int],
+    pads: tuple[int, int, int, int],
+    flip: bool,
+    need_dx: bool = True,
+) -> tuple[Any, Any, Any]:
     """``(dx (N, H, W, C_in) | None, dw (KH, KW, C_in, C_out), db (C_out,))`` for upstream ``dy (N, OH, OW, C_out)``.
 
     ``dx`` is a gather over the windows reading each input cell; ``dw`` an implicit ``P^T @ dY`` split over
@@ -185,7 +197,8 @@ def conv2d_backward(x: Any, w: Any, dy: Any, stride: tuple[int, int], pads: tupl
         per, chunks = _chunk(m_total, t, other)
         grid = (math.ceil(c_out / t), math.ceil(k_total / t), chunks)
         ck.conv_dw_kernel(t)[grid, (t, t)](
-            xd, dyd, dw, stride[0], stride[1], pads[0], pads[2], bool(flip), per)
+            xd, dyd, dw, stride[0], stride[1], pads[0], pads[2], bool(flip), per
+        )
     db = _column_sum(dyd.reshape(m_total, c_out))
     dx = None
     if need_dx:
@@ -218,28 +231,48 @@ def _pool_code(mode: str) -> int:
     return cp.POOL_CODES[mode]
 
 
-def pool2d(x: Any, size: tuple[int, int], stride: tuple[int, int], pads: tuple[int, int, int, int],
-           mode: str) -> Any:
+def pool2d(
+    x: Any, size: tuple[int, int], stride: tuple[int, int], pads: tuple[int, int, int, int], mode: str
+) -> Any:
     """``y (N, OH, OW, C)``: max / min / mean of every ``size`` window; padded cells are ignored."""
     code = _pool_code(mode)
     on_device = _any_device(x)
     xd = to_device(x)
     oh, ow = _conv_out_hw(xd.shape, size, stride, pads)
     y = _empty((xd.shape[0], oh, ow, xd.shape[3]))  # (N, OH, OW, C)
-    launch_1d(cp.pool_forward_kernel, y.size, xd, y, size[0], size[1], stride[0], stride[1],
-              pads[0], pads[2], code)
+    launch_1d(
+        cp.pool_forward_kernel, y.size, xd, y, size[0], size[1], stride[0], stride[1], pads[0], pads[2], code
+    )
     return _finish(y, on_device)
 
 
-def pool2d_backward(x: Any, dy: Any, size: tuple[int, int], stride: tuple[int, int],
-                    pads: tuple[int, int, int, int], mode: str) -> Any:
+def pool2d_backward(
+    x: Any,
+    dy: Any,
+    size: tuple[int, int],
+    stride: tuple[int, int],
+    pads: tuple[int, int, int, int],
+    mode: str,
+) -> Any:
     """``dx (N, H, W, C)``: max/min route ``dy`` to the first arg-extremum, avg spreads it over real cells."""
     code = _pool_code(mode)
     on_device = _any_device(x, dy)
     xd, dyd = to_device(x), to_device(dy)
     dx = _empty(xd.shape)
-    launch_1d(cp.pool_backward_kernel, dx.size, xd, dyd, dx, size[0], size[1], stride[0], stride[1],
-              pads[0], pads[2], code)
+    launch_1d(
+        cp.pool_backward_kernel,
+        dx.size,
+        xd,
+        dyd,
+        dx,
+        size[0],
+        size[1],
+        stride[0],
+        stride[1],
+        pads[0],
+        pads[2],
+        code,
+    )
     return _finish(dx, on_device)
 
 
@@ -287,8 +320,9 @@ def activation(name: str, x: Any, alpha: float) -> Any:
             rows = _rows(xd)
             launch_1d(cp.softmax_kernel, rows.shape[0], rows, _rows(y))
         else:
-            launch_1d(cp.activation_kernel, xd.size, xd.reshape(xd.size), y.reshape(y.size), code,
-                      np.float32(alpha))
+            launch_1d(
+                cp.activation_kernel, xd.size, xd.reshape(xd.size), y.reshape(y.size), code, np.float32(alpha)
+            )
     return _finish(y, on_device)
 
 
@@ -303,8 +337,16 @@ def activation_backward(name: str, x: Any, y: Any, dy: Any, alpha: float) -> Any
             launch_1d(cp.softmax_backward_kernel, _rows(yd).shape[0], _rows(yd), _rows(dyd), _rows(dx))
         else:
             flat = xd.size
-            launch_1d(cp.activation_backward_kernel, flat, xd.reshape(flat), yd.reshape(flat),
-                      dyd.reshape(flat), dx.reshape(flat), code, np.float32(alpha))
+            launch_1d(
+                cp.activation_backward_kernel,
+                flat,
+                xd.reshape(flat),
+                yd.reshape(flat),
+                dyd.reshape(flat),
+                dx.reshape(flat),
+                code,
+                np.float32(alpha),
+            )
     return _finish(dx, on_device)
 
 
@@ -329,7 +371,8 @@ def matmul(a: Any, b: Any, trans_a: bool = False, trans_b: bool = False, bias: A
     bias_d = to_device(bias) if use_bias else zeros(1)
     if m > 0 and n > 0:
         ck.gemm_kernel(t)[(grid_xy[0], grid_xy[1], chunks), (t, t)](
-            ad, bd, c, bias_d, bool(trans_a), bool(trans_b), use_bias, per)
+            ad, bd, c, bias_d, bool(trans_a), bool(trans_b), use_bias, per
+        )
     return c
 
 

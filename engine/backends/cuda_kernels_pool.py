@@ -187,7 +187,7 @@ def activation_kernel(x, y, code, alpha):
         return
     v = x[i]
     if code == 1:
-        y[i] = float32(0.0) if v < float32(0.0) else v  # noqa: FURB136 - max() would turn NaN into 0
+        y[i] = float32(0.0) if v < float32(0.0) else v
     elif code == 2:
         y[i] = alpha * v if v < float32(0.0) else v
     elif code == 3:
@@ -226,7 +226,7 @@ def softmax_kernel(x, y):
     length = x.shape[1]
     top = x[r, 0]
     for j in range(1, length):
-        if x[r, j] > top:  # noqa: PLR1730 - the first maximum, as np.max (NaN aside)
+        if x[r, j] > top:
             top = x[r, j]
     total = float32(0.0)
     for j in range(length):

@@ -93,8 +93,9 @@ def sparse_cross_entropy_from_probs(probs: Any, labels: Any, eps: float = 1e-7) 
     lab = _labels_device(labels, n)
     losses, correct = cuda.device_array(n, np.float32), cuda.device_array(n, np.float32)
     dp = cuda.device_array(pd.shape, np.float32)
-    cb.launch_1d(ckt.prob_xent_kernel, n, pd, lab, losses, correct, dp, np.float32(1.0 / max(n, 1)),
-                 np.float32(eps))
+    cb.launch_1d(
+        ckt.prob_xent_kernel, n, pd, lab, losses, correct, dp, np.float32(1.0 / max(n, 1)), np.float32(eps)
+    )
     return losses, correct, dp
 
 
@@ -118,7 +119,9 @@ class _DeviceOptimizer:
 
     def __init__(self, learning_rate: float) -> None:
         if not (learning_rate > 0 and math.isfinite(learning_rate)):
-            raise ValueError(f"learning_rate must be a finite number > 0. Received: learning_rate={learning_rate}")
+            raise ValueError(
+                f"learning_rate must be a finite number > 0. Received: learning_rate={learning_rate}"
+            )
         self.learning_rate = float(learning_rate)
         self.iterations = 0
         self.state: dict[str, list[Any]] = {}  # slot name -> device arrays shaped like the weight
@@ -136,11 +139,15 @@ class _DeviceOptimizer:
         """
         keys = [str(i) for i in range(len(params))] if keys is None else list(keys)
         if not len(params) == len(grads) == len(keys):
-            raise ValueError(f"params, grads and keys must pair up. Received: {len(params)} params, "
-                             f"{len(grads)} grads, {len(keys)} keys")
+            raise ValueError(
+                f"params, grads and keys must pair up. Received: {len(params)} params, "
+                f"{len(grads)} grads, {len(keys)} keys"
+            )
         for p, g in zip(params, grads):
             if not cb.is_device_array(p):
-                raise TypeError(f"params must be device arrays (engine.backends.cuda.to_device). Received: {type(p)}")
+                raise TypeError(
+                    f"params must be device arrays (engine.backends.cuda.to_device). Received: {type(p)}"
+                )
             if tuple(p.shape) != tuple(g.shape):
                 raise ValueError(f"grad shape {tuple(g.shape)} does not match param shape {tuple(p.shape)}")
         self.iterations += 1
@@ -153,8 +160,11 @@ class _DeviceOptimizer:
     def load_host_state(self, host: Any) -> None:
         """Copy the step counter and slot arrays of an :class:`engine.optimizers.Optimizer` to the device."""
         self.iterations = int(host.iterations)
-        self.state = {key: [cb.to_device(a) for a in arrays] for key, arrays in host.state.items()
-                      if len(arrays) == self.n_slots}
+        self.state = {
+            key: [cb.to_device(a) for a in arrays]
+            for key, arrays in host.state.items()
+            if len(arrays) == self.n_slots
+        }
 
     def store_host_state(self, host: Any) -> None:
         """Write the step counter and slot arrays back into an :class:`engine.optimizers.Optimizer`."""
@@ -175,8 +185,16 @@ class DeviceSGD(_DeviceOptimizer):
 
     def _update(self, p: Any, g: Any, state: list[Any]) -> None:
         velocity = state[0] if state else p  # unread by the kernel when momentum == 0
-        cb.launch_1d(ckt.sgd_kernel, p.size, p, g, velocity, np.float32(self.learning_rate),
-                     np.float32(self.momentum), self.nesterov)
+        cb.launch_1d(
+            ckt.sgd_kernel,
+            p.size,
+            p,
+            g,
+            velocity,
+            np.float32(self.learning_rate),
+            np.float32(self.momentum),
+            self.nesterov,
+        )
 
 
 class DeviceAdam(_DeviceOptimizer):
@@ -184,8 +202,9 @@ class DeviceAdam(_DeviceOptimizer):
 
     n_slots = 2
 
-    def __init__(self, learning_rate: float = 1e-3, beta_1: float = 0.9, beta_2: float = 0.999,
-                 epsilon: float = 1e-7) -> None:
+    def __init__(
+        self, learning_rate: float = 1e-3, beta_1: float = 0.9, beta_2: float = 0.999, epsilon: float = 1e-7
+    ) -> None:
         super().__init__(learning_rate)
         for name, value in (("beta_1", beta_1), ("beta_2", beta_2)):
             if not 0.0 <= value < 1.0:
@@ -194,9 +213,19 @@ class DeviceAdam(_DeviceOptimizer):
 
     def _update(self, p: Any, g: Any, state: list[Any]) -> None:
         t = self.iterations
-        lr_t = self.learning_rate * math.sqrt(1.0 - self.beta_2 ** t) / (1.0 - self.beta_1 ** t)
-        cb.launch_1d(ckt.adam_kernel, p.size, p, g, state[0], state[1], np.float32(lr_t),
-                     np.float32(self.beta_1), np.float32(self.beta_2), np.float32(self.epsilon))
+        lr_t = self.learning_rate * math.sqrt(1.0 - self.beta_2**t) / (1.0 - self.beta_1**t)
+        cb.launch_1d(
+            ckt.adam_kernel,
+            p.size,
+            p,
+            g,
+            state[0],
+            state[1],
+            np.float32(lr_t),
+            np.float32(self.beta_1),
+            np.float32(self.beta_2),
+            np.float32(self.epsilon),
+        )
 
 
 class DeviceRMSprop(_DeviceOptimizer):
@@ -211,8 +240,16 @@ class DeviceRMSprop(_DeviceOptimizer):
         self.rho, self.epsilon = float(rho), float(epsilon)
 
     def _update(self, p: Any, g: Any, state: list[Any]) -> None:
-        cb.launch_1d(ckt.rmsprop_kernel, p.size, p, g, state[0], np.float32(self.learning_rate),
-                     np.float32(self.rho), np.float32(self.epsilon))
+        cb.launch_1d(
+            ckt.rmsprop_kernel,
+            p.size,
+            p,
+            g,
+            state[0],
+            np.float32(self.learning_rate),
+            np.float32(self.rho),
+            np.float32(self.epsilon),
+        )
 
 
 _OPTIMIZERS = {"sgd": DeviceSGD, "adam": DeviceAdam, "rmsprop": DeviceRMSprop}

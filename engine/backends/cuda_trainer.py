@@ -57,14 +57,18 @@ class DeviceTrainer:
         if not getattr(model, "compiled", False):
             raise RuntimeError("call model.compile(optimizer=..., loss=...) before training on the device")
         if not model.built:
-            raise RuntimeError(f"model {model.name!r} is not built yet: give it an input_shape or call it first")
+            raise RuntimeError(
+                f"model {model.name!r} is not built yet: give it an input_shape or call it first"
+            )
         self.model = model
         self.leaves = _leaves(model)
         self._known = {id(layer) for layer in self.leaves if self._kind(layer) is not None}
         for layer in self.leaves:
             if layer.params and id(layer) not in self._known:
-                raise TypeError(f"the cuda trainer does not know layer {layer.name!r} "
-                                f"({type(layer).__name__}) which has weights")
+                raise TypeError(
+                    f"the cuda trainer does not know layer {layer.name!r} "
+                    f"({type(layer).__name__}) which has weights"
+                )
         self.params: dict[int, dict[str, Any]] = {}
         self.grads: dict[int, dict[str, Any]] = {}
         self.optimizer = ct.device_optimizer_like(model.optimizer)
@@ -73,7 +77,9 @@ class DeviceTrainer:
     # -- host <-> device ------------------------------------------------------------------------------------
     def push(self) -> None:
         """Copy the model's weights and its optimizer's state to the device."""
-        self.params = {id(layer): {k: cb.to_device(v) for k, v in layer.params.items()} for layer in self.leaves}
+        self.params = {
+            id(layer): {k: cb.to_device(v) for k, v in layer.params.items()} for layer in self.leaves
+        }
         self.optimizer.load_host_state(self.model.optimizer)
 
     def pull(self) -> None:
@@ -89,9 +95,15 @@ class DeviceTrainer:
         from engine import layers as L
         from engine.layers.pooling import _GlobalPooling2D, _Pooling2D
 
-        for kind, cls in (("conv", L.Conv2D), ("dense", L.Dense), ("pool", _Pooling2D),
-                          ("global", _GlobalPooling2D), ("flatten", L.Flatten), ("act", L.Activation),
-                          ("dropout", L.Dropout)):
+        for kind, cls in (
+            ("conv", L.Conv2D),
+            ("dense", L.Dense),
+            ("pool", _Pooling2D),
+            ("global", _GlobalPooling2D),
+            ("flatten", L.Flatten),
+            ("act", L.Activation),
+            ("dropout", L.Dropout),
+        ):
             if isinstance(layer, cls):
                 return kind
         return None
@@ -109,8 +121,14 @@ class DeviceTrainer:
             hw = (x.shape[1], x.shape[2])
             pads = shapes.resolve_padding(layer.padding, hw, layer.kernel_size, layer.strides)
             cache["pads"] = pads
-            z = cb.conv2d(x, self.params[id(layer)]["kernel"], self._bias(layer, layer.filters), layer.strides,
-                          pads, layer.flip)
+            z = cb.conv2d(
+                x,
+                self.params[id(layer)]["kernel"],
+                self._bias(layer, layer.filters),
+                layer.strides,
+                pads,
+                layer.flip,
+            )
             return self._activate(layer.activation, z, 0.2, cache)
         if kind == "dense":
             z = cb.dense(x, self.params[id(layer)]["kernel"], self._bias(layer, layer.units))
@@ -130,7 +148,9 @@ class DeviceTrainer:
                 cache["mask"] = None
                 return x
             keep = np.float32(1.0 - layer.rate)
-            draws = layer._rng.random(tuple(x.shape), dtype=np.float32)  # the layer's own stream, as on the CPU
+            draws = layer._rng.random(
+                tuple(x.shape), dtype=np.float32
+            )  # the layer's own stream, as on the CPU
             mask = cb.to_device(np.where(draws < keep, np.float32(1.0) / keep, np.float32(0.0)))
             cache["mask"] = mask
             return _multiply(x, mask)
@@ -149,8 +169,15 @@ class DeviceTrainer:
         if kind in ("conv", "dense", "act") and cache["act"] != "linear":
             dy = cb.activation_backward(cache["act"], cache["z"], cache["y"], dy, cache["alpha"])
         if kind == "conv":
-            dx, dw, db = cb.conv2d_backward(cache["x"], self.params[id(layer)]["kernel"], dy, layer.strides,
-                                            cache["pads"], layer.flip, need_dx)
+            dx, dw, db = cb.conv2d_backward(
+                cache["x"],
+                self.params[id(layer)]["kernel"],
+                dy,
+                layer.strides,
+                cache["pads"],
+                layer.flip,
+                need_dx,
+            )
             self.grads[id(layer)] = {"kernel": dw, "bias": db}
             return dx
         if kind == "dense":
@@ -177,7 +204,9 @@ class DeviceTrainer:
 
         loss = self.model.loss
         if isinstance(loss, losses.SparseCategoricalCrossentropy):
-            fused = ct.sparse_softmax_cross_entropy if loss.from_logits else ct.sparse_cross_entropy_from_probs
+            fused = (
+                ct.sparse_softmax_cross_entropy if loss.from_logits else ct.sparse_cross_entropy_from_probs
+            )
             losses_d, correct_d, grad = fused(out, np.asarray(yb))
             value, acc = ct.batch_metrics(losses_d, correct_d)
             return value, acc, grad
@@ -218,9 +247,11 @@ class DeviceTrainer:
         for i in range(len(self.leaves) - 1, lowest - 1, -1):
             dy = self.backward_layer(self.leaves[i], dy, i > lowest, caches[i])
         slots = self.model.trainable_slots()
-        self.optimizer.step([self.params[id(layer)][k] for _, layer, k in slots],
-                            [self.grads[id(layer)][k] for _, layer, k in slots],
-                            [key for key, _, _ in slots])
+        self.optimizer.step(
+            [self.params[id(layer)][k] for _, layer, k in slots],
+            [self.grads[id(layer)][k] for _, layer, k in slots],
+            [key for key, _, _ in slots],
+        )
         return value, acc
 
     def predict(self, xb: Any) -> np.ndarray:

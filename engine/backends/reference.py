@@ -41,7 +41,7 @@ def conv2d(x, w, b, stride, pads, flip):
     for n in range(n_img):
         for i in range(oh):
             for j in range(ow):
-                window = xp[n, i * sh:i * sh + kh, j * sw:j * sw + kw, :]  # (KH, KW, C)
+                window = xp[n, i * sh : i * sh + kh, j * sw : j * sw + kw, :]  # (KH, KW, C)
                 for o in range(c_out):
                     y[n, i, j, o] = np.sum(window * w[:, :, :, o]) + b[o]
     return y
@@ -66,16 +66,16 @@ def conv2d_backward(x, w, dy, stride, pads, flip, need_dx=True):
         for i in range(oh):
             for j in range(ow):
                 r0, c0 = i * sh, j * sw
-                window = xp[n, r0:r0 + kh, c0:c0 + kw, :]
+                window = xp[n, r0 : r0 + kh, c0 : c0 + kw, :]
                 for o in range(c_out):
                     g = dy[n, i, j, o]
                     dw[:, :, :, o] += g * window
-                    dxp[n, r0:r0 + kh, c0:c0 + kw, :] += g * wk[:, :, :, o]
+                    dxp[n, r0 : r0 + kh, c0 : c0 + kw, :] += g * wk[:, :, :, o]
     db = dy.sum(axis=(0, 1, 2))
     if flip:
         dw = dw[::-1, ::-1]
     t, _, le, _ = pads
-    dx = dxp[:, t:t + x.shape[1], le:le + x.shape[2], :] if need_dx else None
+    dx = dxp[:, t : t + x.shape[1], le : le + x.shape[2], :] if need_dx else None
     return (None if dx is None else np.ascontiguousarray(dx)), np.ascontiguousarray(dw), db
 
 

@@ -12,14 +12,35 @@ from engine.layers.conv import Conv2D
 from engine.layers.dense import Dense
 from engine.layers.dropout import Dropout
 from engine.layers.pooling import (
-    AveragePooling2D, AvgPool2D, GlobalAveragePooling2D, GlobalMaxPooling2D, GlobalMinPooling2D, MaxPool2D,
-    MaxPooling2D, MinPooling2D,
+    AveragePooling2D,
+    AvgPool2D,
+    GlobalAveragePooling2D,
+    GlobalMaxPooling2D,
+    GlobalMinPooling2D,
+    MaxPool2D,
+    MaxPooling2D,
+    MinPooling2D,
 )
 from engine.layers.reshape import Flatten
 
 __all__ = [
-    "Layer", "ShapeError", "LAYER_CLASSES", "set_random_seed",
-    "Conv2D", "MaxPooling2D", "MinPooling2D", "AveragePooling2D", "MaxPool2D", "AvgPool2D",
-    "GlobalMaxPooling2D", "GlobalMinPooling2D", "GlobalAveragePooling2D",
-    "Flatten", "Dense", "Activation", "ReLU", "Softmax", "Dropout",
+    "LAYER_CLASSES",
+    "Activation",
+    "AveragePooling2D",
+    "AvgPool2D",
+    "Conv2D",
+    "Dense",
+    "Dropout",
+    "Flatten",
+    "GlobalAveragePooling2D",
+    "GlobalMaxPooling2D",
+    "GlobalMinPooling2D",
+    "Layer",
+    "MaxPool2D",
+    "MaxPooling2D",
+    "MinPooling2D",
+    "ReLU",
+    "ShapeError",
+    "Softmax",
+    "set_random_seed",
 ]

@@ -21,8 +21,15 @@ class Activation(Layer):
     alpha : slope for negative inputs of ``"leaky_relu"``.
     """
 
-    def __init__(self, activation: str, alpha: float = 0.2, *, name: str | None = None, trainable: bool = True,
-                 input_shape: Any = None) -> None:
+    def __init__(
+        self,
+        activation: str,
+        alpha: float = 0.2,
+        *,
+        name: str | None = None,
+        trainable: bool = True,
+        input_shape: Any = None,
+    ) -> None:
         super().__init__(name=name, trainable=trainable, input_shape=input_shape)
         self.activation = normalize_activation(activation)
         self.alpha = float(alpha)
@@ -56,13 +63,26 @@ class Activation(Layer):
 class ReLU(Activation):
     """``max(x, 0)``; with ``negative_slope > 0`` it is the leaky ReLU ``x if x > 0 else negative_slope * x``."""
 
-    def __init__(self, negative_slope: float = 0.0, *, name: str | None = None, trainable: bool = True,
-                 input_shape: Any = None) -> None:
+    def __init__(
+        self,
+        negative_slope: float = 0.0,
+        *,
+        name: str | None = None,
+        trainable: bool = True,
+        input_shape: Any = None,
+    ) -> None:
         slope = float(negative_slope)
         if not np.isfinite(slope) or slope < 0:
-            raise ValueError(f"negative_slope must be a finite number >= 0. Received: negative_slope={negative_slope!r}")
-        super().__init__("leaky_relu" if slope > 0 else "relu", alpha=slope, name=name, trainable=trainable,
-                         input_shape=input_shape)
+            raise ValueError(
+                f"negative_slope must be a finite number >= 0. Received: negative_slope={negative_slope!r}"
+            )
+        super().__init__(
+            "leaky_relu" if slope > 0 else "relu",
+            alpha=slope,
+            name=name,
+            trainable=trainable,
+            input_shape=input_shape,
+        )
         self.negative_slope = slope
 
     def get_config(self) -> dict[str, Any]:

@@ -68,7 +68,9 @@ def normalize_activation(activation: str | None) -> str:
     if activation is None:
         return "linear"
     if not isinstance(activation, str) or activation.lower() not in ACTIVATION_NAMES:
-        raise ValueError(f"activation must be one of {ACTIVATION_NAMES} or None. Received: activation={activation!r}")
+        raise ValueError(
+            f"activation must be one of {ACTIVATION_NAMES} or None. Received: activation={activation!r}"
+        )
     return activation.lower()
 
 
@@ -79,13 +81,17 @@ def normalize_input_shape(input_shape: Any) -> Shape | None:
     if isinstance(input_shape, int) and not isinstance(input_shape, bool):
         input_shape = (input_shape,)
     if not isinstance(input_shape, (tuple, list)) or len(input_shape) == 0:
-        raise ValueError(f"input_shape must be a non-empty tuple such as (32, 32, 3). Received: input_shape={input_shape!r}")
+        raise ValueError(
+            f"input_shape must be a non-empty tuple such as (32, 32, 3). Received: input_shape={input_shape!r}"
+        )
     out = []
     for d in input_shape:
         if d is None:
             out.append(None)
         elif isinstance(d, bool) or not hasattr(d, "__index__") or int(d) < 1:
-            raise ValueError(f"input_shape must hold positive ints (or None). Received: input_shape={input_shape!r}")
+            raise ValueError(
+                f"input_shape must hold positive ints (or None). Received: input_shape={input_shape!r}"
+            )
         else:
             out.append(int(d))
     return tuple(out)
@@ -201,7 +207,9 @@ class Layer:
     def set_weights(self, weights: list[Any]) -> None:
         """Replace the weights (in :attr:`params` order); shapes must match."""
         if not self.built:
-            raise ValueError(f"layer {self.name!r} is not built yet: give it an input_shape or call the model first")
+            raise ValueError(
+                f"layer {self.name!r} is not built yet: give it an input_shape or call the model first"
+            )
         if len(weights) != len(self.params):
             raise ValueError(
                 f"layer {self.name!r} expects {len(self.params)} weight array(s) {list(self.params)}. "
@@ -210,7 +218,9 @@ class Layer:
         for (key, p), w in zip(self.params.items(), weights):
             wa = np.asarray(w, dtype=np.float32)
             if wa.shape != p.shape:
-                raise ValueError(f"layer {self.name!r} {key} must have shape {p.shape}. Received shape: {wa.shape}")
+                raise ValueError(
+                    f"layer {self.name!r} {key} must have shape {p.shape}. Received shape: {wa.shape}"
+                )
             p[...] = wa
 
     def count_params(self) -> int:
@@ -250,8 +260,12 @@ class ActivationMixin:
         self._z, self._y = z, y
         return y
 
-    def _activation_step(self, backend: ModuleType, linear: Callable[..., np.ndarray],
-                         fused_relu: Callable[..., np.ndarray] | None) -> Callable[..., np.ndarray]:
+    def _activation_step(
+        self,
+        backend: ModuleType,
+        linear: Callable[..., np.ndarray],
+        fused_relu: Callable[..., np.ndarray] | None,
+    ) -> Callable[..., np.ndarray]:
         """The inference-mode ``activation(linear(*args))`` on ``backend``: ``fused_relu`` when the activation
         is ReLU and the backend fuses it (one sweep over the output), otherwise the two calls."""
         name = self.activation
@@ -263,6 +277,7 @@ class ActivationMixin:
 
         def step(*args: Any) -> np.ndarray:
             return act(name, linear(*args), 0.2)
+
         return step
 
     def _activate_backward(self, dy: np.ndarray) -> np.ndarray:

@@ -42,9 +42,19 @@ class Conv2D(ActivationMixin, Layer):
     ``OH = floor((H + pad_top + pad_bottom - KH) / sh) + 1``: ``N - K + 1`` for valid at stride 1.
     """
 
-    def __init__(self, filters: int, kernel_size: Any, strides: Any = 1, padding: str = "valid",
-                 activation: str | None = None, use_bias: bool = True, input_shape: Any = None,
-                 flip: bool = False, name: str | None = None, trainable: bool = True) -> None:
+    def __init__(
+        self,
+        filters: int,
+        kernel_size: Any,
+        strides: Any = 1,
+        padding: str = "valid",
+        activation: str | None = None,
+        use_bias: bool = True,
+        input_shape: Any = None,
+        flip: bool = False,
+        name: str | None = None,
+        trainable: bool = True,
+    ) -> None:
         super().__init__(name=name, trainable=trainable, input_shape=input_shape)
         if isinstance(filters, bool) or not hasattr(filters, "__index__") or int(filters) < 1:
             raise ValueError(f"filters must be a positive int. Received: filters={filters!r}")
@@ -71,27 +81,43 @@ class Conv2D(ActivationMixin, Layer):
             kh, kw = self.kernel_size
             raise ShapeError(
                 f"input {h}x{w} is too small for Conv2D {kh}x{kw} (padding={self.padding!r})",
-                "use padding='same', a smaller kernel or a larger input"
+                "use padding='same', a smaller kernel or a larger input",
             )
-        oh = None if h is None else shapes.conv_output_size(h, self.kernel_size[0], self.strides[0], self.padding)
-        ow = None if w is None else shapes.conv_output_size(w, self.kernel_size[1], self.strides[1], self.padding)
+        oh = (
+            None
+            if h is None
+            else shapes.conv_output_size(h, self.kernel_size[0], self.strides[0], self.padding)
+        )
+        ow = (
+            None
+            if w is None
+            else shapes.conv_output_size(w, self.kernel_size[1], self.strides[1], self.padding)
+        )
         return (oh, ow, self.filters)
 
     def build_weights(self, input_shape: Shape, rng: np.random.Generator) -> None:
         kh, kw = self.kernel_size
         c_in = input_shape[-1]
         if c_in is None:
-            raise ShapeError("Conv2D needs a known number of input channels. Received input shape: "
-                             f"{tuple(input_shape)}")
-        self.params["kernel"] = glorot_uniform(rng, (kh, kw, c_in, self.filters), kh * kw * c_in,
-                                               kh * kw * self.filters)
+            raise ShapeError(
+                f"Conv2D needs a known number of input channels. Received input shape: {tuple(input_shape)}"
+            )
+        self.params["kernel"] = glorot_uniform(
+            rng, (kh, kw, c_in, self.filters), kh * kw * c_in, kh * kw * self.filters
+        )
         if self.use_bias:
             self.params["bias"] = np.zeros(self.filters, np.float32)
 
     def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
         self._x = x  # (N, H, W, C_in)
-        z = ops.conv2d(x, self.params["kernel"], self.params.get("bias"), stride=self.strides,
-                       padding=self.padding, flip=self.flip)  # (N, OH, OW, filters)
+        z = ops.conv2d(
+            x,
+            self.params["kernel"],
+            self.params.get("bias"),
+            stride=self.strides,
+            padding=self.padding,
+            flip=self.flip,
+        )  # (N, OH, OW, filters)
         return self._activate(z)
 
     def inference_step(self, input_shape: Shape, backend: ModuleType) -> Step:
@@ -102,20 +128,35 @@ class Conv2D(ActivationMixin, Layer):
 
         def step(x: np.ndarray) -> np.ndarray:
             return conv(x, params["kernel"], params.get("bias", no_bias), stride, pads, flip)
+
         return step
 
     def backward(self, dy: np.ndarray, need_dx: bool = True) -> np.ndarray | None:
         if self._x is None:
             raise RuntimeError(f"{self.name}: backward called before forward")
         dz = self._activate_backward(dy)  # (N, OH, OW, filters)
-        dx, dw, db = ops.conv2d_backward(self._x, self.params["kernel"], dz, stride=self.strides,
-                                         padding=self.padding, flip=self.flip, need_dx=need_dx)
+        dx, dw, db = ops.conv2d_backward(
+            self._x,
+            self.params["kernel"],
+            dz,
+            stride=self.strides,
+            padding=self.padding,
+            flip=self.flip,
+            need_dx=need_dx,
+        )
         self.grads["kernel"] = dw
         if self.use_bias:
             self.grads["bias"] = db
         return dx
 
     def get_config(self) -> dict[str, Any]:
-        return {**super().get_config(), "filters": self.filters, "kernel_size": list(self.kernel_size),
-                "strides": list(self.strides), "padding": self.padding, "activation": self.activation,
-                "use_bias": self.use_bias, "flip": self.flip}
+        return {
+            **super().get_config(),
+            "filters": self.filters,
+            "kernel_size": list(self.kernel_size),
+            "strides": list(self.strides),
+            "padding": self.padding,
+            "activation": self.activation,
+            "use_bias": self.use_bias,
+            "flip": self.flip,
+        }

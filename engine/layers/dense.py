@@ -33,8 +33,15 @@ class Dense(ActivationMixin, Layer):
     Weights: ``kernel (D_in, units)`` (Glorot-uniform), ``bias (units,)`` (zeros).
     """
 
-    def __init__(self, units: int, activation: str | None = None, use_bias: bool = True, input_shape: Any = None,
-                 name: str | None = None, trainable: bool = True) -> None:
+    def __init__(
+        self,
+        units: int,
+        activation: str | None = None,
+        use_bias: bool = True,
+        input_shape: Any = None,
+        name: str | None = None,
+        trainable: bool = True,
+    ) -> None:
         super().__init__(name=name, trainable=trainable, input_shape=input_shape)
         if isinstance(units, bool) or not hasattr(units, "__index__") or int(units) < 1:
             raise ValueError(f"units must be a positive int. Received: units={units!r}")
@@ -48,7 +55,7 @@ class Dense(ActivationMixin, Layer):
         if len(input_shape) != 1 or input_shape[0] is None:
             raise ShapeError(
                 f"Dense expects flat features (D,). Received input shape: {tuple(input_shape)}",
-                "add Flatten() or GlobalMaxPooling2D() before it"
+                "add Flatten() or GlobalMaxPooling2D() before it",
             )
         return (self.units,)
 
@@ -69,6 +76,7 @@ class Dense(ActivationMixin, Layer):
 
         def step(x: np.ndarray) -> np.ndarray:
             return dense(x, params["kernel"], params.get("bias", no_bias))
+
         return step
 
     def backward(self, dy: np.ndarray, need_dx: bool = True) -> np.ndarray | None:
@@ -82,4 +90,9 @@ class Dense(ActivationMixin, Layer):
         return dx if need_dx else None
 
     def get_config(self) -> dict[str, Any]:
-        return {**super().get_config(), "units": self.units, "activation": self.activation, "use_bias": self.use_bias}
+        return {
+            **super().get_config(),
+            "units": self.units,
+            "activation": self.activation,
+            "use_bias": self.use_bias,
+        }

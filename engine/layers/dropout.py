@@ -22,8 +22,15 @@ class Dropout(Layer):
 
     has_training_mode: ClassVar[bool] = True
 
-    def __init__(self, rate: float, seed: int | None = None, *, name: str | None = None, trainable: bool = True,
-                 input_shape: Any = None) -> None:
+    def __init__(
+        self,
+        rate: float,
+        seed: int | None = None,
+        *,
+        name: str | None = None,
+        trainable: bool = True,
+        input_shape: Any = None,
+    ) -> None:
         super().__init__(name=name, trainable=trainable, input_shape=input_shape)
         try:
             r = float(rate)

@@ -29,8 +29,16 @@ class _Pooling2D(Layer):
 
     mode: ClassVar[str] = "max"
 
-    def __init__(self, pool_size: Any = 2, strides: Any = None, padding: str = "valid", *,
-                 name: str | None = None, trainable: bool = True, input_shape: Any = None) -> None:
+    def __init__(
+        self,
+        pool_size: Any = 2,
+        strides: Any = None,
+        padding: str = "valid",
+        *,
+        name: str | None = None,
+        trainable: bool = True,
+        input_shape: Any = None,
+    ) -> None:
         super().__init__(name=name, trainable=trainable, input_shape=input_shape)
         self.pool_size = shapes.normalize_pair(pool_size, "pool_size")
         self.strides = self.pool_size if strides is None else shapes.normalize_pair(strides, "strides")
@@ -48,10 +56,18 @@ class _Pooling2D(Layer):
             ph, pw = self.pool_size
             raise ShapeError(
                 f"input {h}x{w} is too small for {type(self).__name__} {ph}x{pw}",
-                "remove a pooling layer, use padding='same' or a larger input"
+                "remove a pooling layer, use padding='same' or a larger input",
             )
-        oh = None if h is None else shapes.pool_output_size(h, self.pool_size[0], self.strides[0], self.padding)
-        ow = None if w is None else shapes.pool_output_size(w, self.pool_size[1], self.strides[1], self.padding)
+        oh = (
+            None
+            if h is None
+            else shapes.pool_output_size(h, self.pool_size[0], self.strides[0], self.padding)
+        )
+        ow = (
+            None
+            if w is None
+            else shapes.pool_output_size(w, self.pool_size[1], self.strides[1], self.padding)
+        )
         return (oh, ow, c)
 
     def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
@@ -69,12 +85,17 @@ class _Pooling2D(Layer):
             raise RuntimeError(f"{self.name}: backward called before forward")
         if not need_dx:
             return None
-        return ops.pool2d_backward(self._x, dy, self.pool_size, stride=self.strides, mode=self.mode,
-                                   padding=self.padding)
+        return ops.pool2d_backward(
+            self._x, dy, self.pool_size, stride=self.strides, mode=self.mode, padding=self.padding
+        )
 
     def get_config(self) -> dict[str, Any]:
-        return {**super().get_config(), "pool_size": list(self.pool_size), "strides": list(self.strides),
-                "padding": self.padding}
+        return {
+            **super().get_config(),
+            "pool_size": list(self.pool_size),
+            "strides": list(self.strides),
+            "padding": self.padding,
+        }
 
 
 class MaxPooling2D(_Pooling2D):

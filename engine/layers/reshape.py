@@ -25,7 +25,7 @@ class Flatten(Layer):
         if any(d is None for d in input_shape):
             raise ShapeError(
                 f"Flatten needs a fixed input size. Received input shape: {tuple(input_shape)}",
-                "give the model an input_shape without None, or use GlobalMaxPooling2D() instead"
+                "give the model an input_shape without None, or use GlobalMaxPooling2D() instead",
             )
         return (int(np.prod(input_shape)),)
 

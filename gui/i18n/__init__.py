@@ -48,8 +48,11 @@ def current_language() -> str:
 
 def format_int(n: int) -> str:
     """``n`` with the current language's digit grouping: ``20,490`` in English, ``20 490`` in French."""
-    locale = QLocale(QLocale.Language.French, QLocale.Country.France) if _current == "fr" else QLocale(
-        QLocale.Language.English, QLocale.Country.UnitedStates)
+    locale = (
+        QLocale(QLocale.Language.French, QLocale.Country.France)
+        if _current == "fr"
+        else QLocale(QLocale.Language.English, QLocale.Country.UnitedStates)
+    )
     return locale.toString(int(n))
 
 

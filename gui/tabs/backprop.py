@@ -46,8 +46,14 @@ class MapPanel(QWidget):
         self.setMinimumSize(150, 150)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
 
-    def set_array(self, a: np.ndarray, signed: bool, rect: tuple[int, int, int, int] | None = None,
-                  inner: tuple[int, int, int, int] | None = None, vmax: float | None = None) -> None:
+    def set_array(
+        self,
+        a: np.ndarray,
+        signed: bool,
+        rect: tuple[int, int, int, int] | None = None,
+        inner: tuple[int, int, int, int] | None = None,
+        vmax: float | None = None,
+    ) -> None:
         self._img = to_qimage(a, signed=signed, vmax=vmax)
         self._shape = a.shape[:2]
         self._rect, self._inner = rect, inner
@@ -106,8 +112,15 @@ class BackpropTab(SessionTabMixin, QWidget):
         self.panels = {k: MapPanel() for k in ("x", "dz", "w", "dw", "dw_full", "dx", "dx_full")}
         self.captions = {k: QLabel() for k in self.panels}
         grid = QGridLayout()
-        order = (("x", 0, 0), ("w", 0, 1), ("dz", 0, 2), ("dw", 1, 0), ("dw_full", 1, 1), ("dx", 1, 2),
-                 ("dx_full", 1, 3))
+        order = (
+            ("x", 0, 0),
+            ("w", 0, 1),
+            ("dz", 0, 2),
+            ("dw", 1, 0),
+            ("dw_full", 1, 1),
+            ("dx", 1, 2),
+            ("dx_full", 1, 3),
+        )
         for key, r, c in order:
             self.captions[key].setWordWrap(True)
             self.captions[key].setFont(bold_font(self))
@@ -207,11 +220,14 @@ class BackpropTab(SessionTabMixin, QWidget):
         dw, dx = full_gradients(snap)
         err_w = float(np.abs(dw - snap.engine_dw).max())
         scale = float(np.abs(snap.engine_dw).max()) or 1.0
-        text = self.tr("Check: these sums over every position and channel equal the engine's dL/dW "
-                       "(largest difference {e:.1e}, relative {r:.1e})").format(e=err_w, r=err_w / scale)
+        text = self.tr(
+            "Check: these sums over every position and channel equal the engine's dL/dW "
+            "(largest difference {e:.1e}, relative {r:.1e})"
+        ).format(e=err_w, r=err_w / scale)
         if snap.engine_dx is not None:
             text += self.tr(" and dL/dX (largest difference {e:.1e}).").format(
-                e=float(np.abs(dx - snap.engine_dx).max()))
+                e=float(np.abs(dx - snap.engine_dx).max())
+            )
         else:
             text += "."
         self.check.setText(text)
@@ -274,9 +290,12 @@ class BackpropTab(SessionTabMixin, QWidget):
         if snap.engine_dx is not None:
             self.panels["dx_full"].set_array(snap.engine_dx[:, :, c], True)
         g = walk.gradient_at(p)
-        self.formula.setText(self.tr(
-            "Position ({i}, {j}) of {n}: dL/dZ = {g:+.4f}.  dL/dW += {g:+.4f} x the orange input window;  "
-            "dL/dX (orange window) += {g:+.4f} x the filter.").format(i=i, j=j, n=walk.positions, g=g))
+        self.formula.setText(
+            self.tr(
+                "Position ({i}, {j}) of {n}: dL/dZ = {g:+.4f}.  dL/dW += {g:+.4f} x the orange input window;  "
+                "dL/dX (orange window) += {g:+.4f} x the filter."
+            ).format(i=i, j=j, n=walk.positions, g=g)
+        )
 
     def ready(self) -> bool:
         return self._ready
@@ -302,19 +321,28 @@ class BackpropTab(SessionTabMixin, QWidget):
         super().changeEvent(event)
 
     def retranslate(self) -> None:
-        for lbl, text in zip(self._labels, (self.tr("Conv layer"), self.tr("Image"), self.tr("Input channel c"),
-                                            self.tr("Filter k"))):
+        for lbl, text in zip(
+            self._labels,
+            (self.tr("Conv layer"), self.tr("Image"), self.tr("Input channel c"), self.tr("Filter k")),
+        ):
             lbl.setText(text)
         self.compute_btn.setText(self.tr("Compute gradients"))
         self.prev_btn.setText(self.tr("Previous"))
         self.next_btn.setText(self.tr("Next"))
         self.play_btn.setText(self.tr("Pause") if self._timer.isActive() else self.tr("Play"))
         self.end_btn.setText(self.tr("All positions"))
-        caps = {"x": self.tr("Input X (channel c, padded)"), "w": self.tr("Filter W (c, k)"),
-                "dz": self.tr("dL/dZ: gradient at the output (k)"), "dw": self.tr("dL/dW so far"),
-                "dw_full": self.tr("dL/dW from the engine"), "dx": self.tr("dL/dX so far (filter k)"),
-                "dx_full": self.tr("dL/dX from the engine (all filters)")}
+        caps = {
+            "x": self.tr("Input X (channel c, padded)"),
+            "w": self.tr("Filter W (c, k)"),
+            "dz": self.tr("dL/dZ: gradient at the output (k)"),
+            "dw": self.tr("dL/dW so far"),
+            "dw_full": self.tr("dL/dW from the engine"),
+            "dx": self.tr("dL/dX so far (filter k)"),
+            "dx_full": self.tr("dL/dX from the engine (all filters)"),
+        }
         for key, text in caps.items():
             self.captions[key].setText(text)
         if not self.formula.text():
-            self.formula.setText(self.tr("Choose a conv layer and an image, then step through the positions."))
+            self.formula.setText(
+                self.tr("Choose a conv layer and an image, then step through the positions.")
+            )

@@ -65,8 +65,13 @@ class ConvolutionTab(QWidget):
         lay.addWidget(scroll)
         lay.addWidget(self.pages, 1)
         st = self.page.stepper
-        for key, slot in (("Space", st.toggle_play), ("Right", st.step_forward), ("Left", st.step_back),
-                          ("Home", st.reset), ("End", st.jump_to_end)):
+        for key, slot in (
+            ("Space", st.toggle_play),
+            ("Right", st.step_forward),
+            ("Left", st.step_back),
+            ("Home", st.reset),
+            ("End", st.jump_to_end),
+        ):
             QShortcut(QKeySequence(key), self.page, slot)
         self.editor.filterChanged.connect(self._rebuild)
         self.editor.invalidInput.connect(lambda m: self._status(m, error=True))
@@ -162,20 +167,23 @@ class ConvolutionTab(QWidget):
         return True
 
     def open_image_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, self.tr("Open image"), "",
-                                              self.tr("Images ({0})").format(samples.IMAGE_FILE_FILTER))
+        path, _ = QFileDialog.getOpenFileName(
+            self, self.tr("Open image"), "", self.tr("Images ({0})").format(samples.IMAGE_FILE_FILTER)
+        )
         if path:
             self.load_image_path(path)
 
     def open_filter_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, self.tr("Open filter"), "",
-                                              self.tr("Filters ({0})").format(FILTER_FILES))
+        path, _ = QFileDialog.getOpenFileName(
+            self, self.tr("Open filter"), "", self.tr("Filters ({0})").format(FILTER_FILES)
+        )
         if path:
             self.load_filter_path(path)
 
     def save_filter_dialog(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("Save filter"), "filter.txt",
-                                              self.tr("Filters ({0})").format(FILTER_FILES))
+        path, _ = QFileDialog.getSaveFileName(
+            self, self.tr("Save filter"), "filter.txt", self.tr("Filters ({0})").format(FILTER_FILES)
+        )
         if path:
             try:
                 io.save_filter(path, self.editor.kernel(), self.editor.preset_name())
@@ -189,8 +197,9 @@ class ConvolutionTab(QWidget):
             self._status(self.tr("The feature map is not computed yet."), error=True, dialog=True)
             return False
         if path is None:
-            path, _ = QFileDialog.getSaveFileName(self, self.tr("Save feature map"), "feature_map.png",
-                                                  self.tr("PNG images (*.png)"))
+            path, _ = QFileDialog.getSaveFileName(
+                self, self.tr("Save feature map"), "feature_map.png", self.tr("PNG images (*.png)")
+            )
             if not path:
                 return False
         fmap = self._result["conv"]
@@ -207,10 +216,20 @@ class ConvolutionTab(QWidget):
     def state(self) -> dict[str, Any]:
         """Settings, filter, image source and step, as JSON-ready values."""
         s = self.controls.settings()
-        return {"sample": self._sample_key, "image_path": self._source_path, "kernel": self.editor.kernel().tolist(),
-                "bias": self.editor.bias(), "padding": s.padding, "stride": s.stride, "flip": s.flip,
-                "channel": s.channel, "pool_mode": s.pool_mode, "pool_size": s.pool_size,
-                "pool_stride": s.pool_stride, "step": self.page.stepper.position()}
+        return {
+            "sample": self._sample_key,
+            "image_path": self._source_path,
+            "kernel": self.editor.kernel().tolist(),
+            "bias": self.editor.bias(),
+            "padding": s.padding,
+            "stride": s.stride,
+            "flip": s.flip,
+            "channel": s.channel,
+            "pool_mode": s.pool_mode,
+            "pool_size": s.pool_size,
+            "pool_stride": s.pool_stride,
+            "step": self.page.stepper.position(),
+        }
 
     def restore_state(self, state: dict[str, Any]) -> None:
         """Apply a :meth:`state` dict; raises ValueError naming the bad entry (nothing half-applied for the image)."""
@@ -234,8 +253,17 @@ class ConvolutionTab(QWidget):
     def _params_now(self) -> LabParams:
         s = self.controls.settings()
         plane = samples.downscale(samples.to_channel(self._source, s.channel))
-        return LabParams(plane, self.editor.kernel(), self.editor.bias(), s.padding, s.stride, s.flip,
-                         s.pool_mode, s.pool_size, s.pool_stride)
+        return LabParams(
+            plane,
+            self.editor.kernel(),
+            self.editor.bias(),
+            s.padding,
+            s.stride,
+            s.flip,
+            s.pool_mode,
+            s.pool_size,
+            s.pool_stride,
+        )
 
     def _rebuild(self) -> None:
         """Settings changed: new walk, new engine job, redraw (the step position is kept when it still fits)."""
@@ -288,7 +316,9 @@ class ConvolutionTab(QWidget):
         if result["pooled"] is not None:
             relu = result["relu"]
             s = self.controls.settings()
-            self._pool_walk = list(sliding.pool_windows(relu, s.pool_size, stride=s.pool_stride, mode=s.pool_mode))
+            self._pool_walk = list(
+                sliding.pool_windows(relu, s.pool_size, stride=s.pool_stride, mode=s.pool_mode)
+            )
         with QSignalBlocker(self.page.pool_stepper):
             self.page.pool_stepper.set_total(len(self._pool_walk), len(self._pool_walk))
         n = self._params.plane.shape if self._params is not None else (0, 0)
@@ -319,10 +349,17 @@ class ConvolutionTab(QWidget):
 
     def _update_image_text(self, p: LabParams) -> None:
         h, w = self._source.shape[:2]
-        text = self.tr("{0} × {1} pixels").format(w, h) + (self.tr(", colour") if self._source.ndim == 3 else "")
+        text = self.tr("{0} × {1} pixels").format(w, h) + (
+            self.tr(", colour") if self._source.ndim == 3 else ""
+        )
         if p.plane.shape != (h, w):
-            text += "<br><i>" + self.tr("Shrunk to {0} × {1} for stepping (cell by cell on a large image "
-                                        "would take too long).").format(p.plane.shape[1], p.plane.shape[0]) + "</i>"
+            text += (
+                "<br><i>"
+                + self.tr(
+                    "Shrunk to {0} × {1} for stepping (cell by cell on a large image would take too long)."
+                ).format(p.plane.shape[1], p.plane.shape[0])
+                + "</i>"
+            )
         self.controls.set_image_text(text)
 
     def step_to_cell(self, row: int, col: int) -> None:
@@ -344,7 +381,9 @@ class ConvolutionTab(QWidget):
             self._hover_in = self._hover_out = None
             self._refresh()
 
-    def highlight(self, top: int, left: int, rows: int, cols: int, color: QColor, fill: bool = False) -> Highlight:
+    def highlight(
+        self, top: int, left: int, rows: int, cols: int, color: QColor, fill: bool = False
+    ) -> Highlight:
         return Highlight(top, left, rows, cols, color, 3.0, fill)
 
     # ------------------------------------------------------------------ messages and text
@@ -364,13 +403,23 @@ class ConvolutionTab(QWidget):
         p, (oh, ow) = self._params, self._walk.out_hw
         t, b, le, r = self._walk.pads
         formula = shapes.conv_output_formula(p.padding, p.stride)
-        return self.tr("<b>Output: {0} × {1}</b> = {2}<br>with N = {3} × {4}, K = {5}, s = {6}, P = {7}").format(
-            oh, ow, formula, p.plane.shape[0], p.plane.shape[1], p.kernel.shape[0], p.stride,
-            f"{t}/{b}/{le}/{r}" if len({t, b, le, r}) > 1 else t)
+        return self.tr(
+            "<b>Output: {0} × {1}</b> = {2}<br>with N = {3} × {4}, K = {5}, s = {6}, P = {7}"
+        ).format(
+            oh,
+            ow,
+            formula,
+            p.plane.shape[0],
+            p.plane.shape[1],
+            p.kernel.shape[0],
+            p.stride,
+            f"{t}/{b}/{le}/{r}" if len({t, b, le, r}) > 1 else t,
+        )
 
     def retranslate(self) -> None:
-        for i, text in enumerate((self.tr("Step by step"), self.tr("Padding: valid / same / full"),
-                                  self.tr("Pooling vs stride"))):
+        for i, text in enumerate(
+            (self.tr("Step by step"), self.tr("Padding: valid / same / full"), self.tr("Pooling vs stride"))
+        ):
             self.pages.setTabText(i, text)
         self._refresh()
 
@@ -378,4 +427,3 @@ class ConvolutionTab(QWidget):
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
         super().changeEvent(event)
-

@@ -46,7 +46,8 @@ class Walk:
         self.kernel_hw = (int(k[0]), int(k[1]))
         self.stride = p.stride
         self._it: Iterator[sliding.Window] = sliding.windows(
-            p.plane, p.kernel, stride=p.stride, padding=p.padding, flip=p.flip, bias=p.bias)
+            p.plane, p.kernel, stride=p.stride, padding=p.padding, flip=p.flip, bias=p.bias
+        )
         self._done: list[sliding.Window] = []
 
     @property
@@ -103,23 +104,34 @@ def compute_maps(p: LabParams) -> dict[str, Any]:
         pooled = np.asarray(ops.pool2d(relu, p.pool_size, stride=p.pool_stride, mode=p.pool_mode))
     except ValueError as exc:
         pool_error = str(exc)
-    padding_maps = {m: _try(ops.conv2d, p.plane, p.kernel, b, padding=m, flip=p.flip)
-                    for m in ("valid", "same", "full")}
+    padding_maps = {
+        m: _try(ops.conv2d, p.plane, p.kernel, b, padding=m, flip=p.flip) for m in ("valid", "same", "full")
+    }
     base = _try(ops.conv2d, p.plane, p.kernel, b, stride=1, padding=p.padding, flip=p.flip)
     base_relu = None if base is None else np.asarray(ops.relu(base))
     pvs = {
         "conv": base_relu,
         "pooled": None if base_relu is None else _try(ops.pool2d, base_relu, 2, mode="max"),
-        "strided": _try(lambda: ops.relu(ops.conv2d(p.plane, p.kernel, b, stride=2, padding=p.padding,
-                                                     flip=p.flip))),
+        "strided": _try(
+            lambda: ops.relu(ops.conv2d(p.plane, p.kernel, b, stride=2, padding=p.padding, flip=p.flip))
+        ),
     }
-    return {"conv": conv, "relu": relu, "pooled": pooled, "pool_error": pool_error,
-            "padding_maps": padding_maps, "pvs": pvs}
+    return {
+        "conv": conv,
+        "relu": relu,
+        "pooled": pooled,
+        "pool_error": pool_error,
+        "padding_maps": padding_maps,
+        "pvs": pvs,
+    }
 
 
 def pool_output_text_args(relu_hw: tuple[int, int], size: int, stride: int) -> tuple[int, int]:
     """Pooled ``(PH, PW)`` for a map of ``relu_hw`` (0 when the window does not fit)."""
-    return (shapes.pool_output_size(relu_hw[0], size, stride), shapes.pool_output_size(relu_hw[1], size, stride))
+    return (
+        shapes.pool_output_size(relu_hw[0], size, stride),
+        shapes.pool_output_size(relu_hw[1], size, stride),
+    )
 
 
 def warm_up() -> str:

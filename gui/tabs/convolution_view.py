@@ -31,15 +31,26 @@ def refresh(tab: ConvolutionTab) -> None:
 
     v, walk, p, res = tab.page, tab._walk, tab._params, tab._result
     tab.controls.set_output_text(tab.output_size_text())
-    v.input_panel.title.setText(QCoreApplication.translate("ConvolutionView", "Input image (with its padding)"))
-    v.fmap_panel.title.setText(QCoreApplication.translate("ConvolutionView", "Feature map (output of the convolution)"))
+    v.input_panel.title.setText(
+        QCoreApplication.translate("ConvolutionView", "Input image (with its padding)")
+    )
+    v.fmap_panel.title.setText(
+        QCoreApplication.translate("ConvolutionView", "Feature map (output of the convolution)")
+    )
     v.relu_panel.title.setText(QCoreApplication.translate("ConvolutionView", "After ReLU: max(0, x)"))
     if walk is None or p is None:
-        msg = QCoreApplication.translate("ConvolutionView", "The filter is larger than the padded image: "
-                                         "choose a smaller filter or more padding.")
+        msg = QCoreApplication.translate(
+            "ConvolutionView",
+            "The filter is larger than the padded image: choose a smaller filter or more padding.",
+        )
         for panel in (v.input_panel, v.fmap_panel, v.relu_panel, v.pool_panel):
             _empty(panel, msg)
-        for caption in (v.input_panel.caption, v.fmap_panel.caption, v.relu_panel.caption, v.pool_panel.caption):
+        for caption in (
+            v.input_panel.caption,
+            v.fmap_panel.caption,
+            v.relu_panel.caption,
+            v.pool_panel.caption,
+        ):
             caption.setText("")
         v.calc.show_window(None)
         v.pool_formula.setText("")
@@ -49,11 +60,14 @@ def refresh(tab: ConvolutionTab) -> None:
     ph, pw = walk.padded.shape
     v.input_panel.view.set_placeholder("")
     v.input_panel.set_data(walk.padded, "grey", colormaps.data_range(p.plane), walk.pads, keep_view=True)
-    v.input_panel.caption.setText(QCoreApplication.translate(
-        "ConvolutionView", "{0} × {1} image + padding = {2} × {3} (hatched: the zeros added)").format(
-        p.plane.shape[0], p.plane.shape[1], ph, pw))
+    v.input_panel.caption.setText(
+        QCoreApplication.translate(
+            "ConvolutionView", "{0} × {1} image + padding = {2} × {3} (hatched: the zeros added)"
+        ).format(p.plane.shape[0], p.plane.shape[1], ph, pw)
+    )
     hint = QCoreApplication.translate(
-        "ConvolutionView", "Wheel: zoom (values appear on large cells), drag: pan, double-click: fit.")
+        "ConvolutionView", "Wheel: zoom (values appear on large cells), drag: pan, double-click: fit."
+    )
     for view in (v.input_panel.view, v.fmap_panel.view, v.relu_panel.view, v.pool_panel.view):
         view.setToolTip(hint)
     hl_in: list[Highlight] = []
@@ -82,9 +96,13 @@ def refresh(tab: ConvolutionTab) -> None:
     v.fmap_panel.view.set_placeholder("")
     v.fmap_panel.set_data(fmap, "diverging", rng, keep_view=True)
     v.fmap_panel.view.set_highlights(hl_out)
-    v.fmap_panel.caption.setText(QCoreApplication.translate(
-        "ConvolutionView", "<b>{0} × {1}</b>, {2} of {3} cells computed. Blue &lt; 0 &lt; red. "
-        "Hover a cell: its window; click: go there.").format(oh, ow, pos, oh * ow))
+    v.fmap_panel.caption.setText(
+        QCoreApplication.translate(
+            "ConvolutionView",
+            "<b>{0} × {1}</b>, {2} of {3} cells computed. Blue &lt; 0 &lt; red. "
+            "Hover a cell: its window; click: go there.",
+        ).format(oh, ow, pos, oh * ow)
+    )
     v.calc.show_window(shown_window, p.flip)
     if res is None:
         _empty(v.relu_panel, QCoreApplication.translate("ConvolutionView", "Compiling kernels..."))
@@ -93,16 +111,22 @@ def refresh(tab: ConvolutionTab) -> None:
         v.relu_panel.view.set_placeholder("")
         v.relu_panel.set_data(tab._mask(res["relu"], pos), "diverging", rng, keep_view=True)
         v.relu_panel.caption.setText(QCoreApplication.translate("ConvolutionView", "Negatives become 0"))
-        v.relu_panel.setToolTip(QCoreApplication.translate(
-            "ConvolutionView", "ReLU nulls the negatives: blue cells become white (0), positive answers stay. "
-            "Same colours as the feature map."))
+        v.relu_panel.setToolTip(
+            QCoreApplication.translate(
+                "ConvolutionView",
+                "ReLU nulls the negatives: blue cells become white (0), positive answers stay. "
+                "Same colours as the feature map.",
+            )
+        )
     show_pool(tab)
 
 
 def _pool_label(mode: str) -> str:
-    return {"max": QCoreApplication.translate("ConvolutionView", "Max pooling"),
-            "min": QCoreApplication.translate("ConvolutionView", "Min pooling"),
-            "avg": QCoreApplication.translate("ConvolutionView", "Average pooling")}.get(mode, mode)
+    return {
+        "max": QCoreApplication.translate("ConvolutionView", "Max pooling"),
+        "min": QCoreApplication.translate("ConvolutionView", "Min pooling"),
+        "avg": QCoreApplication.translate("ConvolutionView", "Average pooling"),
+    }.get(mode, mode)
 
 
 def show_pool(tab: ConvolutionTab) -> None:
@@ -111,14 +135,22 @@ def show_pool(tab: ConvolutionTab) -> None:
 
     v, res, walk = tab.page, tab._result, tab._walk
     s = tab.controls.settings()
-    v.pool_panel.title.setText(QCoreApplication.translate("ConvolutionView", "{0} {1} × {1}, stride {2}").format(
-        _pool_label(s.pool_mode), s.pool_size, s.pool_stride))
+    v.pool_panel.title.setText(
+        QCoreApplication.translate("ConvolutionView", "{0} {1} × {1}, stride {2}").format(
+            _pool_label(s.pool_mode), s.pool_size, s.pool_stride
+        )
+    )
     v.pool_stepper.setEnabled(bool(tab._pool_walk))
     if walk is None:
         return
     if res is None or res["pooled"] is None:
-        msg = (QCoreApplication.translate("ConvolutionView", "Compiling kernels...") if res is None else
-               QCoreApplication.translate("ConvolutionView", "The pooling window is larger than the feature map."))
+        msg = (
+            QCoreApplication.translate("ConvolutionView", "Compiling kernels...")
+            if res is None
+            else QCoreApplication.translate(
+                "ConvolutionView", "The pooling window is larger than the feature map."
+            )
+        )
         _empty(v.pool_panel, msg)
         v.pool_panel.caption.setText("")
         v.pool_formula.setText("")
@@ -140,13 +172,19 @@ def show_pool(tab: ConvolutionTab) -> None:
         v.pool_panel.view.set_highlights([Highlight(current.row, current.col, 1, 1, CURRENT)])
         relu_hl = [Highlight(current.top, current.left, s.pool_size, s.pool_size, CURRENT, 3.0, True)]
         values = ", ".join(format_value(float(x)) for x in current.patch.ravel() if np.isfinite(x))
-        name = {"max": "max", "min": "min", "avg": QCoreApplication.translate("ConvolutionView", "mean")}[s.pool_mode]
-        v.pool_formula.setText(f"<span style='font-family: monospace;'>{name}({values}) = "
-                               f"<b>{format_value(current.value)}</b></span>")
+        name = {"max": "max", "min": "min", "avg": QCoreApplication.translate("ConvolutionView", "mean")}[
+            s.pool_mode
+        ]
+        v.pool_formula.setText(
+            f"<span style='font-family: monospace;'>{name}({values}) = "
+            f"<b>{format_value(current.value)}</b></span>"
+        )
     else:
         v.pool_panel.view.set_highlights([])
         v.pool_formula.setText(QCoreApplication.translate("ConvolutionView", "Step the pooling window:"))
     v.relu_panel.view.set_highlights(relu_hl)
-    v.pool_panel.caption.setText(QCoreApplication.translate(
-        "ConvolutionView", "<b>{0} × {1}</b> from {2} × {3}").format(
-        pooled.shape[0], pooled.shape[1], res["relu"].shape[0], res["relu"].shape[1]))
+    v.pool_panel.caption.setText(
+        QCoreApplication.translate("ConvolutionView", "<b>{0} × {1}</b> from {2} × {3}").format(
+            pooled.shape[0], pooled.shape[1], res["relu"].shape[0], res["relu"].shape[1]
+        )
+    )

@@ -59,9 +59,18 @@ class NetworkTab(SessionTabMixin, QWidget):
         self.arch = ArchitecturePanel()
         a = self.arch
         self.preset, self.generate, self.table, self.build_btn = a.preset, a.generate, a.table, a.build_btn
-        self.gen_layers, self.gen_filters, self.gen_kernel, self.gen_units = (a.gen_layers, a.gen_filters,
-                                                                              a.gen_kernel, a.gen_units)
-        self.add_btn, self.remove_btn, self.up_btn, self.down_btn = a.add_btn, a.remove_btn, a.up_btn, a.down_btn
+        self.gen_layers, self.gen_filters, self.gen_kernel, self.gen_units = (
+            a.gen_layers,
+            a.gen_filters,
+            a.gen_kernel,
+            a.gen_units,
+        )
+        self.add_btn, self.remove_btn, self.up_btn, self.down_btn = (
+            a.add_btn,
+            a.remove_btn,
+            a.up_btn,
+            a.down_btn,
+        )
         self.message, self.summary, self.totals = a.message, a.summary, a.totals
         self.save_btn, self.open_btn = a.save_btn, a.open_btn
         left = a
@@ -92,7 +101,9 @@ class NetworkTab(SessionTabMixin, QWidget):
         left_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         left_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         # never narrower than its content: the layer table and its buttons would be cut off on the right
-        left_scroll.setMinimumWidth(left.minimumSizeHint().width() + left_scroll.verticalScrollBar().sizeHint().width())
+        left_scroll.setMinimumWidth(
+            left.minimumSizeHint().width() + left_scroll.verticalScrollBar().sizeHint().width()
+        )
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(left_scroll)
         split.addWidget(right)
@@ -188,8 +199,15 @@ class NetworkTab(SessionTabMixin, QWidget):
 
     def _generate(self) -> None:
         _shape, k, _names = self._shape_and_classes()
-        self.table.set_configs(generate_configs(self.gen_layers.value(), self.gen_filters.value(),
-                                                self.gen_kernel.value(), self.gen_units.value(), k))
+        self.table.set_configs(
+            generate_configs(
+                self.gen_layers.value(),
+                self.gen_filters.value(),
+                self.gen_kernel.value(),
+                self.gen_units.value(),
+                k,
+            )
+        )
         self._mark_custom()
 
     def _mark_custom(self) -> None:
@@ -246,8 +264,12 @@ class NetworkTab(SessionTabMixin, QWidget):
         if data is None or not len(data.x_val):
             return
         i = min(i, len(data.x_val) - 1)
-        self.set_image(data.x_val[i], self.tr("validation image {i} (true class: {c})").format(
-            i=i, c=data.class_names[int(data.y_val[i])]))
+        self.set_image(
+            data.x_val[i],
+            self.tr("validation image {i} (true class: {c})").format(
+                i=i, c=data.class_names[int(data.y_val[i])]
+            ),
+        )
 
     def set_image(self, image: np.ndarray, label: str) -> None:
         """Make ``image`` ``(H, W, C)`` (or ``(H, W)``) in [0, 1] current and recompute the maps."""
@@ -268,8 +290,11 @@ class NetworkTab(SessionTabMixin, QWidget):
             return
         self._stale = False
         if image.shape != tuple(info.input_shape):
-            self._error(self.tr("The image is {a} but the network expects {b}.").format(
-                a="x".join(map(str, image.shape)), b="x".join(map(str, info.input_shape))))
+            self._error(
+                self.tr("The image is {a} but the network expects {b}.").format(
+                    a="x".join(map(str, image.shape)), b="x".join(map(str, info.input_shape))
+                )
+            )
             return
         self._generation += 1
         gen = self._generation
@@ -283,8 +308,11 @@ class NetworkTab(SessionTabMixin, QWidget):
                 if len(p):
                     best = int(p.argmax())
                     name = names[best] if best < len(names) else str(best)
-                    self.image_info.setText(self.tr("{label} - prediction: {c} ({p:.0%})").format(
-                        label=self._image_label, c=name, p=float(p[best])))
+                    self.image_info.setText(
+                        self.tr("{label} - prediction: {c} ({p:.0%})").format(
+                            label=self._image_label, c=name, p=float(p[best])
+                        )
+                    )
                 self._maps_ready = True
 
         s.run(lambda: layer_outputs(model, image), done, self._error)
@@ -298,8 +326,12 @@ class NetworkTab(SessionTabMixin, QWidget):
         return dlg
 
     def open_image(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, self.tr("Open an image"), "",
-                                              self.tr("Images (*.png *.jpg *.jpeg *.bmp *.gif *.tif *.tiff)"))
+        path, _ = QFileDialog.getOpenFileName(
+            self,
+            self.tr("Open an image"),
+            "",
+            self.tr("Images (*.png *.jpg *.jpeg *.bmp *.gif *.tif *.tiff)"),
+        )
         if path:
             self.load_image_file(path)
 
@@ -329,8 +361,11 @@ class NetworkTab(SessionTabMixin, QWidget):
         if not path:
             return
         model = self.session.model
-        self.session.run(lambda: model.save(path), lambda _: self.message.setText(
-            self.tr("Model saved to {p}").format(p=path)), self._error)
+        self.session.run(
+            lambda: model.save(path),
+            lambda _: self.message.setText(self.tr("Model saved to {p}").format(p=path)),
+            self._error,
+        )
 
     def load_model(self, path: str | None = None) -> None:
         if not path:

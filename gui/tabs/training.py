@@ -89,7 +89,11 @@ class TrainingTab(SessionTabMixin, QWidget):
         self.status.setFont(f)
 
         self.live = LiveView()
-        self.filters, self.confusion, self.mistakes = self.live.filters, self.live.confusion, self.live.mistakes
+        self.filters, self.confusion, self.mistakes = (
+            self.live.filters,
+            self.live.confusion,
+            self.live.mistakes,
+        )
         self.transfer = TransferPanel(self)
         self.bottom = QTabWidget()
         self.bottom.addTab(self.live, "")
@@ -188,9 +192,16 @@ class TrainingTab(SessionTabMixin, QWidget):
     def _data_ready(self, then: str | None) -> None:
         data = self.session.data
         assert data is not None
-        self.controls.data_info.setText(self.tr("{n} training / {v} validation images, {h}x{w}x{c}, {k} classes")
-                                        .format(n=len(data.x_train), v=len(data.x_val), h=data.input_shape[0],
-                                                w=data.input_shape[1], c=data.input_shape[2], k=data.num_classes))
+        self.controls.data_info.setText(
+            self.tr("{n} training / {v} validation images, {h}x{w}x{c}, {k} classes").format(
+                n=len(data.x_train),
+                v=len(data.x_val),
+                h=data.input_shape[0],
+                w=data.input_shape[1],
+                c=data.input_shape[2],
+                k=data.num_classes,
+            )
+        )
         info = self.session.info
         if self.session.building:
             self._pending_start = then  # the Network tab is building for this data: start when it is done
@@ -215,9 +226,13 @@ class TrainingTab(SessionTabMixin, QWidget):
             if then:
                 self.start(then)
 
-        s.build_model(configs, data.input_shape, seed=self.controls.seed.value(), on_done=done,
-                      on_error=lambda m: self._error(self.tr("This network cannot take this data: {m}")
-                                                     .format(m=m)))
+        s.build_model(
+            configs,
+            data.input_shape,
+            seed=self.controls.seed.value(),
+            on_done=done,
+            on_error=lambda m: self._error(self.tr("This network cannot take this data: {m}").format(m=m)),
+        )
 
     def _on_model_changed(self, info: Any) -> None:
         self._compiled_with = (self.session.optimizer, self.session.learning_rate)
@@ -240,11 +255,21 @@ class TrainingTab(SessionTabMixin, QWidget):
         bs, epochs = c.batch_size.value(), c.epochs.value()
         steps = math.ceil(len(data.x_train) / bs)
         self._steps_per_epoch = steps
-        return TrainingPlan(model=s.model, x_train=data.x_train, y_train=data.y_train, x_val=data.x_val,
-                            y_val=data.y_val, batch_size=bs, epochs=epochs, seed=c.seed.value(),
-                            augment=make_augmenter(c.seed.value()) if c.augment.isChecked() else None,
-                            max_batches=self._max_batches, probe=lambda m: {"kernel": first_conv_kernel(m)},
-                            val_every=max(1, steps // 4), class_names=list(data.class_names))
+        return TrainingPlan(
+            model=s.model,
+            x_train=data.x_train,
+            y_train=data.y_train,
+            x_val=data.x_val,
+            y_val=data.y_val,
+            batch_size=bs,
+            epochs=epochs,
+            seed=c.seed.value(),
+            augment=make_augmenter(c.seed.value()) if c.augment.isChecked() else None,
+            max_batches=self._max_batches,
+            probe=lambda m: {"kernel": first_conv_kernel(m)},
+            val_every=max(1, steps // 4),
+            class_names=list(data.class_names),
+        )
 
     def start(self, mode: str = "run") -> None:
         """Start training (``mode="run"``) or run one batch (``"step"``), loading data/model first if needed."""
@@ -337,14 +362,20 @@ class TrainingTab(SessionTabMixin, QWidget):
         if self._last_batch is not None:
             self._step_offset += self._last_batch["step"]
             self._last_batch = None
-        messages = {"completed": self.tr("Training finished."), "stopped": self.tr("Training stopped."),
-                    "limit": self.tr("Stopped after the requested number of batches.")}
+        messages = {
+            "completed": self.tr("Training finished."),
+            "stopped": self.tr("Training stopped."),
+            "limit": self.tr("Stopped after the requested number of batches."),
+        }
         if reason in messages:
             self._status(messages[reason])
         if reason in ("stopped", "limit") and self.session.data is not None:
             data, model = self.session.data, self.session.model
-            self.session.run(lambda: validation_report(model, data.x_val, data.y_val, data.num_classes),
-                             self._show_report_final, self._error)
+            self.session.run(
+                lambda: validation_report(model, data.x_val, data.y_val, data.num_classes),
+                self._show_report_final,
+                self._error,
+            )
         else:
             self._screenshot_done = True
         self.session.notify_weights_changed()
@@ -355,9 +386,10 @@ class TrainingTab(SessionTabMixin, QWidget):
 
     def _on_nan(self, u: dict) -> None:
         lr = self.controls.learning_rate.value()
-        text = self.tr("The loss became NaN at epoch {e}, batch {b}: the learning rate ({lr:g}) is too high. "
-                       "Try a lower one (e.g. {lr10:g}), then Reset weights.").format(
-            e=u["epoch"] + 1, b=u["batch"] + 1, lr=lr, lr10=lr / 10)
+        text = self.tr(
+            "The loss became NaN at epoch {e}, batch {b}: the learning rate ({lr:g}) is too high. "
+            "Try a lower one (e.g. {lr10:g}), then Reset weights."
+        ).format(e=u["epoch"] + 1, b=u["batch"] + 1, lr=lr, lr10=lr / 10)
         self._error(text)
         box = QMessageBox(QMessageBox.Icon.Warning, self.tr("Training diverged"), text, parent=self)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -377,13 +409,20 @@ class TrainingTab(SessionTabMixin, QWidget):
         if u is not None:
             self.progress.setMaximum(u["total"])
             self.progress.setValue(u["step"])
-            self.progress.setFormat(self.tr("epoch {e}/{E} - batch {b}/{B}").format(
-                e=u["epoch"] + 1, E=self.controls.epochs.value(), b=u["batch"] + 1, B=u["steps_per_epoch"]))
+            self.progress.setFormat(
+                self.tr("epoch {e}/{E} - batch {b}/{B}").format(
+                    e=u["epoch"] + 1, E=self.controls.epochs.value(), b=u["batch"] + 1, B=u["steps_per_epoch"]
+                )
+            )
             if self._state == "running":
-                self.status.setText(self.tr("loss {loss:.3f} - accuracy {acc:.1%} - {ips:,.0f} images/s - "
-                                            "ETA {eta}").format(loss=u["loss"], acc=u["accuracy"],
-                                                                ips=u["images_per_second"],
-                                                                eta=_fmt_eta(u["eta_s"])))
+                self.status.setText(
+                    self.tr("loss {loss:.3f} - accuracy {acc:.1%} - {ips:,.0f} images/s - ETA {eta}").format(
+                        loss=u["loss"],
+                        acc=u["accuracy"],
+                        ips=u["images_per_second"],
+                        eta=_fmt_eta(u["eta_s"]),
+                    )
+                )
         if self._probe_dirty:
             self._probe_dirty = False
             self.live.draw_filters(self._last_probe)

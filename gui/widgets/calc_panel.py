@@ -60,9 +60,13 @@ class CalcPanel(QFrame):
         grid = QGridLayout(self)
         grid.setContentsMargins(6, 4, 6, 4)
         grid.addWidget(self.title, 0, 0, 1, 5)
-        for col, (view, label) in enumerate(((self.patch_view, self.patch_label),
-                                             (self.kernel_view, self.kernel_label),
-                                             (self.products_view, self.products_label))):
+        for col, (view, label) in enumerate(
+            (
+                (self.patch_view, self.patch_label),
+                (self.kernel_view, self.kernel_label),
+                (self.products_view, self.products_label),
+            )
+        ):
             grid.addWidget(label, 1, 2 * col, Qt.AlignmentFlag.AlignHCenter)
             grid.addWidget(view, 2, 2 * col)
         grid.addWidget(times, 2, 1)
@@ -87,8 +91,12 @@ class CalcPanel(QFrame):
             empty = np.full((1, 1), np.nan, np.float32)
             for v in (self.patch_view, self.kernel_view, self.products_view):
                 v.set_data(empty)
-            self.formula.setText(self.tr("Press <b>Step forward</b> (Right arrow) or <b>Play</b> (Space) "
-                                         "to slide the filter over the image."))
+            self.formula.setText(
+                self.tr(
+                    "Press <b>Step forward</b> (Right arrow) or <b>Play</b> (Space) "
+                    "to slide the filter over the image."
+                )
+            )
             self._retitle()
             return
         patch, kern, prod = window.patch, window.kernel, window.products  # (K, K) each
@@ -100,7 +108,8 @@ class CalcPanel(QFrame):
         self.formula.setText(
             f"<span style='font-family: monospace;'>{head} = </span>"
             f"<span style='font-family: monospace; font-size: large; font-weight: bold; color: #b2182b;'>"
-            f"{result}</span>")
+            f"{result}</span>"
+        )
         self._retitle()
 
     def _retitle(self) -> None:
@@ -111,8 +120,11 @@ class CalcPanel(QFrame):
         if w is None:
             self.title.setText(self.tr("Calculation of one output cell"))
             return
-        self.title.setText(self.tr("Output cell ({0}, {1}) = sum of the products = {2}").format(
-            w.row, w.col, format_value(w.sum)))
+        self.title.setText(
+            self.tr("Output cell ({0}, {1}) = sum of the products = {2}").format(
+                w.row, w.col, format_value(w.sum)
+            )
+        )
 
     def retranslate(self) -> None:
         self.show_window(self._window, self._flip)

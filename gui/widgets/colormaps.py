@@ -24,10 +24,15 @@ def _ramp(stops: list[tuple[float, tuple[int, int, int]]]) -> np.ndarray:
 LUTS: dict[str, np.ndarray] = {
     "grey": _ramp([(0.0, (0, 0, 0)), (1.0, (255, 255, 255))]),
     # ColorBrewer RdBu, reversed: negative = blue, 0 = white, positive = red
-    "diverging": _ramp([
-        (0.0, (33, 102, 172)), (0.25, (103, 169, 207)), (0.5, (247, 247, 247)),
-        (0.75, (239, 138, 98)), (1.0, (178, 24, 43)),
-    ]),
+    "diverging": _ramp(
+        [
+            (0.0, (33, 102, 172)),
+            (0.25, (103, 169, 207)),
+            (0.5, (247, 247, 247)),
+            (0.75, (239, 138, 98)),
+            (1.0, (178, 24, 43)),
+        ]
+    ),
 }
 
 

@@ -69,11 +69,14 @@ class PaddingComparison(QWidget):
         self.retranslate()
 
     def retranslate(self) -> None:
-        self.intro.setText(self.tr(
-            "<b>Padding decides the size of the feature map.</b> Same image, same filter, stride 1: "
-            "<i>valid</i> keeps only the positions where the filter fits (N - K + 1), <i>same</i> adds just "
-            "enough zeros to keep the size (N), <i>full</i> adds K - 1 zeros on each side (N + K - 1) so "
-            "that every pixel is seen by every filter cell."))
+        self.intro.setText(
+            self.tr(
+                "<b>Padding decides the size of the feature map.</b> Same image, same filter, stride 1: "
+                "<i>valid</i> keeps only the positions where the filter fits (N - K + 1), <i>same</i> adds just "
+                "enough zeros to keep the size (N), <i>full</i> adds K - 1 zeros on each side (N + K - 1) so "
+                "that every pixel is seen by every filter cell."
+            )
+        )
         titles = {"valid": self.tr("valid"), "same": self.tr("same"), "full": self.tr("full")}
         rng = _shared_range(list(self._maps.values()))
         (h, w), k = self._n, self._k
@@ -83,8 +86,11 @@ class PaddingComparison(QWidget):
             _show(panel, fmap, rng, self.tr("The filter does not fit in the input."))
             formula = shapes.conv_output_formula(mode, 1)
             size = f"{fmap.shape[0]} × {fmap.shape[1]}" if fmap is not None else "-"
-            panel.caption.setText(self.tr("Output {0} = {1} with N = {2} × {3}, K = {4}").format(
-                f"<b>{size}</b>", formula, h, w, k))
+            panel.caption.setText(
+                self.tr("Output {0} = {1} with N = {2} × {3}, K = {4}").format(
+                    f"<b>{size}</b>", formula, h, w, k
+                )
+            )
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
@@ -115,14 +121,20 @@ class PoolVsStride(QWidget):
         self.retranslate()
 
     def retranslate(self) -> None:
-        self.intro.setText(self.tr(
-            "<b>Two ways to shrink a feature map.</b> Left: convolution with stride 1, then ReLU. Middle: "
-            "the same map after 2 x 2 max-pooling (keeps the strongest answer of each block). Right: the "
-            "convolution computed directly with stride 2, then ReLU. Both divide the size by about 2, but "
-            "pooling looks at every position and keeps the best one, while a stride of 2 skips positions and can "
-            "miss a detection that falls between two of them."))
-        titles = {"conv": self.tr("Conv stride 1 + ReLU"), "pooled": self.tr("... then max-pool 2 x 2"),
-                  "strided": self.tr("Conv stride 2 + ReLU")}
+        self.intro.setText(
+            self.tr(
+                "<b>Two ways to shrink a feature map.</b> Left: convolution with stride 1, then ReLU. Middle: "
+                "the same map after 2 x 2 max-pooling (keeps the strongest answer of each block). Right: the "
+                "convolution computed directly with stride 2, then ReLU. Both divide the size by about 2, but "
+                "pooling looks at every position and keeps the best one, while a stride of 2 skips positions and can "
+                "miss a detection that falls between two of them."
+            )
+        )
+        titles = {
+            "conv": self.tr("Conv stride 1 + ReLU"),
+            "pooled": self.tr("... then max-pool 2 x 2"),
+            "strided": self.tr("Conv stride 2 + ReLU"),
+        }
         rng = _shared_range(list(self._maps.values()))
         for key, panel in self.panels.items():
             fmap = self._maps[key]

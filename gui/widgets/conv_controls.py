@@ -147,8 +147,11 @@ class ConvControls(QWidget):
         mode = str(self.padding.currentData())
         return ConvSettings(
             padding=self.custom_pad.value() if mode == "custom" else mode,
-            stride=self.stride.value(), flip=self.flip.isChecked(), channel=str(self.channel.currentData()),
-            pool_mode=str(self.pool_mode.currentData()), pool_size=self.pool_size.value(),
+            stride=self.stride.value(),
+            flip=self.flip.isChecked(),
+            channel=str(self.channel.currentData()),
+            pool_mode=str(self.pool_mode.currentData()),
+            pool_size=self.pool_size.value(),
             pool_stride=self.pool_stride.value(),
         )
 
@@ -184,10 +187,14 @@ class ConvControls(QWidget):
     # ----------------------------------------------------------------- text
     def _sample_names(self) -> dict[str, str]:
         return {
-            "digit": self.tr("Handwritten digit (28 x 28)"), "cross": self.tr("Cross (9 x 9)"),
-            "line": self.tr("Horizontal line (3 x 3, lesson)"), "checkerboard": self.tr("Checkerboard (12 x 12)"),
-            "camera": self.tr("Photo: camera man"), "astronaut": self.tr("Photo: astronaut"),
-            "chelsea": self.tr("Photo: Chelsea the cat"), "coffee": self.tr("Photo: coffee cup"),
+            "digit": self.tr("Handwritten digit (28 x 28)"),
+            "cross": self.tr("Cross (9 x 9)"),
+            "line": self.tr("Horizontal line (3 x 3, lesson)"),
+            "checkerboard": self.tr("Checkerboard (12 x 12)"),
+            "camera": self.tr("Photo: camera man"),
+            "astronaut": self.tr("Photo: astronaut"),
+            "chelsea": self.tr("Photo: Chelsea the cat"),
+            "coffee": self.tr("Photo: coffee cup"),
         }
 
     @staticmethod
@@ -201,27 +208,62 @@ class ConvControls(QWidget):
 
     def retranslate(self) -> None:
         names = self._sample_names()
-        self._refill(self.sample, [("", self.tr("Your image"))] + [(k, names.get(k, k)) for k in samples.SAMPLES])
-        self._refill(self.channel, list(zip(CHANNELS, (
-            self.tr("Luminance (grey)"), self.tr("Red channel"), self.tr("Green channel"), self.tr("Blue channel")))))
-        self._refill(self.padding, list(zip(PADDING_CHOICES, (
-            self.tr("valid (no zeros)"), self.tr("same (keeps N)"), self.tr("full (K - 1 zeros)"),
-            self.tr("custom P")))))
-        self.padding.setToolTip(self.tr(
-            "valid: no padding, the output shrinks to N - K + 1. same: enough zeros to keep the size N. "
-            "full: K - 1 zeros on each side, the output grows to N + K - 1. custom: P zeros on each side."))
-        self._refill(self.pool_mode, list(zip(ops.POOL_MODES, (
-            self.tr("max"), self.tr("min"), self.tr("average")))))
+        self._refill(
+            self.sample, [("", self.tr("Your image"))] + [(k, names.get(k, k)) for k in samples.SAMPLES]
+        )
+        self._refill(
+            self.channel,
+            list(
+                zip(
+                    CHANNELS,
+                    (
+                        self.tr("Luminance (grey)"),
+                        self.tr("Red channel"),
+                        self.tr("Green channel"),
+                        self.tr("Blue channel"),
+                    ),
+                )
+            ),
+        )
+        self._refill(
+            self.padding,
+            list(
+                zip(
+                    PADDING_CHOICES,
+                    (
+                        self.tr("valid (no zeros)"),
+                        self.tr("same (keeps N)"),
+                        self.tr("full (K - 1 zeros)"),
+                        self.tr("custom P"),
+                    ),
+                )
+            ),
+        )
+        self.padding.setToolTip(
+            self.tr(
+                "valid: no padding, the output shrinks to N - K + 1. same: enough zeros to keep the size N. "
+                "full: K - 1 zeros on each side, the output grows to N + K - 1. custom: P zeros on each side."
+            )
+        )
+        self._refill(
+            self.pool_mode, list(zip(ops.POOL_MODES, (self.tr("max"), self.tr("min"), self.tr("average"))))
+        )
         self.image_box.setTitle(self.tr("1. Input image"))
         self.filter_box.setTitle(self.tr("2. Filter"))
         self.conv_box.setTitle(self.tr("3. Convolution"))
         self.pool_box.setTitle(self.tr("4. Pooling (after ReLU)"))
         self.open_button.setText(self.tr("Open image..."))
-        self.open_button.setToolTip(self.tr("PNG, JPEG, BMP, TIFF... You can also drop a file on the window."))
+        self.open_button.setToolTip(
+            self.tr("PNG, JPEG, BMP, TIFF... You can also drop a file on the window.")
+        )
         self.channel.setToolTip(self.tr("Colour images: step through the luminance or one colour channel"))
         self.flip.setText(self.tr("Flip the filter (true convolution)"))
-        self.flip.setToolTip(self.tr("Unchecked: cross-correlation, what CNN libraries compute. "
-                                     "Checked: the filter is rotated 180° first, as in the lesson's formula."))
+        self.flip.setToolTip(
+            self.tr(
+                "Unchecked: cross-correlation, what CNN libraries compute. "
+                "Checked: the filter is rotated 180° first, as in the lesson's formula."
+            )
+        )
         self.custom_pad.setToolTip(self.tr("Custom padding P (zeros on each side)"))
         self._labels[id(self.sample)].setText(self.tr("Sample"))
         self._labels[id(self.channel)].setText(self.tr("Channel"))

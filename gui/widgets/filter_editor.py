@@ -106,7 +106,8 @@ class FilterEditor(QWidget):
         arr = np.asarray(kernel, dtype=np.float32)
         if arr.ndim != 2 or arr.shape[0] != arr.shape[1] or not 1 <= arr.shape[0] <= MAX_K:
             raise ValueError(
-                f"filter must be square K x K with 1 <= K <= {MAX_K}. Received shape: {arr.shape}")
+                f"filter must be square K x K with 1 <= K <= {MAX_K}. Received shape: {arr.shape}"
+            )
         if not np.all(np.isfinite(arr)):
             raise ValueError("filter values must be finite numbers. Received NaN or infinity")
         self._kernel = arr.copy()
@@ -131,11 +132,17 @@ class FilterEditor(QWidget):
     # ----------------------------------------------------------- internals
     def _names(self) -> dict[str, str]:
         return {
-            "horizontal_line": self.tr("Horizontal line (lesson)"), "vertical_line": self.tr("Vertical line"),
-            "diagonal_down": self.tr("Diagonal \\"), "diagonal_up": self.tr("Diagonal /"),
-            "sobel_x": self.tr("Sobel x (vertical edges)"), "sobel_y": self.tr("Sobel y (horizontal edges)"),
-            "laplacian": self.tr("Laplacian"), "box_blur": self.tr("Box blur"),
-            "gaussian_blur": self.tr("Gaussian blur"), "sharpen": self.tr("Sharpen"), "emboss": self.tr("Emboss"),
+            "horizontal_line": self.tr("Horizontal line (lesson)"),
+            "vertical_line": self.tr("Vertical line"),
+            "diagonal_down": self.tr("Diagonal \\"),
+            "diagonal_up": self.tr("Diagonal /"),
+            "sobel_x": self.tr("Sobel x (vertical edges)"),
+            "sobel_y": self.tr("Sobel y (horizontal edges)"),
+            "laplacian": self.tr("Laplacian"),
+            "box_blur": self.tr("Box blur"),
+            "gaussian_blur": self.tr("Gaussian blur"),
+            "sharpen": self.tr("Sharpen"),
+            "emboss": self.tr("Emboss"),
             "identity": self.tr("Identity"),
         }
 
@@ -197,7 +204,7 @@ class FilterEditor(QWidget):
         new = np.zeros((k, k), np.float32)
         n = min(k, old.shape[0])
         off_new, off_old = (k - n) // 2, (old.shape[0] - n) // 2
-        new[off_new:off_new + n, off_new:off_new + n] = old[off_old:off_old + n, off_old:off_old + n]
+        new[off_new : off_new + n, off_new : off_new + n] = old[off_old : off_old + n, off_old : off_old + n]
         self._kernel = new
         self._select_preset(None)
         self._fill_table()
@@ -210,8 +217,11 @@ class FilterEditor(QWidget):
             if not np.isfinite(value):
                 raise ValueError
         except ValueError:
-            self.invalidInput.emit(self.tr("'{0}' is not a number: the filter cell keeps {1}").format(
-                item.text(), format_value(float(self._kernel[item.row(), item.column()]))))
+            self.invalidInput.emit(
+                self.tr("'{0}' is not a number: the filter cell keeps {1}").format(
+                    item.text(), format_value(float(self._kernel[item.row(), item.column()]))
+                )
+            )
             self._fill_table()
             return
         self._kernel[item.row(), item.column()] = value

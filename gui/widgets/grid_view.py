@@ -88,8 +88,14 @@ class GridView(QWidget):
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
 
     # ----------------------------------------------------------------- data
-    def set_data(self, values: np.ndarray, cmap: str = "grey", value_range: tuple[float, float] | None = None,
-                 pads: tuple[int, int, int, int] = (0, 0, 0, 0), keep_view: bool = False) -> None:
+    def set_data(
+        self,
+        values: np.ndarray,
+        cmap: str = "grey",
+        value_range: tuple[float, float] | None = None,
+        pads: tuple[int, int, int, int] = (0, 0, 0, 0),
+        keep_view: bool = False,
+    ) -> None:
         """Show ``values`` ``(H, W)``; ``pads`` (top, bottom, left, right) marks the padding border cells."""
         arr = np.asarray(values, dtype=np.float32)
         if arr.ndim != 2:
@@ -99,8 +105,11 @@ class GridView(QWidget):
         same_shape = arr.shape == self._values.shape
         self._values = arr
         self._cmap = cmap
-        self._range = value_range if value_range is not None else (
-            colormaps.symmetric_range(arr) if cmap == "diverging" else colormaps.data_range(arr))
+        self._range = (
+            value_range
+            if value_range is not None
+            else (colormaps.symmetric_range(arr) if cmap == "diverging" else colormaps.data_range(arr))
+        )
         self._pads = tuple(int(p) for p in pads)  # type: ignore[assignment]
         argb = colormaps.apply(arr, cmap, *self._range)
         h, w = arr.shape
@@ -190,7 +199,7 @@ class GridView(QWidget):
     def wheelEvent(self, event: QWheelEvent) -> None:
         steps = event.angleDelta().y() / 120.0
         if steps:
-            self.zoom_by(1.25 ** steps, event.position())
+            self.zoom_by(1.25**steps, event.position())
         event.accept()
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
@@ -239,7 +248,9 @@ class GridView(QWidget):
         if self._image is None or h == 0:
             if self._placeholder:
                 p.setPen(self.palette().text().color())
-                p.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap, self._placeholder)
+                p.drawText(
+                    self.rect(), Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap, self._placeholder
+                )
             return
         full = self.cell_rect(0, 0, h, w)
         # empty (NaN) cells: not computed yet, a dotted grey distinct from the white of 0
@@ -271,7 +282,11 @@ class GridView(QWidget):
             p.setPen(QColor(60, 60, 60))
             box = QRectF(self.rect()).adjusted(8, 8, -8, -8)
             p.fillRect(QRectF(box.left(), box.top(), box.width(), 28), QColor(255, 255, 220, 230))
-            p.drawText(QRectF(box.left(), box.top(), box.width(), 28), Qt.AlignmentFlag.AlignCenter, self._placeholder)
+            p.drawText(
+                QRectF(box.left(), box.top(), box.width(), 28),
+                Qt.AlignmentFlag.AlignCenter,
+                self._placeholder,
+            )
         p.end()
 
     def _paint_padding(self, p: QPainter, h: int, w: int) -> None:

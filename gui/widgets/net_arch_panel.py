@@ -38,8 +38,12 @@ class ArchitecturePanel(QWidget):
             self.preset.addItem("", name)
         self.preset.addItem("", "custom")
         self.gen_layers, self.gen_filters, self.gen_kernel, self.gen_units = (QSpinBox() for _ in range(4))
-        for spin, lo, hi, v in ((self.gen_layers, 1, 6, 2), (self.gen_filters, 1, 128, 8),
-                                (self.gen_kernel, 1, 9, 3), (self.gen_units, 0, 1024, 32)):
+        for spin, lo, hi, v in (
+            (self.gen_layers, 1, 6, 2),
+            (self.gen_filters, 1, 128, 8),
+            (self.gen_kernel, 1, 9, 3),
+            (self.gen_units, 0, 1024, 32),
+        ):
             spin.setRange(lo, hi)
             spin.setValue(v)
         self.generate = QPushButton()
@@ -94,8 +98,9 @@ class ArchitecturePanel(QWidget):
         self._fill_summary(info)
 
     def _ready_text(self, info: ModelInfo) -> str:
-        return self.tr("Model ready: {n} layers, {p} parameters.").format(n=len(info.rows),
-                                                                          p=format_int(info.total_params))
+        return self.tr("Model ready: {n} layers, {p} parameters.").format(
+            n=len(info.rows), p=format_int(info.total_params)
+        )
 
     def _fill_summary(self, info: ModelInfo) -> None:
         self.summary.setRowCount(len(info.rows))
@@ -107,21 +112,35 @@ class ArchitecturePanel(QWidget):
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.summary.setItem(r, c, item)
         self.summary.resizeColumnsToContents()
-        self.totals.setText(self.tr("Total params: {t} - trainable: {tr} - non-trainable: {n}").format(
-            t=format_int(info.total_params), tr=format_int(info.trainable_params),
-            n=format_int(info.total_params - info.trainable_params)))
+        self.totals.setText(
+            self.tr("Total params: {t} - trainable: {tr} - non-trainable: {n}").format(
+                t=format_int(info.total_params),
+                tr=format_int(info.trainable_params),
+                n=format_int(info.total_params - info.trainable_params),
+            )
+        )
 
     def retranslate(self) -> None:
-        names = {"small": self.tr("Small MNIST CNN (trains in seconds)"),
-                 "lesson": self.tr("The lesson's CIFAR network"),
-                 "lesson_gmp": self.tr("The lesson's network, GlobalMaxPooling head"), "custom": self.tr("Custom")}
+        names = {
+            "small": self.tr("Small MNIST CNN (trains in seconds)"),
+            "lesson": self.tr("The lesson's CIFAR network"),
+            "lesson_gmp": self.tr("The lesson's network, GlobalMaxPooling head"),
+            "custom": self.tr("Custom"),
+        }
         for i in range(self.preset.count()):
             self.preset.setItemText(i, names[self.preset.itemData(i)])
         self.arch_box.setTitle(self.tr("Architecture"))
         self._l_preset.setText(self.tr("Preset"))
         self.gen_box.setTitle(self.tr("Generate from hyper-parameters"))
-        for lbl, text in zip(self._gl, (self.tr("Conv layers"), self.tr("Filters (first layer)"),
-                                        self.tr("Filter size"), self.tr("Dense units"))):
+        for lbl, text in zip(
+            self._gl,
+            (
+                self.tr("Conv layers"),
+                self.tr("Filters (first layer)"),
+                self.tr("Filter size"),
+                self.tr("Dense units"),
+            ),
+        ):
             lbl.setText(text)
         self.generate.setText(self.tr("Generate"))
         self.add_btn.setText(self.tr("Add"))
@@ -131,8 +150,9 @@ class ArchitecturePanel(QWidget):
         self.build_btn.setText(self.tr("Build"))
         self.save_btn.setText(self.tr("Save model..."))
         self.open_btn.setText(self.tr("Open model..."))
-        self.summary.setHorizontalHeaderLabels([self.tr("Layer (type)"), self.tr("Output shape"),
-                                                self.tr("Param #")])
+        self.summary.setHorizontalHeaderLabels(
+            [self.tr("Layer (type)"), self.tr("Output shape"), self.tr("Param #")]
+        )
         self.table.retranslate()
         if self._info is not None:
             self._fill_summary(self._info)

@@ -52,8 +52,9 @@ def backprop_snapshot(model: Any, image: np.ndarray, label: int, layer_index: in
     leaves = _leaves(model)
     layer = leaves[layer_index]
     if type(layer).__name__ != "Conv2D":
-        raise ValueError(f"layer_index must point at a Conv2D layer. Received: {layer_index} "
-                         f"({type(layer).__name__})")
+        raise ValueError(
+            f"layer_index must point at a Conv2D layer. Received: {layer_index} ({type(layer).__name__})"
+        )
     x = np.asarray(image, np.float32)[None]  # (1, H, W, C)
     acts = model.activations(x)
     x_in = x if layer_index == 0 else acts[layer_index - 1][1]  # (1, H, W, C_in)
@@ -64,12 +65,23 @@ def backprop_snapshot(model: Any, image: np.ndarray, label: int, layer_index: in
     z = ops.conv2d(x_in, kernel, bias, stride=layer.strides, padding=layer.padding, flip=layer.flip)
     act = getattr(layer, "activation", "linear") or "linear"
     dz = g.output if act == "linear" else ops.activation_backward(act, z, g.output)  # (1, OH, OW, C_out)
-    pads: tuple[int, int, int, int] = shapes.resolve_padding(layer.padding, x_in.shape[1:3], layer.kernel_size, layer.strides)
+    pads: tuple[int, int, int, int] = shapes.resolve_padding(
+        layer.padding, x_in.shape[1:3], layer.kernel_size, layer.strides
+    )
     t, b, le, r = pads
     xp = np.pad(x_in[0], ((t, b), (le, r), (0, 0)))  # (Hp, Wp, C_in)
-    return BackpropSnapshot(layer.name, xp, kernel, np.asarray(dz)[0], pads, tuple(layer.strides),
-                            bool(layer.flip), np.asarray(g.weights["kernel"]),
-                            None if g.input is None else np.asarray(g.input)[0], int(label))
+    return BackpropSnapshot(
+        layer.name,
+        xp,
+        kernel,
+        np.asarray(dz)[0],
+        pads,
+        tuple(layer.strides),
+        bool(layer.flip),
+        np.asarray(g.weights["kernel"]),
+        None if g.input is None else np.asarray(g.input)[0],
+        int(label),
+    )
 
 
 def _windows(snap: BackpropSnapshot, c: int) -> np.ndarray:
@@ -94,12 +106,14 @@ def full_gradients(snap: BackpropSnapshot) -> tuple[np.ndarray, np.ndarray]:
         dw[:, :, c, :] = np.einsum("ijmn,ijk->mnk", win, snap.dz)
     for i in range(oh):
         for j in range(ow):
-            dxp[i * sh:i * sh + kh, j * sw:j * sw + kw, :] += np.einsum("mnck,k->mnc", kernel, snap.dz[i, j])
+            dxp[i * sh : i * sh + kh, j * sw : j * sw + kw, :] += np.einsum(
+                "mnck,k->mnc", kernel, snap.dz[i, j]
+            )
     if snap.flip:
         dw = dw[::-1, ::-1]
     t, b, le, r = snap.pads
     hp, wp = snap.x_padded.shape[:2]
-    return dw, dxp[t:hp - b, le:wp - r]
+    return dw, dxp[t : hp - b, le : wp - r]
 
 
 class BackwardWalk:
@@ -141,5 +155,5 @@ class BackwardWalk:
         kh, kw = self.snap.kernel.shape[:2]
         for q in range(p + 1):
             top, left, _, _ = self.window(q)
-            out[top:top + kh, left:left + kw] += self._g[q] * self._w
+            out[top : top + kh, left : left + kw] += self._g[q] * self._w
         return out

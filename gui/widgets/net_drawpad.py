@@ -34,7 +34,7 @@ class DrawPad(QWidget):
 
     def stamp(self, x: float, y: float, radius: float = 1.3) -> None:
         """Ink a soft disc of ``radius`` cells centred on cell coordinates ``(x, y)``."""
-        yy, xx = np.mgrid[0:self.side, 0:self.side]
+        yy, xx = np.mgrid[0 : self.side, 0 : self.side]
         d = np.sqrt((xx + 0.5 - x) ** 2 + (yy + 0.5 - y) ** 2)
         ink = np.clip(radius + 0.5 - d, 0.0, 1.0).astype(np.float32)
         self.image = np.clip(self.image - ink, 0, 1) if self._erase else np.maximum(self.image, ink)

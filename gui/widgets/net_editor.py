@@ -26,9 +26,11 @@ LAYER_TYPES: dict[str, tuple[str, ...]] = {
 }
 ACTIVATIONS = ("relu", "linear", "sigmoid", "tanh", "leaky_relu", "softmax")
 PADDINGS = ("valid", "same", "full")
-_BLANK = ("* { color: transparent; background: transparent; border: none; selection-color: transparent; } "
-          "QComboBox::drop-down, QComboBox::down-arrow, QAbstractSpinBox::up-button, "
-          "QAbstractSpinBox::down-button { width: 0px; border: none; image: none; }")
+_BLANK = (
+    "* { color: transparent; background: transparent; border: none; selection-color: transparent; } "
+    "QComboBox::drop-down, QComboBox::down-arrow, QAbstractSpinBox::up-button, "
+    "QAbstractSpinBox::down-button { width: 0px; border: none; image: none; }"
+)
 COLUMNS = ("type", "n", "kernel", "stride", "padding", "activation")
 
 
@@ -37,11 +39,24 @@ def generate_configs(conv_layers: int, filters: int, kernel: int, units: int, nu
     Dense(units, relu) (skipped when ``units`` is 0), Dense(num_classes)."""
     out: list[dict] = []
     for i in range(conv_layers):
-        out.append({"class_name": "Conv2D", "config": {"filters": filters * 2 ** i, "kernel_size": [kernel, kernel],
-                                                       "strides": [1, 1], "padding": "same",
-                                                       "activation": "relu"}})
-        out.append({"class_name": "MaxPooling2D", "config": {"pool_size": [2, 2], "strides": [2, 2],
-                                                             "padding": "valid"}})
+        out.append(
+            {
+                "class_name": "Conv2D",
+                "config": {
+                    "filters": filters * 2**i,
+                    "kernel_size": [kernel, kernel],
+                    "strides": [1, 1],
+                    "padding": "same",
+                    "activation": "relu",
+                },
+            }
+        )
+        out.append(
+            {
+                "class_name": "MaxPooling2D",
+                "config": {"pool_size": [2, 2], "strides": [2, 2], "padding": "valid"},
+            }
+        )
     out.append({"class_name": "Flatten", "config": {}})
     if units > 0:
         out.append({"class_name": "Dense", "config": {"units": units, "activation": "relu"}})
@@ -79,8 +94,16 @@ class LayerTable(QTableWidget):
         self.retranslate()
 
     def retranslate(self) -> None:
-        self.setHorizontalHeaderLabels([self.tr("Layer"), self.tr("Filters\nor units"), self.tr("Size"),
-                                        self.tr("Stride"), self.tr("Padding"), self.tr("Activation")])
+        self.setHorizontalHeaderLabels(
+            [
+                self.tr("Layer"),
+                self.tr("Filters\nor units"),
+                self.tr("Size"),
+                self.tr("Stride"),
+                self.tr("Padding"),
+                self.tr("Activation"),
+            ]
+        )
 
     def _cell(self, row: int, col: str) -> Any:
         return self.cellWidget(row, COLUMNS.index(col))
@@ -93,11 +116,16 @@ class LayerTable(QTableWidget):
         kind.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         kind.setMinimumContentsLength(12)
         n_default: Any = cfg.get("filters", cfg.get("units", 16 if class_name == "Conv2D" else 64))
-        size: list[int] = cfg.get("kernel_size") or cfg.get("pool_size") or [3 if class_name == "Conv2D" else 2] * 2
+        size: list[int] = (
+            cfg.get("kernel_size") or cfg.get("pool_size") or [3 if class_name == "Conv2D" else 2] * 2
+        )
         strides: list[int] = cfg.get("strides") or [1 if class_name == "Conv2D" else size[0]] * 2
         widgets: dict[str, Any] = {
-            "type": kind, "n": _spin(1, 4096, int(n_default)), "kernel": _spin(1, 15, int(size[0])),
-            "stride": _spin(1, 8, int(strides[0])), "padding": _combo(PADDINGS, cfg.get("padding", "valid")),
+            "type": kind,
+            "n": _spin(1, 4096, int(n_default)),
+            "kernel": _spin(1, 15, int(size[0])),
+            "stride": _spin(1, 8, int(strides[0])),
+            "padding": _combo(PADDINGS, cfg.get("padding", "valid")),
             "activation": _combo(ACTIVATIONS, cfg.get("activation") or "linear"),
         }
         for col, w in widgets.items():
@@ -156,8 +184,13 @@ class LayerTable(QTableWidget):
             n, k, s = (self._cell(r, c).value() for c in ("n", "kernel", "stride"))
             pad, act = self._cell(r, "padding").currentText(), self._cell(r, "activation").currentText()
             if kind == "Conv2D":
-                cfg: dict[str, Any] = {"filters": n, "kernel_size": [k, k], "strides": [s, s], "padding": pad,
-                                       "activation": act}
+                cfg: dict[str, Any] = {
+                    "filters": n,
+                    "kernel_size": [k, k],
+                    "strides": [s, s],
+                    "padding": pad,
+                    "activation": act,
+                }
             elif kind in ("MaxPooling2D", "AveragePooling2D"):
                 cfg = {"pool_size": [k, k], "strides": [s, s], "padding": pad}
             elif kind == "Dense":

@@ -43,8 +43,16 @@ def layer_outputs(model: Any, image: np.ndarray) -> list[LayerOutput]:
     for (name, arr), layer in zip(acts, _leaves(model)):
         kernel = layer.params["kernel"].copy() if type(layer).__name__ == "Conv2D" else None
         bias = layer.params["bias"].copy() if kernel is not None and "bias" in layer.params else None
-        out.append(LayerOutput(name, type(layer).__name__, str(getattr(layer, "activation", "") or ""),
-                               np.array(arr[0]), kernel, bias))
+        out.append(
+            LayerOutput(
+                name,
+                type(layer).__name__,
+                str(getattr(layer, "activation", "") or ""),
+                np.array(arr[0]),
+                kernel,
+                bias,
+            )
+        )
     return out
 
 
@@ -83,13 +91,19 @@ class ProbabilityBars(QWidget):
             y = 2 + i * row_h
             p.setPen(fg)
             p.setFont(bold_font(self) if i == best else self.font())
-            p.drawText(QRectF(0, y, label_w - 6, row_h), Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
-                       name)
+            p.drawText(
+                QRectF(0, y, label_w - 6, row_h),
+                Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                name,
+            )
             p.fillRect(QRectF(label_w, y + 3, bar_w, row_h - 6), QColor("#e8e8e8"))
-            p.fillRect(QRectF(label_w, y + 3, bar_w * float(v), row_h - 6),
-                       QColor("#d04000") if i == best else QColor("#1f5fbf"))
-            p.drawText(QRectF(label_w + bar_w + 6, y, pct_w, row_h), Qt.AlignmentFlag.AlignVCenter,
-                       f"{100 * v:.1f}%")
+            p.fillRect(
+                QRectF(label_w, y + 3, bar_w * float(v), row_h - 6),
+                QColor("#d04000") if i == best else QColor("#1f5fbf"),
+            )
+            p.drawText(
+                QRectF(label_w + bar_w + 6, y, pct_w, row_h), Qt.AlignmentFlag.AlignVCenter, f"{100 * v:.1f}%"
+            )
         p.end()
 
 
@@ -110,20 +124,28 @@ class FeatureMapView(QWidget):
         shape = "x".join(str(v) for v in o.array.shape)
         if last:
             return self.tr("{i}. {name} ({cls}): class probabilities (softmax of the {n} outputs)").format(
-                i=i + 1, name=o.name, cls=o.class_name, n=o.array.shape[0])
+                i=i + 1, name=o.name, cls=o.class_name, n=o.array.shape[0]
+            )
         if o.class_name == "Flatten":
             return self.tr("{i}. {name} (Flatten): the maps laid end to end, a vector of {n} values").format(
-                i=i + 1, name=o.name, n=o.array.size)
+                i=i + 1, name=o.name, n=o.array.size
+            )
         if "Pooling" in o.class_name:
             return self.tr("{i}. {name} ({cls}): {shape}, after pooling").format(
-                i=i + 1, name=o.name, cls=o.class_name, shape=shape)
-        after = self.tr("after {act}").format(act="ReLU" if o.activation == "relu" else o.activation) \
-            if o.activation and o.activation != "linear" else self.tr("no activation")
-        return self.tr("{i}. {name} ({cls}): {shape}, {after}").format(i=i + 1, name=o.name, cls=o.class_name,
-                                                                      shape=shape, after=after)
+                i=i + 1, name=o.name, cls=o.class_name, shape=shape
+            )
+        after = (
+            self.tr("after {act}").format(act="ReLU" if o.activation == "relu" else o.activation)
+            if o.activation and o.activation != "linear"
+            else self.tr("no activation")
+        )
+        return self.tr("{i}. {name} ({cls}): {shape}, {after}").format(
+            i=i + 1, name=o.name, cls=o.class_name, shape=shape, after=after
+        )
 
-    def set_outputs(self, outputs: list[LayerOutput], class_names: list[str], image: np.ndarray | None = None
-                    ) -> None:
+    def set_outputs(
+        self, outputs: list[LayerOutput], class_names: list[str], image: np.ndarray | None = None
+    ) -> None:
         """Show ``outputs`` (the first row is the input ``image`` when given)."""
         while self._lay.count():
             item = self._lay.takeAt(0)
@@ -151,8 +173,10 @@ class FeatureMapView(QWidget):
                 grid.set_tile_size(int(max(36, min(80, 2 * h))))
                 n = min(a.shape[2], MAX_MAPS)
                 vmax = float(a.max()) if a.size else 1.0
-                grid.set_tiles([to_qimage(a[:, :, c], vmin=min(0.0, float(a.min())), vmax=vmax) for c in range(n)],
-                               [str(c) for c in range(n)])
+                grid.set_tiles(
+                    [to_qimage(a[:, :, c], vmin=min(0.0, float(a.min())), vmax=vmax) for c in range(n)],
+                    [str(c) for c in range(n)],
+                )
                 grid.tileClicked.connect(lambda c, li=i: self.mapClicked.emit(li, c))
                 self.grids.append(grid)
                 self._lay.addWidget(grid)

@@ -38,8 +38,9 @@ def diverging_rgb(a: np.ndarray, vmax: float | None = None) -> np.ndarray:
     return (np.clip(rgb, 0, 1) * 255.0 + 0.5).astype(np.uint8)
 
 
-def to_qimage(a: np.ndarray, signed: bool = False, vmin: float | None = None,
-              vmax: float | None = None) -> QImage:
+def to_qimage(
+    a: np.ndarray, signed: bool = False, vmin: float | None = None, vmax: float | None = None
+) -> QImage:
     """A ``(H, W)`` array as an RGB ``QImage`` (a deep copy: safe after ``a`` is gone).
 
     ``(H, W, 3)`` arrays in [0, 1] are shown as colour images.
@@ -77,8 +78,12 @@ class TileGrid(QWidget):
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self.setMouseTracking(True)
 
-    def set_tiles(self, images: list[QImage], captions: list[str] | None = None,
-                  colors: list[QColor | None] | None = None) -> None:
+    def set_tiles(
+        self,
+        images: list[QImage],
+        captions: list[str] | None = None,
+        colors: list[QColor | None] | None = None,
+    ) -> None:
         self._images = images
         self._captions = captions or []
         self._caption_colors = colors or [None] * len(self._captions)
@@ -123,8 +128,12 @@ class TileGrid(QWidget):
     def _rect(self, i: int) -> QRect:
         cols = self._cols()
         r, c = divmod(i, cols)
-        return QRect(c * (self._tile + self._gap), r * (self._tile + self._caption_h() + self._gap),
-                     self._tile, self._tile)
+        return QRect(
+            c * (self._tile + self._gap),
+            r * (self._tile + self._caption_h() + self._gap),
+            self._tile,
+            self._tile,
+        )
 
     def paintEvent(self, event) -> None:
         p = QPainter(self)
@@ -133,14 +142,22 @@ class TileGrid(QWidget):
         for i, img in enumerate(self._images):
             rect = self._rect(i)
             p.drawImage(rect, img)
-            p.setPen(QPen(QColor("#d04000") if i == self._selected else QColor("#808080"),
-                          3 if i == self._selected else 1))
+            p.setPen(
+                QPen(
+                    QColor("#d04000") if i == self._selected else QColor("#808080"),
+                    3 if i == self._selected else 1,
+                )
+            )
             p.drawRect(rect.adjusted(0, 0, -1, -1))
             if i < len(self._captions):
                 color = self._caption_colors[i] if i < len(self._caption_colors) else None
                 p.setPen(color or self.palette().color(self.foregroundRole()))
-                cap = QRect(rect.left() - self._gap // 2, rect.bottom() + 1, rect.width() + self._gap,
-                            self._caption_h())
+                cap = QRect(
+                    rect.left() - self._gap // 2,
+                    rect.bottom() + 1,
+                    rect.width() + self._gap,
+                    self._caption_h(),
+                )
                 p.drawText(cap, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop, self._captions[i])
         p.end()
 

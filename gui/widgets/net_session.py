@@ -60,7 +60,9 @@ def model_info(model: Any) -> ModelInfo:
     rows = []
     for layer in _leaves(model):
         shape = tuple(layer.output_shape) if layer.output_shape is not None else ()
-        rows.append((layer.name, type(layer).__name__, shape, int(layer.count_params()), bool(layer.trainable)))
+        rows.append(
+            (layer.name, type(layer).__name__, shape, int(layer.count_params()), bool(layer.trainable))
+        )
     total = int(sum(r[3] for r in rows))
     trainable = int(sum(r[3] for r in rows if r[4]))
     out_shape = tuple(model.output_shape)
@@ -91,8 +93,11 @@ def compile_model(model: Any, optimizer: str, learning_rate: float) -> None:
         raise ValueError(f"optimizer must be one of {tuple(OPTIMIZERS)}. Received: optimizer={optimizer!r}")
     opt = getattr(optimizers, OPTIMIZERS[optimizer])(learning_rate=float(learning_rate))
     from_logits = last_activation(model) != "softmax"
-    model.compile(optimizer=opt, loss=losses.SparseCategoricalCrossentropy(from_logits=from_logits),
-                  metrics=["accuracy"])
+    model.compile(
+        optimizer=opt,
+        loss=losses.SparseCategoricalCrossentropy(from_logits=from_logits),
+        metrics=["accuracy"],
+    )
 
 
 def preset_configs(name: str, input_shape: tuple, num_classes: int) -> list[dict]:
@@ -169,13 +174,22 @@ class LabSession(QObject):
         return session
 
     # ----------------------------------------------------------------------------------------- engine jobs
-    def run(self, fn: Callable[[], Any], on_done: Callable[[Any], None] | None = None,
-            on_error: Callable[[str], None] | None = None) -> int:
+    def run(
+        self,
+        fn: Callable[[], Any],
+        on_done: Callable[[Any], None] | None = None,
+        on_error: Callable[[str], None] | None = None,
+    ) -> int:
         """Run ``fn`` in the engine thread (see :meth:`EngineWorker.submit`)."""
         return self.worker.submit(fn, on_done, on_error)
 
-    def load_data(self, kind: str, on_done: Callable[[LabData], None] | None = None,
-                  on_error: Callable[[str], None] | None = None, **kw: Any) -> None:
+    def load_data(
+        self,
+        kind: str,
+        on_done: Callable[[LabData], None] | None = None,
+        on_error: Callable[[str], None] | None = None,
+        **kw: Any,
+    ) -> None:
         """Load a data set in the engine thread, then make it current and emit ``dataChanged``."""
 
         def done(data: LabData) -> None:
@@ -186,9 +200,15 @@ class LabSession(QObject):
 
         self.run(lambda: load_lab_data(kind, **kw), done, on_error)
 
-    def build_model(self, layer_configs: list[dict], input_shape: tuple, seed: int = 0,
-                    on_done: Callable[[ModelInfo], None] | None = None,
-                    on_error: Callable[[str], None] | None = None, base: Any = None) -> None:
+    def build_model(
+        self,
+        layer_configs: list[dict],
+        input_shape: tuple,
+        seed: int = 0,
+        on_done: Callable[[ModelInfo], None] | None = None,
+        on_error: Callable[[str], None] | None = None,
+        base: Any = None,
+    ) -> None:
         """Build ``Sequential`` from ``[{"class_name", "config"}, ...]`` for ``input_shape`` in the engine thread.
 
         On success the model replaces the current one (its initial weights are kept for "reset"); on failure
@@ -239,7 +259,9 @@ class LabSession(QObject):
         if info is not None and info.input_shape == data.input_shape and info.num_classes == data.num_classes:
             return
         configs = self.arch_configs or preset_configs(self.arch_name, data.input_shape, data.num_classes)
-        self.build_model(adapt_head(configs, data.num_classes), data.input_shape, seed=self.seed, on_error=on_error)
+        self.build_model(
+            adapt_head(configs, data.num_classes), data.input_shape, seed=self.seed, on_error=on_error
+        )
 
     def set_model(self, model: Any, info: ModelInfo, initial_weights: list[np.ndarray] | None = None) -> None:
         """Make an already built model current (GUI thread, from a job's result)."""
@@ -247,8 +269,13 @@ class LabSession(QObject):
         self.initial_weights = initial_weights
         self.modelChanged.emit(info)
 
-    def recompile(self, optimizer: str, learning_rate: float, on_done: Callable[[Any], None] | None = None,
-                  on_error: Callable[[str], None] | None = None) -> None:
+    def recompile(
+        self,
+        optimizer: str,
+        learning_rate: float,
+        on_done: Callable[[Any], None] | None = None,
+        on_error: Callable[[str], None] | None = None,
+    ) -> None:
         """Fresh optimizer state with these settings (engine thread)."""
         self.optimizer, self.learning_rate = optimizer, float(learning_rate)
         model = self.model

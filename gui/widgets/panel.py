@@ -55,8 +55,11 @@ class ColorBar(QWidget):
         for frac, text in zip((0.0, 0.5, 1.0), self.labels()):
             y = bar.top() + frac * bar.height()
             p.drawLine(int(bar.right()), int(y), int(bar.right()) + 4, int(y))
-            p.drawText(QRectF(bar.right() + 6, y - 8, self.width() - bar.right() - 6, 16),
-                       Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, text)
+            p.drawText(
+                QRectF(bar.right() + 6, y - 8, self.width() - bar.right() - 6, 16),
+                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                text,
+            )
         p.end()
 
 
@@ -90,8 +93,14 @@ class MatrixPanel(QFrame):
         lay.addLayout(row, 1)
         lay.addWidget(self.caption)
 
-    def set_data(self, values: np.ndarray, cmap: str = "grey", value_range: tuple[float, float] | None = None,
-                 pads: tuple[int, int, int, int] = (0, 0, 0, 0), keep_view: bool = False) -> None:
+    def set_data(
+        self,
+        values: np.ndarray,
+        cmap: str = "grey",
+        value_range: tuple[float, float] | None = None,
+        pads: tuple[int, int, int, int] = (0, 0, 0, 0),
+        keep_view: bool = False,
+    ) -> None:
         """Show ``values`` ``(H, W)`` and update the colour bar to the same range."""
         self.view.set_data(values, cmap, value_range, pads, keep_view)
         if self.colorbar is not None:

@@ -51,7 +51,13 @@ class Stepper(QWidget):
         lay = QHBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.setSpacing(0 if compact else 4)
-        for b in (self.reset_button, self.back_button, self.play_button, self.forward_button, self.end_button):
+        for b in (
+            self.reset_button,
+            self.back_button,
+            self.play_button,
+            self.forward_button,
+            self.end_button,
+        ):
             lay.addWidget(b)
         lay.addSpacing(4 if compact else 10)
         lay.addWidget(self.position_label)
@@ -131,7 +137,9 @@ class Stepper(QWidget):
 
     # --------------------------------------------------------------- text
     def _update_label(self) -> None:
-        icon = QStyle.StandardPixmap.SP_MediaPause if self.is_playing() else QStyle.StandardPixmap.SP_MediaPlay
+        icon = (
+            QStyle.StandardPixmap.SP_MediaPause if self.is_playing() else QStyle.StandardPixmap.SP_MediaPlay
+        )
         self.play_button.setIcon(self.style().standardIcon(icon))
         text = "{0}/{1}" if self.compact else self.tr("Step {0} / {1}")
         self.position_label.setText(text.format(self._pos, self._total))

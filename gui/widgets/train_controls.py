@@ -121,13 +121,23 @@ class TrainingControls(QWidget):
         self.pause.setText(self.tr("Resume") if state == "paused" else self.tr("Pause"))
         self.stop.setEnabled(not idle)
         self.step.setEnabled(state != "running")
-        for w in (self.data_box, self.optimizer, self.learning_rate, self.batch_size, self.epochs, self.seed,
-                  self.augment):
+        for w in (
+            self.data_box,
+            self.optimizer,
+            self.learning_rate,
+            self.batch_size,
+            self.epochs,
+            self.seed,
+            self.augment,
+        ):
             w.setEnabled(idle)
 
     def retranslate(self) -> None:
-        names = {"digits": self.tr("Digits (MNIST subset)"), "shapes": self.tr("Shapes (synthetic)"),
-                 "folder": self.tr("Folder of images...")}
+        names = {
+            "digits": self.tr("Digits (MNIST subset)"),
+            "shapes": self.tr("Shapes (synthetic)"),
+            "folder": self.tr("Folder of images..."),
+        }
         for i in range(self.dataset.count()):
             self.dataset.setItemText(i, names[self.dataset.itemData(i)])
         self.data_box.setTitle(self.tr("Data"))

@@ -56,8 +56,16 @@ def _take(x: np.ndarray, y: np.ndarray, n: int | None, seed: int) -> tuple[np.nd
     return x[idx], y[idx]
 
 
-def load_lab_data(kind: str, n_train: int | None = 2000, n_val: int | None = 500, *, folder: str | None = None,
-                  image_size: int = 28, color_mode: str = "grayscale", seed: int = 0) -> LabData:
+def load_lab_data(
+    kind: str,
+    n_train: int | None = 2000,
+    n_val: int | None = 500,
+    *,
+    folder: str | None = None,
+    image_size: int = 28,
+    color_mode: str = "grayscale",
+    seed: int = 0,
+) -> LabData:
     """Load one of :data:`DATASET_KINDS`.
 
     Parameters

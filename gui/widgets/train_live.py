@@ -21,8 +21,15 @@ def make_augmenter(seed: int) -> Any:
     """The augmentation the Training tab applies: small rotations, shifts and zooms, black fill."""
     from engine.augment import ImageAugmenter
 
-    return ImageAugmenter(rotation_range=12, width_shift_range=0.1, height_shift_range=0.1, zoom_range=0.1,
-                          fill_mode="constant", cval=0.0, seed=seed)
+    return ImageAugmenter(
+        rotation_range=12,
+        width_shift_range=0.1,
+        height_shift_range=0.1,
+        zoom_range=0.1,
+        fill_mode="constant",
+        cval=0.0,
+        seed=seed,
+    )
 
 
 def _thumb(image: np.ndarray) -> Any:
@@ -39,8 +46,11 @@ class LiveView(QWidget):
         self.mistakes = TileGrid(tile=56)
         self.filters_legend = QLabel()
         self.filters_box, self.confusion_box, self.mistakes_box = QGroupBox(), QGroupBox(), QGroupBox()
-        for box, w in ((self.filters_box, self.filters), (self.confusion_box, self.confusion),
-                       (self.mistakes_box, self.mistakes)):
+        for box, w in (
+            (self.filters_box, self.filters),
+            (self.confusion_box, self.confusion),
+            (self.mistakes_box, self.mistakes),
+        ):
             lay = QVBoxLayout(box)
             if w is self.filters:
                 lay.addWidget(self.filters_legend)
@@ -80,8 +90,12 @@ class LiveView(QWidget):
     def show_report(self, rep: dict, data: LabData) -> None:
         """Confusion matrix and mistakes from :func:`gui.workers.validation_report` on ``data``'s validation set."""
         self.confusion.set_matrix(rep["confusion"], list(data.class_names))
-        captions = [self.tr("{p} ({pct:.0%})\ntrue: {t}").format(
-            p=data.class_names[w["pred"]], pct=w["prob"], t=data.class_names[w["true"]]) for w in rep["wrong"]]
+        captions = [
+            self.tr("{p} ({pct:.0%})\ntrue: {t}").format(
+                p=data.class_names[w["pred"]], pct=w["prob"], t=data.class_names[w["true"]]
+            )
+            for w in rep["wrong"]
+        ]
         colors: list[QColor | None] = [QColor("#c00000")] * len(captions)
         self.mistakes.set_tiles([_thumb(data.x_val[w["index"]]) for w in rep["wrong"]], captions, colors)
 
@@ -91,8 +105,12 @@ class LiveView(QWidget):
         self.filters_legend.setText(self.tr("blue < 0 < red"))
         self.confusion_box.setTitle(self.tr("Confusion (validation)"))
         self.mistakes_box.setTitle(self.tr("Worst mistakes"))
-        self.mistakes_box.setToolTip(self.tr("Validation images the network gets wrong with the highest "
-                                             "confidence: predicted class (probability) and true class"))
+        self.mistakes_box.setToolTip(
+            self.tr(
+                "Validation images the network gets wrong with the highest "
+                "confidence: predicted class (probability) and true class"
+            )
+        )
 
 
 class AugmentPreview(QDialog):
@@ -105,8 +123,10 @@ class AugmentPreview(QDialog):
         aug = make_augmenter(seed)
         samples = [image] + [aug.apply(batch)[0] for _ in range(8)]
         self.grid = TileGrid(tile=96)
-        self.grid.set_tiles([_thumb(s) for s in samples],
-                            [self.tr("original")] + [self.tr("random {i}").format(i=i) for i in range(1, 9)])
+        self.grid.set_tiles(
+            [_thumb(s) for s in samples],
+            [self.tr("original")] + [self.tr("random {i}").format(i=i) for i in range(1, 9)],
+        )
         QVBoxLayout(self).addWidget(self.grid)
         self.resize(560, 360)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

@@ -59,13 +59,15 @@ class CurvesPanel(pg.GraphicsLayoutWidget):
         font.setPointSizeF(max(font.pointSizeF(), 10.0) * 1.15)
         self._plots: dict[str, pg.PlotItem] = {}
         self._items: dict[str, dict[str, pg.PlotDataItem]] = {}
-        self.series: dict[str, _Series] = {k: _Series() for k in
-                                           ("loss", "accuracy", "val_loss", "val_accuracy")}
+        self.series: dict[str, _Series] = {
+            k: _Series() for k in ("loss", "accuracy", "val_loss", "val_accuracy")
+        }
         for col, key in enumerate(("loss", "accuracy")):
             plot = self.addPlot(row=0, col=col)
             plot.showGrid(x=True, y=True, alpha=0.25)
-            legend = plot.addLegend(offset=(-10, 10) if key == "loss" else (-10, -10), labelTextSize="12pt",
-                                    labelTextColor="k")
+            legend = plot.addLegend(
+                offset=(-10, 10) if key == "loss" else (-10, -10), labelTextSize="12pt", labelTextColor="k"
+            )
             legend.setBrush(pg.mkBrush(255, 255, 255, 220))
             for ax_name in ("left", "bottom"):
                 ax = plot.getAxis(ax_name)
@@ -74,8 +76,13 @@ class CurvesPanel(pg.GraphicsLayoutWidget):
                 ax.setPen("k")
             raw = plot.plot(pen=pg.mkPen(QColor(TRAIN_COLOR).lighter(170), width=1))
             smooth = plot.plot(pen=pg.mkPen(TRAIN_COLOR, width=3))
-            val = plot.plot(pen=pg.mkPen(VAL_COLOR, width=3), symbol="o", symbolSize=9,
-                            symbolBrush=VAL_COLOR, symbolPen="w")
+            val = plot.plot(
+                pen=pg.mkPen(VAL_COLOR, width=3),
+                symbol="o",
+                symbolSize=9,
+                symbolBrush=VAL_COLOR,
+                symbolPen="w",
+            )
             if key == "accuracy":
                 plot.setYRange(0.0, 1.0, padding=0.02)
             plot.setXRange(0, 1, padding=0.02)
@@ -133,7 +140,11 @@ class CurvesPanel(pg.GraphicsLayoutWidget):
             if len(x):
                 self._plots[key].setXRange(0, max(float(x[-1]), 1.0), padding=0.02)
             if key == "loss" and len(y):
-                top = float(np.nanmax(np.concatenate([y[-200:], vy]))) if len(vy) else float(np.nanmax(y[-200:]))
+                top = (
+                    float(np.nanmax(np.concatenate([y[-200:], vy])))
+                    if len(vy)
+                    else float(np.nanmax(y[-200:]))
+                )
                 self._plots[key].setYRange(0, max(top, 1e-3) * 1.05, padding=0)
 
 
@@ -162,8 +173,11 @@ class ConfusionMatrixView(QWidget):
         fm = self.fontMetrics()
         if self._cm is None:
             p.setPen(fg)
-            p.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap,
-                       self.tr("The confusion matrix appears after the first epoch."))
+            p.drawText(
+                self.rect(),
+                Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap,
+                self.tr("The confusion matrix appears after the first epoch."),
+            )
             p.end()
             return
         cm = self._cm
@@ -176,33 +190,44 @@ class ConfusionMatrixView(QWidget):
         rows = cm.sum(axis=1, keepdims=True).clip(min=1)
         frac = cm / rows
         p.setPen(fg)
-        p.drawText(QRectF(margin_left, 0, side * k, fm.height()), Qt.AlignmentFlag.AlignCenter,
-                   self.tr("predicted"))
+        p.drawText(
+            QRectF(margin_left, 0, side * k, fm.height()), Qt.AlignmentFlag.AlignCenter, self.tr("predicted")
+        )
         p.save()
         p.translate(fm.height() - 2, margin_top + side * k / 2)
         p.rotate(-90)
-        p.drawText(QRectF(-side * k / 2, -fm.height(), side * k, fm.height()), Qt.AlignmentFlag.AlignCenter,
-                   self.tr("true"))
+        p.drawText(
+            QRectF(-side * k / 2, -fm.height(), side * k, fm.height()),
+            Qt.AlignmentFlag.AlignCenter,
+            self.tr("true"),
+        )
         p.restore()
         small = QFont(self.font())
         small.setPointSizeF(max(7.0, min(self.font().pointSizeF(), side * 0.32)))
         for j in range(k):
             p.setFont(small)
             p.setPen(fg)
-            p.drawText(QRectF(margin_left + j * side, fm.height() + 2, side, fm.height()),
-                       Qt.AlignmentFlag.AlignCenter, fm.elidedText(names[j], Qt.TextElideMode.ElideRight,
-                                                                    int(side)))
+            p.drawText(
+                QRectF(margin_left + j * side, fm.height() + 2, side, fm.height()),
+                Qt.AlignmentFlag.AlignCenter,
+                fm.elidedText(names[j], Qt.TextElideMode.ElideRight, int(side)),
+            )
         for i in range(k):
             p.setFont(small)
             p.setPen(fg)
-            p.drawText(QRectF(fm.height() + 4, margin_top + i * side, label_w, side),
-                       Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, names[i])
+            p.drawText(
+                QRectF(fm.height() + 4, margin_top + i * side, label_w, side),
+                Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                names[i],
+            )
             for j in range(k):
                 f = float(frac[i, j])
                 diag = i == j
                 base = QColor(31, 95, 191) if diag else QColor(208, 64, 0)
                 color = QColor(255, 255, 255)
-                color.setRgbF(1 - f * (1 - base.redF()), 1 - f * (1 - base.greenF()), 1 - f * (1 - base.blueF()))
+                color.setRgbF(
+                    1 - f * (1 - base.redF()), 1 - f * (1 - base.greenF()), 1 - f * (1 - base.blueF())
+                )
                 cell = QRectF(margin_left + j * side, margin_top + i * side, side, side)
                 p.fillRect(cell, color)
                 p.setPen(QPen(QColor("#c0c0c0"), 1))

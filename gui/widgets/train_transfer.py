@@ -49,8 +49,10 @@ def base_length(configs: list[dict]) -> int:
     for i, entry in enumerate(configs):
         if entry["class_name"] in BASE_END:
             return i + 1
-    raise ValueError("the network has no Flatten or global pooling layer, so it has no convolutional base "
-                     f"to reuse. Layers: {[c['class_name'] for c in configs]}")
+    raise ValueError(
+        "the network has no Flatten or global pooling layer, so it has no convolutional base "
+        f"to reuse. Layers: {[c['class_name'] for c in configs]}"
+    )
 
 
 def transfer_model(source: Any, num_classes: int, frozen: set[int], seed: int = 0) -> Any:
@@ -90,8 +92,9 @@ def task_data(task: str, n: int) -> tuple[LabData, LabData]:
 def _fresh(configs: list[dict], input_shape: tuple, num_classes: int, seed: int) -> Any:
     from engine.models import Sequential, layer_from_config
 
-    model = Sequential([layer_from_config(c) for c in adapt_head(configs, num_classes)], name="scratch",
-                       seed=seed)
+    model = Sequential(
+        [layer_from_config(c) for c in adapt_head(configs, num_classes)], name="scratch", seed=seed
+    )
     model.build(tuple(input_shape))
     return model
 
@@ -143,8 +146,9 @@ class TransferPanel(QWidget):
             self.plot.getAxis(name).setTextPen("k")
             self.plot.getAxis(name).setPen("k")
         self._curve_t = self.plot.plot(pen=pg.mkPen("#1f5fbf", width=3), symbol="o", symbolBrush="#1f5fbf")
-        self._curve_s = self.plot.plot(pen=pg.mkPen("#808080", width=3, style=Qt.PenStyle.DashLine),
-                                       symbol="s", symbolBrush="#808080")
+        self._curve_s = self.plot.plot(
+            pen=pg.mkPen("#808080", width=3, style=Qt.PenStyle.DashLine), symbol="s", symbolBrush="#808080"
+        )
         self.settings = QGroupBox()
         box = QVBoxLayout(self.settings)
         form = QFormLayout()
@@ -182,8 +186,9 @@ class TransferPanel(QWidget):
         for i, entry in enumerate(configs[:n]):
             if entry["class_name"] not in ("Conv2D",):
                 continue
-            item = QListWidgetItem(f"{i + 1}. {entry['class_name']} "
-                                   f"({entry['config'].get('filters', '')} filters)")
+            item = QListWidgetItem(
+                f"{i + 1}. {entry['class_name']} ({entry['config'].get('filters', '')} filters)"
+            )
             item.setData(Qt.ItemDataRole.UserRole, i)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Checked)
@@ -241,9 +246,11 @@ class TransferPanel(QWidget):
         def prepared(st: dict) -> None:
             state.update(st)
             self.pretrain_s = st["pre_s"]
-            self.info.setText(self.tr("Base trained on {a}: {acc:.1%} validation accuracy in {s:.1f} s. "
-                                      "Now training on {b}...").format(a=self._names()[0], b=self._names()[1],
-                                                                        acc=st["acc_a"], s=st["pre_s"]))
+            self.info.setText(
+                self.tr(
+                    "Base trained on {a}: {acc:.1%} validation accuracy in {s:.1f} s. Now training on {b}..."
+                ).format(a=self._names()[0], b=self._names()[1], acc=st["acc_a"], s=st["pre_s"])
+            )
             self._queue = [(kind, e) for e in range(epochs) for kind in ("transfer", "scratch")]
             self._next(state)
 
@@ -273,10 +280,19 @@ class TransferPanel(QWidget):
         self.run_button.setEnabled(True)
         t = sum(r[0] for r in self.results["transfer"])
         s = sum(r[0] for r in self.results["scratch"])
-        self.info.setText(self.tr("On {task}, the frozen base reached {a:.1%} in {t:.1f} s; from scratch "
-                                  "{b:.1%} in {s:.1f} s: the frozen base trained {x:.1f}x faster.").format(
-            task=self._names()[1], a=self.results["transfer"][-1][1], t=t, b=self.results["scratch"][-1][1],
-            s=s, x=s / max(t, 1e-9)))
+        self.info.setText(
+            self.tr(
+                "On {task}, the frozen base reached {a:.1%} in {t:.1f} s; from scratch "
+                "{b:.1%} in {s:.1f} s: the frozen base trained {x:.1f}x faster."
+            ).format(
+                task=self._names()[1],
+                a=self.results["transfer"][-1][1],
+                t=t,
+                b=self.results["scratch"][-1][1],
+                s=s,
+                x=s / max(t, 1e-9),
+            )
+        )
 
     def _draw(self) -> None:
         for row, kind in enumerate(("transfer", "scratch")):
@@ -285,10 +301,12 @@ class TransferPanel(QWidget):
             acc = res[-1][1] if res else float("nan")
             self.table.setItem(row, 1, QTableWidgetItem(f"{secs:.2f}" if res else "-"))
             self.table.setItem(row, 2, QTableWidgetItem(f"{acc:.1%}" if res else "-"))
-        self._curve_t.setData(np.arange(1, len(self.results["transfer"]) + 1),
-                              [r[1] for r in self.results["transfer"]])
-        self._curve_s.setData(np.arange(1, len(self.results["scratch"]) + 1),
-                              [r[1] for r in self.results["scratch"]])
+        self._curve_t.setData(
+            np.arange(1, len(self.results["transfer"]) + 1), [r[1] for r in self.results["transfer"]]
+        )
+        self._curve_s.setData(
+            np.arange(1, len(self.results["scratch"]) + 1), [r[1] for r in self.results["scratch"]]
+        )
 
     def _names(self) -> tuple[str, str]:
         """Task A and task B of the chosen experiment, in words."""
@@ -305,8 +323,9 @@ class TransferPanel(QWidget):
         self._l_n.setText(self.tr("Images for task B"))
         self._l_layers.setText(self.tr("Frozen layers of the base (ticked = not trained):"))
         self.run_button.setText(self.tr("Run the comparison"))
-        self.table.setHorizontalHeaderLabels([self.tr("Model"), self.tr("Training time (s)"),
-                                              self.tr("Validation accuracy")])
+        self.table.setHorizontalHeaderLabels(
+            [self.tr("Model"), self.tr("Training time (s)"), self.tr("Validation accuracy")]
+        )
         self.table.setItem(0, 0, QTableWidgetItem(self.tr("Frozen base + new head")))
         self.table.setItem(1, 0, QTableWidgetItem(self.tr("From scratch")))
         self.table.resizeColumnsToContents()
@@ -317,5 +336,9 @@ class TransferPanel(QWidget):
         legend.addItem(self._curve_t, self.tr("frozen base"))
         legend.addItem(self._curve_s, self.tr("from scratch"))
         if not self.info.text():
-            self.info.setText(self.tr("Trains a base on task A, reuses its convolutions for task B and "
-                                      "compares with training from scratch."))
+            self.info.setText(
+                self.tr(
+                    "Trains a base on task A, reuses its convolutions for task B and "
+                    "compares with training from scratch."
+                )
+            )

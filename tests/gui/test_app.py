@@ -41,24 +41,41 @@ def test_screenshot_small_size_french_with_image_and_filter(qapp, tmp_path):
     flt = tmp_path / "f.csv"
     flt.write_text("0,1,0\n1,-4,1\n0,1,0\n")
     out = tmp_path / "fr.png"
-    code = app.main(["--screenshot", str(out), "--size", "1024x700", "--lang", "fr", "--image", str(img),
-                     "--filter", str(flt), "--steps", "0"])
+    code = app.main(
+        [
+            "--screenshot",
+            str(out),
+            "--size",
+            "1024x700",
+            "--lang",
+            "fr",
+            "--image",
+            str(img),
+            "--filter",
+            str(flt),
+            "--steps",
+            "0",
+        ]
+    )
     assert code == 0
     with Image.open(out) as im:
         assert im.size == (1024, 700)
 
 
-@pytest.mark.parametrize("argv, needle", [
-    (["--steps", "-1"], "--steps"),
-    (["--steps", "many"], "--steps"),
-    (["--tab", "nope"], "--tab"),
-    (["--filter", "no_such_preset"], "--filter"),
-    (["--image", "/no/such/file.png"], "--image"),
-    (["--lang", "de"], "--lang"),
-    (["--size", "10x10"], "--size"),
-    (["--bogus"], "--bogus"),
-    (["--screenshot", "/no/such/folder/x.png"], "--screenshot"),
-])
+@pytest.mark.parametrize(
+    "argv, needle",
+    [
+        (["--steps", "-1"], "--steps"),
+        (["--steps", "many"], "--steps"),
+        (["--tab", "nope"], "--tab"),
+        (["--filter", "no_such_preset"], "--filter"),
+        (["--image", "/no/such/file.png"], "--image"),
+        (["--lang", "de"], "--lang"),
+        (["--size", "10x10"], "--size"),
+        (["--bogus"], "--bogus"),
+        (["--screenshot", "/no/such/folder/x.png"], "--screenshot"),
+    ],
+)
 def test_bad_options_exit_2_with_one_line(capsys, argv, needle):
     assert app.main(argv) == 2
     err = capsys.readouterr().err
@@ -97,9 +114,16 @@ def test_menus_and_shortcuts(qtbot):
     titles = [a.text() for a in w.menuBar().actions()]
     assert titles == ["&File", "&View", "&Help"]
     file_items = [a.text() for a in w.file_menu.actions() if not a.isSeparator()]
-    assert file_items == ["Open &image...", "Open &filter...", "&Save feature map as PNG...",
-                          "Open lesson state...", "Save lesson state...", "Open model (.npz)...",
-                          "Save model (.npz)...", "&Quit"]
+    assert file_items == [
+        "Open &image...",
+        "Open &filter...",
+        "&Save feature map as PNG...",
+        "Open lesson state...",
+        "Save lesson state...",
+        "Open model (.npz)...",
+        "Save model (.npz)...",
+        "&Quit",
+    ]
     assert "Space" in w.shortcuts_text() and "Home" in w.shortcuts_text()
     qtbot.waitUntil(w.kernels_ready, timeout=120_000)
     assert "Engine:" in w.engine_label.text()
@@ -109,8 +133,14 @@ def test_menus_and_shortcuts(qtbot):
 def test_python_m_gui_screenshot_subprocess(tmp_path):
     out = tmp_path / "sub.png"
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
-    proc = subprocess.run([sys.executable, "-m", "gui", "--screenshot", str(out), "--steps", "3",
-                           "--size", "800x600"], check=False, capture_output=True, text=True, env=env, timeout=300)
+    proc = subprocess.run(
+        [sys.executable, "-m", "gui", "--screenshot", str(out), "--steps", "3", "--size", "800x600"],
+        check=False,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
     assert proc.returncode == 0, proc.stderr
     with Image.open(out) as im:
         assert im.size == (800, 600)  # tabs scroll rather than force a larger window

@@ -17,8 +17,14 @@ from gui.widgets.grid_view import format_value
 pytestmark = pytest.mark.gui
 
 
-def np_conv(image: np.ndarray, kernel: np.ndarray, stride: int = 1, pads=(0, 0, 0, 0), flip: bool = False,
-            bias: float = 0.0) -> np.ndarray:
+def np_conv(
+    image: np.ndarray,
+    kernel: np.ndarray,
+    stride: int = 1,
+    pads=(0, 0, 0, 0),
+    flip: bool = False,
+    bias: float = 0.0,
+) -> np.ndarray:
     """Readable cross-correlation (true convolution with ``flip``), the test's own oracle."""
     k = kernel[::-1, ::-1] if flip else kernel
     t, b, le, r = pads
@@ -28,7 +34,7 @@ def np_conv(image: np.ndarray, kernel: np.ndarray, stride: int = 1, pads=(0, 0, 
     out = np.empty((oh, ow))
     for i in range(oh):
         for j in range(ow):
-            out[i, j] = (x[i * stride:i * stride + kh, j * stride:j * stride + kw] * k).sum() + bias
+            out[i, j] = (x[i * stride : i * stride + kh, j * stride : j * stride + kw] * k).sum() + bias
     return out
 
 
@@ -75,8 +81,8 @@ def test_stepping_fills_the_output_with_conv2d_values(win, qtbot, steps):
     w = tab.page.calc.window()
     r, c = divmod(steps - 1, 7)
     assert (w.row, w.col) == (r, c)
-    np.testing.assert_allclose(w.patch, image[r:r + 3, c:c + 3])
-    np.testing.assert_allclose(w.products, image[r:r + 3, c:c + 3] * kernel)
+    np.testing.assert_allclose(w.patch, image[r : r + 3, c : c + 3])
+    np.testing.assert_allclose(w.products, image[r : r + 3, c : c + 3] * kernel)
     total = f"{expected[steps - 1]:.2f}".rstrip("0").rstrip(".")
     assert tab.page.calc.formula_text().endswith("= " + ("0" if total in ("-0", "") else total))
     # the current window is highlighted on the input, the current cell on the feature map
@@ -154,7 +160,9 @@ def test_pooling_steps_over_the_relu_map(win, qtbot):
     tab.page.stepper.jump_to_end()
     pooled = tab.page.pool_panel.view.values()
     assert pooled.shape == (3, 3)
-    expected = np.array([[relu[2 * i:2 * i + 2, 2 * j:2 * j + 2].max() for j in range(3)] for i in range(3)])
+    expected = np.array(
+        [[relu[2 * i : 2 * i + 2, 2 * j : 2 * j + 2].max() for j in range(3)] for i in range(3)]
+    )
     np.testing.assert_allclose(pooled, expected, atol=1e-5)
     tab.page.pool_stepper.set_position(2)
     shown = tab.page.pool_panel.view.values().ravel()
@@ -164,7 +172,7 @@ def test_pooling_steps_over_the_relu_map(win, qtbot):
     tab.controls.pool_mode.setCurrentIndex(tab.controls.pool_mode.findData("avg"))
     settle(qtbot, tab)
     tab.page.stepper.jump_to_end()
-    avg = np.array([[relu[2 * i:2 * i + 2, 2 * j:2 * j + 2].mean() for j in range(3)] for i in range(3)])
+    avg = np.array([[relu[2 * i : 2 * i + 2, 2 * j : 2 * j + 2].mean() for j in range(3)] for i in range(3)])
     np.testing.assert_allclose(tab.page.pool_panel.view.values(), avg, atol=1e-5)
 
 
@@ -209,8 +217,9 @@ def test_bad_filter_files_report_and_keep_the_filter(win, tmp_path, text):
 def test_filter_file_round_trip_and_too_large_filter(win, qtbot, tmp_path):
     tab = win.tab("convolution")
     path = tmp_path / "k.json"
-    path.write_text('{"kernel": [[0, 1, 0, 0, 0], [1, 1, 1, 1, 1], [0, 1, 0, 0, 0], [0, 0, 0, 0, 0], '
-                    '[0, 0, 0, 0, 0]]}')
+    path.write_text(
+        '{"kernel": [[0, 1, 0, 0, 0], [1, 1, 1, 1, 1], [0, 1, 0, 0, 0], [0, 0, 0, 0, 0], [0, 0, 0, 0, 0]]}'
+    )
     tab.load_sample("line")
     settle(qtbot, tab)
     assert win.open_path(str(path)) is True
@@ -227,8 +236,13 @@ def test_keyboard_shortcuts_drive_the_stepper(win, qtbot):
     tab = win.tab("convolution")
     use_cross(qtbot, tab)
     st = tab.page.stepper
-    for key, expected in ((Qt.Key.Key_Right, 1), (Qt.Key.Key_Right, 2), (Qt.Key.Key_Left, 1),
-                          (Qt.Key.Key_End, 49), (Qt.Key.Key_Home, 0)):
+    for key, expected in (
+        (Qt.Key.Key_Right, 1),
+        (Qt.Key.Key_Right, 2),
+        (Qt.Key.Key_Left, 1),
+        (Qt.Key.Key_End, 49),
+        (Qt.Key.Key_Home, 0),
+    ):
         qtbot.keyClick(win, key)
         assert st.position() == expected
     qtbot.keyClick(win, Qt.Key.Key_Space)
@@ -312,8 +326,13 @@ def test_dropping_an_image_file_opens_it(win, qtbot, tmp_path):
     Image.fromarray(np.full((6, 10), 200, np.uint8)).save(path)
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(path))])
-    event = QDropEvent(QPointF(50, 50), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
-                       Qt.KeyboardModifier.NoModifier)
+    event = QDropEvent(
+        QPointF(50, 50),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
     win.dropEvent(event)
     tab = win.tab("convolution")
     settle(qtbot, tab)
@@ -344,4 +363,6 @@ def test_view_menu_fits_grids_and_hides_values(win):
     win.act_numbers.trigger()
     win.act_fit.trigger()
     assert not view.numbers_visible()
-    assert format_value(-0.004) == "-0.004" and format_value(1e-9) == "0" and format_value(-0.0005) == "-5e-04"
+    assert (
+        format_value(-0.004) == "-0.004" and format_value(1e-9) == "0" and format_value(-0.0005) == "-5e-04"
+    )

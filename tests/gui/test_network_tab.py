@@ -32,7 +32,14 @@ def run_job(qtbot, tab, fn):
 
 def test_default_preset_summary_matches_the_engine(qtbot, tab):
     info = tab.session.info
-    assert [r[1] for r in info.rows] == ["Conv2D", "MaxPooling2D", "Conv2D", "MaxPooling2D", "Flatten", "Dense"]
+    assert [r[1] for r in info.rows] == [
+        "Conv2D",
+        "MaxPooling2D",
+        "Conv2D",
+        "MaxPooling2D",
+        "Flatten",
+        "Dense",
+    ]
     # 3x3x1x16 + 16, 3x3x16x32 + 32, 1568x10 + 10: counted by hand
     assert info.total_params == 160 + 4640 + 15690
     assert tab.summary.rowCount() == 6
@@ -70,7 +77,9 @@ def test_summary_counts_follow_the_language(qtbot, tab):
 
 def test_feature_map_grid_equals_model_activations(qtbot, tab):
     image = tab._image
-    expected = run_job(qtbot, tab, lambda: [(n, a.copy()) for n, a in tab.session.model.activations(image[None])])
+    expected = run_job(
+        qtbot, tab, lambda: [(n, a.copy()) for n, a in tab.session.model.activations(image[None])]
+    )
     outputs = tab.maps.outputs
     assert [o.name for o in outputs] == [n for n, _ in expected]
     for o, (_, a) in zip(outputs, expected):
@@ -87,14 +96,16 @@ def test_first_conv_map_is_relu_of_a_hand_computed_convolution(qtbot, tab):
     img = tab._image[:, :, 0]  # (28, 28)
     k, b = out.kernel[:, :, 0, 5], out.bias[5]  # (3, 3)
     padded = np.pad(img, 1)
-    z = np.array([[np.sum(padded[i:i + 3, j:j + 3] * k) for j in range(28)] for i in range(28)]) + b
+    z = np.array([[np.sum(padded[i : i + 3, j : j + 3] * k) for j in range(28)] for i in range(28)]) + b
     np.testing.assert_allclose(out.array[:, :, 5], np.maximum(z, 0), atol=1e-5)
 
 
 def test_refused_architecture_shows_a_message_and_keeps_the_previous_model(qtbot, tab):
     before = tab.session.info
     model_before = tab.session.model
-    tab.table.set_configs(generate_configs(5, 4, 3, 16, 10))  # 28 -> 14 -> 7 -> 3 -> 1 -> pooling 1x1: impossible
+    tab.table.set_configs(
+        generate_configs(5, 4, 3, 16, 10)
+    )  # 28 -> 14 -> 7 -> 3 -> 1 -> pooling 1x1: impossible
     with qtbot.waitSignal(tab.session.modelRefused, timeout=30000) as blocker:
         tab.build_btn.click()
     assert "MaxPooling2D" in blocker.args[0] and "max_pooling2d_4" in blocker.args[0]
@@ -154,9 +165,15 @@ def test_backward_walk_sums_equal_engine_gradients(strides, padding, flip):
     from engine.models import Sequential
     from gui.widgets.net_backprop import BackwardWalk, backprop_snapshot, full_gradients
 
-    model = Sequential([layers.Conv2D(2, 3, strides=1, padding="same", activation="relu", input_shape=(9, 9, 1)),
-                        layers.Conv2D(3, 3, strides=strides, padding=padding, activation="relu", flip=flip),
-                        layers.Flatten(), layers.Dense(4)], seed=3)
+    model = Sequential(
+        [
+            layers.Conv2D(2, 3, strides=1, padding="same", activation="relu", input_shape=(9, 9, 1)),
+            layers.Conv2D(3, 3, strides=strides, padding=padding, activation="relu", flip=flip),
+            layers.Flatten(),
+            layers.Dense(4),
+        ],
+        seed=3,
+    )
     model.compile(optimizer="sgd", loss=losses.SparseCategoricalCrossentropy(from_logits=True))
     image = np.random.default_rng(0).random((9, 9, 1)).astype(np.float32)
     snap = backprop_snapshot(model, image, 2, 1)
@@ -170,9 +187,13 @@ def test_backward_walk_sums_equal_engine_gradients(strides, padding, flip):
         for k in range(3):
             walk = BackwardWalk(snap, c, k)
             last = walk.positions - 1
-            np.testing.assert_allclose(walk.dw_partial(last), snap.engine_dw[:, :, c, k], rtol=1e-4, atol=1e-6)
+            np.testing.assert_allclose(
+                walk.dw_partial(last), snap.engine_dw[:, :, c, k], rtol=1e-4, atol=1e-6
+            )
             dx_sum += walk.dx_partial(last)
-        np.testing.assert_allclose(dx_sum[t:hp - b, le:wp - r], snap.engine_dx[:, :, c], rtol=1e-4, atol=1e-6)
+        np.testing.assert_allclose(
+            dx_sum[t : hp - b, le : wp - r], snap.engine_dx[:, :, c], rtol=1e-4, atol=1e-6
+        )
     # one position by hand: the first window times its gradient
     walk = BackwardWalk(snap, 0, 1)
     kh, kw = snap.kernel.shape[:2]
@@ -205,8 +226,9 @@ def _step_backprop(qtbot, bp):
     bp.out_channel.setValue(3)
     assert bp.walk.k == 3 and bp.slider.value() == 0
     bp.end_btn.click()
-    np.testing.assert_allclose(bp.walk.dw_partial(bp.slider.value()), bp.snapshot.engine_dw[:, :, 0, 3],
-                               rtol=1e-4, atol=1e-6)
+    np.testing.assert_allclose(
+        bp.walk.dw_partial(bp.slider.value()), bp.snapshot.engine_dw[:, :, 0, 3], rtol=1e-4, atol=1e-6
+    )
 
 
 def test_build_is_disabled_while_the_model_trains(qtbot, tab):
@@ -214,8 +236,15 @@ def test_build_is_disabled_while_the_model_trains(qtbot, tab):
 
     s = tab.session
     d = s.data
-    plan = TrainingPlan(model=s.model, x_train=d.x_train[:64], y_train=d.y_train[:64], x_val=d.x_val[:32],
-                        y_val=d.y_val[:32], batch_size=32, epochs=50)
+    plan = TrainingPlan(
+        model=s.model,
+        x_train=d.x_train[:64],
+        y_train=d.y_train[:64],
+        x_val=d.x_val[:32],
+        y_val=d.y_val[:32],
+        batch_size=32,
+        epochs=50,
+    )
     with qtbot.waitSignal(s.worker.stateChanged, timeout=30000):
         s.worker.start_training(plan)
     assert not tab.build_btn.isEnabled() and not tab.open_btn.isEnabled()

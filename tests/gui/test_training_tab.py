@@ -219,9 +219,14 @@ def test_screenshot_command_renders_after_n_batches(tmp_path):
     from PIL import Image
 
     out = tmp_path / "training.png"
-    proc = subprocess.run([sys.executable, "-m", "gui", "--screenshot", str(out), "--tab", "training",
-                           "--train-steps", "3"], capture_output=True, text=True, timeout=300, check=False,
-                          env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    proc = subprocess.run(
+        [sys.executable, "-m", "gui", "--screenshot", str(out), "--tab", "training", "--train-steps", "3"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+    )
     assert proc.returncode == 0, proc.stderr
     with Image.open(out) as im:
         assert im.size[0] >= 800 and im.size[1] >= 500

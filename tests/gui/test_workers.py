@@ -32,7 +32,10 @@ class SoftmaxRegression:
         g = p.copy()
         g[np.arange(len(y)), y] -= 1
         self.w -= self.lr * x.reshape(len(x), -1).T @ g / len(y)
-        return {"loss": float(loss) if self.lr < 1e6 else float("nan"), "accuracy": float((p.argmax(1) == y).mean())}
+        return {
+            "loss": float(loss) if self.lr < 1e6 else float("nan"),
+            "accuracy": float((p.argmax(1) == y).mean()),
+        }
 
 
 def blobs(n: int = 120, seed: int = 0):
@@ -47,8 +50,15 @@ def blobs(n: int = 120, seed: int = 0):
 
 def plan_for(model, n=120, **kw) -> TrainingPlan:
     x, y = blobs(n)
-    return TrainingPlan(model=model, x_train=x[: n - 40], y_train=y[: n - 40], x_val=x[n - 40:], y_val=y[n - 40:],
-                        class_names=["top", "bottom"], **kw)
+    return TrainingPlan(
+        model=model,
+        x_train=x[: n - 40],
+        y_train=y[: n - 40],
+        x_val=x[n - 40 :],
+        y_val=y[n - 40 :],
+        class_names=["top", "bottom"],
+        **kw,
+    )
 
 
 @pytest.fixture
@@ -230,9 +240,13 @@ def test_garbage_is_collected_in_the_gui_thread_while_the_engine_thread_runs(qtb
         qtbot.waitUntil(lambda: bool(job_cycle_made), timeout=5000)
         assert job_cycle_made[0] != threading.get_ident()
         assert not any(t.startswith("job") for t in _Cycle.freed)  # nothing collected in the engine thread
-        gc.callbacks.append(lambda phase, info: freed_in.append(threading.get_ident()) if phase == "stop" else None)
+        gc.callbacks.append(
+            lambda phase, info: freed_in.append(threading.get_ident()) if phase == "stop" else None
+        )
         try:
-            qtbot.waitUntil(lambda: any(t.startswith("job") for t in _Cycle.freed), timeout=3 * gc_guard.INTERVAL_MS)
+            qtbot.waitUntil(
+                lambda: any(t.startswith("job") for t in _Cycle.freed), timeout=3 * gc_guard.INTERVAL_MS
+            )
         finally:
             gc.callbacks.pop()
         assert freed_in and set(freed_in) == {threading.get_ident()}  # by the timer, in this (the GUI) thread
