@@ -87,6 +87,8 @@ def atomic_write(path: PathLike, write: Callable[[Path], None]) -> Path:
     tmp = Path(tmp_name)
     try:
         write(tmp)
+        with open(tmp, "rb") as fh:  # on disk before the rename, so a crash never leaves a short file
+            os.fsync(fh.fileno())
         os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600 files; give the usual permissions
         os.replace(tmp, target)
     except BaseException:

@@ -1,7 +1,7 @@
 """Model files: one ``.npz`` with the weights, the architecture and the optimizer state as JSON. No pickle.
 
 Layout: ``__convscope__`` holds a JSON document (as a unicode array) with ``format``, ``version``, the model
-config, the compile config and the optimizer's iteration count and slot names; ``w_0000``... hold the weights in
+config, the compile config, the optimizer's iteration count and slot names and the caller's ``metadata``; ``w_0000``... hold the weights in
 ``get_weights`` order; ``opt_0000_0``... the optimizer state. The file is written next to its destination and
 atomically renamed, so an interrupted save leaves the previous file intact.
 """
@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -25,20 +24,22 @@ VERSION = 1
 MARKER = "__convscope__"
 
 
-def _read_umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
+#: the entry older ``convscope train`` runs wrote their metadata to (still read by :func:`read_metadata`)
+LEGACY_CLI_KEY = "__convscope_cli__"
 
 
-_UMASK = _read_umask()  # read once at import: os.umask() is process-wide
+def save(model: Any, path: Any, metadata: dict[str, Any] | None = None) -> None:
+    """Save ``model`` to ``path`` atomically (through :func:`engine.io.atomic_write`, the one writer of files).
 
+    ``metadata`` is a JSON-able dict kept in the description entry (see the module docstring).
+    """
+    from engine.io import atomic_write
 
-def save(model: Any, path: Any) -> None:
-    """Save ``model`` to ``path`` (atomic replace). See the module docstring for the layout."""
     path = Path(os.fspath(path))
     if not model.built:
         raise ValueError(f"model {model.name!r} is not built yet: nothing to save (give it an input_shape)")
+    if metadata is not None and not isinstance(metadata, dict):
+        raise TypeError(f"metadata must be a dict or None. Received: {type(metadata).__name__}")
     arrays: dict[str, np.ndarray] = {}
     for i, w in enumerate(model.get_weights()):
         arrays[f"w_{i:04d}"] = w
@@ -48,6 +49,7 @@ def save(model: Any, path: Any) -> None:
         "model": model.get_config(),
         "compile": None,
         "optimizer_state": None,
+        "metadata": metadata or {},
     }
     if model.compiled:
         meta["compile"] = {
@@ -65,24 +67,32 @@ def save(model: Any, path: Any) -> None:
             "slots": slots,
             "per_slot": len(model.optimizer.slot_names),
         }
-    arrays[MARKER] = np.array(json.dumps(meta))
-    directory = path.parent if str(path.parent) else Path(".")
-    if not directory.is_dir():
-        raise FileNotFoundError(f"cannot save to {str(path)!r}: folder {str(directory)!r} does not exist")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
     try:
-        with os.fdopen(fd, "wb") as fh:
+        document = json.dumps(meta, allow_nan=False)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"metadata must hold only JSON values (str, numbers, lists, dicts): {exc}") from None
+    arrays[MARKER] = np.array(document)
+
+    def write(tmp: Path) -> None:
+        with open(tmp, "wb") as fh:
             np.savez(fh, **arrays)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600 files; a saved model is an ordinary file
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+
+    atomic_write(path, write)
+
+
+def read_metadata(path: Any) -> dict[str, Any]:
+    """The ``metadata`` dict saved with a model (``{}`` when there is none or the file is not a model)."""
+    try:
+        with open(os.fspath(path), "rb") as fh, np.load(fh, allow_pickle=False) as data:
+            found: Any = {}
+            if MARKER in data.files:
+                doc = json.loads(str(data[MARKER]))
+                found = doc.get("metadata") if isinstance(doc, dict) else None
+            if not found and LEGACY_CLI_KEY in data.files:
+                found = json.loads(str(data[LEGACY_CLI_KEY]))
+    except (ValueError, OSError, EOFError, zipfile.BadZipFile, AttributeError):
+        return {}
+    return found if isinstance(found, dict) else {}
 
 
 def _read(data: Any, key: str, path: Path) -> np.ndarray:

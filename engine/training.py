@@ -66,6 +66,36 @@ def _on_backend(device_session: bool = False) -> Callable:
     return decorate
 
 
+#: activations whose outputs are probabilities (rows summing to 1 for softmax, one probability for sigmoid)
+PROBABILITY_ACTIVATIONS = ("softmax", "sigmoid")
+
+
+def output_kind(model: Any) -> str:
+    """``"probabilities"`` when ``model``'s last value-changing layer ends in a softmax or sigmoid, else
+    ``"logits"`` (see :attr:`TrainingMixin.output_kind`)."""
+    for _, layer in reversed(list(model.iter_leaves())):
+        activation = getattr(layer, "activation", None)
+        if activation in PROBABILITY_ACTIVATIONS:
+            return "probabilities"
+        if activation not in (None, "linear") or layer.params:
+            return "logits"
+        if activation is None and type(layer).__name__ not in _PASS_THROUGH:
+            return "logits"
+    return "logits"
+
+
+#: layers that neither compute a score nor normalise one: look through them to the layer before
+_PASS_THROUGH = ("Flatten", "Dropout")
+
+
+def softmax_rows(z: Any) -> np.ndarray:
+    """Softmax over the last axis of ``z`` (``(N, K)`` logits), shifted by the row maximum so ``exp`` never
+    overflows; float32."""
+    z64 = np.asarray(z, dtype=np.float64)
+    e = np.exp(z64 - z64.max(axis=-1, keepdims=True))
+    return (e / e.sum(axis=-1, keepdims=True)).astype(np.float32)
+
+
 def _positive_int(value: Any, name: str) -> int:
     if isinstance(value, bool) or not hasattr(value, "__index__") or int(value) < 1:
         raise ValueError(f"{name} must be a positive int. Received: {name}={value!r}")
@@ -370,6 +400,23 @@ class TrainingMixin:
 
     __call__ = predict
 
+    @property
+    def output_kind(self) -> str:
+        """What the model's outputs are: ``"probabilities"`` or ``"logits"``, decided once, here.
+
+        The last layer that changes values decides: a softmax or sigmoid activation gives probabilities; any
+        other (a linear ``Dense(10)``, the lesson's last layer) gives logits, the raw scores that
+        ``SparseCategoricalCrossentropy(from_logits=True)`` expects. Layers that only move or drop values
+        (Flatten, Dropout, a linear ``Activation``) are looked through.
+        """
+        return output_kind(self)
+
+    def predict_proba(self, x: Any, batch_size: int = 32) -> np.ndarray:
+        """Class probabilities for ``x``: :meth:`predict`, then a softmax over the last axis when the model
+        outputs logits (see :attr:`output_kind`); rows sum to 1. ``(N, K)`` float32."""
+        out = self.predict(x, batch_size=batch_size)
+        return out if self.output_kind == "probabilities" else softmax_rows(out)
+
     # -- inspection -------------------------------------------------------------------------------------------
     @_on_backend()
     def activations(self, x: Any) -> list[tuple[str, np.ndarray]]:
@@ -408,8 +455,12 @@ class TrainingMixin:
         return result[::-1]
 
     # -- files ------------------------------------------------------------------------------------------------
-    def save(self, path: Any) -> None:
-        """Write weights, architecture and optimizer state to one ``.npz`` (no pickle), atomically."""
+    def save(self, path: Any, metadata: dict[str, Any] | None = None) -> None:
+        """Write weights, architecture and optimizer state to one ``.npz`` (no pickle), atomically.
+
+        ``metadata``: a JSON-able dict stored beside them (the CLI keeps the class names and the data set
+        there); read it back with :func:`engine.saving.read_metadata`.
+        """
         from engine.saving import save
 
-        save(self, path)
+        save(self, path, metadata=metadata)

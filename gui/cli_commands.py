@@ -1,22 +1,21 @@
 """What each ``convscope`` subcommand does (parsing lives in :mod:`gui.cli`). Never imports Qt.
 
-Models written by ``convscope train`` carry an extra JSON entry (:data:`META_KEY`) with the class names and
-the dataset they were trained on, so ``evaluate`` and ``predict`` need no more arguments; other model files
+Models written by ``convscope train`` carry metadata (:func:`engine.saving.read_metadata`) with the class
+names and the dataset they were trained on, so ``evaluate`` and ``predict`` need no more arguments; other model files
 work too (classes are then called by their index).
 """
 
 from __future__ import annotations
 
 import argparse
-import json
-import os
 import sys
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-META_KEY = "__convscope_cli__"
+from engine.saving import read_metadata
+
 AUGMENTATIONS: dict[str, dict[str, Any]] = {
     "light": {"rotation_range": 10, "width_shift_range": 0.1, "height_shift_range": 0.1, "zoom_range": 0.1},
     "lesson": {
@@ -49,40 +48,13 @@ def _set_backend(args: argparse.Namespace) -> None:
 # ------------------------------------------------------------------------------------------ model files
 
 
-def write_meta(path: str | os.PathLike, meta: dict[str, Any]) -> None:
-    """Add (or replace) the CLI's JSON entry in a saved ``.npz`` model, atomically."""
-    from engine.io import atomic_write
-
-    with np.load(path, allow_pickle=False) as data:
-        arrays = {k: data[k] for k in data.files if k != META_KEY}
-    arrays[META_KEY] = np.array(json.dumps(meta))
-
-    def write(tmp: Path) -> None:
-        with open(tmp, "wb") as fh:
-            np.savez(fh, **arrays)
-
-    atomic_write(path, write)
-
-
-def read_meta(path: str | os.PathLike) -> dict[str, Any]:
-    """The CLI's JSON entry of a model file, or ``{}``."""
-    try:
-        with np.load(path, allow_pickle=False) as data:
-            if META_KEY not in data.files:
-                return {}
-            meta = json.loads(str(data[META_KEY]))
-    except (ValueError, OSError):
-        return {}
-    return meta if isinstance(meta, dict) else {}
-
-
 def _load_model(path: str) -> tuple[Any, dict[str, Any]]:
     import engine
 
     if not Path(path).is_file():
         raise CommandError(f"{path!r}: no such model file")
     model = engine.load_model(path)
-    return model, read_meta(path)
+    return model, read_metadata(path)
 
 
 def _class_names(model: Any, meta: dict[str, Any]) -> list[str]:
@@ -91,15 +63,6 @@ def _class_names(model: Any, meta: dict[str, Any]) -> list[str]:
     if isinstance(names, list) and len(names) == k:
         return [str(n) for n in names]
     return [str(i) for i in range(k)]
-
-
-def _probabilities(model: Any, out: np.ndarray) -> np.ndarray:
-    """Softmax of the outputs unless the last layer already applies one."""
-    if getattr(model.layers[-1], "activation", None) == "softmax":
-        return out
-    z = out - out.max(axis=1, keepdims=True)
-    e = np.exp(z)
-    return e / e.sum(axis=1, keepdims=True)
 
 
 # --------------------------------------------------------------------------------------------- datasets
@@ -242,12 +205,11 @@ def train(args: argparse.Namespace) -> int:
         f"{'x'.join(map(str, x.shape[1:]))}, {n_classes} classes"
     )
     model = zoo.build(args.model, x.shape[1:], n_classes, seed=args.seed)
-    softmax_out = getattr(model.layers[-1], "activation", None) == "softmax"
     opt_cls: Any = optimizers.OPTIMIZERS[args.optimizer]
     optimizer = opt_cls(learning_rate=args.lr) if args.lr else opt_cls()
     model.compile(
         optimizer=optimizer,
-        loss=losses.SparseCategoricalCrossentropy(from_logits=not softmax_out),
+        loss=losses.SparseCategoricalCrossentropy(from_logits=model.output_kind == "logits"),
         metrics=["accuracy"],
     )
     aug = ImageAugmenter(**AUGMENTATIONS[args.augment], seed=args.seed) if args.augment else None
@@ -269,10 +231,9 @@ def train(args: argparse.Namespace) -> int:
     if history.stopped_reason:
         print(f"convscope: training stopped: {history.stopped_reason}", file=sys.stderr)
     loss, acc = model.evaluate(xt, ds.y_test, batch_size=max(args.batch_size, 64), verbose=0)
-    model.save(args.save)
-    write_meta(
+    model.save(
         args.save,
-        {
+        metadata={
             "class_names": list(ds.class_names),
             "dataset": args.dataset,
             "scale": 255,
@@ -314,8 +275,8 @@ def evaluate(args: argparse.Namespace) -> int:
     out = model.predict(xt, batch_size=128)
     pred = out.argmax(axis=1)
     if not model.compiled:
-        softmax_out = getattr(model.layers[-1], "activation", None) == "softmax"
-        model.compile("adam", losses.SparseCategoricalCrossentropy(from_logits=not softmax_out), ["accuracy"])
+        from_logits = model.output_kind == "logits"
+        model.compile("adam", losses.SparseCategoricalCrossentropy(from_logits=from_logits), ["accuracy"])
     loss, _ = model.evaluate(xt, ds.y_test, batch_size=128, verbose=0)
     acc = float(np.mean(pred == ds.y_test))
     cm = confusion_matrix(ds.y_test, pred, len(names))
@@ -357,7 +318,11 @@ def predict(args: argparse.Namespace) -> int:
     outs = (
         [model.predict(im[None]) for im in images] if len(shapes) > 1 else [model.predict(np.stack(images))]
     )
-    probs = _probabilities(model, np.concatenate(outs))
+    probs = np.concatenate(outs)
+    if model.output_kind == "logits":
+        from engine.training import softmax_rows
+
+        probs = softmax_rows(probs)
     top = min(args.top, len(names))
     for path, p in zip(args.images, probs):
         order = np.argsort(-p)[:top]

@@ -31,7 +31,7 @@ from PySide6.QtCore import QThread, Signal
 
 from gui import gc_guard
 
-__all__ = ["EngineWorker", "TrainingPlan", "softmax_rows", "training_steps", "validation_report"]
+__all__ = ["EngineWorker", "TrainingPlan", "training_steps", "validation_report"]
 
 #: seconds between two "probe" snapshots (first-layer filters) sent with the batch updates
 PROBE_INTERVAL_S = 0.25
@@ -90,15 +90,6 @@ class TrainingPlan:
         return total if self.max_batches is None else min(total, self.max_batches)
 
 
-def softmax_rows(z: np.ndarray) -> np.ndarray:
-    """Rows of ``z`` ``(N, K)`` as probabilities: unchanged if they already are, else a stable softmax."""
-    z = np.asarray(z, dtype=np.float64)
-    if z.size and z.min() >= 0.0 and np.allclose(z.sum(axis=1), 1.0, atol=1e-3):
-        return z
-    e = np.exp(z - z.max(axis=1, keepdims=True))
-    return e / e.sum(axis=1, keepdims=True)
-
-
 def validation_report(
     model: Any, x: np.ndarray, y: np.ndarray, num_classes: int, batch_size: int = 128, n_wrong: int = 12
 ) -> dict[str, Any]:
@@ -110,7 +101,7 @@ def validation_report(
     ``confusion`` ``(K, K)`` int (rows: true class, columns: predicted), and ``wrong``: a list of at most
     ``n_wrong`` dicts ``{"index", "true", "pred", "prob"}``, most confident mistakes first.
     """
-    probs = softmax_rows(model.predict(x, batch_size=batch_size))  # (N, K)
+    probs = model.predict_proba(x, batch_size=batch_size).astype(np.float64)  # (N, K)
     y = np.asarray(y, dtype=np.int64)
     pred = probs.argmax(axis=1)
     k = max(num_classes, probs.shape[1])

@@ -12,8 +12,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from engine.saving import read_metadata
 from gui import cli
-from gui.cli_commands import META_KEY, format_confusion, read_meta, write_meta
+from gui.cli_commands import format_confusion
 
 ROOT = Path(__file__).resolve().parent.parent
 SUBCOMMANDS = ("convolve", "train", "evaluate", "predict", "summary", "featuremaps", "filters")
@@ -174,7 +175,7 @@ def test_train_writes_model_and_curves(trained):
     assert "test accuracy: " in proc.stdout
     assert "Epoch 1/1" in proc.stderr  # the progress bar
     assert model.is_file() and _size(folder / "curves.png")[0] > 400
-    meta = read_meta(model)
+    meta = read_metadata(model)
     assert meta["dataset"] == "shapes" and meta["class_names"][0] == "horizontal"
 
 
@@ -307,19 +308,20 @@ def test_headless_commands_never_import_qt(tmp_path):
 # ------------------------------------------------------------------------------------------ model meta
 
 
-def test_meta_roundtrip_keeps_the_model_loadable(trained, tmp_path):
+def test_metadata_is_saved_inside_the_model_file_by_one_write(trained, tmp_path):
     import engine
 
     _, model_path, _ = trained
+    model = engine.load_model(model_path)
     copy = tmp_path / "m.npz"
-    copy.write_bytes(model_path.read_bytes())
-    write_meta(copy, {"class_names": ["a"] * 6, "dataset": "x"})
-    assert read_meta(copy) == {"class_names": ["a"] * 6, "dataset": "x"}
-    before, after = engine.load_model(model_path), engine.load_model(copy)
-    for w0, w1 in zip(before.get_weights(), after.get_weights()):
+    model.save(copy, metadata={"class_names": ["a"] * 6, "dataset": "x"})
+    assert read_metadata(copy) == {"class_names": ["a"] * 6, "dataset": "x"}
+    again = engine.load_model(copy)
+    for w0, w1 in zip(model.get_weights(), again.get_weights()):
         np.testing.assert_array_equal(w0, w1)
-    with np.load(copy) as data:
-        assert list(data.files).count(META_KEY) == 1
+    with np.load(copy) as data:  # no second entry rewritten after the save
+        assert "__convscope_cli__" not in data.files
+    assert list(tmp_path.iterdir()) == [copy]  # no temporary file left beside it
 
 
 def test_format_confusion_text():

@@ -545,3 +545,35 @@ def test_a_model_can_run_on_its_own_backend(backend_guard):
         np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
     with pytest.raises(ValueError, match=r"backend must be one of .* Received: backend='gpu'"):
         engine.Sequential(backend="gpu")
+
+
+# ------------------------------------------------------------------------------------------ output kind
+
+
+@pytest.mark.parametrize(
+    ("last", "kind"),
+    [
+        ([layers.Dense(3)], "logits"),
+        ([layers.Dense(3, activation="softmax")], "probabilities"),
+        ([layers.Dense(3), layers.Softmax()], "probabilities"),
+        ([layers.Dense(1, activation="sigmoid")], "probabilities"),
+        ([layers.Dense(3, activation="softmax"), layers.Dropout(0.5)], "probabilities"),
+        ([layers.Dense(3), layers.Activation("linear")], "logits"),
+        ([layers.Dense(3, activation="relu")], "logits"),
+    ],
+)
+def test_output_kind_is_read_from_the_last_value_changing_layer(last, kind):
+    m = models.Sequential([layers.Flatten(input_shape=(2, 2, 1)), *last], seed=0)
+    assert m.output_kind == kind
+
+
+def test_predict_proba_is_a_softmax_of_logits_and_leaves_probabilities_alone():
+    x = np.random.default_rng(0).random((5, 4, 4, 1), dtype=np.float32)
+    logits = models.Sequential([layers.Flatten(input_shape=(4, 4, 1)), layers.Dense(3)], seed=1)
+    z = logits.predict(x).astype(np.float64)
+    expected = np.exp(z) / np.exp(z).sum(axis=1, keepdims=True)
+    np.testing.assert_allclose(logits.predict_proba(x), expected, rtol=1e-6)
+    probs = models.Sequential(
+        [layers.Flatten(input_shape=(4, 4, 1)), layers.Dense(3, activation="softmax")], seed=1
+    )
+    np.testing.assert_array_equal(probs.predict_proba(x), probs.predict(x))

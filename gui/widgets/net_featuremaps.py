@@ -15,7 +15,6 @@ from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from gui.widgets.net_maps import TileGrid, bold_font, to_qimage
-from gui.workers import softmax_rows
 
 __all__ = ["MAX_MAPS", "FeatureMapView", "LayerOutput", "ProbabilityBars", "layer_outputs"]
 
@@ -32,10 +31,13 @@ class LayerOutput:
     array: np.ndarray
     kernel: np.ndarray | None = None  # Conv2D ``(KH, KW, C_in, C_out)``
     bias: np.ndarray | None = None
+    #: the class probabilities, on the model's last output only (a softmax of it when the model gives logits)
+    probabilities: np.ndarray | None = None
 
 
 def layer_outputs(model: Any, image: np.ndarray) -> list[LayerOutput]:
     """``model.activations`` of one ``(H, W, C)`` image, with each layer's type, activation and conv weights."""
+    from engine.training import softmax_rows
     from gui.widgets.net_session import _leaves
 
     acts = model.activations(np.asarray(image, np.float32)[None])  # [(name, (1, ...))]
@@ -53,6 +55,9 @@ def layer_outputs(model: Any, image: np.ndarray) -> list[LayerOutput]:
                 bias,
             )
         )
+    if out:
+        last = out[-1].array
+        out[-1].probabilities = last.copy() if model.output_kind == "probabilities" else softmax_rows(last)
     return out
 
 
@@ -162,7 +167,8 @@ class FeatureMapView(QWidget):
             last = i == len(outputs) - 1
             self._add_title(self._title(i, o, last))
             if last:
-                self.bars.set_probabilities(softmax_rows(o.array[None])[0], class_names)
+                probs = o.probabilities if o.probabilities is not None else o.array
+                self.bars.set_probabilities(probs, class_names)
                 self._lay.addWidget(self.bars)
                 self.grids.append(None)
                 continue

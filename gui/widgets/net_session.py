@@ -69,30 +69,17 @@ def model_info(model: Any) -> ModelInfo:
     return ModelInfo(rows, total, trainable, model.get_config(), tuple(model.input_shape), int(out_shape[-1]))
 
 
-def last_activation(model: Any) -> str:
-    leaves = _leaves(model)
-    for layer in reversed(leaves):
-        act = getattr(layer, "activation", None)
-        if act is not None:
-            return str(act)
-        if type(layer).__name__ in ("Softmax",):
-            return "softmax"
-        if layer.params:
-            return "linear"
-    return "linear"
-
-
 def compile_model(model: Any, optimizer: str, learning_rate: float) -> None:
     """Compile ``model`` with a fresh optimizer (its state reset) and sparse cross-entropy.
 
-    The loss reads logits unless the last layer already applies a softmax.
+    The loss reads logits unless the model outputs probabilities (:attr:`Sequential.output_kind`).
     """
     from engine import losses, optimizers
 
     if optimizer not in OPTIMIZERS:
         raise ValueError(f"optimizer must be one of {tuple(OPTIMIZERS)}. Received: optimizer={optimizer!r}")
     opt = getattr(optimizers, OPTIMIZERS[optimizer])(learning_rate=float(learning_rate))
-    from_logits = last_activation(model) != "softmax"
+    from_logits = model.output_kind == "logits"
     model.compile(
         optimizer=opt,
         loss=losses.SparseCategoricalCrossentropy(from_logits=from_logits),

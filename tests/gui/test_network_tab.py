@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from engine.training import softmax_rows
 from gui.tabs.network import NetworkTab
 from gui.widgets.net_editor import generate_configs
 from gui.widgets.net_featuremaps import layer_outputs
-from gui.workers import softmax_rows
 
 
 @pytest.fixture
