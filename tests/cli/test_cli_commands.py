@@ -1,30 +1,32 @@
-"""The ``convscope`` command end to end (subprocesses), its one-line errors, and the hand-off to the app."""
+"""The ``convscope`` sub-commands end to end (subprocesses of ``python -m engine.cli``) and their one-line
+errors; the hand-off to the app is tested with the launcher (tests/gui/test_launcher.py)."""
 
 from __future__ import annotations
 
 import os
 import subprocess
 import sys
-import types
 from pathlib import Path
 
 import numpy as np
 import pytest
 from PIL import Image
 
+import engine.cli as cli
+from engine.cli.commands import format_confusion
 from engine.saving import read_metadata
-from gui import cli
-from gui.cli_commands import format_confusion
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SUBCOMMANDS = ("convolve", "train", "evaluate", "predict", "summary", "featuremaps", "filters")
 
 
-def run(*args: str, env: dict[str, str] | None = None, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+def run(
+    *args: str, env: dict[str, str] | None = None, cwd: Path = ROOT, module: str = "engine.cli"
+) -> subprocess.CompletedProcess:
     full_env = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
     full_env.pop("CONVSCOPE_DEBUG", None)
     return subprocess.run(
-        [sys.executable, "-m", "gui.cli", *map(str, args)],
+        [sys.executable, "-m", module, *map(str, args)],
         capture_output=True,
         text=True,
         env=full_env,
@@ -259,7 +261,7 @@ def test_cuda_backend_without_gpu_is_a_clear_error(tmp_path):
         [
             sys.executable,
             "-m",
-            "gui.cli",
+            "engine.cli",
             "convolve",
             str(image),
             "--filter",
@@ -280,29 +282,6 @@ def test_cuda_backend_without_gpu_is_a_clear_error(tmp_path):
         assert _size(tmp_path / "o.png") == (6, 6)
     else:
         assert_one_line_error(full, "no CUDA device", status=2)
-
-
-# ----------------------------------------------------------------------------------------- app hand-off
-
-
-@pytest.mark.parametrize("argv", [[], ["--lang", "fr"], ["--screenshot", "s.png", "--tab", "network"]])
-def test_app_options_go_to_the_app(monkeypatch, argv):
-    seen = []
-    fake = types.ModuleType("gui.app")
-    fake.main = lambda a: seen.append(list(a)) or 7
-    monkeypatch.setitem(sys.modules, "gui.app", fake)
-    assert cli.main(argv) == 7
-    assert seen == [argv]
-
-
-def test_headless_commands_never_import_qt(tmp_path):
-    code = (
-        "import sys; from gui import cli; cli.build_parser(); import gui.cli_commands, gui.plots; "
-        "print(sorted(m for m in sys.modules if m.startswith(('PySide6', 'pyqtgraph'))))"
-    )
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
-    assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.strip() == "[]"
 
 
 # ------------------------------------------------------------------------------------------ model meta
@@ -333,4 +312,4 @@ def test_format_confusion_text():
 
 
 def test_app_option_errors_come_from_the_app():
-    assert_one_line_error(run("--lang", "xx"), "--lang", status=2)
+    assert_one_line_error(run("--lang", "xx", module="gui.launcher"), "--lang", status=2)
