@@ -28,8 +28,8 @@ from PySide6.QtWidgets import (
 
 from engine import io
 from gui import i18n
+from gui.models.convolution import warm_up
 from gui.tabs import BUILT_AT_START, TABS, load_tab_class
-from gui.tabs.convolution_model import warm_up
 from gui.widgets.grid_view import GridView
 from gui.workers import EngineWorker
 

@@ -26,13 +26,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gui.models.network import layer_outputs
+from gui.models.session import ModelInfo, adapt_head, model_info, preset_configs
 from gui.tabs._session_tab import SessionTabMixin
 from gui.widgets.net_arch_panel import ArchitecturePanel
 from gui.widgets.net_detail import MapDetailDialog
 from gui.widgets.net_drawpad import DrawDialog
 from gui.widgets.net_editor import generate_configs
-from gui.widgets.net_featuremaps import FeatureMapView, layer_outputs
-from gui.widgets.net_session import LabSession, ModelInfo, adapt_head, model_info, preset_configs
+from gui.widgets.net_featuremaps import FeatureMapView
+from gui.widgets.net_session import LabSession
 
 __all__ = ["NetworkTab"]
 

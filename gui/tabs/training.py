@@ -27,8 +27,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gui.models.session import adapt_head, first_conv_kernel, preset_configs
 from gui.tabs._session_tab import SessionTabMixin
-from gui.widgets.net_session import LabSession, adapt_head, first_conv_kernel, preset_configs
+from gui.widgets.net_session import LabSession
 from gui.widgets.train_controls import TrainingControls
 from gui.widgets.train_live import AugmentPreview, LiveView, make_augmenter
 from gui.widgets.train_plots import CurvesPanel

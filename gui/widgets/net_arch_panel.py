@@ -18,8 +18,8 @@ from PySide6.QtWidgets import (
 )
 
 from gui.i18n import format_int
+from gui.models.session import ModelInfo
 from gui.widgets.net_editor import LayerTable
-from gui.widgets.net_session import ModelInfo
 
 __all__ = ["PRESETS", "ArchitecturePanel"]
 

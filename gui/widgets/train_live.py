@@ -10,8 +10,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QDialog, QGroupBox, QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
+from gui.models.data import LabData
 from gui.widgets.net_maps import TileGrid, to_qimage
-from gui.widgets.train_data import LabData
 from gui.widgets.train_plots import ConfusionMatrixView
 
 __all__ = ["AugmentPreview", "LiveView", "make_augmenter"]

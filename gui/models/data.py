@@ -1,4 +1,4 @@
-"""Datasets as the Training tab uses them: float32 images in [0, 1], int labels, class names.
+"""Data sets as the learning tabs use them: float32 images in [0, 1], int labels, class names.
 
 A thin layer over :mod:`engine.datasets` (which returns uint8) that also subsets, so that a lesson-sized run
 trains in seconds on two cores.
