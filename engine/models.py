@@ -389,8 +389,9 @@ def load_model(path: Any, compile: bool = True) -> Sequential:
     if compile and saved.compile_config:
         cfg = saved.compile_config
         model.compile(optimizer=cfg["optimizer"], loss=cfg["loss"], metrics=cfg.get("metrics") or None)
-        if saved.optimizer_state is not None:
-            model.optimizer.iterations = saved.optimizer_state.iterations
-            for key, slot in saved.optimizer_state.slots.items():
-                model.optimizer.state[key] = list(slot)
+        optimizer, state = model.optimizer, saved.optimizer_state
+        if optimizer is not None and state is not None:
+            optimizer.iterations = state.iterations
+            for key, slot in state.slots.items():
+                optimizer.state[key] = list(slot)
     return model

@@ -470,6 +470,7 @@ class TrainingMixin:
             )
         compile_config, state = None, None
         if self.compiled:
+            assert self.optimizer is not None and self.loss is not None
             compile_config = {
                 "optimizer": optimizers_mod.serialize(self.optimizer),
                 "loss": losses_mod.serialize(self.loss),

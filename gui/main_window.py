@@ -156,7 +156,9 @@ class MainWindow(QMainWindow):
             self.tabs.setTabText(self.tabs.indexOf(holder), tab.title())
         return tab
 
-    def _action(self, slot, shortcut: QKeySequence | str | None = None) -> QAction:
+    def _action(
+        self, slot, shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None
+    ) -> QAction:
         act = QAction(self)
         act.triggered.connect(slot)
         if shortcut is not None:
@@ -186,7 +188,7 @@ class MainWindow(QMainWindow):
             self.lang_actions[code] = act
         bar = self.menuBar()
         self.file_menu = bar.addMenu("")
-        for act in (
+        for item in (
             self.act_open_image,
             self.act_open_filter,
             self.act_save_map,
@@ -196,7 +198,7 @@ class MainWindow(QMainWindow):
             None,
             self.act_quit,
         ):
-            self.file_menu.addSeparator() if act is None else self.file_menu.addAction(act)
+            self.file_menu.addSeparator() if item is None else self.file_menu.addAction(item)
         self.view_menu = bar.addMenu("")
         self.view_menu.addAction(self.act_fit)
         self.view_menu.addAction(self.act_numbers)
@@ -243,9 +245,10 @@ class MainWindow(QMainWindow):
         for name, holder in self._holders.items():
             tab = self._tab_by_name.get(name)
             # a tab not built yet: its title() would be tr(name.capitalize()) in its class's context
+            title_of = getattr(tab, "title", None)
             title = (
-                tab.title()
-                if hasattr(tab, "title")
+                title_of()
+                if callable(title_of)
                 else QCoreApplication.translate(self._specs[name].rpartition(":")[2], name.capitalize())
             )
             self.tabs.setTabText(self.tabs.indexOf(holder), title)
@@ -343,8 +346,11 @@ class MainWindow(QMainWindow):
             "convscope_lesson": 1,
             "tabs": {n: t.state() for n, t in self._tab_by_name.items() if hasattr(t, "state")},
         }
+        def write(tmp: Path) -> None:
+            tmp.write_text(json.dumps(data, indent=1), encoding="utf-8")
+
         try:
-            io.atomic_write(path, lambda tmp: tmp.write_text(json.dumps(data, indent=1), encoding="utf-8"))
+            io.atomic_write(path, write)
         except OSError as exc:
             self.show_error(self.tr("Cannot save the lesson state: {0}").format(exc), dialog=True)
             return False

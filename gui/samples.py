@@ -7,6 +7,8 @@ from the MNIST subset); photos come from ``engine.config.assets_dir() / "images"
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -77,12 +79,12 @@ def _photo(name: str) -> np.ndarray:
 
 
 #: sample key -> factory, in menu order
-SAMPLES = {
+SAMPLES: dict[str, Callable[[], np.ndarray]] = {
     "digit": _digit,
     "cross": _cross,
     "line": _line,
     "checkerboard": _checkerboard,
-    **{name: (lambda n=name: _photo(n)) for name in PHOTOS},
+    **{name: functools.partial(_photo, name) for name in PHOTOS},
 }
 
 DEFAULT_SAMPLE = "digit"

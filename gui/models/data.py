@@ -37,7 +37,8 @@ class LabData:
 
     @property
     def input_shape(self) -> tuple[int, int, int]:
-        return tuple(int(v) for v in self.x_train.shape[1:])  # type: ignore[return-value]
+        h, w, c = self.x_train.shape[1:]
+        return int(h), int(w), int(c)
 
     @property
     def num_classes(self) -> int:

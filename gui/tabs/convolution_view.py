@@ -75,8 +75,8 @@ def show_step(page: StepPage, lab: ConvolutionLab) -> None:
     marks = lab.step_marks(pos)
     v.input_panel.view.set_highlights([_highlight(m) for m in marks.input])
     fmap = lab.feature_map(pos)
-    engine_map = res is not None and res["conv"].shape == walk.out_hw
-    rng = colormaps.symmetric_range(res["conv"] if engine_map else fmap)
+    full = res["conv"] if res is not None and res["conv"].shape == walk.out_hw else fmap
+    rng = colormaps.symmetric_range(full)
     v.fmap_panel.view.set_placeholder("")
     v.fmap_panel.set_data(fmap, "diverging", rng, keep_view=True)
     v.fmap_panel.view.set_highlights([_highlight(m) for m in marks.output])

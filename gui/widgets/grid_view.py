@@ -110,7 +110,8 @@ class GridView(QWidget):
             if value_range is not None
             else (colormaps.symmetric_range(arr) if cmap == "diverging" else colormaps.data_range(arr))
         )
-        self._pads = tuple(int(p) for p in pads)  # type: ignore[assignment]
+        t, b, le, r = (int(p) for p in pads)
+        self._pads = (t, b, le, r)
         argb = colormaps.apply(arr, cmap, *self._range)
         h, w = arr.shape
         self._image = QImage(argb.data, w, h, 4 * w, QImage.Format.Format_ARGB32).copy() if arr.size else None

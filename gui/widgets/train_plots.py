@@ -7,7 +7,7 @@ calls from a ~20 Hz timer, so a fast training loop never floods the event loop.
 from __future__ import annotations
 
 import numpy as np
-import pyqtgraph as pg  # type: ignore[import-untyped]
+import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
