@@ -1,8 +1,8 @@
 """The sliding-window walk: every step of a convolution, as the lesson draws it and the GUI animates it.
 
 For each output position, in row-major order, :func:`windows` yields a :class:`Window` holding the input
-patch under the filter, the element-wise products, and their sum (plus the bias). The sum is exactly the output
-cell of :func:`engine.ops.conv2d` at that position (the tests check it).
+patch under the filter, the element-wise products, and their sum (plus the bias). The sum is exactly the
+output cell of :func:`engine.ops.conv2d` at that position (the tests check it).
 
 Example (the lesson's worked example)::
 
@@ -150,7 +150,8 @@ def windows(
     Parameters
     ----------
     image : ``(H, W)`` or ``(H, W, C)``.
-    kernel : ``(KH, KW)`` (applied to every channel of a colour image), ``(KH, KW, C)``, or ``(KH, KW, C, 1)``.
+    kernel : ``(KH, KW)`` (applied to every channel of a colour image), ``(KH, KW, C)``, or ``(KH, KW, C,
+        1)``.
     stride, padding : as :func:`engine.ops.conv2d`.
     flip : rotate the kernel 180 degrees first (true convolution).
     bias : added to every sum.
@@ -187,10 +188,10 @@ def format_sum(window: Window, digits: int = 2, max_terms: int = 25) -> str:
         text = f"{v:.{digits}f}".rstrip("0").rstrip(".")
         return "0" if text in ("-0", "") else text
 
-    terms = [f"{num(p)}*{num(k)}" for p, k in zip(window.patch.ravel(), window.kernel.ravel())]
+    terms = [f"{num(p)}*{num(k)}" for p, k in zip(window.patch.ravel(), window.kernel.ravel(), strict=False)]
     if len(terms) > max_terms:
         half = max_terms // 2
-        terms = terms[:half] + ["..."] + terms[-half:]
+        terms = [*terms[:half], "...", *terms[-half:]]
     text = " + ".join(terms)
     if window.bias:
         text += f" + {num(window.bias)}"
@@ -199,7 +200,8 @@ def format_sum(window: Window, digits: int = 2, max_terms: int = 25) -> str:
 
 @dataclass(frozen=True)
 class PoolWindow:
-    """One step of a pooling walk: the window's cells (padding excluded), the chosen value and where it was."""
+    """One step of a pooling walk: the window's cells (padding excluded), the chosen value and where it
+    was."""
 
     row: int
     col: int
@@ -213,7 +215,8 @@ class PoolWindow:
 def pool_windows(
     feature_map, size=2, *, stride=None, mode: str = "max", padding="valid"
 ) -> Iterator[PoolWindow]:
-    """Yield one :class:`PoolWindow` per pooled output cell of a 2-D map, row by row (what the GUI animates)."""
+    """Yield one :class:`PoolWindow` per pooled output cell of a 2-D map, row by row (what the GUI
+    animates)."""
     fmap = np.asarray(feature_map, dtype=np.float32)
     if fmap.ndim != 2:
         raise ValueError(f"feature_map must be 2-D (H, W). Received shape: {fmap.shape}")

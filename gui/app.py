@@ -1,4 +1,5 @@
-"""Application entry point: ``main(argv)`` parses the app options, sets up Qt and runs (or screenshots) the window.
+"""Application entry point: ``main(argv)`` parses the app options, sets up Qt and runs (or screenshots) the
+window.
 
 Options::
 
@@ -15,6 +16,7 @@ Bad options print one line on stderr and return 2; the app itself never shows a 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 import time
@@ -124,15 +126,14 @@ def _save(pixmap, tmp: Path) -> None:
 
 
 def _install_excepthook(window) -> None:
-    """An unexpected error in a slot becomes a status-bar message (details on stderr); the app keeps running."""
+    """An unexpected error in a slot becomes a status-bar message (details on stderr); the app keeps
+    running."""
     import traceback
 
     def hook(exc_type, exc, tb) -> None:
         traceback.print_exception(exc_type, exc, tb, file=sys.stderr)
-        try:
+        with contextlib.suppress(RuntimeError):  # the window may be gone already
             window.show_error(f"{exc_type.__name__}: {exc}")
-        except RuntimeError:  # the window is already gone
-            pass
 
     sys.excepthook = hook
 

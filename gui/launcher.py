@@ -1,7 +1,7 @@
 """The ``convscope`` console script: the desktop app when no sub-command is given, the headless CLI otherwise.
 
-``convscope`` (no arguments) and ``convscope --screenshot ... / --lang fr / --size 1024x700 ...`` start the app
-(:func:`gui.app.main`); ``convscope COMMAND ...``, ``convscope --help`` and ``convscope --version`` run
+``convscope`` (no arguments) and ``convscope --screenshot ... / --lang fr / --size 1024x700 ...`` start the
+app (:func:`gui.app.main`); ``convscope COMMAND ...``, ``convscope --help`` and ``convscope --version`` run
 :func:`engine.cli.main`, which never imports Qt. This module imports nothing heavy at module level, so a
 headless command does not pay for (or need) PySide6.
 """

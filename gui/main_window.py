@@ -1,8 +1,8 @@
 """ConvScope's main window: menus, toolbar, status bar, the tabs of :data:`gui.tabs.TABS`, one engine worker.
 
-The window is the tabs' shared context (see :mod:`gui.tabs`): status and error messages, the current image, and
-the :class:`gui.workers.EngineWorker` that runs every engine call (the first Numba compile is done there, at
-start, while the window stays responsive).
+The window is the tabs' shared context (see :mod:`gui.tabs`): status and error messages, the current image,
+and the :class:`gui.workers.EngineWorker` that runs every engine call (the first Numba compile is done there,
+at start, while the window stays responsive).
 """
 
 from __future__ import annotations
@@ -39,7 +39,8 @@ FILTER_SUFFIXES = (".npy", ".txt", ".csv", ".json")
 
 
 class MainWindow(QMainWindow):
-    """The application window. ``dialogs=False`` reports errors in the status bar only (tests, screenshots)."""
+    """The application window. ``dialogs=False`` reports errors in the status bar only (tests,
+    screenshots)."""
 
     imageChanged = Signal(object, str)
     kernelsReady = Signal()
@@ -120,7 +121,8 @@ class MainWindow(QMainWindow):
         self._holders: dict[str, QScrollArea] = {}
         self._failed: set[str] = set()
         for name, _spec in TABS:
-            # a scroll area lets the window shrink below a tab's minimum size (scroll bars instead of clipping)
+            # a scroll area lets the window shrink below a tab's minimum size (scroll bars instead of
+            # clipping)
             holder = QScrollArea()
             holder.setWidgetResizable(True)
             holder.setFrameShape(QFrame.Shape.NoFrame)
@@ -156,9 +158,7 @@ class MainWindow(QMainWindow):
             self.tabs.setTabText(self.tabs.indexOf(holder), tab.title())
         return tab
 
-    def _action(
-        self, slot, shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None
-    ) -> QAction:
+    def _action(self, slot, shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None) -> QAction:
         act = QAction(self)
         act.triggered.connect(slot)
         if shortcut is not None:
@@ -346,6 +346,7 @@ class MainWindow(QMainWindow):
             "convscope_lesson": 1,
             "tabs": {n: t.state() for n, t in self._tab_by_name.items() if hasattr(t, "state")},
         }
+
         def write(tmp: Path) -> None:
             tmp.write_text(json.dumps(data, indent=1), encoding="utf-8")
 
@@ -402,8 +403,8 @@ class MainWindow(QMainWindow):
             self,
             self.tr("About ConvScope"),
             self.tr(
-                "<h3>ConvScope</h3><p>Learn convolutional neural networks by seeing them work: slide a filter over "
-                "an image, watch ReLU and pooling, then build and train a network.</p>"
+                "<h3>ConvScope</h3><p>Learn convolutional neural networks by seeing them work: "
+                "slide a filter over an image, watch ReLU and pooling, then build and train a network.</p>"
                 "<p>Numba engine, PySide6 + pyqtgraph interface. MIT licence.</p>"
             ),
         )

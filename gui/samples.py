@@ -1,8 +1,8 @@
 """Built-in sample images and the image-file loader of the convolution lab.
 
-Small synthetic samples are made in code (the lesson's 3x3 horizontal line, a 9x9 cross, a checkerboard, a digit
-from the MNIST subset); photos come from ``engine.config.assets_dir() / "images"``. Every image is float32 in
-``[0, 1]``, ``(H, W)`` for grey or ``(H, W, 3)`` for colour.
+Small synthetic samples are made in code (the lesson's 3x3 horizontal line, a 9x9 cross, a checkerboard, a
+digit from the MNIST subset); photos come from ``engine.config.assets_dir() / "images"``. Every image is
+float32 in ``[0, 1]``, ``(H, W)`` for grey or ``(H, W, 3)`` for colour.
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """What each ``convscope`` sub-command does (their options: :mod:`engine.cli.parser`). Never imports Qt.
 
 Models written by ``convscope train`` carry metadata (:func:`engine.saving.read_metadata`) with the class
-names and the dataset they were trained on, so ``evaluate`` and ``predict`` need no more arguments; other model files
-work too (classes are then called by their index).
+names and the dataset they were trained on, so ``evaluate`` and ``predict`` need no more arguments; other
+model files work too (classes are then called by their index).
 """
 
 from __future__ import annotations
@@ -258,7 +258,7 @@ def evaluate(args: argparse.Namespace) -> int:
     ds = _load_data(args, spec)
     xt = _scaled(ds.x_test)
     expected = tuple(model.layers[0].input_shape or ())
-    if expected and any(e is not None and e != d for e, d in zip(expected, xt.shape[1:])):
+    if expected and any(e is not None and e != d for e, d in zip(expected, xt.shape[1:], strict=False)):
         raise CommandError(f"the model expects images of {expected}, dataset {spec!r} has {xt.shape[1:]}")
     names = _class_names(model, meta)
     if len(ds.class_names) != len(names):
@@ -317,7 +317,7 @@ def predict(args: argparse.Namespace) -> int:
 
         probs = softmax_rows(probs)
     top = min(args.top, len(names))
-    for path, p in zip(args.images, probs):
+    for path, p in zip(args.images, probs, strict=False):
         order = np.argsort(-p)[:top]
         ranked = ", ".join(f"{names[i]} {100 * p[i]:.1f}%" for i in order)
         _out(f"{path}: {names[order[0]]}  ({ranked})")

@@ -2,8 +2,9 @@
 
 :func:`backprop_snapshot` (engine thread) runs ``model.gradients`` on one image and keeps the layer's input,
 filters and ``dL/dZ`` with what the engine computed; :meth:`BackpropSnapshot.walk` steps the backward window
-over the output positions with :class:`engine.sliding.BackwardWalk` (the formulas are in :mod:`engine.sliding`)
-and :meth:`BackpropSnapshot.sums` gives the finished sums the tab checks against the engine's.
+over the output positions with :class:`engine.sliding.BackwardWalk` (the formulas are in
+:mod:`engine.sliding`) and :meth:`BackpropSnapshot.sums` gives the finished sums the tab checks against the
+engine's.
 """
 
 from __future__ import annotations

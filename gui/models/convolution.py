@@ -50,7 +50,8 @@ class LabParams:
 
 
 class Walk:
-    """The windows of one convolution, produced on demand and kept (index ``i`` is output cell ``divmod(i, OW)``).
+    """The windows of one convolution, produced on demand and kept (index ``i`` is output cell ``divmod(i,
+    OW)``).
 
     Raises ``ValueError`` (from :mod:`engine.sliding`) when the kernel does not fit in the padded input.
     """
@@ -89,7 +90,8 @@ class Walk:
         return out.reshape(self.out_hw)
 
     def outputs_seeing(self, prow: int, pcol: int) -> list[tuple[int, int]]:
-        """Output cells whose window covers padded-input cell ``(prow, pcol)`` (hover in the other direction)."""
+        """Output cells whose window covers padded-input cell ``(prow, pcol)`` (hover in the other
+        direction)."""
         (kh, kw), s = self.kernel_hw, self.stride
         rows = [i for i in range(self.out_hw[0]) if i * s <= prow < i * s + kh]
         cols = [j for j in range(self.out_hw[1]) if j * s <= pcol < j * s + kw]
@@ -269,7 +271,8 @@ class ConvolutionLab:
         return self.generation
 
     def accept(self, generation: int, result: dict[str, Any]) -> bool:
-        """Take the maps of :func:`compute_maps` if they are for the current generation; returns whether taken."""
+        """Take the maps of :func:`compute_maps` if they are for the current generation; returns whether
+        taken."""
         if generation != self.generation or self.walk is None or self.params is None:
             return False
         self.result = result
@@ -303,8 +306,8 @@ class ConvolutionLab:
 
     # ----------------------------------------------------------------------------------- at one step
     def feature_map(self, pos: int) -> np.ndarray:
-        """``(OH, OW)``: the first ``pos`` cells of the feature map (NaN elsewhere), from the engine's map when
-        it is in, else from the walk's own sums."""
+        """``(OH, OW)``: the first ``pos`` cells of the feature map (NaN elsewhere), from the engine's map
+        when it is in, else from the walk's own sums."""
         if self.walk is None:
             raise ValueError(f"no feature map: {self.walk_error}")
         res = self.result

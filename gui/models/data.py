@@ -108,7 +108,8 @@ def load_lab_data(
 
 
 def class_subset(data: LabData, classes: list[int], name: str | None = None) -> LabData:
-    """Only the images of ``classes``, relabelled ``0..len(classes)-1`` (e.g. digits 5-9 for transfer learning)."""
+    """Only the images of ``classes``, relabelled ``0..len(classes)-1`` (e.g. digits 5-9 for transfer
+    learning)."""
     if not classes:
         raise ValueError("classes must name at least one class. Received: []")
     bad = [c for c in classes if not 0 <= c < data.num_classes]

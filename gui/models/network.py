@@ -27,7 +27,8 @@ class LayerOutput:
 
 
 def layer_outputs(model: Any, image: np.ndarray) -> list[LayerOutput]:
-    """``model.activations`` of one ``(H, W, C)`` image, with each layer's type, activation and conv weights."""
+    """``model.activations`` of one ``(H, W, C)`` image, with each layer's type, activation and conv
+    weights."""
     from engine.training import softmax_rows
 
     acts = model.activations(np.asarray(image, np.float32)[None])  # [(name, (1, ...))]

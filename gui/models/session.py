@@ -31,7 +31,8 @@ OPTIMIZERS = {"SGD": "SGD", "Adam": "Adam", "RMSprop": "RMSprop"}
 class ModelInfo:
     """What the views draw about a model, computed in the engine thread.
 
-    ``rows``: ``(name, class, output shape, params, trainable)`` per layer; ``config``: ``model.get_config()``.
+    ``rows``: ``(name, class, output shape, params, trainable)`` per layer; ``config``:
+    ``model.get_config()``.
     """
 
     rows: list[tuple[str, str, tuple, int, bool]]
@@ -87,8 +88,8 @@ def preset_configs(name: str, input_shape: tuple, num_classes: int) -> list[dict
 
 
 def adapt_head(configs: list[dict], num_classes: int) -> list[dict]:
-    """A copy of ``configs`` whose last Dense layer has ``num_classes`` units (the output must match the data),
-    without input shapes or names (the model being built gives them)."""
+    """A copy of ``configs`` whose last Dense layer has ``num_classes`` units (the output must match the
+    data), without input shapes or names (the model being built gives them)."""
     out = copy.deepcopy(configs)
     for entry in reversed(out):
         if entry.get("class_name") == "Dense":

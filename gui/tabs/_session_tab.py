@@ -1,4 +1,5 @@
-"""Plumbing shared by the tabs that work on the window's one :class:`LabSession` (Network, Training, Backprop)."""
+"""Plumbing shared by the tabs that work on the window's one :class:`LabSession` (Network, Training,
+Backprop)."""
 
 from __future__ import annotations
 

@@ -1,9 +1,10 @@
 """The Backprop tab: how a conv layer's gradients are made, one output position at a time.
 
 For the current image and its true label, one engine-thread job runs ``model.gradients``; the tab then steps
-(pure NumPy, :class:`engine.sliding.BackwardWalk` through :mod:`gui.models.backprop`) the backward window the same way the Convolution tab steps the
-forward one: each output position adds ``dL/dZ[i, j] x its input window`` to ``dL/dW`` and sends
-``dL/dZ[i, j] x the filter`` back onto ``dL/dX``. The finished sums are checked against the engine's.
+(pure NumPy, :class:`engine.sliding.BackwardWalk` through :mod:`gui.models.backprop`) the backward window the
+same way the Convolution tab steps the forward one: each output position adds ``dL/dZ[i, j] x its input
+window`` to ``dL/dW`` and sends ``dL/dZ[i, j] x the filter`` back onto ``dL/dX``. The finished sums are
+checked against the engine's.
 """
 
 from __future__ import annotations
@@ -131,7 +132,9 @@ class BackpropTab(SessionTabMixin, QWidget):
             grid.addLayout(box, r, c)
         top = QHBoxLayout()
         self._labels = [QLabel() for _ in range(4)]
-        for lbl, w in zip(self._labels, (self.layer, self.image_index, self.in_channel, self.out_channel)):
+        for lbl, w in zip(
+            self._labels, (self.layer, self.image_index, self.in_channel, self.out_channel), strict=False
+        ):
             top.addWidget(lbl)
             top.addWidget(w)
         top.addWidget(self.compute_btn)
@@ -293,7 +296,8 @@ class BackpropTab(SessionTabMixin, QWidget):
         g = walk.gradient_at(p)
         self.formula.setText(
             self.tr(
-                "Position ({i}, {j}) of {n}: dL/dZ = {g:+.4f}.  dL/dW += {g:+.4f} x the orange input window;  "
+                "Position ({i}, {j}) of {n}: dL/dZ = {g:+.4f}.  "
+                "dL/dW += {g:+.4f} x the orange input window;  "
                 "dL/dX (orange window) += {g:+.4f} x the filter."
             ).format(i=i, j=j, n=walk.positions, g=g)
         )
@@ -325,6 +329,7 @@ class BackpropTab(SessionTabMixin, QWidget):
         for lbl, text in zip(
             self._labels,
             (self.tr("Conv layer"), self.tr("Image"), self.tr("Input channel c"), self.tr("Filter k")),
+            strict=False,
         ):
             lbl.setText(text)
         self.compute_btn.setText(self.tr("Compute gradients"))

@@ -1,10 +1,10 @@
 """The Convolution lab tab: slide a filter over an image step by step, then ReLU and pooling.
 
-All maths comes from the engine: the walk from :mod:`engine.sliding` (stepped in the GUI thread, pure NumPy) and
-the maps from :mod:`engine.ops`, computed by the main window's engine worker (Numba kernels compile there, so
-the window never freezes). The state lives in a Qt-free :class:`gui.models.convolution.ConvolutionLab`; this
-tab wires the widgets to it and :mod:`gui.tabs.convolution_view` draws it. See :mod:`gui.tabs` for the tab
-interface implemented here.
+All maths comes from the engine: the walk from :mod:`engine.sliding` (stepped in the GUI thread, pure NumPy)
+and the maps from :mod:`engine.ops`, computed by the main window's engine worker (Numba kernels compile there,
+so the window never freezes). The state lives in a Qt-free :class:`gui.models.convolution.ConvolutionLab`;
+this tab wires the widgets to it and :mod:`gui.tabs.convolution_view` draws it. See :mod:`gui.tabs` for the
+tab interface implemented here.
 """
 
 from __future__ import annotations
@@ -230,7 +230,8 @@ class ConvolutionTab(QWidget):
         }
 
     def restore_state(self, state: dict[str, Any]) -> None:
-        """Apply a :meth:`state` dict; raises ValueError naming the bad entry (nothing half-applied for the image)."""
+        """Apply a :meth:`state` dict; raises ValueError naming the bad entry (nothing half-applied for the
+        image)."""
         kernel = np.asarray(state.get("kernel", self.editor.kernel()), np.float32)
         if state.get("sample"):
             self.load_sample(str(state["sample"]))
@@ -264,7 +265,8 @@ class ConvolutionTab(QWidget):
         )
 
     def _rebuild(self) -> None:
-        """Settings changed: new walk, new engine job, redraw (the step position is kept when it still fits)."""
+        """Settings changed: new walk, new engine job, redraw (the step position is kept when it still
+        fits)."""
         self.controls.set_kernel_size(self.editor.kernel().shape[0])
         p = self._params_now()
         generation = self.lab.update(p)

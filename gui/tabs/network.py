@@ -8,6 +8,7 @@ vector, the class probabilities. Click a map to open it large with its filter(s)
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 import numpy as np
@@ -230,10 +231,8 @@ class NetworkTab(SessionTabMixin, QWidget):
         self.arch.show_summary(info)
         if self.table.rowCount() == 0 or getattr(self, "_pending_configs", None) is None:
             self.table.blockSignals(True)
-            try:
+            with contextlib.suppress(ValueError):
                 self.table.set_configs(self.session.arch_configs)
-            except ValueError:
-                pass
             self.table.blockSignals(False)
         self._pending_configs = None
         if getattr(self, "_shot_batches", 0):
@@ -385,7 +384,8 @@ class NetworkTab(SessionTabMixin, QWidget):
 
     # ------------------------------------------------------------------------------------------- tab API
     def prepare_screenshot(self, options: Any) -> None:
-        """``--train-steps N``: train N batches first, so the maps and probabilities show a trained network."""
+        """``--train-steps N``: train N batches first, so the maps and probabilities show a trained
+        network."""
         n = getattr(options, "train_steps", None)
         self._shot_batches = int(n) if n else 0
         self._shot_done = not self._shot_batches

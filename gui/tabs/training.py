@@ -273,7 +273,8 @@ class TrainingTab(SessionTabMixin, QWidget):
         )
 
     def start(self, mode: str = "run") -> None:
-        """Start training (``mode="run"``) or run one batch (``"step"``), loading data/model first if needed."""
+        """Start training (``mode="run"``) or run one batch (``"step"``), loading data/model first if
+        needed."""
         s = self.session
         if self._state == "paused" and mode == "step":
             s.worker.step()

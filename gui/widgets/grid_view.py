@@ -1,9 +1,10 @@
-"""A zoomable matrix view: one coloured square per cell, the value written on it when the cells are big enough.
+"""A zoomable matrix view: one coloured square per cell, the value written on it when the cells are big
+enough.
 
-:class:`GridView` draws a 2-D float array with a colour map, marks padding cells with a hatch, draws highlighted
-windows (the filter's position, the hovered cell) and reports the cell under the mouse. The mouse wheel zooms
-around the cursor, dragging pans, a double click fits the whole array again. NaN cells are drawn empty: that is
-how a feature map "fills in" while the stepper runs.
+:class:`GridView` draws a 2-D float array with a colour map, marks padding cells with a hatch, draws
+highlighted windows (the filter's position, the hovered cell) and reports the cell under the mouse. The mouse
+wheel zooms around the cursor, dragging pans, a double click fits the whole array again. NaN cells are drawn
+empty: that is how a feature map "fills in" while the stepper runs.
 """
 
 from __future__ import annotations

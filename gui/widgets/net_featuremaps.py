@@ -53,7 +53,7 @@ class ProbabilityBars(QWidget):
         bar_w = max(40, min(self.width() - label_w - pct_w, 420))
         best = int(self._p.argmax()) if len(self._p) else -1
         fg = self.palette().color(self.foregroundRole())
-        for i, (v, name) in enumerate(zip(self._p, names)):
+        for i, (v, name) in enumerate(zip(self._p, names, strict=False)):
             y = 2 + i * row_h
             p.setPen(fg)
             p.setFont(bold_font(self) if i == best else self.font())

@@ -52,7 +52,8 @@ class LabSession(QObject):
         self.learning_rate = 1e-3
         self.seed = 0
         self.training = False
-        #: the architecture the Network tab edits: layer configs ``[{"class_name", "config"}]`` (no input shape)
+        #: the architecture the Network tab edits: layer configs ``[{"class_name", "config"}]`` (no input
+        #: shape)
         self.arch_configs: list[dict] | None = None
         self.arch_name = "small"
         #: a build job is queued (both tabs react to a new data set; only one builds)
@@ -60,7 +61,8 @@ class LabSession(QObject):
 
     @classmethod
     def for_window(cls, window: Any) -> LabSession:
-        """The session of ``window`` (created on first use, sharing ``window.engine_worker`` when it has one)."""
+        """The session of ``window`` (created on first use, sharing ``window.engine_worker`` when it has
+        one)."""
         session = getattr(window, "_convscope_lab_session", None)
         if session is None:
             session = cls(getattr(window, "engine_worker", None), parent=window)
@@ -103,7 +105,8 @@ class LabSession(QObject):
         on_error: Callable[[str], None] | None = None,
         base: Any = None,
     ) -> None:
-        """Build ``Sequential`` from ``[{"class_name", "config"}, ...]`` for ``input_shape`` in the engine thread.
+        """Build ``Sequential`` from ``[{"class_name", "config"}, ...]`` for ``input_shape`` in the engine
+        thread.
 
         On success the model replaces the current one (its initial weights are kept for "reset"); on failure
         (e.g. "input 1x1 is too small for MaxPooling2D 2x2 at layer 6 (max_pooling2d_2)") ``modelRefused`` is
@@ -145,7 +148,8 @@ class LabSession(QObject):
         self.run(job, done, failed)
 
     def ensure_model(self, on_error: Callable[[str], None] | None = None) -> None:
-        """Build the current architecture for the loaded data unless a fitting model exists or is being built."""
+        """Build the current architecture for the loaded data unless a fitting model exists or is being
+        built."""
         data = self.data
         if data is None or self.building:
             return
@@ -178,7 +182,8 @@ class LabSession(QObject):
         self.run(lambda: compile_model(model, optimizer, learning_rate), on_done, on_error)
 
     def reset_weights(self, on_done: Callable[[Any], None] | None = None) -> None:
-        """Back to the very weights the model was built with, and a fresh optimizer (TF Playground's reset)."""
+        """Back to the very weights the model was built with, and a fresh optimizer (TF Playground's
+        reset)."""
         model, weights = self.model, self.initial_weights
         if model is None or weights is None:
             return

@@ -49,7 +49,8 @@ def _ema(y: np.ndarray, alpha: float = 0.1) -> np.ndarray:
 
 
 class CurvesPanel(pg.GraphicsLayoutWidget):
-    """Two plots side by side: loss and accuracy against epochs, train (per batch, smoothed) and validation."""
+    """Two plots side by side: loss and accuracy against epochs, train (per batch, smoothed) and
+    validation."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -149,7 +150,8 @@ class CurvesPanel(pg.GraphicsLayoutWidget):
 
 
 class ConfusionMatrixView(QWidget):
-    """Rows: true class; columns: predicted class; cell shade: fraction of the row, with the count written in."""
+    """Rows: true class; columns: predicted class; cell shade: fraction of the row, with the count written
+    in."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)

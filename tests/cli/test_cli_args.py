@@ -107,10 +107,10 @@ def test_filter_specs_presets_first_then_files(tmp_path):
     (tmp_path / "k.txt").write_text("0 1\n1 0\n")
     kernel, name = load_filter_spec(str(tmp_path / "k.txt"))
     assert name == "k.txt" and kernel.tolist() == [[0, 1], [1, 0]]
-    with pytest.raises(ValueError, match="'blurry' is neither a preset .* nor a filter file"):
+    with pytest.raises(ValueError, match=r"'blurry' is neither a preset .* nor a filter file"):
         load_filter_spec("blurry")
     (tmp_path / "bad.csv").write_text("1,2\n3\n")
-    with pytest.raises(ValueError, match="bad.csv"):
+    with pytest.raises(ValueError, match=r"bad\.csv"):
         load_filter_spec(str(tmp_path / "bad.csv"))
 
 

@@ -206,7 +206,7 @@ def test_predict_agrees_with_the_model(trained, tmp_path):
     expected = model.predict(x.astype(np.float32) / 255.0).argmax(axis=1)
     lines = proc.stdout.strip().splitlines()
     assert len(lines) == 3
-    for line, k in zip(lines, expected):
+    for line, k in zip(lines, expected, strict=False):
         assert line.split(": ")[1].split()[0] == datasets.SHAPE_CLASSES[k]
         assert line.count("%") == 2
 
@@ -296,7 +296,7 @@ def test_metadata_is_saved_inside_the_model_file_by_one_write(trained, tmp_path)
     model.save(copy, metadata={"class_names": ["a"] * 6, "dataset": "x"})
     assert read_metadata(copy) == {"class_names": ["a"] * 6, "dataset": "x"}
     again = engine.load_model(copy)
-    for w0, w1 in zip(model.get_weights(), again.get_weights()):
+    for w0, w1 in zip(model.get_weights(), again.get_weights(), strict=False):
         np.testing.assert_array_equal(w0, w1)
     with np.load(copy) as data:  # no second entry rewritten after the save
         assert "__convscope_cli__" not in data.files

@@ -1,6 +1,7 @@
 """The convolution lab: stepping shows engine values, settings update the views, bad files leave state intact.
 
-Reference values are computed here with plain NumPy (zero-pad, slice, multiply, sum), independent of the engine.
+Reference values are computed here with plain NumPy (zero-pad, slice, multiply, sum), independent of the
+engine.
 """
 
 from __future__ import annotations

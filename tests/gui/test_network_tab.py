@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 
 from engine.training import softmax_rows
+from gui.models.network import layer_outputs
 from gui.tabs.network import NetworkTab
 from gui.widgets.net_editor import generate_configs
-from gui.models.network import layer_outputs
 
 
 @pytest.fixture
@@ -82,7 +82,7 @@ def test_feature_map_grid_equals_model_activations(qtbot, tab):
     )
     outputs = tab.maps.outputs
     assert [o.name for o in outputs] == [n for n, _ in expected]
-    for o, (_, a) in zip(outputs, expected):
+    for o, (_, a) in zip(outputs, expected, strict=False):
         np.testing.assert_array_equal(o.array, a[0])
     conv = tab.maps.grids[0]
     assert conv is not None and conv.count() == 16  # one tile per map of the first conv layer
@@ -154,7 +154,7 @@ def test_save_then_load_gives_the_same_outputs(qtbot, tab, tmp_path):
         tab.load_model(path)
     qtbot.waitUntil(lambda: tab._maps_ready, timeout=30000)
     after = run_job(qtbot, tab, lambda: layer_outputs(tab.session.model, tab._image))
-    for a, b in zip(before, after):
+    for a, b in zip(before, after, strict=False):
         np.testing.assert_allclose(a, b.array, rtol=1e-6)
 
 

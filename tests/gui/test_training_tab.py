@@ -79,11 +79,11 @@ def test_reset_restores_identical_initial_weights_and_replays_the_run(qtbot, tab
     first = list(losses)
     initial = [w.copy() for w in tab.session.initial_weights]
     trained = run_job(qtbot, tab, lambda: tab.session.model.get_weights())
-    assert any(not np.array_equal(a, b) for a, b in zip(initial, trained))
+    assert any(not np.array_equal(a, b) for a, b in zip(initial, trained, strict=False))
     with qtbot.waitSignal(tab.session.weightsChanged, timeout=30000):
         tab.reset()
     restored = run_job(qtbot, tab, lambda: tab.session.model.get_weights())
-    for a, b in zip(initial, restored):
+    for a, b in zip(initial, restored, strict=False):
         np.testing.assert_array_equal(a, b)
     assert tab.curves.point_counts()["loss"] == 0
     losses.clear()

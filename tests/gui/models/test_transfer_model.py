@@ -17,7 +17,7 @@ def test_transfer_model_freezes_the_base_and_replaces_the_head():
     model = transfer_model(source, 3, frozen={0, 2}, seed=0)
     assert model.output_shape == (3,)
     for i in (0, 2):
-        for a, b in zip(model.layers[i].get_weights(), source.layers[i].get_weights()):
+        for a, b in zip(model.layers[i].get_weights(), source.layers[i].get_weights(), strict=False):
             np.testing.assert_array_equal(a, b)
     compile_model(model, "SGD", 0.5)
     rng = np.random.default_rng(0)
