@@ -313,3 +313,36 @@ def test_format_confusion_text():
 
 def test_app_option_errors_come_from_the_app():
     assert_one_line_error(run("--lang", "xx", module="gui.launcher"), "--lang", status=2)
+
+
+def test_size_is_width_by_height_from_train_to_evaluate(tmp_path, rng):
+    """--size 20x12 makes images 20 wide and 12 high; evaluate reads the size back from the model file."""
+    for name in ("a", "b"):
+        (tmp_path / "data" / name).mkdir(parents=True)
+        for i in range(6):
+            _png(tmp_path / "data" / name / f"{i}.png", rng.integers(0, 256, (30, 40), dtype=np.uint8))
+    model = tmp_path / "m.npz"
+    proc = run(
+        "train",
+        "--dataset",
+        tmp_path / "data",
+        "--size",
+        "20x12",
+        "--epochs",
+        "1",
+        "--batch-size",
+        "4",
+        "--save",
+        model,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "images of 12x20x1, 2 classes" in proc.stdout  # (H, W, C) arrays
+    assert read_metadata(model)["size"] == [12, 20]
+    proc = run("evaluate", model, "--dataset", tmp_path / "data")
+    assert proc.returncode == 0, proc.stderr
+    assert "accuracy: " in proc.stdout
+    assert_one_line_error(
+        run("train", "--dataset", tmp_path / "data", "--size", "20x", "--save", model),
+        "argument --size: must be WIDTHxHEIGHT (e.g. 28x28) or one integer. Received: '20x'",
+        status=2,
+    )
