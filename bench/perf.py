@@ -217,7 +217,7 @@ def startup_seconds(cache_dir: str, timeout_s: float) -> tuple[float | None, str
         cmd = [
             sys.executable,
             "-c",
-            "import sys; from gui.cli import main; sys.exit(main())",
+            "import sys; from gui.launcher import main; sys.exit(main())",
             "--screenshot",
             str(Path(tmp) / "shot.png"),
         ]

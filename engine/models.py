@@ -369,7 +369,29 @@ def model_from_config(config: dict[str, Any]) -> Sequential:
 
 
 def load_model(path: Any, compile: bool = True) -> Sequential:
-    """Load a model saved by :meth:`Sequential.save` (weights, architecture, optimizer state)."""
-    from engine.saving import load
+    """Load a model saved by :meth:`Sequential.save` (weights, architecture, optimizer state).
 
-    return load(path, compile=compile)
+    ``compile=False`` skips the optimizer and loss (an inference-only model). Raises ``FileNotFoundError``
+    or a ``ValueError`` that names the file and what is wrong with it (see
+    :func:`engine.saving.read_model_file`).
+    """
+    from engine.saving import read_model_file
+
+    saved = read_model_file(path)
+    where = repr(str(path))
+    model = model_from_config(saved.config)
+    if not model.built:
+        raise ValueError(f"{where}: the saved architecture has no input shape")
+    try:
+        model.set_weights(saved.weights)
+    except ValueError as exc:
+        raise ValueError(f"{where}: weights do not match the architecture ({exc})") from None
+    if compile and saved.compile_config:
+        cfg = saved.compile_config
+        model.compile(optimizer=cfg["optimizer"], loss=cfg["loss"], metrics=cfg.get("metrics") or None)
+        optimizer, state = model.optimizer, saved.optimizer_state
+        if optimizer is not None and state is not None:
+            optimizer.iterations = state.iterations
+            for key, slot in state.slots.items():
+                optimizer.state[key] = list(slot)
+    return model

@@ -1,8 +1,8 @@
 """The sliding-window walk: every step of a convolution, as the lesson draws it and the GUI animates it.
 
 For each output position, in row-major order, :func:`windows` yields a :class:`Window` holding the input
-patch under the filter, the element-wise products, and their sum (plus the bias). The sum is exactly the output
-cell of :func:`engine.ops.conv2d` at that position (the tests check it).
+patch under the filter, the element-wise products, and their sum (plus the bias). The sum is exactly the
+output cell of :func:`engine.ops.conv2d` at that position (the tests check it).
 
 Example (the lesson's worked example)::
 
@@ -12,6 +12,18 @@ Example (the lesson's worked example)::
     >>> kernel = np.array([[-1, -1, -1], [2, 2, 2], [-1, -1, -1]])
     >>> [w.sum for w in windows(image, kernel)]
     [6.0]
+
+The backward twin, :class:`BackwardWalk`, steps the same windows for the gradients of one convolution
+``Z = X * W + b`` (cross-correlation, stride ``s``, ``Xp`` the padded input) given ``dZ = dL/dZ``:
+
+* ``dW[m, n, c, k] = sum over output positions (i, j) of dZ[i, j, k] * Xp[i*s + m, j*s + n, c]``: each
+  position adds its input window, weighted by its gradient;
+* ``dXp[i*s + m, j*s + n, c] += dZ[i, j, k] * W[m, n, c, k]``: each position sends the filter, weighted, back
+  onto its window (``dX`` is ``dXp`` without the padding);
+* ``db[k] = sum of dZ[..., k]``.
+
+:func:`conv_gradients` gives the finished sums (what the engine's backward pass must equal; the tests check it
+against ``model.gradients``).
 """
 
 from __future__ import annotations
@@ -20,10 +32,21 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
 
 from engine import shapes
 
-__all__ = ["PoolWindow", "Window", "format_sum", "output_shape", "padded_input", "pool_windows", "windows"]
+__all__ = [
+    "BackwardWalk",
+    "PoolWindow",
+    "Window",
+    "conv_gradients",
+    "format_sum",
+    "output_shape",
+    "padded_input",
+    "pool_windows",
+    "windows",
+]
 
 
 @dataclass(frozen=True)
@@ -127,7 +150,8 @@ def windows(
     Parameters
     ----------
     image : ``(H, W)`` or ``(H, W, C)``.
-    kernel : ``(KH, KW)`` (applied to every channel of a colour image), ``(KH, KW, C)``, or ``(KH, KW, C, 1)``.
+    kernel : ``(KH, KW)`` (applied to every channel of a colour image), ``(KH, KW, C)``, or ``(KH, KW, C,
+        1)``.
     stride, padding : as :func:`engine.ops.conv2d`.
     flip : rotate the kernel 180 degrees first (true convolution).
     bias : added to every sum.
@@ -164,10 +188,10 @@ def format_sum(window: Window, digits: int = 2, max_terms: int = 25) -> str:
         text = f"{v:.{digits}f}".rstrip("0").rstrip(".")
         return "0" if text in ("-0", "") else text
 
-    terms = [f"{num(p)}*{num(k)}" for p, k in zip(window.patch.ravel(), window.kernel.ravel())]
+    terms = [f"{num(p)}*{num(k)}" for p, k in zip(window.patch.ravel(), window.kernel.ravel(), strict=False)]
     if len(terms) > max_terms:
         half = max_terms // 2
-        terms = terms[:half] + ["..."] + terms[-half:]
+        terms = [*terms[:half], "...", *terms[-half:]]
     text = " + ".join(terms)
     if window.bias:
         text += f" + {num(window.bias)}"
@@ -176,7 +200,8 @@ def format_sum(window: Window, digits: int = 2, max_terms: int = 25) -> str:
 
 @dataclass(frozen=True)
 class PoolWindow:
-    """One step of a pooling walk: the window's cells (padding excluded), the chosen value and where it was."""
+    """One step of a pooling walk: the window's cells (padding excluded), the chosen value and where it
+    was."""
 
     row: int
     col: int
@@ -190,7 +215,8 @@ class PoolWindow:
 def pool_windows(
     feature_map, size=2, *, stride=None, mode: str = "max", padding="valid"
 ) -> Iterator[PoolWindow]:
-    """Yield one :class:`PoolWindow` per pooled output cell of a 2-D map, row by row (what the GUI animates)."""
+    """Yield one :class:`PoolWindow` per pooled output cell of a 2-D map, row by row (what the GUI
+    animates)."""
     fmap = np.asarray(feature_map, dtype=np.float32)
     if fmap.ndim != 2:
         raise ValueError(f"feature_map must be 2-D (H, W). Received shape: {fmap.shape}")
@@ -215,3 +241,179 @@ def pool_windows(
             idx = int(np.argmax(flat) if mode == "max" else np.argmin(flat))  # first on ties
             r, c = divmod(idx, k[1])
             yield PoolWindow(i, j, top, left, patch, float(patch[r, c]), (r, c))
+
+
+# ---------------------------------------------------------------------------------------------- backward
+
+
+def _backward_arrays(image, kernel, dz, stride, padding):
+    """Check and shape the backward walk's inputs: ``(X (H, W, C_in), W (KH, KW, C_in, C_out),
+    dZ (OH, OW, C_out), stride, pads)`` as float64 (the walk's sums are the reference)."""
+    x = np.asarray(image, dtype=np.float64)
+    w = np.asarray(kernel, dtype=np.float64)
+    g = np.asarray(dz, dtype=np.float64)
+    if x.ndim == 2:
+        x = x[:, :, None]
+    if w.ndim == 2:
+        w = w[:, :, None, None]
+    if g.ndim == 2:
+        g = g[:, :, None]
+    if x.ndim != 3:
+        raise ValueError(f"image must have shape (H, W) or (H, W, C_in). Received shape: {np.shape(image)}")
+    if w.ndim != 4 or w.shape[2] != x.shape[2]:
+        raise ValueError(
+            f"kernel must have shape (KH, KW, C_in, C_out) with C_in = {x.shape[2]} (the image's channels). "
+            f"Received shape: {np.shape(kernel)}"
+        )
+    s = shapes.normalize_pair(stride, "stride")
+    k_hw = (w.shape[0], w.shape[1])
+    pads = shapes.resolve_padding(padding, (x.shape[0], x.shape[1]), k_hw, s)
+    oh, ow = shapes.output_hw((x.shape[0], x.shape[1]), k_hw, s, pads)
+    if oh < 1 or ow < 1:
+        raise ValueError(
+            f"the kernel {k_hw[0]}x{k_hw[1]} is larger than the padded input "
+            f"{x.shape[0] + pads[0] + pads[1]}x{x.shape[1] + pads[2] + pads[3]}"
+        )
+    if g.shape != (oh, ow, w.shape[3]):
+        raise ValueError(
+            f"dz must have the output's shape (OH, OW, C_out) = {(oh, ow, w.shape[3])}. "
+            f"Received shape: {np.shape(dz)}"
+        )
+    return x, w, g, s, pads
+
+
+def _input_windows(xp: np.ndarray, k_hw: tuple[int, int], stride: tuple[int, int], out_hw: tuple[int, int]):
+    """Input windows at every output position: ``(OH, OW, C, KH, KW)`` views of ``xp (Hp, Wp, C)``."""
+    win = sliding_window_view(xp, k_hw, axis=(0, 1))[:: stride[0], :: stride[1]]  # (OH', OW', C, KH, KW)
+    return win[: out_hw[0], : out_hw[1]]
+
+
+def conv_gradients(
+    image, kernel, dz, *, stride=1, padding="valid", flip: bool = False
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The finished sums of the backward walk: ``(dW, dX, db)`` for every channel and filter, in float64.
+
+    Parameters
+    ----------
+    image : ``(H, W, C_in)`` (or ``(H, W)``), the layer's input, unpadded.
+    kernel : ``(KH, KW, C_in, C_out)`` (or ``(KH, KW)``), as the layer holds it.
+    dz : ``(OH, OW, C_out)`` (or ``(OH, OW)``), the gradient of the loss with respect to the convolution's
+        output (before any activation).
+    stride, padding, flip : as :func:`engine.ops.conv2d`.
+
+    Returns
+    -------
+    dW : ``(KH, KW, C_in, C_out)``; dX : ``(H, W, C_in)``; db : ``(C_out,)``.
+    """
+    x, w, g, s, pads = _backward_arrays(image, kernel, dz, stride, padding)
+    kh, kw = w.shape[:2]
+    t, b, le, r = pads
+    xp = np.pad(x, ((t, b), (le, r), (0, 0)))  # (Hp, Wp, C_in)
+    applied = w[::-1, ::-1] if flip else w  # the filter as it slides
+    win = _input_windows(xp, (kh, kw), s, g.shape[:2])  # (OH, OW, C_in, KH, KW)
+    dw = np.einsum("ijcmn,ijk->mnck", win, g)  # (KH, KW, C_in, C_out)
+    dxp = np.zeros_like(xp)
+    for i in range(g.shape[0]):
+        for j in range(g.shape[1]):
+            top, left = i * s[0], j * s[1]
+            dxp[top : top + kh, left : left + kw] += np.einsum("mnck,k->mnc", applied, g[i, j])
+    if flip:
+        dw = dw[::-1, ::-1]
+    hp, wp = xp.shape[:2]
+    return dw, dxp[t : hp - b, le : wp - r], g.sum(axis=(0, 1))
+
+
+class BackwardWalk:
+    """Step the backward window of filter ``k`` / input channel ``c`` over the output positions (row-major).
+
+    Position ``p`` is output cell ``divmod(p, OW)``; after position ``p`` the partial sums hold the
+    contributions of positions ``0..p`` (see the module docstring for the formulas).
+
+    Parameters
+    ----------
+    image, kernel, dz, stride, padding, flip : as :func:`conv_gradients`.
+    channel : the input channel ``c`` whose ``dW[:, :, c, k]`` and ``dX[:, :, c]`` are stepped.
+    filter : the filter (output channel) ``k``.
+
+    Attributes
+    ----------
+    padded : ``(Hp, Wp, C_in)`` the input with its zero padding (what the windows cover).
+    pads : ``(top, bottom, left, right)``.
+    out_hw : ``(OH, OW)``; kernel_hw : ``(KH, KW)``; stride : ``(sh, sw)``.
+    """
+
+    def __init__(
+        self,
+        image,
+        kernel,
+        dz,
+        *,
+        stride=1,
+        padding="valid",
+        flip: bool = False,
+        channel: int = 0,
+        filter: int = 0,
+    ) -> None:
+        x, w, g, s, pads = _backward_arrays(image, kernel, dz, stride, padding)
+        if not 0 <= channel < w.shape[2]:
+            raise ValueError(f"channel must be in [0, {w.shape[2]}). Received: channel={channel}")
+        if not 0 <= filter < w.shape[3]:
+            raise ValueError(f"filter must be in [0, {w.shape[3]}). Received: filter={filter}")
+        t, b, le, r = pads
+        self.padded = np.pad(x, ((t, b), (le, r), (0, 0)))  # (Hp, Wp, C_in)
+        self.pads: shapes.Pads = pads
+        self.stride = s
+        self.kernel_hw = (int(w.shape[0]), int(w.shape[1]))
+        self.out_hw = (int(g.shape[0]), int(g.shape[1]))
+        self.channel, self.filter, self.flip = int(channel), int(filter), bool(flip)
+        win = _input_windows(self.padded[:, :, channel : channel + 1], self.kernel_hw, s, self.out_hw)
+        self._g = np.ascontiguousarray(g[:, :, filter]).reshape(-1)  # (P,) dZ[i, j, k] in walk order
+        self._dw_terms = self._g[:, None, None] * win[:, :, 0].reshape(-1, *self.kernel_hw)  # (P, KH, KW)
+        applied = w[::-1, ::-1] if flip else w
+        self._w = applied[:, :, channel, filter]  # (KH, KW) the filter as it slides
+
+    @property
+    def positions(self) -> int:
+        """How many output positions the walk steps through (``OH * OW``)."""
+        return self.out_hw[0] * self.out_hw[1]
+
+    def _check(self, p: int) -> None:
+        if not 0 <= p < self.positions:
+            raise IndexError(f"position must be in [0, {self.positions}). Received: {p}")
+
+    def position(self, p: int) -> tuple[int, int]:
+        """The output cell ``(i, j)`` of position ``p``."""
+        self._check(p)
+        i, j = divmod(p, self.out_hw[1])
+        return int(i), int(j)
+
+    def window(self, p: int) -> tuple[int, int, int, int]:
+        """``(top, left, height, width)`` of position ``p``'s window in the padded input."""
+        i, j = self.position(p)
+        return i * self.stride[0], j * self.stride[1], *self.kernel_hw
+
+    def gradient_at(self, p: int) -> float:
+        """``dZ[i, j, k]`` at position ``p``."""
+        self._check(p)
+        return float(self._g[p])
+
+    def strongest(self) -> int:
+        """The position with the largest ``|dZ[i, j, k]|`` (the first one on ties)."""
+        return int(np.abs(self._g).argmax())
+
+    def dw_partial(self, p: int) -> np.ndarray:
+        """``dW[:, :, c, k]`` summed over positions ``0..p``: ``(KH, KW)`` float64."""
+        self._check(p)
+        part = self._dw_terms[: p + 1].sum(axis=0)
+        return part[::-1, ::-1] if self.flip else part
+
+    def dx_partial(self, p: int) -> np.ndarray:
+        """Filter ``k``'s contribution to ``dXp[:, :, c]`` from positions ``0..p``: ``(Hp, Wp)`` float64, in
+        padded coordinates (slice with :attr:`pads` for ``dX``)."""
+        self._check(p)
+        out = np.zeros(self.padded.shape[:2], np.float64)
+        kh, kw = self.kernel_hw
+        for q in range(p + 1):
+            top, left, _, _ = self.window(q)
+            out[top : top + kh, left : left + kw] += self._g[q] * self._w
+        return out

@@ -461,6 +461,20 @@ class TrainingMixin:
         ``metadata``: a JSON-able dict stored beside them (the CLI keeps the class names and the data set
         there); read it back with :func:`engine.saving.read_metadata`.
         """
-        from engine.saving import save
+        from engine.saving import OptimizerState, write_model_file
 
-        save(self, path, metadata=metadata)
+        model: Any = self  # a Sequential: the structure (built, weights, config) comes from the layer side
+        if not model.built:
+            raise ValueError(
+                f"model {model.name!r} is not built yet: nothing to save (give it an input_shape)"
+            )
+        compile_config, state = None, None
+        if self.compiled:
+            assert self.optimizer is not None and self.loss is not None
+            compile_config = {
+                "optimizer": optimizers_mod.serialize(self.optimizer),
+                "loss": losses_mod.serialize(self.loss),
+                "metrics": list(self.metrics),
+            }
+            state = OptimizerState(self.optimizer.iterations, dict(self.optimizer.state))
+        write_model_file(path, model.get_config(), model.get_weights(), compile_config, state, metadata)

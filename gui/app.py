@@ -1,13 +1,14 @@
-"""Application entry point: ``main(argv)`` parses the app options, sets up Qt and runs (or screenshots) the window.
+"""Application entry point: ``main(argv)`` parses the app options, sets up Qt and runs (or screenshots) the
+window.
 
 Options::
 
     --screenshot PATH   render the window offscreen after N steps, write a PNG (atomically), exit 0
-    --tab NAME          tab to show: convolution, network, training (those installed)
+    --tab NAME          tab to show: convolution, network, training, backprop (those installed)
     --image FILE        start on this image          --filter NAME|FILE   a preset name or a filter file
     --steps N           convolution steps to show    --train-steps N      training batches (training tab)
     --lang en|fr        interface language (default: the system's)
-    --size WxH          window size for --screenshot (default 1400x900)
+    --size WIDTHxHEIGHT window size, e.g. 1024x700 (default 1400x900), as image tools write sizes
 
 Bad options print one line on stderr and return 2; the app itself never shows a traceback.
 """
@@ -15,64 +16,48 @@ Bad options print one line on stderr and return 2; the app itself never shows a 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 import time
 from pathlib import Path
 
+from engine.cli.args import ArgumentParser, Size, UsageError, count, load_filter_spec, size_type
+
 __all__ = ["UsageError", "build_parser", "main"]
 
-DEFAULT_SIZE = (1400, 900)
+DEFAULT_SIZE = Size(1400, 900)
+#: the window sizes ``--size`` accepts, ``(width, height)``
+MIN_SIZE, MAX_SIZE = (320, 240), (8000, 8000)
 SCREENSHOT_TIMEOUT_S = 180.0
 
 
-class UsageError(Exception):
-    """A bad command-line option (reported in one line, exit status 2)."""
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str):  # type: ignore[override]
-        raise UsageError(message)
-
-
-def _size(text: str) -> tuple[int, int]:
-    try:
-        w, h = (int(v) for v in text.lower().split("x"))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"size must look like 1400x900. Received: {text!r}") from None
-    if not (320 <= w <= 8000 and 240 <= h <= 8000):
-        raise argparse.ArgumentTypeError(f"size must be between 320x240 and 8000x8000. Received: {text!r}")
-    return w, h
-
-
-def _count(text: str) -> int:
-    try:
-        n = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be an integer >= 0. Received: {text!r}") from None
-    if n < 0:
-        raise argparse.ArgumentTypeError(f"must be an integer >= 0. Received: {n}")
-    return n
-
-
 def build_parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="convscope", description="ConvScope: a desktop lab for convolutional neural networks.")
+    """The desktop app's options (the sub-commands are :mod:`engine.cli`'s)."""
+    p = ArgumentParser(
+        prog="convscope", description="ConvScope: a desktop lab for convolutional neural networks."
+    )
     p.add_argument("--screenshot", metavar="PATH", help="write a PNG of the window and exit")
     p.add_argument("--tab", default="convolution", help="tab to show")
     p.add_argument("--image", metavar="FILE", help="image to open")
     p.add_argument("--filter", metavar="NAME|FILE", help="filter preset name or filter file")
-    p.add_argument("--steps", type=_count, default=None, help="convolution steps shown (default: all)")
+    p.add_argument("--steps", type=count, default=None, help="convolution steps shown (default: all)")
     p.add_argument(
-        "--train-steps", type=_count, default=None, help="training batches run before the screenshot"
+        "--train-steps", type=count, default=None, help="training batches run before the screenshot"
     )
     p.add_argument("--lang", choices=("en", "fr"), default=None, help="interface language")
-    p.add_argument("--size", type=_size, default=DEFAULT_SIZE, help="window size WxH (default 1400x900)")
+    p.add_argument(
+        "--size",
+        type=size_type(MIN_SIZE, MAX_SIZE),
+        default=DEFAULT_SIZE,
+        metavar="WIDTHxHEIGHT",
+        help="window size (default: 1400x900)",
+    )
     return p
 
 
 def _check(opts: argparse.Namespace) -> None:
     """Validate what argparse cannot (files, presets, tab names) before any window exists."""
-    from engine import filters, io
     from gui.tabs import tab_names
 
     if opts.tab not in tab_names():
@@ -85,17 +70,10 @@ def _check(opts: argparse.Namespace) -> None:
         except (ValueError, OSError) as exc:
             raise UsageError(f"--image: {exc}") from None
     if opts.filter is not None:
-        path = Path(opts.filter)
-        if path.suffix.lower() in (".npy", ".txt", ".csv", ".json") or path.exists():
-            try:
-                io.load_filter(path)
-            except (ValueError, OSError) as exc:
-                raise UsageError(f"--filter: {exc}") from None
-        else:
-            try:
-                filters.get_preset(opts.filter)
-            except ValueError as exc:
-                raise UsageError(f"--filter: {exc}") from None
+        try:
+            load_filter_spec(opts.filter)
+        except (ValueError, OSError) as exc:
+            raise UsageError(f"--filter: {exc}") from None
     if opts.screenshot is not None:
         parent = Path(opts.screenshot).expanduser().resolve().parent
         if not parent.is_dir():
@@ -148,15 +126,14 @@ def _save(pixmap, tmp: Path) -> None:
 
 
 def _install_excepthook(window) -> None:
-    """An unexpected error in a slot becomes a status-bar message (details on stderr); the app keeps running."""
+    """An unexpected error in a slot becomes a status-bar message (details on stderr); the app keeps
+    running."""
     import traceback
 
     def hook(exc_type, exc, tb) -> None:
         traceback.print_exception(exc_type, exc, tb, file=sys.stderr)
-        try:
+        with contextlib.suppress(RuntimeError):  # the window may be gone already
             window.show_error(f"{exc_type.__name__}: {exc}")
-        except RuntimeError:  # the window is already gone
-            pass
 
     sys.excepthook = hook
 

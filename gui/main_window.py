@@ -1,8 +1,8 @@
 """ConvScope's main window: menus, toolbar, status bar, the tabs of :data:`gui.tabs.TABS`, one engine worker.
 
-The window is the tabs' shared context (see :mod:`gui.tabs`): status and error messages, the current image, and
-the :class:`gui.workers.EngineWorker` that runs every engine call (the first Numba compile is done there, at
-start, while the window stays responsive).
+The window is the tabs' shared context (see :mod:`gui.tabs`): status and error messages, the current image,
+and the :class:`gui.workers.EngineWorker` that runs every engine call (the first Numba compile is done there,
+at start, while the window stays responsive).
 """
 
 from __future__ import annotations
@@ -28,8 +28,8 @@ from PySide6.QtWidgets import (
 
 from engine import io
 from gui import i18n
+from gui.models.convolution import warm_up
 from gui.tabs import BUILT_AT_START, TABS, load_tab_class
-from gui.tabs.convolution_model import warm_up
 from gui.widgets.grid_view import GridView
 from gui.workers import EngineWorker
 
@@ -39,7 +39,8 @@ FILTER_SUFFIXES = (".npy", ".txt", ".csv", ".json")
 
 
 class MainWindow(QMainWindow):
-    """The application window. ``dialogs=False`` reports errors in the status bar only (tests, screenshots)."""
+    """The application window. ``dialogs=False`` reports errors in the status bar only (tests,
+    screenshots)."""
 
     imageChanged = Signal(object, str)
     kernelsReady = Signal()
@@ -120,7 +121,8 @@ class MainWindow(QMainWindow):
         self._holders: dict[str, QScrollArea] = {}
         self._failed: set[str] = set()
         for name, _spec in TABS:
-            # a scroll area lets the window shrink below a tab's minimum size (scroll bars instead of clipping)
+            # a scroll area lets the window shrink below a tab's minimum size (scroll bars instead of
+            # clipping)
             holder = QScrollArea()
             holder.setWidgetResizable(True)
             holder.setFrameShape(QFrame.Shape.NoFrame)
@@ -156,7 +158,7 @@ class MainWindow(QMainWindow):
             self.tabs.setTabText(self.tabs.indexOf(holder), tab.title())
         return tab
 
-    def _action(self, slot, shortcut: QKeySequence | str | None = None) -> QAction:
+    def _action(self, slot, shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None) -> QAction:
         act = QAction(self)
         act.triggered.connect(slot)
         if shortcut is not None:
@@ -186,7 +188,7 @@ class MainWindow(QMainWindow):
             self.lang_actions[code] = act
         bar = self.menuBar()
         self.file_menu = bar.addMenu("")
-        for act in (
+        for item in (
             self.act_open_image,
             self.act_open_filter,
             self.act_save_map,
@@ -196,7 +198,7 @@ class MainWindow(QMainWindow):
             None,
             self.act_quit,
         ):
-            self.file_menu.addSeparator() if act is None else self.file_menu.addAction(act)
+            self.file_menu.addSeparator() if item is None else self.file_menu.addAction(item)
         self.view_menu = bar.addMenu("")
         self.view_menu.addAction(self.act_fit)
         self.view_menu.addAction(self.act_numbers)
@@ -243,9 +245,10 @@ class MainWindow(QMainWindow):
         for name, holder in self._holders.items():
             tab = self._tab_by_name.get(name)
             # a tab not built yet: its title() would be tr(name.capitalize()) in its class's context
+            title_of = getattr(tab, "title", None)
             title = (
-                tab.title()
-                if hasattr(tab, "title")
+                title_of()
+                if callable(title_of)
                 else QCoreApplication.translate(self._specs[name].rpartition(":")[2], name.capitalize())
             )
             self.tabs.setTabText(self.tabs.indexOf(holder), title)
@@ -343,8 +346,12 @@ class MainWindow(QMainWindow):
             "convscope_lesson": 1,
             "tabs": {n: t.state() for n, t in self._tab_by_name.items() if hasattr(t, "state")},
         }
+
+        def write(tmp: Path) -> None:
+            tmp.write_text(json.dumps(data, indent=1), encoding="utf-8")
+
         try:
-            io.atomic_write(path, lambda tmp: tmp.write_text(json.dumps(data, indent=1), encoding="utf-8"))
+            io.atomic_write(path, write)
         except OSError as exc:
             self.show_error(self.tr("Cannot save the lesson state: {0}").format(exc), dialog=True)
             return False
@@ -396,8 +403,8 @@ class MainWindow(QMainWindow):
             self,
             self.tr("About ConvScope"),
             self.tr(
-                "<h3>ConvScope</h3><p>Learn convolutional neural networks by seeing them work: slide a filter over "
-                "an image, watch ReLU and pooling, then build and train a network.</p>"
+                "<h3>ConvScope</h3><p>Learn convolutional neural networks by seeing them work: "
+                "slide a filter over an image, watch ReLU and pooling, then build and train a network.</p>"
                 "<p>Numba engine, PySide6 + pyqtgraph interface. MIT licence.</p>"
             ),
         )

@@ -1,12 +1,14 @@
 """Built-in sample images and the image-file loader of the convolution lab.
 
-Small synthetic samples are made in code (the lesson's 3x3 horizontal line, a 9x9 cross, a checkerboard, a digit
-from the MNIST subset); photos come from ``engine.config.assets_dir() / "images"``. Every image is float32 in
-``[0, 1]``, ``(H, W)`` for grey or ``(H, W, 3)`` for colour.
+Small synthetic samples are made in code (the lesson's 3x3 horizontal line, a 9x9 cross, a checkerboard, a
+digit from the MNIST subset); photos come from ``engine.config.assets_dir() / "images"``. Every image is
+float32 in ``[0, 1]``, ``(H, W)`` for grey or ``(H, W, 3)`` for colour.
 """
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -77,12 +79,12 @@ def _photo(name: str) -> np.ndarray:
 
 
 #: sample key -> factory, in menu order
-SAMPLES = {
+SAMPLES: dict[str, Callable[[], np.ndarray]] = {
     "digit": _digit,
     "cross": _cross,
     "line": _line,
     "checkerboard": _checkerboard,
-    **{name: (lambda n=name: _photo(n)) for name in PHOTOS},
+    **{name: functools.partial(_photo, name) for name in PHOTOS},
 }
 
 DEFAULT_SAMPLE = "digit"

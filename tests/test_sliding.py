@@ -72,3 +72,98 @@ def test_pool_walk_equals_pool2d(rng, mode, size, stride, padding):
     for s in steps:
         if s.argmax is not None:
             assert s.patch[s.argmax] == s.value
+
+
+# ---------------------------------------------------------------------------------------------- backward
+
+
+def test_backward_walk_by_hand_on_the_lesson_example():
+    """One position: dW = dZ x the window, dX = dZ x the filter, db = dZ."""
+    dz = np.array([[2.0]])
+    dw, dx, db = sliding.conv_gradients(LESSON_IMAGE, LESSON_FILTER, dz)
+    np.testing.assert_array_equal(dw[:, :, 0, 0], 2 * LESSON_IMAGE)
+    np.testing.assert_array_equal(dx[:, :, 0], 2 * LESSON_FILTER)
+    np.testing.assert_array_equal(db, [2.0])
+    walk = sliding.BackwardWalk(LESSON_IMAGE, LESSON_FILTER, dz)
+    assert walk.positions == 1 and walk.window(0) == (0, 0, 3, 3) and walk.gradient_at(0) == 2.0
+    np.testing.assert_array_equal(walk.dw_partial(0), 2 * LESSON_IMAGE)
+    np.testing.assert_array_equal(walk.dx_partial(0), 2 * LESSON_FILTER)
+
+
+def test_backward_walk_steps_in_row_major_order_with_stride_and_padding():
+    image = np.arange(16, dtype=np.float64).reshape(4, 4)
+    kernel = np.ones((3, 3))
+    dz = np.arange(1, 5, dtype=np.float64).reshape(2, 2)  # "same", stride 2: 2x2 outputs, pads (0, 1, 0, 1)
+    walk = sliding.BackwardWalk(image, kernel, dz, stride=2, padding="same")
+    assert walk.pads == (0, 1, 0, 1) and walk.padded.shape == (5, 5, 1)
+    assert [walk.position(p) for p in range(4)] == [(0, 0), (0, 1), (1, 0), (1, 1)]
+    assert [walk.window(p)[:2] for p in range(4)] == [(0, 0), (0, 2), (2, 0), (2, 2)]
+    assert walk.strongest() == 3
+    xp = np.pad(image, ((0, 1), (0, 1)))
+    expected = dz[0, 0] * xp[0:3, 0:3] + dz[0, 1] * xp[0:3, 2:5]
+    np.testing.assert_array_equal(walk.dw_partial(1), expected)
+    dxp = np.zeros((5, 5))
+    dxp[0:3, 0:3] += 1
+    dxp[0:3, 2:5] += 2
+    np.testing.assert_array_equal(walk.dx_partial(1), dxp)
+
+
+@pytest.mark.parametrize("strides,padding,flip", [(1, "same", False), (2, "valid", False), (2, "same", True)])
+def test_backward_walk_sums_equal_model_gradients(strides, padding, flip):
+    from engine import layers, losses
+    from engine.models import Sequential
+
+    model = Sequential(
+        [
+            layers.Conv2D(2, 3, strides=1, padding="same", activation="relu", input_shape=(9, 9, 1)),
+            layers.Conv2D(3, 3, strides=strides, padding=padding, flip=flip),  # linear: dL/dZ is its output's
+            layers.ReLU(),
+            layers.Flatten(),
+            layers.Dense(4),
+        ],
+        seed=3,
+    )
+    model.compile(optimizer="sgd", loss=losses.SparseCategoricalCrossentropy(from_logits=True))
+    x = np.random.default_rng(0).random((1, 9, 9, 1)).astype(np.float32)
+    x_in = model.activations(x)[0][1][0]  # (9, 9, 2): the second conv's input
+    g = model.gradients(x, np.array([2]))[1]
+    conv = model.layers[1]
+    kernel, dz = conv.params["kernel"], g.output[0]  # (3, 3, 2, 3), (OH, OW, 3)
+    dw, dx, db = sliding.conv_gradients(x_in, kernel, dz, stride=strides, padding=padding, flip=flip)
+    np.testing.assert_allclose(dw, g.weights["kernel"], rtol=1e-4, atol=1e-6)
+    np.testing.assert_allclose(dx, g.input[0], rtol=1e-4, atol=1e-6)
+    np.testing.assert_allclose(db, g.weights["bias"], rtol=1e-4, atol=1e-6)
+    for c in range(2):
+        dx_sum = None
+        for k in range(3):
+            walk = sliding.BackwardWalk(
+                x_in, kernel, dz, stride=strides, padding=padding, flip=flip, channel=c, filter=k
+            )
+            last = walk.positions - 1
+            np.testing.assert_allclose(
+                walk.dw_partial(last), g.weights["kernel"][:, :, c, k], rtol=1e-4, atol=1e-6
+            )
+            dx_sum = walk.dx_partial(last) if dx_sum is None else dx_sum + walk.dx_partial(last)
+        t, b, le, r = walk.pads
+        hp, wp = walk.padded.shape[:2]
+        np.testing.assert_allclose(dx_sum[t : hp - b, le : wp - r], g.input[0][:, :, c], rtol=1e-4, atol=1e-6)
+    # one position by hand: the first window times its gradient
+    walk = sliding.BackwardWalk(
+        x_in, kernel, dz, stride=strides, padding=padding, flip=flip, channel=0, filter=1
+    )
+    first = dz[0, 0, 1] * walk.padded[:3, :3, 0]
+    np.testing.assert_allclose(walk.dw_partial(0), first[::-1, ::-1] if flip else first, rtol=1e-6)
+
+
+def test_backward_walk_errors():
+    with pytest.raises(ValueError, match=r"dz must have the output's shape \(OH, OW, C_out\) = \(1, 1, 1\)"):
+        sliding.BackwardWalk(LESSON_IMAGE, LESSON_FILTER, np.zeros((2, 2)))
+    with pytest.raises(ValueError, match=r"C_in = 3 \(the image's channels\)"):
+        sliding.conv_gradients(np.zeros((4, 4, 3)), np.zeros((3, 3, 2, 1)), np.zeros((2, 2, 1)))
+    with pytest.raises(ValueError, match=r"filter must be in \[0, 1\)\. Received: filter=1"):
+        sliding.BackwardWalk(LESSON_IMAGE, LESSON_FILTER, np.zeros((1, 1)), filter=1)
+    with pytest.raises(ValueError, match="larger than the padded input 2x2"):
+        sliding.conv_gradients(np.zeros((2, 2)), np.ones((3, 3)), np.zeros((1, 1)))
+    walk = sliding.BackwardWalk(LESSON_IMAGE, LESSON_FILTER, np.zeros((1, 1)))
+    with pytest.raises(IndexError, match=r"position must be in \[0, 1\)\. Received: 1"):
+        walk.dw_partial(1)

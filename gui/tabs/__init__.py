@@ -9,7 +9,8 @@ A tab is a ``QWidget``. Everything below is optional; the window calls what the 
 
 ``attach(window)``
     Called once, right after construction (at start for :data:`BUILT_AT_START`, otherwise when the tab is
-    first shown or asked for with ``window.tab(name)``). ``window`` is the :class:`gui.main_window.MainWindow`; a tab may use:
+    first shown or asked for with ``window.tab(name)``). ``window`` is the
+    :class:`gui.main_window.MainWindow`; a tab may use:
 
     * ``window.engine_worker``: the one :class:`gui.workers.EngineWorker` (every engine call goes through it,
       see that module for why); ``window.kernels_ready()`` tells whether the warm-up compile has finished and

@@ -1,8 +1,11 @@
-"""Plumbing shared by the tabs that work on the window's one :class:`LabSession` (Network, Training, Backprop)."""
+"""Plumbing shared by the tabs that work on the window's one :class:`LabSession` (Network, Training,
+Backprop)."""
 
 from __future__ import annotations
 
 from typing import Any
+
+from PySide6.QtCore import QObject
 
 from gui.widgets.net_session import LabSession
 
@@ -21,7 +24,8 @@ class SessionTabMixin:
     @property
     def session(self) -> LabSession:
         if self._session is None:
-            self._session = LabSession(parent=self)  # type: ignore[arg-type]
+            parent = self if isinstance(self, QObject) else None  # the tab (a QWidget) owns it
+            self._session = LabSession(parent=parent)
         if not self._connected:
             self._connected = True
             self._connect_session(self._session)

@@ -1,9 +1,10 @@
 """The Backprop tab: how a conv layer's gradients are made, one output position at a time.
 
 For the current image and its true label, one engine-thread job runs ``model.gradients``; the tab then steps
-(pure NumPy, :mod:`gui.widgets.net_backprop`) the backward window the same way the Convolution tab steps the
-forward one: each output position adds ``dL/dZ[i, j] x its input window`` to ``dL/dW`` and sends
-``dL/dZ[i, j] x the filter`` back onto ``dL/dX``. The finished sums are checked against the engine's.
+(pure NumPy, :class:`engine.sliding.BackwardWalk` through :mod:`gui.models.backprop`) the backward window the
+same way the Convolution tab steps the forward one: each output position adds ``dL/dZ[i, j] x its input
+window`` to ``dL/dW`` and sends ``dL/dZ[i, j] x the filter`` back onto ``dL/dX``. The finished sums are
+checked against the engine's.
 """
 
 from __future__ import annotations
@@ -26,8 +27,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from engine.sliding import BackwardWalk
+from gui.models.backprop import BackpropSnapshot, backprop_snapshot
 from gui.tabs._session_tab import SessionTabMixin
-from gui.widgets.net_backprop import BackpropSnapshot, BackwardWalk, backprop_snapshot, full_gradients
 from gui.widgets.net_maps import bold_font, to_qimage
 from gui.widgets.net_session import LabSession
 
@@ -130,7 +132,9 @@ class BackpropTab(SessionTabMixin, QWidget):
             grid.addLayout(box, r, c)
         top = QHBoxLayout()
         self._labels = [QLabel() for _ in range(4)]
-        for lbl, w in zip(self._labels, (self.layer, self.image_index, self.in_channel, self.out_channel)):
+        for lbl, w in zip(
+            self._labels, (self.layer, self.image_index, self.in_channel, self.out_channel), strict=False
+        ):
             top.addWidget(lbl)
             top.addWidget(w)
         top.addWidget(self.compute_btn)
@@ -217,7 +221,7 @@ class BackpropTab(SessionTabMixin, QWidget):
         self.snapshot = snap
         self.in_channel.setRange(0, snap.kernel.shape[2] - 1)
         self.out_channel.setRange(0, snap.kernel.shape[3] - 1)
-        dw, dx = full_gradients(snap)
+        dw, dx = snap.sums()
         err_w = float(np.abs(dw - snap.engine_dw).max())
         scale = float(np.abs(snap.engine_dw).max()) or 1.0
         text = self.tr(
@@ -237,12 +241,12 @@ class BackpropTab(SessionTabMixin, QWidget):
     def _new_walk(self, *_: Any) -> None:
         if self.snapshot is None:
             return
-        self.walk = BackwardWalk(self.snapshot, self.in_channel.value(), self.out_channel.value())
+        self.walk = self.snapshot.walk(self.in_channel.value(), self.out_channel.value())
         self.slider.blockSignals(True)
         self.slider.setRange(0, self.walk.positions - 1)
         start = 0
         if self._start_at is not None:
-            start = self._start_at if self._start_at >= 0 else int(np.abs(self.walk._g).argmax())
+            start = self._start_at if self._start_at >= 0 else self.walk.strongest()
             start = min(start, self.walk.positions - 1)
         self.slider.setValue(start)
         self.slider.blockSignals(False)
@@ -272,15 +276,15 @@ class BackpropTab(SessionTabMixin, QWidget):
         walk, snap = self.walk, self.snapshot
         if walk is None or snap is None:
             return
-        c, k = walk.c, walk.k
-        t, b, le, r = snap.pads
-        hp, wp = snap.x_padded.shape[:2]
-        inner = (t, le, hp - t - b, wp - le - r) if any(snap.pads) else None
+        c, k = walk.channel, walk.filter
+        t, b, le, r = walk.pads
+        hp, wp = walk.padded.shape[:2]
+        inner = (t, le, hp - t - b, wp - le - r) if any(walk.pads) else None
         win = walk.window(p)
         i, j = walk.position(p)
         dw_full = snap.engine_dw[:, :, c, k]
         dw_max = float(np.abs(dw_full).max()) or None
-        self.panels["x"].set_array(snap.x_padded[:, :, c], False, win, inner)
+        self.panels["x"].set_array(walk.padded[:, :, c], False, win, inner)
         self.panels["w"].set_array(snap.kernel[:, :, c, k], True)
         self.panels["dz"].set_array(snap.dz[:, :, k], True, (i, j, 1, 1))
         self.panels["dw"].set_array(walk.dw_partial(p), True, vmax=dw_max)
@@ -292,7 +296,8 @@ class BackpropTab(SessionTabMixin, QWidget):
         g = walk.gradient_at(p)
         self.formula.setText(
             self.tr(
-                "Position ({i}, {j}) of {n}: dL/dZ = {g:+.4f}.  dL/dW += {g:+.4f} x the orange input window;  "
+                "Position ({i}, {j}) of {n}: dL/dZ = {g:+.4f}.  "
+                "dL/dW += {g:+.4f} x the orange input window;  "
                 "dL/dX (orange window) += {g:+.4f} x the filter."
             ).format(i=i, j=j, n=walk.positions, g=g)
         )
@@ -324,6 +329,7 @@ class BackpropTab(SessionTabMixin, QWidget):
         for lbl, text in zip(
             self._labels,
             (self.tr("Conv layer"), self.tr("Image"), self.tr("Input channel c"), self.tr("Filter k")),
+            strict=False,
         ):
             lbl.setText(text)
         self.compute_btn.setText(self.tr("Compute gradients"))

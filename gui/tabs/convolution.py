@@ -1,8 +1,10 @@
 """The Convolution lab tab: slide a filter over an image step by step, then ReLU and pooling.
 
-All maths comes from the engine: the walk from :mod:`engine.sliding` (stepped in the GUI thread, pure NumPy) and
-the maps from :mod:`engine.ops`, computed by the main window's engine worker (Numba kernels compile there, so
-the window never freezes). See :mod:`gui.tabs` for the tab interface implemented here.
+All maths comes from the engine: the walk from :mod:`engine.sliding` (stepped in the GUI thread, pure NumPy)
+and the maps from :mod:`engine.ops`, computed by the main window's engine worker (Numba kernels compile there,
+so the window never freezes). The state lives in a Qt-free :class:`gui.models.convolution.ConvolutionLab`;
+this tab wires the widgets to it and :mod:`gui.tabs.convolution_view` draws it. See :mod:`gui.tabs` for the
+tab interface implemented here.
 """
 
 from __future__ import annotations
@@ -15,19 +17,19 @@ from PySide6.QtCore import QEvent, QSignalBlocker, Qt, QTimer
 from PySide6.QtGui import QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QScrollArea, QTabWidget, QWidget
 
-from engine import io, shapes, sliding
+from engine import filters, io
+from engine.cli.args import load_filter_spec
 from gui import samples
-from gui.tabs.convolution_model import LabParams, Walk, compute_maps
+from gui.models.convolution import ConvolutionLab, LabParams, compute_maps
+from gui.tabs.convolution_view import CURRENT, HOVER, show_pool, show_step
 from gui.widgets.compare import PaddingComparison, PoolVsStride
 from gui.widgets.conv_controls import ConvControls
 from gui.widgets.filter_editor import FilterEditor
 from gui.widgets.grid_view import Highlight
 from gui.widgets.step_page import StepPage
 
-__all__ = ["ConvolutionTab"]
+__all__ = ["CURRENT", "HOVER", "ConvolutionTab"]
 
-CURRENT = QColor(255, 140, 0)  # the window being computed
-HOVER = QColor(0, 170, 90)  # the window under the mouse
 FILTER_FILES = "*.npy *.txt *.csv *.json"
 
 
@@ -37,16 +39,9 @@ class ConvolutionTab(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._window: Any = None
-        self._source = samples.load_sample(samples.DEFAULT_SAMPLE)  # (H, W) or (H, W, 3)
-        self._source_name, self._sample_key, self._source_path = "", samples.DEFAULT_SAMPLE, ""
-        self._walk: Walk | None = None
-        self._params: LabParams | None = None
-        self._result: dict[str, Any] | None = None
-        self._generation = 0
+        #: the lab's state (image, settings, walk, maps, hover): what the views draw
+        self.lab = ConvolutionLab(samples.load_sample(samples.DEFAULT_SAMPLE), key=samples.DEFAULT_SAMPLE)
         self._pending = 0
-        self._hover_out: tuple[int, int] | None = None
-        self._hover_in: tuple[int, int] | None = None
-        self._pool_walk: list[sliding.PoolWindow] = []
         self.editor = FilterEditor()
         self.controls = ConvControls(self.editor)
         scroll = QScrollArea()
@@ -89,7 +84,7 @@ class ConvolutionTab(QWidget):
         for view in (v.fmap_panel.view, v.input_panel.view):
             view.hoverLeft.connect(self._clear_hover)
         self.editor.set_preset("horizontal_line")
-        self.controls.set_sample(self._sample_key)
+        self.controls.set_sample(self.lab.sample_key)
         self.retranslate()
         self._rebuild()
 
@@ -104,15 +99,19 @@ class ConvolutionTab(QWidget):
         return self.tr("Convolution")
 
     def screenshot_ready(self) -> bool:
-        return self._pending == 0 and (self._walk is None or self._result is not None)
+        return self._pending == 0 and self.lab.ready
 
     def prepare_screenshot(self, options: Any) -> None:
         if getattr(options, "filter", None):
-            name = options.filter
-            if Path(name).suffix.lower() in (".npy", ".txt", ".csv", ".json") or Path(name).exists():
-                self.load_filter_path(name)
+            try:
+                _kernel, name = load_filter_spec(options.filter)  # the rule of the app's --filter
+            except (ValueError, OSError) as exc:
+                self._status(self.tr("Cannot load the filter: {0}").format(exc), error=True)
             else:
-                self.editor.set_preset(name)
+                if name in filters.PRESETS:
+                    self.editor.set_preset(name)
+                else:
+                    self.load_filter_path(options.filter)
         steps = getattr(options, "steps", None)
         self.page.stepper.set_position(self.page.stepper.total() if steps is None else int(steps))
 
@@ -133,8 +132,7 @@ class ConvolutionTab(QWidget):
 
     def set_image(self, image: np.ndarray, name: str = "", key: str | None = None, path: str = "") -> None:
         """Step through ``image`` (``(H, W)`` or ``(H, W, 3)`` floats in [0, 1])."""
-        self._source = np.asarray(image, np.float32)
-        self._source_name, self._sample_key, self._source_path = name, key, path
+        self.lab.set_source(image, name, key, path)
         self.controls.set_sample(key)
         self.page.stepper.set_position(0)
         self._rebuild()
@@ -152,7 +150,7 @@ class ConvolutionTab(QWidget):
         return True
 
     def _on_shared_image(self, image: object, name: str) -> None:
-        if image is not self._source:  # opened elsewhere (another tab, drag-and-drop): step through it too
+        if image is not self.lab.source:  # opened elsewhere (another tab, drag-and-drop): step through it too
             self.set_image(np.asarray(image, np.float32), name, None, "")
 
     def load_filter_path(self, path: str) -> bool:
@@ -193,7 +191,7 @@ class ConvolutionTab(QWidget):
 
     def save_feature_map(self, path: str | None = None) -> bool:
         """Write the complete feature map as a PNG (diverging colours, 0 = white)."""
-        if self._result is None:
+        if self.lab.result is None:
             self._status(self.tr("The feature map is not computed yet."), error=True, dialog=True)
             return False
         if path is None:
@@ -202,7 +200,7 @@ class ConvolutionTab(QWidget):
             )
             if not path:
                 return False
-        fmap = self._result["conv"]
+        fmap = self.lab.result["conv"]
         lo, hi = self.page.fmap_panel.view.value_range()
         try:
             io.save_image(path, fmap, cmap="diverging", vmin=lo, vmax=hi)
@@ -217,8 +215,8 @@ class ConvolutionTab(QWidget):
         """Settings, filter, image source and step, as JSON-ready values."""
         s = self.controls.settings()
         return {
-            "sample": self._sample_key,
-            "image_path": self._source_path,
+            "sample": self.lab.sample_key,
+            "image_path": self.lab.source_path,
             "kernel": self.editor.kernel().tolist(),
             "bias": self.editor.bias(),
             "padding": s.padding,
@@ -232,7 +230,8 @@ class ConvolutionTab(QWidget):
         }
 
     def restore_state(self, state: dict[str, Any]) -> None:
-        """Apply a :meth:`state` dict; raises ValueError naming the bad entry (nothing half-applied for the image)."""
+        """Apply a :meth:`state` dict; raises ValueError naming the bad entry (nothing half-applied for the
+        image)."""
         kernel = np.asarray(state.get("kernel", self.editor.kernel()), np.float32)
         if state.get("sample"):
             self.load_sample(str(state["sample"]))
@@ -252,7 +251,7 @@ class ConvolutionTab(QWidget):
     # ------------------------------------------------------------------ recompute
     def _params_now(self) -> LabParams:
         s = self.controls.settings()
-        plane = samples.downscale(samples.to_channel(self._source, s.channel))
+        plane = samples.downscale(samples.to_channel(self.lab.source, s.channel))
         return LabParams(
             plane,
             self.editor.kernel(),
@@ -266,23 +265,20 @@ class ConvolutionTab(QWidget):
         )
 
     def _rebuild(self) -> None:
-        """Settings changed: new walk, new engine job, redraw (the step position is kept when it still fits)."""
+        """Settings changed: new walk, new engine job, redraw (the step position is kept when it still
+        fits)."""
         self.controls.set_kernel_size(self.editor.kernel().shape[0])
         p = self._params_now()
-        self._params, self._result, self._pool_walk = p, None, []
-        self._generation += 1
+        generation = self.lab.update(p)
         self._update_image_text(p)
-        try:
-            self._walk = Walk(p)
-        except ValueError as exc:
-            self._walk = None
+        if self.lab.walk is None:
             self.page.stepper.set_total(0)
-            self._status(self.tr("The filter does not fit: {0}").format(exc), error=True)
+            self._status(self.tr("The filter does not fit: {0}").format(self.lab.walk_error), error=True)
             self._refresh()
             return
         with QSignalBlocker(self.page.stepper):
-            self.page.stepper.set_total(self._walk.total)
-        self._submit(p, self._generation)
+            self.page.stepper.set_total(self.lab.walk.total)
+        self._submit(p, generation)
         self._refresh()
 
     def _submit(self, p: LabParams, generation: int) -> None:
@@ -300,29 +296,23 @@ class ConvolutionTab(QWidget):
 
         def failed(message: str) -> None:
             self._pending -= 1
-            if generation == self._generation:
+            if generation == self.lab.generation:
                 self._status(self.tr("The engine failed: {0}").format(message), error=True)
 
         worker.submit(lambda: compute_maps(p), done, failed)
 
     def _compute_unattached(self, p: LabParams, generation: int) -> None:
-        if self._window is None and generation == self._generation:
+        if self._window is None and generation == self.lab.generation:
             self._on_result(generation, compute_maps(p))
 
     def _on_result(self, generation: int, result: dict) -> None:
-        if generation != self._generation or self._walk is None:
+        if not self.lab.accept(generation, result):
             return
-        self._result = result
-        if result["pooled"] is not None:
-            relu = result["relu"]
-            s = self.controls.settings()
-            self._pool_walk = list(
-                sliding.pool_windows(relu, s.pool_size, stride=s.pool_stride, mode=s.pool_mode)
-            )
+        n = len(self.lab.pool_walk)
         with QSignalBlocker(self.page.pool_stepper):
-            self.page.pool_stepper.set_total(len(self._pool_walk), len(self._pool_walk))
-        n = self._params.plane.shape if self._params is not None else (0, 0)
-        self.padding_page.set_maps(result["padding_maps"], n, self.editor.kernel().shape[0])
+            self.page.pool_stepper.set_total(n, n)
+        plane = self.lab.params.plane.shape if self.lab.params is not None else (0, 0)
+        self.padding_page.set_maps(result["padding_maps"], plane, self.editor.kernel().shape[0])
         self.pool_page.set_maps(result["pvs"])
         self._refresh()
 
@@ -332,25 +322,17 @@ class ConvolutionTab(QWidget):
             self.page.pool_stepper.set_position(self.page.pool_stepper.total())
         self._refresh()
 
-    def _mask(self, full: np.ndarray, count: int) -> np.ndarray:
-        flat = full.astype(np.float32).ravel().copy()
-        flat[count:] = np.nan
-        return flat.reshape(full.shape)
-
     def _refresh(self) -> None:
-        from gui.tabs.convolution_view import refresh
-
-        refresh(self)
+        self.controls.set_output_text(self.output_size_text())
+        show_step(self.page, self.lab)
 
     def _show_pool(self) -> None:
-        from gui.tabs.convolution_view import show_pool
-
-        show_pool(self)
+        show_pool(self.page, self.lab)
 
     def _update_image_text(self, p: LabParams) -> None:
-        h, w = self._source.shape[:2]
+        h, w = self.lab.source.shape[:2]
         text = self.tr("{0} × {1} pixels").format(w, h) + (
-            self.tr(", colour") if self._source.ndim == 3 else ""
+            self.tr(", colour") if self.lab.source.ndim == 3 else ""
         )
         if p.plane.shape != (h, w):
             text += (
@@ -364,21 +346,20 @@ class ConvolutionTab(QWidget):
 
     def step_to_cell(self, row: int, col: int) -> None:
         """Move the stepper so that output cell ``(row, col)`` is the one just computed."""
-        if self._walk is not None:
+        if self.lab.walk is not None:
             self.page.stepper.pause()
-            self.page.stepper.set_position(self._walk.index_of(row, col) + 1)
+            self.page.stepper.set_position(self.lab.walk.index_of(row, col) + 1)
 
     def _hover_output(self, row: int, col: int) -> None:
-        self._hover_out, self._hover_in = (row, col), None
+        self.lab.hover_output(row, col)
         self._refresh()
 
     def _hover_input(self, row: int, col: int) -> None:
-        self._hover_in, self._hover_out = (row, col), None
+        self.lab.hover_input(row, col)
         self._refresh()
 
     def _clear_hover(self) -> None:
-        if self._hover_in is not None or self._hover_out is not None:
-            self._hover_in = self._hover_out = None
+        if self.lab.clear_hover():
             self._refresh()
 
     def highlight(
@@ -398,22 +379,20 @@ class ConvolutionTab(QWidget):
 
     def output_size_text(self) -> str:
         """The live output-size line: size, formula and the numbers put in it."""
-        if self._params is None or self._walk is None:
+        size = self.lab.output_size()
+        if size is None:
             return self.tr("<b>Output: none</b> (the filter is larger than the padded image)")
-        p, (oh, ow) = self._params, self._walk.out_hw
-        t, b, le, r = self._walk.pads
-        formula = shapes.conv_output_formula(p.padding, p.stride)
         return self.tr(
             "<b>Output: {0} × {1}</b> = {2}<br>with N = {3} × {4}, K = {5}, s = {6}, P = {7}"
         ).format(
-            oh,
-            ow,
-            formula,
-            p.plane.shape[0],
-            p.plane.shape[1],
-            p.kernel.shape[0],
-            p.stride,
-            f"{t}/{b}/{le}/{r}" if len({t, b, le, r}) > 1 else t,
+            size.out_h,
+            size.out_w,
+            size.formula,
+            size.in_h,
+            size.in_w,
+            size.kernel,
+            size.stride,
+            size.pads_text,
         )
 
     def retranslate(self) -> None:

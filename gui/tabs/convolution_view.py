@@ -1,36 +1,44 @@
-"""Drawing of the convolution lab's step page from the tab's state (no maths: values come from the engine).
+"""Drawing of the convolution lab's step page from its model (no maths: values come from the engine).
 
-Split from :mod:`gui.tabs.convolution` to keep modules small; every function takes the tab.
+:func:`show_step` and :func:`show_pool` take the page to draw on and the :class:`~gui.models.convolution.
+ConvolutionLab` to draw, read the steppers' positions from the page, and change nothing but the page.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 from PySide6.QtCore import QCoreApplication
+from PySide6.QtGui import QColor
 
+from gui.models.convolution import ConvolutionLab, Mark, masked
 from gui.widgets import colormaps
 from gui.widgets.grid_view import Highlight, format_value
+from gui.widgets.panel import MatrixPanel
+from gui.widgets.step_page import StepPage
 
-if TYPE_CHECKING:
-    from gui.tabs.convolution import ConvolutionTab
+__all__ = ["CURRENT", "HOVER", "show_pool", "show_step"]
 
-__all__ = ["refresh", "show_pool"]
+CURRENT = QColor(255, 140, 0)  # the window being computed
+HOVER = QColor(0, 170, 90)  # the window under the mouse
 
 
-def _empty(panel, message: str) -> None:
+def _highlight(mark: Mark) -> Highlight:
+    color = CURRENT if mark.role == "current" else HOVER
+    return Highlight(
+        mark.top, mark.left, mark.rows, mark.cols, color, 2.0 if mark.role == "seen" else 3.0, mark.fill
+    )
+
+
+def _empty(panel: MatrixPanel, message: str) -> None:
     panel.set_data(np.zeros((0, 0), np.float32), "diverging")
     panel.view.set_placeholder(message)
     panel.view.set_highlights([])
 
 
-def refresh(tab: ConvolutionTab) -> None:
-    """Redraw the input, feature map, calculation and ReLU panels for the current step and hover."""
-    from gui.tabs.convolution import CURRENT, HOVER
-
-    v, walk, p, res = tab.page, tab._walk, tab._params, tab._result
-    tab.controls.set_output_text(tab.output_size_text())
+def show_step(page: StepPage, lab: ConvolutionLab) -> None:
+    """Redraw the input, feature map, calculation and ReLU panels for the stepper's position and the hover,
+    then the pooled panel (:func:`show_pool`)."""
+    v, walk, p, res = page, lab.walk, lab.params, lab.result
     v.input_panel.title.setText(
         QCoreApplication.translate("ConvolutionView", "Input image (with its padding)")
     )
@@ -45,18 +53,12 @@ def refresh(tab: ConvolutionTab) -> None:
         )
         for panel in (v.input_panel, v.fmap_panel, v.relu_panel, v.pool_panel):
             _empty(panel, msg)
-        for caption in (
-            v.input_panel.caption,
-            v.fmap_panel.caption,
-            v.relu_panel.caption,
-            v.pool_panel.caption,
-        ):
-            caption.setText("")
+            panel.caption.setText("")
         v.calc.show_window(None)
         v.pool_formula.setText("")
         return
     pos = v.stepper.position()
-    (kh, kw), (oh, ow) = walk.kernel_hw, walk.out_hw
+    oh, ow = walk.out_hw
     ph, pw = walk.padded.shape
     v.input_panel.view.set_placeholder("")
     v.input_panel.set_data(walk.padded, "grey", colormaps.data_range(p.plane), walk.pads, keep_view=True)
@@ -70,32 +72,14 @@ def refresh(tab: ConvolutionTab) -> None:
     )
     for view in (v.input_panel.view, v.fmap_panel.view, v.relu_panel.view, v.pool_panel.view):
         view.setToolTip(hint)
-    hl_in: list[Highlight] = []
-    hl_out: list[Highlight] = []
-    current = walk[pos - 1] if pos > 0 else None
-    shown_window = current
-    if current is not None:
-        hl_in.append(Highlight(current.top, current.left, kh, kw, CURRENT, 3.0, True))
-        hl_out.append(Highlight(current.row, current.col, 1, 1, CURRENT, 3.0))
-    if tab._hover_out is not None:
-        hw = walk[walk.index_of(*tab._hover_out)]
-        shown_window = hw
-        hl_in.append(Highlight(hw.top, hw.left, kh, kw, HOVER, 3.0, True))
-        hl_out.append(Highlight(hw.row, hw.col, 1, 1, HOVER, 3.0))
-    elif tab._hover_in is not None:
-        r, c = tab._hover_in
-        hl_in.append(Highlight(r, c, 1, 1, HOVER, 3.0, True))
-        hl_out += [Highlight(i, j, 1, 1, HOVER, 2.0, True) for i, j in walk.outputs_seeing(r, c)]
-    v.input_panel.view.set_highlights(hl_in)
-    if res is not None and res["conv"].shape == (oh, ow):
-        rng = colormaps.symmetric_range(res["conv"])
-        fmap = tab._mask(res["conv"], pos)
-    else:
-        fmap = walk.sums(pos)
-        rng = colormaps.symmetric_range(fmap)
+    marks = lab.step_marks(pos)
+    v.input_panel.view.set_highlights([_highlight(m) for m in marks.input])
+    fmap = lab.feature_map(pos)
+    full = res["conv"] if res is not None and res["conv"].shape == walk.out_hw else fmap
+    rng = colormaps.symmetric_range(full)
     v.fmap_panel.view.set_placeholder("")
     v.fmap_panel.set_data(fmap, "diverging", rng, keep_view=True)
-    v.fmap_panel.view.set_highlights(hl_out)
+    v.fmap_panel.view.set_highlights([_highlight(m) for m in marks.output])
     v.fmap_panel.caption.setText(
         QCoreApplication.translate(
             "ConvolutionView",
@@ -103,13 +87,13 @@ def refresh(tab: ConvolutionTab) -> None:
             "Hover a cell: its window; click: go there.",
         ).format(oh, ow, pos, oh * ow)
     )
-    v.calc.show_window(shown_window, p.flip)
+    v.calc.show_window(marks.window, p.flip)
     if res is None:
         _empty(v.relu_panel, QCoreApplication.translate("ConvolutionView", "Compiling kernels..."))
         v.relu_panel.caption.setText("")
     else:
         v.relu_panel.view.set_placeholder("")
-        v.relu_panel.set_data(tab._mask(res["relu"], pos), "diverging", rng, keep_view=True)
+        v.relu_panel.set_data(masked(res["relu"], pos), "diverging", rng, keep_view=True)
         v.relu_panel.caption.setText(QCoreApplication.translate("ConvolutionView", "Negatives become 0"))
         v.relu_panel.setToolTip(
             QCoreApplication.translate(
@@ -118,7 +102,7 @@ def refresh(tab: ConvolutionTab) -> None:
                 "Same colours as the feature map.",
             )
         )
-    show_pool(tab)
+    show_pool(page, lab)
 
 
 def _pool_label(mode: str) -> str:
@@ -129,51 +113,43 @@ def _pool_label(mode: str) -> str:
     }.get(mode, mode)
 
 
-def show_pool(tab: ConvolutionTab) -> None:
+def show_pool(page: StepPage, lab: ConvolutionLab) -> None:
     """Redraw the pooled panel: live (cells appear once their window is computed) or its own pooling step."""
-    from gui.tabs.convolution import CURRENT
-
-    v, res, walk = tab.page, tab._result, tab._walk
-    s = tab.controls.settings()
-    v.pool_panel.title.setText(
-        QCoreApplication.translate("ConvolutionView", "{0} {1} × {1}, stride {2}").format(
-            _pool_label(s.pool_mode), s.pool_size, s.pool_stride
+    v, res, p = page, lab.result, lab.params
+    if p is not None:
+        v.pool_panel.title.setText(
+            QCoreApplication.translate("ConvolutionView", "{0} {1} × {1}, stride {2}").format(
+                _pool_label(p.pool_mode), p.pool_size, p.pool_stride
+            )
         )
-    )
-    v.pool_stepper.setEnabled(bool(tab._pool_walk))
-    if walk is None:
+    v.pool_stepper.setEnabled(bool(lab.pool_walk))
+    if lab.walk is None or p is None:
         return
-    if res is None or res["pooled"] is None:
-        msg = (
+    step = lab.pool_step(v.pool_stepper.position(), v.stepper.position())
+    if res is None or step is None:
+        _empty(
+            v.pool_panel,
             QCoreApplication.translate("ConvolutionView", "Compiling kernels...")
             if res is None
             else QCoreApplication.translate(
                 "ConvolutionView", "The pooling window is larger than the feature map."
-            )
+            ),
         )
-        _empty(v.pool_panel, msg)
         v.pool_panel.caption.setText("")
         v.pool_formula.setText("")
         return
-    pooled, pw = res["pooled"], tab._pool_walk
     rng = colormaps.symmetric_range(res["conv"])
-    q, total = v.pool_stepper.position(), len(pw)
-    current = pw[q - 1] if 0 < q < total else None
-    if q < total:
-        shown = tab._mask(pooled, q)
-    else:  # live: a pooled cell appears once every cell of its window is computed
-        ow, pos, k = walk.out_hw[1], v.stepper.position(), s.pool_size
-        done = np.array([(w.top + k - 1) * ow + (w.left + k - 1) < pos for w in pw]).reshape(pooled.shape)
-        shown = np.where(done, pooled, np.nan).astype(np.float32)
     v.pool_panel.view.set_placeholder("")
-    v.pool_panel.set_data(shown, "diverging", rng, keep_view=True)
-    relu_hl = [h for h in v.relu_panel.view.highlights() if h.color != CURRENT or h.rows == 1]
+    v.pool_panel.set_data(step.shown, "diverging", rng, keep_view=True)
+    current = step.current
     if current is not None:
         v.pool_panel.view.set_highlights([Highlight(current.row, current.col, 1, 1, CURRENT)])
-        relu_hl = [Highlight(current.top, current.left, s.pool_size, s.pool_size, CURRENT, 3.0, True)]
+        v.relu_panel.view.set_highlights(
+            [Highlight(current.top, current.left, p.pool_size, p.pool_size, CURRENT, 3.0, True)]
+        )
         values = ", ".join(format_value(float(x)) for x in current.patch.ravel() if np.isfinite(x))
         name = {"max": "max", "min": "min", "avg": QCoreApplication.translate("ConvolutionView", "mean")}[
-            s.pool_mode
+            p.pool_mode
         ]
         v.pool_formula.setText(
             f"<span style='font-family: monospace;'>{name}({values}) = "
@@ -181,10 +157,10 @@ def show_pool(tab: ConvolutionTab) -> None:
         )
     else:
         v.pool_panel.view.set_highlights([])
+        v.relu_panel.view.set_highlights([])
         v.pool_formula.setText(QCoreApplication.translate("ConvolutionView", "Step the pooling window:"))
-    v.relu_panel.view.set_highlights(relu_hl)
     v.pool_panel.caption.setText(
         QCoreApplication.translate("ConvolutionView", "<b>{0} × {1}</b> from {2} × {3}").format(
-            pooled.shape[0], pooled.shape[1], res["relu"].shape[0], res["relu"].shape[1]
+            step.shown.shape[0], step.shown.shape[1], res["relu"].shape[0], res["relu"].shape[1]
         )
     )

@@ -8,6 +8,7 @@ vector, the class probabilities. Click a map to open it large with its filter(s)
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 import numpy as np
@@ -26,13 +27,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gui.models.network import layer_outputs
+from gui.models.session import ModelInfo, adapt_head, model_info, preset_configs
 from gui.tabs._session_tab import SessionTabMixin
 from gui.widgets.net_arch_panel import ArchitecturePanel
 from gui.widgets.net_detail import MapDetailDialog
 from gui.widgets.net_drawpad import DrawDialog
 from gui.widgets.net_editor import generate_configs
-from gui.widgets.net_featuremaps import FeatureMapView, layer_outputs
-from gui.widgets.net_session import LabSession, ModelInfo, adapt_head, model_info, preset_configs
+from gui.widgets.net_featuremaps import FeatureMapView
+from gui.widgets.net_session import LabSession
 
 __all__ = ["NetworkTab"]
 
@@ -228,10 +231,8 @@ class NetworkTab(SessionTabMixin, QWidget):
         self.arch.show_summary(info)
         if self.table.rowCount() == 0 or getattr(self, "_pending_configs", None) is None:
             self.table.blockSignals(True)
-            try:
+            with contextlib.suppress(ValueError):
                 self.table.set_configs(self.session.arch_configs)
-            except ValueError:
-                pass
             self.table.blockSignals(False)
         self._pending_configs = None
         if getattr(self, "_shot_batches", 0):
@@ -383,7 +384,8 @@ class NetworkTab(SessionTabMixin, QWidget):
 
     # ------------------------------------------------------------------------------------------- tab API
     def prepare_screenshot(self, options: Any) -> None:
-        """``--train-steps N``: train N batches first, so the maps and probabilities show a trained network."""
+        """``--train-steps N``: train N batches first, so the maps and probabilities show a trained
+        network."""
         n = getattr(options, "train_steps", None)
         self._shot_batches = int(n) if n else 0
         self._shot_done = not self._shot_batches

@@ -27,8 +27,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gui.models.session import adapt_head, first_conv_kernel, preset_configs
 from gui.tabs._session_tab import SessionTabMixin
-from gui.widgets.net_session import LabSession, adapt_head, first_conv_kernel, preset_configs
+from gui.widgets.net_session import LabSession
 from gui.widgets.train_controls import TrainingControls
 from gui.widgets.train_live import AugmentPreview, LiveView, make_augmenter
 from gui.widgets.train_plots import CurvesPanel
@@ -272,7 +273,8 @@ class TrainingTab(SessionTabMixin, QWidget):
         )
 
     def start(self, mode: str = "run") -> None:
-        """Start training (``mode="run"``) or run one batch (``"step"``), loading data/model first if needed."""
+        """Start training (``mode="run"``) or run one batch (``"step"``), loading data/model first if
+        needed."""
         s = self.session
         if self._state == "paused" and mode == "step":
             s.worker.step()

@@ -76,7 +76,7 @@ class CalcPanel(QFrame):
         self.retranslate()
         self.show_window(None)
 
-    def window(self) -> sliding.Window | None:
+    def shown_window(self) -> sliding.Window | None:
         """The step shown (None before the first step)."""
         return self._window
 

@@ -1,11 +1,12 @@
 """Side-by-side pages of the convolution lab.
 
-* :class:`PaddingComparison`: the same image and filter with valid, same and full padding (the lesson's padding
-  section: ``N-K+1``, ``N``, ``N+K-1``).
+* :class:`PaddingComparison`: the same image and filter with valid, same and full padding (the lesson's
+  padding section: ``N-K+1``, ``N``, ``N+K-1``).
 * :class:`PoolVsStride`: the lesson's claim that "conv + max-pool" and "conv with a larger stride" both shrink
   the map, shown next to each other.
 
-Both only display arrays computed by the tab (through :mod:`engine.ops`); ``None`` shows an explanation instead.
+Both only display arrays computed by the tab (through :mod:`engine.ops`); ``None`` shows an explanation
+instead.
 """
 
 from __future__ import annotations
@@ -63,7 +64,8 @@ class PaddingComparison(QWidget):
         self.retranslate()
 
     def set_maps(self, maps: dict[str, np.ndarray | None], input_hw: tuple[int, int], k: int) -> None:
-        """``maps[mode]`` is the ``(OH, OW)`` feature map for that padding, or None when it cannot be computed."""
+        """``maps[mode]`` is the ``(OH, OW)`` feature map for that padding, or None when it cannot be
+        computed."""
         self._maps = {m: maps.get(m) for m in self.MODES}
         self._n, self._k = input_hw, k
         self.retranslate()
@@ -72,7 +74,8 @@ class PaddingComparison(QWidget):
         self.intro.setText(
             self.tr(
                 "<b>Padding decides the size of the feature map.</b> Same image, same filter, stride 1: "
-                "<i>valid</i> keeps only the positions where the filter fits (N - K + 1), <i>same</i> adds just "
+                "<i>valid</i> keeps only the positions where the filter fits (N - K + 1), "
+                "<i>same</i> adds just "
                 "enough zeros to keep the size (N), <i>full</i> adds K - 1 zeros on each side (N + K - 1) so "
                 "that every pixel is seen by every filter cell."
             )
@@ -116,18 +119,19 @@ class PoolVsStride(QWidget):
         self.retranslate()
 
     def set_maps(self, maps: dict[str, np.ndarray | None]) -> None:
-        """``conv`` (ReLU of stride-1 conv), ``pooled`` (its 2x2 max-pool), ``strided`` (ReLU of stride-2 conv)."""
+        """``conv`` (ReLU of stride-1 conv), ``pooled`` (its 2x2 max-pool), ``strided`` (ReLU of stride-2
+        conv)."""
         self._maps = {k: maps.get(k) for k in self.KEYS}
         self.retranslate()
 
     def retranslate(self) -> None:
         self.intro.setText(
             self.tr(
-                "<b>Two ways to shrink a feature map.</b> Left: convolution with stride 1, then ReLU. Middle: "
-                "the same map after 2 x 2 max-pooling (keeps the strongest answer of each block). Right: the "
-                "convolution computed directly with stride 2, then ReLU. Both divide the size by about 2, but "
-                "pooling looks at every position and keeps the best one, while a stride of 2 skips positions and can "
-                "miss a detection that falls between two of them."
+                "<b>Two ways to shrink a feature map.</b> Left: convolution with stride 1, then ReLU. "
+                "Middle: the same map after 2 x 2 max-pooling (keeps the strongest answer of each block). "
+                "Right: the convolution computed directly with stride 2, then ReLU. Both divide the size by "
+                "about 2, but pooling looks at every position and keeps the best one, while a stride of 2 "
+                "skips positions and can miss a detection that falls between two of them."
             )
         )
         titles = {

@@ -222,6 +222,7 @@ class ConvControls(QWidget):
                         self.tr("Green channel"),
                         self.tr("Blue channel"),
                     ),
+                    strict=False,
                 )
             ),
         )
@@ -236,6 +237,7 @@ class ConvControls(QWidget):
                         self.tr("full (K - 1 zeros)"),
                         self.tr("custom P"),
                     ),
+                    strict=False,
                 )
             ),
         )
@@ -246,7 +248,8 @@ class ConvControls(QWidget):
             )
         )
         self._refill(
-            self.pool_mode, list(zip(ops.POOL_MODES, (self.tr("max"), self.tr("min"), self.tr("average"))))
+            self.pool_mode,
+            list(zip(ops.POOL_MODES, (self.tr("max"), self.tr("min"), self.tr("average")), strict=False)),
         )
         self.image_box.setTitle(self.tr("1. Input image"))
         self.filter_box.setTitle(self.tr("2. Filter"))

@@ -1,9 +1,10 @@
-"""A zoomable matrix view: one coloured square per cell, the value written on it when the cells are big enough.
+"""A zoomable matrix view: one coloured square per cell, the value written on it when the cells are big
+enough.
 
-:class:`GridView` draws a 2-D float array with a colour map, marks padding cells with a hatch, draws highlighted
-windows (the filter's position, the hovered cell) and reports the cell under the mouse. The mouse wheel zooms
-around the cursor, dragging pans, a double click fits the whole array again. NaN cells are drawn empty: that is
-how a feature map "fills in" while the stepper runs.
+:class:`GridView` draws a 2-D float array with a colour map, marks padding cells with a hatch, draws
+highlighted windows (the filter's position, the hovered cell) and reports the cell under the mouse. The mouse
+wheel zooms around the cursor, dragging pans, a double click fits the whole array again. NaN cells are drawn
+empty: that is how a feature map "fills in" while the stepper runs.
 """
 
 from __future__ import annotations
@@ -110,7 +111,8 @@ class GridView(QWidget):
             if value_range is not None
             else (colormaps.symmetric_range(arr) if cmap == "diverging" else colormaps.data_range(arr))
         )
-        self._pads = tuple(int(p) for p in pads)  # type: ignore[assignment]
+        t, b, le, r = (int(p) for p in pads)
+        self._pads = (t, b, le, r)
         argb = colormaps.apply(arr, cmap, *self._range)
         h, w = arr.shape
         self._image = QImage(argb.data, w, h, 4 * w, QImage.Format.Format_ARGB32).copy() if arr.size else None

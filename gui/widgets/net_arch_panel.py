@@ -1,4 +1,5 @@
-"""The Network tab's left column: presets, the hyper-parameter generator, the layer list, Build, the summary."""
+"""The Network tab's left column: presets, the hyper-parameter generator, the layer list, Build, the
+summary."""
 
 from __future__ import annotations
 
@@ -18,8 +19,8 @@ from PySide6.QtWidgets import (
 )
 
 from gui.i18n import format_int
+from gui.models.session import ModelInfo
 from gui.widgets.net_editor import LayerTable
-from gui.widgets.net_session import ModelInfo
 
 __all__ = ["PRESETS", "ArchitecturePanel"]
 
@@ -69,7 +70,9 @@ class ArchitecturePanel(QWidget):
         self.gen_box = QGroupBox()
         gform = QFormLayout(self.gen_box)
         self._gl = [QLabel() for _ in range(4)]
-        for lbl, spin in zip(self._gl, (self.gen_layers, self.gen_filters, self.gen_kernel, self.gen_units)):
+        for lbl, spin in zip(
+            self._gl, (self.gen_layers, self.gen_filters, self.gen_kernel, self.gen_units), strict=False
+        ):
             gform.addRow(lbl, spin)
         gform.addRow(self.generate)
         edit_row = QHBoxLayout()
@@ -140,6 +143,7 @@ class ArchitecturePanel(QWidget):
                 self.tr("Filter size"),
                 self.tr("Dense units"),
             ),
+            strict=False,
         ):
             lbl.setText(text)
         self.generate.setText(self.tr("Generate"))

@@ -6,7 +6,7 @@ import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QGridLayout, QLabel, QScrollArea, QWidget
 
-from gui.widgets.net_featuremaps import LayerOutput
+from gui.models.network import LayerOutput
 from gui.widgets.net_maps import TileGrid, bold_font, to_qimage
 
 __all__ = ["MapDetailDialog"]

@@ -1,12 +1,12 @@
 """Every layer's output for one image, top to bottom: map grids, the flattened vector, class probabilities.
 
-:func:`layer_outputs` (engine thread) runs ``model.activations`` on one image and gathers what the view and
-the detail dialog need; :class:`FeatureMapView` draws it; :class:`ProbabilityBars` draws the last layer.
+:class:`FeatureMapView` draws the :class:`~gui.models.network.LayerOutput` list that
+:func:`gui.models.network.layer_outputs` computes in the engine thread; :class:`ProbabilityBars` draws the
+last layer.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -14,51 +14,12 @@ from PySide6.QtCore import QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
+from gui.models.network import LayerOutput
 from gui.widgets.net_maps import TileGrid, bold_font, to_qimage
 
-__all__ = ["MAX_MAPS", "FeatureMapView", "LayerOutput", "ProbabilityBars", "layer_outputs"]
+__all__ = ["MAX_MAPS", "FeatureMapView", "ProbabilityBars"]
 
 MAX_MAPS = 64  # maps drawn per layer
-
-
-@dataclass
-class LayerOutput:
-    """One layer's output for one image. ``array``: ``(H, W, C)`` or ``(D,)`` (batch axis removed)."""
-
-    name: str
-    class_name: str
-    activation: str
-    array: np.ndarray
-    kernel: np.ndarray | None = None  # Conv2D ``(KH, KW, C_in, C_out)``
-    bias: np.ndarray | None = None
-    #: the class probabilities, on the model's last output only (a softmax of it when the model gives logits)
-    probabilities: np.ndarray | None = None
-
-
-def layer_outputs(model: Any, image: np.ndarray) -> list[LayerOutput]:
-    """``model.activations`` of one ``(H, W, C)`` image, with each layer's type, activation and conv weights."""
-    from engine.training import softmax_rows
-    from gui.widgets.net_session import _leaves
-
-    acts = model.activations(np.asarray(image, np.float32)[None])  # [(name, (1, ...))]
-    out = []
-    for (name, arr), layer in zip(acts, _leaves(model)):
-        kernel = layer.params["kernel"].copy() if type(layer).__name__ == "Conv2D" else None
-        bias = layer.params["bias"].copy() if kernel is not None and "bias" in layer.params else None
-        out.append(
-            LayerOutput(
-                name,
-                type(layer).__name__,
-                str(getattr(layer, "activation", "") or ""),
-                np.array(arr[0]),
-                kernel,
-                bias,
-            )
-        )
-    if out:
-        last = out[-1].array
-        out[-1].probabilities = last.copy() if model.output_kind == "probabilities" else softmax_rows(last)
-    return out
 
 
 class ProbabilityBars(QWidget):
@@ -92,7 +53,7 @@ class ProbabilityBars(QWidget):
         bar_w = max(40, min(self.width() - label_w - pct_w, 420))
         best = int(self._p.argmax()) if len(self._p) else -1
         fg = self.palette().color(self.foregroundRole())
-        for i, (v, name) in enumerate(zip(self._p, names)):
+        for i, (v, name) in enumerate(zip(self._p, names, strict=False)):
             y = 2 + i * row_h
             p.setPen(fg)
             p.setFont(bold_font(self) if i == best else self.font())

@@ -16,7 +16,8 @@ __all__ = ["TileGrid", "diverging_rgb", "grey_rgb", "to_qimage"]
 
 
 def grey_rgb(a: np.ndarray, vmin: float | None = None, vmax: float | None = None) -> np.ndarray:
-    """``(H, W)`` values -> ``(H, W, 3)`` uint8 grey, ``vmin`` black and ``vmax`` white (default: data range)."""
+    """``(H, W)`` values -> ``(H, W, 3)`` uint8 grey, ``vmin`` black and ``vmax`` white (default: data
+    range)."""
     a = np.nan_to_num(np.asarray(a, dtype=np.float32))
     lo = float(a.min()) if vmin is None else vmin
     hi = float(a.max()) if vmax is None else vmax

@@ -2,117 +2,24 @@
 
 One :class:`LabSession` per main window (:meth:`LabSession.for_window`). The model object is only ever touched
 inside engine-thread jobs (:meth:`LabSession.run`); the GUI thread sees copies (summaries, weights, maps) that
-the jobs return.
+the jobs return. What the jobs do with the model is Qt-free and lives in :mod:`gui.models.session`; this
+module adds the signals and the engine thread.
 """
 
 from __future__ import annotations
 
 import copy
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 from PySide6.QtCore import QObject, Signal
 
-from gui.widgets.train_data import LabData, load_lab_data
+from gui.models.data import LabData, load_lab_data
+from gui.models.session import ModelInfo, adapt_head, compile_model, model_info, preset_configs
 from gui.workers import EngineWorker
 
-__all__ = [
-    "OPTIMIZERS",
-    "LabSession",
-    "ModelInfo",
-    "adapt_head",
-    "compile_model",
-    "first_conv_kernel",
-    "model_info",
-    "preset_configs",
-]
-
-#: optimizer choices: display name -> engine.optimizers class name
-OPTIMIZERS = {"SGD": "SGD", "Adam": "Adam", "RMSprop": "RMSprop"}
-
-
-@dataclass
-class ModelInfo:
-    """What the views draw about a model, computed in the engine thread.
-
-    ``rows``: ``(name, class, output shape, params, trainable)`` per layer; ``config``: ``model.get_config()``.
-    """
-
-    rows: list[tuple[str, str, tuple, int, bool]]
-    total_params: int
-    trainable_params: int
-    config: dict
-    input_shape: tuple
-    num_classes: int
-
-
-def _leaves(model: Any) -> list[Any]:
-    """Every non-model layer, nested models flattened (a frozen base inside a new model)."""
-    out: list[Any] = []
-    for layer in model.layers:
-        out.extend(_leaves(layer) if hasattr(layer, "layers") else [layer])
-    return out
-
-
-def model_info(model: Any) -> ModelInfo:
-    rows = []
-    for layer in _leaves(model):
-        shape = tuple(layer.output_shape) if layer.output_shape is not None else ()
-        rows.append(
-            (layer.name, type(layer).__name__, shape, int(layer.count_params()), bool(layer.trainable))
-        )
-    total = int(sum(r[3] for r in rows))
-    trainable = int(sum(r[3] for r in rows if r[4]))
-    out_shape = tuple(model.output_shape)
-    return ModelInfo(rows, total, trainable, model.get_config(), tuple(model.input_shape), int(out_shape[-1]))
-
-
-def compile_model(model: Any, optimizer: str, learning_rate: float) -> None:
-    """Compile ``model`` with a fresh optimizer (its state reset) and sparse cross-entropy.
-
-    The loss reads logits unless the model outputs probabilities (:attr:`Sequential.output_kind`).
-    """
-    from engine import losses, optimizers
-
-    if optimizer not in OPTIMIZERS:
-        raise ValueError(f"optimizer must be one of {tuple(OPTIMIZERS)}. Received: optimizer={optimizer!r}")
-    opt = getattr(optimizers, OPTIMIZERS[optimizer])(learning_rate=float(learning_rate))
-    from_logits = model.output_kind == "logits"
-    model.compile(
-        optimizer=opt,
-        loss=losses.SparseCategoricalCrossentropy(from_logits=from_logits),
-        metrics=["accuracy"],
-    )
-
-
-def preset_configs(name: str, input_shape: tuple, num_classes: int) -> list[dict]:
-    """The layer configs of the zoo preset ``name`` (``"small"``, ``"lesson"``, ``"lesson_gmp"``)."""
-    from engine import zoo
-
-    return zoo.build(name, tuple(input_shape), int(num_classes), seed=0).get_config()["layers"]
-
-
-def adapt_head(configs: list[dict], num_classes: int) -> list[dict]:
-    """A copy of ``configs`` whose last Dense layer has ``num_classes`` units (the output must match the data)."""
-    out = copy.deepcopy(configs)
-    for entry in reversed(out):
-        if entry.get("class_name") == "Dense":
-            entry.setdefault("config", {})["units"] = int(num_classes)
-            break
-    for entry in out:
-        entry.get("config", {}).pop("input_shape", None)
-        entry.get("config", {}).pop("name", None)
-    return out
-
-
-def first_conv_kernel(model: Any) -> np.ndarray | None:
-    """A copy of the first Conv2D kernel ``(KH, KW, C_in, C_out)``, or None."""
-    for layer in _leaves(model):
-        if type(layer).__name__ == "Conv2D":
-            return layer.params["kernel"].copy()
-    return None
+__all__ = ["LabSession"]
 
 
 class LabSession(QObject):
@@ -145,7 +52,8 @@ class LabSession(QObject):
         self.learning_rate = 1e-3
         self.seed = 0
         self.training = False
-        #: the architecture the Network tab edits: layer configs ``[{"class_name", "config"}]`` (no input shape)
+        #: the architecture the Network tab edits: layer configs ``[{"class_name", "config"}]`` (no input
+        #: shape)
         self.arch_configs: list[dict] | None = None
         self.arch_name = "small"
         #: a build job is queued (both tabs react to a new data set; only one builds)
@@ -153,7 +61,8 @@ class LabSession(QObject):
 
     @classmethod
     def for_window(cls, window: Any) -> LabSession:
-        """The session of ``window`` (created on first use, sharing ``window.engine_worker`` when it has one)."""
+        """The session of ``window`` (created on first use, sharing ``window.engine_worker`` when it has
+        one)."""
         session = getattr(window, "_convscope_lab_session", None)
         if session is None:
             session = cls(getattr(window, "engine_worker", None), parent=window)
@@ -196,7 +105,8 @@ class LabSession(QObject):
         on_error: Callable[[str], None] | None = None,
         base: Any = None,
     ) -> None:
-        """Build ``Sequential`` from ``[{"class_name", "config"}, ...]`` for ``input_shape`` in the engine thread.
+        """Build ``Sequential`` from ``[{"class_name", "config"}, ...]`` for ``input_shape`` in the engine
+        thread.
 
         On success the model replaces the current one (its initial weights are kept for "reset"); on failure
         (e.g. "input 1x1 is too small for MaxPooling2D 2x2 at layer 6 (max_pooling2d_2)") ``modelRefused`` is
@@ -238,7 +148,8 @@ class LabSession(QObject):
         self.run(job, done, failed)
 
     def ensure_model(self, on_error: Callable[[str], None] | None = None) -> None:
-        """Build the current architecture for the loaded data unless a fitting model exists or is being built."""
+        """Build the current architecture for the loaded data unless a fitting model exists or is being
+        built."""
         data = self.data
         if data is None or self.building:
             return
@@ -271,7 +182,8 @@ class LabSession(QObject):
         self.run(lambda: compile_model(model, optimizer, learning_rate), on_done, on_error)
 
     def reset_weights(self, on_done: Callable[[Any], None] | None = None) -> None:
-        """Back to the very weights the model was built with, and a fresh optimizer (TF Playground's reset)."""
+        """Back to the very weights the model was built with, and a fresh optimizer (TF Playground's
+        reset)."""
         model, weights = self.model, self.initial_weights
         if model is None or weights is None:
             return

@@ -52,7 +52,7 @@ class ColorBar(QWidget):
         font.setPixelSize(11)
         p.setFont(font)
         p.setPen(self.palette().text().color())
-        for frac, text in zip((0.0, 0.5, 1.0), self.labels()):
+        for frac, text in zip((0.0, 0.5, 1.0), self.labels(), strict=False):
             y = bar.top() + frac * bar.height()
             p.drawLine(int(bar.right()), int(y), int(bar.right()) + 4, int(y))
             p.drawText(

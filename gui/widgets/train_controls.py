@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gui.widgets.net_session import OPTIMIZERS
+from gui.models.session import OPTIMIZERS
 
 __all__ = ["TrainingControls"]
 

@@ -10,8 +10,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QDialog, QGroupBox, QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
+from gui.models.data import LabData
 from gui.widgets.net_maps import TileGrid, to_qimage
-from gui.widgets.train_data import LabData
 from gui.widgets.train_plots import ConfusionMatrixView
 
 __all__ = ["AugmentPreview", "LiveView", "make_augmenter"]
@@ -74,7 +74,8 @@ class LiveView(QWidget):
         self.mistakes.set_tiles([])
 
     def draw_filters(self, kernel: np.ndarray | None) -> None:
-        """One tile per filter of ``kernel`` ``(KH, KW, C_in, C_out)``: signed colours, or RGB for 3 inputs."""
+        """One tile per filter of ``kernel`` ``(KH, KW, C_in, C_out)``: signed colours, or RGB for 3
+        inputs."""
         if kernel is None:
             self.filters.set_tiles([])
             return
@@ -88,7 +89,8 @@ class LiveView(QWidget):
         self.filters.set_tiles(tiles, [str(j) for j in range(k.shape[3])])
 
     def show_report(self, rep: dict, data: LabData) -> None:
-        """Confusion matrix and mistakes from :func:`gui.workers.validation_report` on ``data``'s validation set."""
+        """Confusion matrix and mistakes from :func:`gui.workers.validation_report` on ``data``'s validation
+        set."""
         self.confusion.set_matrix(rep["confusion"], list(data.class_names))
         captions = [
             self.tr("{p} ({pct:.0%})\ntrue: {t}").format(

@@ -7,7 +7,7 @@ calls from a ~20 Hz timer, so a fast training loop never floods the event loop.
 from __future__ import annotations
 
 import numpy as np
-import pyqtgraph as pg  # type: ignore[import-untyped]
+import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
@@ -49,7 +49,8 @@ def _ema(y: np.ndarray, alpha: float = 0.1) -> np.ndarray:
 
 
 class CurvesPanel(pg.GraphicsLayoutWidget):
-    """Two plots side by side: loss and accuracy against epochs, train (per batch, smoothed) and validation."""
+    """Two plots side by side: loss and accuracy against epochs, train (per batch, smoothed) and
+    validation."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -149,7 +150,8 @@ class CurvesPanel(pg.GraphicsLayoutWidget):
 
 
 class ConfusionMatrixView(QWidget):
-    """Rows: true class; columns: predicted class; cell shade: fraction of the row, with the count written in."""
+    """Rows: true class; columns: predicted class; cell shade: fraction of the row, with the count written
+    in."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)

@@ -1,4 +1,5 @@
-"""The app entry point: --screenshot writes a PNG of the asked size, bad options exit 2 in one line, menus exist."""
+"""The app entry point: --screenshot writes a PNG of the asked size, bad options exit 2 in one line, menus
+exist."""
 
 from __future__ import annotations
 
@@ -94,7 +95,7 @@ def test_tab_list_is_importable_by_name():
     assert tab_names()[0] == "convolution"
     for _name, spec in TABS:
         assert load_tab_class(spec).__name__ == spec.split(":")[1]
-    with pytest.raises(ValueError, match="package.module:ClassName"):
+    with pytest.raises(ValueError, match=r"package\.module:ClassName"):
         load_tab_class("no_colon")
 
 

@@ -1,6 +1,7 @@
 """The convolution lab: stepping shows engine values, settings update the views, bad files leave state intact.
 
-Reference values are computed here with plain NumPy (zero-pad, slice, multiply, sum), independent of the engine.
+Reference values are computed here with plain NumPy (zero-pad, slice, multiply, sum), independent of the
+engine.
 """
 
 from __future__ import annotations
@@ -78,7 +79,7 @@ def test_stepping_fills_the_output_with_conv2d_values(win, qtbot, steps):
     np.testing.assert_allclose(shown[:steps], expected[:steps], atol=1e-5)
     assert np.isnan(shown[steps:]).all()
     # the calculation panel: the window under the filter times the filter, and the written-out sum
-    w = tab.page.calc.window()
+    w = tab.page.calc.shown_window()
     r, c = divmod(steps - 1, 7)
     assert (w.row, w.col) == (r, c)
     np.testing.assert_allclose(w.patch, image[r : r + 3, c : c + 3])
@@ -184,7 +185,7 @@ def test_hovering_an_output_cell_shows_its_window_and_back(win, qtbot):
     tab.page.fmap_panel.view.cellHovered.emit(1, 2)
     tops = [(h.top, h.left, h.rows) for h in tab.page.input_panel.view.highlights()]
     assert (2, 4, 3) in tops
-    assert (tab.page.calc.window().row, tab.page.calc.window().col) == (1, 2)
+    assert (tab.page.calc.shown_window().row, tab.page.calc.shown_window().col) == (1, 2)
     # the other direction: input cell (4, 4) is seen by outputs whose window covers it
     tab.page.input_panel.view.cellHovered.emit(4, 4)
     cells = {(h.top, h.left) for h in tab.page.fmap_panel.view.highlights() if h.rows == 1}

@@ -1,30 +1,32 @@
-"""The ``convscope`` command end to end (subprocesses), its one-line errors, and the hand-off to the app."""
+"""The ``convscope`` sub-commands end to end (subprocesses of ``python -m engine.cli``) and their one-line
+errors; the hand-off to the app is tested with the launcher (tests/gui/test_launcher.py)."""
 
 from __future__ import annotations
 
 import os
 import subprocess
 import sys
-import types
 from pathlib import Path
 
 import numpy as np
 import pytest
 from PIL import Image
 
+import engine.cli as cli
+from engine.cli.commands import format_confusion
 from engine.saving import read_metadata
-from gui import cli
-from gui.cli_commands import format_confusion
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SUBCOMMANDS = ("convolve", "train", "evaluate", "predict", "summary", "featuremaps", "filters")
 
 
-def run(*args: str, env: dict[str, str] | None = None, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+def run(
+    *args: str, env: dict[str, str] | None = None, cwd: Path = ROOT, module: str = "engine.cli"
+) -> subprocess.CompletedProcess:
     full_env = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
     full_env.pop("CONVSCOPE_DEBUG", None)
     return subprocess.run(
-        [sys.executable, "-m", "gui.cli", *map(str, args)],
+        [sys.executable, "-m", module, *map(str, args)],
         capture_output=True,
         text=True,
         env=full_env,
@@ -204,7 +206,7 @@ def test_predict_agrees_with_the_model(trained, tmp_path):
     expected = model.predict(x.astype(np.float32) / 255.0).argmax(axis=1)
     lines = proc.stdout.strip().splitlines()
     assert len(lines) == 3
-    for line, k in zip(lines, expected):
+    for line, k in zip(lines, expected, strict=False):
         assert line.split(": ")[1].split()[0] == datasets.SHAPE_CLASSES[k]
         assert line.count("%") == 2
 
@@ -259,7 +261,7 @@ def test_cuda_backend_without_gpu_is_a_clear_error(tmp_path):
         [
             sys.executable,
             "-m",
-            "gui.cli",
+            "engine.cli",
             "convolve",
             str(image),
             "--filter",
@@ -282,29 +284,6 @@ def test_cuda_backend_without_gpu_is_a_clear_error(tmp_path):
         assert_one_line_error(full, "no CUDA device", status=2)
 
 
-# ----------------------------------------------------------------------------------------- app hand-off
-
-
-@pytest.mark.parametrize("argv", [[], ["--lang", "fr"], ["--screenshot", "s.png", "--tab", "network"]])
-def test_app_options_go_to_the_app(monkeypatch, argv):
-    seen = []
-    fake = types.ModuleType("gui.app")
-    fake.main = lambda a: seen.append(list(a)) or 7
-    monkeypatch.setitem(sys.modules, "gui.app", fake)
-    assert cli.main(argv) == 7
-    assert seen == [argv]
-
-
-def test_headless_commands_never_import_qt(tmp_path):
-    code = (
-        "import sys; from gui import cli; cli.build_parser(); import gui.cli_commands, gui.plots; "
-        "print(sorted(m for m in sys.modules if m.startswith(('PySide6', 'pyqtgraph'))))"
-    )
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
-    assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.strip() == "[]"
-
-
 # ------------------------------------------------------------------------------------------ model meta
 
 
@@ -317,7 +296,7 @@ def test_metadata_is_saved_inside_the_model_file_by_one_write(trained, tmp_path)
     model.save(copy, metadata={"class_names": ["a"] * 6, "dataset": "x"})
     assert read_metadata(copy) == {"class_names": ["a"] * 6, "dataset": "x"}
     again = engine.load_model(copy)
-    for w0, w1 in zip(model.get_weights(), again.get_weights()):
+    for w0, w1 in zip(model.get_weights(), again.get_weights(), strict=False):
         np.testing.assert_array_equal(w0, w1)
     with np.load(copy) as data:  # no second entry rewritten after the save
         assert "__convscope_cli__" not in data.files
@@ -333,4 +312,37 @@ def test_format_confusion_text():
 
 
 def test_app_option_errors_come_from_the_app():
-    assert_one_line_error(run("--lang", "xx"), "--lang", status=2)
+    assert_one_line_error(run("--lang", "xx", module="gui.launcher"), "--lang", status=2)
+
+
+def test_size_is_width_by_height_from_train_to_evaluate(tmp_path, rng):
+    """--size 20x12 makes images 20 wide and 12 high; evaluate reads the size back from the model file."""
+    for name in ("a", "b"):
+        (tmp_path / "data" / name).mkdir(parents=True)
+        for i in range(6):
+            _png(tmp_path / "data" / name / f"{i}.png", rng.integers(0, 256, (30, 40), dtype=np.uint8))
+    model = tmp_path / "m.npz"
+    proc = run(
+        "train",
+        "--dataset",
+        tmp_path / "data",
+        "--size",
+        "20x12",
+        "--epochs",
+        "1",
+        "--batch-size",
+        "4",
+        "--save",
+        model,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "images of 12x20x1, 2 classes" in proc.stdout  # (H, W, C) arrays
+    assert read_metadata(model)["size"] == [12, 20]
+    proc = run("evaluate", model, "--dataset", tmp_path / "data")
+    assert proc.returncode == 0, proc.stderr
+    assert "accuracy: " in proc.stdout
+    assert_one_line_error(
+        run("train", "--dataset", tmp_path / "data", "--size", "20x", "--save", model),
+        "argument --size: must be WIDTHxHEIGHT (e.g. 28x28) or one integer. Received: '20x'",
+        status=2,
+    )

@@ -1,4 +1,4 @@
-"""Datasets as the Training tab uses them: float32 images in [0, 1], int labels, class names.
+"""Data sets as the learning tabs use them: float32 images in [0, 1], int labels, class names.
 
 A thin layer over :mod:`engine.datasets` (which returns uint8) that also subsets, so that a lesson-sized run
 trains in seconds on two cores.
@@ -37,7 +37,8 @@ class LabData:
 
     @property
     def input_shape(self) -> tuple[int, int, int]:
-        return tuple(int(v) for v in self.x_train.shape[1:])  # type: ignore[return-value]
+        h, w, c = self.x_train.shape[1:]
+        return int(h), int(w), int(c)
 
     @property
     def num_classes(self) -> int:
@@ -107,7 +108,8 @@ def load_lab_data(
 
 
 def class_subset(data: LabData, classes: list[int], name: str | None = None) -> LabData:
-    """Only the images of ``classes``, relabelled ``0..len(classes)-1`` (e.g. digits 5-9 for transfer learning)."""
+    """Only the images of ``classes``, relabelled ``0..len(classes)-1`` (e.g. digits 5-9 for transfer
+    learning)."""
     if not classes:
         raise ValueError("classes must name at least one class. Received: []")
     bad = [c for c in classes if not 0 <= c < data.num_classes]

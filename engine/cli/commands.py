@@ -1,8 +1,8 @@
-"""What each ``convscope`` subcommand does (parsing lives in :mod:`gui.cli`). Never imports Qt.
+"""What each ``convscope`` sub-command does (their options: :mod:`engine.cli.parser`). Never imports Qt.
 
 Models written by ``convscope train`` carry metadata (:func:`engine.saving.read_metadata`) with the class
-names and the dataset they were trained on, so ``evaluate`` and ``predict`` need no more arguments; other model files
-work too (classes are then called by their index).
+names and the dataset they were trained on, so ``evaluate`` and ``predict`` need no more arguments; other
+model files work too (classes are then called by their index).
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from engine.cli.args import Size, load_filter_spec
 from engine.saving import read_metadata
 
 AUGMENTATIONS: dict[str, dict[str, Any]] = {
@@ -75,7 +76,7 @@ def _load_data(args: argparse.Namespace, spec: str) -> Any:
         spec,
         n_train=args.limit or 1200,
         n_test=min(args.limit or 300, 300),
-        target_size=args.size,
+        target_size=None if args.size is None else (args.size.height, args.size.width),
         color_mode=args.color or "grayscale",
         seed=0,
     )
@@ -125,24 +126,15 @@ def filters(args: argparse.Namespace) -> int:
     return 0
 
 
-def _filter(spec: str) -> tuple[np.ndarray, str]:
-    from engine.filters import PRESETS, get_preset
-    from engine.io import load_filter
-
-    key = spec.strip().lower().replace("-", "_").replace(" ", "_")
-    if key in PRESETS:
-        return get_preset(key), key
-    if Path(spec).suffix or Path(spec).exists():
-        return load_filter(spec), Path(spec).name
-    raise CommandError(f"--filter {spec!r} is neither a preset ({', '.join(PRESETS)}) nor a filter file")
-
-
 def convolve(args: argparse.Namespace) -> int:
     from engine import ops
     from engine.io import load_image, save_image
 
     _set_backend(args)
-    kernel, kname = _filter(args.filter)
+    try:
+        kernel, kname = load_filter_spec(args.filter)
+    except ValueError as exc:
+        raise CommandError(f"--filter: {exc}") from None
     padding: Any = args.padding
     if padding.lstrip("-").isdigit():
         padding = int(padding)
@@ -238,11 +230,11 @@ def train(args: argparse.Namespace) -> int:
             "dataset": args.dataset,
             "scale": 255,
             "color_mode": args.color or "grayscale",
-            "size": list(x.shape[1:3]),
+            "size": list(x.shape[1:3]),  # (H, W), as the arrays are
         },
     )
     if args.plot:
-        from gui.plots import save_curves
+        from engine.cli.plots import save_curves
 
         save_curves(args.plot, history.history, title=f"{model.name} on {ds.name}")
     _out(f"test accuracy: {acc:.4f} (loss {loss:.4f}) on {xt.shape[0]} images")
@@ -252,7 +244,7 @@ def train(args: argparse.Namespace) -> int:
 
 def evaluate(args: argparse.Namespace) -> int:
     from engine import losses
-    from gui.plots import confusion_matrix, save_confusion
+    from engine.cli.plots import confusion_matrix, save_confusion
 
     _set_backend(args)
     model, meta = _load_model(args.model)
@@ -260,12 +252,13 @@ def evaluate(args: argparse.Namespace) -> int:
     if not spec:
         raise CommandError(f"{args.model!r} does not say which dataset it was trained on: pass --dataset")
     if not args.size and meta.get("size") and spec.lower() not in ("digits", "shapes"):
-        args.size = tuple(meta["size"])
+        height, width = meta["size"]  # saved as the arrays' (H, W)
+        args.size = Size(int(width), int(height))
     args.color = args.color or meta.get("color_mode")
     ds = _load_data(args, spec)
     xt = _scaled(ds.x_test)
     expected = tuple(model.layers[0].input_shape or ())
-    if expected and any(e is not None and e != d for e, d in zip(expected, xt.shape[1:])):
+    if expected and any(e is not None and e != d for e, d in zip(expected, xt.shape[1:], strict=False)):
         raise CommandError(f"the model expects images of {expected}, dataset {spec!r} has {xt.shape[1:]}")
     names = _class_names(model, meta)
     if len(ds.class_names) != len(names):
@@ -324,7 +317,7 @@ def predict(args: argparse.Namespace) -> int:
 
         probs = softmax_rows(probs)
     top = min(args.top, len(names))
-    for path, p in zip(args.images, probs):
+    for path, p in zip(args.images, probs, strict=False):
         order = np.argsort(-p)[:top]
         ranked = ", ".join(f"{names[i]} {100 * p[i]:.1f}%" for i in order)
         _out(f"{path}: {names[order[0]]}  ({ranked})")
@@ -347,7 +340,7 @@ def summary(args: argparse.Namespace) -> int:
 
 
 def featuremaps(args: argparse.Namespace) -> int:
-    from gui.plots import save_feature_maps
+    from engine.cli.plots import save_feature_maps
 
     _set_backend(args)
     model, _meta = _load_model(args.model)

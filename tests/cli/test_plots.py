@@ -1,4 +1,4 @@
-"""gui.plots: headless Pillow figures (curves, confusion matrix, feature-map grid)."""
+"""engine.cli.plots: headless Pillow figures (curves, confusion matrix, feature-map grid)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from gui import plots
+from engine.cli import plots
 
 
 def test_confusion_matrix_counts_by_hand():

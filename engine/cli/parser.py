@@ -1,26 +1,27 @@
-"""The ``convscope`` command: headless subcommands, or the desktop app when given no subcommand.
-
-``convscope`` (no arguments) or ``convscope --screenshot ...`` / ``--lang fr`` start the app (``gui.app.main``);
-``convscope convolve|train|evaluate|predict|summary|featuremaps|filters ...`` run without Qt. Wrong arguments
-and unreadable files end with one line ``convscope: error: ...`` and a non-zero exit status, never a traceback
-(set ``CONVSCOPE_DEBUG=1`` to see one).
+"""The argument parser of the ``convscope`` sub-commands (``convolve``, ``train``, ``evaluate``, ``predict``,
+``summary``, ``featuremaps``, ``filters``); what each one does lives in :mod:`engine.cli.commands`.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
-import sys
-from collections.abc import Sequence
-from typing import NoReturn
 
-from gui import cli_commands as commands
+from engine.cli import commands
+from engine.cli.args import ArgumentParser, positive_float, positive_int, size_type
+
+__all__ = ["APP_FLAGS", "COMMANDS", "build_parser"]
+
+#: the options of the desktop app (``convscope`` with no sub-command), listed in ``convscope --help``
+APP_FLAGS = ("--screenshot", "--tab", "--image", "--filter", "--steps", "--train-steps", "--lang", "--size")
+
+#: the sub-commands, in the order ``convscope --help`` lists them
+COMMANDS = ("convolve", "train", "evaluate", "predict", "summary", "featuremaps", "filters")
 
 APP_OPTIONS = """\
 the desktop app (no subcommand):
   convscope                           start the app
-  convscope [--screenshot PATH [--tab convolution|network|training] [--image FILE]
-            [--filter NAME|FILE] [--steps N] [--train-steps N]] [--lang en|fr]
+  convscope [--screenshot PATH [--tab convolution|network|training|backprop] [--image FILE]
+            [--filter NAME|FILE] [--steps N] [--train-steps N] [--size WIDTHxHEIGHT]] [--lang en|fr]
                                       --screenshot renders one tab to PATH offscreen and exits
 """
 
@@ -28,52 +29,11 @@ EXAMPLES = """\
 examples:
   convscope convolve assets/images/camera.png --filter horizontal_line --relu --pool max:2 -o lines.png
   convscope train --dataset shapes --model small --epochs 3 --save shapes.npz --plot curves.png
+  convscope train --dataset my_photos/ --size 64x48 --color rgb --save photos.npz
   convscope evaluate shapes.npz --plot confusion.png
   convscope predict shapes.npz my_drawing.png
   convscope featuremaps shapes.npz my_drawing.png -o maps.png
 """
-
-
-class UsageError(Exception):
-    """Bad command-line arguments (exit status 2)."""
-
-
-class _Parser(argparse.ArgumentParser):
-    """argparse with a one-line error (``convscope: error: ...``) instead of usage + error."""
-
-    def error(self, message: str) -> NoReturn:
-        raise UsageError(f"{message} (see '{self.prog} --help')")
-
-
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
-    return value
-
-
-def _positive_float(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}") from None
-    if not value > 0 or value == float("inf"):
-        raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}")
-    return value
-
-
-def _size(text: str) -> tuple[int, int]:
-    parts = text.lower().replace("x", ",").split(",")
-    try:
-        h, w = (int(p) for p in parts) if len(parts) == 2 else (int(parts[0]), int(parts[0]))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected HEIGHTxWIDTH or one int, got {text!r}") from None
-    if h < 1 or w < 1:
-        raise argparse.ArgumentTypeError(f"sizes must be >= 1, got {text!r}")
-    return h, w
 
 
 def _dataset_options(p: argparse.ArgumentParser, default: str | None) -> None:
@@ -85,10 +45,13 @@ def _dataset_options(p: argparse.ArgumentParser, default: str | None) -> None:
         "TEST_LABELS] | cifar10:DIR"
         + (f" (default: {default})" if default else " (default: the one the model was trained on)"),
     )
+    p.add_argument("--limit", type=positive_int, metavar="N", help="use at most N training and N test images")
     p.add_argument(
-        "--limit", type=_positive_int, metavar="N", help="use at most N training and N test images"
+        "--size",
+        type=size_type(),
+        metavar="WIDTHxHEIGHT",
+        help="resize images from a folder to this size (e.g. 64x48; one integer for a square)",
     )
-    p.add_argument("--size", type=_size, metavar="HxW", help="resize images from a folder to HxW")
     p.add_argument(
         "--color",
         choices=("grayscale", "rgb"),
@@ -101,20 +64,20 @@ def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every subcommand (exposed for the docs and the tests)."""
     from engine import __version__
 
-    common = _Parser(add_help=False)
+    common = ArgumentParser(add_help=False)
     common.add_argument(
         "--backend",
         choices=("cpu", "cuda", "reference"),
         help="compute backend (default: cpu, or $CONVSCOPE_BACKEND)",
     )
-    parser = _Parser(
+    parser = ArgumentParser(
         prog="convscope",
         formatter_class=argparse.RawDescriptionHelpFormatter,
         description="ConvScope: see what a convolutional network does, from a terminal or the app.",
         epilog=APP_OPTIONS + "\n" + EXAMPLES,
     )
     parser.add_argument("--version", action="version", version=f"convscope {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=ArgumentParser)
 
     p = sub.add_parser(
         "convolve",
@@ -131,7 +94,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="a preset (see 'convscope filters') or a filter file",
     )
     p.add_argument("--padding", default="valid", help="valid | same | full | an int (default: valid)")
-    p.add_argument("--stride", type=_positive_int, default=1, help="stride (default: 1)")
+    p.add_argument("--stride", type=positive_int, default=1, help="stride (default: 1)")
     p.add_argument("--flip", action="store_true", help="true convolution (kernel rotated 180 degrees)")
     p.add_argument("--relu", action="store_true", help="apply ReLU (nulls the negatives)")
     p.add_argument("--pool", metavar="MODE:SIZE", help="pool afterwards, e.g. max:2, avg:3, min:2")
@@ -158,10 +121,10 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="small|lesson|lesson_gmp|FILE.json",
         help="architecture preset or a JSON architecture file (default: small)",
     )
-    p.add_argument("--epochs", type=_positive_int, default=3, help="passes over the data (default: 3)")
-    p.add_argument("--batch-size", type=_positive_int, default=32, help="images per step (default: 32)")
+    p.add_argument("--epochs", type=positive_int, default=3, help="passes over the data (default: 3)")
+    p.add_argument("--batch-size", type=positive_int, default=32, help="images per step (default: 32)")
     p.add_argument("--optimizer", choices=("adam", "sgd", "rmsprop"), default="adam", help="(default: adam)")
-    p.add_argument("--lr", type=_positive_float, help="learning rate (default: the optimizer's)")
+    p.add_argument("--lr", type=positive_float, help="learning rate (default: the optimizer's)")
     p.add_argument(
         "--augment",
         nargs="?",
@@ -196,7 +159,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("model", help="a saved model")
     p.add_argument("images", nargs="+", metavar="IMAGE", help="image files")
-    p.add_argument("--top", type=_positive_int, default=3, help="how many classes to list (default: 3)")
+    p.add_argument("--top", type=positive_int, default=3, help="how many classes to list (default: 3)")
     p.add_argument(
         "--invert",
         action="store_true",
@@ -221,7 +184,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("model", help="a saved model")
     p.add_argument("image", help="an image file")
     p.add_argument("-o", "--output", required=True, help="output PNG")
-    p.add_argument("--max-channels", type=_positive_int, default=16, help="channels per layer (default: 16)")
+    p.add_argument("--max-channels", type=positive_int, default=16, help="channels per layer (default: 16)")
     p.add_argument("--invert", action="store_true", help="invert grey levels first")
     p.set_defaults(func=commands.featuremaps)
 
@@ -230,49 +193,3 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(func=commands.filters)
     return parser
-
-
-def _wants_app(argv: Sequence[str]) -> bool:
-    return not argv or (argv[0].startswith("--") and argv[0] not in ("--help", "--version"))
-
-
-def _run_app(argv: list[str]) -> int:
-    try:
-        from gui.app import main as app_main
-    except ImportError as exc:
-        raise commands.CommandError(f"cannot start the desktop app: {exc}") from None
-    return int(app_main(argv) or 0)
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the ``convscope`` console script; returns the exit status."""
-    args_list = list(sys.argv[1:] if argv is None else argv)
-    debug = os.environ.get("CONVSCOPE_DEBUG", "") not in ("", "0")
-    try:
-        if _wants_app(args_list):
-            return _run_app(args_list)
-        parser = build_parser()
-        args = parser.parse_args(args_list)
-        if args.command is None:
-            parser.print_help()
-            return 0
-        return int(args.func(args) or 0)
-    except UsageError as exc:
-        print(f"convscope: error: {exc}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        print("convscope: interrupted", file=sys.stderr)
-        return 130
-    except Exception as exc:  # one line, never a traceback
-        if debug:
-            raise
-        status = 2 if type(exc).__name__ == "CudaUnavailableError" else 1
-        message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        if isinstance(exc, (MemoryError, AssertionError, AttributeError, IndexError, NameError)):
-            message = f"{type(exc).__name__}: {message} (set CONVSCOPE_DEBUG=1 for the traceback)"
-        print(f"convscope: error: {message}", file=sys.stderr)
-        return status
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -114,8 +114,8 @@ def _panel(
 def render_curves(history: Mapping[str, Sequence[float]], title: str | None = None) -> Image.Image:
     """Loss and accuracy per epoch, training and validation, side by side.
 
-    ``history`` maps ``loss``, ``accuracy``, ``val_loss``, ``val_accuracy`` (any subset) to one value per epoch,
-    as in ``History.history``.
+    ``history`` maps ``loss``, ``accuracy``, ``val_loss``, ``val_accuracy`` (any subset) to one value per
+    epoch, as in ``History.history``.
     """
     keys = [k for k in ("loss", "accuracy", "val_loss", "val_accuracy") if history.get(k)]
     if not keys:
@@ -198,9 +198,7 @@ def render_confusion(matrix: Any, class_names: Sequence[str], title: str | None 
         for j in range(k):
             x = left + j * cell
             s = share[i, j]
-            colour = tuple(
-                int(round(255 - s * (255 - c))) for c in ((20, 90, 50) if i == j else (170, 30, 30))
-            )
+            colour = tuple(round(255 - s * (255 - c)) for c in ((20, 90, 50) if i == j else (170, 30, 30)))
             draw.rectangle([x, y, x + cell - 1, y + cell - 1], fill=colour, outline=LIGHT)
             text = str(int(m[i, j]))
             draw.text(
