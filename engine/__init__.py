@@ -35,6 +35,7 @@ _LAZY = {
     "augment": ("engine.augment", None),
     "zoo": ("engine.zoo", None),
     "filters": ("engine.filters", None),
+    "explain": ("engine.explain", None),
     "Sequential": ("engine.models", "Sequential"),
     "load_model": ("engine.models", "load_model"),
 }
