@@ -1,21 +1,17 @@
 """Reading and writing images and filters: Pillow for images, NumPy / text / JSON for kernels.
 
 Every loader refuses bad input with an error that names the file and the problem; every writer is atomic
-(a temporary file in the same folder, then :func:`os.replace`), so an interrupted save never leaves half a
-file behind. Images larger than ``engine.config.get("max_image_pixels")`` are refused before being decoded
-(Pillow's decompression-bomb guard stays on as a second line of defence).
+(:func:`atomic_write`, in :mod:`engine._atomic`: a temporary file in the same folder, then
+:func:`os.replace`), so an interrupted save never leaves half a file behind. Images larger than
+``engine.config.get("max_image_pixels")`` are refused before being decoded (Pillow's decompression-bomb guard
+stays on as a second line of defence); so are requested sizes. Filter files are read and written by
+:mod:`engine._filter_files`, re-exported here.
 """
 
 from __future__ import annotations
 
-import json
 import os
-import re
-import secrets
-import stat
-import time
 import warnings
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal, NamedTuple, overload
 
@@ -23,14 +19,25 @@ import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from engine import config
+from engine._atomic import HAS_FILE_LOCKS, atomic_write, is_atomic_temp_name
 from engine._colormaps import COLORMAPS, to_rgb8
+from engine._filter_files import (
+    FILTER_EXTENSIONS,
+    MAX_FILTER_FILE_BYTES,
+    MAX_FILTER_SIZE,
+    FilterLoadError,
+    load_filter,
+    save_filter,
+)
 from engine.filters import PRESETS, get_preset, preset_names
 
 __all__ = [
     "COLORMAPS",
     "FILTER_EXTENSIONS",
+    "HAS_FILE_LOCKS",
     "HIGH_DEPTH_MODES",
     "IMAGE_EXTENSIONS",
+    "MAX_FILTER_FILE_BYTES",
     "MAX_FILTER_SIZE",
     "PRESETS",
     "FilterLoadError",
@@ -51,196 +58,11 @@ __all__ = [
 PathLike = str | os.PathLike
 
 IMAGE_EXTENSIONS = (".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp", ".ppm", ".pgm", ".pbm")
-FILTER_EXTENSIONS = (".npy", ".txt", ".csv", ".json")
 IMAGE_MODES = ("L", "RGB")
-MAX_FILTER_SIZE = 99
 
 
 class ImageLoadError(ValueError):
     """An image file could not be read: missing, empty, truncated, not an image, or too large."""
-
-
-class FilterLoadError(ValueError):
-    """A filter file could not be read: unknown format, ragged rows, non-numbers, NaN, empty, wrong rank."""
-
-
-# --------------------------------------------------------------------------------------------- writing
-
-try:
-    import fcntl
-except ImportError:  # pragma: no cover - Windows
-    fcntl = None  # type: ignore[assignment]
-
-#: whether a write in progress holds a lock on its temporary file (POSIX); without locks, only temporary
-#: files older than :data:`STALE_TEMP_AGE_S` are taken for the leftovers of an interrupted write
-HAS_FILE_LOCKS = fcntl is not None
-STALE_TEMP_AGE_S = 3600.0
-_TEMP_TAG = "tmp"
-_TEMP_NAME_KEEP = 120  # characters of the destination's name kept in its temporary files' names
-
-
-def _read_umask() -> int:
-    try:  # Linux reports it without changing it
-        with open("/proc/self/status", encoding="ascii") as fh:
-            for line in fh:
-                if line.startswith("Umask:"):
-                    return int(line.split()[1], 8)
-    except (OSError, ValueError):
-        pass
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
-_UMASK = _read_umask()  # read once at import: os.umask() is process-wide, so never toggle it later
-
-
-def _temp_prefix(name: str) -> str:
-    return f".{name[:_TEMP_NAME_KEEP]}."
-
-
-def _temp_name(name: str) -> str:
-    """A fresh temporary-file name for the destination file name ``name``: ``.NAME.XXXXXXXX.tmp.SUFFIX``."""
-    return f"{_temp_prefix(name)}{secrets.token_hex(4)}.{_TEMP_TAG}{Path(name).suffix}"
-
-
-def is_atomic_temp_name(candidate: str, name: str) -> bool:
-    """Whether ``candidate`` names a temporary file that :func:`atomic_write` makes for destination ``name``.
-
-    Only these names are ever removed by the clean-up of stale temporary files.
-    """
-    pattern = re.escape(_temp_prefix(name)) + r"[0-9a-f]{8}\." + _TEMP_TAG + re.escape(Path(name).suffix)
-    return re.fullmatch(pattern, candidate) is not None
-
-
-def _resolve_destination(target: Path) -> Path:
-    """The file to replace: ``target``, or the file its symbolic link(s) point to. Checks the folder."""
-    real = Path(os.path.realpath(target)) if target.is_symlink() else target
-    if real.is_symlink():
-        raise OSError(f"cannot write {str(target)!r}: its symbolic links go round in a loop")
-    shown = repr(str(target)) if real == target else f"{str(target)!r} (a link to {str(real)!r})"
-    if real.is_dir():
-        raise IsADirectoryError(f"cannot write {shown}: it is a folder")
-    if real.exists() and not real.is_file():
-        raise OSError(f"cannot write {shown}: it is not a regular file")
-    parent = real.parent if str(real.parent) else Path(".")
-    if not parent.exists():
-        raise FileNotFoundError(f"cannot write {shown}: the folder {str(parent)!r} does not exist")
-    if not parent.is_dir():
-        raise NotADirectoryError(f"cannot write {shown}: {str(parent)!r} is a file, not a folder")
-    return real
-
-
-def _create_temp(real: Path, shown: str) -> tuple[int, Path]:
-    """Create (O_EXCL, mode 0600) and lock a temporary file next to ``real``; return its fd and path."""
-    for _ in range(100):
-        tmp = real.parent / _temp_name(real.name)
-        try:
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
-        except FileExistsError:
-            continue
-        except PermissionError:
-            raise PermissionError(
-                f"cannot write {shown}: the folder {str(real.parent)!r} is not writable (permission denied)"
-            ) from None
-        except OSError as exc:
-            raise OSError(
-                f"cannot write {shown}: no file can be created in the folder {str(real.parent)!r} "
-                f"({exc.strerror or exc})"
-            ) from None
-        if fcntl is not None:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # a fresh file: never contended
-        return fd, tmp
-    raise FileExistsError(f"cannot write {shown}: could not create a temporary file")  # pragma: no cover
-
-
-def _remove_stale_temps(real: Path, current: Path, newest_ns: int) -> None:
-    """Remove the temporary files interrupted writes to ``real`` left: ``real``'s naming pattern only, regular
-    files only, older than ``newest_ns`` (the current write's temp file), and not locked by a live writer."""
-    try:
-        entries = list(os.scandir(real.parent))
-    except OSError:
-        return
-    for entry in entries:
-        if entry.name == current.name or not is_atomic_temp_name(entry.name, real.name):
-            continue
-        try:
-            st = entry.stat(follow_symlinks=False)
-            if not stat.S_ISREG(st.st_mode) or st.st_mtime_ns >= newest_ns:
-                continue
-            if fcntl is None:
-                if time.time() - st.st_mtime < STALE_TEMP_AGE_S:
-                    continue
-                os.unlink(entry.path)
-                continue
-            fd = os.open(entry.path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
-            try:
-                try:
-                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                except BlockingIOError:
-                    continue  # a write in progress holds it
-                if os.path.samestat(os.fstat(fd), os.stat(entry.path, follow_symlinks=False)):
-                    os.unlink(entry.path)
-            finally:
-                os.close(fd)
-        except OSError:
-            continue  # gone meanwhile, or not ours to remove: never fail a write over a leftover
-
-
-def _fsync_folder(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:  # pragma: no cover - Windows cannot open folders
-        return
-    try:
-        os.fsync(fd)
-    except OSError:  # pragma: no cover - some file systems refuse
-        pass
-    finally:
-        os.close(fd)
-
-
-def atomic_write(path: PathLike, write: Callable[[Path], None]) -> Path:
-    """Call ``write(tmp_path)`` on a temporary file next to ``path``, then move it over ``path``.
-
-    * The destination is checked before ``write`` is called: a folder, a missing or read-only folder, or a
-      special file is refused with a message naming it.
-    * Over an existing file, the new file keeps that file's permission bits (a private 0600 model stays
-      private); a new file gets ``0666 & ~umask``. The temporary file is 0600 until it is complete.
-    * A symbolic link is written through: its target file is replaced, the link stays a link.
-    * The temporary file, ``.NAME.XXXXXXXX.tmp.SUFFIX``, keeps the target's suffix so that format-sniffing
-      writers (Pillow, NumPy) behave. It is on disk (fsync) before the rename, so a crash never leaves a
-      short file; an exception removes it. A killed process cannot remove it: the next write to the same
-      destination removes the temporary files such writes left (same naming pattern, older, not locked by
-      a write still in progress), and nothing else.
-
-    Returns
-    -------
-    path : ``Path(path)``, as given (the link when ``path`` is a symbolic link).
-    """
-    target = Path(path)
-    real = _resolve_destination(target)
-    shown = repr(str(target))
-    fd, tmp = _create_temp(real, shown)
-    try:
-        created_ns = os.fstat(fd).st_mtime_ns
-        _remove_stale_temps(real, tmp, created_ns)
-        write(tmp)
-        with open(tmp, "rb") as fh:  # on disk before the rename, so a crash never leaves a short file
-            os.fsync(fh.fileno())
-        try:
-            mode = stat.S_IMODE(os.stat(real).st_mode)
-        except FileNotFoundError:
-            mode = 0o666 & ~_UMASK
-        os.chmod(tmp, mode)
-        os.replace(tmp, real)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    finally:
-        os.close(fd)  # releases the lock
-    _fsync_folder(real.parent)
-    return target
 
 
 # ---------------------------------------------------------------------------------------------- images
@@ -532,158 +354,3 @@ def save_image(
     if fmt == "JPEG" and im.mode not in ("L", "RGB"):
         im = im.convert("RGB")
     return atomic_write(p, lambda tmp: im.save(tmp, format=fmt))
-
-
-# --------------------------------------------------------------------------------------------- filters
-
-_SPLIT = re.compile(r"[,;\s]+")
-
-
-def _parse_text_rows(text: str, where: str) -> list[list[float]]:
-    rows: list[list[float]] = []
-    for lineno, raw in enumerate(text.splitlines(), start=1):
-        line = raw.split("#", 1)[0].strip()
-        if not line:
-            continue
-        row = []
-        for token in _SPLIT.split(line):
-            if not token:
-                continue
-            try:
-                row.append(float(token))
-            except ValueError:
-                raise FilterLoadError(f"{where}: line {lineno}: {token!r} is not a number") from None
-        rows.append(row)
-    return rows
-
-
-def _kernel_from_rows(rows: Any, where: str) -> np.ndarray:
-    if not isinstance(rows, list) or not rows:
-        raise FilterLoadError(f"{where}: the filter is empty (expected rows of numbers)")
-    if not all(isinstance(r, list) for r in rows):
-        raise FilterLoadError(f"{where}: wrong rank: expected a 2-D list of rows, e.g. [[-1, 2, -1], ...]")
-    widths = [len(r) for r in rows]
-    if len(set(widths)) != 1:
-        raise FilterLoadError(
-            f"{where}: ragged rows: row lengths are {widths}; every row needs the same length"
-        )
-    for i, row in enumerate(rows, start=1):
-        for v in row:
-            if isinstance(v, bool) or not isinstance(v, (int, float)):
-                raise FilterLoadError(f"{where}: row {i}: {v!r} is not a number")
-    return np.array(rows, dtype=np.float64)
-
-
-def _check_kernel(k: np.ndarray, where: str) -> np.ndarray:
-    if k.dtype == object or not (np.issubdtype(k.dtype, np.number) or k.dtype == np.bool_):
-        raise FilterLoadError(f"{where}: the values are not numbers (dtype {k.dtype})")
-    if np.iscomplexobj(k):
-        raise FilterLoadError(f"{where}: complex values are not allowed")
-    if k.ndim == 3 and k.shape[2] == 1:
-        k = k[:, :, 0]
-    if k.ndim != 2:
-        raise FilterLoadError(f"{where}: wrong rank: a filter is a 2-D (KH, KW) grid. Got shape {k.shape}")
-    if k.size == 0:
-        raise FilterLoadError(f"{where}: the filter is empty (shape {k.shape})")
-    if max(k.shape) > MAX_FILTER_SIZE:
-        raise FilterLoadError(
-            f"{where}: the filter {k.shape[0]}x{k.shape[1]} is larger than {MAX_FILTER_SIZE}"
-        )
-    kf = k.astype(np.float64)
-    if not np.all(np.isfinite(kf)):
-        bad = np.argwhere(~np.isfinite(kf))[0]
-        raise FilterLoadError(f"{where}: NaN or infinite value at row {bad[0] + 1}, column {bad[1] + 1}")
-    return np.ascontiguousarray(kf, dtype=np.float32)
-
-
-def load_filter(path: PathLike) -> np.ndarray:
-    """Read a convolution kernel from ``.npy``, ``.txt`` / ``.csv`` (rows of numbers) or ``.json``.
-
-    Text rows may separate numbers with commas, semicolons or spaces; ``#`` starts a comment. JSON holds a
-    list of rows or an object ``{"kernel": [[...], ...]}``.
-
-    Returns
-    -------
-    kernel : ``(KH, KW)`` float32, finite.
-
-    Raises
-    ------
-    FilterLoadError
-        Naming the file and the problem: unknown extension, ragged rows, non-numbers, NaN/inf, empty, rank.
-    """
-    p = Path(path)
-    where = repr(str(p))
-    ext = p.suffix.lower()
-    if ext not in FILTER_EXTENSIONS:
-        raise FilterLoadError(
-            f"{where}: unknown filter format {ext or '(no extension)'!r}. "
-            f"Allowed: {', '.join(FILTER_EXTENSIONS)}"
-        )
-    if not p.is_file():
-        raise FilterLoadError(f"{where}: no such file")
-    if ext == ".npy":
-        try:
-            arr = np.load(p, allow_pickle=False)
-        except (ValueError, OSError, EOFError) as exc:
-            raise FilterLoadError(f"{where}: not a readable .npy array ({exc})") from None
-        return _check_kernel(np.asarray(arr), where)
-    try:
-        text = p.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        raise FilterLoadError(f"{where}: not a UTF-8 text file") from None
-    if ext == ".json":
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise FilterLoadError(f"{where}: invalid JSON ({exc.msg} at line {exc.lineno})") from None
-        if isinstance(data, dict):
-            if "kernel" not in data:
-                raise FilterLoadError(f'{where}: a JSON object needs a "kernel" key holding the rows')
-            data = data["kernel"]
-        if isinstance(data, list) and data and all(isinstance(r, (int, float)) for r in data):
-            raise FilterLoadError(f"{where}: wrong rank: a flat list; a filter is a list of rows")
-        return _check_kernel(_kernel_from_rows(data, where), where)
-    return _check_kernel(_kernel_from_rows(_parse_text_rows(text, where), where), where)
-
-
-def _fmt(v: float) -> str:
-    """Shortest text that reads back to the same float32 (values are finite here)."""
-    return str(int(v)) if v.is_integer() else repr(v)
-
-
-def save_filter(path: PathLike, kernel: Any, name: str | None = None) -> Path:
-    """Write a ``(KH, KW)`` kernel to ``.npy``, ``.txt`` (space-separated), ``.csv`` or ``.json``, atomically.
-
-    Whatever :func:`save_filter` writes, :func:`load_filter` reads back exactly (float32 values).
-    ``name`` is stored in JSON files (``{"name": ..., "kernel": ...}``) and as a comment in text files.
-    """
-    p = Path(path)
-    k = _check_kernel(np.asarray(kernel), "kernel")
-    ext = p.suffix.lower()
-    if ext not in FILTER_EXTENSIONS:
-        raise ValueError(
-            f"{str(p)!r}: unknown filter format {ext!r}. Allowed: {', '.join(FILTER_EXTENSIONS)}"
-        )
-    rows = [[_fmt(float(v)) for v in row] for row in k]
-    if ext == ".npy":
-
-        def write(tmp: Path) -> None:
-            with open(tmp, "wb") as fh:
-                np.save(fh, k)
-    elif ext == ".json":
-        payload: dict[str, Any] = {"kernel": [[float(v) for v in row] for row in k]}
-        if name:
-            payload = {"name": name, **payload}
-        text = json.dumps(payload, indent=1) + "\n"
-
-        def write(tmp: Path) -> None:
-            tmp.write_text(text, encoding="utf-8")
-    else:
-        sep = ", " if ext == ".csv" else " "
-        head = f"# {name}\n" if name else ""
-        text = head + "".join(sep.join(r) + "\n" for r in rows)
-
-        def write(tmp: Path) -> None:
-            tmp.write_text(text, encoding="utf-8")
-
-    return atomic_write(p, write)

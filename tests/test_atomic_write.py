@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from engine import io
+from engine import _atomic, io
 
 POSIX = os.name == "posix"
 
@@ -196,7 +196,7 @@ def test_symlink_loop_is_refused(tmp_path):
 
 def _fake_stale(folder: Path, name: str, age_s: float = 60.0) -> Path:
     """A temp file as an interrupted write leaves it: the writer's naming pattern, older than now."""
-    stale = folder / io._temp_name(name)
+    stale = folder / _atomic._temp_name(name)
     stale.write_bytes(b"half a file")
     t = time.time() - age_s
     os.utime(stale, (t, t))
@@ -235,9 +235,9 @@ def test_temp_files_newer_than_the_current_write_are_kept(tmp_path):
 def test_cleanup_never_follows_links_nor_removes_folders(tmp_path):
     victim = tmp_path / "victim.txt"
     victim.write_text("precious")
-    link = tmp_path / io._temp_name("m.npz")
+    link = tmp_path / _atomic._temp_name("m.npz")
     link.symlink_to(victim)
-    folder = tmp_path / io._temp_name("m.npz")
+    folder = tmp_path / _atomic._temp_name("m.npz")
     folder.mkdir()
     for p in (link, folder):
         os.utime(p, (time.time() - 60, time.time() - 60), follow_symlinks=False)
@@ -267,7 +267,7 @@ def test_failed_write_removes_its_own_temp_file(tmp_path):
 _CHILD = textwrap.dedent(
     """
     import sys, time
-    from engine import io
+    from engine import _atomic, io
 
     target, chunks, hold = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 
@@ -335,7 +335,7 @@ def test_sigkill_mid_write_keeps_the_original_and_next_write_cleans_up(tmp_path)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["model.npz", "unrelated.bin"]
 
 
-@pytest.mark.skipif(not POSIX or not io.HAS_FILE_LOCKS, reason="needs flock")
+@pytest.mark.skipif(not POSIX or not _atomic.HAS_FILE_LOCKS, reason="needs flock")
 def test_cleanup_spares_the_temp_file_of_a_write_in_progress(tmp_path):
     target = tmp_path / "m.npz"
     target.write_text("old")
