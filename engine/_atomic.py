@@ -6,6 +6,7 @@ save never leaves half a file behind. Re-exported by :mod:`engine.io`.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import secrets
@@ -101,7 +102,9 @@ def _create_temp(real: Path, shown: str) -> tuple[int, Path]:
                 f"({exc.strerror or exc})"
             ) from None
         if fcntl is not None:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # a fresh file: never contended
+            # a fresh file: never contended. On a file system without locks the clean-up never takes it.
+            with contextlib.suppress(OSError):
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         return fd, tmp
     raise FileExistsError(f"cannot write {shown}: could not create a temporary file")  # pragma: no cover
 

@@ -177,9 +177,9 @@ _MAX_ITEMSIZE = 1 << 16
 def _allowed_globals() -> dict[tuple[str, str], Any]:
     # Take the reconstructors from numpy itself, so that old ("numpy.core") and new ("numpy._core") module
     # names both map onto this numpy's functions.
-    reconstruct = np.zeros(1).__reduce__()[0]
-    frombuffer = np.zeros(1).__reduce_ex__(5)[0]
-    scalar = np.float64(0).__reduce__()[0]
+    reconstruct: Any = np.zeros(1).__reduce__()[0]
+    frombuffer: Any = np.zeros(1).__reduce_ex__(5)[0]
+    scalar: Any = np.float64(0).__reduce__()[0]
 
     def dtype(*args: Any) -> np.dtype:
         d = np.dtype(*args)

@@ -182,7 +182,10 @@ def _high_depth(im: Image.Image, where: str, fmt: str | None) -> tuple[np.ndarra
                 f"{c + 1}); an image needs finite values"
             )
     lo, hi, note = _value_range(a, im.mode, fmt)
-    x = (a.astype(np.float32) - np.float32(lo)) * np.float32(1.0 / (hi - lo))
+    if hi - lo > 1e37:  # float32 would overflow on a - lo
+        x = ((a.astype(np.float64) - lo) / (hi - lo)).astype(np.float32)
+    else:
+        x = (a.astype(np.float32) - np.float32(lo)) * np.float32(1.0 / (hi - lo))
     return np.clip(x, 0.0, 1.0, out=x), lo, hi, note
 
 
@@ -224,7 +227,7 @@ def _decode(path: PathLike, mode: str, size: Any) -> tuple[np.ndarray, ImageInfo
             im.load()
             orientation = im.getexif().get(0x0112, 1)
             upright = ImageOps.exif_transpose(im) or im
-            if (orientation not in (1, None) and upright.size != im.size) or orientation in (2, 3, 4):
+            if orientation in range(2, 9):  # 1 is upright; 2-8 are the EXIF flips and turns
                 notes.append(f"turned upright as its EXIF orientation ({orientation}) says")
             file_mode = upright.mode
             source_hw = (upright.height, upright.width)

@@ -293,3 +293,10 @@ def test_image_folder_reports_unusual_images(tmp_path):
     assert list(notes) == [str(root / "a" / "i.tif")]  # the float TIFF in [0, 1] is nothing unusual
     assert "1000" in notes[str(root / "a" / "i.tif")]
     np.testing.assert_array_equal(out.x[0], 204)  # f.tif: 0.8 * 255
+
+
+def test_float_image_spanning_the_whole_float32_range(tmp_path):
+    arr = np.array([[-3e38, 0.0], [3e38, 1.5e38]], np.float32)
+    img = io.load_image(_save(tmp_path / "f.tif", arr))
+    np.testing.assert_allclose(img, [[0.0, 0.5], [1.0, 0.75]], atol=1e-6)
+    assert np.isfinite(img).all()
