@@ -9,10 +9,15 @@ wave of issue 12 are strict xfails: fixing them turns these tests red until the 
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # tests/, whatever pytest's import mode
+
 from corpus import make_corpus
 from corpus.cases import CASES, Case
 from corpus.harness import CHILD_ENV, HERE, MEMORY_BOUND, judge_api, judge_cli, run_api, run_cli
@@ -47,8 +52,6 @@ def test_corpus_through_the_cli(case: Case, tmp_path):
 
 
 def _limited(code: str) -> subprocess.CompletedProcess[str]:
-    import os
-
     return subprocess.run(
         [sys.executable, str(HERE / "limited.py"), str(MEMORY_BOUND), "-c", code],
         env={**os.environ, **CHILD_ENV},
