@@ -43,6 +43,20 @@ def _as_images(x: Any) -> tuple[np.ndarray, np.dtype]:
     return np.ascontiguousarray(arr, dtype=np.float32), arr.dtype
 
 
+def _finite_number(value: Any, name: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise TypeError(f"{name} must be a finite number. Received: {name}={value!r}")
+    if not np.isfinite(value):
+        raise ValueError(f"{name} must be a finite number. Received: {name}={value!r}")
+    return float(value)
+
+
+def _flag(value: Any, name: str) -> bool:
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False. Received: {name}={value!r}")
+    return bool(value)
+
+
 def _back_to(out: np.ndarray, dtype: np.dtype) -> np.ndarray:
     if np.issubdtype(dtype, np.integer):
         info = np.iinfo(dtype)
@@ -56,10 +70,10 @@ def affine_warp(x: Any, inverse: Any, fill_mode: str = "nearest", cval: float = 
     Parameters
     ----------
     x : ``(N, H, W, C)`` images (any real dtype; integers are rounded back).
-    inverse : ``(N, 2, 3)`` or ``(2, 3)``: maps an output pixel ``(row, col)`` centred on the image to the input
-        position it samples: ``src = inverse[:, :2] @ (r, c) + inverse[:, 2]``.
-    fill_mode : how positions outside the input are filled: ``"nearest"`` (edge pixel), ``"constant"`` (``cval``),
-        ``"reflect"`` (mirror, edge repeated), ``"wrap"`` (periodic).
+    inverse : ``(N, 2, 3)`` or ``(2, 3)``, finite: maps an output pixel ``(row, col)`` centred on the image
+        to the input position it samples: ``src = inverse[:, :2] @ (r, c) + inverse[:, 2]``.
+    fill_mode : how positions outside the input are filled: ``"nearest"`` (edge pixel), ``"constant"``
+        (``cval``, a finite number), ``"reflect"`` (mirror, edge repeated), ``"wrap"`` (periodic).
 
     Returns
     -------
@@ -67,8 +81,14 @@ def affine_warp(x: Any, inverse: Any, fill_mode: str = "nearest", cval: float = 
     """
     if fill_mode not in FILL_MODES:
         raise ValueError(f"fill_mode must be one of {FILL_MODES}. Received: fill_mode={fill_mode!r}")
+    cval = _finite_number(cval, "cval")
     xf, dtype = _as_images(x)
-    m = np.asarray(inverse, dtype=np.float64)
+    try:
+        m = np.asarray(inverse, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise TypeError(f"inverse must be an array of numbers. Received: {type(inverse).__name__}") from None
+    if not np.isfinite(m).all():
+        raise ValueError("inverse must hold finite numbers. Received NaN or infinite values")
     if m.shape == (2, 3):
         m = np.broadcast_to(m, (xf.shape[0], 2, 3))
     if m.shape != (xf.shape[0], 2, 3):
@@ -93,6 +113,10 @@ def transform_matrices(params: dict[str, Any], n: int) -> np.ndarray:
     p = {
         k: np.broadcast_to(np.asarray(params.get(k, d), dtype=np.float64), (n,)) for k, d in _IDENTITY.items()
     }
+    for k, v in p.items():
+        if not np.isfinite(v).all():
+            bad = v[~np.isfinite(v)][0]
+            raise ValueError(f"{k} must be finite (one value per image). Received: {k} containing {bad}")
     if np.any(p["zx"] <= 0) or np.any(p["zy"] <= 0):
         raise ValueError("zoom factors zx and zy must be > 0")
     th, sh = np.deg2rad(p["theta"]), np.deg2rad(p["shear"])
@@ -134,8 +158,9 @@ class ImageAugmenter:
     width_shift_range, height_shift_range : a fraction of the width/height when < 1, else pixels;
         uniform in ``[-r, r]``.
     shear_range : shear angle in degrees (as in Keras), uniform in ``[-r, r]``.
-    zoom_range : ``z`` for factors in ``[1 - z, 1 + z]``, or ``(low, high)``; width and height zoom independently.
-    horizontal_flip, vertical_flip : flip half of the images.
+    zoom_range : ``z`` for factors in ``[1 - z, 1 + z]``, or ``(low, high)``; width and height zoom
+        independently.
+    horizontal_flip, vertical_flip : True or False; True flips half of the images.
     fill_mode : ``"nearest"``, ``"constant"``, ``"reflect"`` or ``"wrap"`` for pixels coming from outside.
     cval : the fill value for ``"constant"``.
     seed : seeds the generator, so two augmenters with the same seed produce the same batches.
@@ -179,16 +204,16 @@ class ImageAugmenter:
                 f"Received: zoom_range={zoom_range!r}"
             )
         self.zoom_range = (lo, hi)
-        self.horizontal_flip = bool(horizontal_flip)
-        self.vertical_flip = bool(vertical_flip)
+        self.horizontal_flip = _flag(horizontal_flip, "horizontal_flip")
+        self.vertical_flip = _flag(vertical_flip, "vertical_flip")
         if fill_mode not in FILL_MODES:
             raise ValueError(f"fill_mode must be one of {FILL_MODES}. Received: fill_mode={fill_mode!r}")
         self.fill_mode = fill_mode
-        if not np.isfinite(cval):
-            raise ValueError(f"cval must be finite. Received: cval={cval!r}")
-        self.cval = float(cval)
+        self.cval = _finite_number(cval, "cval")
         if seed is not None and (isinstance(seed, bool) or not isinstance(seed, (int, np.integer))):
             raise TypeError(f"seed must be an int or None. Received: seed={seed!r}")
+        if seed is not None and seed < 0:
+            raise ValueError(f"seed must be an int >= 0 or None. Received: seed={seed!r}")
         self.seed = seed
         self._rng = np.random.default_rng(seed)
 
@@ -237,7 +262,8 @@ class ImageAugmenter:
         )
 
     def random_params(self, n: int, height: int, width: int) -> dict[str, np.ndarray]:
-        """Draw the transform parameters of ``n`` images (arrays of length ``n``, see :func:`transform_matrices`)."""
+        """Draw the transform parameters of ``n`` images (arrays of length ``n``, as
+        :func:`transform_matrices` takes them)."""
         rng = self._rng
 
         def sym(r: float) -> np.ndarray:
@@ -293,6 +319,8 @@ class Flow(Iterator):
                 f"x must be a non-empty batch of images (N, H, W, C). Received shape: {self.x.shape}"
             )
         self.y = None if y is None else np.asarray(y)
+        if self.y is not None and self.y.ndim == 0:
+            raise ValueError(f"y must hold one label per image. Received shape: {self.y.shape}")
         if self.y is not None and self.y.shape[0] != self.x.shape[0]:
             raise ValueError(
                 f"x and y must hold as many samples. Received: {self.x.shape[0]} images, "

@@ -17,7 +17,7 @@ import numpy as np
 
 from engine import config
 from engine._dataset_files import DatasetError, load_cifar10, load_mnist_idx
-from engine.io import IMAGE_EXTENSIONS, ImageLoadError, read_image_uint8
+from engine.io import IMAGE_EXTENSIONS, ImageLoadError, _normalize_size, read_image_uint8
 
 __all__ = [
     "CIFAR10_CLASSES",
@@ -40,6 +40,9 @@ __all__ = [
 DIGIT_CLASSES = tuple(str(d) for d in range(10))
 SHAPE_CLASSES = ("horizontal", "vertical", "diagonal", "cross", "square", "circle")
 CIFAR10_CLASSES = ("airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck")
+_MAX_GENERATED_BYTES = 1 << 31
+#: a class needs this many images for the 80/20 split to give one to the test set (round(3 * 0.2) = 1)
+_MIN_PER_CLASS_FOR_TEST = 3
 DATASET_SPEC_HELP = "digits | shapes | DIR | mnist-idx:IMAGES,LABELS[,TEST_IMAGES,TEST_LABELS] | cifar10:DIR"
 
 PathLike = str | os.PathLike
@@ -55,6 +58,7 @@ class Dataset(NamedTuple):
     class_names: tuple[str, ...]
     name: str
     skipped: tuple[tuple[str, str], ...] = ()
+    notes: tuple[tuple[str, str], ...] = ()  # (path, what was done) for images read in an unusual way
 
 
 class ImageFolder(NamedTuple):
@@ -64,6 +68,9 @@ class ImageFolder(NamedTuple):
     y: np.ndarray  # (N,) uint8
     class_names: tuple[str, ...]
     skipped: tuple[tuple[str, str], ...]  # (path, reason) for each unreadable file
+    notes: tuple[
+        tuple[str, str], ...
+    ] = ()  # (path, note) for images read in an unusual way (16-bit, float...)
 
 
 # --------------------------------------------------------------------------------------------- splits
@@ -78,12 +85,17 @@ def stratified_split(
     """
     if not 0.0 < test_fraction < 1.0:
         raise ValueError(f"test_fraction must be in (0, 1). Received: test_fraction={test_fraction}")
+    y = np.asarray(y)
+    if y.ndim != 1:
+        raise ValueError(f"y must be 1-D (one label per sample). Received shape: {y.shape}")
+    if y.size == 0:
+        raise ValueError("y is empty: there is nothing to split (0 samples)")
     rng = np.random.default_rng(seed)
     train, test = [], []
     for c in np.unique(y):
         idx = np.flatnonzero(y == c)
         idx = idx[rng.permutation(idx.size)]
-        n_test = int(round(idx.size * test_fraction)) if idx.size > 1 else 0
+        n_test = round(idx.size * test_fraction) if idx.size > 1 else 0
         test.append(idx[:n_test])
         train.append(idx[n_test:])
     tr, te = np.concatenate(train), np.concatenate(test)
@@ -154,7 +166,8 @@ def _draw(kind: str, size: int, rng: np.random.Generator) -> np.ndarray:
 def make_shapes(
     n: int, size: int = 28, classes: tuple[str, ...] = SHAPE_CLASSES, noise: float = 0.1, seed: int = 0
 ) -> tuple[np.ndarray, np.ndarray]:
-    """A procedural dataset of the lesson's shapes: lines (horizontal, vertical, diagonal), cross, square, circle.
+    """A procedural data set of the lesson's shapes: lines (horizontal, vertical, diagonal), cross, square,
+    circle.
 
     Bright strokes of random position, length and width on a dark background, plus Gaussian noise; classes are
     balanced (``n // len(classes)`` each, the remainder spread over the first ones) and shuffled.
@@ -174,8 +187,14 @@ def make_shapes(
     """
     if not isinstance(n, (int, np.integer)) or n < 1:
         raise ValueError(f"n must be an int >= 1. Received: n={n!r}")
-    if not isinstance(size, (int, np.integer)) or size < 8:
+    if isinstance(size, bool) or not isinstance(size, (int, np.integer)) or size < 8:
         raise ValueError(f"size must be an int >= 8. Received: size={size!r}")
+    _normalize_size(int(size), "size")  # at most max_image_pixels pixels per image
+    if int(n) * int(size) ** 2 > _MAX_GENERATED_BYTES:
+        raise ValueError(
+            f"n * size * size = {int(n) * int(size) ** 2:,} bytes of images, over the 2 GiB limit of "
+            f"generated data sets. Received: n={n}, size={size}"
+        )
     classes = tuple(classes)
     unknown = [k for k in classes if k not in SHAPE_CLASSES]
     if not classes or unknown:
@@ -228,25 +247,28 @@ def load_image_folder(
     modes = {"grayscale": "L", "rgb": "RGB"}
     if color_mode not in modes:
         raise ValueError(f"color_mode must be one of {tuple(modes)}. Received: color_mode={color_mode!r}")
+    _normalize_size(target_size, "target_size")  # before any file is read
     root = Path(path)
     if not root.is_dir():
         raise DatasetError(f"{str(root)!r}: not a folder")
     class_dirs = sorted(d for d in root.iterdir() if d.is_dir() and not d.name.startswith("."))
     if not class_dirs:
         raise DatasetError(
-            f"{str(root)!r}: no class sub-folders (expected {root.name}/<class>/<image files>)"
+            f"{str(root)!r}: no class sub-folders; a data set needs at least 1 "
+            f"({root.name}/<class>/<image files>, one sub-folder per class)"
         )
     if len(class_dirs) > 256:
         raise DatasetError(f"{str(root)!r}: {len(class_dirs)} class folders; at most 256 are supported")
     images: list[np.ndarray] = []
     labels: list[int] = []
     skipped: list[tuple[str, str]] = []
+    notes: list[tuple[str, str]] = []
     for label, d in enumerate(class_dirs):
         for f in sorted(d.rglob("*")):
             if not f.is_file() or f.name.startswith(".") or f.suffix.lower() not in IMAGE_EXTENSIONS:
                 continue
             try:
-                arr = read_image_uint8(f, modes[color_mode], target_size)
+                arr, info = read_image_uint8(f, modes[color_mode], target_size, report=True)
             except ImageLoadError as exc:
                 skipped.append((str(f), str(exc)))
                 continue
@@ -257,18 +279,40 @@ def load_image_folder(
                 )
             images.append(arr)
             labels.append(label)
+            notes.extend((str(f), note) for note in info.notes)
     if not images:
+        example = f"; e.g. {skipped[0][1]}" if skipped else ""
         raise DatasetError(
-            f"{str(root)!r}: no readable images in {len(class_dirs)} class folder(s) "
-            f"({len(skipped)} unreadable)"
+            f"{str(root)!r}: 0 readable images in {len(class_dirs)} class folders ({len(skipped)} unreadable)"
+            f"; a data set needs at least 1 image ({', '.join(IMAGE_EXTENSIONS)}){example}"
         )
     x = np.stack(images)
     if x.ndim == 3:
         x = x[..., None]  # (N, H, W, 1)
-    return ImageFolder(x, np.array(labels, np.uint8), tuple(d.name for d in class_dirs), tuple(skipped))
+    return ImageFolder(
+        x, np.array(labels, np.uint8), tuple(d.name for d in class_dirs), tuple(skipped), tuple(notes)
+    )
+
+
+def _split_or_refuse(y: np.ndarray, seed: int, where: str, remedy: str) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`stratified_split` 80/20, refusing a split that leaves no test image (with the counts)."""
+    tr, te = stratified_split(y, 0.2, seed)
+    if te.size == 0:
+        largest = int(np.bincount(y).max())
+        raise DatasetError(
+            f"{where}: holding 20 % of each class out of {y.size} images leaves 0 test images: a class needs "
+            f"at least {_MIN_PER_CLASS_FOR_TEST} images to give one to the test set (the largest has "
+            f"{largest}). {remedy}"
+        )
+    return tr, te
 
 
 # ---------------------------------------------------------------------------------------------- specs
+
+
+def _label_names(max_label: int) -> tuple[str, ...]:
+    """Digit names for labels 0..9; labels beyond 9 (EMNIST, other IDX sets) are named by their number."""
+    return DIGIT_CLASSES if max_label <= 9 else tuple(str(i) for i in range(max_label + 1))
 
 
 def load_dataset(
@@ -306,9 +350,19 @@ def load_dataset(
         x, y = load_mnist_idx(parts[0], parts[1])
         if len(parts) == 4:
             xte, yte = load_mnist_idx(parts[2], parts[3])
-            return Dataset(x, y, xte, yte, DIGIT_CLASSES, "mnist-idx")
-        tr, te = stratified_split(y, 0.2, seed)
-        return Dataset(x[tr], y[tr], x[te], y[te], DIGIT_CLASSES, "mnist-idx")
+            if xte.shape[1:] != x.shape[1:]:
+                raise DatasetError(
+                    f"{parts[2]!r} holds images of {xte.shape[1:3]}, {parts[0]!r} images of {x.shape[1:3]}"
+                )
+            names = _label_names(max(int(y.max()), int(yte.max())))
+            return Dataset(x, y, xte, yte, names, "mnist-idx")
+        tr, te = _split_or_refuse(
+            y,
+            seed,
+            f"mnist-idx {parts[0]!r}",
+            "Give a test pair: mnist-idx:IMAGES,LABELS,TEST_IMAGES,TEST_LABELS",
+        )
+        return Dataset(x[tr], y[tr], x[te], y[te], _label_names(int(y.max())), "mnist-idx")
     if low.startswith("cifar10:"):
         (xtr, ytr), (xte, yte) = load_cifar10(spec.split(":", 1)[1])
         return Dataset(xtr, ytr, xte, yte, CIFAR10_CLASSES, "cifar10")
@@ -323,11 +377,35 @@ def load_dataset(
             raise DatasetError(
                 f"{str(root)!r}: train classes {tr_f.class_names} differ from test classes {te_f.class_names}"
             )
+        if te_f.x.shape[1:] != tr_f.x.shape[1:]:
+            raise DatasetError(
+                f"{str(root)!r}: test images are {te_f.x.shape[1:3]}, training images {tr_f.x.shape[1:3]}; "
+                "pass target_size=(height, width)"
+            )
         return Dataset(
-            tr_f.x, tr_f.y, te_f.x, te_f.y, tr_f.class_names, root.name, tr_f.skipped + te_f.skipped
+            tr_f.x,
+            tr_f.y,
+            te_f.x,
+            te_f.y,
+            tr_f.class_names,
+            root.name,
+            tr_f.skipped + te_f.skipped,
+            tr_f.notes + te_f.notes,
         )
     folder = load_image_folder(root, target_size, color_mode)
-    tr, te = stratified_split(folder.y, 0.2, seed)
+    tr, te = _split_or_refuse(
+        folder.y,
+        seed,
+        repr(str(root)),
+        f"Add images, or give {root.name}/train and {root.name}/test folders.",
+    )
     return Dataset(
-        folder.x[tr], folder.y[tr], folder.x[te], folder.y[te], folder.class_names, root.name, folder.skipped
+        folder.x[tr],
+        folder.y[tr],
+        folder.x[te],
+        folder.y[te],
+        folder.class_names,
+        root.name,
+        folder.skipped,
+        folder.notes,
     )

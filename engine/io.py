@@ -1,39 +1,51 @@
 """Reading and writing images and filters: Pillow for images, NumPy / text / JSON for kernels.
 
 Every loader refuses bad input with an error that names the file and the problem; every writer is atomic
-(a temporary file in the same folder, then :func:`os.replace`), so an interrupted save never leaves half a
-file behind. Images larger than ``engine.config.get("max_image_pixels")`` are refused before being decoded
-(Pillow's decompression-bomb guard stays on as a second line of defence).
+(:func:`atomic_write`, in :mod:`engine._atomic`: a temporary file in the same folder, then
+:func:`os.replace`), so an interrupted save never leaves half a file behind. Images larger than
+``engine.config.get("max_image_pixels")`` are refused before being decoded (Pillow's decompression-bomb guard
+stays on as a second line of defence); so are requested sizes. Filter files are read and written by
+:mod:`engine._filter_files`, re-exported here.
 """
 
 from __future__ import annotations
 
-import json
 import os
-import re
-import tempfile
 import warnings
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, NamedTuple, overload
 
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from engine import config
+from engine._atomic import HAS_FILE_LOCKS, atomic_write, is_atomic_temp_name
 from engine._colormaps import COLORMAPS, to_rgb8
+from engine._filter_files import (
+    FILTER_EXTENSIONS,
+    MAX_FILTER_FILE_BYTES,
+    MAX_FILTER_SIZE,
+    FilterLoadError,
+    load_filter,
+    save_filter,
+)
 from engine.filters import PRESETS, get_preset, preset_names
 
 __all__ = [
     "COLORMAPS",
     "FILTER_EXTENSIONS",
+    "HAS_FILE_LOCKS",
+    "HIGH_DEPTH_MODES",
     "IMAGE_EXTENSIONS",
+    "MAX_FILTER_FILE_BYTES",
     "MAX_FILTER_SIZE",
     "PRESETS",
     "FilterLoadError",
+    "ImageInfo",
     "ImageLoadError",
     "atomic_write",
     "get_preset",
+    "is_atomic_temp_name",
     "load_filter",
     "load_image",
     "preset_names",
@@ -46,58 +58,31 @@ __all__ = [
 PathLike = str | os.PathLike
 
 IMAGE_EXTENSIONS = (".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp", ".ppm", ".pgm", ".pbm")
-FILTER_EXTENSIONS = (".npy", ".txt", ".csv", ".json")
 IMAGE_MODES = ("L", "RGB")
-MAX_FILTER_SIZE = 99
 
 
 class ImageLoadError(ValueError):
     """An image file could not be read: missing, empty, truncated, not an image, or too large."""
 
 
-class FilterLoadError(ValueError):
-    """A filter file could not be read: unknown format, ragged rows, non-numbers, NaN, empty, wrong rank."""
-
-
-# --------------------------------------------------------------------------------------------- writing
-
-
-def _read_umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
-_UMASK = _read_umask()  # read once at import: os.umask() is process-wide, so never toggle it later
-
-
-def atomic_write(path: PathLike, write: Callable[[Path], None]) -> Path:
-    """Call ``write(tmp_path)`` on a temporary file next to ``path``, then move it over ``path``.
-
-    The temporary file keeps the target's suffix so that format-sniffing writers (Pillow, NumPy) behave.
-    """
-    target = Path(path)
-    if target.is_dir():
-        raise IsADirectoryError(f"cannot write {str(target)!r}: it is a folder")
-    parent = target.parent if str(target.parent) else Path(".")
-    if not parent.is_dir():
-        raise FileNotFoundError(f"cannot write {str(target)!r}: the folder {str(parent)!r} does not exist")
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=target.suffix, dir=parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
-        write(tmp)
-        with open(tmp, "rb") as fh:  # on disk before the rename, so a crash never leaves a short file
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600 files; give the usual permissions
-        os.replace(tmp, target)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return target
-
-
 # ---------------------------------------------------------------------------------------------- images
+
+
+class ImageInfo(NamedTuple):
+    """What :func:`load_image` found in a file and what it did (``load_image(..., report=True)``)."""
+
+    path: str
+    format: str | None  # Pillow's name of the file format: "PNG", "TIFF", "JPEG", ...
+    file_mode: (
+        str  # Pillow's mode of the stored pixels: "L", "RGB", "RGBA", "I;16", "I" (int32), "F" (float32)
+    )
+    source_hw: tuple[int, int]  # (height, width) as stored, after the EXIF orientation
+    value_range: tuple[float, float]  # the stored values read as 0 (black) and 1 (white)
+    notes: tuple[str, ...]  # what was done that a user may not expect; () for a plain 8-bit image
+
+
+#: Pillow modes whose values are not 8-bit levels: 16-bit, 32-bit integer and 32-bit float grey images
+HIGH_DEPTH_MODES = ("I;16", "I;16L", "I;16B", "I;16N", "I;16S", "I", "F")
 
 
 def _open_checked(path: Path) -> Image.Image:
@@ -116,11 +101,17 @@ def _open_checked(path: Path) -> Image.Image:
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             im = Image.open(path)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise ImageLoadError(f"{str(path)!r}: image too large ({exc})") from None
+        raise ImageLoadError(
+            f"{str(path)!r}: image too large ({exc}); the limit is {limit:,} pixels (max_image_pixels)"
+        ) from None
     except UnidentifiedImageError:
         raise ImageLoadError(f"{str(path)!r}: not an image file Pillow can read") from None
     except OSError as exc:
         raise ImageLoadError(f"{str(path)!r}: cannot read the file ({exc})") from None
+    except (
+        Exception
+    ) as exc:  # a damaged header can make any decoder raise anything (text-chunk bombs: ValueError)
+        raise ImageLoadError(f"{str(path)!r}: damaged image file ({type(exc).__name__}: {exc})") from None
     w, h = im.size
     if w * h > limit:
         im.close()
@@ -131,78 +122,206 @@ def _open_checked(path: Path) -> Image.Image:
     return im
 
 
-def _normalize_size(size: Any) -> tuple[int, int] | None:
+def _normalize_size(size: Any, name: str = "size") -> tuple[int, int] | None:
+    """``size`` as ``(height, width)``, refusing non-sizes and sizes over ``max_image_pixels``."""
     if size is None:
         return None
     if isinstance(size, (int, np.integer)) and not isinstance(size, bool):
-        size = (int(size), int(size))
+        pair: Any = (int(size), int(size))
+    else:
+        pair = size
     try:
-        h, w = (int(v) for v in size)
-    except (TypeError, ValueError):
-        raise ValueError(f"size must be None, an int or (height, width). Received: size={size!r}") from None
+        if isinstance(pair, (str, bytes)) or len(pair) != 2:
+            raise TypeError
+        if any(isinstance(v, bool) or not isinstance(v, (int, np.integer)) for v in pair):
+            raise TypeError
+        h, w = (int(v) for v in pair)
+    except TypeError:
+        raise ValueError(
+            f"{name} must be None, an int or (height, width) of ints. Received: {name}={size!r}"
+        ) from None
     if h < 1 or w < 1:
-        raise ValueError(f"size must be >= 1 in both dimensions. Received: size={size!r}")
+        raise ValueError(f"{name} must be >= 1 in both dimensions. Received: {name}={size!r}")
+    limit = int(config.get("max_image_pixels"))
+    if h * w > limit:
+        raise ValueError(
+            f"{name}={size!r} asks for {h * w:,} pixels per image, over the limit max_image_pixels="
+            f"{limit:,} (engine.config.set('max_image_pixels', ...) changes it)"
+        )
     return h, w
 
 
-def _to_mode(im: Image.Image, mode: str) -> Image.Image:
-    """Convert to "L" or "RGB", compositing transparency on black and scaling 16/32-bit images."""
-    if im.mode in ("I;16", "I;16B", "I;16L", "I", "F"):
-        a = np.asarray(im, dtype=np.float64)
-        hi = 65535.0 if im.mode.startswith("I;16") or (a.size and a.max() > 255) else 255.0
-        im = Image.fromarray(np.clip(np.rint(a / hi * 255.0), 0, 255).astype(np.uint8), mode="L")
-    if im.mode in ("RGBA", "LA", "PA") or (im.mode == "P" and "transparency" in im.info):
+def _value_range(a: np.ndarray, mode: str, fmt: str | None) -> tuple[float, float, str | None]:
+    """The stored values to read as black and white for a high-depth image, and a note when unusual."""
+    vmin, vmax = float(a.min()), float(a.max())
+    span = f"{vmin:g}..{vmax:g}"
+    sixteen = mode.startswith("I;16") or (mode == "I" and fmt in ("PNG", "PPM"))  # PNG/PNM: 16 bits at most
+    if sixteen and vmin >= 0:
+        return 0.0, 65535.0, f"16-bit image: values 0..65535 read as 0..1 (this one spans {span})"
+    if mode == "F" and vmin >= 0 and vmax <= 1:
+        return 0.0, 1.0, None
+    kind = "floating-point" if mode == "F" else ("16-bit" if sixteen else "32-bit integer")
+    if mode != "F" and vmin >= 0 and vmax <= 255:
+        return 0.0, 255.0, f"{kind} image with values in 0..255 (this one spans {span}): read as 8-bit levels"
+    if vmin >= 0:
+        return 0.0, vmax, f"{kind} image with values {span}: divided by its maximum {vmax:g} (0 is black)"
+    if vmax > vmin:
+        return vmin, vmax, f"{kind} image with values {span}: rescaled from that range to 0..1"
+    return vmin, vmin + 1.0, f"{kind} image of the constant value {vmin:g}: read as black"
+
+
+def _high_depth(im: Image.Image, where: str, fmt: str | None) -> tuple[np.ndarray, float, float, str | None]:
+    """A 16/32-bit or float grey image as float32 ``(H, W)`` in [0, 1], with the range used and a note."""
+    a = np.asarray(im)  # (H, W) uint16 / int32 / float32
+    if a.dtype.kind == "f":
+        bad = ~np.isfinite(a)
+        if bad.any():
+            r, c = np.argwhere(bad)[0]
+            raise ImageLoadError(
+                f"{where}: {int(bad.sum()):,} pixels are NaN or infinite (first at row {r + 1}, column "
+                f"{c + 1}); an image needs finite values"
+            )
+    lo, hi, note = _value_range(a, im.mode, fmt)
+    if hi - lo > 1e37:  # float32 would overflow on a - lo
+        x = ((a.astype(np.float64) - lo) / (hi - lo)).astype(np.float32)
+    else:
+        x = (a.astype(np.float32) - np.float32(lo)) * np.float32(1.0 / (hi - lo))
+    return np.clip(x, 0.0, 1.0, out=x), lo, hi, note
+
+
+def _has_transparency(im: Image.Image) -> bool:
+    if im.mode in ("RGBA", "LA", "PA", "La", "RGBa"):
+        return int(np.asarray(im.getchannel("A")).min()) < 255
+    return im.mode == "P" and "transparency" in im.info
+
+
+def _to_mode(im: Image.Image, mode: str, where: str) -> Image.Image:
+    """An 8-bit image as ``mode`` ("L" or "RGB"), transparency composited on black."""
+    if im.mode in ("RGBA", "LA", "PA", "La", "RGBa") or (im.mode == "P" and "transparency" in im.info):
         rgba = im.convert("RGBA")
         background = Image.new("RGBA", rgba.size, (0, 0, 0, 255))
         im = Image.alpha_composite(background, rgba)
-    return im.convert(mode)
+    try:
+        return im.convert(mode)
+    except ValueError as exc:
+        raise ImageLoadError(
+            f"{where}: the colour mode {im.mode!r} cannot be converted to {mode!r} ({exc})"
+        ) from None
 
 
-def read_image_uint8(path: PathLike, mode: str = "L", size: Any = None) -> np.ndarray:
-    """Read an image as uint8: ``(H, W)`` for ``mode="L"``, ``(H, W, 3)`` for ``mode="RGB"``.
-
-    The EXIF orientation is applied; transparency is composited on black; ``size=(height, width)`` resizes
-    with a bilinear (antialiased) filter. Raises :class:`ImageLoadError` naming the file on any problem.
-    """
+def _decode(path: PathLike, mode: str, size: Any) -> tuple[np.ndarray, ImageInfo]:
+    """``(image, info)``: uint8 for 8-bit files, float32 in [0, 1] for 16-bit, 32-bit and float files."""
     if mode not in IMAGE_MODES:
         raise ValueError(f"mode must be one of {IMAGE_MODES}. Received: mode={mode!r}")
     hw = _normalize_size(size)
     p = Path(path)
+    where = repr(str(p))
     im = _open_checked(p)
+    notes: list[str] = []
     try:
         with im:
+            fmt = im.format
+            frames = int(getattr(im, "n_frames", 1) or 1)
+            if frames > 1:
+                notes.append(f"{frames} frames: the first one was read")
             im.load()
-            im = ImageOps.exif_transpose(im) or im
-            im = _to_mode(im, mode)
-            if hw is not None and (im.height, im.width) != hw:
-                im = im.resize((hw[1], hw[0]), Image.Resampling.BILINEAR)
-            arr = np.asarray(im, dtype=np.uint8).copy()
+            orientation = im.getexif().get(0x0112, 1)
+            upright = ImageOps.exif_transpose(im) or im
+            if orientation in range(2, 9):  # 1 is upright; 2-8 are the EXIF flips and turns
+                notes.append(f"turned upright as its EXIF orientation ({orientation}) says")
+            file_mode = upright.mode
+            source_hw = (upright.height, upright.width)
+            arr: np.ndarray
+            if file_mode in HIGH_DEPTH_MODES:
+                x, lo, hi, note = _high_depth(upright, where, fmt)
+                if note:
+                    notes.append(note)
+                if hw is not None and x.shape != hw:
+                    x = np.asarray(Image.fromarray(x).resize((hw[1], hw[0]), Image.Resampling.BILINEAR))
+                arr = np.ascontiguousarray(np.repeat(x[:, :, None], 3, axis=2) if mode == "RGB" else x)
+                value_range = (lo, hi)
+            else:
+                if _has_transparency(upright):
+                    notes.append("transparent pixels were composited on black")
+                if file_mode == "CMYK":
+                    notes.append("CMYK colours were converted to RGB")
+                out = _to_mode(upright, mode, where)
+                if hw is not None and (out.height, out.width) != hw:
+                    out = out.resize((hw[1], hw[0]), Image.Resampling.BILINEAR)
+                arr = np.asarray(out, dtype=np.uint8).copy()
+                value_range = (0.0, 255.0)
     except ImageLoadError:
         raise
-    except (OSError, SyntaxError, ValueError) as exc:
-        raise ImageLoadError(f"{str(p)!r}: the image data is truncated or corrupt ({exc})") from None
-    return arr
+    except MemoryError:
+        raise ImageLoadError(f"{where}: not enough memory to decode this image") from None
+    except (
+        Exception
+    ) as exc:  # Pillow raises OSError, SyntaxError, ValueError, struct.error... on damaged data
+        raise ImageLoadError(
+            f"{where}: the image data is truncated or corrupt ({type(exc).__name__}: {exc})"
+        ) from None
+    return arr, ImageInfo(str(p), fmt, file_mode, source_hw, value_range, tuple(notes))
 
 
-def load_image(path: PathLike, mode: str = "L", size: Any = None) -> np.ndarray:
+@overload
+def read_image_uint8(
+    path: PathLike, mode: str = ..., size: Any = ..., *, report: Literal[False] = ...
+) -> np.ndarray: ...
+@overload
+def read_image_uint8(
+    path: PathLike, mode: str = ..., size: Any = ..., *, report: Literal[True]
+) -> tuple[np.ndarray, ImageInfo]: ...
+def read_image_uint8(path: PathLike, mode: str = "L", size: Any = None, *, report: bool = False) -> Any:
+    """Read an image as uint8: ``(H, W)`` for ``mode="L"``, ``(H, W, 3)`` for ``mode="RGB"``.
+
+    As :func:`load_image`, quantised to 256 levels (``round(value * 255)``).
+    """
+    arr, info = _decode(path, mode, size)
+    if arr.dtype != np.uint8:
+        arr = np.rint(arr * np.float32(255.0)).astype(np.uint8)
+    return (arr, info) if report else arr
+
+
+@overload
+def load_image(
+    path: PathLike, mode: str = ..., size: Any = ..., *, report: Literal[False] = ...
+) -> np.ndarray: ...
+@overload
+def load_image(
+    path: PathLike, mode: str = ..., size: Any = ..., *, report: Literal[True]
+) -> tuple[np.ndarray, ImageInfo]: ...
+def load_image(path: PathLike, mode: str = "L", size: Any = None, *, report: bool = False) -> Any:
     """Load an image file as float32 in ``[0, 1]``.
+
+    8-bit files are divided by 255; 16-bit files by 65535; 32-bit integer files by 255 when their values fit
+    in 0..255, else by their own maximum (or rescaled from their range when negative); float files are kept
+    when in [0, 1], else divided by their maximum or rescaled from their range. NaN/inf pixels are refused.
+    The EXIF orientation is applied, transparency is composited on black, animations give their first frame.
 
     Parameters
     ----------
     path : file to read (any format Pillow reads: PNG, JPEG, BMP, GIF, TIFF, WebP, PNM).
     mode : ``"L"`` (grey levels) or ``"RGB"``.
-    size : None, an int, or ``(height, width)`` to resize to.
+    size : None, an int, or ``(height, width)`` to resize to (bilinear, antialiased); at most
+        ``max_image_pixels`` pixels.
+    report : also return an :class:`ImageInfo` saying what the file held and what was done; its ``notes`` are
+        sentences to show the user when something unusual was done (empty for a plain 8-bit image).
 
     Returns
     -------
     image : ``(H, W)`` for ``"L"``, ``(H, W, 3)`` for ``"RGB"``; float32, 0 = black, 1 = white.
+    info : :class:`ImageInfo`, only with ``report=True``.
 
     Raises
     ------
+    ValueError
+        ``mode`` or ``size`` is wrong (``size`` over ``max_image_pixels``), before the file is opened.
     ImageLoadError
-        The file is missing, empty, not an image, truncated, or larger than ``max_image_pixels``.
+        The file is missing, empty, not an image, truncated, over ``max_image_pixels``, or holds NaN/inf.
     """
-    return read_image_uint8(path, mode, size).astype(np.float32) / np.float32(255.0)
+    arr, info = _decode(path, mode, size)
+    img = arr.astype(np.float32) / np.float32(255.0) if arr.dtype == np.uint8 else arr.astype(np.float32)
+    return (img, info) if report else img
 
 
 def save_image(
@@ -238,158 +357,3 @@ def save_image(
     if fmt == "JPEG" and im.mode not in ("L", "RGB"):
         im = im.convert("RGB")
     return atomic_write(p, lambda tmp: im.save(tmp, format=fmt))
-
-
-# --------------------------------------------------------------------------------------------- filters
-
-_SPLIT = re.compile(r"[,;\s]+")
-
-
-def _parse_text_rows(text: str, where: str) -> list[list[float]]:
-    rows: list[list[float]] = []
-    for lineno, raw in enumerate(text.splitlines(), start=1):
-        line = raw.split("#", 1)[0].strip()
-        if not line:
-            continue
-        row = []
-        for token in _SPLIT.split(line):
-            if not token:
-                continue
-            try:
-                row.append(float(token))
-            except ValueError:
-                raise FilterLoadError(f"{where}: line {lineno}: {token!r} is not a number") from None
-        rows.append(row)
-    return rows
-
-
-def _kernel_from_rows(rows: Any, where: str) -> np.ndarray:
-    if not isinstance(rows, list) or not rows:
-        raise FilterLoadError(f"{where}: the filter is empty (expected rows of numbers)")
-    if not all(isinstance(r, list) for r in rows):
-        raise FilterLoadError(f"{where}: wrong rank: expected a 2-D list of rows, e.g. [[-1, 2, -1], ...]")
-    widths = [len(r) for r in rows]
-    if len(set(widths)) != 1:
-        raise FilterLoadError(
-            f"{where}: ragged rows: row lengths are {widths}; every row needs the same length"
-        )
-    for i, row in enumerate(rows, start=1):
-        for v in row:
-            if isinstance(v, bool) or not isinstance(v, (int, float)):
-                raise FilterLoadError(f"{where}: row {i}: {v!r} is not a number")
-    return np.array(rows, dtype=np.float64)
-
-
-def _check_kernel(k: np.ndarray, where: str) -> np.ndarray:
-    if k.dtype == object or not (np.issubdtype(k.dtype, np.number) or k.dtype == np.bool_):
-        raise FilterLoadError(f"{where}: the values are not numbers (dtype {k.dtype})")
-    if np.iscomplexobj(k):
-        raise FilterLoadError(f"{where}: complex values are not allowed")
-    if k.ndim == 3 and k.shape[2] == 1:
-        k = k[:, :, 0]
-    if k.ndim != 2:
-        raise FilterLoadError(f"{where}: wrong rank: a filter is a 2-D (KH, KW) grid. Got shape {k.shape}")
-    if k.size == 0:
-        raise FilterLoadError(f"{where}: the filter is empty (shape {k.shape})")
-    if max(k.shape) > MAX_FILTER_SIZE:
-        raise FilterLoadError(
-            f"{where}: the filter {k.shape[0]}x{k.shape[1]} is larger than {MAX_FILTER_SIZE}"
-        )
-    kf = k.astype(np.float64)
-    if not np.all(np.isfinite(kf)):
-        bad = np.argwhere(~np.isfinite(kf))[0]
-        raise FilterLoadError(f"{where}: NaN or infinite value at row {bad[0] + 1}, column {bad[1] + 1}")
-    return np.ascontiguousarray(kf, dtype=np.float32)
-
-
-def load_filter(path: PathLike) -> np.ndarray:
-    """Read a convolution kernel from ``.npy``, ``.txt`` / ``.csv`` (rows of numbers) or ``.json``.
-
-    Text rows may separate numbers with commas, semicolons or spaces; ``#`` starts a comment. JSON holds a
-    list of rows or an object ``{"kernel": [[...], ...]}``.
-
-    Returns
-    -------
-    kernel : ``(KH, KW)`` float32, finite.
-
-    Raises
-    ------
-    FilterLoadError
-        Naming the file and the problem: unknown extension, ragged rows, non-numbers, NaN/inf, empty, rank.
-    """
-    p = Path(path)
-    where = repr(str(p))
-    ext = p.suffix.lower()
-    if ext not in FILTER_EXTENSIONS:
-        raise FilterLoadError(
-            f"{where}: unknown filter format {ext or '(no extension)'!r}. "
-            f"Allowed: {', '.join(FILTER_EXTENSIONS)}"
-        )
-    if not p.is_file():
-        raise FilterLoadError(f"{where}: no such file")
-    if ext == ".npy":
-        try:
-            arr = np.load(p, allow_pickle=False)
-        except (ValueError, OSError, EOFError) as exc:
-            raise FilterLoadError(f"{where}: not a readable .npy array ({exc})") from None
-        return _check_kernel(np.asarray(arr), where)
-    try:
-        text = p.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        raise FilterLoadError(f"{where}: not a UTF-8 text file") from None
-    if ext == ".json":
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise FilterLoadError(f"{where}: invalid JSON ({exc.msg} at line {exc.lineno})") from None
-        if isinstance(data, dict):
-            if "kernel" not in data:
-                raise FilterLoadError(f'{where}: a JSON object needs a "kernel" key holding the rows')
-            data = data["kernel"]
-        if isinstance(data, list) and data and all(isinstance(r, (int, float)) for r in data):
-            raise FilterLoadError(f"{where}: wrong rank: a flat list; a filter is a list of rows")
-        return _check_kernel(_kernel_from_rows(data, where), where)
-    return _check_kernel(_kernel_from_rows(_parse_text_rows(text, where), where), where)
-
-
-def _fmt(v: float) -> str:
-    """Shortest text that reads back to the same float32 (values are finite here)."""
-    return str(int(v)) if v.is_integer() else repr(v)
-
-
-def save_filter(path: PathLike, kernel: Any, name: str | None = None) -> Path:
-    """Write a ``(KH, KW)`` kernel to ``.npy``, ``.txt`` (space-separated), ``.csv`` or ``.json``, atomically.
-
-    Whatever :func:`save_filter` writes, :func:`load_filter` reads back exactly (float32 values).
-    ``name`` is stored in JSON files (``{"name": ..., "kernel": ...}``) and as a comment in text files.
-    """
-    p = Path(path)
-    k = _check_kernel(np.asarray(kernel), "kernel")
-    ext = p.suffix.lower()
-    if ext not in FILTER_EXTENSIONS:
-        raise ValueError(
-            f"{str(p)!r}: unknown filter format {ext!r}. Allowed: {', '.join(FILTER_EXTENSIONS)}"
-        )
-    rows = [[_fmt(float(v)) for v in row] for row in k]
-    if ext == ".npy":
-
-        def write(tmp: Path) -> None:
-            with open(tmp, "wb") as fh:
-                np.save(fh, k)
-    elif ext == ".json":
-        payload: dict[str, Any] = {"kernel": [[float(v) for v in row] for row in k]}
-        if name:
-            payload = {"name": name, **payload}
-        text = json.dumps(payload, indent=1) + "\n"
-
-        def write(tmp: Path) -> None:
-            tmp.write_text(text, encoding="utf-8")
-    else:
-        sep = ", " if ext == ".csv" else " "
-        head = f"# {name}\n" if name else ""
-        text = head + "".join(sep.join(r) + "\n" for r in rows)
-
-        def write(tmp: Path) -> None:
-            tmp.write_text(text, encoding="utf-8")
-
-    return atomic_write(p, write)
