@@ -186,7 +186,7 @@ CASES: list[Case] = [
     _model("model-input-shape-20000", mk.make_model_input_shape_20000, "input_shape", wave2=WAVE2_MODEL),
     _model("model-units-1e12", mk.make_model_units_1e12, "units", "1000000000000", wave2=WAVE2_MODEL),
     _model("model-version-abc", mk.make_model_version_abc, "version", "'abc'", wave2=WAVE2_MODEL),
-    _model("model-no-model-key", mk.make_model_no_model_key, "'model'", wave2=WAVE2_MODEL),
+    _model("model-no-model-key", mk.make_model_no_model_key, "'model'"),
     _model("model-slots-5", mk.make_model_slots_5, "slots", "5", wave2=WAVE2_MODEL),
     _model("model-layer-config-string", mk.make_model_layer_config_string, "layer", wave2=WAVE2_MODEL),
     _model("model-nested-3000", mk.make_model_nested_3000, "nested", wave2=WAVE2_MODEL),
@@ -283,7 +283,7 @@ CASES: list[Case] = [
         "IsADirectoryError",
         ("{d}/data", "folder"),
         cli_absent=NOT_TRAINED,
-        cli_xfail=_wave2("check --save before training (gui/cli_commands.py, item 6)"),
+        cli_xfail=_wave2("check --save before training (engine/cli/commands.py, item 6)"),
     ),
     Case(
         "cli-diverged-run-keeps-the-model",

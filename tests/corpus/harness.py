@@ -10,8 +10,8 @@ Measured on the development machine (Linux, CPython 3.11, NumPy 2.4, Numba 0.68,
 ``VmPeak`` of the process:
 
 * ``import numpy, numba``: 0.32 GiB
-* ``python -m gui.cli convolve`` / ``predict`` (kernels from Numba's cache): 0.60 GiB
-* ``python -m gui.cli train --dataset shapes --limit 40 --epochs 1``: 0.70 GiB
+* ``python -m engine.cli convolve`` / ``predict`` (kernels from Numba's cache): 0.60 GiB
+* ``python -m engine.cli train --dataset shapes --limit 40 --epochs 1``: 0.70 GiB
 
 Virtual size grows with the thread count (each thread: an 8 MiB stack and a glibc malloc arena of up to
 64 MiB reserved), so the children run with :data:`CHILD_ENV` (2 Numba threads, 1 BLAS/OpenMP thread, 2 malloc
@@ -54,7 +54,7 @@ CHILD_ENV = {
 
 def cli_argv(args: Sequence[str]) -> list[str]:
     """How the ``convscope`` command is started, as arguments to ``python`` (the one place that says so)."""
-    return ["-m", "gui.cli", *args]
+    return ["-m", "engine.cli", *args]
 
 
 @dataclass
