@@ -118,7 +118,7 @@ class ResultsFile:
             "param_count": _text(outcome.get("params_count")),
             "seconds": "" if outcome.get("seconds") is None else f"{float(outcome['seconds']):.3f}",
             "worker": str(outcome.get("worker", "")),
-            **{f"epoch_{c}": json.dumps([round(float(v), 6) for v in history.get(c, [])]) for c in CURVES},
+            **{f"epoch_{c}": json.dumps([float(v) for v in history.get(c, [])]) for c in CURVES},
             "error": " ".join(str(outcome.get("error", "")).split()),
             "weights": weights,
             "finished": datetime.now(timezone.utc).isoformat(timespec="seconds"),

@@ -133,9 +133,9 @@ def generate(
 
     Notes
     -----
-    A 2x2 pooling (valid) takes a side ``N`` to ``floor(N / 2)``; a stride-2 "same" convolution to
-    ``ceil(N / 2)``. Every block needs a side of at least 2 before it halves, so a 28x28 image takes at
-    most 4 pooling blocks (28, 14, 7, 3 -> 1).
+    A 2x2 pooling (valid) takes a side ``N`` to ``floor(N / 2)``, so it needs ``N >= 2``: a 28x28 image
+    takes at most 4 pooling blocks (28, 14, 7, 3 -> 1). A stride-2 "same" convolution gives
+    ``ceil(N / 2)``, never less than 1.
     """
     if isinstance(num_classes, bool) or not hasattr(num_classes, "__index__") or int(num_classes) < 1:
         raise ValueError(f"num_classes must be a positive int. Received: num_classes={num_classes!r}")
@@ -150,7 +150,7 @@ def generate(
     shape = tuple(input_shape)
     if len(shape) != 3:
         raise ValueError(f"input_shape must be (H, W, C). Received: input_shape={shape!r}")
-    sides = [s for s in shape[:2] if s is not None]
+    sides = [s for s in shape[:2] if s is not None and pooling != "stride2"]  # ceil(n / 2) stays >= 1
     for side in sides:
         n = int(side)
         for block in range(conv_layers):
@@ -160,7 +160,7 @@ def generate(
                     f"{block + 1} would halve a side of {n} ({pooling} pooling); use at most {block} "
                     "conv layers"
                 )
-            n = -(-n // 2) if pooling == "stride2" else n // 2
+            n //= 2
     stack: list[layers.Layer] = []
     for i in range(conv_layers):
         extra = {"input_shape": shape} if i == 0 else {}
