@@ -100,7 +100,7 @@ class ResultsFile:
             self.models_dir.mkdir(exist_ok=True)
             target = self.models_dir / f"{trial.key}.npz"
             blob = bytes(outcome["model_bytes"])
-            atomic_write(target, lambda tmp: tmp.write_bytes(blob))
+            atomic_write(target, lambda tmp: _write_bytes(tmp, blob))
             weights = f"{self.models_dir.name}/{target.name}"
         history = outcome.get("history") or {}
         row = {
@@ -133,7 +133,11 @@ class ResultsFile:
         writer.writeheader()
         writer.writerows(self.rows)
         text = buffer.getvalue()
-        atomic_write(self.path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+        atomic_write(self.path, lambda tmp: _write_bytes(tmp, text.encode("utf-8")))
+
+
+def _write_bytes(path: Path, data: bytes) -> None:
+    path.write_bytes(data)
 
 
 def _text(value: Any) -> str:

@@ -216,8 +216,8 @@ def grid(space: Mapping[str, Any]) -> list[dict[str, Any]]:
     ranged = [name for name, v in norm.items() if isinstance(v, Range)]
     if ranged:
         raise ValueError(f"ranges such as {ranged[0]}={norm[ranged[0]]} need random search (give n)")
-    names = list(norm)
-    return [complete(dict(zip(names, combo, strict=True))) for combo in itertools.product(*norm.values())]
+    lists = [v for v in norm.values() if isinstance(v, list)]
+    return [complete(dict(zip(norm, combo, strict=True))) for combo in itertools.product(*lists)]
 
 
 def _draw(p: Param, values: Values, rng: np.random.Generator) -> Any:
@@ -237,8 +237,9 @@ def sample(space: Mapping[str, Any], n: int, seed: int = 0) -> list[dict[str, An
     n = int(n)
     norm = normalize_space(space)
     rng = np.random.default_rng(seed)
-    if not any(isinstance(v, Range) for v in norm.values()):
-        size = math.prod(len(v) for v in norm.values())  # type: ignore[arg-type]
+    lists = [v for v in norm.values() if isinstance(v, list)]
+    if len(lists) == len(norm):
+        size = math.prod(len(v) for v in lists)
         if size <= n:
             return grid(norm)
         if size <= 1_000_000:

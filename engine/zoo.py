@@ -163,16 +163,14 @@ def generate(
             n //= 2
     stack: list[layers.Layer] = []
     for i in range(conv_layers):
-        extra = {"input_shape": shape} if i == 0 else {}
-        stride = 2 if pooling == "stride2" else 1
         stack.append(
             layers.Conv2D(
                 filters * 2**i,
                 (kernel_size, kernel_size),
-                strides=stride,
+                strides=2 if pooling == "stride2" else 1,
                 activation="relu",
                 padding="same",
-                **extra,
+                input_shape=shape if i == 0 else None,
             )
         )
         if pooling == "max":
