@@ -225,13 +225,16 @@ def run_trial(
     with _ONE_AT_A_TIME:
         report({"event": "started"})
         t0 = time.perf_counter()
-        try:
-            import numba
+        import numba
 
-            numba.set_num_threads(1)
+        threads = numba.get_num_threads()
+        numba.set_num_threads(1)  # this thread's setting, put back below (a local call keeps its threads)
+        try:
             got = arrays if arrays is not None else _cached_builtin(data)
             outcome = _train(trial, data, int(epochs), got, report)
         except Exception as exc:  # a failed trial is a result: record why, and let the sweep go on
             outcome = {"status": "failed", "error": _one_line(exc), "model_bytes": None}
+        finally:
+            numba.set_num_threads(threads)
         outcome["seconds"] = time.perf_counter() - t0
     return {**base, **outcome}
