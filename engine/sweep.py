@@ -34,7 +34,7 @@ from typing import Any
 
 from engine.sweep_results import ResultsFile, typed_row
 from engine.sweep_space import PARAMS, DataSpec, Trial, plan
-from engine.sweep_trial import THREAD_ENV, load_data, run_trial
+from engine.sweep_trial import THREAD_ENV, check_data, load_data, run_trial
 
 __all__ = ["PARAMS", "DataSpec", "Sweep", "SweepEvent", "SweepProgress", "local_client", "run"]
 
@@ -63,6 +63,7 @@ def local_client(n_workers: int | None = None, verbose: bool = False) -> Any:
         dashboard_address="127.0.0.1:0",
         silence_logs=logging.WARNING if verbose else logging.CRITICAL,
         env=dict(THREAD_ENV),
+        preload=["engine.sweep_trial"],  # its dask_setup: Ctrl-C is for the process that owns the cluster
     )
     return Client(cluster)
 
@@ -161,6 +162,7 @@ class Sweep:
         verbose: bool = False,
     ) -> None:
         self.data = dataset if isinstance(dataset, DataSpec) else DataSpec(str(dataset))
+        check_data(self.data)
         self.epochs = int(epochs)
         self.trials: list[Trial] = plan(space, self.data, epochs, seeds, n_random, random_seed)
         self.results = ResultsFile(results)
@@ -226,7 +228,7 @@ class Sweep:
             if not self.verbose:
                 logging.getLogger("distributed").setLevel(logging.ERROR)
             try:
-                client = Client(self.client_spec, timeout=20)
+                client = Client(self.client_spec, timeout=10)
             except OSError as exc:
                 raise ConnectionError(
                     f"no Dask scheduler answered at {self.client_spec!r} ({exc}); start one with "

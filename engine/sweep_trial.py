@@ -28,7 +28,7 @@ import numpy as np
 
 from engine.sweep_space import DataSpec, Trial
 
-__all__ = ["THREAD_ENV", "DataArrays", "load_data", "run_trial"]
+__all__ = ["THREAD_ENV", "DataArrays", "check_data", "dask_setup", "load_data", "run_trial"]
 
 #: the environment a worker process needs before it imports NumPy or Numba: one thread per trial
 THREAD_ENV = {
@@ -44,32 +44,50 @@ DataArrays = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, tuple[str, ..
 _ONE_AT_A_TIME = threading.Lock()
 
 
+def check_data(spec: DataSpec) -> None:
+    """Refuse, without reading any image, what :func:`load_data` would refuse: a size for the digits, a
+    non-square or too small size for the shapes, a folder that does not exist.
+
+    Raises
+    ------
+    ValueError
+        Saying what was received and what is allowed.
+    """
+    from engine.datasets import DATASET_SPEC_HELP
+
+    name = spec.name.strip()
+    if name.lower() == "shapes" and spec.size is not None:
+        height, width = spec.size
+        if height != width or height < 8:
+            raise ValueError(
+                f"the shapes are square, at least 8x8: give one side >= 8 for their size. "
+                f"Received: {width}x{height}"
+            )
+    elif name.lower() == "digits" and spec.size is not None and spec.size != (28, 28):
+        raise ValueError(
+            f"the digits are 28x28; a size applies to shapes and image folders. "
+            f"Received: {spec.size[1]}x{spec.size[0]}"
+        )
+    elif not spec.builtin and ":" not in name and not Path(name).is_dir():
+        raise ValueError(f"dataset {name!r} is not a folder nor one of: {DATASET_SPEC_HELP}")
+
+
 def load_data(spec: DataSpec) -> DataArrays:
     """The images of ``spec`` as uint8 arrays (at most ``n_train`` / ``n_test`` of each split).
 
     Raises
     ------
     ValueError
-        A ``size`` for the digits, or a non-square size for the shapes; whatever
-        :func:`engine.datasets.load_dataset` raises for a bad spec.
+        What :func:`check_data` refuses; whatever :func:`engine.datasets.load_dataset` raises for a bad spec.
     """
     from engine import datasets
 
+    check_data(spec)
     name = spec.name.strip()
     if name.lower() == "shapes":
-        side = 28
-        if spec.size is not None:
-            if spec.size[0] != spec.size[1]:
-                raise ValueError(
-                    f"the shapes are square: give one side for their size. Received: {spec.size}"
-                )
-            side = spec.size[0]
+        side = 28 if spec.size is None else spec.size[0]
         (xtr, ytr), (xte, yte) = datasets.load_shapes(spec.n_train or 1200, spec.n_test or 300, size=side)
         return xtr, ytr, xte, yte, datasets.SHAPE_CLASSES
-    if name.lower() == "digits" and spec.size is not None and spec.size != (28, 28):
-        raise ValueError(
-            f"the digits are 28x28; size applies to shapes and image folders. Received: {spec.size}"
-        )
     ds = datasets.load_dataset(
         name,
         n_train=spec.n_train or 1200,
@@ -89,6 +107,16 @@ def load_data(spec: DataSpec) -> DataArrays:
 @functools.lru_cache(maxsize=2)
 def _cached_builtin(spec: DataSpec) -> DataArrays:
     return load_data(spec)
+
+
+def dask_setup(worker: Any) -> None:
+    """Dask's preload hook, run in each worker process of the embedded cluster
+    (``LocalCluster(preload=["engine.sweep_trial"])``): Ctrl-C in a terminal reaches every process of the
+    group, and the process that owns the cluster closes its workers in order, so they ignore it."""
+    import signal
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _worker() -> Any:

@@ -196,7 +196,8 @@ def sweep(args: argparse.Namespace) -> int:
         (r for r in sorted(rows, key=lambda r: -(r["val_accuracy"] or 0.0)) if r["status"] == "ok"), None
     )
     print()
-    print(f"wrote {args.out} ({len(rows)} row(s)) and the models in {job.results.models_dir}/")
+    models = f" and the models in {job.results.models_dir}/" if any(r["weights"] for r in rows) else ""
+    print(f"wrote {args.out} ({len(rows)} row(s)){models}")
     if best is not None:
         print(f"best: val_acc {best['val_accuracy']:.4f} -> {job.results.path.parent / best['weights']}")
     if args.plot and best is not None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -53,6 +54,18 @@ def _error(capsys, *argv: str) -> str:
         (["--workers", "2", "--scheduler", "tcp://127.0.0.1:1"], "--workers sizes the embedded cluster"),
         (["--random-seed", "3"], "--random-seed chooses the points of --random N: give --random too"),
         (["--epochs", "0"], "argument --epochs: must be an integer >= 1. Received: '0'"),
+        (
+            ["--size", "8x12"],
+            "the shapes are square, at least 8x8: give one side >= 8 for their size. Received: 8x12",
+        ),
+        (
+            ["--dataset", "digits", "--size", "14"],
+            "the digits are 28x28; a size applies to shapes and image folders",
+        ),
+        (
+            ["--dataset", "no/such/folder"],
+            "dataset 'no/such/folder' is not a folder nor one of: digits | shapes",
+        ),
     ],
 )
 def test_bad_options_give_one_line(capsys, tmp_path, argv, expected):
@@ -156,3 +169,51 @@ def test_sweep_on_a_dask_scheduler_and_two_dask_workers(tmp_path):
         stop(processes)
         log.close()
     assert all(p.poll() is not None for p in processes)
+
+
+def test_ctrl_c_keeps_the_finished_trials_and_says_how_to_resume(tmp_path):
+    out = tmp_path / "sweep.csv"
+    command = [
+        os.path.join(os.path.dirname(sys.executable), "convscope"), "sweep", "--limit", "300",
+        "--param", "lr=0.001,0.002,0.003,0.004", "--param", "kernel_size=3,5", "--param", "filters=4",
+        "--workers", "2", "--out", str(out),
+    ]  # fmt: skip
+    process = subprocess.Popen(
+        command,
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,  # its own process group, as a terminal's foreground job
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+    try:
+        deadline = time.monotonic() + 240
+        while time.monotonic() < deadline:
+            line = process.stderr.readline()
+            if not line or ": val_acc " in line:  # the first trial finished
+                break
+        os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C does: every process of the group gets it
+        _, err = process.communicate(timeout=120)
+    finally:
+        stop([process])
+    assert process.returncode == 130, err
+    with open(out, newline="") as fh:
+        saved = len(list(csv.DictReader(fh)))
+    assert 1 <= saved < 8
+    assert (
+        f"convscope: interrupted; {saved} of 8 trials are saved in {out}: run the same command again" in err
+    )
+    assert "Traceback" not in err  # the workers leave Ctrl-C to the process that owns them
+    deadline = time.monotonic() + 20  # the worker processes exit after their owner: give them a moment
+    while time.monotonic() < deadline and _group_alive(process.pid):
+        time.sleep(0.2)
+    assert not _group_alive(process.pid), "a worker process was left behind"
+
+
+def _group_alive(pgid: int) -> bool:
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    return True
