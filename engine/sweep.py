@@ -98,6 +98,8 @@ class SweepProgress:
         parts = [f"trials {finished}/{self.total} done", f"{self.running} running", f"{self.failed} failed"]
         if self.skipped:
             parts.append(f"{self.skipped} resumed")
+        if self.cancelled:
+            return ", ".join(parts) + f", elapsed {_clock(self.elapsed)}, cancelled"
         eta = "--:--" if self.eta is None else _clock(self.eta)
         return ", ".join(parts) + f", elapsed {_clock(self.elapsed)}, ETA {eta}"
 
@@ -212,8 +214,9 @@ class Sweep:
         return [typed_row(by_key[t.key]) for t in self.trials if t.key in by_key]
 
     def cancel(self) -> None:
-        """Stop the sweep (from any thread): trials not started are dropped, finished rows stay; an embedded
-        cluster is closed, which ends its running trials. :meth:`run` returns within :data:`TICK` seconds."""
+        """Stop the sweep (from any thread): trials not started are dropped, finished rows stay. :meth:`run`
+        stops waiting within :data:`TICK` seconds, then closes an embedded cluster, which ends its running
+        trials (a few seconds); on a cluster it did not start, running trials finish and are not recorded."""
         self._cancel.set()
 
     # -- running ---------------------------------------------------------------------------------------------
@@ -308,6 +311,8 @@ class Sweep:
                     last_tick = time.monotonic()
                     yield SweepEvent("progress", self.progress())
             if self._cancel.is_set():
+                with self._lock:
+                    self._running.clear()  # abandoned: an embedded cluster ends them as it closes
                 yield SweepEvent("progress", self.progress())
         finally:
             left = [f for f in futures if not f.done()]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import signal
+import threading
 
 import numpy as np
 from sweep_helpers import TINY, TINY_NET, drive, hard_limit
@@ -94,6 +95,25 @@ def test_given_client_runs_pinned_trials_records_failures_and_stays_open(tmp_pat
             assert client.submit(sum, [1, 2]).result(timeout=30) == 3  # the sweep left the client open
             resumed = Sweep(space, TINY, 1, results=out, client=client)
             assert [t.params["conv_layers"] for t in resumed.todo] == [4]  # failed trials run again
+
+            many = Sweep(
+                {**TINY_NET, "lr": [0.001 * k for k in range(1, 13)]}, TINY, 3, results=out, client=client
+            )
+
+            def cancel_from_another_thread(event):  # as a window's Stop button would
+                if event.kind == "finished" and not event.progress.cancelled:
+                    threading.Thread(target=many.cancel).start()
+
+            timer = threading.Timer(120, many.cancel)
+            timer.start()
+            try:
+                events = list(_with(many.run(), cancel_from_another_thread))
+            finally:
+                timer.cancel()
+            final = events[-1].progress
+            assert final.cancelled and final.line().endswith("cancelled") and final.running == 0
+            assert 1 <= final.done < 12 and final.remaining == 12 - final.done
+            assert len(many.rows()) == final.done == sum(e.kind == "finished" for e in events)
         finally:
             client.close()
             client.cluster.close()
@@ -128,3 +148,9 @@ def test_a_trial_runs_without_dask_too():
     assert outcome["params_count"] == 134 and outcome["model_bytes"][:2] == b"PK"
     again = run_trial(trial, TINY, 1)
     assert again["history"] == outcome["history"]  # seeded: the same trial gives the same curves
+
+
+def _with(events, callback):
+    for event in events:
+        callback(event)
+        yield event
