@@ -251,7 +251,13 @@ class Sweep:
                 f"no Dask worker joined the scheduler {client.scheduler.address} within 60 s: start some "
                 f"with 'dask worker {client.scheduler.address} --nthreads 1'"
             ) from None
-        versions = client.run(_engine_version)
+        try:
+            versions = client.run(_engine_version)
+        except ImportError as exc:  # a worker cannot even unpickle a function of this module
+            raise RuntimeError(
+                f"a worker cannot import ConvScope ({exc}): install ConvScope on every worker (see the "
+                "README, 'Sweeps on one machine or a cluster')"
+            ) from None
         wrong = {w: v for w, v in versions.items() if v != f"ConvScope {__version__}"}
         if wrong:
             worker, version = next(iter(wrong.items()))
@@ -287,7 +293,9 @@ class Sweep:
             self.dashboard_link = link
             yield SweepEvent("connected", self.progress(), info={"dashboard": link, "workers": threads})
             client.subscribe_topic(topic, lambda event: events.put(("event", event[1])))
-            data_arg = client.scatter(arrays, broadcast=True, hash=False) if arrays is not None else None
+            data_arg = None  # the built-in data is made on each worker; other data is sent there once
+            if arrays is not None:
+                data_arg = client.scatter([arrays], broadcast=True, hash=False)[0]
             for trial in self.todo:
                 future = client.submit(
                     run_trial, trial, self.data, self.epochs, data_arg, topic,

@@ -16,7 +16,7 @@ from sweep_helpers import TINY, TINY_NET, drive, hard_limit
 import engine
 from engine.sweep import Sweep, local_client
 from engine.sweep_results import read_results
-from engine.sweep_space import plan
+from engine.sweep_space import DataSpec, plan
 from engine.sweep_trial import THREAD_ENV, load_data, run_trial
 
 
@@ -96,6 +96,13 @@ def test_given_client_runs_pinned_trials_records_failures_and_stays_open(tmp_pat
             resumed = Sweep(space, TINY, 1, results=out, client=client)
             assert [t.params["conv_layers"] for t in resumed.todo] == [4]  # failed trials run again
 
+            folder = _image_folder(tmp_path / "photos")  # read here, sent to the workers
+            from_folder = Sweep(TINY_NET, DataSpec(str(folder)), 1, results=tmp_path / "f.csv", client=client)
+            drive(from_folder)
+            (row,) = from_folder.rows()
+            assert row["status"] == "ok" and row["dataset"] == str(folder), row["error"]
+            assert engine.load_model(tmp_path / row["weights"]).output_shape == (2,)
+
             many = Sweep(
                 {**TINY_NET, "lr": [0.001 * k for k in range(1, 13)]}, TINY, 3, results=out, client=client
             )
@@ -154,3 +161,17 @@ def _with(events, callback):
     for event in events:
         callback(event)
         yield event
+
+
+def _image_folder(root):
+    """Two classes of six 8x8 grey images: bright top half or bright left half."""
+    from engine.io import save_image
+
+    rng = np.random.default_rng(0)
+    for name, region in (("top", np.s_[:4, :]), ("left", np.s_[:, :4])):
+        (root / name).mkdir(parents=True)
+        for i in range(6):
+            image = rng.uniform(0.0, 0.2, (8, 8))
+            image[region] += 0.7
+            save_image(root / name / f"{i}.png", image, cmap="gray")
+    return root
