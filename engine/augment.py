@@ -17,7 +17,23 @@ import numpy as np
 
 from engine._augment_kernel import FILL_MODES, warp_affine, warp_affine_serial
 
-__all__ = ["FILL_MODES", "Flow", "ImageAugmenter", "affine_warp", "transform_matrices"]
+__all__ = ["FILL_MODES", "PRESETS", "Flow", "ImageAugmenter", "affine_warp", "transform_matrices"]
+
+#: named augmentation settings (``convscope train --augment NAME``, the sweeps' ``augment`` values):
+#: ``ImageAugmenter(**PRESETS[name], seed=seed)``. ``light`` turns and shifts a little; ``lesson`` is the
+#: lesson's ``ImageDataGenerator`` (rotate 40 degrees, shift/zoom 20 %, shear, horizontal flips).
+PRESETS: dict[str, dict[str, Any]] = {
+    "light": {"rotation_range": 10, "width_shift_range": 0.1, "height_shift_range": 0.1, "zoom_range": 0.1},
+    "lesson": {
+        "rotation_range": 40,
+        "width_shift_range": 0.2,
+        "height_shift_range": 0.2,
+        "shear_range": 0.2,
+        "zoom_range": 0.2,
+        "horizontal_flip": True,
+        "fill_mode": "nearest",
+    },
+}
 
 #: below this many output values (N*H*W*C) the single-threaded kernel is used (thread start-up dominates)
 PARALLEL_THRESHOLD = 1 << 18

@@ -1,7 +1,9 @@
-"""Ready-made architectures for the command line (``--model small|lesson|lesson_gmp``) and the app.
+"""Ready-made architectures for the command line (``--model small|lesson|lesson_gmp``) and the app, and a
+generator of networks from hyper-parameters (:func:`generate`, what hyper-parameter sweeps train).
 
-``build(name, input_shape, num_classes, seed=0)`` returns an uncompiled :class:`engine.models.Sequential`
-whose last layer gives logits (compile it with ``SparseCategoricalCrossentropy(from_logits=True)``).
+``build(name, input_shape, num_classes, seed=0)`` and ``generate(input_shape, num_classes, ...)`` return an
+uncompiled :class:`engine.models.Sequential` whose last layer gives logits (compile it with
+``SparseCategoricalCrossentropy(from_logits=True)``).
 """
 
 from __future__ import annotations
@@ -45,7 +47,8 @@ def _lesson_base(input_shape: tuple) -> list[layers.Layer]:
 
 
 def lesson(input_shape: tuple, num_classes: int, seed: int = 0) -> Sequential:
-    """The lesson's CIFAR-10 network, layer for layer: conv32-pool-conv64-pool-conv64, Flatten, Dense(64), Dense."""
+    """The lesson's CIFAR-10 network, layer for layer: conv32-pool-conv64-pool-conv64, Flatten, Dense(64),
+    Dense."""
     return Sequential(
         [
             *_lesson_base(input_shape),
@@ -76,11 +79,116 @@ def lesson_gmp(input_shape: tuple, num_classes: int, seed: int = 0) -> Sequentia
 #: architecture builders by name
 PRESETS: dict[str, Builder] = {"small": small, "lesson": lesson, "lesson_gmp": lesson_gmp}
 
+#: how each block of :func:`generate` halves the image: 2x2 max or average pooling, or a stride-2 convolution
+POOLINGS = ("max", "avg", "stride2")
+#: what turns the last feature maps into one vector: Flatten (keeps where) or GlobalMaxPooling2D (any size)
+HEADS = ("flatten", "global_max")
+#: the keyword arguments of :func:`generate` and their defaults
+GENERATOR_DEFAULTS: dict[str, Any] = {
+    "conv_layers": 2,
+    "filters": 16,
+    "kernel_size": 3,
+    "dense_units": 64,
+    "pooling": "max",
+    "head": "flatten",
+}
+
+
+def _count(value: Any, name: str, minimum: int) -> int:
+    if isinstance(value, bool) or not hasattr(value, "__index__") or int(value) < minimum:
+        raise ValueError(f"{name} must be an int >= {minimum}. Received: {name}={value!r}")
+    return int(value)
+
+
+def generate(
+    input_shape: Any,
+    num_classes: int,
+    *,
+    conv_layers: int = 2,
+    filters: int = 16,
+    kernel_size: int = 3,
+    dense_units: int = 64,
+    pooling: str = "max",
+    head: str = "flatten",
+    seed: int = 0,
+) -> Sequential:
+    """A CNN built from the hyper-parameters a learner chooses (the lesson's "En pratique").
+
+    ``conv_layers`` blocks; block ``i`` is a ``kernel_size x kernel_size`` convolution with
+    ``filters * 2**i`` filters ("same" padding, ReLU), then halves the image: ``pooling="max"`` or ``"avg"``
+    adds a 2x2 pooling layer, ``"stride2"`` gives the convolution itself a stride of 2. Then the ``head``
+    (``"flatten"`` or ``"global_max"``), a ``Dense(dense_units, relu)`` layer unless ``dense_units`` is 0,
+    and ``Dense(num_classes)`` giving logits.
+
+    Parameters
+    ----------
+    input_shape : ``(H, W, C)``; ``H`` and ``W`` may be None with ``head="global_max"``.
+    num_classes : outputs of the last layer.
+    seed : seeds the initial weights.
+
+    Returns
+    -------
+    Sequential
+        Uncompiled, built for ``input_shape``; named ``conv{conv_layers}_f{filters}_k{kernel_size}``.
+
+    Notes
+    -----
+    A 2x2 pooling (valid) takes a side ``N`` to ``floor(N / 2)``, so it needs ``N >= 2``: a 28x28 image
+    takes at most 4 pooling blocks (28, 14, 7, 3 -> 1). A stride-2 "same" convolution gives
+    ``ceil(N / 2)``, never less than 1.
+    """
+    if isinstance(num_classes, bool) or not hasattr(num_classes, "__index__") or int(num_classes) < 1:
+        raise ValueError(f"num_classes must be a positive int. Received: num_classes={num_classes!r}")
+    conv_layers = _count(conv_layers, "conv_layers", 1)
+    filters = _count(filters, "filters", 1)
+    kernel_size = _count(kernel_size, "kernel_size", 1)
+    dense_units = _count(dense_units, "dense_units", 0)
+    if pooling not in POOLINGS:
+        raise ValueError(f"pooling must be one of {POOLINGS}. Received: pooling={pooling!r}")
+    if head not in HEADS:
+        raise ValueError(f"head must be one of {HEADS}. Received: head={head!r}")
+    shape = tuple(input_shape)
+    if len(shape) != 3:
+        raise ValueError(f"input_shape must be (H, W, C). Received: input_shape={shape!r}")
+    sides = [s for s in shape[:2] if s is not None and pooling != "stride2"]  # ceil(n / 2) stays >= 1
+    for side in sides:
+        n = int(side)
+        for block in range(conv_layers):
+            if n < 2:
+                raise ValueError(
+                    f"conv_layers={conv_layers} is too deep for {shape[0]}x{shape[1]} images: block "
+                    f"{block + 1} would halve a side of {n} ({pooling} pooling); use at most {block} "
+                    "conv layers"
+                )
+            n //= 2
+    stack: list[layers.Layer] = []
+    for i in range(conv_layers):
+        stack.append(
+            layers.Conv2D(
+                filters * 2**i,
+                (kernel_size, kernel_size),
+                strides=2 if pooling == "stride2" else 1,
+                activation="relu",
+                padding="same",
+                input_shape=shape if i == 0 else None,
+            )
+        )
+        if pooling == "max":
+            stack.append(layers.MaxPooling2D((2, 2)))
+        elif pooling == "avg":
+            stack.append(layers.AveragePooling2D((2, 2)))
+    stack.append(layers.Flatten() if head == "flatten" else layers.GlobalMaxPooling2D())
+    if dense_units:
+        stack.append(layers.Dense(dense_units, activation="relu"))
+    stack.append(layers.Dense(int(num_classes)))
+    return Sequential(stack, name=f"conv{conv_layers}_f{filters}_k{kernel_size}", seed=seed)
+
 
 def build(name: str | os.PathLike, input_shape: Any, num_classes: int, seed: int = 0) -> Sequential:
-    """Build the preset ``name`` (``"small"``, ``"lesson"``, ``"lesson_gmp"``) for ``input_shape`` ``(H, W, C)``
-    and ``num_classes`` outputs, weights seeded by ``seed``. ``name`` may also be a ``.json`` file holding a
-    :meth:`Sequential.get_config` architecture (its first layer's input shape is replaced by ``input_shape``)."""
+    """Build the preset ``name`` (``"small"``, ``"lesson"``, ``"lesson_gmp"``) for ``input_shape``
+    ``(H, W, C)`` and ``num_classes`` outputs, weights seeded by ``seed``. ``name`` may also be a ``.json``
+    file holding a :meth:`Sequential.get_config` architecture (its first layer's input shape is replaced by
+    ``input_shape``)."""
     if isinstance(num_classes, bool) or not hasattr(num_classes, "__index__") or int(num_classes) < 1:
         raise ValueError(f"num_classes must be a positive int. Received: num_classes={num_classes!r}")
     shape = tuple(input_shape)

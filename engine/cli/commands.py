@@ -17,19 +17,6 @@ import numpy as np
 from engine.cli.args import Size, load_filter_spec
 from engine.saving import read_metadata
 
-AUGMENTATIONS: dict[str, dict[str, Any]] = {
-    "light": {"rotation_range": 10, "width_shift_range": 0.1, "height_shift_range": 0.1, "zoom_range": 0.1},
-    "lesson": {
-        "rotation_range": 40,
-        "width_shift_range": 0.2,
-        "height_shift_range": 0.2,
-        "shear_range": 0.2,
-        "zoom_range": 0.2,
-        "horizontal_flip": True,
-        "fill_mode": "nearest",
-    },
-}
-
 
 class CommandError(Exception):
     """A problem the user can fix (bad file, mismatched model and data); printed as one line."""
@@ -183,6 +170,7 @@ def convolve(args: argparse.Namespace) -> int:
 
 def train(args: argparse.Namespace) -> int:
     from engine import losses, optimizers, zoo
+    from engine.augment import PRESETS as AUGMENTATIONS
     from engine.augment import ImageAugmenter
 
     _set_backend(args)

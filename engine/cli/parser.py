@@ -1,10 +1,11 @@
 """The argument parser of the ``convscope`` sub-commands (``convolve``, ``train``, ``evaluate``, ``predict``,
-``summary``, ``featuremaps``, ``filters``); what each one does lives in :mod:`engine.cli.commands`.
+``summary``, ``featuremaps``, ``filters``, ``sweep``); what each one does lives in :mod:`engine.cli.commands`.
 """
 
 from __future__ import annotations
 
 import argparse
+from typing import Any
 
 from engine.cli import commands
 from engine.cli.args import ArgumentParser, positive_float, positive_int, size_type
@@ -15,7 +16,7 @@ __all__ = ["APP_FLAGS", "COMMANDS", "build_parser"]
 APP_FLAGS = ("--screenshot", "--tab", "--image", "--filter", "--steps", "--train-steps", "--lang", "--size")
 
 #: the sub-commands, in the order ``convscope --help`` lists them
-COMMANDS = ("convolve", "train", "evaluate", "predict", "summary", "featuremaps", "filters")
+COMMANDS = ("convolve", "train", "evaluate", "predict", "summary", "featuremaps", "filters", "sweep")
 
 APP_OPTIONS = """\
 the desktop app (no subcommand):
@@ -33,6 +34,7 @@ examples:
   convscope evaluate shapes.npz --plot confusion.png
   convscope predict shapes.npz my_drawing.png
   convscope featuremaps shapes.npz my_drawing.png -o maps.png
+  convscope sweep --dataset shapes --epochs 2 --param lr=0.001,0.01 --param kernel_size=3,5,7 --out sweep.csv
 """
 
 
@@ -192,4 +194,59 @@ def build_parser() -> argparse.ArgumentParser:
         "filters", help="list the filter presets", description="List the named filter presets."
     )
     p.set_defaults(func=commands.filters)
+    _sweep_parser(sub)
     return parser
+
+
+def _sweep_parser(sub: Any) -> None:
+    from engine.cli import sweep
+    from engine.sweep_space import PARAMS
+
+    params = "\n".join(
+        f"  {p.name:<12} {p.allowed():<22} {p.help}"
+        + ("" if p.default is None else f" (default: {p.default})")
+        for p in PARAMS.values()
+    )
+    p = sub.add_parser(
+        "sweep",
+        help="train one network per hyper-parameter point on Dask, rank them",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Train one network per point of a hyper-parameter grid (or N random points), each trial "
+        "a task on Dask: an embedded cluster of one worker process per core, or --scheduler. One CSV row per "
+        "finished trial; running the same command again resumes.",
+        epilog=sweep.HELP_EXAMPLE + params,
+    )
+    _dataset_options(p, "shapes")
+    p.add_argument("--epochs", type=positive_int, default=1, help="epochs per trial (default: 1)")
+    p.add_argument(
+        "--param",
+        action="append",
+        metavar="NAME=V1,V2",
+        help="values of one hyper-parameter (repeat the option for each; see the list below)",
+    )
+    p.add_argument(
+        "--random", type=positive_int, metavar="N", help="train N random points instead of the grid"
+    )
+    p.add_argument("--random-seed", type=int, metavar="S", help="seed of the random points (default: 0)")
+    p.add_argument(
+        "--seeds",
+        type=sweep.parse_seeds,
+        default=[0],
+        metavar="S1,S2",
+        help="train each point per seed (default: 0)",
+    )
+    p.add_argument(
+        "--scheduler", metavar="tcp://HOST:PORT", help="run on this Dask cluster (default: embedded)"
+    )
+    p.add_argument(
+        "--workers",
+        type=positive_int,
+        metavar="N",
+        help="worker processes of the embedded cluster (default: cores)",
+    )
+    p.add_argument("--out", required=True, metavar="SWEEP.csv", help="the results file (created or resumed)")
+    p.add_argument(
+        "--plot", metavar="SWEEP.png", help="write validation accuracy against each hyper-parameter"
+    )
+    p.add_argument("--verbose", action="store_true", help="show Dask's logs")
+    p.set_defaults(func=sweep.sweep)
