@@ -337,3 +337,16 @@ def test_sequential_repr_html_escapes_names():
     assert html.count("<tr>") == 4  # the header and one row per layer
     assert f"Total params: {model.count_params():,}" in html
     assert "<td style='text-align:right'>20</td>" in html  # 3*3*1*2 + 2
+
+
+def test_subplots_lays_drawings_side_by_side():
+    fig, axes = viz.subplots(1, 2, figsize=(6, 3))
+    assert isinstance(fig, viz.VizFigure) and len(axes) == 2
+    assert tuple(fig.get_size_inches()) == (6.0, 3.0)
+    viz.show_image(LINE, ax=axes[0], colorbar=False)
+    viz.plot_history({"loss": [0.9]}, ax=axes[1])
+    np.testing.assert_array_equal(images_of(axes[0])[0], LINE)
+    assert axes[1].get_xlim() == (0.5, 1.5)  # one epoch sits in the middle, at 1
+    assert fig._repr_png_()[:4] == b"\x89PNG"
+    with pytest.raises(ValueError, match=r"ncols must be an int >= 1. Received: ncols=0"):
+        viz.subplots(1, 0)

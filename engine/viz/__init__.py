@@ -8,7 +8,8 @@ white at 0, with a colour bar. Nothing here imports ``matplotlib.pyplot`` or cha
 * images: :func:`show_image`, :func:`show_images` (:mod:`engine.viz.images`);
 * the sliding window: :func:`show_step` (:mod:`engine.viz.walk`);
 * a network: :func:`show_filters`, :func:`show_feature_maps` (:mod:`engine.viz.network`);
-* training: :func:`plot_history`, :func:`plot_confusion`, :func:`show_mistakes` (:mod:`engine.viz.training`).
+* training: :func:`plot_history`, :func:`plot_confusion`, :func:`show_mistakes` (:mod:`engine.viz.training`);
+* several drawings side by side: ``fig, axes = viz.subplots(1, 3)``, then each function with ``ax=axes[k]``.
 
 Example::
 
@@ -18,7 +19,7 @@ Example::
     viz.save_figure(viz.plot_history(history), "curves.png")
 """
 
-from engine.viz._base import VizFigure, save_figure
+from engine.viz._base import VizFigure, save_figure, subplots
 from engine.viz.images import show_image, show_images
 from engine.viz.network import show_feature_maps, show_filters
 from engine.viz.training import confusion_matrix, plot_confusion, plot_history, show_mistakes
@@ -36,4 +37,5 @@ __all__ = [
     "show_images",
     "show_mistakes",
     "show_step",
+    "subplots",
 ]

@@ -60,6 +60,23 @@ def new_figure(width: float, height: float) -> VizFigure:
     return fig
 
 
+def subplots(
+    nrows: int = 1, ncols: int = 1, figsize: tuple[float, float] | None = None, **kwargs: Any
+) -> Any:
+    """``(figure, axes)`` like ``pyplot.subplots``, without pyplot: a figure a notebook shows and
+    :func:`save_figure` writes, to lay several drawings side by side through their ``ax=``.
+
+    ``figsize`` defaults to 4 x 3.5 inches per Axes; ``kwargs`` go to :meth:`Figure.subplots` (``sharey``,
+    ``gridspec_kw``...).
+    """
+    for name, value in (("nrows", nrows), ("ncols", ncols)):
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+            raise ValueError(f"{name} must be an int >= 1. Received: {name}={value!r}")
+    width, height = figsize if figsize is not None else (4.0 * ncols, 3.5 * nrows)
+    fig = new_figure(width, height)
+    return fig, fig.subplots(nrows, ncols, **kwargs)
+
+
 def figure_and_ax(ax: Axes | None, width: float, height: float) -> tuple[Figure, Axes]:
     """``ax``'s figure and ``ax``, or a new figure with one Axes."""
     if ax is not None:

@@ -53,6 +53,8 @@ def plot_history(history: Any, ax: Axes | Sequence[Axes] | None = None, title: s
             if series:
                 epochs = np.arange(1, len(series) + 1)
                 a.plot(epochs, series, marker="o", color=colour, label=label)
+        longest = max(len(values.get(metric) or []), len(values.get(f"val_{metric}") or []), 1)
+        a.set_xlim(0.5, longest + 0.5)
         a.set_xlabel("epoch")
         a.set_title(metric)
         a.xaxis.set_major_locator(MaxNLocator(integer=True))
