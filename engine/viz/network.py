@@ -95,7 +95,7 @@ def show_filters(
         ax.set_xlabel(f"filters 0..{n_f - 1}" + (f" (of {c_out})" if n_f < c_out else ""))
         ax.set_ylabel(f"input channels 0..{n_c - 1}" + (f" (of {c_in})" if n_c < c_in else ""))
     shown_note = f", first {n_f}" if n_f < c_out else ""
-    flip = ", applied rotated 180° (flip=True)" if conv.flip else ""
+    flip = ", applied rotated 180° (flip=True)" if getattr(conv, "flip", False) else ""
     ax.set_title(f"{qname}: {c_out} filters {kh}x{kw}x{c_in}{shown_note}{flip}")
     add_colorbar(fig, shown, ax, "weight")
     return fig
