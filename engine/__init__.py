@@ -7,6 +7,8 @@ Quick tour::
     y = ops.conv2d(image, kernel, padding="same")        # functional ops, NHWC float32
     engine.set_backend("reference")                      # readable NumPy loops (the oracle)
     model = engine.Sequential([...]); model.compile(...); model.fit(...)
+    engine.viz.show_feature_maps(model, image)            # matplotlib figures (engine.viz)
+    engine.export_onnx(model, "model.onnx")               # runs in onnxruntime and other ONNX runtimes
 """
 
 from __future__ import annotations
@@ -36,6 +38,9 @@ _LAZY = {
     "zoo": ("engine.zoo", None),
     "filters": ("engine.filters", None),
     "explain": ("engine.explain", None),
+    "viz": ("engine.viz", None),
+    "onnx_export": ("engine.onnx_export", None),
+    "export_onnx": ("engine.onnx_export", "export_onnx"),
     "Sequential": ("engine.models", "Sequential"),
     "load_model": ("engine.models", "load_model"),
 }

@@ -329,6 +329,37 @@ class Sequential(TrainingMixin, Layer):
         model._trainable = bool(config.get("trainable", True))
         return model
 
+    # -- notebooks and other runtimes -------------------------------------------------------------------------
+    def _repr_html_(self) -> str:
+        """The :meth:`summary` as an HTML table: what a notebook cell ending with a model shows."""
+        from html import escape
+
+        rows = "".join(
+            f"<tr><td>{escape(name)} <span style='color:#777'>({escape(cls)})</span></td>"
+            f"<td><code>{escape('?' if shape is None else str(shape))}</code></td>"
+            f"<td style='text-align:right'>{n:,}</td></tr>"
+            for name, cls, shape, n in self.summary_rows()
+        )
+        total = self.count_params()
+        trainable = sum(p.size for p in self.trainable_weights)
+        first = self.layers[0].input_shape if self.layers else None
+        in_shape = "?" if first is None else str((None, *first))
+        return (
+            f"<div><b>Model: {escape(repr(self.name))}</b> &nbsp; input <code>{escape(in_shape)}</code>"
+            "<table><thead><tr><th style='text-align:left'>Layer (type)</th>"
+            "<th style='text-align:left'>Output shape</th><th style='text-align:right'>Param #</th></tr></thead>"
+            f"<tbody>{rows}</tbody></table>"
+            f"Total params: {total:,} &nbsp; Trainable: {trainable:,} &nbsp; Non-trainable: {total - trainable:,}"
+            "</div>"
+        )
+
+    def export_onnx(self, path: Any, opset: int = 17, metadata: dict[str, Any] | None = None) -> Any:
+        """Write this model as an ONNX file (input ``input`` NHWC float32, output ``output``); see
+        :func:`engine.onnx_export.export_onnx`. Returns the path written."""
+        from engine.onnx_export import export_onnx
+
+        return export_onnx(self, path, opset=opset, metadata=metadata)
+
 
 def has_trainable_weights(layer: Layer) -> bool:
     if not layer.trainable:

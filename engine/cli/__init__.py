@@ -1,13 +1,13 @@
 """The headless ``convscope`` commands: ``convolve``, ``train``, ``evaluate``, ``predict``, ``summary``,
-``featuremaps`` and ``filters``, their argument parsing and their PNG plots. Never imports Qt (an
-import-linter contract says so), so a server or a CI job runs them without a display or the GUI's libraries.
+``featuremaps``, ``export`` and ``filters``, and their argument parsing; their figures come from
+:mod:`engine.viz` (matplotlib's Agg renderer). Never imports Qt (an import-linter contract says so), so a
+server or a CI job runs them without a display or the GUI's libraries.
 
 ``convscope COMMAND ...`` reaches :func:`main` through :mod:`gui.launcher` (which starts the desktop app only
 when no sub-command is given); ``python -m engine.cli COMMAND ...`` runs the same thing headless.
 
 Modules: :mod:`engine.cli.args` (what the CLI and the app share: :class:`UsageError`, :func:`parse_size`...),
-:mod:`engine.cli.parser` (the sub-commands' options), :mod:`engine.cli.commands` (what each one does),
-:mod:`engine.cli.plots` (training curves, confusion matrix and feature maps as PNG files).
+:mod:`engine.cli.parser` (the sub-commands' options), :mod:`engine.cli.commands` (what each one does).
 
 Wrong arguments and unreadable files end with one line ``convscope: error: ...`` and a non-zero exit status
 (2 for usage errors, 1 otherwise), never a traceback (set ``CONVSCOPE_DEBUG=1`` to see one).

@@ -222,9 +222,9 @@ def train(args: argparse.Namespace) -> int:
         },
     )
     if args.plot:
-        from engine.cli.plots import save_curves
+        from engine import viz
 
-        save_curves(args.plot, history.history, title=f"{model.name} on {ds.name}")
+        viz.save_figure(viz.plot_history(history, title=f"{model.name} on {ds.name}"), args.plot)
     _out(f"test accuracy: {acc:.4f} (loss {loss:.4f}) on {xt.shape[0]} images")
     _out(f"saved {args.save}" + (f", curves in {args.plot}" if args.plot else ""))
     return 1 if history.stopped_reason and not np.isfinite(loss) else 0
@@ -232,7 +232,7 @@ def train(args: argparse.Namespace) -> int:
 
 def evaluate(args: argparse.Namespace) -> int:
     from engine import losses
-    from engine.cli.plots import confusion_matrix, save_confusion
+    from engine.viz import confusion_matrix
 
     _set_backend(args)
     model, meta = _load_model(args.model)
@@ -266,9 +266,10 @@ def evaluate(args: argparse.Namespace) -> int:
     _out("")
     _out(format_confusion(cm, names))
     if args.plot:
-        save_confusion(
-            args.plot, cm, names, title=f"{Path(args.model).name} on {ds.name}: accuracy {acc:.3f}"
-        )
+        from engine import viz
+
+        figure = viz.plot_confusion(ds.y_test, pred, names, title=f"{Path(args.model).name} on {ds.name}")
+        viz.save_figure(figure, args.plot)
         _out(f"\nwrote {args.plot}")
     return 0
 
@@ -328,12 +329,35 @@ def summary(args: argparse.Namespace) -> int:
 
 
 def featuremaps(args: argparse.Namespace) -> int:
-    from engine.cli.plots import save_feature_maps
+    from engine import viz
 
     _set_backend(args)
-    model, _meta = _load_model(args.model)
+    model, meta = _load_model(args.model)
     image = _image_for(model, args.image, args.invert)  # (H, W, C)
-    acts = model.activations(image[None])
-    save_feature_maps(args.output, acts, image=image, max_channels=args.max_channels)
-    _out(f"wrote {args.output}: the input and {len(acts)} layer(s): " + ", ".join(name for name, _ in acts))
+    figure = viz.show_feature_maps(
+        model, image, max_channels=args.max_channels, class_names=_class_names(model, meta)
+    )
+    viz.save_figure(figure, args.output)
+    names = [name for name, _ in model.iter_leaves()]
+    _out(f"wrote {args.output}: the input and {len(names)} layer(s): " + ", ".join(names))
+    return 0
+
+
+def export(args: argparse.Namespace) -> int:
+    from engine.onnx_export import export_onnx
+
+    model, meta = _load_model(args.model)
+    if Path(args.output).suffix.lower() != ".onnx":
+        raise CommandError(f"the output must be a .onnx file. Received: {args.output!r}")
+    metadata: dict[str, Any] = {
+        k: meta[k] for k in ("class_names", "dataset", "scale", "color_mode") if k in meta
+    }
+    path = export_onnx(model, args.output, opset=args.opset, metadata=metadata)
+    shape = ", ".join("?" if d is None else str(d) for d in model.layers[0].input_shape)
+    _out(
+        f"wrote {path} (ONNX opset {args.opset}): input 'input' float32 [batch, {shape}] (NHWC), "
+        f"output 'output' {model.output_kind} [batch, {model.output_shape[-1]}]"
+    )
+    if meta.get("scale"):
+        _out(f"scale the inputs as in training: pixel values / {meta['scale']}")
     return 0

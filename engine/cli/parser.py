@@ -1,5 +1,6 @@
 """The argument parser of the ``convscope`` sub-commands (``convolve``, ``train``, ``evaluate``, ``predict``,
-``summary``, ``featuremaps``, ``filters``, ``sweep``); what each one does lives in :mod:`engine.cli.commands`.
+``summary``, ``featuremaps``, ``export``, ``filters``, ``sweep``); what each one does lives in
+:mod:`engine.cli.commands`.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ __all__ = ["APP_FLAGS", "COMMANDS", "build_parser"]
 APP_FLAGS = ("--screenshot", "--tab", "--image", "--filter", "--steps", "--train-steps", "--lang", "--size")
 
 #: the sub-commands, in the order ``convscope --help`` lists them
-COMMANDS = ("convolve", "train", "evaluate", "predict", "summary", "featuremaps", "filters", "sweep")
+COMMANDS = ("convolve", "train", "evaluate", "predict", "summary", "featuremaps", "export", "filters", "sweep")
 
 APP_OPTIONS = """\
 the desktop app (no subcommand):
@@ -35,6 +36,7 @@ examples:
   convscope predict shapes.npz my_drawing.png
   convscope featuremaps shapes.npz my_drawing.png -o maps.png
   convscope sweep --dataset shapes --epochs 2 --param lr=0.001,0.01 --param kernel_size=3,5,7 --out sweep.csv
+  convscope export shapes.npz shapes.onnx
 """
 
 
@@ -189,6 +191,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--max-channels", type=positive_int, default=16, help="channels per layer (default: 16)")
     p.add_argument("--invert", action="store_true", help="invert grey levels first")
     p.set_defaults(func=commands.featuremaps)
+
+    p = sub.add_parser(
+        "export",
+        help="write a saved model as an ONNX file (for onnxruntime, Netron, ...)",
+        description="Write a saved model as a standard ONNX graph: input 'input' float32 NHWC "
+        "[batch, H, W, C], output 'output'. Needs the 'onnx' package.",
+    )
+    p.add_argument("model", help="a saved model")
+    p.add_argument("output", metavar="OUT.onnx", help="the ONNX file to write")
+    p.add_argument(
+        "--opset", type=positive_int, default=17, help="ONNX operator set, 13 or newer (default: 17)"
+    )
+    p.set_defaults(func=commands.export)
 
     p = sub.add_parser(
         "filters", help="list the filter presets", description="List the named filter presets."

@@ -17,7 +17,7 @@ from engine.cli.commands import format_confusion
 from engine.saving import read_metadata
 
 ROOT = Path(__file__).resolve().parents[2]
-SUBCOMMANDS = ("convolve", "train", "evaluate", "predict", "summary", "featuremaps", "filters")
+SUBCOMMANDS = ("convolve", "train", "evaluate", "predict", "summary", "featuremaps", "export", "filters")
 
 
 def run(
@@ -177,6 +177,9 @@ def test_train_writes_model_and_curves(trained):
     assert "test accuracy: " in proc.stdout
     assert "Epoch 1/1" in proc.stderr  # the progress bar
     assert model.is_file() and _size(folder / "curves.png")[0] > 400
+    pixels = np.asarray(Image.open(folder / "curves.png").convert("RGB")).astype(int)
+    for colour in ((31, 119, 180), (255, 127, 14)):  # the training and the validation curves are drawn
+        assert (np.abs(pixels - colour).sum(axis=2) < 30).sum() > 50
     meta = read_metadata(model)
     assert meta["dataset"] == "shapes" and meta["class_names"][0] == "horizontal"
 
@@ -220,6 +223,32 @@ def test_summary_and_featuremaps(trained, tmp_path):
     proc = run("featuremaps", model_path, image, "-o", tmp_path / "maps.png", "--max-channels", "4")
     assert proc.returncode == 0, proc.stderr
     assert "6 layer(s)" in proc.stdout and _size(tmp_path / "maps.png")[1] > 200
+
+
+def test_export_runs_in_onnxruntime_like_the_model(trained, tmp_path):
+    ort = pytest.importorskip("onnxruntime")
+    import engine
+    from engine import datasets
+
+    _, model_path, _ = trained
+    out = tmp_path / "shapes.onnx"
+    proc = run("export", model_path, out, "--opset", "13")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines()[0] == (
+        f"wrote {out} (ONNX opset 13): input 'input' float32 [batch, 28, 28, 1] (NHWC), "
+        "output 'output' logits [batch, 6]"
+    )
+    x, _ = datasets.make_shapes(8, seed=5)
+    x = x.astype(np.float32) / 255.0
+    session = ort.InferenceSession(str(out), providers=["CPUExecutionProvider"])
+    expected = engine.load_model(model_path).predict(x)
+    np.testing.assert_allclose(session.run(None, {"input": x})[0], expected, atol=1e-5)
+    props = session.get_modelmeta().custom_metadata_map
+    assert props["class_names"].startswith('["horizontal", "vertical"') and props["dataset"] == "shapes"
+    assert_one_line_error(run("export", model_path, tmp_path / "x.onnx", "--opset", "12"), "opset must be")
+    assert_one_line_error(run("export", model_path, tmp_path / "x.txt"), "must be a .onnx file")
+    assert_one_line_error(run("export", tmp_path / "none.npz", tmp_path / "x.onnx"), "no such model file")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["shapes.onnx"]
 
 
 # --------------------------------------------------------------------------------------------- errors
