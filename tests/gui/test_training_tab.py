@@ -240,10 +240,10 @@ def test_folder_dataset_with_augmentation_trains(qtbot, tab, tmp_path):
     data = tab.session.data
     assert data.class_names == ["bottom", "top"] and data.input_shape == (28, 28, 1)
     assert len(data.x_train) + len(data.x_val) == 24
-    dlg = tab.show_augment_preview()
-    qtbot.addWidget(dlg)
-    grid = dlg.findChild(type(tab.filters))
-    assert grid.count() == 9
+    panel = tab.show_augment_preview()
+    assert tab.bottom.currentWidget() is panel
+    qtbot.waitUntil(tab.preview_ready, timeout=30000)
+    assert panel.preview_count() == 6  # the image and five variants
     with qtbot.waitSignal(tab.session.worker.trainingFinished, timeout=120000) as blocker:
         tab.start("run")
     assert blocker.args == ["completed"]
