@@ -18,10 +18,12 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
     QFormLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QScrollArea,
     QSizePolicy,
     QVBoxLayout,
     QWidget,
@@ -102,6 +104,21 @@ class PreviewGrid(QWidget):
         p.end()
 
 
+class _VerticalScroll(QScrollArea):
+    """Scrolls its widget up and down only: as wide as the widget needs, as short as 100 pixels."""
+
+    def __init__(self, widget: QWidget) -> None:
+        super().__init__()
+        self.setWidget(widget)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+
+    def minimumSizeHint(self) -> QSize:
+        inner = self.widget().minimumSizeHint().width() + self.verticalScrollBar().sizeHint().width()
+        return QSize(inner, 100)
+
+
 class AugmentPanel(QWidget):
     """Settings on the left, the preview grid on the right.
 
@@ -123,11 +140,16 @@ class AugmentPanel(QWidget):
             spin.setRange(0.0, top)
             spin.setSingleStep(step)
             spin.setDecimals(decimals)
+            spin.setPrefix("± ")
+            if key in ("rotation_range", "shear_range"):
+                spin.setSuffix("°")
             spin.valueChanged.connect(self._changed)
             self.numbers[key] = spin
         self.flip = QCheckBox()
         self.flip.toggled.connect(self._changed)
         self.fill = QComboBox()
+        self.fill.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.fill.setMinimumContentsLength(10)
         for mode in FILL_MODES:
             self.fill.addItem("", mode)
         self.fill.currentIndexChanged.connect(self._changed)
@@ -142,7 +164,11 @@ class AugmentPanel(QWidget):
         self.other_btn.clicked.connect(self._other_image)
 
         self.settings_box = QGroupBox()
-        form = QFormLayout(self.settings_box)
+        inner = QWidget()
+        form = QFormLayout(inner)
+        form.setContentsMargins(0, 0, 0, 0)
+        scroll = _VerticalScroll(inner)  # the page stays short: on a small window the settings scroll
+        QVBoxLayout(self.settings_box).addWidget(scroll)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self._labels: dict[str, QLabel] = {}
         for key, _top, _step, _dec in _NUMBERS:
@@ -151,10 +177,8 @@ class AugmentPanel(QWidget):
         self._labels["fill_mode"] = QLabel()
         form.addRow(self.flip)
         form.addRow(self._labels["fill_mode"], self.fill)
-        presets = QHBoxLayout()
-        presets.addWidget(self.lesson_btn)
-        presets.addWidget(self.gentle_btn)
-        form.addRow(presets)
+        form.addRow(self.lesson_btn)
+        form.addRow(self.gentle_btn)
         form.addRow(self.use)
 
         self.code = QLabel()
@@ -162,7 +186,11 @@ class AugmentPanel(QWidget):
         self.code.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         mono = QFont("monospace")
         mono.setStyleHint(QFont.StyleHint.Monospace)
+        mono.setPointSizeF(self.font().pointSizeF() * 0.9)
         self.code.setFont(mono)
+        for label in (self.code,):  # wraps at commas: it must not set the page's width
+            label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+            label.setMinimumWidth(label.fontMetrics().horizontalAdvance("height_shift_range=0.2,") + 4)
         self.note = QLabel()
         self.note.setWordWrap(True)
         self.grid = PreviewGrid(columns=3)
@@ -245,22 +273,42 @@ class AugmentPanel(QWidget):
         super().changeEvent(event)
 
     def retranslate(self) -> None:
-        self.settings_box.setTitle(self.tr("Random changes (the lesson's ImageDataGenerator)"))
-        self.preview_box.setTitle(self.tr("One training image and five random variants"))
+        self.settings_box.setTitle(self.tr("Random changes"))
+        self.settings_box.setToolTip(self.tr("The settings of the lesson's ImageDataGenerator"))
+        self.preview_box.setTitle(self.tr("One image, five variants"))
+        self.preview_box.setToolTip(
+            self.tr("One training image and five random variants, as training draws them")
+        )
         texts = {
-            "rotation_range": self.tr("Rotation (degrees, ±)"),
-            "width_shift_range": self.tr("Width shift (fraction, ±)"),
-            "height_shift_range": self.tr("Height shift (fraction, ±)"),
-            "shear_range": self.tr("Shear (degrees, ±)"),
-            "zoom_range": self.tr("Zoom (±)"),
+            "rotation_range": self.tr("Rotation"),
+            "width_shift_range": self.tr("Width shift"),
+            "height_shift_range": self.tr("Height shift"),
+            "shear_range": self.tr("Shear"),
+            "zoom_range": self.tr("Zoom"),
             "fill_mode": self.tr("Fill mode"),
+        }
+        tips = {
+            "rotation_range": self.tr(
+                "rotation_range: each image turns by a random angle up to this, in degrees"
+            ),
+            "width_shift_range": self.tr(
+                "width_shift_range: a random shift up to this fraction of the width"
+            ),
+            "height_shift_range": self.tr(
+                "height_shift_range: a random shift up to this fraction of the height"
+            ),
+            "shear_range": self.tr(
+                "shear_range, in degrees (as Keras reads it): the lesson's 0.2 is a very slight shear"
+            ),
+            "zoom_range": self.tr("zoom_range: a random zoom between 1 - z and 1 + z"),
+            "fill_mode": self.tr("fill_mode: how the pixels that come from outside the image are filled"),
         }
         for key, label in self._labels.items():
             label.setText(texts[key])
-        self.numbers["shear_range"].setToolTip(
-            self.tr("Keras reads shear_range in degrees: the lesson's 0.2 is a very slight shear")
-        )
-        self.flip.setText(self.tr("Horizontal flip (one image in two)"))
+            label.setToolTip(tips[key])
+            self.numbers.get(key, self.fill).setToolTip(tips[key])
+        self.flip.setText(self.tr("Horizontal flip"))
+        self.flip.setToolTip(self.tr("horizontal_flip: one image in two is mirrored left to right"))
         fills = {
             "nearest": self.tr("nearest (repeat the edge pixel)"),
             "constant": self.tr("constant (black)"),
@@ -275,9 +323,10 @@ class AugmentPanel(QWidget):
         )
         self.gentle_btn.setText(self.tr("Gentle (for digits)"))
         self.gentle_btn.setToolTip(self.tr("Small changes that keep a digit readable, no flip"))
-        self.use.setText(self.tr("Augment the training batches"))
+        self.use.setText(self.tr("Use when training"))
+        self.use.setToolTip(self.tr("Augment every training batch with these settings"))
         self.redraw_btn.setText(self.tr("New draws"))
-        self.other_btn.setText(self.tr("Another image"))
+        self.other_btn.setText(self.tr("Other image"))
         self.note.setText(
             self.tr(
                 "Each training batch gets new random changes, so the network rarely sees the same image "
