@@ -35,6 +35,11 @@ class CommandError(Exception):
     """A problem the user can fix (bad file, mismatched model and data); printed as one line."""
 
 
+def _count(n: int, noun: str) -> str:
+    """``1 epoch``, ``3 epochs``: the number and its noun, plural when it is not 1."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
 def _out(text: str = "") -> None:
     print(text, flush=True)
 
@@ -82,7 +87,9 @@ def _load_data(args: argparse.Namespace, spec: str) -> Any:
     )
     if ds.skipped:
         first = ds.skipped[0][1]
-        print(f"convscope: skipped {len(ds.skipped)} unreadable file(s), e.g. {first}", file=sys.stderr)
+        print(
+            f"convscope: skipped {_count(len(ds.skipped), 'unreadable file')}, e.g. {first}", file=sys.stderr
+        )
     if args.limit:
         ds = ds._replace(
             x_train=ds.x_train[: args.limit],
@@ -207,7 +214,7 @@ def train(args: argparse.Namespace) -> int:
     aug = ImageAugmenter(**AUGMENTATIONS[args.augment], seed=args.seed) if args.augment else None
     _out(
         f"model {model.name}: {model.count_params():,} parameters; {args.optimizer} "
-        f"lr={optimizer.learning_rate:g}, batch {args.batch_size}, {args.epochs} epoch(s)"
+        f"lr={optimizer.learning_rate:g}, batch {args.batch_size}, {_count(args.epochs, 'epoch')}"
         + (f", augment={args.augment}" if aug else "")
     )
     history = model.fit(
@@ -347,5 +354,5 @@ def featuremaps(args: argparse.Namespace) -> int:
     image = _image_for(model, args.image, args.invert)  # (H, W, C)
     acts = model.activations(image[None])
     save_feature_maps(args.output, acts, image=image, max_channels=args.max_channels)
-    _out(f"wrote {args.output}: the input and {len(acts)} layer(s): " + ", ".join(name for name, _ in acts))
+    _out(f"wrote {args.output}: the input and {_count(len(acts), 'layer')}: " + ", ".join(n for n, _ in acts))
     return 0
