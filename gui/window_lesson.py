@@ -3,10 +3,11 @@ opens the view of a section through the tabs' ``show_lesson(section_id)`` (the l
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QMainWindow, QWidget
 
 from gui import i18n
 from gui.models import lesson
@@ -15,13 +16,29 @@ from gui.widgets.lesson_nav import LessonDock
 __all__ = ["LessonMixin"]
 
 
-class LessonMixin:
+# for the type checker the mixin is the window it is mixed into; at run time it adds methods only
+if TYPE_CHECKING:
+    _Window = QMainWindow
+else:
+    _Window = object
+
+
+class LessonMixin(_Window):
     """Mixed into :class:`gui.main_window.MainWindow`, which provides the tabs, the menus, the status bar and
     ``lessonShown``."""
 
     lessonShown: Signal
     lesson_menu: Any
     settings: Any
+
+    if TYPE_CHECKING:
+
+        def _action(self, slot: Any, shortcut: Any = None) -> QAction: ...
+        def select_tab(self, name: str) -> QWidget: ...
+        def current_tab(self) -> QWidget | None: ...
+        def tab_title(self, name: str) -> str: ...
+        def show_status(self, text: str, timeout_ms: int = 0) -> None: ...
+        def show_error(self, text: str, dialog: bool = False) -> None: ...
 
     def _build_lesson(self) -> None:
         """The lesson panel (right side, shown at start) and the Lesson menu: the panel's toggle, one entry

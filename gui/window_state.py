@@ -4,10 +4,10 @@ model beside it). The file format is :mod:`gui.models.lesson_state`'s."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QCheckBox, QFileDialog, QGridLayout
+from PySide6.QtWidgets import QCheckBox, QFileDialog, QGridLayout, QMainWindow, QWidget
 
 from gui.models import lesson
 from gui.models import lesson_state as lstate
@@ -15,7 +15,14 @@ from gui.models import lesson_state as lstate
 __all__ = ["LessonStateMixin"]
 
 
-class LessonStateMixin:
+# for the type checker the mixin is the window it is mixed into; at run time it adds methods only
+if TYPE_CHECKING:
+    _Window = QMainWindow
+else:
+    _Window = object
+
+
+class LessonStateMixin(_Window):
     """Save and restore every tab's ``state()``, the lesson section, the shared session's architecture and,
     optionally, its weights. Mixed into :class:`gui.main_window.MainWindow` (which provides the tabs, the
     lesson panel, the status bar and ``stateSaved``)."""
@@ -25,6 +32,14 @@ class LessonStateMixin:
     _specs: dict[str, str]
     _failed: set[str]
     navigator: Any
+
+    if TYPE_CHECKING:
+
+        def tab(self, name: str) -> QWidget | None: ...
+        def select_tab(self, name: str) -> QWidget: ...
+        def current_tab_name(self) -> str: ...
+        def show_status(self, text: str, timeout_ms: int = 0) -> None: ...
+        def show_error(self, text: str, dialog: bool = False) -> None: ...
 
     # ------------------------------------------------------------------ lesson state
     def _session(self) -> Any:

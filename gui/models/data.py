@@ -176,6 +176,7 @@ def load_lab_data(
     size = native_size if image_size is None else _size(image_size)
     if kind in ("folder", "cifar10") and not folder:
         raise ValueError(f"folder must name a folder for {kind!r}. Received: folder={folder!r}")
+    where = str(folder or "")
     if kind == "digits":
         (xt, yt), (xv, yv) = datasets.load_digits()
         names = list(datasets.DIGIT_CLASSES)
@@ -185,7 +186,7 @@ def load_lab_data(
         names = list(datasets.SHAPE_CLASSES)
         name = "shapes"
     elif kind == "folder":
-        found = datasets.load_image_folder(folder, size, color_mode=color_mode or "rgb")
+        found = datasets.load_image_folder(where, size, color_mode=color_mode or "rgb")
         if len(found.class_names) < 2:
             raise ValueError(
                 f"the folder {folder!r} must hold at least two sub-folders (one per class) of images. "
@@ -198,7 +199,7 @@ def load_lab_data(
         if color_mode is None:
             native_mode = "grayscale" if _all_grey(found.x) else "rgb"
     else:
-        (xt, yt), (xv, yv) = datasets.load_cifar10(folder)
+        (xt, yt), (xv, yv) = datasets.load_cifar10(where)
         names = list(datasets.CIFAR10_CLASSES)
         name = "cifar10"
     xt, yt = _take(xt, yt, n_train, seed)

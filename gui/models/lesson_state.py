@@ -50,7 +50,10 @@ def write_state(path: str | Path, data: dict[str, Any]) -> Path:
     from engine.io import atomic_write
 
     text = json.dumps({"convscope_lesson": FORMAT, **data}, indent=1, default=_plain, ensure_ascii=False)
-    return atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+    def write(tmp: Path) -> None:
+        tmp.write_text(text, encoding="utf-8")
+
+    return atomic_write(path, write)
 
 
 def read_state(path: str | Path) -> dict[str, Any]:

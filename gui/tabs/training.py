@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from gui.models.augmentation import LESSON_SETTINGS, clean_settings, make_augmenter, preview_variants
+from gui.models.data import default_format
 from gui.models.session import OPTIMIZERS, adapt_head, first_conv_kernel, preset_configs
 from gui.tabs._session_tab import SessionTabMixin
 from gui.widgets.net_session import LabSession
@@ -229,8 +230,10 @@ class TrainingTab(SessionTabMixin, QWidget):
         else:
             self._folder = path
         self._data_kind = kind
-        with QSignalBlocker(self.controls.dataset):
-            self.controls.dataset.setCurrentIndex(self.controls.dataset.findData(kind))
+        if self.controls.dataset.currentData() != kind:  # a new kind starts from its own colour and size
+            with QSignalBlocker(self.controls.dataset):
+                self.controls.dataset.setCurrentIndex(self.controls.dataset.findData(kind))
+            self.controls.set_format(*default_format(kind))
         self.controls.browse.setVisible(True)
         self.load_data()
 

@@ -115,7 +115,9 @@ class _VerticalScroll(QScrollArea):
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
 
     def minimumSizeHint(self) -> QSize:
-        inner = self.widget().minimumSizeHint().width() + self.verticalScrollBar().sizeHint().width()
+        widget = self.widget()
+        inner = widget.minimumSizeHint().width() if widget is not None else 0
+        inner += self.verticalScrollBar().sizeHint().width()
         return QSize(inner, 100)
 
 

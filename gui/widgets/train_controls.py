@@ -42,16 +42,16 @@ class TrainingControls(QWidget):
         self.color = QComboBox()
         for mode in ("auto", "grayscale", "rgb"):
             self.color.addItem("", mode)
-        self.height, self.width = QSpinBox(), QSpinBox()
-        for spin in (self.height, self.width):
+        self.height_spin, self.width_spin = QSpinBox(), QSpinBox()
+        for spin in (self.height_spin, self.width_spin):
             spin.setRange(8, 256)
             spin.setValue(28)
         self._times = QLabel("×")
         size_row = QHBoxLayout()
         size_row.setContentsMargins(0, 0, 0, 0)
-        size_row.addWidget(self.height, 1)
+        size_row.addWidget(self.height_spin, 1)
         size_row.addWidget(self._times)
-        size_row.addWidget(self.width, 1)
+        size_row.addWidget(self.width_spin, 1)
         self.size_row = QWidget()
         self.size_row.setLayout(size_row)
         self.n_train = QSpinBox()
@@ -131,8 +131,8 @@ class TrainingControls(QWidget):
         self.set_format(*default_format(self.dataset.currentData()))
         self.dataset.currentIndexChanged.connect(self._dataset_changed)
         self.color.currentIndexChanged.connect(lambda _i: self.formatChanged.emit())
-        self.height.valueChanged.connect(lambda _v: self.formatChanged.emit())
-        self.width.valueChanged.connect(lambda _v: self.formatChanged.emit())
+        self.height_spin.valueChanged.connect(lambda _v: self.formatChanged.emit())
+        self.width_spin.valueChanged.connect(lambda _v: self.formatChanged.emit())
         self.retranslate()
 
     def _dataset_changed(self, _: int) -> None:
@@ -144,10 +144,10 @@ class TrainingControls(QWidget):
     def set_format(self, color_mode: str | None, size: tuple[int, int]) -> None:
         """Show ``color_mode`` (None: "as the images are") and ``size`` ``(height, width)`` without emitting
         :attr:`formatChanged`."""
-        with QSignalBlocker(self.color), QSignalBlocker(self.height), QSignalBlocker(self.width):
+        with QSignalBlocker(self.color), QSignalBlocker(self.height_spin), QSignalBlocker(self.width_spin):
             self.color.setCurrentIndex(max(self.color.findData(color_mode or "auto"), 0))
-            self.height.setValue(int(size[0]))
-            self.width.setValue(int(size[1]))
+            self.height_spin.setValue(int(size[0]))
+            self.width_spin.setValue(int(size[1]))
 
     def color_mode(self) -> str | None:
         """``"grayscale"``, ``"rgb"``, or None for "as the data set is"."""
@@ -156,7 +156,7 @@ class TrainingControls(QWidget):
 
     def image_size(self) -> tuple[int, int]:
         """``(height, width)`` the images are resized to."""
-        return self.height.value(), self.width.value()
+        return self.height_spin.value(), self.width_spin.value()
 
     def set_running(self, state: str) -> None:
         """Enable the buttons that make sense in ``state`` (``"idle"``, ``"running"``, ``"paused"``)."""
