@@ -5,6 +5,8 @@ Options::
 
     --screenshot PATH   render the window offscreen after N steps, write a PNG (atomically), exit 0
     --tab NAME          tab to show: convolution, network, training, backprop (those installed)
+    --lesson ID         open the view of a lesson section (``--lessons`` lists the ids)
+    --lessons           list the lesson's sections (id and title) and exit; needs no display, loads no Qt
     --image FILE        start on this image          --filter NAME|FILE   a preset name or a filter file
     --steps N           convolution steps to show    --train-steps N      training batches (training tab)
     --lang en|fr        interface language (default: the system's)
@@ -38,7 +40,9 @@ def build_parser() -> argparse.ArgumentParser:
         prog="convscope", description="ConvScope: a desktop lab for convolutional neural networks."
     )
     p.add_argument("--screenshot", metavar="PATH", help="write a PNG of the window and exit")
-    p.add_argument("--tab", default="convolution", help="tab to show")
+    p.add_argument("--tab", default=None, help="tab to show (default: convolution)")
+    p.add_argument("--lesson", metavar="ID", help="open the view of this lesson section (see --lessons)")
+    p.add_argument("--lessons", action="store_true", help="list the lesson's sections and exit")
     p.add_argument("--image", metavar="FILE", help="image to open")
     p.add_argument("--filter", metavar="NAME|FILE", help="filter preset name or filter file")
     p.add_argument("--steps", type=count, default=None, help="convolution steps shown (default: all)")
@@ -58,8 +62,22 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _check(opts: argparse.Namespace) -> None:
     """Validate what argparse cannot (files, presets, tab names) before any window exists."""
+    from gui.models import lesson
     from gui.tabs import tab_names
 
+    if opts.lesson is not None:
+        try:
+            section = lesson.section(opts.lesson)
+        except ValueError:
+            raise UsageError(
+                f"--lesson must be one of {' '.join(lesson.SECTION_IDS)}. Received: {opts.lesson!r}"
+            ) from None
+        if opts.tab is not None and opts.tab != section.tab:
+            raise UsageError(
+                f"--lesson {section.id} is shown in the {section.tab} tab; --tab {opts.tab} contradicts it"
+            )
+        opts.tab = section.tab
+    opts.tab = opts.tab or "convolution"
     if opts.tab not in tab_names():
         raise UsageError(f"--tab must be one of {', '.join(tab_names())}. Received: {opts.tab!r}")
     if opts.image is not None:
@@ -91,6 +109,15 @@ def _wait(app, condition, timeout_s: float) -> bool:
 
 
 def _screenshot(app, window, opts: argparse.Namespace) -> int:
+    """Render the asked view offscreen and write it; the window is closed (its engine thread ended) whatever
+    happens."""
+    try:
+        return _render(app, window, opts)
+    finally:
+        window.close()
+
+
+def _render(app, window, opts: argparse.Namespace) -> int:
     from engine.io import atomic_write
 
     tab = window.select_tab(opts.tab)
@@ -100,7 +127,16 @@ def _screenshot(app, window, opts: argparse.Namespace) -> int:
         return 1
     if hasattr(tab, "prepare_screenshot"):
         tab.prepare_screenshot(opts)
-    ready = getattr(tab, "screenshot_ready", lambda: True)
+    if opts.lesson is not None:
+        if not window.show_lesson(opts.lesson):
+            print(
+                f"convscope: note: the {opts.tab} tab has no view for the section {opts.lesson!r} in this "
+                "version; the screenshot shows the tab and the section's claim",
+                file=sys.stderr,
+            )
+        ready = window.lesson_ready
+    else:
+        ready = getattr(tab, "screenshot_ready", lambda: True)
     if not _wait(app, ready, SCREENSHOT_TIMEOUT_S):
         print("convscope: error: the tab did not finish in time", file=sys.stderr)
         return 1
@@ -113,7 +149,6 @@ def _screenshot(app, window, opts: argparse.Namespace) -> int:
     except OSError as exc:
         print(f"convscope: error: cannot write {path}: {exc}", file=sys.stderr)
         return 2
-    window.close()
     return 0
 
 
@@ -142,6 +177,11 @@ def main(argv: list[str] | None = None) -> int:
     """Run ConvScope with the options ``argv`` (without the program name). Returns the exit status."""
     try:
         opts = build_parser().parse_args(sys.argv[1:] if argv is None else argv)
+        if opts.lessons:  # before anything that loads Qt: the list needs no display
+            from gui.models import lesson
+
+            print(lesson.listing(opts.lang or "en"))
+            return 0
         _check(opts)
     except UsageError as exc:
         print(f"convscope: error: {exc}", file=sys.stderr)
@@ -169,6 +209,8 @@ def main(argv: list[str] | None = None) -> int:
         if (opts.filter is not None or opts.steps is not None) and hasattr(tab, "prepare_screenshot"):
             tab.prepare_screenshot(opts)
         window.show()
+        if opts.lesson is not None:
+            window.show_lesson(opts.lesson)
         return int(app.exec())
     finally:
         sys.excepthook = previous_hook

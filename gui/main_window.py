@@ -1,18 +1,20 @@
-"""ConvScope's main window: menus, toolbar, status bar, the tabs of :data:`gui.tabs.TABS`, one engine worker.
+"""ConvScope's main window: menus, toolbar, status bar, the lesson panel, the tabs of :data:`gui.tabs.TABS`,
+one engine worker.
 
 The window is the tabs' shared context (see :mod:`gui.tabs`): status and error messages, the current image,
-and the :class:`gui.workers.EngineWorker` that runs every engine call (the first Numba compile is done there,
-at start, while the window stays responsive).
+and the :class:`gui.workers.EngineWorker` that runs every engine call (the backend is settled and the first
+Numba compile is done there, at start, while the window stays responsive). It also walks the lesson
+(:meth:`MainWindow.show_lesson`, the Lesson menu and the :class:`gui.widgets.lesson_nav.LessonDock`) and saves
+or restores the whole session (:meth:`MainWindow.save_state`, :meth:`MainWindow.open_state`).
 """
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QCoreApplication, QEvent, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -26,11 +28,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from engine import io
-from gui import i18n
+from gui import i18n, samples
+from gui.models import lesson
+from gui.models.backend import EngineStart, start_engine
 from gui.models.convolution import warm_up
 from gui.tabs import BUILT_AT_START, TABS, load_tab_class
 from gui.widgets.grid_view import GridView
+from gui.window_lesson import LessonMixin
+from gui.window_state import LessonStateMixin
 from gui.workers import EngineWorker
 
 __all__ = ["MainWindow"]
@@ -38,23 +43,45 @@ __all__ = ["MainWindow"]
 FILTER_SUFFIXES = (".npy", ".txt", ".csv", ".json")
 
 
-class MainWindow(QMainWindow):
-    """The application window. ``dialogs=False`` reports errors in the status bar only (tests,
-    screenshots)."""
+class MainWindow(LessonMixin, LessonStateMixin, QMainWindow):
+    """The application window.
+
+    Parameters
+    ----------
+    dialogs : False reports errors in the status bar only (tests, screenshots).
+    settings : where the lesson panel remembers the learner's section; default: the user's ConvScope settings
+        when ``dialogs`` is True, nothing otherwise (tests and screenshots leave no trace).
+
+    Signals
+    -------
+    imageChanged(object, str): an image opened for the Convolution tab, shared with the tabs that follow it.
+    kernelsReady(): the engine has settled its backend and compiled (or loaded) its kernels.
+    lessonShown(str, bool): :meth:`show_lesson` ran for a section; False when its view is not available.
+    stateSaved(str): a lesson file (and the weights asked for) is written.
+    """
 
     imageChanged = Signal(object, str)
     kernelsReady = Signal()
+    lessonShown = Signal(str, bool)
+    stateSaved = Signal(str)
 
-    def __init__(self, dialogs: bool = True, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, dialogs: bool = True, settings: QSettings | None = None, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.dialogs = dialogs
         self.last_error = ""
         self._image: np.ndarray | None = None
         self._ready = False
+        self.engine_start: EngineStart | None = None
+        if settings is None and dialogs:
+            settings = QSettings("ConvScope", "ConvScope")
+        self.settings = settings
         self.engine_worker = EngineWorker(self)
         self.engine_worker.start()
-        # load (or compile) the kernels in the engine thread while this thread builds the tabs
-        self.engine_worker.submit(warm_up, self._on_warm, self._on_warm_failed)
+        # settle the backend, then load (or compile) the kernels, in the engine thread while this thread
+        # builds the tabs; every job the tabs queue runs after it, on the backend it settled on
+        self.engine_worker.submit(lambda: start_engine(warm_up), self._on_warm, self._on_warm_failed)
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         self.setCentralWidget(self.tabs)
@@ -62,9 +89,12 @@ class MainWindow(QMainWindow):
         self.engine_label = QLabel()
         self.statusBar().addPermanentWidget(self.engine_label)
         self._tab_by_name: dict[str, QWidget] = {}
+        self._holders: dict[str, QScrollArea] = {}
         self._build_actions()
+        self._build_lesson()
         self._build_tabs()
         self.retranslate()
+        self._update_toolbar()
 
     # ------------------------------------------------------------------ shared context for the tabs
     def show_status(self, text: str, timeout_ms: int = 0) -> None:
@@ -107,6 +137,21 @@ class MainWindow(QMainWindow):
         holder = self.tabs.currentWidget()
         return holder.widget() if isinstance(holder, QScrollArea) else holder
 
+    def current_tab_name(self) -> str:
+        """The name (in :data:`gui.tabs.TABS`) of the tab shown now."""
+        holder = self.tabs.currentWidget()
+        return next((n for n, h in self._holders.items() if h is holder), "")
+
+    def tab_title(self, name: str) -> str:
+        """The translated label of the tab ``name`` (built or not)."""
+        tab = self._tab_by_name.get(name)
+        title_of = getattr(tab, "title", None)
+        if callable(title_of):
+            return str(title_of())
+        # a tab not built yet: its title() would be tr(name.capitalize()) in its class's context
+        spec = self._specs.get(name, "") if hasattr(self, "_specs") else dict(TABS).get(name, "")
+        return QCoreApplication.translate(spec.rpartition(":")[2], name.capitalize())
+
     def _holder(self, tab: QWidget) -> QWidget:
         parent = tab.parentWidget()
         while parent is not None and not isinstance(parent, QScrollArea):
@@ -118,7 +163,6 @@ class MainWindow(QMainWindow):
         """One tab per :data:`gui.tabs.TABS` entry: those in :data:`gui.tabs.BUILT_AT_START` now, the others
         when first shown or asked for (:meth:`tab`)."""
         self._specs: dict[str, str] = dict(TABS)
-        self._holders: dict[str, QScrollArea] = {}
         self._failed: set[str] = set()
         for name, _spec in TABS:
             # a scroll area lets the window shrink below a tab's minimum size (scroll bars instead of
@@ -136,6 +180,7 @@ class MainWindow(QMainWindow):
         for name, holder in self._holders.items():
             if self.tabs.indexOf(holder) == index:
                 self._build_tab(name)
+        self._update_toolbar()
 
     def _build_tab(self, name: str) -> QWidget | None:
         """The tab called ``name``, built (and attached) on first use; None if it failed to build."""
@@ -170,8 +215,8 @@ class MainWindow(QMainWindow):
         self.act_open_image = self._action(self.open_image, std.Open)
         self.act_open_filter = self._action(lambda: self._conv("open_filter_dialog"), "Ctrl+Shift+O")
         self.act_save_map = self._action(lambda: self._conv("save_feature_map"), std.Save)
-        self.act_save_state = self._action(self.save_state, "Ctrl+Shift+S")
-        self.act_open_state = self._action(self.open_state, "Ctrl+L")
+        self.act_save_state = self._action(lambda: self.save_state(), "Ctrl+Shift+S")
+        self.act_open_state = self._action(lambda: self.open_state(), "Ctrl+L")
         self.act_quit = self._action(self.close, std.Quit)
         self.act_shortcuts = self._action(self.show_shortcuts, std.HelpContents)
         self.act_about = self._action(self.show_about)
@@ -205,6 +250,7 @@ class MainWindow(QMainWindow):
         self.view_menu.addSeparator()
         self.lang_menu = self.view_menu.addMenu("")
         self.lang_menu.addActions(list(self.lang_actions.values()))
+        self.lesson_menu = bar.addMenu("")
         self.help_menu = bar.addMenu("")
         self.help_menu.addAction(self.act_shortcuts)
         self.help_menu.addAction(self.act_about)
@@ -219,13 +265,48 @@ class MainWindow(QMainWindow):
             (self.act_save_map, style.StandardPixmap.SP_DialogSaveButton),
         ):
             act.setIcon(style.standardIcon(icon))
+
+    def _toolbar_actions(self, name: str) -> list[QAction]:
+        """The toolbar's actions on the tab ``name``: only what applies there."""
+        if name == "convolution":
+            return [self.act_open_image, self.act_open_filter, self.act_save_map]
+        if name == "network":
+            tab = self._tab_by_name.get(name)
+            extra = [getattr(tab, a, None) for a in ("act_open_model", "act_save_model")]
+            return [self.act_open_image, *(a for a in extra if isinstance(a, QAction))]
+        return []
+
+    def _update_toolbar(self) -> None:
+        """Show the current tab's actions, then the lesson panel's toggle."""
+        style = self.style()
+        icons = {
+            "act_open_model": style.StandardPixmap.SP_DirOpenIcon,
+            "act_save_model": style.StandardPixmap.SP_DriveFDIcon,
+        }
+        tab = self._tab_by_name.get("network")
+        for attr, icon in icons.items():
+            act = getattr(tab, attr, None)
+            if isinstance(act, QAction) and act.icon().isNull():
+                act.setIcon(style.standardIcon(icon))
+        for act in self.toolbar.actions():  # not clear(): PySide then treats the actions as deleted
+            self.toolbar.removeAction(act)
+        actions = self._toolbar_actions(self.current_tab_name())
+        for act in actions:
             self.toolbar.addAction(act)
+        if actions:
+            self.toolbar.addSeparator()
+        self.toolbar.addAction(self.act_lesson_panel)
+
+    def toolbar_texts(self) -> list[str]:
+        """The texts of the toolbar's actions, in order (separators left out)."""
+        return [a.text() for a in self.toolbar.actions() if not a.isSeparator()]
 
     def retranslate(self) -> None:
         self.setWindowTitle(self.tr("ConvScope: learn how convolutional networks see"))
         self.file_menu.setTitle(self.tr("&File"))
         self.view_menu.setTitle(self.tr("&View"))
         self.lang_menu.setTitle(self.tr("&Language"))
+        self.lesson_menu.setTitle(self.tr("L&esson"))
         self.help_menu.setTitle(self.tr("&Help"))
         self.toolbar.setWindowTitle(self.tr("Main toolbar"))
         for act, text in (
@@ -239,20 +320,32 @@ class MainWindow(QMainWindow):
             (self.act_about, self.tr("&About ConvScope")),
             (self.act_fit, self.tr("&Fit all grids")),
             (self.act_numbers, self.tr("Show &values on zoomed cells")),
+            (self.act_prev_section, self.tr("&Previous section")),
+            (self.act_next_section, self.tr("&Next section")),
         ):
             act.setText(text)
+        self.act_open_image.setToolTip(
+            self.tr("Open an image: the network's input on the Network tab, the lab's image elsewhere")
+        )
+        lang = i18n.current_language()
+        for i, sid in enumerate(lesson.SECTION_IDS):
+            self.lesson_actions[sid].setText(
+                f"&{i + 1}. {lesson.section(sid).title(lang)}"
+                if i < 9
+                else f"{i + 1}. {lesson.section(sid).title(lang)}"
+            )
         self.lang_actions[i18n.current_language()].setChecked(True)
         for name, holder in self._holders.items():
-            tab = self._tab_by_name.get(name)
-            # a tab not built yet: its title() would be tr(name.capitalize()) in its class's context
-            title_of = getattr(tab, "title", None)
-            title = (
-                title_of()
-                if callable(title_of)
-                else QCoreApplication.translate(self._specs[name].rpartition(":")[2], name.capitalize())
-            )
-            self.tabs.setTabText(self.tabs.indexOf(holder), title)
+            self.tabs.setTabText(self.tabs.indexOf(holder), self.tab_title(name))
+        self.lesson_dock.retranslate()
+        self.navigator.retranslate()
         self._update_engine_label()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if not getattr(self, "_placed", False):
+            self._placed = True
+            self._place_lesson_panel()
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
@@ -266,34 +359,53 @@ class MainWindow(QMainWindow):
             i18n.install(app, lang)
         self.retranslate()
 
-    # ------------------------------------------------------------------ engine warm-up
+    # ------------------------------------------------------------------ engine start
+    def _fallback_messages(self) -> list[str]:
+        """The reasons the engine does not run on the backend that was asked for, in the current language."""
+        start = self.engine_start
+        if start is None:
+            return []
+        no_cuda = self.tr("The cuda backend was asked for, but {0}: running on the CPU instead.")
+        words = {
+            "unknown_backend": self.tr(
+                "CONVSCOPE_BACKEND={0} is not a backend (cpu, reference or cuda): running on the CPU instead."
+            ),
+            "no_driver": no_cuda.format(self.tr("no NVIDIA driver is installed ({0} cannot be loaded)")),
+            "no_platform": no_cuda.format(self.tr("this system ({0}) has no CUDA driver")),
+            "no_device": no_cuda.format(self.tr("no CUDA device was found")),
+            "compile_failed": self.tr("Compiled kernels unavailable ({0}); using the NumPy reference."),
+        }
+        return [words[code].format(detail) for code, detail in start.fallbacks if code in words]
+
     def _update_engine_label(self) -> None:
         import engine
 
+        if not self._ready:
+            self.engine_label.setText(self.tr("Compiling kernels (first start takes a few seconds)..."))
+            return
         backend = engine.get_backend()
-        self.engine_label.setText(
-            self.tr("Engine: {0}").format(backend)
-            if self._ready
-            else self.tr("Compiling kernels (first start takes a few seconds)...")
-        )
+        start = self.engine_start
+        if start is not None and start.requested != backend:
+            self.engine_label.setText(
+                self.tr("Engine: {0} ({1} unavailable)").format(backend, start.requested)
+            )
+        else:
+            self.engine_label.setText(self.tr("Engine: {0}").format(backend))
+        self.engine_label.setToolTip("\n".join(self._fallback_messages()))
 
-    def _on_warm(self, backend: object) -> None:
+    def _on_warm(self, start: object) -> None:
         self._ready = True
+        self.engine_start = start if isinstance(start, EngineStart) else None
         self._update_engine_label()
-        self.show_status(self.tr("Kernels ready."), 4000)
+        messages = self._fallback_messages()
+        if messages:
+            self.show_status(" ".join(messages))
+        else:
+            self.show_status(self.tr("Kernels ready."), 4000)
         self.kernelsReady.emit()
 
     def _on_warm_failed(self, message: str) -> None:
-        import engine
-
-        if engine.get_backend() != "reference":
-            engine.config.set("backend", "reference")
-            self.show_error(
-                self.tr("Compiled kernels unavailable ({0}); using the NumPy reference.").format(message)
-            )
-            self.engine_worker.submit(warm_up, self._on_warm, self._on_warm_failed)
-        else:
-            self.show_error(self.tr("The engine failed to start: {0}").format(message), dialog=True)
+        self.show_error(self.tr("The engine failed to start: {0}").format(message), dialog=True)
 
     # ------------------------------------------------------------------ actions
     def _conv(self, method: str, *args: Any) -> Any:
@@ -315,13 +427,39 @@ class MainWindow(QMainWindow):
             view.show_numbers = bool(checked)
             view.update()
 
+    def _image_consumer(self) -> QWidget | None:
+        """The current tab when it takes images itself (the Network tab feeds them to the network)."""
+        tab = self.current_tab()
+        return tab if callable(getattr(tab, "set_input_image", None)) else None
+
     def open_image(self) -> None:
+        """Open an image for the tab shown: the Network tab's network, otherwise the convolution lab."""
+        tab = self._image_consumer()
+        if tab is not None:
+            path, _ = QFileDialog.getOpenFileName(
+                self, self.tr("Open image"), "", self.tr("Images ({0})").format(samples.IMAGE_FILE_FILTER)
+            )
+            if path:
+                self.open_path(path)
+            return
         self._conv("open_image_dialog")
 
     def open_path(self, path: str) -> bool:
-        """Open a dropped or given file: a filter for .npy/.txt/.csv/.json, an image otherwise."""
-        method = "load_filter_path" if Path(path).suffix.lower() in FILTER_SUFFIXES else "load_image_path"
-        return bool(self._conv(method, path))
+        """Open a dropped or given file: a filter for .npy/.txt/.csv/.json (convolution lab); an image for the
+        tab shown when it takes images (the Network tab), else for the convolution lab."""
+        if Path(path).suffix.lower() in FILTER_SUFFIXES:
+            return bool(self._conv("load_filter_path", path))
+        tab = self._image_consumer()
+        if tab is None:
+            return bool(self._conv("load_image_path", path))
+        try:
+            image = samples.load_image_file(path)
+        except (samples.ImageLoadError, OSError, ValueError) as exc:
+            self.show_error(self.tr("Cannot open the image: {0}").format(exc), dialog=True)
+            return False
+        tab.set_input_image(image, Path(path).name)  # type: ignore[attr-defined]
+        self.show_status(self.tr("{0} is the network's input.").format(Path(path).name), 5000)
+        return True
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if event.mimeData().hasUrls() and any(u.isLocalFile() for u in event.mimeData().urls()):
@@ -334,52 +472,7 @@ class MainWindow(QMainWindow):
                 event.acceptProposedAction()
                 return
 
-    def save_state(self, path: str | None = None) -> bool:
-        """Write every tab's ``state()`` to a JSON lesson file."""
-        if path is None:
-            path, _ = QFileDialog.getSaveFileName(
-                self, self.tr("Save lesson state"), "lesson.json", self.tr("Lesson state (*.json)")
-            )
-            if not path:
-                return False
-        data = {
-            "convscope_lesson": 1,
-            "tabs": {n: t.state() for n, t in self._tab_by_name.items() if hasattr(t, "state")},
-        }
-
-        def write(tmp: Path) -> None:
-            tmp.write_text(json.dumps(data, indent=1), encoding="utf-8")
-
-        try:
-            io.atomic_write(path, write)
-        except OSError as exc:
-            self.show_error(self.tr("Cannot save the lesson state: {0}").format(exc), dialog=True)
-            return False
-        self.show_status(self.tr("Lesson state saved to {0}").format(path), 5000)
-        return True
-
-    def open_state(self, path: str | None = None) -> bool:
-        """Restore a lesson file written by :meth:`save_state`."""
-        if path is None:
-            path, _ = QFileDialog.getOpenFileName(
-                self, self.tr("Open lesson state"), "", self.tr("Lesson state (*.json)")
-            )
-            if not path:
-                return False
-        try:
-            data = json.loads(Path(path).read_text(encoding="utf-8"))
-            if not isinstance(data, dict) or "tabs" not in data:
-                raise ValueError("not a ConvScope lesson file (no 'tabs' entry)")
-            for name, state in data["tabs"].items():
-                tab = self.tab(name)
-                if tab is not None and hasattr(tab, "restore_state"):
-                    tab.restore_state(state)
-        except (OSError, ValueError, TypeError, KeyError, AttributeError) as exc:
-            self.show_error(self.tr("Cannot open the lesson state: {0}").format(exc), dialog=True)
-            return False
-        self.show_status(self.tr("Lesson state loaded from {0}").format(path), 5000)
-        return True
-
+    # ------------------------------------------------------------------ help
     def shortcuts_text(self) -> str:
         rows = [
             ("Space", self.tr("Play / pause the sliding window")),
@@ -389,6 +482,8 @@ class MainWindow(QMainWindow):
             ("End", self.tr("Jump to the end")),
             (QKeySequence(QKeySequence.StandardKey.Open).toString(), self.tr("Open an image")),
             (QKeySequence(QKeySequence.StandardKey.Save).toString(), self.tr("Save the feature map as PNG")),
+            ("F9", self.tr("Show or hide the lesson panel")),
+            ("Ctrl+[  Ctrl+]", self.tr("Previous / next section of the lesson, with its view")),
             (self.tr("Mouse wheel"), self.tr("Zoom a grid (numbers appear when cells are large)")),
             (self.tr("Double-click"), self.tr("Fit the grid in its panel")),
         ]
@@ -410,6 +505,9 @@ class MainWindow(QMainWindow):
         )
 
     def closeEvent(self, event) -> None:
+        if not getattr(self, "_closed", False):
+            self._closed = True
+            self.tabs.currentChanged.disconnect(self._on_tab_shown)
         for tab in self._tab_by_name.values():
             if hasattr(tab, "shutdown"):
                 tab.shutdown()

@@ -22,6 +22,11 @@ class CommandError(Exception):
     """A problem the user can fix (bad file, mismatched model and data); printed as one line."""
 
 
+def _count(n: int, noun: str) -> str:
+    """``1 epoch``, ``3 epochs``: the number and its noun, plural when it is not 1."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
 def _out(text: str = "") -> None:
     print(text, flush=True)
 
@@ -69,7 +74,9 @@ def _load_data(args: argparse.Namespace, spec: str) -> Any:
     )
     if ds.skipped:
         first = ds.skipped[0][1]
-        print(f"convscope: skipped {len(ds.skipped)} unreadable file(s), e.g. {first}", file=sys.stderr)
+        print(
+            f"convscope: skipped {_count(len(ds.skipped), 'unreadable file')}, e.g. {first}", file=sys.stderr
+        )
     if args.limit:
         ds = ds._replace(
             x_train=ds.x_train[: args.limit],
@@ -195,7 +202,7 @@ def train(args: argparse.Namespace) -> int:
     aug = ImageAugmenter(**AUGMENTATIONS[args.augment], seed=args.seed) if args.augment else None
     _out(
         f"model {model.name}: {model.count_params():,} parameters; {args.optimizer} "
-        f"lr={optimizer.learning_rate:g}, batch {args.batch_size}, {args.epochs} epoch(s)"
+        f"lr={optimizer.learning_rate:g}, batch {args.batch_size}, {_count(args.epochs, 'epoch')}"
         + (f", augment={args.augment}" if aug else "")
     )
     history = model.fit(
@@ -339,7 +346,7 @@ def featuremaps(args: argparse.Namespace) -> int:
     )
     viz.save_figure(figure, args.output)
     names = [name for name, _ in model.iter_leaves()]
-    _out(f"wrote {args.output}: the input and {len(names)} layer(s): " + ", ".join(names))
+    _out(f"wrote {args.output}: the input and {_count(len(names), 'layer')}: " + ", ".join(names))
     return 0
 
 

@@ -14,7 +14,18 @@ from engine.cli.args import ArgumentParser, positive_float, positive_int, size_t
 __all__ = ["APP_FLAGS", "COMMANDS", "build_parser"]
 
 #: the options of the desktop app (``convscope`` with no sub-command), listed in ``convscope --help``
-APP_FLAGS = ("--screenshot", "--tab", "--image", "--filter", "--steps", "--train-steps", "--lang", "--size")
+APP_FLAGS = (
+    "--screenshot",
+    "--tab",
+    "--lesson",
+    "--lessons",
+    "--image",
+    "--filter",
+    "--steps",
+    "--train-steps",
+    "--lang",
+    "--size",
+)
 
 #: the sub-commands, in the order ``convscope --help`` lists them
 COMMANDS = ("convolve", "train", "evaluate", "predict", "summary", "featuremaps", "export", "filters", "sweep")
@@ -25,6 +36,9 @@ the desktop app (no subcommand):
   convscope [--screenshot PATH [--tab convolution|network|training|backprop] [--image FILE]
             [--filter NAME|FILE] [--steps N] [--train-steps N] [--size WIDTHxHEIGHT]] [--lang en|fr]
                                       --screenshot renders one tab to PATH offscreen and exits
+  convscope [--screenshot PATH] --lesson ID
+                                      open the view of a lesson section (ID from --lessons)
+  convscope --lessons [--lang en|fr]  list the lesson's sections: ID and title
 """
 
 EXAMPLES = """\

@@ -5,10 +5,15 @@
 own catalog for standard dialogs when Qt ships one. Installing a translator makes Qt send
 ``QEvent.LanguageChange`` to every widget, which re-sets its texts (``retranslate()``): no restart needed.
 
-Sources are the ``.ts`` files next to the ``.qm``; regenerate them with::
+Sources are the ``.ts`` files next to the ``.qm``; regenerate one from its family's files (from this folder),
+e.g. the lesson panel's::
 
-    pyside6-lupdate gui/main_window.py gui/tabs/convolution*.py gui/widgets/*.py -ts gui/i18n/convscope_fr.ts
-    pyside6-lrelease gui/i18n/convscope_fr.ts -qm gui/i18n/convscope_fr.qm
+    pyside6-lupdate -no-obsolete -locations relative ../widgets/lesson_nav.py ../window_lesson.py \
+        ../window_state.py ../widgets/train_augment.py -ts lesson_fr.ts
+    pyside6-lrelease lesson_fr.ts -qm lesson_fr.qm
+
+(``convscope_fr.ts``: the window and the convolution lab; ``training_fr.ts``: the Network, Training and Backprop
+tabs; ``lesson_fr.ts``: the lesson panel and the augmentation page.)
 """
 
 from __future__ import annotations

@@ -218,6 +218,7 @@ class ConvolutionTab(QWidget):
             "sample": self.lab.sample_key,
             "image_path": self.lab.source_path,
             "kernel": self.editor.kernel().tolist(),
+            "preset": self.editor.preset_name(),
             "bias": self.editor.bias(),
             "padding": s.padding,
             "stride": s.stride,
@@ -244,7 +245,8 @@ class ConvolutionTab(QWidget):
         for combo, key in ((c.channel, "channel"), (c.pool_mode, "pool_mode")):
             combo.setCurrentIndex(max(combo.findData(state.get(key, combo.currentData())), 0))
         c.set_padding(state.get("padding", "valid"))
-        self.editor.set_kernel(kernel)
+        preset = state.get("preset")
+        self.editor.set_kernel(kernel, preset if preset in filters.PRESETS else None)
         self.editor.set_bias(float(state.get("bias", 0.0)))
         self.page.stepper.set_position(int(state.get("step", 0)))
 

@@ -348,6 +348,14 @@ class NetworkTab(SessionTabMixin, QWidget):
             return
         self.set_image(img, path)
 
+    def set_input_image(self, image: np.ndarray, name: str) -> None:
+        """Feed ``image`` (``(H, W)`` or ``(H, W, 3)`` in [0, 1], e.g. opened or dropped on the window) to the
+        network, made grey or colour and resized to its input."""
+        from gui.models.data import fit_image
+
+        shape = self.session.info.input_shape if self.session.info else (28, 28, 1)
+        self.set_image(fit_image(image, shape), name)
+
     def open_draw_pad(self) -> DrawDialog:
         if self._draw_dialog is None:
             self._draw_dialog = DrawDialog(self)

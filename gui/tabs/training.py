@@ -1,8 +1,9 @@
 """The Training tab: train the current network live, batch by batch, and watch it learn.
 
-Controls on the left (data, hyper-parameters, start / pause / step / stop / reset); on the right the loss and
-accuracy curves, a progress bar with images/second and ETA, and below them the first layer's filters, the
-confusion matrix of the validation set and the most confident mistakes, plus the transfer-learning page.
+Controls on the left (data: grey or colour, size; hyper-parameters; start / pause / step / stop / reset);
+on the right the loss and accuracy curves, a progress bar with images/second and ETA, and below them three
+pages: the live view (the first layer's filters, the confusion matrix of the validation set and the most
+confident mistakes), transfer learning, and the augmentation settings with their preview.
 Every engine call runs in the engine thread (:mod:`gui.workers`); this widget only draws, at most ~20 times/s.
 """
 
@@ -13,7 +14,7 @@ import time
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QEvent, Qt, QTimer
+from PySide6.QtCore import QEvent, QSignalBlocker, Qt, QTimer
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -27,11 +28,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gui.models.session import adapt_head, first_conv_kernel, preset_configs
+from gui.models.augmentation import LESSON_SETTINGS, clean_settings, make_augmenter, preview_variants
+from gui.models.data import default_format
+from gui.models.session import OPTIMIZERS, adapt_head, first_conv_kernel, preset_configs
 from gui.tabs._session_tab import SessionTabMixin
 from gui.widgets.net_session import LabSession
+from gui.widgets.train_augment import PREVIEW_VARIANTS, AugmentPanel
 from gui.widgets.train_controls import TrainingControls
-from gui.widgets.train_live import AugmentPreview, LiveView, make_augmenter
+from gui.widgets.train_live import LiveView
 from gui.widgets.train_plots import CurvesPanel
 from gui.widgets.train_transfer import TransferPanel
 from gui.workers import TrainingPlan, validation_report
@@ -39,6 +43,13 @@ from gui.workers import TrainingPlan, validation_report
 __all__ = ["TrainingTab"]
 
 REDRAW_MS = 50  # views redraw at most 20 times per second
+FORMAT_DELAY_MS = 400  # a new colour mode or size reloads the data this long after the last change
+
+#: the bottom pages, by name (``show_page``)
+PAGES = ("live", "transfer", "augmentation")
+
+#: the lesson's sections this tab shows (see :mod:`gui.models.lesson`)
+LESSON_SECTIONS = ("hyperparameters", "training", "transfer", "augmentation")
 
 
 def _fmt_eta(seconds: float) -> str:
@@ -70,6 +81,11 @@ class TrainingTab(SessionTabMixin, QWidget):
         self._data_kind = "digits"
         self._data_dirty = False  # the subset size changed since the data was loaded
         self._folder = ""
+        self._cifar = ""
+        self._preview_generation = 0
+        self._preview_shown = -1
+        self._preview_seed = 0
+        self._lesson: str | None = None
         self.errors: list[str] = []
 
         self.controls = TrainingControls()
@@ -96,9 +112,11 @@ class TrainingTab(SessionTabMixin, QWidget):
             self.live.mistakes,
         )
         self.transfer = TransferPanel(self)
+        self.augment = AugmentPanel()
         self.bottom = QTabWidget()
         self.bottom.addTab(self.live, "")
         self.bottom.addTab(self.transfer, "")
+        self.bottom.addTab(self.augment, "")
 
         top = QWidget()
         top_lay = QVBoxLayout(top)
@@ -106,7 +124,7 @@ class TrainingTab(SessionTabMixin, QWidget):
         top_lay.addWidget(self.curves, 1)
         top_lay.addWidget(self.progress)
         top_lay.addWidget(self.status)
-        split = QSplitter(Qt.Orientation.Vertical)
+        split = self.split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(top)
         split.addWidget(self.bottom)
         split.setStretchFactor(0, 5)
@@ -125,6 +143,15 @@ class TrainingTab(SessionTabMixin, QWidget):
         c.preview.clicked.connect(self.show_augment_preview)
         c.datasetRequested.connect(self._dataset_requested)
         c.n_train.valueChanged.connect(self._mark_data_dirty)
+        self._format_timer = QTimer(self)
+        self._format_timer.setSingleShot(True)
+        self._format_timer.setInterval(FORMAT_DELAY_MS)
+        self._format_timer.timeout.connect(self._format_settled)
+        c.formatChanged.connect(self._format_changed)
+        c.augment.toggled.connect(self._sync_augment_box)
+        self.augment.use.toggled.connect(c.augment.setChecked)
+        self.augment.settingsChanged.connect(lambda _s: self.request_preview())
+        self.augment.redrawRequested.connect(self._new_draws)
         c.set_running("idle")
         self._timer = QTimer(self)
         self._timer.setInterval(REDRAW_MS)
@@ -164,29 +191,70 @@ class TrainingTab(SessionTabMixin, QWidget):
 
     # ------------------------------------------------------------------------------------------- data/model
     def _dataset_requested(self, kind: str) -> None:
-        if kind == "folder" and not self._folder:
+        if kind in ("folder", "cifar10") and not self._path_of(kind):
             self._choose_folder()
             return
         self._data_kind = kind
         self.load_data()
 
+    def _path_of(self, kind: str) -> str:
+        return self._folder if kind == "folder" else self._cifar if kind == "cifar10" else ""
+
     def _mark_data_dirty(self, *_: Any) -> None:
         self._data_dirty = True
 
-    def _choose_folder(self) -> None:
-        path = QFileDialog.getExistingDirectory(self, self.tr("Folder with one sub-folder per class"))
-        if path:
-            self._folder, self._data_kind = path, "folder"
+    def _format_changed(self) -> None:
+        """Colour or size changed: reload once the learner stops changing them (if a data set is loaded)."""
+        self._data_dirty = True
+        self._format_timer.start()
+
+    def _format_settled(self) -> None:
+        if self._state == "idle" and self.session.data is not None:
             self.load_data()
+
+    def _choose_folder(self) -> None:
+        kind = self.controls.dataset.currentData()
+        if kind == "cifar10":
+            title = self.tr("Folder with the CIFAR-10 python batches (data_batch_1 ... test_batch)")
+        else:
+            kind = "folder"
+            title = self.tr("Folder with one sub-folder per class")
+        path = QFileDialog.getExistingDirectory(self, title)
+        if path:
+            self.set_folder(kind, path)
+
+    def set_folder(self, kind: str, path: str) -> None:
+        """Use the folder ``path`` for ``kind`` (``"folder"`` or ``"cifar10"``) and load it."""
+        if kind == "cifar10":
+            self._cifar = path
+        else:
+            self._folder = path
+        self._data_kind = kind
+        if self.controls.dataset.currentData() != kind:  # a new kind starts from its own colour and size
+            with QSignalBlocker(self.controls.dataset):
+                self.controls.dataset.setCurrentIndex(self.controls.dataset.findData(kind))
+            self.controls.set_format(*default_format(kind))
+        self.controls.browse.setVisible(True)
+        self.load_data()
 
     def load_data(self, then: str | None = None) -> None:
         """Load the chosen data set (engine thread); ``then`` ("run"/"step") starts training afterwards."""
         kind = self._data_kind
         self._data_dirty = False
-        n = self.controls.n_train.value()
-        kw: dict[str, Any] = {"n_train": n, "n_val": max(200, n // 4), "seed": self.controls.seed.value()}
+        self._format_timer.stop()
+        c = self.controls
+        n = c.n_train.value()
+        kw: dict[str, Any] = {
+            "n_train": n,
+            "n_val": max(200, n // 4),
+            "seed": c.seed.value(),
+            "color_mode": c.color_mode(),
+            "image_size": c.image_size(),
+        }
         if kind == "folder":
             kw.update(folder=self._folder, n_train=None, n_val=None)
+        elif kind == "cifar10":
+            kw.update(folder=self._cifar)
         self._status(self.tr("Loading the data set..."))
         self.session.load_data(kind, lambda data: self._data_ready(then), self._error, **kw)
 
@@ -194,7 +262,7 @@ class TrainingTab(SessionTabMixin, QWidget):
         data = self.session.data
         assert data is not None
         self.controls.data_info.setText(
-            self.tr("{n} training / {v} validation images, {h}x{w}x{c}, {k} classes").format(
+            self.tr("{n} training / {v} validation images of {h} × {w} × {c}, {k} classes").format(
                 n=len(data.x_train),
                 v=len(data.x_val),
                 h=data.input_shape[0],
@@ -203,6 +271,7 @@ class TrainingTab(SessionTabMixin, QWidget):
                 k=data.num_classes,
             )
         )
+        self.request_preview()
         info = self.session.info
         if self.session.building:
             self._pending_start = then  # the Network tab is building for this data: start when it is done
@@ -256,6 +325,7 @@ class TrainingTab(SessionTabMixin, QWidget):
         bs, epochs = c.batch_size.value(), c.epochs.value()
         steps = math.ceil(len(data.x_train) / bs)
         self._steps_per_epoch = steps
+        augmenter = make_augmenter(self.augment.settings(), c.seed.value()) if c.augment.isChecked() else None
         return TrainingPlan(
             model=s.model,
             x_train=data.x_train,
@@ -265,7 +335,7 @@ class TrainingTab(SessionTabMixin, QWidget):
             batch_size=bs,
             epochs=epochs,
             seed=c.seed.value(),
-            augment=make_augmenter(c.seed.value()) if c.augment.isChecked() else None,
+            augment=augmenter,
             max_batches=self._max_batches,
             probe=lambda m: {"kernel": first_conv_kernel(m)},
             val_every=max(1, steps // 4),
@@ -430,15 +500,167 @@ class TrainingTab(SessionTabMixin, QWidget):
             self.live.draw_filters(self._last_probe)
 
     # ------------------------------------------------------------------------------------------- extras
-    def show_augment_preview(self) -> AugmentPreview | None:
-        """A dialog: one training image and eight random augmentations of it."""
-        data = self.session.data
-        if data is None:
+    def show_page(self, name: str, room: bool = False) -> None:
+        """Bring the bottom page ``name`` (one of :data:`PAGES`) to the front; ``room``: give it most of the
+        height (the curves keep a third)."""
+        self.bottom.setCurrentIndex(PAGES.index(name))
+        if room:
+            total = sum(self.split.sizes()) or self.split.height()
+            self.split.setSizes([total // 3, total - total // 3])
+
+    def show_augment_preview(self) -> AugmentPanel:
+        """The augmentation page: its settings and one training image with five random variants."""
+        self.show_page("augmentation")
+        if self.session.data is None:
             self.load_data()
-            return None
-        dlg = AugmentPreview(data.x_train[0], self.controls.seed.value(), self)
-        dlg.open()
-        return dlg
+        else:
+            self.request_preview()
+        return self.augment
+
+    def _sync_augment_box(self, on: bool) -> None:
+        with QSignalBlocker(self.augment.use):
+            self.augment.use.setChecked(on)
+
+    def _new_draws(self) -> None:
+        self._preview_seed += 1
+        self.request_preview()
+
+    def request_preview(self) -> None:
+        """Draw the preview again for the current settings (engine thread; stale answers are dropped)."""
+        data = self.session.data
+        if data is None or not len(data.x_train):
+            return
+        self._preview_generation += 1
+        gen = self._preview_generation
+        image = data.x_train[self.augment.image_index % len(data.x_train)]
+        settings, seed = self.augment.settings(), self.controls.seed.value() + self._preview_seed
+
+        def done(variants: np.ndarray) -> None:
+            if gen == self._preview_generation:
+                self.augment.show_preview(image, variants)
+                self._preview_shown = gen
+
+        self.session.run(lambda: preview_variants(image, settings, seed, PREVIEW_VARIANTS), done, self._error)
+
+    def preview_ready(self) -> bool:
+        """True once the preview shows the current settings."""
+        return self._preview_shown == self._preview_generation and self.augment.preview_count() > 0
+
+    # ------------------------------------------------------------------------------------------- lesson
+    def show_lesson(self, section_id: str) -> bool:
+        """Set the view of a lesson section up (contract of :mod:`gui.models.lesson`): the hyper-parameters,
+        live training (started when nothing was trained yet), transfer learning, or the augmentation page with
+        the lesson's values. Returns False for sections this tab does not show."""
+        if section_id not in LESSON_SECTIONS:
+            return False
+        self._lesson = section_id
+        if section_id == "hyperparameters":
+            self.show_page("live")
+            self.controls.hp_box.setFocus()
+            self._flash(self.controls.hp_box)
+        elif section_id == "training":
+            self.show_page("live")
+            if self._state == "idle" and self.curves.point_counts().get("loss", 0) == 0:
+                self.start("run")
+        elif section_id == "transfer":
+            self.show_page("transfer", room=True)
+            if not self.transfer.running and self.transfer.layers.count() == 0:
+                self.transfer.refresh_layers()
+        else:
+            self.augment.set_settings(LESSON_SETTINGS)
+            self.show_augment_preview()
+            self.show_page("augmentation", room=True)
+        return True
+
+    def lesson_ready(self) -> bool:
+        """True once the view of the last :meth:`show_lesson` is drawn: the preview for augmentation, the
+        first epoch's report for training (or the end of the run)."""
+        if self._lesson == "augmentation":
+            return self.preview_ready()
+        if self._lesson == "training":
+            done = self._state == "idle" and self._finished_reason != ""
+            return done or self.confusion.matrix() is not None
+        return True
+
+    def _flash(self, box: QWidget) -> None:
+        """Outline ``box`` for two seconds, so the eye finds it."""
+        box.setStyleSheet("QGroupBox { border: 2px solid #d04000; border-radius: 4px; margin-top: 1.2em; }")
+        QTimer.singleShot(2000, self, lambda: box.setStyleSheet(""))
+
+    # ------------------------------------------------------------------------------------------- state
+    def state(self) -> dict[str, Any]:
+        """Every setting of the tab, JSON-ready (the lesson state file)."""
+        c, t = self.controls, self.transfer
+        return {
+            "dataset": self._data_kind,
+            "folder": self._folder,
+            "cifar10": self._cifar,
+            "color": c.color.currentData(),
+            "size": list(c.image_size()),
+            "n_train": c.n_train.value(),
+            "optimizer": c.optimizer.currentData(),
+            "learning_rate": c.learning_rate.value(),
+            "batch_size": c.batch_size.value(),
+            "epochs": c.epochs.value(),
+            "seed": c.seed.value(),
+            "augment": c.augment.isChecked(),
+            "augmentation": self.augment.settings(),
+            "transfer": {
+                "task": t.task.currentData(),
+                "epochs": t.epochs.value(),
+                "images": t.n_images.value(),
+            },
+            "page": PAGES[self.bottom.currentIndex()],
+        }
+
+    def restore_state(self, state: dict[str, Any]) -> None:
+        """Apply a :meth:`state` dict (unknown keys ignored, missing keys keep their value); load its data.
+
+        Raises ``ValueError`` naming the entry that is wrong; nothing is changed then.
+        """
+        c, t = self.controls, self.transfer
+        kind = state.get("dataset", self._data_kind)
+        if kind not in ("digits", "shapes", "folder", "cifar10"):
+            raise ValueError(f"dataset must be digits, shapes, folder or cifar10. Received: {kind!r}")
+        color = state.get("color", c.color.currentData())
+        if c.color.findData(color) < 0:
+            raise ValueError(f"color must be auto, grayscale or rgb. Received: {color!r}")
+        optimizer = state.get("optimizer", c.optimizer.currentData())
+        if optimizer not in OPTIMIZERS:
+            raise ValueError(f"optimizer must be one of {tuple(OPTIMIZERS)}. Received: {optimizer!r}")
+        size = state.get("size", list(c.image_size()))
+        if not (isinstance(size, (list, tuple)) and len(size) == 2):
+            raise ValueError(f"size must be [height, width]. Received: {size!r}")
+        settings = {**self.augment.settings(), **state.get("augmentation", {})}
+        clean_settings(settings)  # raises before anything changes
+        self.stop()
+        self.augment.set_settings(settings)
+        self._folder = str(state.get("folder", self._folder) or "")
+        self._cifar = str(state.get("cifar10", self._cifar) or "")
+        if kind in ("folder", "cifar10") and not self._path_of(kind):
+            kind = "digits"
+        with QSignalBlocker(c.dataset):
+            c.dataset.setCurrentIndex(c.dataset.findData(kind))
+        c.browse.setVisible(kind in ("folder", "cifar10"))
+        c.set_format(None if color == "auto" else color, (int(size[0]), int(size[1])))
+        for spin, key in (
+            (c.n_train, "n_train"),
+            (c.batch_size, "batch_size"),
+            (c.epochs, "epochs"),
+            (c.seed, "seed"),
+        ):
+            spin.setValue(int(state.get(key, spin.value())))
+        c.learning_rate.setValue(float(state.get("learning_rate", c.learning_rate.value())))
+        c.optimizer.setCurrentIndex(c.optimizer.findData(optimizer))
+        c.augment.setChecked(bool(state.get("augment", c.augment.isChecked())))
+        tr = state.get("transfer", {})
+        t.task.setCurrentIndex(max(t.task.findData(tr.get("task", t.task.currentData())), 0))
+        t.epochs.setValue(int(tr.get("epochs", t.epochs.value())))
+        t.n_images.setValue(int(tr.get("images", t.n_images.value())))
+        page = state.get("page", "live")
+        self.show_page(page if page in PAGES else "live")
+        self._data_kind = kind
+        self.load_data()
 
     def prepare_screenshot(self, options: Any) -> None:
         """``--train-steps N``: train N batches on the default data, then show the curves and the report."""
@@ -472,6 +694,7 @@ class TrainingTab(SessionTabMixin, QWidget):
         self.live.retranslate()
         self.bottom.setTabText(0, self.tr("Live view"))
         self.bottom.setTabText(1, self.tr("Transfer learning"))
+        self.bottom.setTabText(2, self.tr("Augmentation"))
         self.transfer.retranslate()
         if not self.status.text():
             self.status.setText(self.tr("Choose a data set and press Start."))

@@ -1,35 +1,18 @@
-"""The Training tab's live page: first-layer filters, confusion matrix and the most confident mistakes;
-and the augmentation preview dialog."""
+"""The Training tab's live page: first-layer filters, confusion matrix and the most confident mistakes."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QDialog, QGroupBox, QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from gui.models.data import LabData
 from gui.widgets.net_maps import TileGrid, to_qimage
 from gui.widgets.train_plots import ConfusionMatrixView
 
-__all__ = ["AugmentPreview", "LiveView", "make_augmenter"]
-
-
-def make_augmenter(seed: int) -> Any:
-    """The augmentation the Training tab applies: small rotations, shifts and zooms, black fill."""
-    from engine.augment import ImageAugmenter
-
-    return ImageAugmenter(
-        rotation_range=12,
-        width_shift_range=0.1,
-        height_shift_range=0.1,
-        zoom_range=0.1,
-        fill_mode="constant",
-        cval=0.0,
-        seed=seed,
-    )
+__all__ = ["LiveView"]
 
 
 def _thumb(image: np.ndarray) -> Any:
@@ -113,22 +96,3 @@ class LiveView(QWidget):
                 "confidence: predicted class (probability) and true class"
             )
         )
-
-
-class AugmentPreview(QDialog):
-    """One training image and eight random augmentations of it."""
-
-    def __init__(self, image: np.ndarray, seed: int, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(self.tr("Augmentation preview"))
-        batch = image[None]  # (1, H, W, C)
-        aug = make_augmenter(seed)
-        samples = [image] + [aug.apply(batch)[0] for _ in range(8)]
-        self.grid = TileGrid(tile=96)
-        self.grid.set_tiles(
-            [_thumb(s) for s in samples],
-            [self.tr("original")] + [self.tr("random {i}").format(i=i) for i in range(1, 9)],
-        )
-        QVBoxLayout(self).addWidget(self.grid)
-        self.resize(560, 360)
-        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

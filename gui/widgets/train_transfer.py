@@ -117,13 +117,24 @@ class TransferPanel(QWidget):
         for i, entry in enumerate(configs[:n]):
             if entry["class_name"] not in ("Conv2D",):
                 continue
-            item = QListWidgetItem(
-                f"{i + 1}. {entry['class_name']} ({entry['config'].get('filters', '')} filters)"
-            )
+            item = QListWidgetItem()
             item.setData(Qt.ItemDataRole.UserRole, i)
+            item.setData(Qt.ItemDataRole.UserRole + 1, (entry["class_name"], entry["config"].get("filters")))
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Checked)
             self.layers.addItem(item)
+        self._name_layers()
+
+    def _name_layers(self) -> None:
+        """``3. Conv2D (32 filters)`` for each layer of the list, in the current language."""
+        for r in range(self.layers.count()):
+            item = self.layers.item(r)
+            cls, filters = item.data(Qt.ItemDataRole.UserRole + 1)
+            i = int(item.data(Qt.ItemDataRole.UserRole)) + 1
+            if filters == 1:
+                item.setText(self.tr("{i}. {cls} (1 filter)").format(i=i, cls=cls))
+            else:
+                item.setText(self.tr("{i}. {cls} ({n} filters)").format(i=i, cls=cls, n=filters))
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
@@ -253,6 +264,7 @@ class TransferPanel(QWidget):
         self._l_epochs.setText(self.tr("Epochs per phase"))
         self._l_n.setText(self.tr("Images for task B"))
         self._l_layers.setText(self.tr("Frozen layers of the base (ticked = not trained):"))
+        self._name_layers()
         self.run_button.setText(self.tr("Run the comparison"))
         self.table.setHorizontalHeaderLabels(
             [self.tr("Model"), self.tr("Training time (s)"), self.tr("Validation accuracy")]

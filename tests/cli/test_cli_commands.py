@@ -222,7 +222,7 @@ def test_summary_and_featuremaps(trained, tmp_path):
     image = _png(tmp_path / "x.png", np.eye(28, dtype=np.uint8) * 255)
     proc = run("featuremaps", model_path, image, "-o", tmp_path / "maps.png", "--max-channels", "4")
     assert proc.returncode == 0, proc.stderr
-    assert "6 layer(s)" in proc.stdout and _size(tmp_path / "maps.png")[1] > 200
+    assert "6 layers:" in proc.stdout and _size(tmp_path / "maps.png")[1] > 200
 
 
 def test_export_runs_in_onnxruntime_like_the_model(trained, tmp_path):

@@ -113,7 +113,7 @@ def test_menus_and_shortcuts(qtbot):
     w = MainWindow(dialogs=False)
     qtbot.addWidget(w)
     titles = [a.text() for a in w.menuBar().actions()]
-    assert titles == ["&File", "&View", "&Help"]
+    assert titles == ["&File", "&View", "L&esson", "&Help"]
     file_items = [a.text() for a in w.file_menu.actions() if not a.isSeparator()]
     assert file_items == [
         "Open &image...",

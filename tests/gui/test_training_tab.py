@@ -240,10 +240,10 @@ def test_folder_dataset_with_augmentation_trains(qtbot, tab, tmp_path):
     data = tab.session.data
     assert data.class_names == ["bottom", "top"] and data.input_shape == (28, 28, 1)
     assert len(data.x_train) + len(data.x_val) == 24
-    dlg = tab.show_augment_preview()
-    qtbot.addWidget(dlg)
-    grid = dlg.findChild(type(tab.filters))
-    assert grid.count() == 9
+    panel = tab.show_augment_preview()
+    assert tab.bottom.currentWidget() is panel
+    qtbot.waitUntil(tab.preview_ready, timeout=30000)
+    assert panel.preview_count() == 6  # the image and five variants
     with qtbot.waitSignal(tab.session.worker.trainingFinished, timeout=120000) as blocker:
         tab.start("run")
     assert blocker.args == ["completed"]
@@ -285,3 +285,33 @@ def test_transfer_from_digits_to_shapes(qtbot, tab):
     qtbot.waitUntil(lambda: not panel.running, timeout=180000)
     assert len(panel.results["transfer"]) == 1 and len(panel.results["scratch"]) == 1
     assert "synthetic shapes" in panel.info.text()
+
+
+def test_cifar10_batches_train_a_colour_network_and_grey_is_one_click_away(qtbot, tab, tmp_path):
+    """CIFAR-10 loads as colour 32 x 32: the network is built for 3 input channels and trains; choosing grey
+    reloads the data with 1 channel and rebuilds the network."""
+    import pickle
+
+    r = np.random.default_rng(0)
+    for name, n in (("data_batch_1", 64), ("test_batch", 32)):
+        images = r.integers(0, 256, (n, 32, 32, 3), dtype=np.uint8)
+        raw = {
+            b"data": images.transpose(0, 3, 1, 2).reshape(n, 3072),
+            b"labels": [int(v) for v in r.integers(0, 10, n)],
+        }
+        (tmp_path / name).write_bytes(pickle.dumps(raw, protocol=2))
+    with qtbot.waitSignal(tab.session.modelChanged, timeout=60000):
+        tab.set_folder("cifar10", str(tmp_path))
+    c = tab.controls
+    assert c.dataset.currentData() == "cifar10" and c.color_mode() == "rgb" and c.image_size() == (32, 32)
+    assert tab.session.data.input_shape == (32, 32, 3) and tab.session.info.input_shape == (32, 32, 3)
+    assert "32 × 32 × 3" in c.data_info.text()
+    with qtbot.waitSignal(tab.session.worker.trainingFinished, timeout=120000) as blocker:
+        tab.start("run")
+    assert blocker.args == ["completed"]
+    assert tab.filters.count() == 16  # the first layer's filters, drawn as RGB tiles
+    state = tab.state()
+    assert state["dataset"] == "cifar10" and state["cifar10"] == str(tmp_path) and state["color"] == "rgb"
+    with qtbot.waitSignal(tab.session.modelChanged, timeout=60000):
+        c.color.setCurrentIndex(c.color.findData("grayscale"))  # reloads once the choice settles
+    assert tab.session.data.input_shape == (32, 32, 1) and tab.session.info.input_shape == (32, 32, 1)
