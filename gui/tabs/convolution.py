@@ -44,9 +44,8 @@ class ConvolutionTab(QWidget):
         #: the lab's state (image, settings, walk, maps, hover): what the views draw
         self.lab = ConvolutionLab(samples.load_sample(samples.DEFAULT_SAMPLE), key=samples.DEFAULT_SAMPLE)
         self._pending = 0
-        self._pool_q: int | None = (
-            None  # the pooling stepper's own step; None: live (follows the convolution)
-        )
+        #: the pooling stepper's own step; None: live (follows the convolution)
+        self._pool_q: int | None = None
         self._lesson: LessonSetup | None = None  # a lesson step waiting for the engine's maps
         self._pending_pool_q: int | None = None
         self.editor = FilterEditor()
@@ -131,7 +130,7 @@ class ConvolutionTab(QWidget):
     def set_pending_lesson(self, setup: LessonSetup) -> None:
         """Apply ``setup``'s steps now when they are known, else when the engine's maps come in."""
         self._lesson = setup
-        if self.lab.result is not None:
+        if self.lab.result is not None or self.lab.walk is None:  # maps in, or none to wait for
             self._apply_lesson_steps()
 
     def _apply_lesson_steps(self) -> None:
@@ -142,7 +141,7 @@ class ConvolutionTab(QWidget):
     def set_pending_pool_step(self, q: int) -> None:
         """Put the pooling stepper at ``q`` (now, or once the maps are in)."""
         self._pending_pool_q = int(q)
-        if self.lab.result is not None:
+        if self.lab.result is not None or self.lab.walk is None:
             self._apply_pending_pool_step()
 
     def _apply_pending_pool_step(self) -> None:
@@ -316,6 +315,7 @@ class ConvolutionTab(QWidget):
         def failed(message: str) -> None:
             self._pending -= 1
             if generation == self.lab.generation:
+                self._lesson = self._pending_pool_q = None  # no maps will come for them
                 self.status(self.tr("The engine failed: {0}").format(message), error=True)
 
         worker.submit(lambda: compute_maps(p), done, failed)

@@ -470,6 +470,10 @@ def test_nothing_overflows_at_1024_by_700(win, qtbot, lang, section):
 def test_french_lab_catalog_terms():
     from PySide6.QtWidgets import QApplication
 
+    ts = (i18n.catalog_dir() / "lab_fr.ts").read_text(encoding="utf-8")
+    assert 'type="unfinished"' not in ts and "bourrage" not in ts.lower()
+    assert any(p.name == "lab_fr.qm" for p in i18n.catalogs("fr"))
+
     app = QApplication.instance()
     i18n.install(app, "fr")
     try:
@@ -514,3 +518,11 @@ def test_channel_option_selects_the_plane_for_screenshots(win, qtbot, tmp_path, 
     assert app.main(["--screenshot", str(out), "--image", path, "--channel", "rgb", "--steps", "50"]) == 0
     assert out.stat().st_size > 10_000
     i18n.install(QCoreApplication.instance(), "en")
+
+
+def test_a_state_whose_filter_does_not_fit_leaves_the_tab_ready(win, qtbot):
+    tab = win.tab("convolution")
+    tab.restore_state({"sample": "line", "kernel": np.ones((5, 5)).tolist(), "pool_step": 2})
+    assert tab.lab.walk is None and "larger than the padded" in tab.lab.walk_error
+    qtbot.waitUntil(tab.lesson_ready, timeout=10_000)
+    assert tab.page.stepper.total() == 0
