@@ -41,7 +41,10 @@ __all__ = [
     "PoolWindow",
     "Window",
     "conv_gradients",
+    "format_channel_sum",
+    "format_number",
     "format_sum",
+    "format_total",
     "output_shape",
     "padded_input",
     "pool_windows",
@@ -79,6 +82,12 @@ class Window:
         negative or past the edge where the window covers padding."""
         kh, kw = self.patch.shape[0], self.patch.shape[1]
         return self.top - pads[0], self.top - pads[0] + kh, self.left - pads[2], self.left - pads[2] + kw
+
+    def channel_sums(self) -> np.ndarray:
+        """``(C,)`` float64: the sum of the products of each channel, bias excluded (``(1,)`` for a 2-D
+        window). ``channel_sums().sum() + bias`` is :attr:`sum`."""
+        prods = self.products if self.products.ndim == 3 else self.products[:, :, None]  # (KH, KW, C)
+        return prods.sum(axis=(0, 1), dtype=np.float64)
 
 
 def _prepare(image, kernel):
@@ -178,24 +187,54 @@ def pads_to_spec(pads: shapes.Pads) -> tuple[tuple[int, int], tuple[int, int]]:
     return ((pads[0], pads[1]), (pads[2], pads[3]))
 
 
-def format_sum(window: Window, digits: int = 2, max_terms: int = 25) -> str:
-    """The lesson's way of writing one step: ``0*-1 + 0*-1 + ... + 1*2 + ... = 6``.
+def format_number(value: float, digits: int = 2) -> str:
+    """How the walk writes a number: rounded to ``digits`` decimals, trailing zeros dropped, never ``-0``
+    (``6``, ``-0.5``, ``0.33``, ``12.35``)."""
+    text = f"{value:.{digits}f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
 
-    Long sums (more than ``max_terms`` products) are elided in the middle.
-    """
 
-    def num(v: float) -> str:
-        text = f"{v:.{digits}f}".rstrip("0").rstrip(".")
-        return "0" if text in ("-0", "") else text
-
-    terms = [f"{num(p)}*{num(k)}" for p, k in zip(window.patch.ravel(), window.kernel.ravel(), strict=False)]
+def _products_text(patch: np.ndarray, kernel: np.ndarray, digits: int, max_terms: int) -> str:
+    terms = [
+        f"{format_number(p, digits)}*{format_number(k, digits)}"
+        for p, k in zip(patch.ravel(), kernel.ravel(), strict=False)
+    ]
     if len(terms) > max_terms:
         half = max_terms // 2
         terms = [*terms[:half], "...", *terms[-half:]]
-    text = " + ".join(terms)
+    return " + ".join(terms)
+
+
+def format_sum(window: Window, digits: int = 2, max_terms: int = 25) -> str:
+    """The lesson's way of writing one step: ``0*-1 + 0*-1 + ... + 1*2 + ... = 6``.
+
+    Long sums (more than ``max_terms`` products) are elided in the middle. Every number is written with
+    :func:`format_number`.
+    """
+    text = _products_text(window.patch, window.kernel, digits, max_terms)
     if window.bias:
-        text += f" + {num(window.bias)}"
-    return f"{text} = {num(window.sum)}"
+        text += f" + {format_number(window.bias, digits)}"
+    return f"{text} = {format_number(window.sum, digits)}"
+
+
+def format_channel_sum(window: Window, channel: int, digits: int = 2, max_terms: int = 25) -> str:
+    """One channel's share of a colour step, written as the lesson writes sums: the products of that channel's
+    window and kernel slice and their total, ``0.2*-1 + ... + 0.8*2 = 1.4`` (no bias: it is added once, by
+    :func:`format_total`)."""
+    if window.patch.ndim != 3 or not 0 <= channel < window.patch.shape[2]:
+        raise ValueError(
+            f"channel must index the window's channels (patch shape {window.patch.shape}). "
+            f"Received: channel={channel}"
+        )
+    text = _products_text(window.patch[:, :, channel], window.kernel[:, :, channel], digits, max_terms)
+    return f"{text} = {format_number(window.channel_sums()[channel], digits)}"
+
+
+def format_total(window: Window, digits: int = 2) -> str:
+    """The per-channel sums plus the bias, equal to the output cell: ``1.4 + -0.3 + 0.5 + 0.1 = 1.7`` (the
+    bias is always written, even when 0, since a colour step shows where it goes)."""
+    parts = [format_number(s, digits) for s in window.channel_sums()]
+    return f"{' + '.join([*parts, format_number(window.bias, digits)])} = {format_number(window.sum, digits)}"
 
 
 @dataclass(frozen=True)

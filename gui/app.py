@@ -9,6 +9,7 @@ Options::
     --lessons           list the lesson's sections (id and title) and exit; needs no display, loads no Qt
     --image FILE        start on this image          --filter NAME|FILE   a preset name or a filter file
     --steps N           convolution steps to show    --train-steps N      training batches (training tab)
+    --channel C         convolution tab on a colour image: luminance, r, g, b or rgb (all three channels)
     --lang en|fr        interface language (default: the system's)
     --size WIDTHxHEIGHT window size, e.g. 1024x700 (default 1400x900), as image tools write sizes
 
@@ -46,6 +47,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--image", metavar="FILE", help="image to open")
     p.add_argument("--filter", metavar="NAME|FILE", help="filter preset name or filter file")
     p.add_argument("--steps", type=count, default=None, help="convolution steps shown (default: all)")
+    p.add_argument(
+        "--channel",
+        choices=("luminance", "r", "g", "b", "rgb"),
+        default=None,
+        help="colour images: the plane the convolution tab steps (rgb: all three channels at once)",
+    )
     p.add_argument(
         "--train-steps", type=count, default=None, help="training batches run before the screenshot"
     )
@@ -206,7 +213,8 @@ def main(argv: list[str] | None = None) -> int:
         if opts.screenshot is not None:
             return _screenshot(app, window, opts)
         tab = window.select_tab(opts.tab)
-        if (opts.filter is not None or opts.steps is not None) and hasattr(tab, "prepare_screenshot"):
+        wanted = (opts.filter, opts.steps, opts.channel)
+        if any(o is not None for o in wanted) and hasattr(tab, "prepare_screenshot"):
             tab.prepare_screenshot(opts)
         window.show()
         if opts.lesson is not None:

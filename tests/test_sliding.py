@@ -55,6 +55,59 @@ def test_colour_image_uses_filter_on_every_channel(rng):
     np.testing.assert_allclose([s.sum for s in steps], y.ravel(), rtol=1e-5, atol=1e-5)
 
 
+@pytest.mark.parametrize("padding", ["valid", "same", "full"])
+@pytest.mark.parametrize("flip", [False, True])
+def test_colour_step_channel_sums_plus_bias_equal_conv2d(rng, padding, flip):
+    image = rng.random((6, 5, 3)).astype(np.float32)
+    kernel = rng.standard_normal((3, 3, 3)).astype(np.float32)  # one slice per channel
+    y = ops.conv2d(image, kernel[:, :, :, None], [0.25], padding=padding, flip=flip, backend="reference")
+    planes = [
+        ops.conv2d(image[:, :, c], kernel[:, :, c], padding=padding, flip=flip, backend="reference")
+        for c in range(3)
+    ]
+    for s in sliding.windows(image, kernel, padding=padding, flip=flip, bias=0.25):
+        parts = s.channel_sums()
+        assert parts.shape == (3,)
+        np.testing.assert_allclose(parts.sum() + s.bias, y[s.row, s.col, 0], rtol=1e-5, atol=1e-5)
+        for c in range(3):  # each channel's share is that channel's own single-channel convolution
+            np.testing.assert_allclose(parts[c], planes[c][s.row, s.col], rtol=1e-5, atol=1e-5)
+
+
+def test_colour_step_written_out_by_hand():
+    patch = np.zeros((3, 3, 3), np.float32)
+    patch[1, :, 0] = 1.0  # the lesson's line in the red channel only
+    patch[:, :, 2] = 0.5
+    kernel = np.stack([LESSON_FILTER, np.ones((3, 3), np.float32), -LESSON_FILTER], axis=2)
+    (step,) = list(sliding.windows(patch, kernel, bias=-1.0))
+    assert sliding.format_channel_sum(step, 0) == (
+        "0*-1 + 0*-1 + 0*-1 + 1*2 + 1*2 + 1*2 + 0*-1 + 0*-1 + 0*-1 = 6"
+    )
+    assert sliding.format_channel_sum(step, 1).endswith("= 0")
+    assert sliding.format_channel_sum(step, 2) == (
+        "0.5*1 + 0.5*1 + 0.5*1 + 0.5*-2 + 0.5*-2 + 0.5*-2 + 0.5*1 + 0.5*1 + 0.5*1 = 0"
+    )
+    assert sliding.format_total(step) == "6 + 0 + 0 + -1 = 5"
+    assert step.sum == 5.0
+    with pytest.raises(ValueError, match="channel must index"):
+        sliding.format_channel_sum(step, 3)
+    (grey,) = list(sliding.windows(LESSON_IMAGE, LESSON_FILTER))
+    np.testing.assert_array_equal(grey.channel_sums(), [6.0])
+    with pytest.raises(ValueError, match="channel must index"):
+        sliding.format_channel_sum(grey, 0)
+
+
+def test_format_number_rounds_like_the_written_sum():
+    assert [sliding.format_number(v) for v in (6.0, -0.5, 1 / 3, 12.345678, -0.001, 0.0)] == [
+        "6",
+        "-0.5",
+        "0.33",
+        "12.35",
+        "0",
+        "0",
+    ]
+    assert sliding.format_number(2.0 / 3.0, digits=3) == "0.667"
+
+
 def test_walk_errors():
     with pytest.raises(ValueError, match="larger than the padded input 2x2"):
         list(sliding.windows(np.zeros((2, 2)), np.ones((3, 3))))

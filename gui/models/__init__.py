@@ -4,7 +4,9 @@ Each module is plain Python over :mod:`engine` (an import-linter contract forbid
 without a display and a view receives what it draws as explicit arguments:
 
 * :mod:`gui.models.convolution`: the convolution lab (:class:`~gui.models.convolution.ConvolutionLab`): its
-  settings, the lazy sliding walk, the maps the engine computed, hover and the partial maps of a step;
+  settings, the lazy sliding walk (one channel or all three), the maps the engine computed, hover and the
+  partial maps of a step; :mod:`gui.models.lab_maps` is its engine job;
+* :mod:`gui.models.compare`: the comparison pages' numbers: padding coverage and the pooling-vs-stride race;
 * :mod:`gui.models.backprop`: one conv layer's gradients for one image, stepped by
   :class:`engine.sliding.BackwardWalk`;
 * :mod:`gui.models.data`: the data sets the learning tabs offer (float32 in [0, 1]) and their subsets;

@@ -17,7 +17,7 @@ import numpy as np
 from engine import sliding
 from gui.models.session import leaves
 
-__all__ = ["BackpropSnapshot", "backprop_snapshot"]
+__all__ = ["BackpropSnapshot", "backprop_snapshot", "next_position"]
 
 
 @dataclass
@@ -119,3 +119,30 @@ def backprop_snapshot(model: Any, image: np.ndarray, label: int, layer_index: in
         None if g.input is None else np.asarray(g.input)[0],
         int(label),
     )
+
+
+def next_position(
+    gradients: np.ndarray, position: int, delta: int, skip_zero: bool = False, wrap: bool = True
+) -> int | None:
+    """The position after ``position`` moved by ``delta`` (+1 / -1) in a walk whose ``dL/dZ`` are
+    ``gradients`` ``(P,)`` (walk order).
+
+    With ``skip_zero`` the positions whose gradient is exactly 0 (they add nothing to ``dW`` or ``dX``) are
+    passed over. Past either end the walk goes round with ``wrap``, else the answer is None (stop). When every
+    gradient is 0 nothing is skipped.
+    """
+    g = np.asarray(gradients).ravel()
+    n = g.size
+    if n == 0:
+        return None
+    skip = skip_zero and bool(np.any(g != 0))
+    v = position
+    for _ in range(n):
+        v += delta
+        if not 0 <= v < n:
+            if not wrap:
+                return None
+            v %= n
+        if not skip or g[v] != 0:
+            return int(v)
+    return int(position)

@@ -6,8 +6,9 @@ feature map, the windows to outline (:class:`StepMarks`), the pooled cells known
 (:class:`PoolStep`) and the numbers of the output-size formula (:class:`OutputSize`).
 
 :class:`Walk` wraps :func:`engine.sliding.windows` so that the stepper can go forward, back and jump to any
-output cell while only materialising the windows it needs. :func:`compute_maps` is the one engine job the tab
-submits to the engine worker each time a setting changes; it returns plain arrays.
+output cell while only materialising the windows it needs (and skip the windows that see only zeros).
+:func:`compute_maps` (in :mod:`gui.models.lab_maps`, re-exported here) is the one engine job the tab submits
+to the engine worker each time a setting changes; it returns plain arrays.
 """
 
 from __future__ import annotations
@@ -17,8 +18,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
 
-from engine import ops, shapes, sliding
+from engine import shapes, sliding
+from gui.models.lab_maps import LabParams, compute_maps, conv_map, masked, warm_up
 
 __all__ = [
     "ConvolutionLab",
@@ -29,24 +32,10 @@ __all__ = [
     "StepMarks",
     "Walk",
     "compute_maps",
+    "conv_map",
     "masked",
     "warm_up",
 ]
-
-
-@dataclass(frozen=True)
-class LabParams:
-    """Everything one computation depends on. ``plane`` is ``(H, W)`` float32, ``kernel`` ``(K, K)``."""
-
-    plane: np.ndarray
-    kernel: np.ndarray
-    bias: float
-    padding: str | int
-    stride: int
-    flip: bool
-    pool_mode: str
-    pool_size: int
-    pool_stride: int
 
 
 class Walk:
@@ -57,7 +46,7 @@ class Walk:
     """
 
     def __init__(self, p: LabParams) -> None:
-        k = p.kernel.shape
+        k = p.kernel.shape[:2]
         self.out_hw = sliding.output_shape(p.plane.shape, k, stride=p.stride, padding=p.padding)
         self.padded, self.pads = sliding.padded_input(p.plane, k, stride=p.stride, padding=p.padding)
         self.kernel_hw = (int(k[0]), int(k[1]))
@@ -66,6 +55,7 @@ class Walk:
             p.plane, p.kernel, stride=p.stride, padding=p.padding, flip=p.flip, bias=p.bias
         )
         self._done: list[sliding.Window] = []
+        self._zero: np.ndarray | None = None
 
     @property
     def total(self) -> int:
@@ -89,6 +79,29 @@ class Walk:
             out[:count] = [w.sum for w in self._done[:count]]
         return out.reshape(self.out_hw)
 
+    def zero_windows(self) -> np.ndarray:
+        """``(OH * OW,)`` bool in walk order: True where the window covers only zeros (padding or black
+        pixels, in every channel), so that the output cell is the bias alone."""
+        if self._zero is None:
+            nonzero = self.padded != 0
+            if nonzero.ndim == 3:
+                nonzero = nonzero.any(axis=2)  # (Hp, Wp)
+            win = sliding_window_view(nonzero, self.kernel_hw)[:: self.stride, :: self.stride]
+            oh, ow = self.out_hw
+            self._zero = ~win[:oh, :ow].any(axis=(2, 3)).reshape(-1)
+        return self._zero
+
+    def next_position(self, pos: int, delta: int, skip_zero: bool = False) -> int:
+        """The stepper position after ``pos`` moved by ``delta`` (+1 or -1) steps; with ``skip_zero``, the
+        windows that see only zeros are passed over (position ``p`` shows window ``p - 1``)."""
+        target = min(max(pos + delta, 0), self.total)
+        if not skip_zero or delta == 0:
+            return target
+        zero = self.zero_windows()
+        while 0 < target < self.total and zero[target - 1]:
+            target += 1 if delta > 0 else -1
+        return target
+
     def outputs_seeing(self, prow: int, pcol: int) -> list[tuple[int, int]]:
         """Output cells whose window covers padded-input cell ``(prow, pcol)`` (hover in the other
         direction)."""
@@ -98,78 +111,12 @@ class Walk:
         return [(i, j) for i in rows for j in cols]
 
 
-def _try(fn, *args, **kw) -> np.ndarray | None:
-    try:
-        return np.asarray(fn(*args, **kw), dtype=np.float32)
-    except ValueError:
-        return None
-
-
-def compute_maps(p: LabParams) -> dict[str, Any]:
-    """Every map the lab shows, through :mod:`engine.ops` (runs in the engine worker thread).
-
-    Returns
-    -------
-    dict with ``conv`` ``(OH, OW)``, ``relu`` ``(OH, OW)``, ``pooled`` ``(PH, PW)`` or None when the pooling
-    window does not fit, ``pool_error`` (str or None), ``padding_maps`` {"valid"/"same"/"full": map or None},
-    and the pool-vs-stride trio ``pvs`` {"conv", "pooled", "strided"}.
-    """
-    b = np.array([p.bias], np.float32)
-    conv = np.asarray(ops.conv2d(p.plane, p.kernel, b, stride=p.stride, padding=p.padding, flip=p.flip))
-    relu = np.asarray(ops.relu(conv))
-    pooled, pool_error = None, None
-    try:
-        pooled = np.asarray(ops.pool2d(relu, p.pool_size, stride=p.pool_stride, mode=p.pool_mode))
-    except ValueError as exc:
-        pool_error = str(exc)
-    padding_maps = {
-        m: _try(ops.conv2d, p.plane, p.kernel, b, padding=m, flip=p.flip) for m in ("valid", "same", "full")
-    }
-    base = _try(ops.conv2d, p.plane, p.kernel, b, stride=1, padding=p.padding, flip=p.flip)
-    base_relu = None if base is None else np.asarray(ops.relu(base))
-    pvs = {
-        "conv": base_relu,
-        "pooled": None if base_relu is None else _try(ops.pool2d, base_relu, 2, mode="max"),
-        "strided": _try(
-            lambda: ops.relu(ops.conv2d(p.plane, p.kernel, b, stride=2, padding=p.padding, flip=p.flip))
-        ),
-    }
-    return {
-        "conv": conv,
-        "relu": relu,
-        "pooled": pooled,
-        "pool_error": pool_error,
-        "padding_maps": padding_maps,
-        "pvs": pvs,
-    }
-
-
-def warm_up() -> str:
-    """Compile the kernels the lab uses on tiny arrays (the first Numba compile takes seconds)."""
-    x = np.zeros((5, 5), np.float32)
-    k = np.ones((3, 3), np.float32)
-    y = ops.relu(ops.conv2d(x, k, padding="same"))
-    for mode in ops.POOL_MODES:
-        ops.pool2d(y, 2, mode=mode)
-    ops.conv2d(x, k, stride=2, flip=True)
-    import engine
-
-    return engine.get_backend()
-
-
-def masked(full: np.ndarray, count: int) -> np.ndarray:
-    """A float32 copy of ``full`` with every cell from row-major index ``count`` on set to NaN (not yet
-    computed)."""
-    flat = full.astype(np.float32).ravel().copy()
-    flat[count:] = np.nan
-    return flat.reshape(full.shape)
-
-
 @dataclass(frozen=True)
 class Mark:
     """A rectangle of cells to outline: ``rows`` x ``cols`` cells from ``(top, left)``.
 
-    ``role``: ``"current"`` (the window just computed), ``"hover"`` (under the mouse) or ``"seen"`` (an output
+    ``role``: ``"current"`` (the window just computed), ``"next"`` (where the filter starts, before the
+    first step), ``"hover"`` (under the mouse, or the window of the hovered cell) or ``"seen"`` (an output
     cell whose window covers the hovered input cell); ``fill``: tint the cells too.
     """
 
@@ -183,21 +130,31 @@ class Mark:
 
 @dataclass(frozen=True)
 class StepMarks:
-    """What to outline at one step: on the padded input, on the feature map, and the window the calculation
-    panel writes out (the hovered one, else the current one; None before the first step)."""
+    """What to outline at one step, panel by panel, and what the calculation panels write out.
+
+    ``input`` (padded input), ``output`` (feature map), ``relu`` and ``pooled``: the marks of each panel.
+    ``window``: the convolution step the calculation panel writes out (the hovered one, else the current one;
+    None before the first step). ``relu_cell``: the hovered ReLU cell ``(row, col)``. ``pool_window``: the
+    hovered pooled cell's pooling window, else None.
+    """
 
     input: list[Mark] = field(default_factory=list)
     output: list[Mark] = field(default_factory=list)
     window: sliding.Window | None = None
+    relu: list[Mark] = field(default_factory=list)
+    pooled: list[Mark] = field(default_factory=list)
+    relu_cell: tuple[int, int] | None = None
+    pool_window: sliding.PoolWindow | None = None
 
 
 @dataclass(frozen=True)
 class PoolStep:
-    """The pooled map as shown: ``shown`` ``(PH, PW)`` with NaN for cells not known yet, and the pooling
-    window being stepped (None when the pooling stepper is at its end, the live view)."""
+    """The pooled map as shown: ``shown`` ``(PH, PW)`` with NaN for cells not known yet, ``known`` how many
+    cells are shown, and the pooling window being stepped (None in the live view)."""
 
     shown: np.ndarray
     current: sliding.PoolWindow | None
+    known: int = 0
 
 
 @dataclass(frozen=True)
@@ -220,6 +177,10 @@ class OutputSize:
         return f"{t}/{b}/{le}/{r}" if len({t, b, le, r}) > 1 else str(t)
 
 
+#: the panels a hovered cell can be on
+HOVER_PLACES = ("input", "output", "relu", "pooled")
+
+
 class ConvolutionLab:
     """The state of the convolution lab (see the module docstring).
 
@@ -236,7 +197,7 @@ class ConvolutionLab:
     result : the maps of :func:`compute_maps` for the current generation, or None while they are computed.
     pool_walk : the pooling windows over the ReLU map (empty until the maps are in, or when pooling does not
         fit).
-    hover_out, hover_in : the hovered output cell or padded-input cell ``(row, col)``, at most one of them.
+    hover : the hovered cell ``(place, row, col)`` with ``place`` in :data:`HOVER_PLACES`, or None.
     """
 
     def __init__(self, image: np.ndarray, *, name: str = "", key: str | None = None, path: str = "") -> None:
@@ -248,14 +209,18 @@ class ConvolutionLab:
         self.result: dict[str, Any] | None = None
         self.pool_walk: list[sliding.PoolWindow] = []
         self.generation = 0
-        self.hover_out: tuple[int, int] | None = None
-        self.hover_in: tuple[int, int] | None = None
+        self.hover: tuple[str, int, int] | None = None
 
     # ------------------------------------------------------------------------------------------ inputs
     def set_source(self, image: np.ndarray, name: str = "", key: str | None = None, path: str = "") -> None:
         """A new image (``(H, W)`` or ``(H, W, 3)`` floats in [0, 1]); call :meth:`update` next."""
         self.source = np.asarray(image, np.float32)
         self.source_name, self.sample_key, self.source_path = name, key, path
+
+    @property
+    def is_colour(self) -> bool:
+        """Whether the image has three channels (so that the RGB mode can be offered)."""
+        return self.source.ndim == 3
 
     def update(self, params: LabParams) -> int:
         """Start a new computation with ``params``: a new walk (or :attr:`walk_error`), no maps yet.
@@ -264,6 +229,7 @@ class ConvolutionLab:
         """
         self.params, self.result, self.pool_walk = params, None, []
         self.generation += 1
+        self.hover = None
         try:
             self.walk, self.walk_error = Walk(params), None
         except ValueError as exc:
@@ -292,16 +258,22 @@ class ConvolutionLab:
         return self.walk is None or self.result is not None
 
     # ------------------------------------------------------------------------------------------- hover
+    def hover_cell(self, place: str, row: int, col: int) -> None:
+        """The mouse is over cell ``(row, col)`` of the panel ``place`` (see :data:`HOVER_PLACES`)."""
+        if place not in HOVER_PLACES:
+            raise ValueError(f"place must be one of {HOVER_PLACES}. Received: place={place!r}")
+        self.hover = (place, int(row), int(col))
+
     def hover_output(self, row: int, col: int) -> None:
-        self.hover_out, self.hover_in = (row, col), None
+        self.hover_cell("output", row, col)
 
     def hover_input(self, row: int, col: int) -> None:
-        self.hover_in, self.hover_out = (row, col), None
+        self.hover_cell("input", row, col)
 
     def clear_hover(self) -> bool:
         """Forget the hovered cell; returns whether there was one."""
-        had = self.hover_in is not None or self.hover_out is not None
-        self.hover_in = self.hover_out = None
+        had = self.hover is not None
+        self.hover = None
         return had
 
     # ----------------------------------------------------------------------------------- at one step
@@ -315,6 +287,14 @@ class ConvolutionLab:
             return masked(res["conv"], pos)
         return self.walk.sums(pos)
 
+    def partial_maps(self, pos: int) -> list[np.ndarray]:
+        """The per-channel partial maps (RGB mode) with their first ``pos`` cells shown, NaN elsewhere; ``[]``
+        for one channel or while the maps are computed."""
+        res = self.result
+        if res is None or res.get("partials") is None:
+            return []
+        return [masked(m, pos) for m in res["partials"]]
+
     def step_marks(self, pos: int) -> StepMarks:
         """The windows to outline after ``pos`` steps, with the hovered cell's."""
         walk = self.walk
@@ -323,39 +303,85 @@ class ConvolutionLab:
         kh, kw = walk.kernel_hw
         marks_in: list[Mark] = []
         marks_out: list[Mark] = []
+        marks_relu: list[Mark] = []
+        marks_pool: list[Mark] = []
+        relu_cell = None
+        pool_window = None
         current = walk[pos - 1] if pos > 0 else None
         shown = current
         if current is not None:
             marks_in.append(Mark(current.top, current.left, kh, kw, "current", True))
             marks_out.append(Mark(current.row, current.col, 1, 1, "current"))
-        if self.hover_out is not None:
-            hw = walk[walk.index_of(*self.hover_out)]
+        elif walk.total:
+            first = walk[0]
+            marks_in.append(Mark(first.top, first.left, kh, kw, "next"))  # where the filter starts
+        place, r, c = self.hover if self.hover is not None else ("", 0, 0)
+        if place in ("output", "relu") and 0 <= r < walk.out_hw[0] and 0 <= c < walk.out_hw[1]:
+            hw = walk[walk.index_of(r, c)]
             shown = hw
             marks_in.append(Mark(hw.top, hw.left, kh, kw, "hover", True))
             marks_out.append(Mark(hw.row, hw.col, 1, 1, "hover"))
-        elif self.hover_in is not None:
-            r, c = self.hover_in
+            if place == "relu":
+                marks_relu.append(Mark(r, c, 1, 1, "hover"))
+                relu_cell = (r, c)
+        elif place == "input":
             marks_in.append(Mark(r, c, 1, 1, "hover", True))
             marks_out += [Mark(i, j, 1, 1, "seen", True) for i, j in walk.outputs_seeing(r, c)]
-        return StepMarks(marks_in, marks_out, shown)
+        elif place == "pooled" and self.params is not None:
+            pool_window = self._pool_window_at(r, c)
+            if pool_window is not None:
+                shown = self._hover_pool_marks(pool_window, marks_in, marks_out, marks_relu) or shown
+                marks_pool.append(Mark(r, c, 1, 1, "hover"))
+        return StepMarks(marks_in, marks_out, shown, marks_relu, marks_pool, relu_cell, pool_window)
 
-    def pool_step(self, q: int, pos: int) -> PoolStep | None:
+    def _pool_window_at(self, row: int, col: int) -> sliding.PoolWindow | None:
+        res = self.result
+        if res is None or res["pooled"] is None:
+            return None
+        ph, pw = res["pooled"].shape
+        return self.pool_walk[row * pw + col] if 0 <= row < ph and 0 <= col < pw else None
+
+    def _hover_pool_marks(
+        self, pw: sliding.PoolWindow, marks_in: list[Mark], marks_out: list[Mark], marks_relu: list[Mark]
+    ) -> sliding.Window | None:
+        """Outline a pooling window on the ReLU and feature maps and the input it reads; return the
+        convolution step of its winning cell (max / min pooling), else None."""
+        walk, p = self.walk, self.params
+        assert walk is not None and p is not None
+        oh, ow = walk.out_hw
+        rows, cols = min(p.pool_size, oh - pw.top), min(p.pool_size, ow - pw.left)
+        marks_relu.append(Mark(pw.top, pw.left, rows, cols, "hover", True))
+        marks_out.append(Mark(pw.top, pw.left, rows, cols, "hover"))
+        (kh, kw), s = walk.kernel_hw, walk.stride
+        marks_in.append(
+            Mark(pw.top * s, pw.left * s, (rows - 1) * s + kh, (cols - 1) * s + kw, "hover", True)
+        )
+        if pw.argmax is None:
+            return None
+        return walk[walk.index_of(pw.top + pw.argmax[0], pw.left + pw.argmax[1])]
+
+    def pool_step(self, q: int | None, pos: int) -> PoolStep | None:
         """The pooled map with the pooling stepper at ``q`` (of ``len(pool_walk)``) and the convolution at
         ``pos``; None while the maps are computed or when the pooling window does not fit.
 
-        At the pooling stepper's end the view is live: a pooled cell appears once every cell of its window
-        has been computed by the convolution's stepper.
+        ``q=None`` (or ``q >= len(pool_walk)``) is the live view: a pooled cell appears once every cell of its
+        window has been computed by the convolution's stepper.
         """
         res, walk, p = self.result, self.walk, self.params
         if res is None or res["pooled"] is None or walk is None or p is None:
             return None
         pooled, total = res["pooled"], len(self.pool_walk)
-        if q < total:
-            return PoolStep(masked(pooled, q), self.pool_walk[q - 1] if q > 0 else None)
-        ow, k = walk.out_hw[1], p.pool_size
-        done = np.array([(w.top + k - 1) * ow + (w.left + k - 1) < pos for w in self.pool_walk])
+        if q is not None and q < total:
+            return PoolStep(masked(pooled, q), self.pool_walk[q - 1] if q > 0 else None, q)
+        ow, oh, k = walk.out_hw[1], walk.out_hw[0], p.pool_size
+        done = np.array(
+            [
+                min(w.top + k, oh) * ow - ow + min(w.left + k, ow) - 1 < pos  # the window's last cell
+                for w in self.pool_walk
+            ]
+        )
         shown = np.where(done.reshape(pooled.shape), pooled, np.nan).astype(np.float32)
-        return PoolStep(shown, None)
+        return PoolStep(shown, None, int(done.sum()))
 
     def output_size(self) -> OutputSize | None:
         """The numbers of the output-size formula, or None when the filter does not fit."""

@@ -12,15 +12,15 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QEvent, QRectF, QSize, Qt, QTimer
-from PySide6.QtGui import QColor, QImage, QPainter, QPen
+from PySide6.QtCore import QEvent, Qt, QTimer
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QGridLayout,
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QSizePolicy,
     QSlider,
     QSpinBox,
     QVBoxLayout,
@@ -28,61 +28,31 @@ from PySide6.QtWidgets import (
 )
 
 from engine.sliding import BackwardWalk
-from gui.models.backprop import BackpropSnapshot, backprop_snapshot
+from gui.models.backprop import BackpropSnapshot, backprop_snapshot, next_position
 from gui.tabs._session_tab import SessionTabMixin
-from gui.widgets.net_maps import bold_font, to_qimage
+from gui.widgets import colormaps
+from gui.widgets.grid_view import Highlight
+from gui.widgets.net_maps import bold_font
 from gui.widgets.net_session import LabSession
+from gui.widgets.panel import MatrixPanel
 
-__all__ = ["BackpropTab", "MapPanel"]
+__all__ = ["PANELS", "BackpropTab"]
+
+#: the panels, in reading order: (key, row, column)
+PANELS = (
+    ("x", 0, 0),
+    ("w", 0, 1),
+    ("dz", 0, 2),
+    ("dw", 1, 0),
+    ("dw_full", 1, 1),
+    ("dx", 1, 2),
+    ("dx_full", 1, 3),
+)
+WINDOW = QColor(255, 140, 0)  # the backward window at the current position
 
 
-class MapPanel(QWidget):
-    """An array drawn large with a caption and an optional highlighted rectangle (cells)."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._img: QImage | None = None
-        self._shape = (1, 1)
-        self._rect: tuple[int, int, int, int] | None = None
-        self._inner: tuple[int, int, int, int] | None = None  # the unpadded area, drawn dashed
-        self.setMinimumSize(150, 150)
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-
-    def set_array(
-        self,
-        a: np.ndarray,
-        signed: bool,
-        rect: tuple[int, int, int, int] | None = None,
-        inner: tuple[int, int, int, int] | None = None,
-        vmax: float | None = None,
-    ) -> None:
-        self._img = to_qimage(a, signed=signed, vmax=vmax)
-        self._shape = a.shape[:2]
-        self._rect, self._inner = rect, inner
-        self.update()
-
-    def sizeHint(self) -> QSize:
-        return QSize(220, 220)
-
-    def paintEvent(self, event) -> None:
-        if self._img is None:
-            return
-        p = QPainter(self)
-        h, w = self._shape
-        cell = min(self.width() / w, self.height() / h)
-        area = QRectF(0, 0, cell * w, cell * h)
-        p.drawImage(area, self._img)
-        p.setPen(QPen(QColor("#808080"), 1))
-        p.drawRect(area)
-        if self._inner is not None:
-            t, le, ih, iw = self._inner
-            p.setPen(QPen(QColor("#00a050"), 2, Qt.PenStyle.DashLine))
-            p.drawRect(QRectF(le * cell, t * cell, iw * cell, ih * cell))
-        if self._rect is not None:
-            t, le, rh, rw = self._rect
-            p.setPen(QPen(QColor(255, 140, 0), 3))
-            p.drawRect(QRectF(le * cell, t * cell, rw * cell, rh * cell))
-        p.end()
+def _signed_range(*arrays: np.ndarray) -> tuple[float, float]:
+    return colormaps.symmetric_range(np.concatenate([np.asarray(a, np.float64).ravel() for a in arrays]))
 
 
 class BackpropTab(SessionTabMixin, QWidget):
@@ -106,30 +76,19 @@ class BackpropTab(SessionTabMixin, QWidget):
         self.compute_btn = QPushButton()
         self.prev_btn, self.next_btn, self.play_btn, self.end_btn = (QPushButton() for _ in range(4))
         self.slider = QSlider(Qt.Orientation.Horizontal)
+        self.skip_zero = QCheckBox()
         self.formula = QLabel()
         self.formula.setWordWrap(True)
         self.formula.setFont(bold_font(self, 1.1))
         self.check = QLabel()
         self.check.setWordWrap(True)
-        self.panels = {k: MapPanel() for k in ("x", "dz", "w", "dw", "dw_full", "dx", "dx_full")}
-        self.captions = {k: QLabel() for k in self.panels}
+        self.panels = {key: MatrixPanel() for key, _r, _c in PANELS}
         grid = QGridLayout()
-        order = (
-            ("x", 0, 0),
-            ("w", 0, 1),
-            ("dz", 0, 2),
-            ("dw", 1, 0),
-            ("dw_full", 1, 1),
-            ("dx", 1, 2),
-            ("dx_full", 1, 3),
-        )
-        for key, r, c in order:
-            self.captions[key].setWordWrap(True)
-            self.captions[key].setFont(bold_font(self))
-            box = QVBoxLayout()
-            box.addWidget(self.captions[key])
-            box.addWidget(self.panels[key], 1)
-            grid.addLayout(box, r, c)
+        for key, r, c in PANELS:
+            self.panels[key].view.setMinimumSize(60, 60)
+            grid.addWidget(self.panels[key], r, c)
+        for c in range(4):
+            grid.setColumnStretch(c, 1)
         top = QHBoxLayout()
         self._labels = [QLabel() for _ in range(4)]
         for lbl, w in zip(
@@ -143,6 +102,7 @@ class BackpropTab(SessionTabMixin, QWidget):
         for b in (self.prev_btn, self.next_btn, self.play_btn, self.end_btn):
             steps.addWidget(b)
         steps.addWidget(self.slider, 1)
+        steps.addWidget(self.skip_zero)
         lay = QVBoxLayout(self)
         lay.addLayout(top)
         lay.addLayout(grid, 1)
@@ -253,15 +213,16 @@ class BackpropTab(SessionTabMixin, QWidget):
         self._show_position(start)
 
     def step(self, delta: int, wrap: bool = True) -> None:
-        if self.walk is None:
+        """Move by ``delta`` positions (over the zero-gradient ones too when :attr:`skip_zero` is ticked);
+        past either end, go round (``wrap``) or stop playing."""
+        if self.walk is None or self.snapshot is None:
             return
-        v = self.slider.value() + delta
-        if not 0 <= v < self.walk.positions:
-            if not wrap:
-                self._timer.stop()
-                self.play_btn.setText(self.tr("Play"))
-                return
-            v %= self.walk.positions
+        g = self.snapshot.dz[:, :, self.walk.filter].ravel()  # (P,) dL/dZ in walk order
+        v = next_position(g, self.slider.value(), delta, self.skip_zero.isChecked(), wrap)
+        if v is None:
+            self._timer.stop()
+            self.play_btn.setText(self.tr("Play"))
+            return
         self.slider.setValue(v)
 
     def _toggle_play(self) -> None:
@@ -277,22 +238,28 @@ class BackpropTab(SessionTabMixin, QWidget):
         if walk is None or snap is None:
             return
         c, k = walk.channel, walk.filter
-        t, b, le, r = walk.pads
-        hp, wp = walk.padded.shape[:2]
-        inner = (t, le, hp - t - b, wp - le - r) if any(walk.pads) else None
-        win = walk.window(p)
+        top, left, kh, kw = walk.window(p)
+        window = [Highlight(top, left, kh, kw, WINDOW, 3.0)]
         i, j = walk.position(p)
         dw_full = snap.engine_dw[:, :, c, k]
-        dw_max = float(np.abs(dw_full).max()) or None
-        self.panels["x"].set_array(walk.padded[:, :, c], False, win, inner)
-        self.panels["w"].set_array(snap.kernel[:, :, c, k], True)
-        self.panels["dz"].set_array(snap.dz[:, :, k], True, (i, j, 1, 1))
-        self.panels["dw"].set_array(walk.dw_partial(p), True, vmax=dw_max)
-        self.panels["dw_full"].set_array(dw_full, True)
+        dw_rng = _signed_range(dw_full)  # the partial sum grows into the engine's colours
+        x = walk.padded[:, :, c]
+        self._draw("x", x, "grey", colormaps.data_range(x), window, walk.pads)
+        self._draw("w", snap.kernel[:, :, c, k], "diverging", _signed_range(snap.kernel[:, :, c, k]))
+        dz = snap.dz[:, :, k]
+        self._draw("dz", dz, "diverging", _signed_range(dz), [Highlight(i, j, 1, 1, WINDOW, 3.0)])
+        self._draw("dw", walk.dw_partial(p), "diverging", dw_rng)
+        self._draw("dw_full", dw_full, "diverging", dw_rng)
         dxp = walk.dx_partial(p)
-        self.panels["dx"].set_array(dxp, True, win, inner)
-        if snap.engine_dx is not None:
-            self.panels["dx_full"].set_array(snap.engine_dx[:, :, c], True)
+        dx_full = snap.engine_dx[:, :, c] if snap.engine_dx is not None else None
+        dx_rng = _signed_range(dxp) if dx_full is None else _signed_range(dx_full)
+        self._draw("dx", dxp, "diverging", dx_rng, window, walk.pads)
+        if dx_full is not None:
+            self._draw("dx_full", dx_full, "diverging", dx_rng)
+        else:
+            panel = self.panels["dx_full"]
+            panel.set_data(np.zeros((0, 0), np.float32), "diverging")
+            panel.view.set_placeholder(self.tr("The first layer: no dL/dX is needed"))
         g = walk.gradient_at(p)
         self.formula.setText(
             self.tr(
@@ -301,6 +268,20 @@ class BackpropTab(SessionTabMixin, QWidget):
                 "dL/dX (orange window) += {g:+.4f} x the filter."
             ).format(i=i, j=j, n=walk.positions, g=g)
         )
+
+    def _draw(
+        self,
+        key: str,
+        values: np.ndarray,
+        cmap: str,
+        rng: tuple[float, float],
+        highlights: list[Highlight] | None = None,
+        pads: tuple[int, int, int, int] = (0, 0, 0, 0),
+    ) -> None:
+        panel = self.panels[key]
+        panel.view.set_placeholder("")
+        panel.set_data(np.asarray(values, np.float32), cmap, rng, pads, keep_view=True)
+        panel.view.set_highlights(highlights or [])
 
     def ready(self) -> bool:
         return self._ready
@@ -338,7 +319,7 @@ class BackpropTab(SessionTabMixin, QWidget):
         self.play_btn.setText(self.tr("Pause") if self._timer.isActive() else self.tr("Play"))
         self.end_btn.setText(self.tr("All positions"))
         caps = {
-            "x": self.tr("Input X (channel c, padded)"),
+            "x": self.tr("Input X, channel c (hatched: padding)"),
             "w": self.tr("Filter W (c, k)"),
             "dz": self.tr("dL/dZ: gradient at the output (k)"),
             "dw": self.tr("dL/dW so far"),
@@ -347,7 +328,17 @@ class BackpropTab(SessionTabMixin, QWidget):
             "dx_full": self.tr("dL/dX from the engine (all filters)"),
         }
         for key, text in caps.items():
-            self.captions[key].setText(text)
+            self.panels[key].title.setText(text)
+        self.skip_zero.setText(self.tr("Skip positions where dL/dZ = 0"))
+        self.skip_zero.setToolTip(
+            self.tr(
+                "After a ReLU most positions have dL/dZ = 0: they add nothing to dL/dW or dL/dX. "
+                "Tick to make Previous, Next and Play pass over them."
+            )
+        )
+        hint = self.tr("Wheel: zoom (values appear on large cells), drag: pan, double-click: fit.")
+        for panel in self.panels.values():
+            panel.view.setToolTip(hint)
         if not self.formula.text():
             self.formula.setText(
                 self.tr("Choose a conv layer and an image, then step through the positions.")

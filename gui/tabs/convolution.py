@@ -3,8 +3,11 @@
 All maths comes from the engine: the walk from :mod:`engine.sliding` (stepped in the GUI thread, pure NumPy)
 and the maps from :mod:`engine.ops`, computed by the main window's engine worker (Numba kernels compile there,
 so the window never freezes). The state lives in a Qt-free :class:`gui.models.convolution.ConvolutionLab`;
-this tab wires the widgets to it and :mod:`gui.tabs.convolution_view` draws it. See :mod:`gui.tabs` for the
-tab interface implemented here.
+this tab wires the widgets to it and :mod:`gui.tabs.convolution_view` draws it. On a colour image the lab can
+step one plane (luminance, R, G or B) or all three channels at once with a K x K x 3 filter.
+
+See :mod:`gui.tabs` for the tab interface implemented here, and :mod:`gui.tabs.convolution_lesson` for the
+lesson contract (``show_lesson`` / ``lesson_ready``) and the lesson state.
 """
 
 from __future__ import annotations
@@ -14,23 +17,22 @@ from typing import Any
 
 import numpy as np
 from PySide6.QtCore import QEvent, QSignalBlocker, Qt, QTimer
-from PySide6.QtGui import QColor, QKeySequence, QShortcut
-from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QScrollArea, QTabWidget, QWidget
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QHBoxLayout, QScrollArea, QTabWidget, QWidget
 
 from engine import filters, io
 from engine.cli.args import load_filter_spec
 from gui import samples
 from gui.models.convolution import ConvolutionLab, LabParams, compute_maps
-from gui.tabs.convolution_view import CURRENT, HOVER, show_pool, show_step
+from gui.tabs import convolution_files, convolution_lesson
+from gui.tabs.convolution_lesson import LessonSetup
+from gui.tabs.convolution_view import CURRENT, HOVER, show_step
 from gui.widgets.compare import PaddingComparison, PoolVsStride
 from gui.widgets.conv_controls import ConvControls
 from gui.widgets.filter_editor import FilterEditor
-from gui.widgets.grid_view import Highlight
 from gui.widgets.step_page import StepPage
 
 __all__ = ["CURRENT", "HOVER", "ConvolutionTab"]
-
-FILTER_FILES = "*.npy *.txt *.csv *.json"
 
 
 class ConvolutionTab(QWidget):
@@ -42,13 +44,18 @@ class ConvolutionTab(QWidget):
         #: the lab's state (image, settings, walk, maps, hover): what the views draw
         self.lab = ConvolutionLab(samples.load_sample(samples.DEFAULT_SAMPLE), key=samples.DEFAULT_SAMPLE)
         self._pending = 0
+        #: the pooling stepper's own step; None: live (follows the convolution)
+        self._pool_q: int | None = None
+        self._lesson: LessonSetup | None = None  # a lesson step waiting for the engine's maps
+        self._pending_pool_q: int | None = None
         self.editor = FilterEditor()
         self.controls = ConvControls(self.editor)
         scroll = QScrollArea()
         scroll.setWidget(self.controls)
         scroll.setWidgetResizable(True)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setFixedWidth(max(self.controls.minimumSizeHint().width() + 24, 290))
+        self._controls_scroll = scroll
+        self._fit_controls()
         self.page = StepPage()
         self.padding_page = PaddingComparison()
         self.pool_page = PoolVsStride()
@@ -69,19 +76,26 @@ class ConvolutionTab(QWidget):
         ):
             QShortcut(QKeySequence(key), self.page, slot)
         self.editor.filterChanged.connect(self._rebuild)
-        self.editor.invalidInput.connect(lambda m: self._status(m, error=True))
+        self.editor.invalidInput.connect(lambda m: self.status(m, error=True))
         self.editor.loadRequested.connect(self.open_filter_dialog)
         self.editor.saveRequested.connect(self.save_filter_dialog)
         self.controls.changed.connect(self._rebuild)
         self.controls.sampleChosen.connect(self.load_sample)
         self.controls.openImageRequested.connect(self.open_image_dialog)
         st.positionChanged.connect(self._on_position)
-        self.page.pool_stepper.positionChanged.connect(lambda _p: self._show_pool())
+        st.set_step_rule(self._step_rule)
+        self.page.pool_stepper.positionChanged.connect(self._on_pool_position)
         v = self.page
-        v.fmap_panel.view.cellHovered.connect(self._hover_output)
         v.fmap_panel.view.cellClicked.connect(lambda r, c: self.step_to_cell(r, c))
-        v.input_panel.view.cellHovered.connect(self._hover_input)
-        for view in (v.fmap_panel.view, v.input_panel.view):
+        v.relu_panel.view.cellClicked.connect(lambda r, c: self.step_to_cell(r, c))
+        for place, view in (
+            ("output", v.fmap_panel.view),
+            ("input", v.input_panel.view),
+            ("relu", v.relu_panel.view),
+            ("pooled", v.pool_panel.view),
+            *(("output", panel.view) for panel in v.partial_panels),
+        ):
+            view.cellHovered.connect(lambda r, c, place=place: self.hover(place, r, c))
             view.hoverLeft.connect(self._clear_hover)
         self.editor.set_preset("horizontal_line")
         self.controls.set_sample(self.lab.sample_key)
@@ -93,20 +107,61 @@ class ConvolutionTab(QWidget):
         """Use ``window``'s engine worker, status bar and shared image (see :mod:`gui.tabs`)."""
         self._window = window
         window.imageChanged.connect(self._on_shared_image)
+        worker = getattr(window, "engine_worker", None)
+        self.pool_page.train_both.set_submit(worker.submit if worker is not None else None)
         self._rebuild()
 
     def title(self) -> str:
         return self.tr("Convolution")
 
     def screenshot_ready(self) -> bool:
-        return self._pending == 0 and self.lab.ready
+        return self._pending == 0 and self.lab.ready and self._lesson is None and self._pending_pool_q is None
+
+    # ------------------------------------------------------------------ lesson contract
+    def show_lesson(self, section_id: str) -> bool:
+        """Set the lab up so that the lesson section's claim is visible (see
+        :data:`gui.tabs.convolution_lesson.LESSON_SETUPS`); False for sections shown elsewhere."""
+        return convolution_lesson.apply_lesson(self, section_id)
+
+    def lesson_ready(self) -> bool:
+        """True once the view asked for by the last :meth:`show_lesson` is drawn."""
+        return self.screenshot_ready()
+
+    def set_pending_lesson(self, setup: LessonSetup) -> None:
+        """Apply ``setup``'s steps now when they are known, else when the engine's maps come in."""
+        self._lesson = setup
+        if self.lab.result is not None or self.lab.walk is None:  # maps in, or none to wait for
+            self._apply_lesson_steps()
+
+    def _apply_lesson_steps(self) -> None:
+        setup, self._lesson = self._lesson, None
+        if setup is not None:
+            convolution_lesson.apply_lesson_steps(self, setup)
+
+    def set_pending_pool_step(self, q: int) -> None:
+        """Put the pooling stepper at ``q`` (now, or once the maps are in)."""
+        self._pending_pool_q = int(q)
+        if self.lab.result is not None or self.lab.walk is None:
+            self._apply_pending_pool_step()
+
+    def _apply_pending_pool_step(self) -> None:
+        q, self._pending_pool_q = self._pending_pool_q, None
+        if q is not None and self.lab.pool_walk:
+            self.set_pool_step(min(q, len(self.lab.pool_walk)))
+
+    def pool_position(self) -> int | None:
+        """The pooling stepper's own step, None in the live view."""
+        return self._pool_q
 
     def prepare_screenshot(self, options: Any) -> None:
+        channel = getattr(options, "channel", None)
+        if channel:
+            self.controls.set_channel({"r": "red", "g": "green", "b": "blue"}.get(channel, channel))
         if getattr(options, "filter", None):
             try:
                 _kernel, name = load_filter_spec(options.filter)  # the rule of the app's --filter
             except (ValueError, OSError) as exc:
-                self._status(self.tr("Cannot load the filter: {0}").format(exc), error=True)
+                self.status(self.tr("Cannot load the filter: {0}").format(exc), error=True)
             else:
                 if name in filters.PRESETS:
                     self.editor.set_preset(name)
@@ -126,7 +181,7 @@ class ConvolutionTab(QWidget):
         try:
             image = samples.load_sample(key)
         except (ValueError, OSError) as exc:
-            self._status(self.tr("Cannot load the sample: {0}").format(exc), error=True)
+            self.status(self.tr("Cannot load the sample: {0}").format(exc), error=True)
             return
         self.set_image(image, key=key)
 
@@ -134,6 +189,7 @@ class ConvolutionTab(QWidget):
         """Step through ``image`` (``(H, W)`` or ``(H, W, 3)`` floats in [0, 1])."""
         self.lab.set_source(image, name, key, path)
         self.controls.set_sample(key)
+        self.controls.set_colour(self.lab.is_colour)
         self.page.stepper.set_position(0)
         self._rebuild()
 
@@ -142,7 +198,7 @@ class ConvolutionTab(QWidget):
         try:
             image = samples.load_image_file(path)
         except (samples.ImageLoadError, OSError, ValueError) as exc:
-            self._status(self.tr("Cannot open the image: {0}").format(exc), error=True, dialog=True)
+            self.status(self.tr("Cannot open the image: {0}").format(exc), error=True, dialog=True)
             return False
         self.set_image(image, Path(path).name, None, str(path))
         if self._window is not None:
@@ -154,106 +210,60 @@ class ConvolutionTab(QWidget):
             self.set_image(np.asarray(image, np.float32), name, None, "")
 
     def load_filter_path(self, path: str) -> bool:
-        """Load a filter file; a wrong shape or bad content is reported and the current filter kept."""
+        """Load a filter file; a wrong shape or bad content is reported and the current filter kept. In "all
+        channels" mode the (K, K) filter goes to every slice or to the one shown (the editor's choice)."""
         try:
             kernel = io.load_filter(path)
-            self.editor.set_kernel(kernel)
+            self.editor.set_kernel(kernel, convolution_lesson.preset_names_of(kernel)[0])
         except (ValueError, OSError) as exc:
-            self._status(self.tr("Cannot load the filter: {0}").format(exc), error=True, dialog=True)
+            self.status(self.tr("Cannot load the filter: {0}").format(exc), error=True, dialog=True)
             return False
-        self._status(self.tr("Filter loaded from {0}").format(Path(path).name))
+        self.status(self.tr("Filter loaded from {0}").format(Path(path).name))
         return True
+
+    def set_kernel(self, kernel: np.ndarray, presets: list[str | None] | None = None) -> None:
+        """Show ``kernel`` ``(K, K)`` or ``(K, K, 3)`` in the editor (``presets`` names its slices)."""
+        self.editor.set_kernel(kernel, presets)
 
     def open_image_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self, self.tr("Open image"), "", self.tr("Images ({0})").format(samples.IMAGE_FILE_FILTER)
-        )
-        if path:
-            self.load_image_path(path)
+        convolution_files.open_image_dialog(self)
 
     def open_filter_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self, self.tr("Open filter"), "", self.tr("Filters ({0})").format(FILTER_FILES)
-        )
-        if path:
-            self.load_filter_path(path)
+        convolution_files.open_filter_dialog(self)
 
     def save_filter_dialog(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(
-            self, self.tr("Save filter"), "filter.txt", self.tr("Filters ({0})").format(FILTER_FILES)
-        )
-        if path:
-            try:
-                io.save_filter(path, self.editor.kernel(), self.editor.preset_name())
-                self._status(self.tr("Filter saved to {0}").format(path))
-            except (ValueError, OSError) as exc:
-                self._status(self.tr("Cannot save the filter: {0}").format(exc), error=True, dialog=True)
+        convolution_files.save_filter_dialog(self)
 
     def save_feature_map(self, path: str | None = None) -> bool:
-        """Write the complete feature map as a PNG (diverging colours, 0 = white)."""
-        if self.lab.result is None:
-            self._status(self.tr("The feature map is not computed yet."), error=True, dialog=True)
-            return False
-        if path is None:
-            path, _ = QFileDialog.getSaveFileName(
-                self, self.tr("Save feature map"), "feature_map.png", self.tr("PNG images (*.png)")
-            )
-            if not path:
-                return False
-        fmap = self.lab.result["conv"]
-        lo, hi = self.page.fmap_panel.view.value_range()
-        try:
-            io.save_image(path, fmap, cmap="diverging", vmin=lo, vmax=hi)
-        except (ValueError, OSError) as exc:
-            self._status(self.tr("Cannot save the feature map: {0}").format(exc), error=True, dialog=True)
-            return False
-        self._status(self.tr("Feature map saved to {0}").format(path))
-        return True
+        """Write the complete feature map as a PNG (diverging colours, 0 = white); asks where without
+        ``path``."""
+        return convolution_files.save_feature_map(self, path)
 
     # ------------------------------------------------------------------ lesson state
     def state(self) -> dict[str, Any]:
-        """Settings, filter, image source and step, as JSON-ready values."""
-        s = self.controls.settings()
-        return {
-            "sample": self.lab.sample_key,
-            "image_path": self.lab.source_path,
-            "kernel": self.editor.kernel().tolist(),
-            "preset": self.editor.preset_name(),
-            "bias": self.editor.bias(),
-            "padding": s.padding,
-            "stride": s.stride,
-            "flip": s.flip,
-            "channel": s.channel,
-            "pool_mode": s.pool_mode,
-            "pool_size": s.pool_size,
-            "pool_stride": s.pool_stride,
-            "step": self.page.stepper.position(),
-        }
+        """Every setting (image, channel mode, filter with its slices and presets, convolution, pooling,
+        steps, page, Train both), as JSON-ready values."""
+        return convolution_lesson.tab_state(self)
 
     def restore_state(self, state: dict[str, Any]) -> None:
         """Apply a :meth:`state` dict; raises ValueError naming the bad entry (nothing half-applied for the
         image)."""
-        kernel = np.asarray(state.get("kernel", self.editor.kernel()), np.float32)
-        if state.get("sample"):
-            self.load_sample(str(state["sample"]))
-        elif state.get("image_path") and not self.load_image_path(str(state["image_path"])):
-            raise ValueError(f"image_path cannot be opened. Received: {state['image_path']!r}")
-        c = self.controls
-        for widget, key in ((c.stride, "stride"), (c.pool_size, "pool_size"), (c.pool_stride, "pool_stride")):
-            widget.setValue(int(state.get(key, widget.value())))
-        c.flip.setChecked(bool(state.get("flip", False)))
-        for combo, key in ((c.channel, "channel"), (c.pool_mode, "pool_mode")):
-            combo.setCurrentIndex(max(combo.findData(state.get(key, combo.currentData())), 0))
-        c.set_padding(state.get("padding", "valid"))
-        preset = state.get("preset")
-        self.editor.set_kernel(kernel, preset if preset in filters.PRESETS else None)
-        self.editor.set_bias(float(state.get("bias", 0.0)))
-        self.page.stepper.set_position(int(state.get("step", 0)))
+        convolution_lesson.restore_tab_state(self, state)
 
     # ------------------------------------------------------------------ recompute
+    def rgb_mode(self) -> bool:
+        """Whether the lab steps all three channels of a colour image at once."""
+        return self.lab.is_colour and self.controls.settings().channel == "rgb"
+
     def _params_now(self) -> LabParams:
         s = self.controls.settings()
-        plane = samples.downscale(samples.to_channel(self.lab.source, s.channel))
+        src = self.lab.source
+        if self.rgb_mode():
+            plane = np.stack([samples.downscale(src[..., c]) for c in range(3)], axis=2)  # (h, w, 3)
+        else:
+            plane = samples.downscale(
+                samples.to_channel(src, "luminance" if s.channel == "rgb" else s.channel)
+            )
         return LabParams(
             plane,
             self.editor.kernel(),
@@ -269,13 +279,19 @@ class ConvolutionTab(QWidget):
     def _rebuild(self) -> None:
         """Settings changed: new walk, new engine job, redraw (the step position is kept when it still
         fits)."""
+        depth = 3 if self.rgb_mode() else 1
+        if depth != self.editor.depth():
+            self.editor.set_depth(depth)
+            self._fit_controls()
+        self.controls.set_colour(self.lab.is_colour)
         self.controls.set_kernel_size(self.editor.kernel().shape[0])
         p = self._params_now()
         generation = self.lab.update(p)
+        self._pool_q = None
         self._update_image_text(p)
         if self.lab.walk is None:
             self.page.stepper.set_total(0)
-            self._status(self.tr("The filter does not fit: {0}").format(self.lab.walk_error), error=True)
+            self.status(self.tr("The filter does not fit: {0}").format(self.lab.walk_error), error=True)
             self._refresh()
             return
         with QSignalBlocker(self.page.stepper):
@@ -299,7 +315,8 @@ class ConvolutionTab(QWidget):
         def failed(message: str) -> None:
             self._pending -= 1
             if generation == self.lab.generation:
-                self._status(self.tr("The engine failed: {0}").format(message), error=True)
+                self._lesson = self._pending_pool_q = None  # no maps will come for them
+                self.status(self.tr("The engine failed: {0}").format(message), error=True)
 
         worker.submit(lambda: compute_maps(p), done, failed)
 
@@ -310,38 +327,62 @@ class ConvolutionTab(QWidget):
     def _on_result(self, generation: int, result: dict) -> None:
         if not self.lab.accept(generation, result):
             return
-        n = len(self.lab.pool_walk)
-        with QSignalBlocker(self.page.pool_stepper):
-            self.page.pool_stepper.set_total(n, n)
-        plane = self.lab.params.plane.shape if self.lab.params is not None else (0, 0)
-        self.padding_page.set_maps(result["padding_maps"], plane, self.editor.kernel().shape[0])
-        self.pool_page.set_maps(result["pvs"])
+        p = self.lab.params
+        assert p is not None
+        self.padding_page.set_maps(result["padding_maps"], p.plane, p.kernel.shape[0])
+        self.pool_page.set_maps(result["pvs"], p.plane, (p.pool_mode, p.pool_size, p.pool_stride))
+        self._refresh()
+        if self._lesson is not None:
+            self._apply_lesson_steps()
+        if self._pending_pool_q is not None:
+            self._apply_pending_pool_step()
+
+    # ------------------------------------------------------------------ stepping and drawing
+    def _step_rule(self, pos: int, delta: int) -> int:
+        walk = self.lab.walk
+        if walk is None:
+            return pos + delta
+        return walk.next_position(pos, delta, self.page.skip_zero.isChecked())
+
+    def _on_position(self, _pos: int) -> None:
+        self._pool_q = None  # the pooled map follows the convolution again
         self._refresh()
 
-    # ------------------------------------------------------------------ drawing
-    def _on_position(self, _pos: int) -> None:
+    def _on_pool_position(self, q: int) -> None:
+        """The learner stepped the pooling window: pooling reads the finished ReLU map, so the convolution
+        is completed first."""
+        self.set_pool_step(q)
+
+    def set_pool_step(self, q: int) -> None:
+        """Put the pooling stepper at ``q`` (its own walk; the convolution is completed first)."""
+        st = self.page.stepper
+        if st.position() != st.total():
+            st.pause()
+            with QSignalBlocker(st):
+                st.set_position(st.total())
+        total = len(self.lab.pool_walk)
+        self._pool_q = None if q >= total else q
         with QSignalBlocker(self.page.pool_stepper):
-            self.page.pool_stepper.set_position(self.page.pool_stepper.total())
+            self.page.pool_stepper.set_position(q)
         self._refresh()
 
     def _refresh(self) -> None:
         self.controls.set_output_text(self.output_size_text())
-        show_step(self.page, self.lab)
-
-    def _show_pool(self) -> None:
-        show_pool(self.page, self.lab)
+        show_step(self.page, self.lab, self._pool_q)
 
     def _update_image_text(self, p: LabParams) -> None:
-        h, w = self.lab.source.shape[:2]
-        text = self.tr("{0} × {1} pixels").format(w, h) + (
-            self.tr(", colour") if self.lab.source.ndim == 3 else ""
-        )
-        if p.plane.shape != (h, w):
+        src = self.lab.source
+        h, w = src.shape[:2]
+        if src.ndim == 3:
+            text = self.tr("{0} × {1} × 3 pixels (H × W × C, colour)").format(h, w)
+        else:
+            text = self.tr("{0} × {1} pixels (H × W)").format(h, w)
+        if p.plane.shape[:2] != (h, w):
             text += (
                 "<br><i>"
                 + self.tr(
                     "Shrunk to {0} × {1} for stepping (cell by cell on a large image would take too long)."
-                ).format(p.plane.shape[1], p.plane.shape[0])
+                ).format(p.plane.shape[0], p.plane.shape[1])
                 + "</i>"
             )
         self.controls.set_image_text(text)
@@ -352,25 +393,18 @@ class ConvolutionTab(QWidget):
             self.page.stepper.pause()
             self.page.stepper.set_position(self.lab.walk.index_of(row, col) + 1)
 
-    def _hover_output(self, row: int, col: int) -> None:
-        self.lab.hover_output(row, col)
-        self._refresh()
-
-    def _hover_input(self, row: int, col: int) -> None:
-        self.lab.hover_input(row, col)
+    def hover(self, place: str, row: int, col: int) -> None:
+        """Show what cell ``(row, col)`` of panel ``place`` (input, output, relu, pooled) is made of."""
+        self.lab.hover_cell(place, row, col)
         self._refresh()
 
     def _clear_hover(self) -> None:
         if self.lab.clear_hover():
             self._refresh()
 
-    def highlight(
-        self, top: int, left: int, rows: int, cols: int, color: QColor, fill: bool = False
-    ) -> Highlight:
-        return Highlight(top, left, rows, cols, color, 3.0, fill)
-
     # ------------------------------------------------------------------ messages and text
-    def _status(self, text: str, error: bool = False, dialog: bool = False) -> None:
+    def status(self, text: str, error: bool = False, dialog: bool = False) -> None:
+        """A message in the window's status bar (red for errors; a dialog too for user actions)."""
         self.last_message = text
         if self._window is None:
             return
@@ -397,11 +431,19 @@ class ConvolutionTab(QWidget):
             size.pads_text,
         )
 
+    def _fit_controls(self) -> None:
+        """The settings column is as wide as its widest row needs (it changes with the language and with the
+        RGB rows of the filter editor), never clipped."""
+        self.controls.adjustSize()
+        self._controls_scroll.setFixedWidth(max(self.controls.minimumSizeHint().width() + 24, 290))
+
     def retranslate(self) -> None:
         for i, text in enumerate(
             (self.tr("Step by step"), self.tr("Padding: valid / same / full"), self.tr("Pooling vs stride"))
         ):
             self.pages.setTabText(i, text)
+        # the settings re-set their own texts on the same language change, maybe after this: measure then
+        QTimer.singleShot(0, self, self._fit_controls)
         self._refresh()
 
     def changeEvent(self, event: QEvent) -> None:

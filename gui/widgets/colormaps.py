@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["LUTS", "apply", "color_at", "data_range", "symmetric_range"]
+__all__ = ["CHANNEL_MAPS", "LUTS", "apply", "apply_rgb", "color_at", "data_range", "symmetric_range"]
 
 
 def _ramp(stops: list[tuple[float, tuple[int, int, int]]]) -> np.ndarray:
@@ -33,7 +33,24 @@ LUTS: dict[str, np.ndarray] = {
             (1.0, (178, 24, 43)),
         ]
     ),
+    # one colour channel of an image: black (0) to the pure channel colour (1)
+    "red": _ramp([(0.0, (0, 0, 0)), (1.0, (255, 40, 40))]),
+    "green": _ramp([(0.0, (0, 0, 0)), (1.0, (40, 210, 40))]),
+    "blue": _ramp([(0.0, (0, 0, 0)), (1.0, (60, 90, 255))]),
+    # counts (how often a pixel is read): pale yellow to dark brown (ColorBrewer YlOrBr)
+    "count": _ramp(
+        [
+            (0.0, (255, 255, 229)),
+            (0.25, (254, 227, 145)),
+            (0.5, (254, 153, 41)),
+            (0.75, (204, 76, 2)),
+            (1.0, (102, 37, 6)),
+        ]
+    ),
 }
+
+#: the colour map of each channel of an RGB image, in channel order
+CHANNEL_MAPS = ("red", "green", "blue")
 
 
 def _index(values: np.ndarray, vmin: float, vmax: float) -> np.ndarray:
@@ -48,6 +65,14 @@ def apply(values: np.ndarray, cmap: str, vmin: float, vmax: float) -> np.ndarray
     rgb = lut[_index(values, vmin, vmax)].astype(np.uint32)  # (H, W, 3)
     argb = (0xFF << 24) | (rgb[..., 0] << 16) | (rgb[..., 1] << 8) | rgb[..., 2]
     argb = np.where(np.isnan(values), np.uint32(0), argb).astype(np.uint32)
+    return np.ascontiguousarray(argb)
+
+
+def apply_rgb(values: np.ndarray) -> np.ndarray:
+    """Map an RGB image ``(H, W, 3)`` in [0, 1] to ``(H, W)`` uint32 ARGB pixels (NaN -> transparent)."""
+    rgb = np.round(np.clip(np.nan_to_num(values, nan=0.0), 0.0, 1.0) * 255).astype(np.uint32)  # (H, W, 3)
+    argb = (0xFF << 24) | (rgb[..., 0] << 16) | (rgb[..., 1] << 8) | rgb[..., 2]
+    argb = np.where(np.isnan(values).any(axis=2), np.uint32(0), argb).astype(np.uint32)
     return np.ascontiguousarray(argb)
 
 

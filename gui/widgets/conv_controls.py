@@ -29,7 +29,8 @@ from gui import samples
 __all__ = ["CHANNELS", "PADDING_CHOICES", "ConvControls", "ConvSettings"]
 
 PADDING_CHOICES = ("valid", "same", "full", "custom")
-CHANNELS = ("luminance", "red", "green", "blue")
+#: what the lab steps through: one plane (luminance or a colour channel) or all three channels at once
+CHANNELS = ("luminance", "red", "green", "blue", "rgb")
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,7 @@ class ConvControls(QWidget):
     def __init__(self, filter_editor: QWidget, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._labels: dict[int, QLabel] = {}
+        self._colour = False
         # image
         self.image_box = QGroupBox()
         self.sample = QComboBox()
@@ -120,6 +122,7 @@ class ConvControls(QWidget):
         for combo in (self.sample, self.channel, self.padding, self.pool_mode):
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
             combo.setMinimumContentsLength(8)
+        self.padding.setMinimumContentsLength(12)  # "valid (aucun zéro)" whole beside its label
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         for box in (self.image_box, self.filter_box, self.conv_box, self.pool_box):
@@ -171,6 +174,22 @@ class ConvControls(QWidget):
         """Stride goes up to K + 2 (the issue's range)."""
         self.stride.setMaximum(max(k + 2, 1))
 
+    def set_channel(self, channel: str) -> None:
+        """Select ``channel`` (one of :data:`CHANNELS`); emits :attr:`changed`."""
+        if channel not in CHANNELS:
+            raise ValueError(f"channel must be one of {CHANNELS}. Received: channel={channel!r}")
+        self.channel.setCurrentIndex(self.channel.findData(channel))
+
+    def set_colour(self, colour: bool) -> None:
+        """A colour image offers the channel choice; a grey one has one channel only."""
+        self._colour = bool(colour)
+        self.channel.setEnabled(self._colour)
+        self.channel.setToolTip(
+            self.tr("Step through the luminance, one colour channel, or all three channels at once (RGB)")
+            if self._colour
+            else self.tr("A grey image has one channel")
+        )
+
     def set_sample(self, key: str | None) -> None:
         with QSignalBlocker(self.sample):
             self.sample.setCurrentIndex(max(self.sample.findData(key or ""), 0))
@@ -221,6 +240,7 @@ class ConvControls(QWidget):
                         self.tr("Red channel"),
                         self.tr("Green channel"),
                         self.tr("Blue channel"),
+                        self.tr("All channels (RGB)"),
                     ),
                     strict=False,
                 )
@@ -259,7 +279,6 @@ class ConvControls(QWidget):
         self.open_button.setToolTip(
             self.tr("PNG, JPEG, BMP, TIFF... You can also drop a file on the window.")
         )
-        self.channel.setToolTip(self.tr("Colour images: step through the luminance or one colour channel"))
         self.flip.setText(self.tr("Flip the filter (true convolution)"))
         self.flip.setToolTip(
             self.tr(
@@ -270,6 +289,7 @@ class ConvControls(QWidget):
         self.custom_pad.setToolTip(self.tr("Custom padding P (zeros on each side)"))
         self._labels[id(self.sample)].setText(self.tr("Sample"))
         self._labels[id(self.channel)].setText(self.tr("Channel"))
+        self.set_colour(self._colour)
         self.pad_label.setText(self.tr("Padding"))
         self._labels[id(self.stride)].setText(self.tr("Stride s"))
         self._labels[id(self.pool_mode)].setText(self.tr("Mode"))

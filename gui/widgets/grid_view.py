@@ -1,10 +1,14 @@
 """A zoomable matrix view: one coloured square per cell, the value written on it when the cells are big
 enough.
 
-:class:`GridView` draws a 2-D float array with a colour map, marks padding cells with a hatch, draws
-highlighted windows (the filter's position, the hovered cell) and reports the cell under the mouse. The mouse
-wheel zooms around the cursor, dragging pans, a double click fits the whole array again. NaN cells are drawn
-empty: that is how a feature map "fills in" while the stepper runs.
+:class:`GridView` draws a 2-D float array with a colour map (or an ``(H, W, 3)`` RGB image), marks padding
+cells with a hatch (hatching means padding, nothing else), draws highlighted windows (the filter's position,
+the hovered cell) and reports the cell under the mouse. The mouse wheel zooms around the cursor, dragging
+pans, a double click fits the whole array again. NaN cells are drawn flat grey: that is how a feature map
+"fills in" while the stepper runs.
+
+Views added to one :class:`FitGroup` share their cell size, so that arrays of different sizes look their size
+side by side (a 13 x 13 map is drawn half as wide as a 26 x 26 one).
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from gui.widgets import colormaps
 
-__all__ = ["GridView", "Highlight", "format_value"]
+__all__ = ["FitGroup", "GridView", "Highlight", "format_value"]
 
 #: cells at least this many pixels wide get their value written on them
 NUMBER_MIN_CELL_PX = 22
@@ -52,6 +56,34 @@ class Highlight:
     color: QColor
     width: float = 3.0
     fill: bool = False
+    dashed: bool = False
+
+
+class FitGroup:
+    """Grid views drawn at one cell size: the largest at which every view of the group shows its whole
+    array (each view still zooms on its own with the wheel)."""
+
+    def __init__(self, views: list[GridView] | None = None) -> None:
+        self._views: list[GridView] = []
+        for view in views or []:
+            self.add(view)
+
+    def add(self, view: GridView) -> None:
+        view._group = self
+        self._views.append(view)
+        self.refresh()
+
+    def views(self) -> list[GridView]:
+        return list(self._views)
+
+    def fit_px(self) -> float:
+        """The shared cell size in pixels (that of the view with the least room per cell)."""
+        sizes = [v.own_fit_px() for v in self._views if v.has_data() and v.isVisible()]
+        return min(sizes) if sizes else 1.0
+
+    def refresh(self) -> None:
+        for view in self._views:
+            view.update()
 
 
 class GridView(QWidget):
@@ -82,6 +114,7 @@ class GridView(QWidget):
         self._dragged = False
         self._hover: tuple[int, int] | None = None
         self._placeholder = ""
+        self._group: FitGroup | None = None
         self.show_numbers = True
         self.min_number_px = NUMBER_MIN_CELL_PX
         self.setMouseTracking(True)
@@ -97,32 +130,46 @@ class GridView(QWidget):
         pads: tuple[int, int, int, int] = (0, 0, 0, 0),
         keep_view: bool = False,
     ) -> None:
-        """Show ``values`` ``(H, W)``; ``pads`` (top, bottom, left, right) marks the padding border cells."""
+        """Show ``values`` ``(H, W)`` with the colour map ``cmap``, or an RGB image ``(H, W, 3)`` in [0, 1]
+        with ``cmap="rgb"``; ``pads`` (top, bottom, left, right) marks the padding border cells."""
         arr = np.asarray(values, dtype=np.float32)
-        if arr.ndim != 2:
+        if cmap == "rgb":
+            if arr.ndim != 3 or arr.shape[2] != 3:
+                raise ValueError(f"an RGB image must have shape (H, W, 3). Received shape: {arr.shape}")
+        elif arr.ndim != 2:
             raise ValueError(f"values must be 2-D (H, W). Received shape: {arr.shape}")
-        if cmap not in colormaps.LUTS:
-            raise ValueError(f"cmap must be one of {tuple(colormaps.LUTS)}. Received: cmap={cmap!r}")
+        elif cmap not in colormaps.LUTS:
+            raise ValueError(f"cmap must be one of {(*colormaps.LUTS, 'rgb')}. Received: cmap={cmap!r}")
         same_shape = arr.shape == self._values.shape
         self._values = arr
         self._cmap = cmap
-        self._range = (
-            value_range
-            if value_range is not None
-            else (colormaps.symmetric_range(arr) if cmap == "diverging" else colormaps.data_range(arr))
-        )
+        if value_range is not None:
+            self._range = value_range
+        elif cmap == "diverging":
+            self._range = colormaps.symmetric_range(arr)
+        else:
+            self._range = colormaps.data_range(arr)
         t, b, le, r = (int(p) for p in pads)
         self._pads = (t, b, le, r)
-        argb = colormaps.apply(arr, cmap, *self._range)
-        h, w = arr.shape
+        argb = colormaps.apply_rgb(arr) if cmap == "rgb" else colormaps.apply(arr, cmap, *self._range)
+        h, w = arr.shape[:2]
         self._image = QImage(argb.data, w, h, 4 * w, QImage.Format.Format_ARGB32).copy() if arr.size else None
         if not (keep_view and same_shape):
             self.fit()
+        if self._group is not None:
+            self._group.refresh()
         self.update()
 
     def values(self) -> np.ndarray:
-        """The array shown, ``(H, W)``."""
+        """The array shown, ``(H, W)`` (``(H, W, 3)`` for an RGB image)."""
         return self._values
+
+    def has_data(self) -> bool:
+        return self._values.size > 0
+
+    def grid_shape(self) -> tuple[int, int]:
+        """``(rows, cols)`` of the array shown."""
+        return int(self._values.shape[0]), int(self._values.shape[1])
 
     def value_range(self) -> tuple[float, float]:
         return self._range
@@ -145,7 +192,7 @@ class GridView(QWidget):
     # ------------------------------------------------------------ geometry
     def fit(self) -> None:
         """Show the whole array."""
-        h, w = self._values.shape
+        h, w = self.grid_shape()
         self._zoom = 1.0
         self._center = QPointF(w / 2.0, h / 2.0)
         self.update()
@@ -162,13 +209,17 @@ class GridView(QWidget):
             self._zoom = new_zoom
         self.update()
 
-    def cell_px(self) -> float:
-        """Side of one cell in widget pixels."""
-        h, w = self._values.shape
+    def own_fit_px(self) -> float:
+        """The cell size that fits the whole array in this view."""
+        h, w = self.grid_shape()
         if h == 0 or w == 0:
             return 1.0
-        fit = min((self.width() - 4) / w, (self.height() - 4) / h)
-        return max(fit, 0.01) * self._zoom
+        return max(min((self.width() - 4) / w, (self.height() - 4) / h), 0.01)
+
+    def cell_px(self) -> float:
+        """Side of one cell in widget pixels (shared by the views of a :class:`FitGroup`)."""
+        fit = self._group.fit_px() if self._group is not None else self.own_fit_px()
+        return fit * self._zoom
 
     def _origin(self) -> QPointF:
         s = self.cell_px()
@@ -183,7 +234,7 @@ class GridView(QWidget):
         """``(row, col)`` under a widget pixel, or None outside the array."""
         p = self.to_cell_f(pos)
         r, c = int(np.floor(p.y())), int(np.floor(p.x()))
-        h, w = self._values.shape
+        h, w = self.grid_shape()
         return (r, c) if 0 <= r < h and 0 <= c < w else None
 
     def cell_rect(self, row: float, col: float, rows: float = 1, cols: float = 1) -> QRectF:
@@ -192,10 +243,23 @@ class GridView(QWidget):
         return QRectF(o.x() + col * s, o.y() + row * s, cols * s, rows * s)
 
     def numbers_visible(self) -> bool:
-        return self.show_numbers and self.cell_px() >= self.min_number_px
+        return self.show_numbers and self._cmap != "rgb" and self.cell_px() >= self.min_number_px
 
     def sizeHint(self) -> QSize:
-        return QSize(320, 320)
+        # small on purpose: views expand into the room they get, and a large hint would make every
+        # word-wrapped panel around them ask its scroll area for that height (Qt sums preferred heights for
+        # heightForWidth)
+        return QSize(120, 120)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if self._group is not None:
+            self._group.refresh()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self._group is not None:
+            self._group.refresh()
 
     # -------------------------------------------------------------- events
     def wheelEvent(self, event: QWheelEvent) -> None:
@@ -246,7 +310,7 @@ class GridView(QWidget):
     def paintEvent(self, event) -> None:
         p = QPainter(self)
         p.fillRect(self.rect(), self.palette().window())
-        h, w = self._values.shape
+        h, w = self.grid_shape()
         if self._image is None or h == 0:
             if self._placeholder:
                 p.setPen(self.palette().text().color())
@@ -255,9 +319,9 @@ class GridView(QWidget):
                 )
             return
         full = self.cell_rect(0, 0, h, w)
-        # empty (NaN) cells: not computed yet, a dotted grey distinct from the white of 0
+        # empty (NaN) cells: not computed yet, a flat grey distinct from the white of 0 (no pattern: hatching
+        # is kept for padding)
         p.fillRect(full, EMPTY_COLOR)
-        p.fillRect(full, QBrush(QColor(170, 170, 178), Qt.BrushStyle.Dense6Pattern))
         p.drawImage(full, self._image)
         s = self.cell_px()
         if s >= 6:
@@ -275,9 +339,9 @@ class GridView(QWidget):
             rect = self.cell_rect(hl.top, hl.left, hl.rows, hl.cols)
             if hl.fill:
                 fill = QColor(hl.color)
-                fill.setAlpha(60)
+                fill.setAlpha(40)
                 p.fillRect(rect, fill)
-            p.setPen(QPen(hl.color, hl.width))
+            p.setPen(QPen(hl.color, hl.width, Qt.PenStyle.DashLine if hl.dashed else Qt.PenStyle.SolidLine))
             p.setBrush(Qt.BrushStyle.NoBrush)
             p.drawRect(rect)
         if self._placeholder:
@@ -316,16 +380,20 @@ class GridView(QWidget):
         c0, c1 = max(int(np.floor(tl.x())), 0), min(int(np.ceil(br.x())), w)
         if (r1 - r0) * (c1 - c0) > 2500:
             return
+        texts = {
+            (r, c): format_value(float(self._values[r, c]))
+            for r in range(r0, r1)
+            for c in range(c0, c1)
+            if not np.isnan(self._values[r, c])
+        }
+        widest = max((len(t) for t in texts.values()), default=1)
         font = QFont(self.font())
-        font.setPixelSize(int(np.clip(s * 0.34, 8, 18)))
+        # as large as the cell allows, and small enough for the longest number to fit inside its cell
+        font.setPixelSize(int(np.clip(min(s * 0.34, 1.55 * s / max(widest, 2)), 7, 18)))
         p.setFont(font)
         vmin, vmax = self._range
-        for r in range(r0, r1):
-            for c in range(c0, c1):
-                v = float(self._values[r, c])
-                if np.isnan(v):
-                    continue
-                red, green, blue = colormaps.color_at(v, self._cmap, vmin, vmax)
-                light = 0.299 * red + 0.587 * green + 0.114 * blue > 140
-                p.setPen(QColor(20, 20, 20) if light else QColor(250, 250, 250))
-                p.drawText(self.cell_rect(r, c), Qt.AlignmentFlag.AlignCenter, format_value(v))
+        for (r, c), text in texts.items():
+            red, green, blue = colormaps.color_at(float(self._values[r, c]), self._cmap, vmin, vmax)
+            light = 0.299 * red + 0.587 * green + 0.114 * blue > 140
+            p.setPen(QColor(20, 20, 20) if light else QColor(250, 250, 250))
+            p.drawText(self.cell_rect(r, c), Qt.AlignmentFlag.AlignCenter, text)

@@ -33,7 +33,7 @@ class ColorBar(QWidget):
         return [format_value(hi), format_value((lo + hi) / 2.0), format_value(lo)]
 
     def sizeHint(self) -> QSize:
-        return QSize(58, 200)
+        return QSize(58, 100)
 
     def paintEvent(self, event) -> None:
         p = QPainter(self)
@@ -101,7 +101,10 @@ class MatrixPanel(QFrame):
         pads: tuple[int, int, int, int] = (0, 0, 0, 0),
         keep_view: bool = False,
     ) -> None:
-        """Show ``values`` ``(H, W)`` and update the colour bar to the same range."""
+        """Show ``values`` ``(H, W)`` (or an RGB image ``(H, W, 3)`` with ``cmap="rgb"``, which has no colour
+        bar) and update the colour bar to the same range."""
         self.view.set_data(values, cmap, value_range, pads, keep_view)
         if self.colorbar is not None:
-            self.colorbar.set_range(cmap, *self.view.value_range())
+            self.colorbar.setVisible(cmap != "rgb")
+            if cmap != "rgb":
+                self.colorbar.set_range(cmap, *self.view.value_range())

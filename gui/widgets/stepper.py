@@ -1,10 +1,13 @@
 """Stepper controls: reset, step back, play/pause, step forward, jump to end, and a speed slider.
 
 The stepper owns one number, the *position* ``p`` in ``0..total``: how many output cells are computed. The
-window shown is the ``p``-th one (``p - 1`` in 0-based terms); ``p = 0`` shows the empty output.
+window shown is the ``p``-th one (``p - 1`` in 0-based terms); ``p = 0`` shows the empty output. A *step rule*
+(:meth:`Stepper.set_step_rule`) may make the step buttons and Play jump over positions.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QSignalBlocker, Qt, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSlider, QStyle, QToolButton, QWidget
@@ -27,6 +30,7 @@ class Stepper(QWidget):
         self.compact = compact
         self._total = 0
         self._pos = 0
+        self._rule: Callable[[int, int], int] | None = None
         self._timer = QTimer(self)
         self._timer.timeout.connect(self._tick)
         style = self.style()
@@ -39,11 +43,11 @@ class Stepper(QWidget):
         self.speed = QSlider(Qt.Orientation.Horizontal)
         self.speed.setRange(1, 60)
         self.speed.setValue(4)
-        self.speed.setFixedWidth(120)
+        self.speed.setFixedWidth(90)
         self.speed.valueChanged.connect(self._apply_speed)
         self.speed_label = QLabel()
         self.position_label = QLabel()
-        self.position_label.setMinimumWidth(150)
+        self.position_label.setMinimumWidth(110)
         if compact:
             self.speed.hide()
             self.speed_label.hide()
@@ -83,6 +87,14 @@ class Stepper(QWidget):
     def is_playing(self) -> bool:
         return self._timer.isActive()
 
+    def set_step_rule(self, rule: Callable[[int, int], int] | None) -> None:
+        """``rule(position, delta)`` gives the position after one step forward (``delta=1``, also Play) or
+        back (``delta=-1``); None: one position at a time."""
+        self._rule = rule
+
+    def _stepped(self, delta: int) -> int:
+        return self._pos + delta if self._rule is None else self._rule(self._pos, delta)
+
     def set_total(self, total: int, position: int | None = None) -> None:
         """New number of steps; the position is clamped (or set to ``position``)."""
         self._total = max(int(total), 0)
@@ -100,11 +112,11 @@ class Stepper(QWidget):
 
     # ------------------------------------------------------------ actions
     def step_forward(self) -> None:
-        self.set_position(self._pos + 1)
+        self.set_position(self._stepped(1))
 
     def step_back(self) -> None:
         self.pause()
-        self.set_position(self._pos - 1)
+        self.set_position(self._stepped(-1))
 
     def reset(self) -> None:
         self.pause()
@@ -133,7 +145,10 @@ class Stepper(QWidget):
 
     def _apply_speed(self) -> None:
         self._timer.setInterval(int(1000 / max(self.speed.value(), 1)))
-        self.speed_label.setText(self.tr("Speed: %n step(s)/s", "", self.speed.value()))
+        n = self.speed.value()
+        self.speed_label.setText(
+            self.tr("Speed: 1 step/s") if n == 1 else self.tr("Speed: {0} steps/s").format(n)
+        )
 
     # --------------------------------------------------------------- text
     def _update_label(self) -> None:

@@ -91,8 +91,8 @@ def test_the_feature_map_fills_in_step_by_step(lab, rng):
 def test_marks_follow_the_step_and_the_hover(lab):
     lab, plane = lab
     lab.update(params(plane, np.ones((3, 3)), padding=1))  # 6x7 -> 6x7, pads 1
-    marks = lab.step_marks(0)
-    assert marks.input == [] and marks.output == [] and marks.window is None
+    marks = lab.step_marks(0)  # before the first step: where the filter starts, nothing computed
+    assert marks.input == [Mark(0, 0, 3, 3, "next")] and marks.output == [] and marks.window is None
     marks = lab.step_marks(9)  # the 9th cell computed: output (1, 1), window at (1, 1) in the padded input
     assert marks.input == [Mark(1, 1, 3, 3, "current", True)]
     assert marks.output == [Mark(1, 1, 1, 1, "current")]
@@ -108,7 +108,7 @@ def test_marks_follow_the_step_and_the_hover(lab):
     assert marks.input[-1] == Mark(0, 0, 1, 1, "hover", True)
     assert [m for m in marks.output if m.role == "seen"] == [Mark(0, 0, 1, 1, "seen", True)]
     lab.hover_input(2, 2)  # seen by outputs (0..2, 0..2)
-    seen = {(m.top, m.left) for m in lab.step_marks(0).output if m.role == "seen"}
+    seen = {(m.top, m.left) for m in lab.step_marks(9).output if m.role == "seen"}
     assert seen == {(i, j) for i in range(3) for j in range(3)}
     assert lab.clear_hover() and not lab.clear_hover()
 
@@ -154,10 +154,100 @@ def test_output_size_numbers(lab):
 
 def test_the_gui_models_never_import_qt():
     code = (
-        "import sys, gui.models.backprop, gui.models.convolution, gui.models.data, gui.models.network, "
+        "import sys, gui.models.backprop, gui.models.compare, gui.models.convolution, gui.models.data, "
+        "gui.models.lab_maps, gui.models.network, "
         "gui.models.session, gui.models.transfer; "
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('PySide6', 'shiboken6', 'pyqtgraph')))"
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "[]"
+
+
+# --------------------------------------------------------------------------------------------- colour (RGB)
+def test_rgb_maps_the_step_sums_and_the_partial_maps(rng):
+    from engine import ops
+
+    image = rng.random((6, 7, 3)).astype(np.float32)
+    kernel = rng.standard_normal((3, 3, 3)).astype(np.float32)
+    p = LabParams(image, kernel, 0.5, "same", 1, False, "max", 2, 2)
+    lab = ConvolutionLab(image, key="demo")
+    lab.accept(lab.update(p), compute_maps(p))
+    engine_map = ops.conv2d(image, kernel[:, :, :, None], [0.5], padding="same")[:, :, 0]  # (6, 7)
+    np.testing.assert_allclose(lab.result["conv"], engine_map, atol=1e-5)
+    assert lab.walk.padded.shape == (8, 9, 3)
+    for c in range(3):  # each channel's share is its own single-channel convolution, bias excluded
+        single = np_conv(image[:, :, c], kernel[:, :, c], pads=(1, 1, 1, 1))
+        np.testing.assert_allclose(lab.result["partials"][c], single, atol=1e-5)
+    np.testing.assert_allclose(sum(lab.result["partials"]) + 0.5, engine_map, atol=1e-5)
+    for pos in range(1, lab.walk.total + 1):  # every step: three partial sums + bias = the output cell
+        w = lab.walk[pos - 1]
+        np.testing.assert_allclose(w.channel_sums().sum() + w.bias, engine_map[w.row, w.col], atol=1e-5)
+    shown = lab.partial_maps(10)
+    assert len(shown) == 3 and np.isnan(shown[0].ravel()[10:]).all()
+    np.testing.assert_allclose(shown[2].ravel()[:10], lab.result["partials"][2].ravel()[:10])
+
+
+def test_pool_vs_stride_maps_follow_the_pooling_settings(lab, rng):
+    lab, plane = lab
+    kernel = rng.standard_normal((3, 3)).astype(np.float32)
+    p = params(plane, kernel, pool=("avg", 3, 1))  # conv 4x5
+    maps = compute_maps(p)["pvs"]
+    relu = np.maximum(np_conv(plane, kernel), 0)
+    avg = np.array([[relu[i : i + 3, j : j + 3].mean() for j in range(3)] for i in range(2)])
+    np.testing.assert_allclose(maps["pooled"], avg, atol=1e-5)  # window 3, stride 1, mode avg
+    np.testing.assert_allclose(maps["strided"], np.maximum(np_conv(plane, kernel, stride=1), 0), atol=1e-5)
+    p = params(plane, kernel, pool=("max", 2, 3))
+    maps = compute_maps(p)["pvs"]
+    np.testing.assert_allclose(maps["strided"], np.maximum(np_conv(plane, kernel, stride=3), 0), atol=1e-5)
+    assert maps["pooled"].shape == (1, 2)
+
+
+def test_zero_windows_and_the_skipping_stepper():
+    plane = np.zeros((7, 7), np.float32)
+    plane[3, 3] = 1.0  # one bright pixel: only the windows covering it see a non-zero
+    lab = ConvolutionLab(plane)
+    lab.update(params(plane, np.ones((3, 3)), padding=1))  # 7x7 outputs
+    zero = lab.walk.zero_windows()
+    direct = np.array([not lab.walk[i].patch.any() for i in range(lab.walk.total)])
+    np.testing.assert_array_equal(zero, direct)
+    assert zero.sum() == 49 - 9
+    walk = lab.walk
+    assert walk.next_position(0, 1) == 1  # without skipping: one step
+    first = int(np.flatnonzero(~zero)[0])  # window index 16: output (2, 2)
+    assert walk.next_position(0, 1, skip_zero=True) == first + 1
+    last = int(np.flatnonzero(~zero)[-1])
+    assert walk.next_position(last + 1, 1, skip_zero=True) == walk.total  # only zeros left: to the end
+    assert walk.next_position(first + 1, -1, skip_zero=True) == 0
+    assert walk.next_position(first + 3, -1, skip_zero=True) == first + 2
+
+
+def test_hovering_a_relu_or_pooled_cell(lab):
+    lab, plane = lab
+    p = params(plane, np.ones((3, 3)), stride=1, pool=("max", 2, 2))  # conv 4x5, pooled 2x2
+    lab.accept(lab.update(p), compute_maps(p))
+    lab.hover_cell("relu", 1, 2)
+    marks = lab.step_marks(3)
+    assert marks.relu_cell == (1, 2) and Mark(1, 2, 1, 1, "hover") in marks.relu
+    assert Mark(1, 2, 3, 3, "hover", True) in marks.input and (marks.window.row, marks.window.col) == (1, 2)
+    lab.hover_cell("pooled", 0, 1)
+    marks = lab.step_marks(3)
+    relu = np.maximum(np_conv(plane, np.ones((3, 3))), 0)
+    block = relu[0:2, 2:4]
+    assert marks.pool_window is not None and marks.pool_window.value == pytest.approx(block.max(), abs=1e-5)
+    assert Mark(0, 2, 2, 2, "hover", True) in marks.relu and Mark(0, 1, 1, 1, "hover") in marks.pooled
+    assert Mark(0, 2, 4, 4, "hover", True) in marks.input  # the input the pooled cell reads
+    r, c = np.unravel_index(block.argmax(), block.shape)
+    assert (marks.window.row, marks.window.col) == (r, 2 + c)  # the winning cell's convolution step
+    with pytest.raises(ValueError, match="place must be one of"):
+        lab.hover_cell("nowhere", 0, 0)
+
+
+def test_the_live_pool_view_counts_the_cells_it_shows(lab):
+    lab, plane = lab
+    p = params(plane, np.ones((3, 3)), pool=("max", 2, 2))  # conv 4x5, pooled 2x2
+    lab.accept(lab.update(p), compute_maps(p))
+    assert lab.pool_step(None, 0).known == 0  # nothing computed: 0 of 4, not 4 of 4
+    assert lab.pool_step(None, 7).known == 1
+    assert lab.pool_step(None, 20).known == 4
+    assert lab.pool_step(2, 0).known == 2
