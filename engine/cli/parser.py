@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import argparse
 
-from engine.cli import commands
+from engine.cli import commands, train
 from engine.cli.args import ArgumentParser, positive_float, positive_int, size_type
 
 __all__ = ["APP_FLAGS", "COMMANDS", "build_parser"]
@@ -138,7 +138,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--save", required=True, metavar="MODEL.npz", help="where to write the trained model")
     p.add_argument("--plot", metavar="CURVES.png", help="write loss/accuracy curves")
-    p.set_defaults(func=commands.train)
+    p.set_defaults(func=train.run)
 
     p = sub.add_parser(
         "evaluate",
