@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-__all__ = ["HAS_FILE_LOCKS", "STALE_TEMP_AGE_S", "atomic_write", "is_atomic_temp_name"]
+__all__ = ["HAS_FILE_LOCKS", "STALE_TEMP_AGE_S", "atomic_write", "check_writable", "is_atomic_temp_name"]
 
 PathLike = str | os.PathLike
 
@@ -153,6 +153,28 @@ def _fsync_folder(folder: Path) -> None:
         pass
     finally:
         os.close(fd)
+
+
+def check_writable(path: PathLike) -> Path:
+    """Check, before any work, that :func:`atomic_write` could write ``path``; return the file it would write.
+
+    The same checks as :func:`atomic_write` (a folder, a missing folder, a special file are refused), then a
+    temporary file is created in the destination's folder and removed at once: this is the only reliable test
+    of "can a file be created there" (permission bits say nothing for root, a read-only mount or ``/proc``).
+    Nothing is left behind and an existing file at ``path`` is not touched.
+
+    Raises
+    ------
+    OSError
+        (``IsADirectoryError``, ``FileNotFoundError``, ``NotADirectoryError``, ``PermissionError``...) with
+        a message naming ``path`` and, for the folder's problems, the folder.
+    """
+    target = Path(path)
+    real = _resolve_destination(target)
+    fd, tmp = _create_temp(real, repr(str(target)))
+    os.close(fd)
+    tmp.unlink(missing_ok=True)
+    return real
 
 
 def atomic_write(path: PathLike, write: Callable[[Path], None]) -> Path:

@@ -19,7 +19,7 @@ import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from engine import config
-from engine._atomic import HAS_FILE_LOCKS, atomic_write, is_atomic_temp_name
+from engine._atomic import HAS_FILE_LOCKS, atomic_write, check_writable, is_atomic_temp_name
 from engine._colormaps import COLORMAPS, to_rgb8
 from engine._filter_files import (
     FILTER_EXTENSIONS,
@@ -44,6 +44,7 @@ __all__ = [
     "ImageInfo",
     "ImageLoadError",
     "atomic_write",
+    "check_writable",
     "get_preset",
     "is_atomic_temp_name",
     "load_filter",

@@ -25,6 +25,7 @@ import sys
 import time
 from pathlib import Path
 
+from engine import __version__
 from engine.cli.args import ArgumentParser, Size, UsageError, count, load_filter_spec, size_type
 
 __all__ = ["UsageError", "build_parser", "main"]
@@ -57,6 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--train-steps", type=count, default=None, help="training batches run before the screenshot"
     )
     p.add_argument("--lang", choices=("en", "fr"), default=None, help="interface language")
+    p.add_argument("--version", action="version", version=f"convscope {__version__}")
     p.add_argument(
         "--size",
         type=size_type(MIN_SIZE, MAX_SIZE),
@@ -106,9 +108,11 @@ def _check(opts: argparse.Namespace) -> None:
 
 
 def _wait(app, condition, timeout_s: float) -> bool:
+    from gui.startup import interrupted
+
     deadline = time.monotonic() + timeout_s
     while not condition():
-        if time.monotonic() > deadline:
+        if time.monotonic() > deadline or interrupted():
             return False
         app.processEvents()
         time.sleep(0.01)
@@ -130,8 +134,7 @@ def _render(app, window, opts: argparse.Namespace) -> int:
     tab = window.select_tab(opts.tab)
     window.show()
     if not _wait(app, window.kernels_ready, SCREENSHOT_TIMEOUT_S):
-        print("convscope: error: the engine did not start in time", file=sys.stderr)
-        return 1
+        return _interrupted(window) or _failed("the engine did not start in time")
     if hasattr(tab, "prepare_screenshot"):
         tab.prepare_screenshot(opts)
     if opts.lesson is not None:
@@ -145,8 +148,7 @@ def _render(app, window, opts: argparse.Namespace) -> int:
     else:
         ready = getattr(tab, "screenshot_ready", lambda: True)
     if not _wait(app, ready, SCREENSHOT_TIMEOUT_S):
-        print("convscope: error: the tab did not finish in time", file=sys.stderr)
-        return 1
+        return _interrupted(window) or _failed("the tab did not finish in time")
     for _ in range(3):
         app.processEvents()
     pixmap = window.grab()
@@ -157,6 +159,23 @@ def _render(app, window, opts: argparse.Namespace) -> int:
         print(f"convscope: error: cannot write {path}: {exc}", file=sys.stderr)
         return 2
     return 0
+
+
+def _interrupted(window) -> int:
+    """After Ctrl-C stopped the screenshot: close the window (which ends the engine thread), say so and return
+    130. Otherwise 0."""
+    from gui.startup import interrupted
+
+    if not interrupted():
+        return 0
+    window.close()
+    print("convscope: interrupted: no screenshot written", file=sys.stderr)
+    return 130
+
+
+def _failed(message: str) -> int:
+    print(f"convscope: error: {message}", file=sys.stderr)
+    return 1
 
 
 def _save(pixmap, tmp: Path) -> None:
@@ -197,10 +216,16 @@ def main(argv: list[str] | None = None) -> int:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtWidgets import QApplication
 
-    from gui import i18n
+    from gui import i18n, startup
     from gui.main_window import MainWindow
 
+    if opts.screenshot is None and QApplication.instance() is None:
+        problem = startup.display_problem()  # before Qt aborts the process with its own message
+        if problem:
+            print(f"convscope: error: {problem}", file=sys.stderr)
+            return 2
     app = QApplication.instance() or QApplication(["convscope"])
+    undo_signals = startup.quit_on_signals(app)
     app.setApplicationName("ConvScope")
     i18n.install(app, opts.lang or i18n.system_language())
     window = MainWindow(dialogs=opts.screenshot is None)
@@ -222,3 +247,4 @@ def main(argv: list[str] | None = None) -> int:
         return int(app.exec())
     finally:
         sys.excepthook = previous_hook
+        undo_signals()

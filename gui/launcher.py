@@ -8,8 +8,11 @@ headless command does not pay for (or need) PySide6.
 
 from __future__ import annotations
 
+import contextlib
+import signal
 import sys
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
 
 __all__ = ["main", "wants_app"]
 
@@ -23,19 +26,39 @@ def wants_app(argv: Sequence[str]) -> bool:
     return not argv or (argv[0].startswith("--") and argv[0].split("=", 1)[0] not in _CLI_OPTIONS)
 
 
+@contextlib.contextmanager
+def _ctrl_c_ends_at_once() -> Iterator[None]:
+    """Ctrl-C ends the process at once (as it does a C program) for the duration, where Python would raise
+    ``KeyboardInterrupt``: while NumPy, the engine and Qt are imported, an interrupt would print a traceback,
+    or abort the interpreter inside shiboken's initialisation. A signal ignored (``nohup``) stays ignored."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.getsignal(signal.SIGINT)
+    if previous is signal.default_int_handler:
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``convscope`` console script; returns the exit status."""
     args = list(sys.argv[1:] if argv is None else argv)
     if not wants_app(args):
-        from engine.cli import main as cli_main
-
-        return cli_main(args)
-    try:
-        from gui.app import main as app_main
-    except ImportError as exc:  # PySide6 missing or broken: say so in one line
-        print(f"convscope: error: cannot start the desktop app: {exc}", file=sys.stderr)
-        return 1
-    return int(app_main(args) or 0)
+        with _ctrl_c_ends_at_once():
+            from engine.cli import main as cli_main
+        return cli_main(args)  # handles Ctrl-C itself: "convscope: interrupted", what was saved, exit 130
+    # the app replaces Ctrl-C's default action once its event loop can act on it (gui.startup): the windows
+    # close, exit status 0
+    with _ctrl_c_ends_at_once():
+        try:
+            from gui.app import main as app_main
+        except ImportError as exc:  # PySide6 missing or broken: say so in one line
+            print(f"convscope: error: cannot start the desktop app: {exc}", file=sys.stderr)
+            return 1
+        return int(app_main(args) or 0)
 
 
 if __name__ == "__main__":

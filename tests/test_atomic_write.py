@@ -353,3 +353,49 @@ def test_cleanup_spares_the_temp_file_of_a_write_in_progress(tmp_path):
     assert out.strip() == "done"
     assert target.stat().st_size == 3 << 20  # the live writer finished and its file won
     assert _temps(tmp_path, "m.npz") == []
+
+
+# ------------------------------------------------------------------------------------------ check_writable
+
+
+def test_check_writable_accepts_what_atomic_write_can_write_and_leaves_nothing(tmp_path):
+    existing = tmp_path / "m.npz"
+    existing.write_text("keep")
+    existing.chmod(0o600)
+    before = existing.stat()
+    assert io.check_writable(existing) == existing
+    assert io.check_writable(tmp_path / "new.png") == tmp_path / "new.png"
+    link = tmp_path / "link.npz"
+    link.symlink_to(existing)
+    assert io.check_writable(link) == existing  # the file a write through the link replaces
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["link.npz", "m.npz"]
+    after = existing.stat()
+    assert existing.read_text() == "keep"
+    assert (after.st_mode, after.st_mtime_ns, after.st_ino) == (
+        before.st_mode,
+        before.st_mtime_ns,
+        before.st_ino,
+    )
+
+
+@pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs Linux's /proc")
+def test_check_writable_refuses_what_atomic_write_would_refuse(tmp_path):
+    (tmp_path / "file").write_text("x")
+    cases = [
+        (tmp_path, IsADirectoryError, "it is a folder"),
+        (
+            tmp_path / "missing" / "o.png",
+            FileNotFoundError,
+            f"the folder {str(tmp_path / 'missing')!r} does not exist",
+        ),
+        (tmp_path / "file" / "o.png", NotADirectoryError, "is a file, not a folder"),
+        (Path("/proc/o.png"), OSError, "no file can be created in the folder '/proc'"),
+        (Path("/dev/null"), OSError, "it is not a regular file"),
+    ]
+    for path, error, fragment in cases:
+        with pytest.raises(error) as info:
+            io.check_writable(path)
+        assert f"cannot write {str(path)!r}" in str(info.value) and fragment in str(info.value)
+        with pytest.raises(error):  # the same verdict as the write itself
+            io.atomic_write(path, _text_writer("never"))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["file"]

@@ -1,4 +1,5 @@
-"""What each ``convscope`` sub-command does (their options: :mod:`engine.cli.parser`). Never imports Qt.
+"""What each ``convscope`` sub-command does (their options: :mod:`engine.cli.parser`; ``train`` is
+:mod:`engine.cli.train`). Never imports Qt.
 
 Models written by ``convscope train`` carry metadata (:func:`engine.saving.read_metadata`) with the class
 names and the dataset they were trained on, so ``evaluate`` and ``predict`` need no more arguments; other
@@ -8,6 +9,7 @@ model files work too (classes are then called by their index).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from pathlib import Path
 from typing import Any
@@ -15,23 +17,33 @@ from typing import Any
 import numpy as np
 
 from engine.cli.args import Size, load_filter_spec
+from engine.cli.checks import (
+    CommandError,
+    check_finite_outputs,
+    check_finite_weights,
+    check_outputs,
+)
 from engine.saving import read_metadata
 
 
-class CommandError(Exception):
-    """A problem the user can fix (bad file, mismatched model and data); printed as one line."""
-
-
-def _count(n: int, noun: str) -> str:
+def plural(n: int, noun: str) -> str:
     """``1 epoch``, ``3 epochs``: the number and its noun, plural when it is not 1."""
     return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
-def _out(text: str = "") -> None:
+def write_line(text: str = "") -> None:
+    """Print a line of the command's results on stdout (a closed pipe raises ``BrokenPipeError``, which
+    :func:`engine.cli.main` turns into a quiet exit)."""
     print(text, flush=True)
 
 
-def _set_backend(args: argparse.Namespace) -> None:
+def say(text: str) -> None:
+    """Print one line on stderr; never fails (a closed stderr swallows it)."""
+    with contextlib.suppress(OSError, ValueError):
+        print(text, file=sys.stderr, flush=True)
+
+
+def set_backend(args: argparse.Namespace) -> None:
     if getattr(args, "backend", None):
         import engine
 
@@ -61,7 +73,7 @@ def _class_names(model: Any, meta: dict[str, Any]) -> list[str]:
 # --------------------------------------------------------------------------------------------- datasets
 
 
-def _load_data(args: argparse.Namespace, spec: str) -> Any:
+def load_data(args: argparse.Namespace, spec: str) -> Any:
     from engine import datasets
 
     ds = datasets.load_dataset(
@@ -74,9 +86,7 @@ def _load_data(args: argparse.Namespace, spec: str) -> Any:
     )
     if ds.skipped:
         first = ds.skipped[0][1]
-        print(
-            f"convscope: skipped {_count(len(ds.skipped), 'unreadable file')}, e.g. {first}", file=sys.stderr
-        )
+        say(f"convscope: skipped {plural(len(ds.skipped), 'unreadable file')}, e.g. {first}")
     if args.limit:
         ds = ds._replace(
             x_train=ds.x_train[: args.limit],
@@ -87,7 +97,7 @@ def _load_data(args: argparse.Namespace, spec: str) -> Any:
     return ds
 
 
-def _scaled(x: np.ndarray) -> np.ndarray:
+def scaled(x: np.ndarray) -> np.ndarray:
     return x.astype(np.float32) / np.float32(255.0)  # (N, H, W, C) in [0, 1]
 
 
@@ -116,7 +126,7 @@ def filters(args: argparse.Namespace) -> int:
         rows = [
             "[" + " ".join(f"{v:g}" if float(v).is_integer() else f"{v:.3f}" for v in row) + "]" for row in k
         ]
-        _out(f"{name:<16} {k.shape[0]}x{k.shape[1]}  {' '.join(rows)}")
+        write_line(f"{name:<16} {k.shape[0]}x{k.shape[1]}  {' '.join(rows)}")
     return 0
 
 
@@ -124,7 +134,7 @@ def convolve(args: argparse.Namespace) -> int:
     from engine import ops
     from engine.io import load_image, save_image
 
-    _set_backend(args)
+    set_backend(args)
     try:
         kernel, kname = load_filter_spec(args.filter)
     except ValueError as exc:
@@ -142,6 +152,7 @@ def convolve(args: argparse.Namespace) -> int:
                 f"--pool must be MODE:SIZE with MODE in {ops.POOL_MODES}, e.g. max:2. Received: {args.pool!r}"
             )
         pool_mode, pool_size = mode, int(size or 2)
+    check_outputs([("-o", args.output, "image"), ("--npy", args.npy, "array")])
     img = load_image(args.image, mode="L")  # (H, W)
     y = ops.conv2d(img, kernel, stride=args.stride, padding=padding, flip=args.flip)  # (OH, OW)
     steps = [
@@ -167,82 +178,22 @@ def convolve(args: argparse.Namespace) -> int:
                 np.save(fh, np.asarray(y, np.float32))
 
         atomic_write(args.npy, write)
-    _out(", ".join(steps))
-    _out(
+    write_line(", ".join(steps))
+    write_line(
         f"wrote {args.output} ({y.shape[1]}x{y.shape[0]} pixels, {cmap}; values {float(np.nanmin(y)):.3f} .. "
         f"{float(np.nanmax(y)):.3f})" + (f" and {args.npy}" if args.npy else "")
     )
     return 0
 
 
-def train(args: argparse.Namespace) -> int:
-    from engine import losses, optimizers, zoo
-    from engine.augment import PRESETS as AUGMENTATIONS
-    from engine.augment import ImageAugmenter
-
-    _set_backend(args)
-    save_dir = Path(args.save).parent
-    if str(save_dir) and not save_dir.is_dir():
-        raise CommandError(f"--save {args.save!r}: the folder {str(save_dir)!r} does not exist")
-    ds = _load_data(args, args.dataset)
-    x, xt = _scaled(ds.x_train), _scaled(ds.x_test)
-    n_classes = len(ds.class_names)
-    _out(
-        f"dataset {ds.name}: {x.shape[0]} training / {xt.shape[0]} test images of "
-        f"{'x'.join(map(str, x.shape[1:]))}, {n_classes} classes"
-    )
-    model = zoo.build(args.model, x.shape[1:], n_classes, seed=args.seed)
-    opt_cls: Any = optimizers.OPTIMIZERS[args.optimizer]
-    optimizer = opt_cls(learning_rate=args.lr) if args.lr else opt_cls()
-    model.compile(
-        optimizer=optimizer,
-        loss=losses.SparseCategoricalCrossentropy(from_logits=model.output_kind == "logits"),
-        metrics=["accuracy"],
-    )
-    aug = ImageAugmenter(**AUGMENTATIONS[args.augment], seed=args.seed) if args.augment else None
-    _out(
-        f"model {model.name}: {model.count_params():,} parameters; {args.optimizer} "
-        f"lr={optimizer.learning_rate:g}, batch {args.batch_size}, {_count(args.epochs, 'epoch')}"
-        + (f", augment={args.augment}" if aug else "")
-    )
-    history = model.fit(
-        x,
-        ds.y_train,
-        epochs=args.epochs,
-        batch_size=args.batch_size,
-        validation_data=(xt, ds.y_test),
-        verbose=1,
-        seed=args.seed,
-        augment=aug,
-    )
-    if history.stopped_reason:
-        print(f"convscope: training stopped: {history.stopped_reason}", file=sys.stderr)
-    loss, acc = model.evaluate(xt, ds.y_test, batch_size=max(args.batch_size, 64), verbose=0)
-    model.save(
-        args.save,
-        metadata={
-            "class_names": list(ds.class_names),
-            "dataset": args.dataset,
-            "scale": 255,
-            "color_mode": args.color or "grayscale",
-            "size": list(x.shape[1:3]),  # (H, W), as the arrays are
-        },
-    )
-    if args.plot:
-        from engine import viz
-
-        viz.save_figure(viz.plot_history(history, title=f"{model.name} on {ds.name}"), args.plot)
-    _out(f"test accuracy: {acc:.4f} (loss {loss:.4f}) on {xt.shape[0]} images")
-    _out(f"saved {args.save}" + (f", curves in {args.plot}" if args.plot else ""))
-    return 1 if history.stopped_reason and not np.isfinite(loss) else 0
-
-
 def evaluate(args: argparse.Namespace) -> int:
     from engine import losses
     from engine.viz import confusion_matrix
 
-    _set_backend(args)
+    set_backend(args)
+    check_outputs([("--plot", args.plot, "image")])
     model, meta = _load_model(args.model)
+    check_finite_weights(model, args.model)
     spec = args.dataset or meta.get("dataset")
     if not spec:
         raise CommandError(f"{args.model!r} does not say which dataset it was trained on: pass --dataset")
@@ -250,8 +201,8 @@ def evaluate(args: argparse.Namespace) -> int:
         height, width = meta["size"]  # saved as the arrays' (H, W)
         args.size = Size(int(width), int(height))
     args.color = args.color or meta.get("color_mode")
-    ds = _load_data(args, spec)
-    xt = _scaled(ds.x_test)
+    ds = load_data(args, spec)
+    xt = scaled(ds.x_test)
     expected = tuple(model.layers[0].input_shape or ())
     if expected and any(e is not None and e != d for e, d in zip(expected, xt.shape[1:], strict=False)):
         raise CommandError(f"the model expects images of {expected}, dataset {spec!r} has {xt.shape[1:]}")
@@ -268,16 +219,16 @@ def evaluate(args: argparse.Namespace) -> int:
     loss, _ = model.evaluate(xt, ds.y_test, batch_size=128, verbose=0)
     acc = float(np.mean(pred == ds.y_test))
     cm = confusion_matrix(ds.y_test, pred, len(names))
-    _out(f"{Path(args.model).name} on {ds.name} test set: {xt.shape[0]} images")
-    _out(f"accuracy: {acc:.4f}  ({int(np.trace(cm))}/{xt.shape[0]} correct)   loss: {loss:.4f}")
-    _out("")
-    _out(format_confusion(cm, names))
+    write_line(f"{Path(args.model).name} on {ds.name} test set: {xt.shape[0]} images")
+    write_line(f"accuracy: {acc:.4f}  ({int(np.trace(cm))}/{xt.shape[0]} correct)   loss: {loss:.4f}")
+    write_line("")
+    write_line(format_confusion(cm, names))
     if args.plot:
         from engine import viz
 
         figure = viz.plot_confusion(ds.y_test, pred, names, title=f"{Path(args.model).name} on {ds.name}")
         viz.save_figure(figure, args.plot)
-        _out(f"\nwrote {args.plot}")
+        write_line(f"\nwrote {args.plot}")
     return 0
 
 
@@ -299,36 +250,43 @@ def format_confusion(cm: np.ndarray, names: list[str]) -> str:
 
 
 def predict(args: argparse.Namespace) -> int:
-    _set_backend(args)
+    set_backend(args)
     model, meta = _load_model(args.model)
+    check_finite_weights(model, args.model)
     names = _class_names(model, meta)
     images = [_image_for(model, p, args.invert) for p in args.images]
     shapes = {im.shape for im in images}
     outs = (
         [model.predict(im[None]) for im in images] if len(shapes) > 1 else [model.predict(np.stack(images))]
     )
-    probs = np.concatenate(outs)
+    probs = np.concatenate(outs)  # (N, K)
+    check_finite_outputs(probs, args.model, args.images)
     if model.output_kind == "logits":
         from engine.training import softmax_rows
 
         probs = softmax_rows(probs)
+        check_finite_outputs(probs, args.model, args.images)
     top = min(args.top, len(names))
     for path, p in zip(args.images, probs, strict=False):
         order = np.argsort(-p)[:top]
         ranked = ", ".join(f"{names[i]} {100 * p[i]:.1f}%" for i in order)
-        _out(f"{path}: {names[order[0]]}  ({ranked})")
+        write_line(f"{path}: {names[order[0]]}  ({ranked})")
     return 0
 
 
 def summary(args: argparse.Namespace) -> int:
     model, meta = _load_model(args.model)
-    model.summary(print_fn=_out)
-    _out(f"Input shape: {tuple(model.layers[0].input_shape or ())}")
-    _out(f"Classes ({len(_class_names(model, meta))}): {', '.join(_class_names(model, meta))}")
+    model.summary(print_fn=write_line)
+    write_line(f"Input shape: {tuple(model.layers[0].input_shape or ())}")
+    write_line(f"Classes ({len(_class_names(model, meta))}): {', '.join(_class_names(model, meta))}")
     if meta.get("dataset"):
-        _out(f"Trained on: {meta['dataset']}")
+        write_line(f"Trained on: {meta['dataset']}")
+    try:
+        check_finite_weights(model, args.model)
+    except CommandError as exc:
+        write_line(f"Warning: {exc}")
     if model.compiled:
-        _out(
+        write_line(
             f"Optimizer: {type(model.optimizer).__name__} (learning rate {model.optimizer.learning_rate:g}, "
             f"{model.optimizer.iterations} steps taken)"
         )
@@ -338,33 +296,37 @@ def summary(args: argparse.Namespace) -> int:
 def featuremaps(args: argparse.Namespace) -> int:
     from engine import viz
 
-    _set_backend(args)
+    set_backend(args)
+    check_outputs([("-o", args.output, "image")])
     model, meta = _load_model(args.model)
+    check_finite_weights(model, args.model)
     image = _image_for(model, args.image, args.invert)  # (H, W, C)
     figure = viz.show_feature_maps(
         model, image, max_channels=args.max_channels, class_names=_class_names(model, meta)
     )
     viz.save_figure(figure, args.output)
     names = [name for name, _ in model.iter_leaves()]
-    _out(f"wrote {args.output}: the input and {_count(len(names), 'layer')}: " + ", ".join(names))
+    write_line(f"wrote {args.output}: the input and {plural(len(names), 'layer')}: " + ", ".join(names))
     return 0
 
 
 def export(args: argparse.Namespace) -> int:
     from engine.onnx_export import export_onnx
 
-    model, meta = _load_model(args.model)
     if Path(args.output).suffix.lower() != ".onnx":
         raise CommandError(f"the output must be a .onnx file. Received: {args.output!r}")
+    check_outputs([("OUT", args.output, "array")])
+    model, meta = _load_model(args.model)
+    check_finite_weights(model, args.model)
     metadata: dict[str, Any] = {
         k: meta[k] for k in ("class_names", "dataset", "scale", "color_mode") if k in meta
     }
     path = export_onnx(model, args.output, opset=args.opset, metadata=metadata)
     shape = ", ".join("?" if d is None else str(d) for d in model.layers[0].input_shape)
-    _out(
+    write_line(
         f"wrote {path} (ONNX opset {args.opset}): input 'input' float32 [batch, {shape}] (NHWC), "
         f"output 'output' {model.output_kind} [batch, {model.output_shape[-1]}]"
     )
     if meta.get("scale"):
-        _out(f"scale the inputs as in training: pixel values / {meta['scale']}")
+        write_line(f"scale the inputs as in training: pixel values / {meta['scale']}")
     return 0

@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from engine.cli import commands
+from engine.cli import commands, train
 from engine.cli.args import ArgumentParser, positive_float, positive_int, size_type
 
 __all__ = ["APP_FLAGS", "COMMANDS", "build_parser"]
@@ -28,7 +28,17 @@ APP_FLAGS = (
 )
 
 #: the sub-commands, in the order ``convscope --help`` lists them
-COMMANDS = ("convolve", "train", "evaluate", "predict", "summary", "featuremaps", "export", "filters", "sweep")
+COMMANDS = (
+    "convolve",
+    "train",
+    "evaluate",
+    "predict",
+    "summary",
+    "featuremaps",
+    "export",
+    "filters",
+    "sweep",
+)
 
 APP_OPTIONS = """\
 the desktop app (no subcommand):
@@ -156,7 +166,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--save", required=True, metavar="MODEL.npz", help="where to write the trained model")
     p.add_argument("--plot", metavar="CURVES.png", help="write loss/accuracy curves")
-    p.set_defaults(func=commands.train)
+    p.set_defaults(func=train.run)
 
     p = sub.add_parser(
         "evaluate",

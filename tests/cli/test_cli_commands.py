@@ -17,7 +17,17 @@ from engine.cli.commands import format_confusion
 from engine.saving import read_metadata
 
 ROOT = Path(__file__).resolve().parents[2]
-SUBCOMMANDS = ("convolve", "train", "evaluate", "predict", "summary", "featuremaps", "export", "filters", "sweep")
+SUBCOMMANDS = (
+    "convolve",
+    "train",
+    "evaluate",
+    "predict",
+    "summary",
+    "featuremaps",
+    "export",
+    "filters",
+    "sweep",
+)
 
 
 def run(

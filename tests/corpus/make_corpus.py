@@ -519,6 +519,23 @@ def make_good_model(d: Path) -> None:
     make_one_good_image(d)
 
 
+def make_model_overflowing_weights(d: Path) -> None:
+    """Finite weights (x 1e30, still float32) whose products overflow: the outputs are inf and NaN."""
+
+    def edit(doc: dict[str, Any], arrays: dict[str, np.ndarray]) -> None:
+        for name in [n for n in arrays if n.startswith("w_")]:
+            arrays[name] = arrays[name] * np.float32(1e30) + np.float32(1e30)
+
+    tamper_model(d, edit)
+
+
+def make_architecture_ten_outputs(d: Path) -> None:
+    """``ten.json``: a 28x28x1 architecture with 10 outputs, given to a 6-class data set."""
+    from engine import zoo
+
+    (d / "ten.json").write_text(json.dumps(zoo.build("small", (28, 28, 1), 10).get_config()))
+
+
 def make_nothing(d: Path) -> None:
     """Cases that need no file (calls to the ops and the training API)."""
 
