@@ -25,7 +25,7 @@ import numpy as np
 from engine.augment import PRESETS as AUGMENTATIONS
 from engine.callbacks import Callback, ProgbarLogger
 from engine.cli.checks import CommandError, check_outputs
-from engine.cli.commands import plural, load_data, say, scaled, set_backend, write_line
+from engine.cli.commands import load_data, plural, say, scaled, set_backend, write_line
 
 __all__ = ["EpochCheckpoint", "QuietProgress", "run"]
 
