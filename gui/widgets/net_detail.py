@@ -12,8 +12,8 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QPainter, QPen
+from PySide6.QtCore import QCoreApplication, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import QDialog, QGridLayout, QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from gui.models.network import (
@@ -36,13 +36,6 @@ MAX_TERMS = 24  # terms written out in a sum
 
 def _f(v: float) -> str:
     return f"{v:.3g}" if abs(v) >= 1e-3 or v == 0 else f"{v:.2e}"
-
-
-def _mono(widget: QWidget) -> QFont:
-    f = QFont("monospace")
-    f.setStyleHint(QFont.StyleHint.TypeWriter)
-    f.setPointSizeF(widget.font().pointSizeF())
-    return f
 
 
 class _MapView(QWidget):
@@ -71,14 +64,13 @@ class _MapView(QWidget):
         p.end()
 
 
-def cell_arithmetic_text(widget: QWidget, ar: CellArithmetic, names: list[str] | None = None) -> str:
-    """The arithmetic of one value, as rich text (``widget.tr`` translates the words)."""
-    tr = widget.tr
+def cell_arithmetic_text(ar: CellArithmetic) -> str:
+    """The arithmetic of one value, as rich text (words translated in the ``CellArithmetic`` context)."""
     act = ar.activation if ar.activation not in ("", "linear") else ""
     tail = ""
     if act:
         name = "ReLU" if act == "relu" else act
-        tail = "<br>" + tr("{act}({z}) = <b>{v}</b>").format(act=name, z=_f(ar.z), v=_f(ar.value))
+        tail = f"<br>{name}({_f(ar.z)}) = <b>{_f(ar.value)}</b>"
     if ar.kind == "conv":
         c_in = ar.window.shape[2]
         if c_in == 1 and ar.weights is not None:
@@ -87,33 +79,38 @@ def cell_arithmetic_text(widget: QWidget, ar: CellArithmetic, names: list[str] |
                 for x, w in zip(ar.window[:, :, 0].ravel(), ar.weights[:, :, 0].ravel(), strict=True)
             ]
             shown = " + ".join(prods[:MAX_TERMS]) + (" + …" if len(prods) > MAX_TERMS else "")
-            body = tr("Window × filter, summed: {terms} = {s}").format(
-                terms=shown, s=_f(float(ar.terms.sum()))
-            )
+            body = QCoreApplication.translate(
+                "CellArithmetic", "Window × filter, summed: {terms} = {s}"
+            ).format(terms=shown, s=_f(float(ar.terms.sum())))
         else:
-            terms = [tr("ch{c} {v}").format(c=c, v=_f(float(t))) for c, t in enumerate(ar.terms)]
+            terms = [
+                QCoreApplication.translate("CellArithmetic", "channel {c}: {v}").format(c=c, v=_f(float(t)))
+                for c, t in enumerate(ar.terms)
+            ]
             shown = " + ".join(terms[:MAX_TERMS])
             if len(terms) > MAX_TERMS:
-                shown += " + " + tr("… ({n} more)").format(n=len(terms) - MAX_TERMS)
-            body = tr("One window sum per input channel (window · filter slice): {terms} = {s}").format(
-                terms=shown, s=_f(float(ar.terms.sum()))
-            )
-        z = tr("+ bias {b} = {z}").format(b=_f(ar.bias), z=_f(ar.z))
-        return body + "<br>" + z + (tail or "<br>" + tr("= <b>{v}</b>").format(v=_f(ar.value)))
+                shown += " + " + QCoreApplication.translate("CellArithmetic", "… ({n} more)").format(
+                    n=len(terms) - MAX_TERMS
+                )
+            body = QCoreApplication.translate(
+                "CellArithmetic", "One window sum per input channel (window · filter slice): {terms} = {s}"
+            ).format(terms=shown, s=_f(float(ar.terms.sum())))
+        z = QCoreApplication.translate("CellArithmetic", "+ bias {b} = {z}").format(b=_f(ar.bias), z=_f(ar.z))
+        return body + "<br>" + z + (tail or f"<br>= <b>{_f(ar.value)}</b>")
     if ar.kind in ("max", "min", "average"):
         vals = ", ".join(_f(float(v)) for v in ar.terms if np.isfinite(v))
-        op = {"max": "max", "min": "min", "average": tr("mean")}[ar.kind]
-        return tr("{op}({vals}) = <b>{v}</b>").format(op=op, vals=vals, v=_f(ar.value))
+        op = {"max": "max", "min": "min", "average": QCoreApplication.translate("CellArithmetic", "mean")}[
+            ar.kind
+        ]
+        return f"{op}({vals}) = <b>{_f(ar.value)}</b>"
     if ar.kind == "dense":
+        assert ar.weights is not None
         order = np.argsort(-np.abs(ar.terms), kind="stable")[:8]
-        top = " + ".join(
-            f"x{d}·w = {_f(float(ar.window[d]))}×{_f(float(ar.weights[d]))}"  # type: ignore[index]
-            for d in order
-        )
-        body = tr("z = Σ of {n} products x·w + bias. The largest: {top}; all together {s}").format(
-            n=ar.terms.size, top=top, s=_f(float(ar.terms.sum()))
-        )
-        z = tr("+ bias {b} = {z}").format(b=_f(ar.bias), z=_f(ar.z))
+        top = " + ".join(f"x{d}·w = {_f(float(ar.window[d]))}×{_f(float(ar.weights[d]))}" for d in order)
+        body = QCoreApplication.translate(
+            "CellArithmetic", "z = Σ of {n} products x·w + bias. The largest: {top}; all together {s}"
+        ).format(n=ar.terms.size, top=top, s=_f(float(ar.terms.sum())))
+        z = QCoreApplication.translate("CellArithmetic", "+ bias {b} = {z}").format(b=_f(ar.bias), z=_f(ar.z))
         return body + "<br>" + z + tail
     return ""
 
@@ -201,7 +198,7 @@ class MapDetailDialog(QDialog):
         elif "Pooling" in o.class_name and not o.class_name.startswith("Global"):
             self.arithmetic = pool_cell(x, o, self.channel, i, j)
         head = self.tr("Cell ({i}, {j}) = {v}").format(i=i, j=j, v=_f(float(a[i, j])))
-        body = cell_arithmetic_text(self, self.arithmetic) if self.arithmetic is not None else ""
+        body = cell_arithmetic_text(self.arithmetic) if self.arithmetic is not None else ""
         self.cell_text.setText(f"<b>{head}</b><br>{body}")
 
     # ------------------------------------------------------------------------------------------ conv side
@@ -341,7 +338,7 @@ class CellDetailDialog(QDialog):
             ).format(k=index, n=m.size, v=_f(value), i=int(i), j=int(j))
         elif output.class_name == "Dense" and output.kernel is not None and layer_input is not None:
             self.arithmetic = dense_cell(layer_input, output, index)
-            text = cell_arithmetic_text(self, self.arithmetic)
+            text = cell_arithmetic_text(self.arithmetic)
             if output.probabilities is not None:
                 label = names[index] if names and index < len(names) else str(index)
                 text += "<br>" + self.tr(

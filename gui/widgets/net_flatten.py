@@ -49,6 +49,11 @@ __all__ = ["FlattenOrder", "FlattenView", "GmpVector"]
 CHANNEL_COLORS = (QColor("#d7301f"), QColor("#1a9850"), QColor("#2166ac"))
 
 
+def _nobr(n: int) -> str:
+    """A count for rich text, grouped as the language writes it and never split across lines."""
+    return f"<nobr>{format_int(n)}</nobr>"
+
+
 class FlattenOrder(QWidget):
     """How Flatten reads NHWC maps: a 2x2x3 example (channel colours), then the real vector drawn as a block
     of one row per position and one column per channel, read row by row."""
@@ -133,7 +138,7 @@ class GmpVector(QWidget):
         self.picked: list[int] = []
         self._imgs: list[Any] = []
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        self.setFixedHeight(250)
+        self.setFixedHeight(270)
 
     def set_data(self, maps: np.ndarray | None, vector: np.ndarray | None) -> None:
         self.maps, self.vector = maps, vector
@@ -147,7 +152,7 @@ class GmpVector(QWidget):
         self.update()
 
     def sizeHint(self) -> QSize:
-        return QSize(300, 250)
+        return QSize(300, 270)
 
     def paintEvent(self, event) -> None:
         p = QPainter(self)
@@ -182,12 +187,12 @@ class GmpVector(QWidget):
         y1 = y0 + side + fm.height() + 6
         values = ", ".join(f"{float(self.vector[k]):.2g}" for k in self.picked)
         p.setFont(bold_font(self))
-        p.drawText(
-            QPointF(0, y1 + fm.ascent()),
-            self.tr("GlobalMaxPooling keeps [{v}] (the lesson's [1, 0, 1])").format(v=values),
-        )
+        wrap = Qt.AlignmentFlag.AlignLeft | Qt.TextFlag.TextWordWrap
+        kept = self.tr("GlobalMaxPooling keeps [{v}] (the lesson's [1, 0, 1])").format(v=values)
+        used = p.boundingRect(QRectF(0, y1, self.width(), 3 * fm.height()), wrap, kept)
+        p.drawText(QRectF(0, y1, self.width(), used.height()), wrap, kept)
         p.setFont(self.font())
-        y2 = y1 + fm.height() + 2
+        y2 = y1 + used.height() + 2
         p.setPen(QColor("#505050"))
         p.drawText(
             QRectF(0, y2, self.width(), 2 * fm.height() + 4),
@@ -420,20 +425,20 @@ class FlattenView(NetView):
                     self.tr(
                         "The base gives {h}x{w}x{c} maps; Flatten makes a vector of <b>{d}</b> values "
                         "({h}·{w}·{c})."
-                    ).format(h=h, w=w, c=c, d=format_int(s.vector_size))
+                    ).format(h=h, w=w, c=c, d=_nobr(s.vector_size))
                 )
             else:
                 box.sizes.setText(
                     self.tr(
                         "The base gives {h}x{w}x{c} maps; GlobalMaxPooling keeps <b>{d}</b> values, one "
                         "per map."
-                    ).format(h=h, w=w, c=c, d=format_int(s.vector_size))
+                    ).format(h=h, w=w, c=c, d=_nobr(s.vector_size))
                 )
             dense = [(n, p) for n, cls, p in s.head_params if cls == "Dense"]
-            head = " + ".join(format_int(p) for _, p in dense)
+            head = " + ".join(_nobr(p) for _, p in dense)
             box.params.setText(
                 self.tr("Head: {head} weights; whole network: <b>{t}</b> parameters (base {b}).").format(
-                    head=head, t=format_int(s.total_params), b=format_int(s.base_params)
+                    head=head, t=_nobr(s.total_params), b=_nobr(s.base_params)
                 )
             )
             if key == "flatten":
@@ -451,7 +456,7 @@ class FlattenView(NetView):
                     + self.tr(
                         "At {n}x{n} Flatten makes {d} values, but the Dense layer was built for {e}: its "
                         "weight matrix fixes the image size."
-                    ).format(n=size, d=format_int(s.vector_size), e=format_int(expected))
+                    ).format(n=size, d=_nobr(s.vector_size), e=format_int(expected))
                 )
             elif run.probabilities is not None:
                 best = int(np.argmax(run.probabilities))

@@ -122,7 +122,8 @@ class LookView(NetView):
         self.opacity.setRange(0, 100)
         self.opacity.setValue(70)
         self.layer = QComboBox()
-        self.layer.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.layer.setMinimumContentsLength(8)
+        self.layer.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.patch = QSpinBox()
         self.patch.setRange(1, 14)
         self.patch.setValue(4)
@@ -132,6 +133,14 @@ class LookView(NetView):
         self.panels = {k: HeatOverlay() for k in ("saliency", "gradcam", "occlusion")}
         self.heads = {k: QLabel() for k in self.panels}
         self.notes = {k: QLabel() for k in self.panels}
+        self._l_opacity, self._l_layer, self._l_patch, self._l_stride = QLabel(), QLabel(), QLabel(), QLabel()
+        # each method's own settings sit under its title
+        own: dict[str, QHBoxLayout] = {k: QHBoxLayout() for k in self.panels}
+        own["gradcam"].addWidget(self._l_layer)
+        own["gradcam"].addWidget(self.layer, 1)
+        for w in (self._l_patch, self.patch, self._l_stride, self.stride):
+            own["occlusion"].addWidget(w)
+        own["occlusion"].addStretch(1)
         grid = QGridLayout()
         for col, key in enumerate(self.panels):
             self.heads[key].setFont(bold_font(self))
@@ -139,25 +148,22 @@ class LookView(NetView):
             self.notes[key].setWordWrap(True)
             self.notes[key].setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
             grid.addWidget(self.heads[key], 0, col)
-            grid.addWidget(self.panels[key], 1, col)
-            grid.addWidget(self.notes[key], 2, col)
+            grid.addLayout(own[key], 1, col)
+            grid.addWidget(self.panels[key], 2, col)
+            grid.addWidget(self.notes[key], 3, col)
             grid.setColumnStretch(col, 1)
-        grid.setRowStretch(1, 1)
+        grid.setRowStretch(2, 1)
+        grid.setRowMinimumHeight(1, self.layer.sizeHint().height())
         top = QHBoxLayout()
         top.addWidget(self.target, 1)
+        top.addWidget(self._l_opacity)
+        top.addWidget(self.opacity)
         top.addWidget(self.predicted_btn)
-        controls = QHBoxLayout()
-        self._l_opacity, self._l_layer, self._l_patch, self._l_stride = QLabel(), QLabel(), QLabel(), QLabel()
-        for w in (self._l_opacity, self.opacity, self._l_layer, self.layer, self._l_patch, self.patch):
-            controls.addWidget(w)
-        controls.addWidget(self._l_stride)
-        controls.addWidget(self.stride)
-        controls.addStretch(1)
+        self.opacity.setFixedWidth(110)
         lay = QVBoxLayout(self)
         lay.addWidget(self.title)
         lay.addWidget(self.claim)
         lay.addLayout(top)
-        lay.addLayout(controls)
         lay.addLayout(grid, 1)
         self.opacity.valueChanged.connect(self._redraw)
         self.layer.currentIndexChanged.connect(lambda _i: self.invalidate())
@@ -184,7 +190,7 @@ class LookView(NetView):
     def _label_default(self) -> None:
         names = getattr(self, "_conv_names", [])
         last = names[-1] if names else "-"
-        self.layer.setItemText(0, self.tr("last conv layer ({name})").format(name=last))
+        self.layer.setItemText(0, self.tr("last conv ({name})").format(name=last))
 
     def job(self) -> Callable[[], Any] | None:
         s = self.host.session
@@ -302,8 +308,10 @@ class LookView(NetView):
         self.heads["gradcam"].setText(self.tr("Grad-CAM"))
         self.heads["occlusion"].setText(self.tr("Occlusion"))
         self._l_opacity.setText(self.tr("Opacity"))
-        self._l_layer.setText(self.tr("Grad-CAM layer"))
+        self._l_layer.setText(self.tr("Layer"))
         self._l_patch.setText(self.tr("Square"))
+        self.patch.setToolTip(self.tr("Side of the square hidden at each position"))
+        self.stride.setToolTip(self.tr("Distance between two positions of the square"))
         self._l_stride.setText(self.tr("every"))
         self.patch.setSuffix(self.tr(" px"))
         self.stride.setSuffix(self.tr(" px"))

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFontMetrics, QImage, QLinearGradient, QPainter, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QLinearGradient, QPainter, QPen
 from PySide6.QtWidgets import (
     QButtonGroup,
     QHBoxLayout,
@@ -99,7 +99,7 @@ class OverviewCanvas(QWidget):
         self.scale_mode = "layer"
         self.hovered: tuple[int, int, int, int] | None = None
         self.highlight: list[Dependency] = []
-        self._gap = 16
+        self._gap = 10
         self._fit_width = 900  # the width the columns are laid out to fit (the scroll area's viewport)
         self.setMouseTracking(True)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
@@ -168,6 +168,15 @@ class OverviewCanvas(QWidget):
                 c.images = []
 
     # --------------------------------------------------------------------------------------------- layout
+    def _small(self) -> QFont:
+        """The font of the column headers: a little smaller, so narrow columns keep their names."""
+        f = QFont(self.font())
+        f.setPointSizeF(f.pointSizeF() * 0.85)
+        return f
+
+    def _min_col(self) -> int:
+        return QFontMetrics(self._small()).horizontalAdvance("00x00x00") + 2
+
     def _header_h(self) -> int:
         return 2 * self.fontMetrics().height() + 6
 
@@ -210,7 +219,7 @@ class OverviewCanvas(QWidget):
         if not self.columns:
             return
         fm = self.fontMetrics()
-        min_col = fm.horizontalAdvance("00x00x00") + 4
+        min_col = self._min_col()
         tile = 8.0
         for t in range(56, 7, -2):
             widths = self._widths(float(t))
@@ -389,15 +398,18 @@ class OverviewCanvas(QWidget):
 
     def _paint_header(self, p: QPainter, c: _Column, fg: QColor, fm: Any) -> None:
         p.setPen(fg)
-        bold = bold_font(self)
-        p.setFont(bold)
-        width = int(max(c.width, fm.horizontalAdvance("00x00x00") + 4))
+        small = self._small()
+        bold = QFont(small)
+        bold.setBold(True)
+        width = int(max(c.width, self._min_col()) + self._gap // 2)
         name = self.tr("input") if c.layer == -1 else c.name
         elided = QFontMetrics(bold).elidedText(name, Qt.TextElideMode.ElideRight, width)
+        p.setFont(bold)
         p.drawText(QPointF(c.x, fm.ascent() + 1), elided)
-        p.setFont(self.font())
+        p.setFont(small)
         shape = "x".join(str(v) for v in c.values.shape)
         p.drawText(QPointF(c.x, fm.height() + fm.ascent() + 3), shape)
+        p.setFont(self.font())
 
     def _paint_units(self, p: QPainter, c: _Column, fg: QColor, fm: Any) -> None:
         probs = self.probabilities if c.labels else None
