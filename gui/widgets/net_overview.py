@@ -218,7 +218,6 @@ class OverviewCanvas(QWidget):
     def _layout(self) -> None:
         if not self.columns:
             return
-        fm = self.fontMetrics()
         min_col = self._min_col()
         tile = 8.0
         for t in range(56, 7, -2):
