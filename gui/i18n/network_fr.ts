@@ -27,32 +27,27 @@
         <translation>Fenêtre × filtre, additionnés : {terms} = {s}</translation>
     </message>
     <message>
-        <location filename="../widgets/net_detail.py" line="87" />
-        <source>channel {c}: {v}</source>
-        <translation>canal {c} : {v}</translation>
-    </message>
-    <message>
-        <location filename="../widgets/net_detail.py" line="92" />
+        <location filename="../widgets/net_detail.py" line="89" />
         <source>… ({n} more)</source>
         <translation>… ({n} de plus)</translation>
     </message>
     <message>
-        <location filename="../widgets/net_detail.py" line="95" />
-        <source>One window sum per input channel (window · filter slice): {terms} = {s}</source>
-        <translation>Une somme par canal d'entrée (fenêtre · tranche du filtre) : {terms} = {s}</translation>
+        <location filename="../widgets/net_detail.py" line="92" />
+        <source>One window sum per input channel (window · filter slice), the channel in brackets: {terms} = {s}</source>
+        <translation>Une somme par canal d'entrée (fenêtre · tranche du filtre), le canal entre crochets : {terms} = {s}</translation>
     </message>
     <message>
-        <location filename="../widgets/net_detail.py" line="98" />
+        <location filename="../widgets/net_detail.py" line="97" />
         <source>+ bias {b} = {z}</source>
         <translation>+ biais {b} = {z}</translation>
     </message>
     <message>
-        <location filename="../widgets/net_detail.py" line="102" />
+        <location filename="../widgets/net_detail.py" line="101" />
         <source>mean</source>
         <translation>moyenne</translation>
     </message>
     <message>
-        <location filename="../widgets/net_detail.py" line="110" />
+        <location filename="../widgets/net_detail.py" line="109" />
         <source>z = Σ of {n} products x·w + bias. The largest: {top}; all together {s}</source>
         <translation>z = Σ de {n} produits x·w + biais. Les plus grands : {top} ; en tout {s}</translation>
     </message>
@@ -60,27 +55,27 @@
 <context>
     <name>CellDetailDialog</name>
     <message>
-        <location filename="../widgets/net_detail.py" line="320" />
+        <location filename="../widgets/net_detail.py" line="329" />
         <source>{name}: value {k}</source>
         <translation>{name} : valeur {k}</translation>
     </message>
     <message>
-        <location filename="../widgets/net_detail.py" line="328" />
+        <location filename="../widgets/net_detail.py" line="337" />
         <source>Value {k} of the vector is cell ({r}, {c}) of map {m} of the previous layer ({v}). NHWC order: index = (row × {w} + column) × {n} + channel = ({r} × {w} + {c}) × {n} + {m} = {k}: Flatten reads all {n} channels of one position before moving to the next.</source>
         <translation>La valeur {k} du vecteur est la case ({r}, {c}) de la carte {m} de la couche précédente ({v}). Ordre NHWC : indice = (ligne × {w} + colonne) × {n} + canal = ({r} × {w} + {c}) × {n} + {m} = {k} : Flatten lit les {n} canaux d'une position avant de passer à la suivante.</translation>
     </message>
     <message>
-        <location filename="../widgets/net_detail.py" line="336" />
+        <location filename="../widgets/net_detail.py" line="345" />
         <source>Value {k} = the largest of the {n} values of map {k} ({v}), found at ({i}, {j}). Where it was is not kept: only that the feature was found, and how strongly.</source>
         <translation>Valeur {k} = la plus grande des {n} valeurs de la carte {k} ({v}), trouvée en ({i}, {j}). L'endroit n'est pas gardé : seulement que la caractéristique a été trouvée, et avec quelle force.</translation>
     </message>
     <message>
-        <location filename="../widgets/net_detail.py" line="345" />
+        <location filename="../widgets/net_detail.py" line="354" />
         <source>This is the logit of class {c}; the softmax in the left panel turns the logits into probabilities.</source>
         <translation>C'est le logit de la classe {c} ; le softmax du panneau de gauche transforme les logits en probabilités.</translation>
     </message>
     <message>
-        <location filename="../widgets/net_detail.py" line="349" />
+        <location filename="../widgets/net_detail.py" line="358" />
         <source>{name} ({cls}), value {k} = {v}</source>
         <translation>{name} ({cls}), valeur {k} = {v}</translation>
     </message>
@@ -121,12 +116,12 @@
 <context>
     <name>ColourLegend</name>
     <message>
-        <location filename="../widgets/net_overview.py" line="502" />
+        <location filename="../widgets/net_overview.py" line="501" />
         <source>each column: its own max, written under it</source>
         <translation>chaque colonne : son propre max, écrit dessous</translation>
     </message>
     <message>
-        <location filename="../widgets/net_overview.py" line="505" />
+        <location filename="../widgets/net_overview.py" line="504" />
         <source>one scale for every column</source>
         <translation>une seule échelle pour toutes les colonnes</translation>
     </message>
@@ -606,7 +601,7 @@
         <translation>la carte</translation>
     </message>
     <message>
-        <location filename="../widgets/net_detail.py" line="298" />
+        <location filename="../widgets/net_detail.py" line="307" />
         <source>Check: the activation of (Σ + bias) equals the layer's map to within {e:.1e}.</source>
         <translation>Vérification : l'activation de (Σ + biais) est égale à la carte de la couche à {e:.1e} près.</translation>
     </message>
@@ -687,12 +682,12 @@
 <context>
     <name>OverviewCanvas</name>
     <message>
-        <location filename="../widgets/net_overview.py" line="387" />
+        <location filename="../widgets/net_overview.py" line="386" />
         <source>+{n} more</source>
         <translation>+{n} de plus</translation>
     </message>
     <message>
-        <location filename="../widgets/net_overview.py" line="405" />
+        <location filename="../widgets/net_overview.py" line="404" />
         <source>input</source>
         <translation>entrée</translation>
     </message>
@@ -700,87 +695,87 @@
 <context>
     <name>OverviewView</name>
     <message>
-        <location filename="../widgets/net_overview.py" line="603" />
+        <location filename="../widgets/net_overview.py" line="621" />
         <source>the input</source>
         <translation>l'entrée</translation>
     </message>
     <message>
-        <location filename="../widgets/net_overview.py" line="609" />
+        <location filename="../widgets/net_overview.py" line="627" />
         <source>Hover a cell to light up every cell it depends on, down to the input pixels; click it to see its arithmetic.</source>
         <translation>Survolez une case pour éclairer toutes les cases dont elle dépend, jusqu'aux pixels de l'entrée ; cliquez dessus pour voir son calcul.</translation>
     </message>
     <message>
-        <location filename="../widgets/net_overview.py" line="619" />
+        <location filename="../widgets/net_overview.py" line="637" />
         <source>{name}, map {c}, cell ({i}, {j}) = {v:.3g}</source>
         <translation>{name}, carte {c}, case ({i}, {j}) = {v:.3g}</translation>
     </message>
     <message>
-        <location filename="../widgets/net_overview.py" line="624" />
+        <location filename="../widgets/net_overview.py" line="642" />
         <source>{name}, value {k} = {v:.3g}</source>
         <translation>{name}, valeur {k} = {v:.3g}</translation>
     </message>
     <message>
-        <location filename="../widgets/net_overview.py" line="634" />
+        <location filename="../widgets/net_overview.py" line="652" />
         <source>all {n} maps</source>
         <translation>toutes les {n} cartes</translation>
     </message>
     <message>
-        <location filename="../widgets/net_overview.py" line="636" />
+        <location filename="../widgets/net_overview.py" line="654" />
         <source>map {c}</source>
         <translation>la carte {c}</translation>
     </message>
     <message>
-        <location filename="../widgets/net_overview.py" line="638" />
+        <location filename="../widgets/net_overview.py" line="656" />
         <source>{n} maps</source>
         <translation>{n} cartes</translation>
     </message>
     <message>
-        <location filename="../widgets/net_overview.py" line="642" />
+        <location filename="../widgets/net_overview.py" line="660" />
         <source>input pixels rows {t}-{b}, columns {l}-{r} ({h}x{w})</source>
         <translation>les pixels de l'entrée lignes {t} à {b}, colonnes {l} à {r} ({h}x{w})</translation>
     </message>
     <message>
-        <location filename="../widgets/net_overview.py" line="648" />
+        <location filename="../widgets/net_overview.py" line="666" />
         <source>{name}: {h}x{w} cells of {maps}</source>
         <translation>{name} : {h}x{w} cases de {maps}</translation>
     </message>
     <message>
-        <location filename="../widgets/net_overview.py" line="653" />
+        <location filename="../widgets/net_overview.py" line="671" />
         <source>{name}: {n} values</source>
         <translation>{name} : {n} valeurs</translation>
     </message>
     <message>
-        <location filename="../widgets/net_overview.py" line="654" />
+        <location filename="../widgets/net_overview.py" line="672" />
         <source>depends on</source>
         <translation>dépend de</translation>
     </message>
     <message>
-        <location filename="../widgets/net_overview.py" line="655" />
+        <location filename="../widgets/net_overview.py" line="673" />
         <source>Click for the arithmetic.</source>
         <translation>Cliquez pour voir le calcul.</translation>
     </message>
     <message>
-        <location filename="../widgets/net_overview.py" line="665" />
+        <location filename="../widgets/net_overview.py" line="683" />
         <source>Network overview: the convolutional base, then the dense head</source>
         <translation>Vue d'ensemble du réseau : la base convolutionnelle, puis la tête dense</translation>
     </message>
     <message>
-        <location filename="../widgets/net_overview.py" line="668" />
+        <location filename="../widgets/net_overview.py" line="686" />
         <source>Each column is a layer, from the input image (left) to the class scores (right): the maps shrink through pooling while their number grows, then Flatten (or a global pooling) hands a vector to the dense layers that classify.</source>
         <translation>Chaque colonne est une couche, de l'image d'entrée (à gauche) aux scores des classes (à droite) : les cartes rétrécissent au fil des poolings tandis que leur nombre augmente, puis Flatten (ou un pooling global) passe un vecteur aux couches denses qui classent.</translation>
     </message>
     <message>
-        <location filename="../widgets/net_overview.py" line="673" />
+        <location filename="../widgets/net_overview.py" line="691" />
         <source>Colours:</source>
         <translation>Couleurs :</translation>
     </message>
     <message>
-        <location filename="../widgets/net_overview.py" line="674" />
+        <location filename="../widgets/net_overview.py" line="692" />
         <source>one scale per layer</source>
         <translation>une échelle par couche</translation>
     </message>
     <message>
-        <location filename="../widgets/net_overview.py" line="675" />
+        <location filename="../widgets/net_overview.py" line="693" />
         <source>one scale for all</source>
         <translation>une seule échelle</translation>
     </message>
@@ -809,27 +804,27 @@
 <context>
     <name>SoftmaxPanel</name>
     <message>
-        <location filename="../widgets/net_softmax.py" line="97" />
+        <location filename="../widgets/net_softmax.py" line="102" />
         <source>sum of the {e}: Σ = {t}</source>
         <translation>somme des {e} : Σ = {t}</translation>
     </message>
     <message>
-        <location filename="../widgets/net_softmax.py" line="98" />
+        <location filename="../widgets/net_softmax.py" line="103" />
         <source>p({c}) = {v} / {t} = {p:.1%}</source>
         <translation>p({c}) = {v} / {t} = {p:.1%}</translation>
     </message>
     <message>
-        <location filename="../widgets/net_softmax.py" line="119" />
+        <location filename="../widgets/net_softmax.py" line="124" />
         <source>class</source>
         <translation>classe</translation>
     </message>
     <message>
-        <location filename="../widgets/net_softmax.py" line="153" />
+        <location filename="../widgets/net_softmax.py" line="158" />
         <source>logit z</source>
         <translation>logit z</translation>
     </message>
     <message>
-        <location filename="../widgets/net_softmax.py" line="160" />
+        <location filename="../widgets/net_softmax.py" line="165" />
         <source>p = exp / Σ</source>
         <translation>p = exp / Σ</translation>
     </message>
@@ -856,18 +851,18 @@
     <name>TrainingAlert</name>
     <message>
         <location filename="../widgets/train_guard.py" line="93" />
-        <source>The loss reached {loss:.3g} at batch {step}, more than 10 times its start ({start:.3g}): training is diverging. The learning rate ({lr:g}) is too high: try {lower:g}, then Reset weights.</source>
-        <translation>La perte (loss) a atteint {loss:.3g} au lot {step}, plus de 10 fois sa valeur de départ ({start:.3g}) : l'entraînement diverge. Le taux d'apprentissage ({lr:g}) est trop élevé : essayez {lower:g}, puis Réinitialiser les poids.</translation>
+        <source>Diverging: at batch {step} the loss is {loss:.3g}, more than 10 times its start ({start:.3g}). The learning rate ({lr:g}) is too high: try {lower:g}, then Reset weights.</source>
+        <translation>Divergence : au lot {step}, la perte (loss) vaut {loss:.3g}, plus de 10 fois sa valeur de départ ({start:.3g}). Le taux d'apprentissage ({lr:g}) est trop élevé : essayez {lower:g}, puis Réinitialiser les poids.</translation>
     </message>
     <message>
         <location filename="../widgets/train_guard.py" line="101" />
-        <source>For all of epoch {e} the accuracy stayed at chance ({acc:.0%}; always answering the most frequent class gives {chance:.0%}): after diverging, the network answers (almost) one class whatever the image. Lower the learning rate (e.g. {lower:g}) and Reset weights.</source>
-        <translation>Pendant toute l'époque {e}, l'exactitude (accuracy) est restée au niveau du hasard ({acc:.0%} ; répondre toujours la classe la plus fréquente donne {chance:.0%}) : après avoir divergé, le réseau répond (presque) toujours la même classe, quelle que soit l'image. Baissez le taux d'apprentissage (par exemple {lower:g}) et réinitialisez les poids.</translation>
+        <source>All of epoch {e} at chance ({acc:.0%}; the most frequent class alone gives {chance:.0%}): after diverging, the network answers one class whatever the image. Lower the learning rate (e.g. {lower:g}) and Reset weights.</source>
+        <translation>Toute l'époque {e} au niveau du hasard ({acc:.0%} ; la classe la plus fréquente seule donne {chance:.0%}) : après avoir divergé, le réseau répond une seule classe quelle que soit l'image. Baissez le taux d'apprentissage (par exemple {lower:g}) et réinitialisez les poids.</translation>
     </message>
     <message>
-        <location filename="../widgets/train_guard.py" line="110" />
-        <source>For all of epoch {e} the accuracy stayed at chance ({acc:.0%}; always answering the most frequent class gives {chance:.0%}): the network is not learning. A learning rate that is too high often does this: try {lower:g}; if the loss barely moved, it may instead be too low.</source>
-        <translation>Pendant toute l'époque {e}, l'exactitude (accuracy) est restée au niveau du hasard ({acc:.0%} ; répondre toujours la classe la plus fréquente donne {chance:.0%}) : le réseau n'apprend pas. Un taux d'apprentissage trop élevé fait souvent cela : essayez {lower:g} ; si la perte a à peine bougé, il est peut-être au contraire trop faible.</translation>
+        <location filename="../widgets/train_guard.py" line="109" />
+        <source>All of epoch {e} at chance ({acc:.0%}; the most frequent class alone gives {chance:.0%}) and the loss is not falling: the network is not learning. A learning rate too high often does this: try {lower:g}; if the loss barely moves, it may be too low instead.</source>
+        <translation>Toute l'époque {e} au niveau du hasard ({acc:.0%} ; la classe la plus fréquente seule donne {chance:.0%}) et la perte ne baisse pas : le réseau n'apprend pas. Un taux d'apprentissage trop élevé fait souvent cela : essayez {lower:g} ; si la perte bouge à peine, il est peut-être au contraire trop faible.</translation>
     </message>
 </context>
 </TS>

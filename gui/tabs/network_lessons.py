@@ -96,7 +96,7 @@ class NetworkLessonsMixin:
         batches); ``--train-steps N`` alone trains N batches; ``--image FILE`` becomes the current image."""
         view = getattr(options, "view", None)
         n = getattr(options, "train_steps", None)
-        plan: dict[str, Any] = {"batches": int(n) if n else (-1 if view else 0)}
+        plan: dict[str, Any] = {"batches": int(n) if n else (-1 if view else 0), "screenshot": True}
         if view:
             self.show_view(view)
             plan["view"] = view
@@ -158,6 +158,8 @@ class NetworkLessonsMixin:
         image = plan.pop("image", None)
         if image:
             self.load_image_file(image)  # type: ignore[attr-defined]
+        if plan.get("view") == "overview" and plan.get("screenshot"):
+            self.overview.hover_demo()  # type: ignore[attr-defined]
         self._plan = None
         self._shot_done = True
 

@@ -83,17 +83,16 @@ def cell_arithmetic_text(ar: CellArithmetic) -> str:
                 "CellArithmetic", "Window × filter, summed: {terms} = {s}"
             ).format(terms=shown, s=_f(float(ar.terms.sum())))
         else:
-            terms = [
-                QCoreApplication.translate("CellArithmetic", "channel {c}: {v}").format(c=c, v=_f(float(t)))
-                for c, t in enumerate(ar.terms)
-            ]
+            terms = [f"{_f(float(t))} [{c}]" for c, t in enumerate(ar.terms)]
             shown = " + ".join(terms[:MAX_TERMS])
             if len(terms) > MAX_TERMS:
                 shown += " + " + QCoreApplication.translate("CellArithmetic", "… ({n} more)").format(
                     n=len(terms) - MAX_TERMS
                 )
             body = QCoreApplication.translate(
-                "CellArithmetic", "One window sum per input channel (window · filter slice): {terms} = {s}"
+                "CellArithmetic",
+                "One window sum per input channel (window · filter slice), the channel in brackets: "
+                "{terms} = {s}",
             ).format(terms=shown, s=_f(float(ar.terms.sum())))
         z = QCoreApplication.translate("CellArithmetic", "+ bias {b} = {z}").format(b=_f(ar.bias), z=_f(ar.z))
         return body + "<br>" + z + (tail or f"<br>= <b>{_f(ar.value)}</b>")
@@ -184,6 +183,7 @@ class MapDetailDialog(QDialog):
         scroll.setWidget(side)
         scroll.setWidgetResizable(True)
         scroll.setMinimumWidth(380)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         lay.addWidget(scroll, 1, 1)
         lay.setColumnStretch(1, 1)
         self.resize(940, 600)
@@ -285,12 +285,21 @@ class MapDetailDialog(QDialog):
             if w is None:
                 lbl = QLabel(text)
                 lbl.setFont(bold_font(self))
+                lbl.setWordWrap(True)
+                lbl.setMaximumWidth(90)
                 self.sum_lay.addWidget(lbl)
             else:
-                g = TileGrid(tile=84)
-                g.set_tiles([w], [text])
-                g.setFixedWidth(150)
-                self.sum_lay.addWidget(g)
+                cell = QWidget()
+                cell_lay = QVBoxLayout(cell)
+                cell_lay.setContentsMargins(0, 0, 0, 0)
+                g = TileGrid(tile=72)
+                g.set_tiles([w])
+                cell_lay.addWidget(g)
+                caption = QLabel(text)
+                caption.setWordWrap(True)
+                cell_lay.addWidget(caption)
+                cell.setFixedWidth(84)
+                self.sum_lay.addWidget(cell, 0, Qt.AlignmentFlag.AlignTop)
         self.sum_lay.addStretch(1)
         after = np.vectorize(lambda v: activation_value(o.activation, float(v)))(self.z.astype(np.float64))
         err = float(np.abs(after - mapped).max())

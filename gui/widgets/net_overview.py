@@ -523,6 +523,7 @@ class OverviewView(NetView):
     def __init__(self, host: Any, parent: QWidget | None = None) -> None:
         super().__init__(host, parent)
         self._geometry_for: Any = None
+        self._demo = False  # hover one cell once the columns are drawn (screenshots)
         self._geometry: DependencyGeometry | None = None
         self.outputs: list[LayerOutput] = []
         self.title = QLabel()
@@ -589,7 +590,25 @@ class OverviewView(NetView):
         self.outputs = outputs
         self.canvas.set_data(outputs, image, self.host.class_names(), self._geometry)
         self._update_legend()
+        if self._demo:
+            self._demo = False
+            self._hover_demo_cell()
         self._describe(*(self.canvas.hovered or (-2, 0, 0, 0)))
+
+    def hover_demo(self) -> None:
+        """Hover the middle cell of the deepest map layer (now, or as soon as the columns are drawn): what a
+        screenshot of the overview shows."""
+        if self.canvas.columns and self.is_ready():
+            self._hover_demo_cell()
+        else:
+            self._demo = True
+
+    def _hover_demo_cell(self) -> None:
+        maps = [c for c in self.canvas.columns if c.kind == "maps" and c.layer >= 0]
+        if maps:
+            deepest = maps[-1]
+            h, w = deepest.values.shape[:2]
+            self.canvas.hover_cell((deepest.layer, 0, h // 2, w // 2))
 
     def _scale_changed(self) -> None:
         self.canvas.set_scale_mode("layer" if self.per_layer.isChecked() else "all")

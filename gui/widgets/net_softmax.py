@@ -18,6 +18,11 @@ OTHER = QColor("#1f5fbf")
 CHOSEN = QColor("#7a2eb8")
 
 
+def _logit(v: float) -> str:
+    """A logit: 3 decimals (scientific only when huge)."""
+    return f"{v:.2e}" if abs(v) >= 1e5 else f"{v:.3f}"
+
+
 def _num(v: float) -> str:
     """A short number: 3 significant digits, scientific only when it must."""
     a = abs(v)
@@ -169,7 +174,7 @@ class SoftmaxPanel(QWidget):
             p.setPen(fg)
             p.drawText(QRectF(0, y, name_w - 6, row_h), right, name)
             if s is not None:
-                p.drawText(QRectF(name_w, y, z_end - name_w - 4, row_h), right, _num(float(s.logits[k])))
+                p.drawText(QRectF(name_w, y, z_end - name_w - 4, row_h), right, _logit(float(s.logits[k])))
                 p.drawText(QRectF(z_end, y, exp_end - z_end - 4, row_h), right, _num(float(s.exps[k])))
             p.fillRect(QRectF(bar_x, y + 3, bar_w, row_h - 6), QColor("#e8e8e8"))
             p.fillRect(QRectF(bar_x, y + 3, bar_w * float(v), row_h - 6), BEST if k == best else OTHER)

@@ -90,27 +90,26 @@ class TrainingAlert(QLabel):
             if a.kind == "diverging":
                 lines.append(
                     self.tr(
-                        "The loss reached {loss:.3g} at batch {step}, more than 10 times its start "
-                        "({start:.3g}): training is diverging. The learning rate ({lr:g}) is too high: try "
-                        "{lower:g}, then Reset weights."
+                        "Diverging: at batch {step} the loss is {loss:.3g}, more than 10 times its start "
+                        "({start:.3g}). The learning rate ({lr:g}) is too high: try {lower:g}, then Reset "
+                        "weights."
                     ).format(loss=a.loss, step=a.step, start=a.start_loss, lr=lr, lower=lr / 10)
                 )
             elif a.diverged:
                 lines.append(
                     self.tr(
-                        "For all of epoch {e} the accuracy stayed at chance ({acc:.0%}; always answering the "
-                        "most frequent class gives {chance:.0%}): after diverging, the network answers "
-                        "(almost) one class whatever the image. Lower the learning rate (e.g. {lower:g}) and "
-                        "Reset weights."
+                        "All of epoch {e} at chance ({acc:.0%}; the most frequent class alone gives "
+                        "{chance:.0%}): after diverging, the network answers one class whatever the "
+                        "image. Lower the learning rate (e.g. {lower:g}) and Reset weights."
                     ).format(e=a.epoch + 1, acc=a.accuracy, chance=a.chance, lower=lr / 10)
                 )
             else:
                 lines.append(
                     self.tr(
-                        "For all of epoch {e} the accuracy stayed at chance ({acc:.0%}; always answering the "
-                        "most frequent class gives {chance:.0%}): the network is not learning. A learning "
-                        "rate that is too high often does this: try {lower:g}; if the loss barely moved, it "
-                        "may instead be too low."
+                        "All of epoch {e} at chance ({acc:.0%}; the most frequent class alone gives "
+                        "{chance:.0%}) and the loss is not falling: the network is not learning. A "
+                        "learning rate too high often does this: try {lower:g}; if the loss barely moves, "
+                        "it may be too low instead."
                     ).format(e=a.epoch + 1, acc=a.accuracy, chance=a.chance, lower=lr / 10)
                 )
         self.setText("\n".join(lines))

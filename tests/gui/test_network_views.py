@@ -314,6 +314,25 @@ def test_set_input_image_fits_a_colour_image_and_every_view_follows(tab):
     )
 
 
+def test_overview_and_flatten_views_follow_the_image(tab):
+    for name in ("overview", "flatten"):
+        view = show(tab, name)
+        image_before = tab._image.copy()
+        if name == "overview":
+            before = [c.values.copy() for c in view.canvas.columns]
+        else:
+            before = [view.runs["gmp"].vector.copy()]
+        tab.image_index.setValue(tab.image_index.value() + 2)
+        wait(lambda view=view: view.is_ready() and tab._maps_ready)
+        assert not np.array_equal(tab._image, image_before)
+        if name == "overview":
+            np.testing.assert_array_equal(view.canvas.columns[0].values, tab._image)
+            assert not np.array_equal(view.canvas.columns[1].values, before[1])
+            np.testing.assert_allclose(view.outputs[-1].probabilities, tab.softmax.probabilities(), rtol=1e-6)
+        else:
+            assert not np.array_equal(view.runs["gmp"].vector, before[0])
+
+
 def test_maps_caption_says_flatten_reads_nhwc():
     from gui.widgets.net_featuremaps import FeatureMapView
 
@@ -333,6 +352,8 @@ def test_views_follow_a_new_model(qapp):
         wait(lambda: t._maps_ready)
         view = show(t, "overview")
         assert len(view.canvas.columns) == 7  # input + the six layers of zoo.small
+        inv = show(t, "invariance")
+        assert len(inv.result.rows) == 7  # the input + six layers
         t.show_view("hierarchy")
         assert t.banner.isVisible()
         t.gen_layers.setValue(1)
@@ -346,8 +367,9 @@ def test_views_follow_a_new_model(qapp):
         view = show(t, "overview")
         wait(lambda: len(view.canvas.columns) == 5)
         assert view.canvas.columns[1].values.shape == (28, 28, 4)
-        t.show_view("invariance")
+        inv = show(t, "invariance")
         assert t.banner.isVisible()  # a new model is untrained again
+        assert [row.name for row in inv.result.rows] == ["input", "conv2d", "max_pooling2d", "flatten", "dense"]
     finally:
         t.shutdown()
         t.close()

@@ -36,7 +36,7 @@ def test_a_diverging_run_is_reported_with_a_lower_learning_rate(qtbot, tab):
     assert not tab.alert.isHidden()
     text = tab.alert.text()
     assert "more than 10 times its start" in text and "try 1," in text  # 10 / 10
-    assert "stayed at chance" in text
+    assert "All of epoch 1 at chance" in text
     assert tab.status.text() == "Training finished."  # how the run ended, and the alert beside it
 
 
