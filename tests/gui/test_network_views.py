@@ -369,7 +369,8 @@ def test_views_follow_a_new_model(qapp):
         assert view.canvas.columns[1].values.shape == (28, 28, 4)
         inv = show(t, "invariance")
         assert t.banner.isVisible()  # a new model is untrained again
-        assert [row.name for row in inv.result.rows] == ["input", "conv2d", "max_pooling2d", "flatten", "dense"]
+        names = [row.name for row in inv.result.rows]
+        assert names == ["input", "conv2d", "max_pooling2d", "flatten", "dense"]
     finally:
         t.shutdown()
         t.close()
