@@ -116,12 +116,12 @@
 <context>
     <name>ColourLegend</name>
     <message>
-        <location filename="../widgets/net_overview.py" line="501" />
+        <location filename="../widgets/net_overview_canvas.py" line="494" />
         <source>each column: its own max, written under it</source>
         <translation>chaque colonne : son propre max, écrit dessous</translation>
     </message>
     <message>
-        <location filename="../widgets/net_overview.py" line="504" />
+        <location filename="../widgets/net_overview_canvas.py" line="497" />
         <source>one scale for every column</source>
         <translation>une seule échelle pour toutes les colonnes</translation>
     </message>
@@ -145,22 +145,22 @@
 <context>
     <name>FlattenOrder</name>
     <message>
-        <location filename="../widgets/net_flatten.py" line="86" />
+        <location filename="../widgets/net_flatten_pictures.py" line="55" />
         <source>Example: 3 maps of 2x2</source>
         <translation>Exemple : 3 cartes de 2x2</translation>
     </message>
     <message>
-        <location filename="../widgets/net_flatten.py" line="99" />
+        <location filename="../widgets/net_flatten_pictures.py" line="68" />
         <source>Flatten (NHWC) gives, position by position:</source>
         <translation>Flatten (NHWC) donne, position par position :</translation>
     </message>
     <message>
-        <location filename="../widgets/net_flatten.py" line="112" />
+        <location filename="../widgets/net_flatten_pictures.py" line="81" />
         <source>not map after map (a1 a2 a3 a4 b1 ...)</source>
         <translation>et non carte après carte (a1 a2 a3 a4 b1 …)</translation>
     </message>
     <message>
-        <location filename="../widgets/net_flatten.py" line="119" />
+        <location filename="../widgets/net_flatten_pictures.py" line="88" />
         <source>This image: {p} rows (positions) x {c} columns (channels)</source>
         <translation>Cette image : {p} lignes (positions) x {c} colonnes (canaux)</translation>
     </message>
@@ -168,132 +168,132 @@
 <context>
     <name>FlattenView</name>
     <message>
-        <location filename="../widgets/net_flatten.py" line="360" />
+        <location filename="../widgets/net_flatten.py" line="197" />
         <source>{n:+d} px</source>
         <translation>{n:+d} px</translation>
     </message>
     <message>
-        <location filename="../widgets/net_flatten.py" line="426" />
+        <location filename="../widgets/net_flatten.py" line="263" />
         <source>The base gives {h}x{w}x{c} maps; Flatten makes a vector of &lt;b&gt;{d}&lt;/b&gt; values ({h}·{w}·{c}).</source>
         <translation>La base donne des cartes {h}x{w}x{c} ; Flatten en fait un vecteur de &lt;b&gt;{d}&lt;/b&gt; valeurs ({h}·{w}·{c}).</translation>
     </message>
     <message>
-        <location filename="../widgets/net_flatten.py" line="433" />
+        <location filename="../widgets/net_flatten.py" line="270" />
         <source>The base gives {h}x{w}x{c} maps; GlobalMaxPooling keeps &lt;b&gt;{d}&lt;/b&gt; values, one per map.</source>
         <translation>La base donne des cartes {h}x{w}x{c} ; GlobalMaxPooling garde &lt;b&gt;{d}&lt;/b&gt; valeurs, une par carte.</translation>
     </message>
     <message>
-        <location filename="../widgets/net_flatten.py" line="440" />
+        <location filename="../widgets/net_flatten.py" line="277" />
         <source>Head: {head} weights; whole network: &lt;b&gt;{t}&lt;/b&gt; parameters (base {b}).</source>
         <translation>Tête : {head} poids ; réseau entier : &lt;b&gt;{t}&lt;/b&gt; paramètres (base {b}).</translation>
     </message>
     <message>
-        <location filename="../widgets/net_flatten.py" line="452" />
+        <location filename="../widgets/net_flatten.py" line="289" />
         <source>&lt;b&gt;Refused at {n}x{n}&lt;/b&gt; by {layer}: {msg}</source>
         <translation>&lt;b&gt;Refusé en {n}x{n}&lt;/b&gt; par {layer} : {msg}</translation>
     </message>
     <message>
-        <location filename="../widgets/net_flatten.py" line="457" />
+        <location filename="../widgets/net_flatten.py" line="294" />
         <source>At {n}x{n} Flatten makes {d} values, but the Dense layer was built for {e}: its weight matrix fixes the image size.</source>
         <translation>En {n}x{n}, Flatten donne {d} valeurs, mais la couche Dense a été construite pour {e} : sa matrice de poids fixe la taille de l'image.</translation>
     </message>
     <message>
-        <location filename="../widgets/net_flatten.py" line="465" />
+        <location filename="../widgets/net_flatten.py" line="302" />
         <source>At {n}x{n}: runs, prediction &lt;b&gt;{c}&lt;/b&gt; ({p:.0%}).</source>
         <translation>En {n}x{n} : fonctionne, prédiction &lt;b&gt;{c}&lt;/b&gt; ({p:.0%}).</translation>
     </message>
     <message>
-        <location filename="../widgets/net_flatten.py" line="472" />
+        <location filename="../widgets/net_flatten.py" line="309" />
         <source>Move the image with the shift slider to compare the two vectors.</source>
         <translation>Déplacez l'image avec le curseur de décalage pour comparer les deux vecteurs.</translation>
     </message>
     <message>
-        <location filename="../widgets/net_flatten.py" line="482" />
+        <location filename="../widgets/net_flatten.py" line="319" />
         <source>Shifted {dx:+d} px: {s:.0%} of the vector's values change, by {r:.0%} in size.</source>
         <translation>Décalée de {dx:+d} px : {s:.0%} des valeurs du vecteur changent, de {r:.0%} en taille.</translation>
     </message>
     <message>
-        <location filename="../widgets/net_flatten.py" line="492" />
+        <location filename="../widgets/net_flatten.py" line="329" />
         <source>Not trained yet: press Train both.</source>
         <translation>Pas encore entraîné : cliquez sur « Entraîner les deux ».</translation>
     </message>
     <message>
-        <location filename="../widgets/net_flatten.py" line="501" />
+        <location filename="../widgets/net_flatten.py" line="338" />
         <source>&lt;b&gt;{a:.1%}&lt;/b&gt; validation accuracy after {e} epoch(s); training took {s:.1f} s.</source>
         <translation>&lt;b&gt;{a:.1%}&lt;/b&gt; d'exactitude (accuracy) en validation après {e} époque(s) ; l'entraînement a pris {s:.1f} s.</translation>
     </message>
     <message>
-        <location filename="../widgets/net_flatten.py" line="511" />
+        <location filename="../widgets/net_flatten.py" line="348" />
         <source>Measured here: {e} epoch(s) on the same {n} images in the same order, both bases starting from the same weights; accuracy on {v} validation images: Flatten {af:.1%} in {tf:.1f} s, GlobalMaxPooling {ag:.1%} in {tg:.1f} s.</source>
         <translation>Mesuré ici : {e} époque(s) sur les mêmes {n} images dans le même ordre, les deux bases partant des mêmes poids ; exactitude sur {v} images de validation : Flatten {af:.1%} en {tf:.1f} s, GlobalMaxPooling {ag:.1%} en {tg:.1f} s.</translation>
     </message>
     <message>
-        <location filename="../widgets/net_flatten.py" line="528" />
+        <location filename="../widgets/net_flatten.py" line="365" />
         <source>Flatten is ahead by {d:.1f} points, more than twice the sampling noise (±{s:.1f}): with images of a fixed size it did better here, as the lesson says; its head can use where each feature is, with far more weights.</source>
         <translation>Flatten a {d:.1f} points d'avance, plus de deux fois le bruit d'échantillonnage (±{s:.1f}) : avec des images de taille fixe, il a fait mieux ici, comme le dit le cours ; sa tête peut utiliser l'endroit de chaque caractéristique, avec bien plus de poids.</translation>
     </message>
     <message>
-        <location filename="../widgets/net_flatten.py" line="536" />
+        <location filename="../widgets/net_flatten.py" line="373" />
         <source>GlobalMaxPooling is ahead by {d:.1f} points (noise ±{s:.1f}), against the lesson's rule of thumb for this run.</source>
         <translation>GlobalMaxPooling a {d:.1f} points d'avance (bruit ±{s:.1f}), contrairement à la règle du cours pour cet essai.</translation>
     </message>
     <message>
-        <location filename="../widgets/net_flatten.py" line="543" />
+        <location filename="../widgets/net_flatten.py" line="380" />
         <source>The difference ({d:+.1f} points) is within twice the sampling noise (±{s:.1f}): this run does not tell the two heads apart.</source>
         <translation>L'écart ({d:+.1f} points) reste sous deux fois le bruit d'échantillonnage (±{s:.1f}) : cet essai ne permet pas de départager les deux têtes.</translation>
     </message>
     <message>
-        <location filename="../widgets/net_flatten.py" line="549" />
+        <location filename="../widgets/net_flatten.py" line="386" />
         <source>The times are close because the shared base does most of the work. One run, one seed, a short training: change the epochs or the seed to see how much it varies.</source>
         <translation>Les temps sont proches car la base commune fait l'essentiel du travail. Un seul essai, une seule graine, un entraînement court : changez le nombre d'époques ou la graine pour voir combien cela varie.</translation>
     </message>
     <message>
-        <location filename="../widgets/net_flatten.py" line="568" />
+        <location filename="../widgets/net_flatten.py" line="405" />
         <source>Flatten or GlobalMaxPooling: from maps to a vector</source>
         <translation>Flatten ou GlobalMaxPooling : des cartes à un vecteur</translation>
     </message>
     <message>
-        <location filename="../widgets/net_flatten.py" line="571" />
+        <location filename="../widgets/net_flatten.py" line="408" />
         <source>The base gives maps (height x width x channels); the dense head wants a vector. Flatten keeps every value, so the head needs a fixed image size; GlobalMaxPooling keeps each map's largest value, whatever the size, but forgets where features were.</source>
         <translation>La base donne des cartes (hauteur x largeur x canaux) ; la tête dense attend un vecteur. Flatten garde toutes les valeurs, donc la tête exige une taille d'image fixe ; GlobalMaxPooling garde la plus grande valeur de chaque carte, quelle que soit la taille, mais oublie où se trouvaient les caractéristiques.</translation>
     </message>
     <message>
-        <location filename="../widgets/net_flatten.py" line="576" />
+        <location filename="../widgets/net_flatten.py" line="413" />
         <source>Flatten head (the lesson's network)</source>
         <translation>Tête Flatten (le réseau du cours)</translation>
     </message>
     <message>
-        <location filename="../widgets/net_flatten.py" line="577" />
+        <location filename="../widgets/net_flatten.py" line="414" />
         <source>GlobalMaxPooling2D head</source>
         <translation>Tête GlobalMaxPooling2D</translation>
     </message>
     <message>
-        <location filename="../widgets/net_flatten.py" line="578" />
+        <location filename="../widgets/net_flatten.py" line="415" />
         <source>Input size</source>
         <translation>Taille de l'entrée</translation>
     </message>
     <message>
-        <location filename="../widgets/net_flatten.py" line="579" />
+        <location filename="../widgets/net_flatten.py" line="416" />
         <source> px</source>
         <translation> px</translation>
     </message>
     <message>
-        <location filename="../widgets/net_flatten.py" line="581" />
+        <location filename="../widgets/net_flatten.py" line="418" />
         <source>The image is centred on a black square of this size (the digit keeps its size).</source>
         <translation>L'image est centrée sur un carré noir de cette taille (le chiffre garde sa taille).</translation>
     </message>
     <message>
-        <location filename="../widgets/net_flatten.py" line="583" />
+        <location filename="../widgets/net_flatten.py" line="420" />
         <source>Shift</source>
         <translation>Décalage</translation>
     </message>
     <message>
-        <location filename="../widgets/net_flatten.py" line="585" />
+        <location filename="../widgets/net_flatten.py" line="422" />
         <source>Train both</source>
         <translation>Entraîner les deux</translation>
     </message>
     <message>
-        <location filename="../widgets/net_flatten.py" line="586" />
+        <location filename="../widgets/net_flatten.py" line="423" />
         <source>epochs</source>
         <translation>époques</translation>
     </message>
@@ -301,27 +301,27 @@
 <context>
     <name>GmpVector</name>
     <message>
-        <location filename="../widgets/net_flatten.py" line="167" />
+        <location filename="../widgets/net_flatten_pictures.py" line="136" />
         <source>Three of the {c} maps, their maximum circled:</source>
         <translation>Trois des {c} cartes, leur maximum entouré :</translation>
     </message>
     <message>
-        <location filename="../widgets/net_flatten.py" line="185" />
+        <location filename="../widgets/net_flatten_pictures.py" line="154" />
         <source>map {k}</source>
         <translation>carte {k}</translation>
     </message>
     <message>
-        <location filename="../widgets/net_flatten.py" line="191" />
+        <location filename="../widgets/net_flatten_pictures.py" line="160" />
         <source>GlobalMaxPooling keeps [{v}] (the lesson's [1, 0, 1])</source>
         <translation>GlobalMaxPooling garde [{v}] (le [1, 0, 1] du cours)</translation>
     </message>
     <message>
-        <location filename="../widgets/net_flatten.py" line="200" />
+        <location filename="../widgets/net_flatten_pictures.py" line="169" />
         <source>which features were found (large) or not (near 0), and no longer where.</source>
         <translation>quelles caractéristiques ont été trouvées (grand) ou non (proche de 0), et plus où.</translation>
     </message>
     <message>
-        <location filename="../widgets/net_flatten.py" line="204" />
+        <location filename="../widgets/net_flatten_pictures.py" line="173" />
         <source>The whole vector ({c} values):</source>
         <translation>Le vecteur entier ({c} valeurs) :</translation>
     </message>
@@ -609,72 +609,72 @@
 <context>
     <name>NetworkTab</name>
     <message>
-        <location filename="../tabs/network.py" line="561" />
+        <location filename="../tabs/network.py" line="409" />
         <source>Architecture</source>
         <translation>Architecture</translation>
     </message>
     <message>
-        <location filename="../tabs/network.py" line="562" />
+        <location filename="../tabs/network.py" line="410" />
         <source>Choose, generate or edit the layers, then Build</source>
         <translation>Choisissez, générez ou modifiez les couches, puis Construire</translation>
     </message>
     <message>
-        <location filename="../tabs/network.py" line="564" />
+        <location filename="../tabs/network.py" line="412" />
         <source>Maps</source>
         <translation>Cartes</translation>
     </message>
     <message>
-        <location filename="../tabs/network.py" line="564" />
+        <location filename="../tabs/network.py" line="412" />
         <source>Every layer's output for the image, top to bottom</source>
         <translation>La sortie de chaque couche pour l'image, de haut en bas</translation>
     </message>
     <message>
-        <location filename="../tabs/network.py" line="566" />
+        <location filename="../tabs/network.py" line="414" />
         <source>Overview</source>
         <translation>Vue d'ensemble</translation>
     </message>
     <message>
-        <location filename="../tabs/network.py" line="567" />
+        <location filename="../tabs/network.py" line="415" />
         <source>The layers as columns; hover a cell to see what it depends on</source>
         <translation>Les couches en colonnes ; survolez une case pour voir de quoi elle dépend</translation>
     </message>
     <message>
-        <location filename="../tabs/network.py" line="570" />
+        <location filename="../tabs/network.py" line="418" />
         <source>Look</source>
         <translation>Regard</translation>
     </message>
     <message>
-        <location filename="../tabs/network.py" line="571" />
+        <location filename="../tabs/network.py" line="419" />
         <source>What the network looks at: saliency, Grad-CAM, occlusion</source>
         <translation>Ce que le réseau regarde : saillance, Grad-CAM, occlusion</translation>
     </message>
     <message>
-        <location filename="../tabs/network.py" line="573" />
+        <location filename="../tabs/network.py" line="421" />
         <source>Invariance</source>
         <translation>Invariance</translation>
     </message>
     <message>
-        <location filename="../tabs/network.py" line="573" />
+        <location filename="../tabs/network.py" line="421" />
         <source>Shift the image: what changes, layer by layer</source>
         <translation>Décalez l'image : ce qui change, couche par couche</translation>
     </message>
     <message>
-        <location filename="../tabs/network.py" line="575" />
+        <location filename="../tabs/network.py" line="423" />
         <source>Flatten / GMP</source>
         <translation>Flatten / GMP</translation>
     </message>
     <message>
-        <location filename="../tabs/network.py" line="576" />
+        <location filename="../tabs/network.py" line="424" />
         <source>Flatten vs GlobalMaxPooling: one base, two heads</source>
         <translation>Flatten ou GlobalMaxPooling : une base, deux têtes</translation>
     </message>
     <message>
-        <location filename="../tabs/network.py" line="579" />
+        <location filename="../tabs/network.py" line="427" />
         <source>Layers</source>
         <translation>Couches</translation>
     </message>
     <message>
-        <location filename="../tabs/network.py" line="580" />
+        <location filename="../tabs/network.py" line="428" />
         <source>What each layer detects: lines, then parts, then objects</source>
         <translation>Ce que détecte chaque couche : des traits, puis des parties, puis des objets</translation>
     </message>
@@ -682,12 +682,12 @@
 <context>
     <name>OverviewCanvas</name>
     <message>
-        <location filename="../widgets/net_overview.py" line="386" />
+        <location filename="../widgets/net_overview_canvas.py" line="379" />
         <source>+{n} more</source>
         <translation>+{n} de plus</translation>
     </message>
     <message>
-        <location filename="../widgets/net_overview.py" line="404" />
+        <location filename="../widgets/net_overview_canvas.py" line="397" />
         <source>input</source>
         <translation>entrée</translation>
     </message>
@@ -695,87 +695,87 @@
 <context>
     <name>OverviewView</name>
     <message>
-        <location filename="../widgets/net_overview.py" line="621" />
+        <location filename="../widgets/net_overview.py" line="139" />
         <source>the input</source>
         <translation>l'entrée</translation>
     </message>
     <message>
-        <location filename="../widgets/net_overview.py" line="627" />
+        <location filename="../widgets/net_overview.py" line="145" />
         <source>Hover a cell to light up every cell it depends on, down to the input pixels; click it to see its arithmetic.</source>
         <translation>Survolez une case pour éclairer toutes les cases dont elle dépend, jusqu'aux pixels de l'entrée ; cliquez dessus pour voir son calcul.</translation>
     </message>
     <message>
-        <location filename="../widgets/net_overview.py" line="637" />
+        <location filename="../widgets/net_overview.py" line="155" />
         <source>{name}, map {c}, cell ({i}, {j}) = {v:.3g}</source>
         <translation>{name}, carte {c}, case ({i}, {j}) = {v:.3g}</translation>
     </message>
     <message>
-        <location filename="../widgets/net_overview.py" line="642" />
+        <location filename="../widgets/net_overview.py" line="160" />
         <source>{name}, value {k} = {v:.3g}</source>
         <translation>{name}, valeur {k} = {v:.3g}</translation>
     </message>
     <message>
-        <location filename="../widgets/net_overview.py" line="652" />
+        <location filename="../widgets/net_overview.py" line="170" />
         <source>all {n} maps</source>
         <translation>toutes les {n} cartes</translation>
     </message>
     <message>
-        <location filename="../widgets/net_overview.py" line="654" />
+        <location filename="../widgets/net_overview.py" line="172" />
         <source>map {c}</source>
         <translation>la carte {c}</translation>
     </message>
     <message>
-        <location filename="../widgets/net_overview.py" line="656" />
+        <location filename="../widgets/net_overview.py" line="174" />
         <source>{n} maps</source>
         <translation>{n} cartes</translation>
     </message>
     <message>
-        <location filename="../widgets/net_overview.py" line="660" />
+        <location filename="../widgets/net_overview.py" line="178" />
         <source>input pixels rows {t}-{b}, columns {l}-{r} ({h}x{w})</source>
         <translation>les pixels de l'entrée lignes {t} à {b}, colonnes {l} à {r} ({h}x{w})</translation>
     </message>
     <message>
-        <location filename="../widgets/net_overview.py" line="666" />
+        <location filename="../widgets/net_overview.py" line="184" />
         <source>{name}: {h}x{w} cells of {maps}</source>
         <translation>{name} : {h}x{w} cases de {maps}</translation>
     </message>
     <message>
-        <location filename="../widgets/net_overview.py" line="671" />
+        <location filename="../widgets/net_overview.py" line="189" />
         <source>{name}: {n} values</source>
         <translation>{name} : {n} valeurs</translation>
     </message>
     <message>
-        <location filename="../widgets/net_overview.py" line="672" />
+        <location filename="../widgets/net_overview.py" line="190" />
         <source>depends on</source>
         <translation>dépend de</translation>
     </message>
     <message>
-        <location filename="../widgets/net_overview.py" line="673" />
+        <location filename="../widgets/net_overview.py" line="191" />
         <source>Click for the arithmetic.</source>
         <translation>Cliquez pour voir le calcul.</translation>
     </message>
     <message>
-        <location filename="../widgets/net_overview.py" line="683" />
+        <location filename="../widgets/net_overview.py" line="201" />
         <source>Network overview: the convolutional base, then the dense head</source>
         <translation>Vue d'ensemble du réseau : la base convolutionnelle, puis la tête dense</translation>
     </message>
     <message>
-        <location filename="../widgets/net_overview.py" line="686" />
+        <location filename="../widgets/net_overview.py" line="204" />
         <source>Each column is a layer, from the input image (left) to the class scores (right): the maps shrink through pooling while their number grows, then Flatten (or a global pooling) hands a vector to the dense layers that classify.</source>
         <translation>Chaque colonne est une couche, de l'image d'entrée (à gauche) aux scores des classes (à droite) : les cartes rétrécissent au fil des poolings tandis que leur nombre augmente, puis Flatten (ou un pooling global) passe un vecteur aux couches denses qui classent.</translation>
     </message>
     <message>
-        <location filename="../widgets/net_overview.py" line="691" />
+        <location filename="../widgets/net_overview.py" line="209" />
         <source>Colours:</source>
         <translation>Couleurs :</translation>
     </message>
     <message>
-        <location filename="../widgets/net_overview.py" line="692" />
+        <location filename="../widgets/net_overview.py" line="210" />
         <source>one scale per layer</source>
         <translation>une échelle par couche</translation>
     </message>
     <message>
-        <location filename="../widgets/net_overview.py" line="693" />
+        <location filename="../widgets/net_overview.py" line="211" />
         <source>one scale for all</source>
         <translation>une seule échelle</translation>
     </message>

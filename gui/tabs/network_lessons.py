@@ -15,6 +15,8 @@ from typing import Any
 
 import numpy as np
 
+from gui.tabs._network_host import NetworkHost
+
 __all__ = ["LESSON_VIEWS", "SCREENSHOT_VIEWS", "VIEW_KEYS", "NetworkLessonsMixin"]
 
 #: the pages of the tab, in order
@@ -36,14 +38,8 @@ QUICK_CHUNK = 8
 QUICK_BATCH = 32
 
 
-class NetworkLessonsMixin:
-    """See the module docstring. Expects the attributes :class:`gui.tabs.network.NetworkTab` sets."""
-
-    session: Any
-    views: Any
-    pages: dict
-    banner: Any
-    flatten: Any
+class NetworkLessonsMixin(NetworkHost):
+    """See the module docstring."""
 
     def _init_lessons(self) -> None:
         self._quick: list[int] | None = None  # [done, total] batches of the one-click training
@@ -100,8 +96,8 @@ class NetworkLessonsMixin:
         if view:
             self.show_view(view)
             plan["view"] = view
-            if view == "invariance" and self.invariance.shift == (0, 0):  # type: ignore[attr-defined]
-                self.invariance.set_shift(0, 3)  # type: ignore[attr-defined]
+            if view == "invariance" and self.invariance.shift == (0, 0):
+                self.invariance.set_shift(0, 3)
             if view in SCREENSHOT_PRESETS:
                 plan["preset"] = SCREENSHOT_PRESETS[view]
         if getattr(options, "image", None):
@@ -117,7 +113,7 @@ class NetworkLessonsMixin:
         if plan.get("view") == "flatten":
             self.flatten.train_when_ready = True
             self.flatten.invalidate()
-        self.ensure_ready()  # type: ignore[attr-defined]
+        self.ensure_ready()
         self._continue_plan()
 
     def _data_arrived(self) -> None:
@@ -144,12 +140,12 @@ class NetworkLessonsMixin:
                 self._quick_then.append(self._continue_plan)
             return  # a run of the Training tab: its end (weightsChanged) continues
         preset = plan.pop("preset", None)
-        if preset is not None and self.preset.currentData() != preset:  # type: ignore[attr-defined]
-            self.preset.setCurrentIndex(self.preset.findData(preset))  # type: ignore[attr-defined]
-            self.build(then=lambda _info: self._continue_plan())  # type: ignore[attr-defined]
+        if preset is not None and self.preset.currentData() != preset:
+            self.preset.setCurrentIndex(self.preset.findData(preset))
+            self.build(then=lambda _info: self._continue_plan())
             return
         if s.info is None:
-            self.build(then=lambda _info: self._continue_plan())  # type: ignore[attr-defined]
+            self.build(then=lambda _info: self._continue_plan())
             return
         batches = plan.pop("batches", 0)
         if batches:
@@ -157,9 +153,9 @@ class NetworkLessonsMixin:
             return
         image = plan.pop("image", None)
         if image:
-            self.load_image_file(image)  # type: ignore[attr-defined]
+            self.load_image_file(image)
         if plan.get("view") == "overview" and plan.get("screenshot"):
-            self.overview.hover_demo()  # type: ignore[attr-defined]
+            self.overview.hover_demo()
         self._plan = None
         self._shot_done = True
 
@@ -183,7 +179,7 @@ class NetworkLessonsMixin:
         seed = int(s.seed)
         self._quick = [0, total]
         s.training = True
-        for w in (self.build_btn, self.open_btn, self.preset, self.generate):  # type: ignore[attr-defined]
+        for w in (self.build_btn, self.open_btn, self.preset, self.generate):
             w.setEnabled(False)
         self._update_banner()
 
@@ -206,13 +202,13 @@ class NetworkLessonsMixin:
                 finish(True)
 
         def failed(message: str) -> None:
-            self._error(message)  # type: ignore[attr-defined]
+            self._error(message)
             finish(False)
 
         def finish(ok: bool) -> None:
             self._quick = None
             s.training = False
-            for w in (self.build_btn, self.open_btn, self.preset, self.generate):  # type: ignore[attr-defined]
+            for w in (self.build_btn, self.open_btn, self.preset, self.generate):
                 w.setEnabled(True)
             s.notify_weights_changed(trained=True if ok else None)
             then_list, self._quick_then = self._quick_then, []
@@ -238,17 +234,17 @@ class NetworkLessonsMixin:
     # ------------------------------------------------------------------------------------------ lesson state
     def state(self) -> dict:
         """Every setting of the tab and its views, JSON-able (see :meth:`restore_state`)."""
-        preset = self.preset.currentData()  # type: ignore[attr-defined]
+        preset = self.preset.currentData()
         out: dict[str, Any] = {
             "view": self.current_view(),
             "preset": preset,
-            "image_index": int(self.image_index.value()),  # type: ignore[attr-defined]
-            "target_class": self._target,  # type: ignore[attr-defined]
-            "show_arithmetic": bool(self.input.arithmetic.isChecked()),  # type: ignore[attr-defined]
-            "views": {view.key: view.state() for view in self.net_views()},  # type: ignore[attr-defined]
+            "image_index": int(self.image_index.value()),
+            "target_class": self._target,
+            "show_arithmetic": bool(self.input.arithmetic.isChecked()),
+            "views": {view.key: view.state() for view in self.net_views()},
         }
         if preset == "custom":
-            out["layers"] = self.table.configs()  # type: ignore[attr-defined]
+            out["layers"] = self.table.configs()
         return out
 
     def restore_state(self, state: dict) -> None:
@@ -258,18 +254,18 @@ class NetworkLessonsMixin:
             raise TypeError(f"the Network tab's state must be a dict. Received: {type(state).__name__}")
         views = state.get("views")
         if isinstance(views, dict):
-            for view in self.net_views():  # type: ignore[attr-defined]
+            for view in self.net_views():
                 sub = views.get(view.key)
                 if isinstance(sub, dict):
                     view.restore_state(sub)
         if isinstance(state.get("show_arithmetic"), bool):
-            self.input.arithmetic.setChecked(state["show_arithmetic"])  # type: ignore[attr-defined]
+            self.input.arithmetic.setChecked(state["show_arithmetic"])
         index = state.get("image_index")
         if isinstance(index, int) and index >= 0:
-            self.image_index.setValue(index)  # type: ignore[attr-defined]
+            self.image_index.setValue(index)
         target = state.get("target_class")
         if target is None or (isinstance(target, int) and target >= 0):
-            self.choose_class(target)  # type: ignore[attr-defined]
+            self.choose_class(target)
         self._restore_architecture(state)
         view = state.get("view")
         if isinstance(view, str) and view in VIEW_KEYS:
@@ -277,7 +273,7 @@ class NetworkLessonsMixin:
 
     def _restore_architecture(self, state: dict) -> None:
         preset = state.get("preset")
-        combo = self.preset  # type: ignore[attr-defined]
+        combo = self.preset
         if not isinstance(preset, str) or combo.findData(preset) < 0 or self.session.training:
             return
         if preset == "custom":
@@ -285,12 +281,12 @@ class NetworkLessonsMixin:
             if not isinstance(layers, list):
                 return
             try:
-                self.table.set_configs(layers)  # type: ignore[attr-defined]
+                self.table.set_configs(layers)
             except (ValueError, KeyError, TypeError) as exc:
-                self._error(str(exc))  # type: ignore[attr-defined]
+                self._error(str(exc))
                 return
-            self._mark_custom()  # type: ignore[attr-defined]
-            self.build()  # type: ignore[attr-defined]
+            self._mark_custom()
+            self.build()
         elif preset != combo.currentData():
             combo.setCurrentIndex(combo.findData(preset))
-            self.build()  # type: ignore[attr-defined]
+            self.build()
