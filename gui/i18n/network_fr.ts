@@ -83,32 +83,32 @@
 <context>
     <name>ChangeTable</name>
     <message>
-        <location filename="../widgets/net_invariance.py" line="67" />
+        <location filename="../widgets/net_invariance.py" line="73" />
         <source>Layer</source>
         <translation>Couche</translation>
     </message>
     <message>
-        <location filename="../widgets/net_invariance.py" line="86" />
+        <location filename="../widgets/net_invariance.py" line="92" />
         <source>values changed</source>
         <translation>valeurs changées</translation>
     </message>
     <message>
-        <location filename="../widgets/net_invariance.py" line="91" />
+        <location filename="../widgets/net_invariance.py" line="97" />
         <source>size of the change</source>
         <translation>taille du changement</translation>
     </message>
     <message>
-        <location filename="../widgets/net_invariance.py" line="93" />
+        <location filename="../widgets/net_invariance.py" line="99" />
         <source>where</source>
         <translation>où</translation>
     </message>
     <message>
-        <location filename="../widgets/net_invariance.py" line="104" />
+        <location filename="../widgets/net_invariance.py" line="110" />
         <source>input image</source>
         <translation>image d'entrée</translation>
     </message>
     <message>
-        <location filename="../widgets/net_invariance.py" line="123" />
+        <location filename="../widgets/net_invariance.py" line="129" />
         <source>{n} / {t} ({s:.0%})</source>
         <translation>{n} / {t} ({s:.0%})</translation>
     </message>
@@ -390,64 +390,89 @@
 <context>
     <name>InvarianceView</name>
     <message>
-        <location filename="../widgets/net_invariance.py" line="350" />
+        <location filename="../widgets/net_invariance.py" line="378" />
         <source>{n} px right</source>
         <translation>{n} px à droite</translation>
     </message>
     <message>
-        <location filename="../widgets/net_invariance.py" line="350" />
+        <location filename="../widgets/net_invariance.py" line="378" />
         <source>{n} px left</source>
         <translation>{n} px à gauche</translation>
     </message>
     <message>
-        <location filename="../widgets/net_invariance.py" line="354" />
+        <location filename="../widgets/net_invariance.py" line="382" />
         <source>{n} px down</source>
         <translation>{n} px vers le bas</translation>
     </message>
     <message>
-        <location filename="../widgets/net_invariance.py" line="354" />
+        <location filename="../widgets/net_invariance.py" line="382" />
         <source>{n} px up</source>
         <translation>{n} px vers le haut</translation>
     </message>
     <message>
-        <location filename="../widgets/net_invariance.py" line="356" />
+        <location filename="../widgets/net_invariance.py" line="384" />
         <source>none</source>
         <translation>aucun</translation>
     </message>
     <message>
-        <location filename="../widgets/net_invariance.py" line="358" />
+        <location filename="../widgets/net_invariance.py" line="386" />
         <source>Shift: &lt;b&gt;{w}&lt;/b&gt; (arrows, up to {m} px each way; 0 puts it back)</source>
         <translation>Décalage : &lt;b&gt;{w}&lt;/b&gt; (flèches, jusqu'à {m} px dans chaque sens ; 0 la remet en place)</translation>
     </message>
     <message>
-        <location filename="../widgets/net_invariance.py" line="399" />
+        <location filename="../widgets/net_invariance.py" line="417" />
+        <source>One image tells a story; the validation set tells the trend: measure the accuracy at each shift.</source>
+        <translation>Une image raconte une histoire ; l'ensemble de validation montre la tendance : mesurez l'exactitude à chaque décalage.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/net_invariance.py" line="435" />
+        <source>Measuring on {n} validation images...</source>
+        <translation>Mesure sur {n} images de validation…</translation>
+    </message>
+    <message>
+        <location filename="../widgets/net_invariance.py" line="459" />
+        <source>Dashed: accuracy on the {n} validation images, all shifted alike: {a:.0%} unshifted, {r:.0%} at {m} px right, {d:.0%} at {m} px down, {l:.0%} at {m} px left.</source>
+        <translation>En pointillés : l'exactitude sur les {n} images de validation, toutes décalées de même : {a:.0%} sans décalage, {r:.0%} à {m} px à droite, {d:.0%} à {m} px vers le bas, {l:.0%} à {m} px à gauche.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/net_invariance.py" line="483" />
         <source>Prediction: &lt;b&gt;{a}&lt;/b&gt; ({pa:.0%}) unshifted, &lt;b&gt;{b}&lt;/b&gt; ({pb:.0%}) shifted; p({c}) = {pc:.0%}.</source>
         <translation>Prédiction : &lt;b&gt;{a}&lt;/b&gt; ({pa:.0%}) sans décalage, &lt;b&gt;{b}&lt;/b&gt; ({pb:.0%}) décalée ; p({c}) = {pc:.0%}.</translation>
     </message>
     <message>
-        <location filename="../widgets/net_invariance.py" line="420" />
+        <location filename="../widgets/net_invariance.py" line="504" />
         <source>Translation invariance: does the answer survive a shift?</source>
         <translation>Invariance par translation : la réponse résiste-t-elle à un décalage ?</translation>
     </message>
     <message>
-        <location filename="../widgets/net_invariance.py" line="423" />
+        <location filename="../widgets/net_invariance.py" line="507" />
         <source>The lesson: pooling removes part of the position information, so a CNN tends not to tell features apart by where they are. Move the image a few pixels and compare each layer's output with the unshifted one.</source>
         <translation>Le cours : le pooling supprime une partie de l'information de position, si bien qu'un CNN a tendance à ne pas distinguer les caractéristiques par leur emplacement. Déplacez l'image de quelques pixels et comparez la sortie de chaque couche à celle sans décalage.</translation>
     </message>
     <message>
-        <location filename="../widgets/net_invariance.py" line="428" />
+        <location filename="../widgets/net_invariance.py" line="512" />
         <source>Original</source>
         <translation>Originale</translation>
     </message>
     <message>
-        <location filename="../widgets/net_invariance.py" line="429" />
+        <location filename="../widgets/net_invariance.py" line="513" />
         <source>Shifted</source>
         <translation>Décalée</translation>
     </message>
     <message>
-        <location filename="../widgets/net_invariance.py" line="432" />
+        <location filename="../widgets/net_invariance.py" line="516" />
         <source>Read both columns: &lt;b&gt;values changed&lt;/b&gt; counts the values that differ at all; &lt;b&gt;size of the change&lt;/b&gt; says by how much (‖shifted − original‖ / ‖original‖). Pooling does not make fewer values change (each pooled value depends on more pixels, so more of them move a little) but it makes the change smaller; 'where' shows the difference summed over the maps.</source>
         <translation>Lisez les deux colonnes : &lt;b&gt;valeurs changées&lt;/b&gt; compte les valeurs qui diffèrent, même peu ; &lt;b&gt;taille du changement&lt;/b&gt; dit de combien (‖décalée − originale‖ / ‖originale‖). Le pooling ne fait pas changer moins de valeurs (chaque valeur après pooling dépend de plus de pixels, donc davantage bougent un peu), mais il rend le changement plus petit ; « où » montre la différence additionnée sur les cartes.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/net_invariance.py" line="526" />
+        <source>Accuracy against the shift</source>
+        <translation>Exactitude selon le décalage</translation>
+    </message>
+    <message>
+        <location filename="../widgets/net_invariance.py" line="528" />
+        <source>Shift every validation image by -4..4 px and measure the accuracy at each shift</source>
+        <translation>Décaler chaque image de validation de -4 à 4 px et mesurer l'exactitude à chaque décalage</translation>
     </message>
 </context>
 <context>
@@ -609,72 +634,72 @@
 <context>
     <name>NetworkTab</name>
     <message>
-        <location filename="../tabs/network.py" line="409" />
+        <location filename="../tabs/network.py" line="411" />
         <source>Architecture</source>
         <translation>Architecture</translation>
     </message>
     <message>
-        <location filename="../tabs/network.py" line="410" />
+        <location filename="../tabs/network.py" line="412" />
         <source>Choose, generate or edit the layers, then Build</source>
         <translation>Choisissez, générez ou modifiez les couches, puis Construire</translation>
     </message>
     <message>
-        <location filename="../tabs/network.py" line="412" />
+        <location filename="../tabs/network.py" line="414" />
         <source>Maps</source>
         <translation>Cartes</translation>
     </message>
     <message>
-        <location filename="../tabs/network.py" line="412" />
+        <location filename="../tabs/network.py" line="414" />
         <source>Every layer's output for the image, top to bottom</source>
         <translation>La sortie de chaque couche pour l'image, de haut en bas</translation>
     </message>
     <message>
-        <location filename="../tabs/network.py" line="414" />
+        <location filename="../tabs/network.py" line="416" />
         <source>Overview</source>
         <translation>Vue d'ensemble</translation>
     </message>
     <message>
-        <location filename="../tabs/network.py" line="415" />
+        <location filename="../tabs/network.py" line="417" />
         <source>The layers as columns; hover a cell to see what it depends on</source>
         <translation>Les couches en colonnes ; survolez une case pour voir de quoi elle dépend</translation>
     </message>
     <message>
-        <location filename="../tabs/network.py" line="418" />
+        <location filename="../tabs/network.py" line="420" />
         <source>Look</source>
         <translation>Regard</translation>
     </message>
     <message>
-        <location filename="../tabs/network.py" line="419" />
+        <location filename="../tabs/network.py" line="421" />
         <source>What the network looks at: saliency, Grad-CAM, occlusion</source>
         <translation>Ce que le réseau regarde : saillance, Grad-CAM, occlusion</translation>
     </message>
     <message>
-        <location filename="../tabs/network.py" line="421" />
+        <location filename="../tabs/network.py" line="423" />
         <source>Invariance</source>
         <translation>Invariance</translation>
     </message>
     <message>
-        <location filename="../tabs/network.py" line="421" />
+        <location filename="../tabs/network.py" line="423" />
         <source>Shift the image: what changes, layer by layer</source>
         <translation>Décalez l'image : ce qui change, couche par couche</translation>
     </message>
     <message>
-        <location filename="../tabs/network.py" line="423" />
+        <location filename="../tabs/network.py" line="425" />
         <source>Flatten / GMP</source>
         <translation>Flatten / GMP</translation>
     </message>
     <message>
-        <location filename="../tabs/network.py" line="424" />
+        <location filename="../tabs/network.py" line="426" />
         <source>Flatten vs GlobalMaxPooling: one base, two heads</source>
         <translation>Flatten ou GlobalMaxPooling : une base, deux têtes</translation>
     </message>
     <message>
-        <location filename="../tabs/network.py" line="427" />
+        <location filename="../tabs/network.py" line="429" />
         <source>Layers</source>
         <translation>Couches</translation>
     </message>
     <message>
-        <location filename="../tabs/network.py" line="428" />
+        <location filename="../tabs/network.py" line="430" />
         <source>What each layer detects: lines, then parts, then objects</source>
         <translation>Ce que détecte chaque couche : des traits, puis des parties, puis des objets</translation>
     </message>
@@ -791,12 +816,12 @@
 <context>
     <name>ShiftCurve</name>
     <message>
-        <location filename="../widgets/net_invariance.py" line="203" />
+        <location filename="../widgets/net_invariance.py" line="215" />
         <source>shift (px): left/up &lt; 0 &lt; right/down</source>
         <translation>décalage (px) : gauche/haut &lt; 0 &lt; droite/bas</translation>
     </message>
     <message>
-        <location filename="../widgets/net_invariance.py" line="210" />
+        <location filename="../widgets/net_invariance.py" line="222" />
         <source>p({c}) against the shift: horizontal (blue), vertical (orange)</source>
         <translation>p({c}) selon le décalage : horizontal (bleu), vertical (orange)</translation>
     </message>

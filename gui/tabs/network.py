@@ -314,6 +314,7 @@ class NetworkTab(NetworkImagesMixin, NetworkLessonsMixin, SessionTabMixin, QWidg
             return f"{f[0]}x{f[1]} px" if f is not None else "?"
 
         self.hierarchy.set_layers([(n, name, seen(n)) for n, name in convs])
+        self.invariance.forget_accuracy()
         if self._target is not None and self._target >= info.num_classes:
             self._target = None
         self.refresh_maps()
@@ -323,6 +324,7 @@ class NetworkTab(NetworkImagesMixin, NetworkLessonsMixin, SessionTabMixin, QWidg
         self._model_arrived()
 
     def _on_weights(self) -> None:
+        self.invariance.forget_accuracy()
         self.refresh_maps()
         for view in (self.overview, self.look, self.invariance, self.hierarchy):
             view.invalidate()

@@ -154,6 +154,8 @@ class NetworkLessonsMixin(NetworkHost):
         image = plan.pop("image", None)
         if image:
             self.load_image_file(image)
+        if plan.get("view") == "invariance":
+            self.invariance.measure_accuracy()  # the trend over the validation set, beside the one image
         if plan.get("view") == "overview" and plan.get("screenshot"):
             self.overview.hover_demo()
         self._plan = None

@@ -22,7 +22,13 @@ from PySide6.QtWidgets import (
 )
 
 from gui.i18n import format_int
-from gui.models.invariance import CURVE_SHIFTS, MAX_SHIFT, InvarianceResult, invariance
+from gui.models.invariance import (
+    CURVE_SHIFTS,
+    MAX_SHIFT,
+    InvarianceResult,
+    accuracy_against_shift,
+    invariance,
+)
 from gui.widgets.net_input import ImageTile
 from gui.widgets.net_maps import bold_font, to_qimage
 from gui.widgets.net_view import NetView
@@ -156,12 +162,18 @@ class ShiftCurve(QWidget):
         super().__init__(parent)
         self.result: InvarianceResult | None = None
         self.class_name = ""
+        #: accuracy on the validation set against the shift (horizontal, vertical), drawn dashed
+        self.accuracy: tuple[np.ndarray, np.ndarray] | None = None
         self.setMinimumSize(260, 170)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.setFixedHeight(200)
 
     def set_result(self, result: InvarianceResult | None, class_name: str) -> None:
         self.result, self.class_name = result, class_name
+        self.update()
+
+    def set_accuracy(self, accuracy: tuple[np.ndarray, np.ndarray] | None) -> None:
+        self.accuracy = accuracy
         self.update()
 
     def paintEvent(self, event) -> None:
@@ -219,6 +231,12 @@ class ShiftCurve(QWidget):
                 for pt in points:
                     p.drawEllipse(pt, 3, 3)
             p.setBrush(Qt.BrushStyle.NoBrush)
+            if self.accuracy is not None:
+                for curve, color in zip(self.accuracy, (SHARE_COLOR, SIZE_COLOR), strict=True):
+                    p.setPen(QPen(color, 1.8, Qt.PenStyle.DashLine))
+                    p.drawPolyline(
+                        QPolygonF([px(s, float(v)) for s, v in zip(CURVE_SHIFTS, curve, strict=True)])
+                    )
             dy, dx = r.shift
             marks = []
             if dx != 0 or dy == 0:
@@ -279,6 +297,12 @@ class InvarianceView(NetView):
         self.prediction.setWordWrap(True)
         self.table = ChangeTable()
         self.curve = ShiftCurve()
+        self.measure_btn = QPushButton()
+        self.measure_btn.clicked.connect(self.measure_accuracy)
+        self.accuracy_text = QLabel()
+        self.accuracy_text.setWordWrap(True)
+        self._measuring = False
+        self._accuracy_for: int | None = None
         self.note = QLabel()
         self.note.setWordWrap(True)
         self.note.setStyleSheet("color: #404040;")
@@ -303,6 +327,10 @@ class InvarianceView(NetView):
         body_lay.addWidget(self.table)
         body_lay.addWidget(self.note)
         body_lay.addWidget(self.curve)
+        measure = QHBoxLayout()
+        measure.addWidget(self.measure_btn, 0, Qt.AlignmentFlag.AlignTop)
+        measure.addWidget(self.accuracy_text, 1)
+        body_lay.addLayout(measure)
         body_lay.addStretch(1)
         scroll = QScrollArea()
         scroll.setWidget(body)
@@ -377,6 +405,62 @@ class InvarianceView(NetView):
         self.original.set_array(image)
         return lambda: invariance(model, image, shift, target)
 
+    def is_ready(self) -> bool:
+        return super().is_ready() and not self._measuring
+
+    def forget_accuracy(self) -> None:
+        """The model or its weights changed: the measured accuracy curves no longer hold."""
+        self.curve.set_accuracy(None)
+        self._accuracy_for = None
+        self.accuracy_text.setText(
+            self.tr(
+                "One image tells a story; the validation set tells the trend: measure the accuracy at each "
+                "shift."
+            )
+        )
+
+    def measure_accuracy(self) -> None:
+        """The accuracy on the validation set at each shift of the curve (engine thread), drawn dashed."""
+        s = self.host.session
+        model, data = s.model, s.data
+        if (
+            model is None
+            or data is None
+            or self._measuring
+            or tuple(data.input_shape) != tuple(s.info.input_shape)
+        ):
+            return
+        self._measuring = True
+        self.measure_btn.setEnabled(False)
+        self.accuracy_text.setText(self.tr("Measuring on {n} validation images...").format(n=len(data.x_val)))
+        x, y = data.x_val, data.y_val
+
+        def done(acc: tuple[np.ndarray, np.ndarray]) -> None:
+            self._measuring = False
+            self.measure_btn.setEnabled(True)
+            self._accuracy_for = len(x)
+            self.curve.set_accuracy(acc)
+            self._accuracy_texts()
+
+        def failed(message: str) -> None:
+            self._measuring = False
+            self.measure_btn.setEnabled(True)
+            self.accuracy_text.setText(f"<span style='color:#c00000'>{message}</span>")
+
+        s.run(lambda: accuracy_against_shift(model, x, y), done, failed)
+
+    def _accuracy_texts(self) -> None:
+        acc, n = self.curve.accuracy, getattr(self, "_accuracy_for", None)
+        if acc is None or n is None:
+            return
+        zero, far = CURVE_SHIFTS.index(0), len(CURVE_SHIFTS) - 1
+        self.accuracy_text.setText(
+            self.tr(
+                "Dashed: accuracy on the {n} validation images, all shifted alike: {a:.0%} unshifted, "
+                "{r:.0%} at {m} px right, {d:.0%} at {m} px down, {l:.0%} at {m} px left."
+            ).format(n=n, a=acc[0][zero], r=acc[0][far], d=acc[1][far], l=acc[0][0], m=MAX_SHIFT)
+        )
+
     def show_result(self, result: InvarianceResult) -> None:
         self.result = result
         self.shifted.set_array(result.shifted)
@@ -429,12 +513,21 @@ class InvarianceView(NetView):
         self._l_shifted.setText(self.tr("Shifted"))
         self.note.setText(
             self.tr(
-                "Read both columns: <b>values changed</b> counts the values that differ at all; <b>size of "
-                "the change</b> says by how much (‖shifted − original‖ / ‖original‖). Pooling does not make "
-                "fewer values change (each pooled value depends on more pixels, so more of them move a "
-                "little) but it makes the change smaller; 'where' shows the difference summed over the maps."
+                "Read both columns: <b>values changed</b> counts the values that differ at all; <b>size "
+                "of the change</b> says by how much (‖shifted − original‖ / ‖original‖). Pooling does not "
+                "make fewer values change (each pooled value depends on more pixels, so more of them move "
+                "a little) but it makes the change smaller; 'where' shows the difference summed over the "
+                "maps."
             )
         )
         self._shift_label()
         self._texts()
         self.table.update()
+        self.measure_btn.setText(self.tr("Accuracy against the shift"))
+        self.measure_btn.setToolTip(
+            self.tr("Shift every validation image by -4..4 px and measure the accuracy at each shift")
+        )
+        if self.curve.accuracy is None:
+            self.forget_accuracy()
+        else:
+            self._accuracy_texts()

@@ -204,6 +204,14 @@ def test_invariance_follows_the_arrows_and_the_image(tab):
     wait(lambda: view.is_ready() and view.result is not before)
     assert view.result.shift == (1, 3)
     assert not np.array_equal(view.result.shifted, before.shifted)
+    # the trend over the validation set, drawn dashed on the same chart
+    view.measure_btn.click()
+    wait(lambda: view.curve.accuracy is not None)
+    acc_x, _acc_y = view.curve.accuracy
+    x_val, y_val = tab.session.data.x_val, tab.session.data.y_val
+    pred = run_job(tab, lambda: tab.session.model.predict(x_val).argmax(1))
+    assert acc_x[4] == pytest.approx(float((pred == y_val).mean()))  # shift 0
+    assert "validation images" in view.accuracy_text.text()
 
 
 # ------------------------------------------------------------------------------------------------ flatten

@@ -214,6 +214,20 @@ def test_invariance_rows_follow_shift_response(small):
     assert all(row.changed == 0 for row in still.rows)
 
 
+def test_shift_batch_and_accuracy_against_the_shift(small):
+    model, x = small
+    for dy, dx in ((0, 3), (-2, 0), (1, -4), (0, 0)):
+        moved = invariance.shift_batch(x[:5], dy, dx)
+        for n in range(5):
+            np.testing.assert_array_equal(moved[n], explain.shift_image(x[n], dy, dx))
+    y = np.arange(len(x)) % 10
+    acc_x, acc_y = invariance.accuracy_against_shift(model, x, y, shifts=(-2, 0, 1))
+    for s, a in zip((-2, 0, 1), acc_x, strict=True):
+        pred = np.array([np.argmax(model.predict(explain.shift_image(im, 0, s)[None])[0]) for im in x])
+        assert a == pytest.approx(float((pred == y).mean()))
+    assert acc_y[1] == acc_x[1]  # no shift either way
+
+
 # -- Flatten vs GlobalMaxPooling -----------------------------------------------------------------------------
 def test_pair_sizes_parameters_and_the_40_px_refusal():
     pair = heads.build_pair((28, 28, 1), 10, seed=0)
