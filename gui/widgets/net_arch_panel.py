@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QPushButton,
     QSpinBox,
@@ -58,6 +59,11 @@ class ArchitecturePanel(QWidget):
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.summary = QTableWidget(0, 4)
+        # the layer names take what the numbers leave (elided, in full in their tooltip)
+        header = self.summary.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for col in (1, 2, 3):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
         self.summary.verticalHeader().setVisible(False)
         self.summary.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.totals = QLabel()
@@ -101,8 +107,8 @@ class ArchitecturePanel(QWidget):
         summary.addWidget(self.field_note)
         # side by side when there is room, the summary under the editor otherwise
         self._outer = QBoxLayout(QBoxLayout.Direction.TopToBottom, self)
-        self._outer.addLayout(edit, 3)
-        self._outer.addLayout(summary, 2)
+        self._outer.addLayout(edit, 1)
+        self._outer.addLayout(summary, 1)
         self.summary.setMinimumHeight(180)
         self.retranslate()
 
@@ -139,7 +145,10 @@ class ArchitecturePanel(QWidget):
                 if c in (2, 3):
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.summary.setItem(r, c, item)
-        self.summary.resizeColumnsToContents()
+        for r in range(self.summary.rowCount()):
+            item = self.summary.item(r, 0)
+            if item is not None:
+                item.setToolTip(item.text())
         self.totals.setText(
             self.tr("Total params: {t} - trainable: {tr} - non-trainable: {n}").format(
                 t=format_int(info.total_params),
