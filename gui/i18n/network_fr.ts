@@ -4,17 +4,17 @@
 <context>
     <name>ArchitecturePanel</name>
     <message>
-        <location filename="../widgets/net_arch_panel.py" line="134" />
+        <location filename="../widgets/net_arch_panel.py" line="140" />
         <source>whole image</source>
         <translation>toute l'image</translation>
     </message>
     <message>
-        <location filename="../widgets/net_arch_panel.py" line="183" />
+        <location filename="../widgets/net_arch_panel.py" line="192" />
         <source>Receptive field</source>
         <translation>Champ récepteur</translation>
     </message>
     <message>
-        <location filename="../widgets/net_arch_panel.py" line="187" />
+        <location filename="../widgets/net_arch_panel.py" line="196" />
         <source>Receptive field: how many input pixels one cell of the layer's output sees. The filters stay 3x3, but after each pooling a cell sees a larger part of the image.</source>
         <translation>Champ récepteur : combien de pixels de l'entrée une case de la sortie de la couche voit. Les filtres restent en 3x3, mais après chaque pooling une case voit une plus grande partie de l'image.</translation>
     </message>
@@ -329,17 +329,22 @@
 <context>
     <name>HierarchyView</name>
     <message>
-        <location filename="../widgets/net_hierarchy.py" line="242" />
+        <location filename="../widgets/net_hierarchy.py" line="241" />
+        <source>This network has no conv layer: nothing here detects shapes.</source>
+        <translation>Ce réseau n'a pas de couche de convolution : rien ici ne détecte de formes.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/net_hierarchy.py" line="249" />
         <source>&lt;b&gt;{name}&lt;/b&gt;: one cell sees &lt;b&gt;{h}x{w}&lt;/b&gt; pixels of the input (neighbouring cells start {j} px apart). Each row: a channel's filter (blue: negative, red: positive weights; one square per input channel), then the 9 patches of the {n} validation images that excite it most, with the activation; blue-grey: outside the image.</source>
         <translation>&lt;b&gt;{name}&lt;/b&gt; : une case voit &lt;b&gt;{h}x{w}&lt;/b&gt; pixels de l'entrée (des cases voisines commencent à {j} px d'écart). Chaque ligne : le filtre d'un canal (bleu : poids négatifs, rouge : positifs ; un carré par canal d'entrée), puis les 9 morceaux des {n} images de validation qui l'activent le plus, avec l'activation ; gris-bleu : hors de l'image.</translation>
     </message>
     <message>
-        <location filename="../widgets/net_hierarchy.py" line="262" />
+        <location filename="../widgets/net_hierarchy.py" line="269" />
         <source>What each layer detects: lines, then parts, then objects</source>
         <translation>Ce que détecte chaque couche : des traits, puis des parties, puis des objets</translation>
     </message>
     <message>
-        <location filename="../widgets/net_hierarchy.py" line="265" />
+        <location filename="../widgets/net_hierarchy.py" line="272" />
         <source>The lesson: the first conv layer detects simple shapes (lines, curves), the next ones combinations of them. The filters stay small, but each layer sees a larger part of the image: compare the patch sizes from one layer to the next.</source>
         <translation>Le cours : la première couche de convolution détecte des formes simples (traits, courbes), les suivantes des associations de ces formes. Les filtres restent petits, mais chaque couche voit une plus grande partie de l'image : comparez la taille des morceaux d'une couche à l'autre.</translation>
     </message>

@@ -207,6 +207,10 @@ class HierarchyView(NetView):
             self._group.addButton(b)
             self.buttons_row.addWidget(b)
         self.buttons_row.addStretch(1)
+        if not layers:
+            self.data = None
+            self.rows.set_data(None)
+        self._texts()
 
     def select_layer(self, index: int) -> None:
         if index != self.current:
@@ -233,6 +237,9 @@ class HierarchyView(NetView):
 
     def _texts(self) -> None:
         d = self.data
+        if not self.layers:
+            self.info.setText(self.tr("This network has no conv layer: nothing here detects shapes."))
+            return
         if d is None:
             self.info.setText("")
             return
