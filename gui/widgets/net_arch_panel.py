@@ -146,9 +146,9 @@ class ArchitecturePanel(QWidget):
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.summary.setItem(r, c, item)
         for r in range(self.summary.rowCount()):
-            item = self.summary.item(r, 0)
-            if item is not None:
-                item.setToolTip(item.text())
+            first = self.summary.item(r, 0)
+            if first is not None:
+                first.setToolTip(first.text())
         self.totals.setText(
             self.tr("Total params: {t} - trainable: {tr} - non-trainable: {n}").format(
                 t=format_int(info.total_params),
