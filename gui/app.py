@@ -10,6 +10,8 @@ Options::
     --image FILE        start on this image          --filter NAME|FILE   a preset name or a filter file
     --steps N           convolution steps to show    --train-steps N      training batches (training tab)
     --channel C         convolution tab on a colour image: luminance, r, g, b or rgb (all three channels)
+    --view NAME         Network tab view: overview, invariance, flatten, hierarchy, saliency (a small network
+                        is trained first unless --train-steps says how many batches)
     --lang en|fr        interface language (default: the system's)
     --size WIDTHxHEIGHT window size, e.g. 1024x700 (default 1400x900), as image tools write sizes
 
@@ -57,6 +59,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--train-steps", type=count, default=None, help="training batches run before the screenshot"
     )
+    p.add_argument(
+        "--view",
+        choices=("overview", "invariance", "flatten", "hierarchy", "saliency"),
+        default=None,
+        help="Network tab view to show (with --tab network)",
+    )
     p.add_argument("--lang", choices=("en", "fr"), default=None, help="interface language")
     p.add_argument("--version", action="version", version=f"convscope {__version__}")
     p.add_argument(
@@ -89,6 +97,8 @@ def _check(opts: argparse.Namespace) -> None:
     opts.tab = opts.tab or "convolution"
     if opts.tab not in tab_names():
         raise UsageError(f"--tab must be one of {', '.join(tab_names())}. Received: {opts.tab!r}")
+    if opts.view is not None and opts.tab != "network":
+        raise UsageError(f"--view needs --tab network. Received: --tab {opts.tab}")
     if opts.image is not None:
         from gui.samples import load_image_file
 

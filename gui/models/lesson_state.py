@@ -50,6 +50,7 @@ def write_state(path: str | Path, data: dict[str, Any]) -> Path:
     from engine.io import atomic_write
 
     text = json.dumps({"convscope_lesson": FORMAT, **data}, indent=1, default=_plain, ensure_ascii=False)
+
     def write(tmp: Path) -> None:
         tmp.write_text(text, encoding="utf-8")
 

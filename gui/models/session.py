@@ -7,7 +7,7 @@ engine-thread jobs; the views get the :class:`ModelInfo` they return.
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -21,6 +21,7 @@ __all__ = [
     "leaves",
     "model_info",
     "preset_configs",
+    "receptive_field_sizes",
 ]
 
 #: optimizer choices: display name -> engine.optimizers class name
@@ -32,7 +33,8 @@ class ModelInfo:
     """What the views draw about a model, computed in the engine thread.
 
     ``rows``: ``(name, class, output shape, params, trainable)`` per layer; ``config``:
-    ``model.get_config()``.
+    ``model.get_config()``; ``fields``: per layer, how many input pixels one output cell sees
+    (``(size_h, size_w)``; None for layers that see the whole image or when it cannot be told).
     """
 
     rows: list[tuple[str, str, tuple, int, bool]]
@@ -41,6 +43,7 @@ class ModelInfo:
     config: dict
     input_shape: tuple
     num_classes: int
+    fields: list[tuple[int, int] | None] = field(default_factory=list)
 
 
 def leaves(model: Any) -> list[Any]:
@@ -59,7 +62,35 @@ def model_info(model: Any) -> ModelInfo:
     total = int(sum(r[3] for r in rows))
     trainable = int(sum(r[3] for r in rows if r[4]))
     out_shape = tuple(model.output_shape)
-    return ModelInfo(rows, total, trainable, model.get_config(), tuple(model.input_shape), int(out_shape[-1]))
+    return ModelInfo(
+        rows,
+        total,
+        trainable,
+        model.get_config(),
+        tuple(model.input_shape),
+        int(out_shape[-1]),
+        receptive_field_sizes(model),
+    )
+
+
+def receptive_field_sizes(model: Any) -> list[tuple[int, int] | None]:
+    """Per layer ``(size_h, size_w)`` of input pixels one output cell sees
+    (:func:`engine.explain.receptive_field`); None for layers without a grid (they see everything) or whose
+    field cannot be told."""
+    from engine import explain
+
+    out: list[tuple[int, int] | None] = []
+    for i, layer in enumerate(leaves(model)):
+        if layer.output_shape is None or len(layer.output_shape) != 3:
+            out.append(None)
+            continue
+        try:
+            f = explain.receptive_field(model, i)
+        except ValueError:
+            out.append(None)
+            continue
+        out.append((f.size_h, f.size_w))
+    return out
 
 
 def compile_model(model: Any, optimizer: str, learning_rate: float) -> None:

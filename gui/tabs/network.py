@@ -1,9 +1,19 @@
-"""The Network tab: choose or edit an architecture, read its summary, and see every layer's feature maps.
+"""The Network tab: build a network, then look inside it.
 
-Left: presets, the seed's hyper-parameters (number of conv layers, filters, filter size, dense units), an
-editable layer list, Build, the model summary, save/open. Right: the current image (a validation image, an
-opened file or a drawing) and, for it, each layer's output: maps after ReLU, after pooling, the flattened
-vector, the class probabilities. Click a map to open it large with its filter(s).
+Left, always in view: the current image (a validation image, an opened file or a drawing) and the network's
+answer, probability bars beside the softmax written out. Right, one page per view:
+
+* **Architecture**: presets, the lesson's hyper-parameters, the layer list, Build, the summary (with each
+  layer's receptive field), save/open;
+* **Maps**: every layer's output for the image, top to bottom (click a map for its filter and arithmetic);
+* **Overview**: the layers as columns, input to classes; hover a cell to light up what it depends on;
+* **Look**: saliency, Grad-CAM and occlusion over the image, for the predicted or a clicked class;
+* **Invariance**: shift the image a few pixels and watch each layer change;
+* **Flatten / GMP**: one base, two heads, side by side, and Train both;
+* **Layers**: what each conv layer detects (top patches per channel, growing receptive fields).
+
+Views that only make sense for a trained network say so and offer to train it (one click, engine thread).
+Lesson hooks, screenshots and the saved state are in :mod:`gui.tabs.network_lessons`.
 """
 
 from __future__ import annotations
@@ -15,34 +25,38 @@ import numpy as np
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QMessageBox,
-    QPushButton,
     QScrollArea,
-    QSpinBox,
     QSplitter,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from gui.models.network import layer_outputs
-from gui.models.session import ModelInfo, adapt_head, model_info, preset_configs
+from gui.models.session import ModelInfo, adapt_head, preset_configs
 from gui.tabs._session_tab import SessionTabMixin
+from gui.tabs.network_images import NetworkImagesMixin
+from gui.tabs.network_lessons import VIEW_KEYS, NetworkLessonsMixin
 from gui.widgets.net_arch_panel import ArchitecturePanel
-from gui.widgets.net_detail import MapDetailDialog
 from gui.widgets.net_drawpad import DrawDialog
 from gui.widgets.net_editor import generate_configs
 from gui.widgets.net_featuremaps import FeatureMapView
+from gui.widgets.net_flatten import FlattenView
+from gui.widgets.net_hierarchy import HierarchyView
+from gui.widgets.net_input import InputPanel
+from gui.widgets.net_invariance import InvarianceView
+from gui.widgets.net_look import LookView
+from gui.widgets.net_overview import OverviewView
 from gui.widgets.net_session import LabSession
+from gui.widgets.net_view import NetView, TrainBanner
 
 __all__ = ["NetworkTab"]
 
-MODEL_FILES = "ConvScope model (*.npz)"
 
-
-class NetworkTab(SessionTabMixin, QWidget):
+class NetworkTab(NetworkImagesMixin, NetworkLessonsMixin, SessionTabMixin, QWidget):
     """See the module docstring. Works standalone (its own engine thread) or inside the main window."""
 
     def __init__(self, parent: QWidget | None = None, session: LabSession | None = None) -> None:
@@ -52,12 +66,15 @@ class NetworkTab(SessionTabMixin, QWidget):
         self._connected = False
         self._image: np.ndarray | None = None  # (H, W, C) float32 in [0, 1]
         self._image_label = ""
+        self._image_source = "validation"  # or "file", "drawing", "window"
+        self._target: int | None = None  # the class the views explain (None: the predicted one)
+        self._answer: tuple[int, float] | None = None  # (predicted class, its probability)
         self._generation = 0
         self._maps_ready = False
-        self._stale = False  # the maps are out of date but the tab is hidden: recompute when shown
         self._draw_dialog: DrawDialog | None = None
         self._pending_configs: list[dict] | None = None
         self.errors: list[str] = []
+        self._init_lessons()
 
         self.arch = ArchitecturePanel()
         a = self.arch
@@ -76,43 +93,57 @@ class NetworkTab(SessionTabMixin, QWidget):
         )
         self.message, self.summary, self.totals = a.message, a.summary, a.totals
         self.save_btn, self.open_btn = a.save_btn, a.open_btn
-        left = a
 
-        self.image_index = QSpinBox()
-        self.image_index.setRange(0, 0)
-        self.open_image_btn, self.draw_btn = QPushButton(), QPushButton()
-        self.image_info = QLabel()
-        self.image_info.setWordWrap(True)
+        self.input = InputPanel()
+        i = self.input
+        self.image_index, self.open_image_btn, self.draw_btn = i.image_index, i.open_image_btn, i.draw_btn
+        self.image_info, self.softmax = i.image_info, i.softmax
+
         self.maps = FeatureMapView()
-        maps_scroll = QScrollArea()
-        maps_scroll.setWidget(self.maps)
-        maps_scroll.setWidgetResizable(True)
+        self.overview = OverviewView(self)
+        self.look = LookView(self)
+        self.invariance = InvarianceView(self)
+        self.flatten = FlattenView(self)
+        self.hierarchy = HierarchyView(self)
+        self.views = QTabWidget()
+        self.views.setDocumentMode(True)
+        self.pages: dict[str, QWidget] = {
+            "architecture": self._scrolled(self.arch),
+            "maps": self._scrolled(self.maps),
+            "overview": self.overview,
+            "saliency": self.look,
+            "invariance": self.invariance,
+            "flatten": self.flatten,
+            "hierarchy": self.hierarchy,
+        }
+        for key in VIEW_KEYS:
+            self.views.addTab(self.pages[key], "")
+        self.views.setCurrentWidget(self.pages["overview"])
+        self.banner = TrainBanner()
+        self.banner.hide()
+        self.error_line = QLabel()
+        self.error_line.setWordWrap(True)
+        self.error_line.hide()
         right = QWidget()
         right_lay = QVBoxLayout(right)
-        img_row = QHBoxLayout()
-        self._l_image = QLabel()
-        img_row.addWidget(self._l_image)
-        img_row.addWidget(self.image_index)
-        img_row.addWidget(self.open_image_btn)
-        img_row.addWidget(self.draw_btn)
-        img_row.addWidget(self.image_info, 1)
-        right_lay.addLayout(img_row)
-        right_lay.addWidget(maps_scroll, 1)
-        left_scroll = QScrollArea()
-        left_scroll.setWidget(left)
-        left_scroll.setWidgetResizable(True)
-        left_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        left_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        # never narrower than its content: the layer table and its buttons would be cut off on the right
-        left_scroll.setMinimumWidth(
-            left.minimumSizeHint().width() + left_scroll.verticalScrollBar().sizeHint().width()
-        )
+        right_lay.setContentsMargins(0, 0, 0, 0)
+        right_lay.addWidget(self.banner)
+        right_lay.addWidget(self.error_line)
+        right_lay.addWidget(self.views, 1)
+        left = QScrollArea()
+        left.setWidget(self.input)
+        left.setWidgetResizable(True)
+        left.setFrameShape(QScrollArea.Shape.NoFrame)
+        left.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        left.setMinimumWidth(290)
+        left.setMaximumWidth(400)
         split = QSplitter(Qt.Orientation.Horizontal)
-        split.addWidget(left_scroll)
+        split.addWidget(left)
         split.addWidget(right)
-        split.setStretchFactor(0, 2)
-        split.setStretchFactor(1, 3)
-        split.setSizes([600, 800])
+        split.setStretchFactor(0, 0)
+        split.setStretchFactor(1, 1)
+        split.setSizes([320, 1080])
+        split.setChildrenCollapsible(False)
         QHBoxLayout(self).addWidget(split)
 
         self.preset.currentIndexChanged.connect(self._preset_chosen)
@@ -122,20 +153,36 @@ class NetworkTab(SessionTabMixin, QWidget):
         self.up_btn.clicked.connect(lambda: self.table.move_row(-1))
         self.down_btn.clicked.connect(lambda: self.table.move_row(1))
         self.table.edited.connect(self._mark_custom)
-        self.build_btn.clicked.connect(self.build)
+        self.build_btn.clicked.connect(lambda: self.build())
         self.image_index.valueChanged.connect(self._pick_validation_image)
         self.open_image_btn.clicked.connect(self.open_image)
         self.draw_btn.clicked.connect(self.open_draw_pad)
         self.maps.mapClicked.connect(self.open_map)
+        self.overview.cellClicked.connect(self.open_cell)
+        self.softmax.classClicked.connect(self.choose_class)
+        self.look.predicted_btn.clicked.connect(lambda: self.choose_class(None))
         self.save_btn.clicked.connect(self.save_model)
         self.open_btn.clicked.connect(self.load_model)
+        self.banner.trainRequested.connect(lambda: self.train_quick())
+        self.views.currentChanged.connect(lambda _i: self._update_banner())
         self.retranslate()
+
+    @staticmethod
+    def _scrolled(widget: QWidget) -> QScrollArea:
+        scroll = QScrollArea()
+        scroll.setWidget(widget)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        return scroll
+
+    def net_views(self) -> list[NetView]:
+        return [self.overview, self.look, self.invariance, self.flatten, self.hierarchy]
 
     # ------------------------------------------------------------------------------------------- plumbing
     def _connect_session(self, s: LabSession) -> None:
         s.modelChanged.connect(self._on_model)
         s.modelRefused.connect(self._on_refused)
-        s.weightsChanged.connect(self.refresh_maps)
+        s.weightsChanged.connect(self._on_weights)
         s.dataChanged.connect(self._on_data)
         s.worker.stateChanged.connect(self._on_training_state)
         if s.info is not None:
@@ -149,9 +196,10 @@ class NetworkTab(SessionTabMixin, QWidget):
         if hasattr(self, "act_open_model"):
             self.act_open_model.setEnabled(idle)
         self.build_btn.setToolTip("" if idle else self.tr("Stop the training first"))
+        self._update_banner()
 
     def attach(self, window: Any) -> None:
-        """Join the window's session; add Open/Save model to its File menu; follow the image it opens."""
+        """Join the window's session; add Open/Save model to its File menu."""
         self._join_window(window)
         menu = getattr(window, "file_menu", None)
         if menu is not None:
@@ -176,15 +224,36 @@ class NetworkTab(SessionTabMixin, QWidget):
         s = self.session
         if s.data is None:
             s.load_data("digits", n_train=2000, n_val=500, on_error=self._error)
-        elif s.info is None:
+        elif s.info is None and not s.building:
             self.build()
 
     def _error(self, text: str) -> None:
         self.errors.append(text)
-        self.message.setText(f"<span style='color:#c00000'>{text}</span>")
+        red = f"<span style='color:#c00000'>{text}</span>"
+        self.message.setText(red)
+        self.error_line.setText(red)
+        self.error_line.show()
+
+    def _clear_error(self) -> None:
+        self.error_line.hide()
+        self.error_line.clear()
+
+    # the views' host (gui.widgets.net_view.ViewHost)
+    def current_image(self) -> np.ndarray | None:
+        return self._image
+
+    def target_class(self) -> int | None:
+        return self._target
+
+    def class_names(self) -> list[str]:
+        return self._shape_and_classes()[2]
+
+    def report_error(self, text: str) -> None:
+        self._error(text)
 
     def _shape_and_classes(self) -> tuple[tuple, int, list[str]]:
-        data = self.session.data
+        # not self.session: called while the tab is built, before attach() gives it the window's session
+        data = self._session.data if self._session is not None else None
         if data is None:
             return (28, 28, 1), 10, [str(i) for i in range(10)]
         return data.input_shape, data.num_classes, list(data.class_names)
@@ -218,13 +287,14 @@ class NetworkTab(SessionTabMixin, QWidget):
         self.preset.setCurrentIndex(self.preset.count() - 1)
         self.preset.blockSignals(False)
 
-    def build(self) -> None:
-        """Build the listed layers for the current data; refused architectures keep the previous model."""
+    def build(self, then: Any = None) -> None:
+        """Build the listed layers for the current data; refused architectures keep the previous model.
+        ``then(info)`` runs once the model is in place."""
         shape, k, _names = self._shape_and_classes()
         configs = adapt_head(self.table.configs(), k)
         self.message.setText(self.tr("Building..."))
         self._pending_configs = configs
-        self.session.build_model(configs, shape, seed=self.session.seed)
+        self.session.build_model(configs, shape, seed=self.session.seed, on_done=then)
 
     def _on_model(self, info: ModelInfo) -> None:
         self.session.arch_configs = adapt_head(info.config["layers"], info.num_classes)
@@ -235,9 +305,32 @@ class NetworkTab(SessionTabMixin, QWidget):
                 self.table.set_configs(self.session.arch_configs)
             self.table.blockSignals(False)
         self._pending_configs = None
-        if getattr(self, "_shot_batches", 0):
-            self._train_for_screenshot()
+        convs = [(n, r[0]) for n, r in enumerate(info.rows) if r[1] == "Conv2D"]
+        self.look.set_conv_layers([name for _, name in convs])
+        fields = list(info.fields) + [None] * len(info.rows)
+
+        def seen(n: int) -> str:
+            f = fields[n]
+            return f"{f[0]}x{f[1]} px" if f is not None else "?"
+
+        self.hierarchy.set_layers([(n, name, seen(n)) for n, name in convs])
+        self.invariance.forget_accuracy()
+        if self._target is not None and self._target >= info.num_classes:
+            self._target = None
         self.refresh_maps()
+        for view in (self.overview, self.look, self.invariance, self.hierarchy):
+            view.invalidate()
+        self._update_banner()
+        self._model_arrived()
+
+    def _on_weights(self) -> None:
+        self.invariance.forget_accuracy()
+        self.refresh_maps()
+        for view in (self.overview, self.look, self.invariance, self.hierarchy):
+            view.invalidate()
+        self._update_banner()
+        if self._plan is not None and self._quick is None and not self.session.training:
+            self._continue_plan()
 
     def _on_refused(self, message: str) -> None:
         text = self.tr("This architecture cannot work, the previous model is kept: {m}").format(m=message)
@@ -258,38 +351,19 @@ class NetworkTab(SessionTabMixin, QWidget):
                 self._preset_chosen()
             if not self.session.training and not self.session.building:
                 self.build()
-        self._pick_validation_image(self.image_index.value())
-
-    def _pick_validation_image(self, i: int) -> None:
-        data = self.session.data
-        if data is None or not len(data.x_val):
-            return
-        i = min(i, len(data.x_val) - 1)
-        self.set_image(
-            data.x_val[i],
-            self.tr("validation image {i} (true class: {c})").format(
-                i=i, c=data.class_names[int(data.y_val[i])]
-            ),
-        )
-
-    def set_image(self, image: np.ndarray, label: str) -> None:
-        """Make ``image`` ``(H, W, C)`` (or ``(H, W)``) in [0, 1] current and recompute the maps."""
-        img = np.asarray(image, np.float32)
-        self._image = img[..., None] if img.ndim == 2 else img
-        self._image_label = label
-        self.image_info.setText(label)
-        self.refresh_maps()
+        if self._image_source == "validation" or self._image is None or self._image.shape != data.input_shape:
+            self._pick_validation_image(self.image_index.value())
+        self.flatten.invalidate()
+        self.hierarchy.invalidate()
+        self._data_arrived()
 
     def refresh_maps(self) -> None:
-        """Recompute every layer's output for the current image (engine thread); stale results are dropped."""
+        """Recompute every layer's output for the current image (engine thread) for the Maps page and the
+        answer on the left; stale results are dropped."""
         s = self.session
         model, image, info = s.model, self._image, s.info
         if model is None or image is None or info is None:
             return
-        if not self.isVisible():
-            self._stale = True
-            return
-        self._stale = False
         if image.shape != tuple(info.input_shape):
             self._error(
                 self.tr("The image is {a} but the network expects {b}.").format(
@@ -300,127 +374,26 @@ class NetworkTab(SessionTabMixin, QWidget):
         self._generation += 1
         gen = self._generation
         self._maps_ready = False
-        names = list(s.data.class_names) if s.data is not None else []
+        names = self.class_names()
 
         def done(outputs: list) -> None:
-            if gen == self._generation:
-                self.maps.set_outputs(outputs, names, image)
-                p = self.maps.bars.probabilities()
-                if len(p):
-                    best = int(p.argmax())
-                    name = names[best] if best < len(names) else str(best)
-                    self.image_info.setText(
-                        self.tr("{label} - prediction: {c} ({p:.0%})").format(
-                            label=self._image_label, c=name, p=float(p[best])
-                        )
-                    )
-                self._maps_ready = True
+            if gen != self._generation:
+                return
+            self._clear_error()
+            self.maps.set_outputs(outputs, names, image)
+            last = outputs[-1]
+            p = last.probabilities if last.probabilities is not None else last.array
+            self.softmax.set_values(last.logits, p, names)
+            self.softmax.set_chosen(self._target)
+            if len(p):
+                best = int(np.argmax(p))
+                self._answer = (best, float(p[best]))
+            self._update_info()
+            self._maps_ready = True
 
         s.run(lambda: layer_outputs(model, image), done, self._error)
 
-    def open_map(self, layer_index: int, channel: int) -> MapDetailDialog:
-        outs = self.maps.outputs
-        prev = outs[layer_index - 1].array if layer_index > 0 else self._image
-        dlg = MapDetailDialog(outs[layer_index], channel, prev, self)
-        dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dlg.show()
-        return dlg
-
-    def open_image(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self,
-            self.tr("Open an image"),
-            "",
-            self.tr("Images (*.png *.jpg *.jpeg *.bmp *.gif *.tif *.tiff)"),
-        )
-        if path:
-            self.load_image_file(path)
-
-    def load_image_file(self, path: str) -> None:
-        """Read ``path`` resized to the network's input (grey or colour as it expects)."""
-        from engine import io
-
-        shape = self.session.info.input_shape if self.session.info else (28, 28, 1)
-        try:
-            img = io.load_image(path, mode="L" if shape[2] == 1 else "RGB", size=(shape[0], shape[1]))
-        except (ValueError, OSError) as exc:
-            self._error(str(exc))
-            return
-        self.set_image(img, path)
-
-    def set_input_image(self, image: np.ndarray, name: str) -> None:
-        """Feed ``image`` (``(H, W)`` or ``(H, W, 3)`` in [0, 1], e.g. opened or dropped on the window) to the
-        network, made grey or colour and resized to its input."""
-        from gui.models.data import fit_image
-
-        shape = self.session.info.input_shape if self.session.info else (28, 28, 1)
-        self.set_image(fit_image(image, shape), name)
-
-    def open_draw_pad(self) -> DrawDialog:
-        if self._draw_dialog is None:
-            self._draw_dialog = DrawDialog(self)
-            self._draw_dialog.pad.drawn.connect(lambda im: self.set_image(im, self.tr("your drawing")))
-        self._draw_dialog.show()
-        return self._draw_dialog
-
-    # ------------------------------------------------------------------------------------------- files
-    def save_model(self, path: str | None = None) -> None:
-        if not path:
-            path, _ = QFileDialog.getSaveFileName(self, self.tr("Save the model"), "model.npz", MODEL_FILES)
-        if not path:
-            return
-        model = self.session.model
-        self.session.run(
-            lambda: model.save(path),
-            lambda _: self.message.setText(self.tr("Model saved to {p}").format(p=path)),
-            self._error,
-        )
-
-    def load_model(self, path: str | None = None) -> None:
-        if not path:
-            path, _ = QFileDialog.getOpenFileName(self, self.tr("Open a model"), "", MODEL_FILES)
-        if not path:
-            return
-
-        def job() -> tuple[Any, ModelInfo, list]:
-            import engine
-
-            model = engine.load_model(path)
-            return model, model_info(model), model.get_weights()
-
-        self.session.run(job, lambda r: self.session.set_model(*r), self._error)
-
-    # ------------------------------------------------------------------------------------------- tab API
-    def prepare_screenshot(self, options: Any) -> None:
-        """``--train-steps N``: train N batches first, so the maps and probabilities show a trained
-        network."""
-        n = getattr(options, "train_steps", None)
-        self._shot_batches = int(n) if n else 0
-        self._shot_done = not self._shot_batches
-        self.ensure_ready()
-        if self._shot_batches and self.session.info is not None and self.session.data is not None:
-            self._train_for_screenshot()
-
-    def _train_for_screenshot(self) -> None:
-        n, self._shot_batches = self._shot_batches, 0
-        s = self.session
-        model, data = s.model, s.data
-        assert data is not None
-
-        def job() -> None:
-            for i in range(n):
-                idx = np.arange(i * 32, (i + 1) * 32) % len(data.x_train)
-                model.train_on_batch(data.x_train[idx], data.y_train[idx])
-
-        def done(_: Any) -> None:
-            self._shot_done = True
-            s.notify_weights_changed()
-
-        s.run(job, done, self._error)
-
-    def screenshot_ready(self) -> bool:
-        return self._maps_ready and getattr(self, "_shot_done", True)
-
+    # ------------------------------------------------------------------------------------------- lifecycle
     def shutdown(self) -> None:
         if self._session is not None and self._session.parent() is self:
             self._session.shutdown()
@@ -432,9 +405,44 @@ class NetworkTab(SessionTabMixin, QWidget):
 
     def retranslate(self) -> None:
         self.arch.retranslate()
-        self._l_image.setText(self.tr("Validation image"))
-        self.open_image_btn.setText(self.tr("Open image..."))
-        self.draw_btn.setText(self.tr("Draw..."))
+        self.input.retranslate()
+        titles = {
+            "architecture": (
+                self.tr("Architecture"),
+                self.tr("Choose, generate or edit the layers, then Build"),
+            ),
+            "maps": (self.tr("Maps"), self.tr("Every layer's output for the image, top to bottom")),
+            "overview": (
+                self.tr("Overview"),
+                self.tr("The layers as columns; hover a cell to see what it depends on"),
+            ),
+            "saliency": (
+                self.tr("Look"),
+                self.tr("What the network looks at: saliency, Grad-CAM, occlusion"),
+            ),
+            "invariance": (self.tr("Invariance"), self.tr("Shift the image: what changes, layer by layer")),
+            "flatten": (
+                self.tr("Flatten / GMP"),
+                self.tr("Flatten vs GlobalMaxPooling: one base, two heads"),
+            ),
+            "hierarchy": (
+                self.tr("Layers"),
+                self.tr("What each layer detects: lines, then parts, then objects"),
+            ),
+        }
+        for key in VIEW_KEYS:
+            index = self.views.indexOf(self.pages[key])
+            self.views.setTabText(index, titles[key][0])
+            self.views.setTabToolTip(index, titles[key][1])
+        for view in self.net_views():
+            view.retranslate()
+        self.banner.retranslate()
+        data = self._session.data if self._session is not None else None
+        if self._image_source == "validation" and data is not None and self._image is not None:
+            self._image_label = self._validation_label(min(self.image_index.value(), len(data.x_val) - 1))
+        elif self._image_source == "drawing":
+            self._image_label = self.tr("your drawing")
+        self._update_info()
         if hasattr(self, "act_open_model"):
             self.act_open_model.setText(self.tr("Open model (.npz)..."))
             self.act_save_model.setText(self.tr("Save model (.npz)..."))

@@ -35,6 +35,7 @@ from gui.tabs._session_tab import SessionTabMixin
 from gui.widgets.net_session import LabSession
 from gui.widgets.train_augment import PREVIEW_VARIANTS, AugmentPanel
 from gui.widgets.train_controls import TrainingControls
+from gui.widgets.train_guard import TrainingAlert, chance_and_size
 from gui.widgets.train_live import LiveView
 from gui.widgets.train_plots import CurvesPanel
 from gui.widgets.train_transfer import TransferPanel
@@ -104,6 +105,7 @@ class TrainingTab(SessionTabMixin, QWidget):
         f = self.status.font()
         f.setPointSizeF(f.pointSizeF() * 1.15)
         self.status.setFont(f)
+        self.alert = TrainingAlert()  # diverging / chance-level runs, with a lower learning rate to try
 
         self.live = LiveView()
         self.filters, self.confusion, self.mistakes = (
@@ -124,6 +126,7 @@ class TrainingTab(SessionTabMixin, QWidget):
         top_lay.addWidget(self.curves, 1)
         top_lay.addWidget(self.progress)
         top_lay.addWidget(self.status)
+        top_lay.addWidget(self.alert)
         split = self.split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(top)
         split.addWidget(self.bottom)
@@ -170,6 +173,7 @@ class TrainingTab(SessionTabMixin, QWidget):
         w.failed.connect(self._error)
         w.stateChanged.connect(self._on_state)
         s.modelChanged.connect(self._on_model_changed)
+        self.alert.watch(w, self.controls.learning_rate.value, lambda: chance_and_size(s.data))
 
     def attach(self, window: Any) -> None:
         """Join the main window's shared session (data, model, engine thread)."""

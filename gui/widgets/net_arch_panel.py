@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QComboBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QPushButton,
     QSpinBox,
@@ -56,7 +58,12 @@ class ArchitecturePanel(QWidget):
         self.build_btn.setStyleSheet("font-weight: bold;")
         self.message = QLabel()
         self.message.setWordWrap(True)
-        self.summary = QTableWidget(0, 3)
+        self.summary = QTableWidget(0, 4)
+        # the layer names take what the numbers leave (elided, in full in their tooltip)
+        header = self.summary.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for col in (1, 2, 3):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
         self.summary.verticalHeader().setVisible(False)
         self.summary.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.totals = QLabel()
@@ -81,17 +88,36 @@ class ArchitecturePanel(QWidget):
         file_row = QHBoxLayout()
         file_row.addWidget(self.open_btn)
         file_row.addWidget(self.save_btn)
-        lay = QVBoxLayout(self)
-        lay.addWidget(self.arch_box)
-        lay.addWidget(self.gen_box)
-        lay.addWidget(self.table, 3)
-        lay.addLayout(edit_row)
-        lay.addWidget(self.build_btn)
-        lay.addLayout(file_row)  # above the summary, so a short window never hides the model's file buttons
-        lay.addWidget(self.message)
-        lay.addWidget(self.summary, 2)
-        lay.addWidget(self.totals)
+        self.field_note = QLabel()
+        self.field_note.setWordWrap(True)
+        self.field_note.setStyleSheet("color: #606060;")
+        edit = QVBoxLayout()
+        edit.setContentsMargins(0, 0, 0, 0)
+        edit.addWidget(self.arch_box)
+        edit.addWidget(self.gen_box)
+        edit.addWidget(self.table, 3)
+        edit.addLayout(edit_row)
+        edit.addWidget(self.build_btn)
+        edit.addLayout(file_row)  # above the summary, so a short window never hides the model's file buttons
+        summary = QVBoxLayout()
+        summary.setContentsMargins(0, 0, 0, 0)
+        summary.addWidget(self.message)
+        summary.addWidget(self.summary, 2)
+        summary.addWidget(self.totals)
+        summary.addWidget(self.field_note)
+        # side by side when there is room, the summary under the editor otherwise
+        self._outer = QBoxLayout(QBoxLayout.Direction.TopToBottom, self)
+        self._outer.addLayout(edit, 1)
+        self._outer.addLayout(summary, 1)
+        self.summary.setMinimumHeight(180)
         self.retranslate()
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        wide = self.width() >= 980
+        direction = QBoxLayout.Direction.LeftToRight if wide else QBoxLayout.Direction.TopToBottom
+        if self._outer.direction() != direction:
+            self._outer.setDirection(direction)
 
     def show_summary(self, info: ModelInfo) -> None:
         """Keras' summary as a table: layer (type), output shape with the batch axis, parameters."""
@@ -107,14 +133,22 @@ class ArchitecturePanel(QWidget):
 
     def _fill_summary(self, info: ModelInfo) -> None:
         self.summary.setRowCount(len(info.rows))
+        fields = list(info.fields) + [None] * (len(info.rows) - len(info.fields))
         for r, (name, cls, shape, params, trainable) in enumerate(info.rows):
             frozen = "" if trainable or not params else self.tr(" (frozen)")
-            for c, text in enumerate((f"{name} ({cls}){frozen}", str((None, *shape)), format_int(params))):
+            field = fields[r]
+            seen = f"{field[0]}x{field[1]}" if field is not None else self.tr("whole image")
+            for c, text in enumerate(
+                (f"{name} ({cls}){frozen}", str((None, *shape)), format_int(params), seen)
+            ):
                 item = QTableWidgetItem(text)
-                if c == 2:
+                if c in (2, 3):
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.summary.setItem(r, c, item)
-        self.summary.resizeColumnsToContents()
+        for r in range(self.summary.rowCount()):
+            first = self.summary.item(r, 0)
+            if first is not None:
+                first.setToolTip(first.text())
         self.totals.setText(
             self.tr("Total params: {t} - trainable: {tr} - non-trainable: {n}").format(
                 t=format_int(info.total_params),
@@ -155,7 +189,13 @@ class ArchitecturePanel(QWidget):
         self.save_btn.setText(self.tr("Save model..."))
         self.open_btn.setText(self.tr("Open model..."))
         self.summary.setHorizontalHeaderLabels(
-            [self.tr("Layer (type)"), self.tr("Output shape"), self.tr("Param #")]
+            [self.tr("Layer (type)"), self.tr("Output shape"), self.tr("Param #"), self.tr("Receptive field")]
+        )
+        self.field_note.setText(
+            self.tr(
+                "Receptive field: how many input pixels one cell of the layer's output sees. The filters "
+                "stay 3x3, but after each pooling a cell sees a larger part of the image."
+            )
         )
         self.table.retranslate()
         if self._info is not None:

@@ -93,9 +93,10 @@ class FeatureMapView(QWidget):
                 i=i + 1, name=o.name, cls=o.class_name, n=o.array.shape[0]
             )
         if o.class_name == "Flatten":
-            return self.tr("{i}. {name} (Flatten): the maps laid end to end, a vector of {n} values").format(
-                i=i + 1, name=o.name, n=o.array.size
-            )
+            return self.tr(
+                "{i}. {name} (Flatten): a vector of {n} values, read position by position: all the channels "
+                "of pixel (0, 0), then of (0, 1)... (NHWC order, not map after map)"
+            ).format(i=i + 1, name=o.name, n=o.array.size)
         if "Pooling" in o.class_name:
             return self.tr("{i}. {name} ({cls}): {shape}, after pooling").format(
                 i=i + 1, name=o.name, cls=o.class_name, shape=shape
@@ -147,6 +148,13 @@ class FeatureMapView(QWidget):
                 grid.tileClicked.connect(lambda c, li=i: self.mapClicked.emit(li, c))
                 self.grids.append(grid)
                 self._lay.addWidget(grid)
+            elif o.class_name == "Flatten" and i > 0 and outputs[i - 1].array.ndim == 3:
+                # one row per position, one column per channel: the order Flatten reads them in
+                h, w, c = outputs[i - 1].array.shape
+                strip = to_qimage(a.reshape(h * w, c))
+                self.grids.append(None)
+                px_h = max(1, min(6, 360 // (h * w)))
+                self._lay.addWidget(_Strip(strip, max(px_h, min(6, 384 // c)), px_h))
             else:
                 width = min(a.size, 64)
                 rows = -(-a.size // width)
@@ -154,7 +162,7 @@ class FeatureMapView(QWidget):
                 padded[: a.size] = a
                 strip = to_qimage(np.nan_to_num(padded.reshape(rows, width), nan=float(a.min())))
                 self.grids.append(None)
-                self._lay.addWidget(_Strip(strip, 6))
+                self._lay.addWidget(_Strip(strip, 6, 6))
         self._lay.addStretch(1)
 
     def _add_title(self, text: str) -> None:
@@ -165,12 +173,12 @@ class FeatureMapView(QWidget):
 
 
 class _Strip(QWidget):
-    """A vector drawn as rows of cells (``pixel`` screen pixels each)."""
+    """A vector drawn as rows of cells (``px_w`` x ``px_h`` screen pixels each)."""
 
-    def __init__(self, image: Any, pixel: int) -> None:
+    def __init__(self, image: Any, px_w: int, px_h: int) -> None:
         super().__init__()
         self._img = image
-        self.setFixedSize(image.width() * pixel, image.height() * pixel)
+        self.setFixedSize(image.width() * px_w, image.height() * px_h)
 
     def paintEvent(self, event) -> None:
         p = QPainter(self)

@@ -58,6 +58,14 @@ class LabSession(QObject):
         self.arch_name = "small"
         #: a build job is queued (both tabs react to a new data set; only one builds)
         self.building = False
+        #: the current weights were trained (or loaded from a file) since the model was built or reset: the
+        #: Network tab's views that only make sense for a trained network offer to train it otherwise
+        self.trained = False
+        self.worker.batchDone.connect(self._on_batch)
+
+    def _on_batch(self, _update: dict) -> None:
+        if self.training:
+            self.trained = True
 
     @classmethod
     def for_window(cls, window: Any) -> LabSession:
@@ -134,6 +142,7 @@ class LabSession(QObject):
         def done(result: tuple[Any, ModelInfo, list[np.ndarray]]) -> None:
             self.building = False
             self.model, self.info, self.initial_weights = result
+            self.trained = False
             self.modelChanged.emit(self.info)
             if on_done is not None:
                 on_done(self.info)
@@ -161,10 +170,18 @@ class LabSession(QObject):
             adapt_head(configs, data.num_classes), data.input_shape, seed=self.seed, on_error=on_error
         )
 
-    def set_model(self, model: Any, info: ModelInfo, initial_weights: list[np.ndarray] | None = None) -> None:
-        """Make an already built model current (GUI thread, from a job's result)."""
+    def set_model(
+        self,
+        model: Any,
+        info: ModelInfo,
+        initial_weights: list[np.ndarray] | None = None,
+        trained: bool = True,
+    ) -> None:
+        """Make an already built model current (GUI thread, from a job's result); a model read from a file
+        counts as ``trained``."""
         self.model, self.info = model, info
         self.initial_weights = initial_weights
+        self.trained = bool(trained)
         self.modelChanged.emit(info)
 
     def recompile(
@@ -194,13 +211,18 @@ class LabSession(QObject):
             compile_model(model, optimizer, lr)
 
         def done(_: Any) -> None:
+            self.trained = False
             self.weightsChanged.emit()
             if on_done is not None:
                 on_done(None)
 
         self.run(job, done)
 
-    def notify_weights_changed(self) -> None:
+    def notify_weights_changed(self, trained: bool | None = None) -> None:
+        """Tell the views the weights changed; ``trained=True`` after a training job outside the worker's
+        training loop (the Network tab's one-click training)."""
+        if trained is not None:
+            self.trained = bool(trained)
         self.weightsChanged.emit()
 
     def shutdown(self) -> None:

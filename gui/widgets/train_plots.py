@@ -16,6 +16,8 @@ __all__ = ["TRAIN_COLOR", "VAL_COLOR", "ConfusionMatrixView", "CurvesPanel"]
 
 TRAIN_COLOR = "#1f5fbf"
 VAL_COLOR = "#e07000"
+#: earlier runs kept as faded curves (a reset or a new model starts a new run)
+MAX_EARLIER_RUNS = 3
 
 
 class _Series:
@@ -90,6 +92,7 @@ class CurvesPanel(pg.GraphicsLayoutWidget):
             self._plots[key] = plot
             self._items[key] = {"raw": raw, "smooth": smooth, "val": val}
         self._legend_items: list = []
+        self.earlier: list[dict[str, pg.PlotDataItem]] = []  # per earlier run: "loss" / "accuracy" curves
         self.dirty = False
         self.retranslate()
 
@@ -102,9 +105,28 @@ class CurvesPanel(pg.GraphicsLayoutWidget):
             legend.clear()
             legend.addItem(self._items[key]["smooth"], self.tr("train"))
             legend.addItem(self._items[key]["val"], self.tr("validation"))
+            if self.earlier:
+                legend.addItem(self.earlier[-1][key], self.tr("earlier runs"))
+
+    def _keep_as_earlier(self) -> None:
+        """Draw the current run's smoothed training curves faded, behind the next run (the last few)."""
+        run = {}
+        for key in ("loss", "accuracy"):
+            x, y = self.series[key].view()
+            pen = pg.mkPen(QColor(120, 120, 120, 110), width=2)
+            item = self._plots[key].plot(x.copy(), _ema(y) if len(y) else y.copy(), pen=pen)
+            item.setZValue(-10)
+            run[key] = item
+        self.earlier.append(run)
+        while len(self.earlier) > MAX_EARLIER_RUNS:
+            for key, item in self.earlier.pop(0).items():
+                self._plots[key].removeItem(item)
+        self.retranslate()
 
     def reset_curves(self) -> None:
-        """Forget every point (a new model or a weight reset)."""
+        """Start a new run: the current curves stay, faded, for comparison; the new ones start empty."""
+        if self.series["loss"].n:
+            self._keep_as_earlier()
         for k in self.series:
             self.series[k] = _Series()
         self.dirty = True
