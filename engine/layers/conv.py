@@ -1,19 +1,19 @@
-"""Conv2D: a bank of learned filters slid over the image (cross-correlation, or true convolution with ``flip``)."""
+"""Conv2D: a bank of learned filters slid over the image (cross-correlation, or true convolution with
+``flip``)."""
 
 from __future__ import annotations
 
-from types import ModuleType
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
-from engine import ops, shapes
+from engine import shapes
 from engine.layers.base import (
     ActivationMixin,
+    Array,
     Layer,
     Shape,
     ShapeError,
-    Step,
     check_image_shape,
     glorot_uniform,
     normalize_activation,
@@ -42,6 +42,8 @@ class Conv2D(ActivationMixin, Layer):
     ``OH = floor((H + pad_top + pad_bottom - KH) / sh) + 1``: ``N - K + 1`` for valid at stride 1.
     """
 
+    _TRANSIENT: ClassVar[tuple[str, ...]] = (*Layer._TRANSIENT, "_x", "_z", "_y", "_pads_by_hw")
+
     def __init__(
         self,
         filters: int,
@@ -67,12 +69,29 @@ class Conv2D(ActivationMixin, Layer):
         self.activation = normalize_activation(activation)
         self.use_bias = bool(use_bias)
         self.flip = bool(flip)
-        self._x: np.ndarray | None = None
-        self._z = self._y = None
+
+    def _init_transient(self) -> None:
+        super()._init_transient()
+        self._x: Array | None = None  # the last input, for backward
+        self._z: Array | None = None
+        self._y: Array | None = None
+        self._pads_by_hw: dict[tuple[int, int], tuple[int, int, int, int]] = {}
 
     def _pads(self, in_hw: tuple[Any, Any]) -> tuple[int, int, int, int]:
-        hw = tuple(1 if d is None else d for d in in_hw)
-        return shapes.resolve_padding(self.padding, hw, self.kernel_size, self.strides)  # type: ignore[arg-type]
+        hw = (1 if in_hw[0] is None else int(in_hw[0]), 1 if in_hw[1] is None else int(in_hw[1]))
+        return shapes.resolve_padding(self.padding, hw, self.kernel_size, self.strides)
+
+    def _geometry(self, x_shape: tuple[int, ...]) -> tuple[int, int, int, int]:
+        """The pads for inputs ``(N, H, W, C)`` of this size: resolved (and the size checked) once per
+        size."""
+        hw = (int(x_shape[1]), int(x_shape[2]))
+        pads = self._pads_by_hw.get(hw)
+        if pads is None:
+            self.compute_output_shape((hw[0], hw[1], int(x_shape[3])))  # raises ShapeError when it cannot fit
+            if len(self._pads_by_hw) >= 16:
+                self._pads_by_hw.clear()
+            pads = self._pads_by_hw[hw] = self._pads(hw)
+        return pads
 
     def compute_output_shape(self, input_shape: Shape) -> Shape:
         check_image_shape(self, input_shape)
@@ -108,41 +127,34 @@ class Conv2D(ActivationMixin, Layer):
         if self.use_bias:
             self.params["bias"] = np.zeros(self.filters, np.float32)
 
-    def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
+    def forward(self, x: Array, training: bool = False) -> Array:
+        tier = self.kernels()
+        pads = self._geometry(x.shape)
+        live = self.live_params
         self._x = x  # (N, H, W, C_in)
-        z = ops.conv2d(
+        args = (
             x,
-            self.params["kernel"],
-            self.params.get("bias"),
-            stride=self.strides,
-            padding=self.padding,
-            flip=self.flip,
-        )  # (N, OH, OW, filters)
-        return self._activate(z)
+            live["kernel"],
+            self._bias_or_zeros(tier, live, self.filters),
+            self.strides,
+            pads,
+            self.flip,
+        )
+        if self.activation == "relu":
+            fused = getattr(tier, "conv2d_relu", None)  # an optional extra of the contract
+            if fused is not None:
+                return self._relu_output(fused(*args))  # (N, OH, OW, filters)
+        return self._activate(tier, tier.conv2d(*args))  # (N, OH, OW, filters)
 
-    def inference_step(self, input_shape: Shape, backend: ModuleType) -> Step:
-        pads = self._pads(input_shape[:2])
-        stride, flip, params = self.strides, self.flip, self.params
-        no_bias = np.zeros(self.filters, np.float32)
-        conv = self._activation_step(backend, backend.conv2d, getattr(backend, "conv2d_relu", None))
-
-        def step(x: np.ndarray) -> np.ndarray:
-            return conv(x, params["kernel"], params.get("bias", no_bias), stride, pads, flip)
-
-        return step
-
-    def backward(self, dy: np.ndarray, need_dx: bool = True) -> np.ndarray | None:
-        if self._x is None:
+    def backward(self, dy: Array, need_dx: bool = True) -> Array | None:
+        x = self._x
+        if x is None:
             raise RuntimeError(f"{self.name}: backward called before forward")
-        dz = self._activate_backward(dy)  # (N, OH, OW, filters)
-        dx, dw, db = ops.conv2d_backward(
-            self._x,
-            self.params["kernel"],
-            dz,
-            stride=self.strides,
-            padding=self.padding,
-            flip=self.flip,
-            need_dx=need_dx,
+        tier = self.kernels()
+        dz = self._activate_backward(tier, dy)  # (N, OH, OW, filters)
+        kernel = self.live_params["kernel"]
+        dx, dw, db = tier.conv2d_backward(
+            x, kernel, dz, self.strides, self._geometry(x.shape), self.flip, need_dx
         )
         self.grads["kernel"] = dw
         if self.use_bias:

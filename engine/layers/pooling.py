@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from types import ModuleType
 from typing import Any, ClassVar
 
-import numpy as np
-
-from engine import ops, shapes
-from engine.layers.base import Layer, Shape, ShapeError, Step, check_image_shape, spatial_too_small
+from engine import shapes
+from engine.layers.base import Array, Layer, Shape, ShapeError, check_image_shape, spatial_too_small
 
 POOL_PADDINGS = ("valid", "same")
 
@@ -27,7 +24,9 @@ class _Pooling2D(Layer):
     ``OH = floor((H - ph) / sh) + 1`` for valid, ``ceil(H / sh)`` for same.
     """
 
+    #: one of :data:`engine.backends.contract.POOL_MODES`
     mode: ClassVar[str] = "max"
+    _TRANSIENT: ClassVar[tuple[str, ...]] = (*Layer._TRANSIENT, "_x", "_pads_by_hw")
 
     def __init__(
         self,
@@ -45,7 +44,25 @@ class _Pooling2D(Layer):
         if not isinstance(padding, str) or padding.lower() not in POOL_PADDINGS:
             raise ValueError(f"padding must be one of {POOL_PADDINGS}. Received: padding={padding!r}")
         self.padding = padding.lower()
-        self._x: np.ndarray | None = None
+
+    def _init_transient(self) -> None:
+        super()._init_transient()
+        self._x: Array | None = None  # the last input, for backward
+        self._pads_by_hw: dict[tuple[int, int], tuple[int, int, int, int]] = {}
+
+    def _geometry(self, x_shape: tuple[int, ...]) -> tuple[int, int, int, int]:
+        """The pads for inputs ``(N, H, W, C)`` of this size: resolved (and the size checked) once per
+        size."""
+        hw = (int(x_shape[1]), int(x_shape[2]))
+        pads = self._pads_by_hw.get(hw)
+        if pads is None:
+            self.compute_output_shape((hw[0], hw[1], int(x_shape[3])))  # raises ShapeError when it cannot fit
+            if len(self._pads_by_hw) >= 16:
+                self._pads_by_hw.clear()
+            pads = self._pads_by_hw[hw] = shapes.resolve_padding(
+                self.padding, hw, self.pool_size, self.strides
+            )
+        return pads
 
     def compute_output_shape(self, input_shape: Shape) -> Shape:
         check_image_shape(self, input_shape)
@@ -70,24 +87,19 @@ class _Pooling2D(Layer):
         )
         return (oh, ow, c)
 
-    def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
+    def forward(self, x: Array, training: bool = False) -> Array:
+        pads = self._geometry(x.shape)
         self._x = x  # (N, H, W, C)
-        return ops.pool2d(x, self.pool_size, stride=self.strides, mode=self.mode, padding=self.padding)
+        return self.kernels().pool2d(x, self.pool_size, self.strides, pads, self.mode)  # (N, OH, OW, C)
 
-    def inference_step(self, input_shape: Shape, backend: ModuleType) -> Step:
-        size, stride, mode = self.pool_size, self.strides, self.mode
-        pads = shapes.resolve_padding(self.padding, input_shape[:2], size, stride)
-        pool = backend.pool2d
-        return lambda x: pool(x, size, stride, pads, mode)
-
-    def backward(self, dy: np.ndarray, need_dx: bool = True) -> np.ndarray | None:
-        if self._x is None:
+    def backward(self, dy: Array, need_dx: bool = True) -> Array | None:
+        x = self._x
+        if x is None:
             raise RuntimeError(f"{self.name}: backward called before forward")
         if not need_dx:
             return None
-        return ops.pool2d_backward(
-            self._x, dy, self.pool_size, stride=self.strides, mode=self.mode, padding=self.padding
-        )
+        pads = self._geometry(x.shape)
+        return self.kernels().pool2d_backward(x, dy, self.pool_size, self.strides, pads, self.mode)
 
     def get_config(self) -> dict[str, Any]:
         return {
@@ -119,31 +131,33 @@ class AveragePooling2D(_Pooling2D):
 class _GlobalPooling2D(Layer):
     """Pools each whole feature map to one number: ``(N, H, W, C) -> (N, C)``.
 
-    Unlike Flatten it accepts any image size (``input_shape=(None, None, C)``), and forgets where a feature was.
+    Unlike Flatten it accepts any image size (``input_shape=(None, None, C)``), and forgets where a feature
+    was.
     """
 
     mode: ClassVar[str] = "max"
+    _TRANSIENT: ClassVar[tuple[str, ...]] = (*Layer._TRANSIENT, "_x")
 
     def __init__(self, *, name: str | None = None, trainable: bool = True, input_shape: Any = None) -> None:
         super().__init__(name=name, trainable=trainable, input_shape=input_shape)
-        self._x: np.ndarray | None = None
+
+    def _init_transient(self) -> None:
+        super()._init_transient()
+        self._x: Array | None = None  # the last input, for backward
 
     def compute_output_shape(self, input_shape: Shape) -> Shape:
         check_image_shape(self, input_shape)
         return (input_shape[2],)
 
-    def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
+    def forward(self, x: Array, training: bool = False) -> Array:
         self._x = x  # (N, H, W, C)
-        return ops.global_pool(x, self.mode)  # (N, C)
+        return self.kernels().global_pool(x, self.mode)  # (N, C)
 
-    def inference_step(self, input_shape: Shape, backend: ModuleType) -> Step:
-        mode, pool = self.mode, backend.global_pool
-        return lambda x: pool(x, mode)
-
-    def backward(self, dy: np.ndarray, need_dx: bool = True) -> np.ndarray | None:
-        if self._x is None:
+    def backward(self, dy: Array, need_dx: bool = True) -> Array | None:
+        x = self._x
+        if x is None:
             raise RuntimeError(f"{self.name}: backward called before forward")
-        return ops.global_pool_backward(self._x, dy, self.mode) if need_dx else None
+        return self.kernels().global_pool_backward(x, dy, self.mode) if need_dx else None
 
 
 class GlobalMaxPooling2D(_GlobalPooling2D):
