@@ -75,7 +75,7 @@ class InferencePlan:
         with self._block():
             for layer in self.layers:
                 x = layer.forward(x, training=False)
-        return self.tier.to_host(x)
+        return x if type(x) is np.ndarray else self.tier.to_host(x)
 
     def run_all(self, x: np.ndarray) -> list[tuple[str, np.ndarray]]:
         """Every layer's output for the batch ``x``: ``[(name, array), ...]`` in layer order."""
@@ -84,7 +84,7 @@ class InferencePlan:
         with self._block():
             for name, layer in zip(self.names, self.layers, strict=True):
                 x = layer.forward(x, training=False)
-                out.append((name, to_host(x)))
+                out.append((name, x if type(x) is np.ndarray else to_host(x)))
         return out
 
 

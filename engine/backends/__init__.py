@@ -28,6 +28,7 @@ _MODULES = {
 }
 
 _loaded: dict[str, ModuleType] = {}
+_config_state = config._state  # the live settings dict (engine.config changes it in place)
 
 
 def get_module(name: str) -> ModuleType:
@@ -54,6 +55,9 @@ def get_module(name: str) -> ModuleType:
 
 
 def current() -> ModuleType:
-    """The tier chosen in :mod:`engine.config` (``engine.set_backend``, ``config.using_backend``)."""
-    module = _loaded.get(config.get("backend"))
+    """The tier chosen in :mod:`engine.config` (``engine.set_backend``, ``config.using_backend``).
+
+    Called by every layer's forward and backward, so it reads the setting straight from the config's state.
+    """
+    module = _loaded.get(_config_state["backend"])
     return module if module is not None else get_module(config.get("backend"))

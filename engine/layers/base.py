@@ -27,6 +27,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
+from engine import shapes
 from engine.backends import current
 from engine.backends.contract import ACTIVATIONS, LEAKY_RELU_SLOPE, Device
 
@@ -337,11 +338,6 @@ class ActivationMixin:
         self._z, self._y = (None if name == "relu" else z), y
         return y
 
-    def _relu_output(self, y: Array) -> Array:
-        """Record ``y`` as the output of a fused linear part + ReLU (see the class docstring)."""
-        self._z, self._y = None, y
-        return y
-
     def _activate_backward(self, tier: ModuleType, dy: Array) -> Array:
         name = self.activation
         y = self._y
@@ -350,6 +346,37 @@ class ActivationMixin:
         if name == "linear":
             return dy
         return tier.activation_backward(name, y if name == "relu" else self._z, y, dy, self.alpha)
+
+
+class WindowGeometry:
+    """The paddings of a sliding-window layer (Conv2D, the pooling layers), resolved with :mod:`engine.shapes`
+    once per input size and kept on the layer (its ``_pads_by_hw``), the size checked at the same time."""
+
+    padding: str
+    strides: tuple[int, int]
+    _pads_by_hw: dict[tuple[int, int], tuple[int, int, int, int]]
+    compute_output_shape: Any  # the layer's (raises ShapeError when the window does not fit)
+
+    def window(self) -> tuple[int, int]:
+        """``(KH, KW)`` of the window the layer slides."""
+        raise NotImplementedError
+
+    def _pads(self, in_hw: tuple[Any, Any]) -> tuple[int, int, int, int]:
+        """The pads for an input of ``in_hw`` (an unknown size counts as 1: only 'same' depends on it)."""
+        hw = (1 if in_hw[0] is None else int(in_hw[0]), 1 if in_hw[1] is None else int(in_hw[1]))
+        return shapes.resolve_padding(self.padding, hw, self.window(), self.strides)
+
+    def _geometry(self, x_shape: tuple[int, ...]) -> tuple[int, int, int, int]:
+        """The pads for inputs ``(N, H, W, C)`` of this size: resolved (and the size checked) once per
+        size."""
+        hw = (x_shape[1], x_shape[2])
+        pads = self._pads_by_hw.get(hw)
+        if pads is None:
+            self.compute_output_shape((int(hw[0]), int(hw[1]), int(x_shape[3])))
+            if len(self._pads_by_hw) >= 16:
+                self._pads_by_hw.clear()
+            pads = self._pads_by_hw[hw] = self._pads(hw)
+        return pads
 
 
 def spatial_too_small(in_hw: tuple[Any, Any], k_hw: tuple[int, int], pads: tuple[int, int, int, int]) -> bool:

@@ -8,12 +8,14 @@ from typing import Any, ClassVar
 import numpy as np
 
 from engine import shapes
+from engine.backends import current
 from engine.layers.base import (
     ActivationMixin,
     Array,
     Layer,
     Shape,
     ShapeError,
+    WindowGeometry,
     check_image_shape,
     glorot_uniform,
     normalize_activation,
@@ -23,7 +25,7 @@ from engine.layers.base import (
 CONV_PADDINGS = ("valid", "same", "full")
 
 
-class Conv2D(ActivationMixin, Layer):
+class Conv2D(ActivationMixin, WindowGeometry, Layer):
     """2-D convolution layer: ``(N, H, W, C_in) -> (N, OH, OW, filters)``.
 
     Parameters
@@ -77,21 +79,8 @@ class Conv2D(ActivationMixin, Layer):
         self._y: Array | None = None
         self._pads_by_hw: dict[tuple[int, int], tuple[int, int, int, int]] = {}
 
-    def _pads(self, in_hw: tuple[Any, Any]) -> tuple[int, int, int, int]:
-        hw = (1 if in_hw[0] is None else int(in_hw[0]), 1 if in_hw[1] is None else int(in_hw[1]))
-        return shapes.resolve_padding(self.padding, hw, self.kernel_size, self.strides)
-
-    def _geometry(self, x_shape: tuple[int, ...]) -> tuple[int, int, int, int]:
-        """The pads for inputs ``(N, H, W, C)`` of this size: resolved (and the size checked) once per
-        size."""
-        hw = (int(x_shape[1]), int(x_shape[2]))
-        pads = self._pads_by_hw.get(hw)
-        if pads is None:
-            self.compute_output_shape((hw[0], hw[1], int(x_shape[3])))  # raises ShapeError when it cannot fit
-            if len(self._pads_by_hw) >= 16:
-                self._pads_by_hw.clear()
-            pads = self._pads_by_hw[hw] = self._pads(hw)
-        return pads
+    def window(self) -> tuple[int, int]:
+        return self.kernel_size
 
     def compute_output_shape(self, input_shape: Shape) -> Shape:
         check_image_shape(self, input_shape)
@@ -128,23 +117,20 @@ class Conv2D(ActivationMixin, Layer):
             self.params["bias"] = np.zeros(self.filters, np.float32)
 
     def forward(self, x: Array, training: bool = False) -> Array:
-        tier = self.kernels()
+        tier = self._tier or current()
         pads = self._geometry(x.shape)
-        live = self.live_params
+        live = self.params if self._live is None else self._live
+        kernel, bias = live["kernel"], live.get("bias")
+        if bias is None:
+            bias = self._bias_or_zeros(tier, live, self.filters)
         self._x = x  # (N, H, W, C_in)
-        args = (
-            x,
-            live["kernel"],
-            self._bias_or_zeros(tier, live, self.filters),
-            self.strides,
-            pads,
-            self.flip,
-        )
         if self.activation == "relu":
             fused = getattr(tier, "conv2d_relu", None)  # an optional extra of the contract
             if fused is not None:
-                return self._relu_output(fused(*args))  # (N, OH, OW, filters)
-        return self._activate(tier, tier.conv2d(*args))  # (N, OH, OW, filters)
+                y = fused(x, kernel, bias, self.strides, pads, self.flip)  # (N, OH, OW, filters)
+                self._z, self._y = None, y  # ReLU's backward reads y (see ActivationMixin)
+                return y
+        return self._activate(tier, tier.conv2d(x, kernel, bias, self.strides, pads, self.flip))
 
     def backward(self, dy: Array, need_dx: bool = True) -> Array | None:
         x = self._x

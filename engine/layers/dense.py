@@ -6,6 +6,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
+from engine.backends import current
 from engine.layers.base import (
     ActivationMixin,
     Array,
@@ -70,15 +71,19 @@ class Dense(ActivationMixin, Layer):
             self.params["bias"] = np.zeros(self.units, np.float32)
 
     def forward(self, x: Array, training: bool = False) -> Array:
-        tier = self.kernels()
-        live = self.live_params
-        bias = self._bias_or_zeros(tier, live, self.units)
+        tier = self._tier or current()
+        live = self.params if self._live is None else self._live
+        kernel, bias = live["kernel"], live.get("bias")
+        if bias is None:
+            bias = self._bias_or_zeros(tier, live, self.units)
         self._x = x  # (N, D_in)
         if self.activation == "relu":
             fused = getattr(tier, "dense_relu", None)  # an optional extra of the contract
             if fused is not None:
-                return self._relu_output(fused(x, live["kernel"], bias))  # (N, units)
-        return self._activate(tier, tier.dense(x, live["kernel"], bias))  # (N, units)
+                y = fused(x, kernel, bias)  # (N, units)
+                self._z, self._y = None, y  # ReLU's backward reads y (see ActivationMixin)
+                return y
+        return self._activate(tier, tier.dense(x, kernel, bias))  # (N, units)
 
     def backward(self, dy: Array, need_dx: bool = True) -> Array | None:
         x = self._x

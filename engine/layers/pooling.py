@@ -5,12 +5,21 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from engine import shapes
-from engine.layers.base import Array, Layer, Shape, ShapeError, check_image_shape, spatial_too_small
+from engine.backends import current
+from engine.layers.base import (
+    Array,
+    Layer,
+    Shape,
+    ShapeError,
+    WindowGeometry,
+    check_image_shape,
+    spatial_too_small,
+)
 
 POOL_PADDINGS = ("valid", "same")
 
 
-class _Pooling2D(Layer):
+class _Pooling2D(WindowGeometry, Layer):
     """Windowed pooling ``(N, H, W, C) -> (N, OH, OW, C)``; no weights.
 
     Parameters
@@ -50,26 +59,13 @@ class _Pooling2D(Layer):
         self._x: Array | None = None  # the last input, for backward
         self._pads_by_hw: dict[tuple[int, int], tuple[int, int, int, int]] = {}
 
-    def _geometry(self, x_shape: tuple[int, ...]) -> tuple[int, int, int, int]:
-        """The pads for inputs ``(N, H, W, C)`` of this size: resolved (and the size checked) once per
-        size."""
-        hw = (int(x_shape[1]), int(x_shape[2]))
-        pads = self._pads_by_hw.get(hw)
-        if pads is None:
-            self.compute_output_shape((hw[0], hw[1], int(x_shape[3])))  # raises ShapeError when it cannot fit
-            if len(self._pads_by_hw) >= 16:
-                self._pads_by_hw.clear()
-            pads = self._pads_by_hw[hw] = shapes.resolve_padding(
-                self.padding, hw, self.pool_size, self.strides
-            )
-        return pads
+    def window(self) -> tuple[int, int]:
+        return self.pool_size
 
     def compute_output_shape(self, input_shape: Shape) -> Shape:
         check_image_shape(self, input_shape)
         h, w, c = input_shape
-        hw = (1 if h is None else h, 1 if w is None else w)
-        pads = shapes.resolve_padding(self.padding, hw, self.pool_size, self.strides)
-        if spatial_too_small((h, w), self.pool_size, pads):
+        if spatial_too_small((h, w), self.pool_size, self._pads((h, w))):
             ph, pw = self.pool_size
             raise ShapeError(
                 f"input {h}x{w} is too small for {type(self).__name__} {ph}x{pw}",
@@ -90,7 +86,8 @@ class _Pooling2D(Layer):
     def forward(self, x: Array, training: bool = False) -> Array:
         pads = self._geometry(x.shape)
         self._x = x  # (N, H, W, C)
-        return self.kernels().pool2d(x, self.pool_size, self.strides, pads, self.mode)  # (N, OH, OW, C)
+        tier = self._tier or current()
+        return tier.pool2d(x, self.pool_size, self.strides, pads, self.mode)  # (N, OH, OW, C)
 
     def backward(self, dy: Array, need_dx: bool = True) -> Array | None:
         x = self._x
