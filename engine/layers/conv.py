@@ -118,7 +118,8 @@ class Conv2D(ActivationMixin, WindowGeometry, Layer):
 
     def forward(self, x: Array, training: bool = False) -> Array:
         tier = self._tier or current()
-        pads = self._geometry(x.shape)
+        shape = x.shape
+        pads = self._pads_by_hw.get((shape[1], shape[2])) or self._geometry(shape)
         live = self.params if self._live is None else self._live
         kernel, bias = live["kernel"], live.get("bias")
         if bias is None:

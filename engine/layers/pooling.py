@@ -84,7 +84,8 @@ class _Pooling2D(WindowGeometry, Layer):
         return (oh, ow, c)
 
     def forward(self, x: Array, training: bool = False) -> Array:
-        pads = self._geometry(x.shape)
+        shape = x.shape
+        pads = self._pads_by_hw.get((shape[1], shape[2])) or self._geometry(shape)
         self._x = x  # (N, H, W, C)
         tier = self._tier or current()
         return tier.pool2d(x, self.pool_size, self.strides, pads, self.mode)  # (N, OH, OW, C)
