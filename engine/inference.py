@@ -26,9 +26,12 @@ import numpy as np
 
 from engine import config
 from engine.backends import get_module
+from engine.backends.host import host_to_host
 from engine.layers.base import Layer, Shape, ShapeError
 
 __all__ = ["MAX_PLANS", "InferencePlan", "kernel_input", "plan_for"]
+
+_config_state = config._state  # the live settings (engine.config changes the dict in place)
 
 #: plans a model keeps (one per input shape and tier); the oldest is dropped first
 MAX_PLANS = 8
@@ -62,10 +65,11 @@ class InferencePlan:
             self.layers.append(layer)
         self.output_shape = shape
         self._session = getattr(self.tier, "kernel_session", None)  # an optional extra of the contract
+        self._host = self.tier.to_host is host_to_host  # the outputs are NumPy arrays already
 
     def _block(self) -> AbstractContextManager[Any]:
         session = self._session() if self._session is not None else nullcontext()
-        if config.get("backend") == self.backend:
+        if _config_state["backend"] == self.backend:
             return session
         return _Both(config.using_backend(self.backend), session)  # unbound layers follow engine.config
 
@@ -74,18 +78,19 @@ class InferencePlan:
         *input_shape)``)."""
         with self._block():
             for layer in self.layers:
-                x = layer.forward(x, training=False)
-        return x if type(x) is np.ndarray else self.tier.to_host(x)
+                x = layer.forward(x, False)  # inference mode
+        return x if self._host else self.tier.to_host(x)
 
     def run_all(self, x: np.ndarray) -> list[tuple[str, np.ndarray]]:
         """Every layer's output for the batch ``x``: ``[(name, array), ...]`` in layer order."""
         out = []
-        to_host = self.tier.to_host
         with self._block():
-            for name, layer in zip(self.names, self.layers, strict=True):
-                x = layer.forward(x, training=False)
-                out.append((name, x if type(x) is np.ndarray else to_host(x)))
-        return out
+            for layer in self.layers:
+                x = layer.forward(x, False)  # inference mode
+                out.append(x)
+        if not self._host:
+            out = [self.tier.to_host(a) for a in out]
+        return list(zip(self.names, out, strict=True))
 
 
 class _Both:

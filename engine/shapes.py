@@ -112,14 +112,10 @@ def resolve_padding(
 
 
 def output_size(n: int, k: int, stride: int, before: int, after: int) -> int:
-    """The one output-size formula: a window of ``k`` moved by ``stride`` over ``n`` cells padded with
+    """Output length along one axis: a window of ``k`` moved by ``stride`` over ``n`` cells padded with
     ``before`` and ``after`` zeros visits ``floor((n + before + after - k) / stride) + 1`` positions (0 when
-    it does not fit).
-
-    Every tier and every layer uses it (through :func:`output_hw` and :func:`conv_output_size`).
-    """
-    padded = n + before + after
-    return (padded - k) // stride + 1 if padded >= k else 0
+    it does not fit). :func:`output_hw` holds the formula."""
+    return output_hw((n, 1), (k, 1), (stride, 1), (before, after, 0, 0))[0]
 
 
 def conv_output_size(n: int, k: int, stride: int = 1, padding: PaddingSpec = "valid") -> int:
@@ -169,10 +165,15 @@ def conv_output_formula(padding: PaddingSpec, stride: int = 1) -> str:
 def output_hw(
     in_hw: tuple[int, int], kernel_hw: tuple[int, int], stride_hw: tuple[int, int], pads: Pads
 ) -> tuple[int, int]:
-    """Output ``(H, W)`` for resolved ``pads`` ``(top, bottom, left, right)``; 0 along an axis where the
-    kernel does not fit (:func:`output_size` per axis)."""
+    """Output ``(H, W)`` for resolved ``pads`` ``(top, bottom, left, right)``: the one output-size formula,
+    ``floor((N + pad_before + pad_after - K) / s) + 1`` per axis, 0 along an axis where the kernel does not
+    fit. Every tier and every layer uses it (directly, or through :func:`output_size` and
+    :func:`conv_output_size`); it is written for both axes at once because the tiers call it on every launch.
+    """
     t, b, le, r = pads
+    ph, pw = in_hw[0] + t + b, in_hw[1] + le + r
+    kh, kw = kernel_hw
     return (
-        output_size(in_hw[0], kernel_hw[0], stride_hw[0], t, b),
-        output_size(in_hw[1], kernel_hw[1], stride_hw[1], le, r),
+        (ph - kh) // stride_hw[0] + 1 if ph >= kh else 0,
+        (pw - kw) // stride_hw[1] + 1 if pw >= kw else 0,
     )

@@ -154,8 +154,11 @@ class TrainingMixin:
         if shape is not None and xa.ndim == len(shape) and shape[-1] == 1 and xa.shape[-1] != 1:
             xa = xa[..., None]  # (N, H, W) grayscale -> (N, H, W, 1)
         if shape is not None:
-            if xa.ndim != len(shape) + 1 or any(
-                s is not None and s != d for s, d in zip(shape, xa.shape[1:], strict=True)
+            if (
+                xa.ndim != len(shape) + 1
+                or any(  # (the ndim test makes the zip's lengths equal)
+                    s is not None and s != d for s, d in zip(shape, xa.shape[1:], strict=False)
+                )
             ):
                 raise ValueError(
                     f"{name} must have shape (N, {', '.join('?' if s is None else str(s) for s in shape)}) "

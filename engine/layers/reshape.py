@@ -6,6 +6,8 @@ from __future__ import annotations
 import math
 from typing import Any, ClassVar
 
+import numpy as np
+
 from engine.layers.base import Array, Layer, Shape, ShapeError
 
 
@@ -34,9 +36,10 @@ class Flatten(Layer):
         return (math.prod(int(d) for d in input_shape),)
 
     def forward(self, x: Array, training: bool = False) -> Array:
-        shape = tuple(x.shape)
-        self._in_shape = shape
-        return x.reshape(shape[0], math.prod(shape[1:]))  # (N, H*W*C): a view (device arrays too)
+        shape = self._in_shape = x.shape
+        if type(x) is np.ndarray and shape[0]:
+            return x.reshape(shape[0], -1)  # (N, H*W*C): a view
+        return x.reshape(shape[0], math.prod(shape[1:]))  # device arrays (and empty batches) need the size
 
     def backward(self, dy: Array, need_dx: bool = True) -> Array | None:
         if self._in_shape is None:
