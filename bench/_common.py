@@ -1,4 +1,5 @@
-"""Shared helpers for the scripts in ``bench/``: timing, the machine's sgemm roofline, optional PyTorch, tables.
+"""Shared helpers for the scripts in ``bench/``: timing, the machine's sgemm roofline, optional PyTorch,
+tables.
 
 Timings are medians of several runs after warm-up (the first call compiles Numba kernels and warms caches).
 Nothing here is imported by the engine.
@@ -43,6 +44,15 @@ def threads_from_argv(argv: Sequence[str]) -> int | None:
     return None
 
 
+def tune_engine() -> dict[str, bool]:
+    """Apply the engine's process tuning (allocator, BLAS spin, thread-count shortcut; see engine.tuning) the
+    way the app does, before anything is timed. PyTorch peers never call it: their processes stay
+    untouched."""
+    from engine import tune_process
+
+    return tune_process()
+
+
 def thread_count() -> int:
     """Threads each side may use: ``--threads`` if given, else every core this process may run on."""
     env = os.environ.get("OMP_NUM_THREADS")
@@ -52,7 +62,8 @@ def thread_count() -> int:
 def time_stats(
     fn: Callable[[], Any], repeats: int = 7, warmup: int = 2, min_total_s: float = 0.0
 ) -> tuple[float, float]:
-    """``(median, best)`` wall time of ``fn()`` in seconds over ``repeats`` runs, after ``warmup`` untimed runs.
+    """``(median, best)`` wall time of ``fn()`` in seconds over ``repeats`` runs, after ``warmup`` untimed
+    runs.
 
     With ``min_total_s`` the number of runs grows (up to 50) until their total reaches it, so very short
     calls are not dominated by timer noise. The best run shows what the code does on an idle machine; the
@@ -122,7 +133,8 @@ def run_peer(script: str, args: Sequence[str], timeout_s: float = 900.0) -> dict
 
 
 def sgemm_gflops(n: int = 2048, repeats: int = 5) -> float:
-    """GFLOP/s of a large float32 ``n x n`` matrix product through NumPy's BLAS: the roofline of the machine."""
+    """GFLOP/s of a large float32 ``n x n`` matrix product through NumPy's BLAS: the roofline of the
+    machine."""
     import numpy as np
 
     rng = np.random.default_rng(0)
@@ -149,12 +161,26 @@ def try_torch() -> ModuleType | None:
     return torch
 
 
+def cpu_model() -> str:
+    """The processor's model name (``/proc/cpuinfo``; the platform's answer elsewhere)."""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    import platform
+
+    return platform.processor() or platform.machine()
+
+
 def machine_line() -> str:
-    """One line describing the machine: cores, Numba threads, BLAS, versions."""
+    """One line describing the machine: processor, cores, Numba threads, versions, load."""
     import numba
     import numpy as np
 
     parts = [
+        f"cpu={cpu_model()!r}",
         f"cores={os.cpu_count()}",
         f"numba={numba.__version__} threads={numba.get_num_threads()}",
         f"numpy={np.__version__}",
@@ -173,7 +199,7 @@ def print_table(headers: Sequence[str], rows: Sequence[Sequence[str]], title: st
     widths = [max(len(h), *(len(r[k]) for r in rows)) if rows else len(h) for k, h in enumerate(headers)]
     if title:
         print(f"\n{title}")
-    print("| " + " | ".join(h.ljust(w) for h, w in zip(headers, widths)) + " |")
+    print("| " + " | ".join(h.ljust(w) for h, w in zip(headers, widths, strict=False)) + " |")
     print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
     for r in rows:
-        print("| " + " | ".join(c.rjust(w) for c, w in zip(r, widths)) + " |")
+        print("| " + " | ".join(c.rjust(w) for c, w in zip(r, widths, strict=False)) + " |")

@@ -1,4 +1,5 @@
-"""Augmentation throughput: ``ImageAugmenter.apply`` (the lesson's ranges) vs scipy.ndimage, images per second.
+"""Augmentation throughput: ``ImageAugmenter.apply`` (the lesson's ranges) vs scipy.ndimage, images per
+second.
 
 Run: ``python bench/augment.py [--threads N] [--repeats 9]``.
 
@@ -19,11 +20,12 @@ from _common import fmt, machine_line, print_table, threads_from_argv, time_stat
 
 threads_from_argv(sys.argv)
 
-import numpy as np
-from scipy import ndimage
+# after threads_from_argv: the thread caps must be set before NumPy and Numba load
+import numpy as np  # noqa: E402
+from scipy import ndimage  # noqa: E402
 
-from engine._augment_kernel import warp_affine, warp_affine_serial
-from engine.augment import PARALLEL_THRESHOLD, ImageAugmenter, transform_matrices
+from engine._augment_kernel import warp_affine, warp_affine_serial  # noqa: E402
+from engine.augment import PARALLEL_THRESHOLD, ImageAugmenter, transform_matrices  # noqa: E402
 
 SHAPES = ((32, 28, 28, 1), (32, 32, 32, 3), (32, 150, 150, 3))
 LESSON = {

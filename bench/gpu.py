@@ -6,19 +6,20 @@ Run: ``python bench/gpu.py [--batch 256] [--repeats 10]`` on a machine with an N
 It prints, for the seed network (the lesson's CIFAR model: conv32-pool-conv64-pool-conv64, Flatten, Dense(64),
 Dense(10), 32x32x3 inputs):
 
-* forward and backward median time of every layer with its input and weights already on the device (the
-  activation is part of its conv/dense layer; the first conv's backward skips ``dx``, as in training);
-* images/second of a full training step at the chosen batch (Adam, sparse cross-entropy from logits) through
-  :class:`engine.backends.cuda_trainer.DeviceTrainer`: batch copied in, loss/accuracy copied out;
+* forward and backward median time of every layer (its own ``forward``/``backward``) with its input and
+  weights already on the device, in a training session (:mod:`engine.session`; the activation is part of its
+  conv/dense layer; the first conv's backward skips ``dx``, as in training);
+* images/second of a full training step at the chosen batch (Adam, sparse cross-entropy from logits): one
+  ``next()`` of ``model.fit_steps``, the loop ``fit`` and the GUI use (batch copied in, loss/accuracy out);
 * the same for PyTorch on the same GPU when it is importable, and the ratio (> 1 means ConvScope is faster).
 
 Every device timing synchronises the device before the clock stops.
 
 ``--check-ptx`` needs no GPU, only NVVM and NVRTC (installed by ``.[cuda]``): it compiles every kernel of the
 tier for a real device (``sm_80``, the float32 signatures the host wrappers launch with) and counts the
-float64 instructions in the PTX, which must be zero (the simulator would not notice float64 or a typing error). ``--allow-simulator`` runs it under
-``NUMBA_ENABLE_CUDASIM=1`` on tiny sizes (``--size 8 --batch 2 --repeats 1``) to check the script itself:
-the simulator narrows the network and its times mean nothing.
+float64 instructions in the PTX, which must be zero (the simulator would not notice float64 or a typing
+error). ``--allow-simulator`` runs it under ``NUMBA_ENABLE_CUDASIM=1`` on tiny sizes (``--size 8 --batch 2
+--repeats 1``) to check the script itself: the simulator narrows the network and its times mean nothing.
 """
 
 from __future__ import annotations
@@ -85,46 +86,51 @@ def bench_layers(batch: int, size: int, repeats: int, widths: tuple[int, ...]) -
     """Per-layer forward/backward times (ms) of the lesson network on the device."""
     from numba import cuda
 
-    from engine.backends.cuda_trainer import DeviceTrainer
+    from engine.session import hold
 
     model = build_lesson(size, widths)
-    trainer = DeviceTrainer(model)
     timed = _timer(cuda, repeats)
     rng = np.random.default_rng(0)
     x = cuda.to_device(rng.random((batch, size, size, 3), dtype=np.float32))
     rows = []
-    for i, layer in enumerate(trainer.leaves):
-        cache: dict[str, Any] = {"act": "linear"}
-        y = trainer.forward_layer(layer, x, True, cache)
-        t_fwd = timed(partial(trainer.forward_layer, layer, x, True, {"act": "linear"}))
-        dy = cuda.to_device(rng.standard_normal(tuple(y.shape)).astype(np.float32))
-        need_dx = i > 0
-        t_bwd = timed(partial(trainer.backward_layer, layer, dy, need_dx, cache))
-        rows.append(
-            [
-                layer.name,
-                str(tuple(x.shape[1:])),
-                str(tuple(y.shape[1:])),
-                fmt(t_fwd * 1e3, ".3f"),
-                fmt(t_bwd * 1e3, ".3f"),
-            ]
-        )
-        x = y
+    with hold(model, "cuda"):  # weights on the device for the whole measurement
+        for i, (_, layer) in enumerate(model.iter_leaves()):
+            y = layer.forward(x, training=True)
+            t_fwd = timed(partial(layer.forward, x, True))
+            dy = cuda.to_device(rng.standard_normal(tuple(y.shape)).astype(np.float32))
+            t_bwd = timed(partial(layer.backward, dy, i > 0))
+            rows.append(
+                [
+                    layer.name,
+                    str(tuple(x.shape[1:])),
+                    str(tuple(y.shape[1:])),
+                    fmt(t_fwd * 1e3, ".3f"),
+                    fmt(t_bwd * 1e3, ".3f"),
+                ]
+            )
+            x = y
     return rows
 
 
 def bench_training(batch: int, size: int, repeats: int, widths: tuple[int, ...]) -> float:
-    """Images/second of DeviceTrainer.step (batch in from the host, metrics out)."""
+    """Images/second of one training batch: one ``next()`` of ``fit_steps`` (batch in from the host, metrics
+    out; the weights stay on the device for the whole run)."""
     from numba import cuda
 
-    from engine.backends.cuda_trainer import DeviceTrainer
-
     model = build_lesson(size, widths)
-    trainer = DeviceTrainer(model)
     rng = np.random.default_rng(0)
-    xb = rng.random((batch, size, size, 3), dtype=np.float32)
-    yb = rng.integers(0, 10, batch)
-    t = _timer(cuda, repeats)(lambda: trainer.step(xb, yb, True))
+    x = rng.random((4 * batch, size, size, 3), dtype=np.float32)
+    y = rng.integers(0, 10, 4 * batch)
+    run = model.fit_steps(x, y, epochs=10**6, batch_size=batch, shuffle=False)
+
+    def one_batch() -> None:
+        while next(run)["kind"] != "batch":  # epoch ends (no validation) are passed over
+            pass
+
+    try:
+        t = _timer(cuda, repeats)(one_batch)
+    finally:
+        run.close()  # the weights come back once
     return batch / t
 
 
@@ -202,38 +208,38 @@ def kernel_signatures() -> dict[str, tuple[Any, tuple[Any, ...]]]:
     """Every kernel of the cuda tier with the argument types its host wrapper launches it with."""
     from numba import types as t
 
-    from engine.backends import cuda_kernels as ck
-    from engine.backends import cuda_kernels_pool as cp
-    from engine.backends import cuda_kernels_train as ckt
+    from engine.backends.cuda import activations as ca
+    from engine.backends.cuda import arrays, conv, fully_connected, losses, optimizers, pool
 
     f1, f2, f4 = t.float32[::1], t.float32[:, ::1], t.float32[:, :, :, ::1]
     i8, b1, f32, lab = t.int64, t.boolean, t.float32, t.int32[::1]
     return {
-        "conv_forward": (ck.conv_forward_kernel(16), (f4, f4, f1, f4, i8, i8, i8, i8, b1)),
-        "conv_dw": (ck.conv_dw_kernel(16), (f4, f4, f4, i8, i8, i8, i8, b1, i8)),
-        "conv_dx": (ck.conv_dx_kernel, (f4, f4, f4, i8, i8, i8, i8, b1)),
-        "gemm": (ck.gemm_kernel(16), (f2, f2, f2, f1, b1, b1, b1, i8)),
-        "column_sum": (ck.column_sum_kernel, (f2, f1, i8)),
-        "fill": (ck.fill_kernel, (f1, f32)),
-        "pool_forward": (cp.pool_forward_kernel, (f4, f4, i8, i8, i8, i8, i8, i8, i8)),
-        "pool_backward": (cp.pool_backward_kernel, (f4, f4, f4, i8, i8, i8, i8, i8, i8, i8)),
-        "global_pool_forward": (cp.global_pool_forward_kernel, (f4, f2, i8)),
-        "global_pool_backward": (cp.global_pool_backward_kernel, (f4, f2, f4, i8)),
-        "activation": (cp.activation_kernel, (f1, f1, i8, f32)),
-        "activation_backward": (cp.activation_backward_kernel, (f1, f1, f1, f1, i8, f32)),
-        "softmax": (cp.softmax_kernel, (f2, f2)),
-        "softmax_backward": (cp.softmax_backward_kernel, (f2, f2, f2)),
-        "softmax_xent": (ckt.softmax_xent_kernel, (f2, lab, f1, f1, f2, f32)),
-        "prob_xent": (ckt.prob_xent_kernel, (f2, lab, f1, f1, f2, f32, f32)),
-        "sgd": (ckt.sgd_kernel, (f1, f1, f1, f32, f32, b1)),
-        "adam": (ckt.adam_kernel, (f1, f1, f1, f1, f32, f32, f32, f32)),
-        "rmsprop": (ckt.rmsprop_kernel, (f1, f1, f1, f32, f32, f32)),
-        "multiply": (ckt.multiply_kernel, (f1, f1, f1)),
+        "conv_forward": (conv.conv_forward_kernel(16), (f4, f4, f1, f4, i8, i8, i8, i8, b1)),
+        "conv_dw": (conv.conv_dw_kernel(16), (f4, f4, f4, i8, i8, i8, i8, b1, i8)),
+        "conv_dx": (conv.conv_dx_kernel, (f4, f4, f4, i8, i8, i8, i8, b1)),
+        "gemm": (fully_connected.gemm_kernel(16), (f2, f2, f2, f1, b1, b1, b1, i8)),
+        "column_sum": (fully_connected.column_sum_kernel, (f2, f1, i8)),
+        "fill": (arrays._fill_kernel, (f1, f32)),
+        "pool_forward": (pool.pool_forward_kernel, (f4, f4, i8, i8, i8, i8, i8, i8, i8)),
+        "pool_backward": (pool.pool_backward_kernel, (f4, f4, f4, i8, i8, i8, i8, i8, i8, i8)),
+        "global_pool_forward": (pool.global_pool_forward_kernel, (f4, f2, i8)),
+        "global_pool_backward": (pool.global_pool_backward_kernel, (f4, f2, f4, i8)),
+        "activation": (ca.activation_kernel, (f1, f1, i8, f32)),
+        "activation_backward": (ca.activation_backward_kernel, (f1, f1, f1, f1, i8, f32)),
+        "softmax": (ca.softmax_kernel, (f2, f2)),
+        "softmax_backward": (ca.softmax_backward_kernel, (f2, f2, f2)),
+        "multiply": (ca.multiply_kernel, (f1, f1, f1)),
+        "softmax_xent": (losses.softmax_xent_kernel, (f2, lab, f1, f1, f2, f32)),
+        "prob_xent": (losses.prob_xent_kernel, (f2, lab, f1, f1, f2, f32, f32)),
+        "sgd": (optimizers.sgd_kernel, (f1, f1, f1, f32, f32, b1)),
+        "adam": (optimizers.adam_kernel, (f1, f1, f1, f1, f32, f32, f32, f32)),
+        "rmsprop": (optimizers.rmsprop_kernel, (f1, f1, f1, f32, f32, f32)),
     }
 
 
 def check_ptx(cc: tuple[int, int] = (8, 0)) -> int:
-    """Compile every kernel to PTX for ``cc`` and count float64 instructions; returns the number of problems."""
+    """Compile every kernel to PTX for ``cc`` and count float64 instructions; returns the number of
+    problems."""
     import re
     import types
 
@@ -324,7 +330,8 @@ def main(argv: list[str] | None = None) -> int:
     else:
         torch_ips, per_layer = peer
         print(
-            f"PyTorch on the same GPU: {torch_ips:,.0f} images/s; ratio ConvScope / PyTorch = {ips / torch_ips:.2f}"
+            f"PyTorch on the same GPU: {torch_ips:,.0f} images/s; "
+            f"ratio ConvScope / PyTorch = {ips / torch_ips:.2f}"
         )
         print_table(
             ["torch module", "forward ms", "backward ms"],

@@ -1,4 +1,5 @@
-"""Per-layer kernel benchmark of the seed network (the lesson's CIFAR model): CPU tier vs reference vs PyTorch.
+"""Per-layer kernel benchmark of the seed network (the lesson's CIFAR model): CPU tier vs reference vs
+PyTorch.
 
 Run: ``python bench/kernels.py [--batch 64] [--repeats 9]``.
 
@@ -11,7 +12,8 @@ over the reference tier and, when PyTorch is installed, PyTorch's time divided b
   (its cost is exactly linear in the number of images).
 * PyTorch runs in a child process started by this script, in the same run, so that its OpenMP threads never
   compete with Numba's and BLAS's inside one process; it uses NCHW tensors (its native layout).
-* conv1's backward skips dx, as in training (the input image needs no gradient); PyTorch's is timed the same way.
+* conv1's backward skips dx, as in training (the input image needs no gradient); PyTorch's is timed the same
+  way.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import (
@@ -34,11 +37,12 @@ from _common import (
     threads_from_argv,
     time_stats,
     torch_installed,
+    tune_engine,
 )
 
 threads_from_argv(sys.argv)  # before NumPy/Numba load, so that --threads caps their pools
 
-import numpy as np
+import numpy as np  # noqa: E402  (after threads_from_argv: the thread caps must be set before NumPy loads)
 
 # name, input (H, W, C_in), C_out, need_dx in training
 CONV_LAYERS = [
@@ -118,7 +122,10 @@ def _torch_cases(data, need_dx: dict[str, bool]) -> dict[str, tuple[Callable, Ca
 
     F = torch.nn.functional
     aten = torch.ops.aten
-    nchw = lambda a: torch.from_numpy(np.ascontiguousarray(a.transpose(0, 3, 1, 2)))
+
+    def nchw(a: np.ndarray) -> Any:
+        return torch.from_numpy(np.ascontiguousarray(a.transpose(0, 3, 1, 2)))
+
     cases = {}
     for name, _, _, _ in CONV_LAYERS:
         x, w, b, dy = data[name]
@@ -181,7 +188,7 @@ def _reference(data, need_dx, ref_images: int, batch: int) -> dict[str, list[flo
 def sweep_chunk(batch: int, repeats: int) -> None:
     """Forward + backward time of conv2 and of the 64x32x32x32->64 conv for several im2col chunk budgets."""
     from engine import ops
-    from engine.backends import cpu_conv
+    from engine.backends.cpu import conv as cpu_conv
 
     rng = np.random.default_rng(0)
     shapes = {"conv2 16x16x32->64": (batch, 16, 16, 32, 64), "conv 32x32x32->64": (batch, 32, 32, 32, 64)}
@@ -229,6 +236,8 @@ def main(argv: list[str] | None = None) -> int:
         "--peer", action="store_true", help=argparse.SUPPRESS
     )  # child: time PyTorch, print JSON
     args = parser.parse_args(argv)
+    if not args.peer:
+        tune_engine()  # the app's process settings (engine.tuning), before anything is timed
     if args.sweep_chunk:
         print(machine_line())
         sweep_chunk(args.batch, args.repeats)

@@ -8,7 +8,8 @@ Run: ``python bench/perf.py [--epoch-images 1024] [--skip-startup]``.
    PyTorch's. Target <= 0.5x.
 3. One conv forward, 64x32x32x32 -> 64 filters, 3x3 'same': its GFLOP/s over a large float32 sgemm's (NumPy's
    BLAS, same run). Target >= 0.7x.
-4. Startup: ``convscope --screenshot`` with a warm Numba cache (target < 2 s) and from an empty cache (< 30 s).
+4. Startup: ``convscope --screenshot`` with a warm Numba cache (target < 2 s) and from an empty cache (< 30
+   s).
 5. Peak RSS while training at batch 64, ours over PyTorch's (each in a fresh process). Target <= 1.0x.
 
 PyTorch (``pip install torch==2.13.0``; a benchmark peer, never an engine dependency) and the memory runs
@@ -39,11 +40,12 @@ from _common import (
     threads_from_argv,
     time_stats,
     torch_installed,
+    tune_engine,
 )
 
 threads_from_argv(sys.argv)  # before NumPy/Numba load, so that --threads caps their pools
 
-import numpy as np
+import numpy as np  # noqa: E402  (after threads_from_argv: the thread caps must be set before NumPy loads)
 
 BATCHES = (8, 64, 256)
 CONV = (64, 32, 32, 32, 64)  # N, H, W, C_in, C_out of target 3
@@ -120,6 +122,7 @@ def ours_conv(repeats: int) -> float:
 
 
 def ours_memory(batch: int, steps: int) -> dict[str, float]:
+    tune_engine()
     base = _peak_rss_mb()
     model = _our_model()
     x, y = _data(batch * steps)
@@ -260,6 +263,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     print(machine_line())
+    print(f"engine tuning: {tune_engine()}")
     fwd = [
         f"--epoch-images={args.epoch_images}",
         f"--repeats={args.repeats}",

@@ -1,12 +1,14 @@
 """Training speed: images/second for one epoch of the lesson's CIFAR network (batch 64, Adam).
 
 Runs ConvScope on the chosen backend (default ``cpu``) and, when PyTorch is installed, the same network in
-PyTorch in the same run (in a child process, so that PyTorch's OpenMP pool never shares a process with Numba's;
-same thread count), then prints the ratio. Data are random 32x32x3 images of 10 classes (the speed does not
-depend on the pixels). One warm-up batch compiles the kernels; then ``--epochs`` epochs are timed and the median
-and best epoch are reported (the machine's load average is printed: other processes make timings noisy).
+PyTorch in the same run (in a child process, so that PyTorch's OpenMP pool never shares a process with
+Numba's; same thread count), then prints the ratio. Data are random 32x32x3 images of 10 classes (the speed
+does not depend on the pixels). One warm-up batch compiles the kernels; then ``--epochs`` epochs are timed and
+the median and best epoch are reported (the machine's load average is printed: other processes make timings
+noisy).
 
-    python bench/train.py [--samples 2048] [--batch-size 64] [--epochs 2] [--backend cpu] [--threads N] [--json]
+    python bench/train.py [--samples 2048] [--batch-size 64] [--epochs 2] [--backend cpu] [--threads N]
+    [--json]
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ import time
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from _common import load_average, machine_line, run_peer, torch_installed
+from _common import load_average, machine_line, run_peer, torch_installed, tune_engine
 
 
 def convscope_images_per_second(
@@ -127,6 +129,7 @@ def main(argv: list[str] | None = None) -> int:
 
     import numba
 
+    tune_engine()  # the app's process settings (engine.tuning), before anything is timed
     threads = args.threads or numba.get_num_threads()
     numba.set_num_threads(threads)
     x, y = _data(args.samples)
@@ -167,8 +170,8 @@ def main(argv: list[str] | None = None) -> int:
     cs = result["convscope"]
     print(machine_line())
     print(
-        f"{result['network']}, {args.samples} images/epoch, batch {args.batch_size}, Adam, {threads} thread(s), "
-        f"median of {epochs} epoch(s)"
+        f"{result['network']}, {args.samples} images/epoch, batch {args.batch_size}, Adam, "
+        f"{threads} thread(s), median of {epochs} epoch(s)"
     )
     print(
         f"ConvScope ({args.backend}): {cs['images_per_second']:8.1f} images/s  "

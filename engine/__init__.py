@@ -9,6 +9,10 @@ Quick tour::
     model = engine.Sequential([...]); model.compile(...); model.fit(...)
     engine.viz.show_feature_maps(model, image)            # matplotlib figures (engine.viz)
     engine.export_onnx(model, "model.onnx")               # runs in onnxruntime and other ONNX runtimes
+    for event in model.fit_steps(x, y, epochs=2): ...   # the same loop, one batch per step
+
+Importing the engine changes nothing in the process; :func:`engine.tune_process` (called by the app, the
+benches, or the first cpu kernel) applies the allocator and BLAS settings documented in :mod:`engine.tuning`.
 """
 
 from __future__ import annotations
@@ -41,24 +45,30 @@ _LAZY = {
     "viz": ("engine.viz", None),
     "onnx_export": ("engine.onnx_export", None),
     "export_onnx": ("engine.onnx_export", "export_onnx"),
+    "tuning": ("engine.tuning", None),
     "Sequential": ("engine.models", "Sequential"),
     "load_model": ("engine.models", "load_model"),
+    "tune_process": ("engine.tuning", "tune_process"),
 }
 
 __all__ = ["set_backend", "get_backend", "available_backends", "BACKENDS", "config", *_LAZY]
 
 
 def set_backend(name: str) -> None:
-    """Choose the backend for every op: ``"cpu"`` (default, Numba), ``"reference"`` (NumPy loops) or ``"cuda"``.
+    """Choose the backend for every op: ``"cpu"`` (default, Numba), ``"reference"`` (NumPy loops) or
+    ``"cuda"``.
 
-    Choosing ``"cuda"`` without a CUDA device (or the simulator) raises
-    :class:`engine.backends.cuda_guard.CudaUnavailableError` and leaves the current backend unchanged.
+    Choosing ``"cuda"`` without a usable CUDA device (or the simulator) raises
+    :class:`engine.backends.cuda_guard.CudaUnavailableError`, whose message keeps the driver's own words, and
+    leaves the current backend unchanged.
     """
     if not isinstance(name, str) or name.lower() not in BACKENDS:
         raise ValueError(f"backend must be one of {BACKENDS}. Received: {name!r}")
     name = name.lower()
-    from engine.backends import get_module
+    from engine.backends import cuda_guard, get_module
 
+    if name == "cuda":
+        cuda_guard.require_cuda()  # every time: a device can go away (driver reset, CUDA_VISIBLE_DEVICES)
     get_module(name)  # import now so that a missing CUDA device is reported here, not mid-training
     config.set("backend", name)
 

@@ -1,8 +1,9 @@
 """Training callbacks: hooks the training loop calls, for logging, progress bars, early stopping and the GUI.
 
 Logs passed to ``on_batch_end`` hold at least ``loss`` and ``accuracy`` (running means over the epoch so far),
-``batch_loss`` (this batch alone), ``batch``, ``epoch``, ``size`` (images in the batch) and ``images_per_second``.
-Setting ``self.model.stop_training = True`` from any hook stops training after the current batch.
+``batch_loss`` (this batch alone), ``batch``, ``epoch``, ``size`` (images in the batch) and
+``images_per_second``. Setting ``self.model.stop_training = True`` from any hook stops training after the
+current batch.
 """
 
 from __future__ import annotations
@@ -86,9 +87,9 @@ class CallbackList(Callback):
 
 
 class History(Callback):
-    """What ``fit`` returns: ``history`` maps ``loss``, ``accuracy``, ``val_loss``, ``val_accuracy`` to one value
-    per epoch; ``epoch`` lists the epochs run; ``stopped_reason`` says why training ended early (NaN loss, a
-    stop request), or is None."""
+    """What ``fit`` returns: ``history`` maps ``loss``, ``accuracy``, ``val_loss``, ``val_accuracy`` to one
+    value per epoch; ``epoch`` lists the epochs run; ``stopped_reason`` says why training ended early (NaN
+    loss, a stop request), or is None."""
 
     KEYS = ("loss", "accuracy", "val_loss", "val_accuracy")
 
@@ -110,7 +111,10 @@ class History(Callback):
                 self.history.setdefault(key, []).append(float(logs[key]))
 
     def __repr__(self) -> str:
-        return f"<History epochs={len(self.epoch)} keys={list(self.history)} stopped_reason={self.stopped_reason!r}>"
+        return (
+            f"<History epochs={len(self.epoch)} keys={list(self.history)} "
+            f"stopped_reason={self.stopped_reason!r}>"
+        )
 
 
 def format_metrics(logs: Logs) -> str:

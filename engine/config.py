@@ -25,6 +25,9 @@ DEFAULTS: dict[str, Any] = {
     # block edges under the simulator.
     "cuda_threads_per_block": 128,
     "cuda_tile": 16,
+    # long reductions (conv dW over every output position, dense dW over the batch) are split over blockIdx.z
+    # chunks until the grid has about this many blocks
+    "cuda_target_blocks": 256,
     # images larger than this (in pixels) are refused by the loaders (decompression-bomb guard)
     "max_image_pixels": 64_000_000,
 }

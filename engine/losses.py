@@ -1,7 +1,8 @@
 """Losses: the number training lowers, and its gradient with respect to the model's output.
 
 Every loss is the mean over the batch, computed in float32 and numerically stable (log-sum-exp for logits).
-``forward_backward(y_true, y_pred)`` returns ``(loss, dL/dy_pred)`` in one pass; calling the loss returns the value.
+``forward_backward(y_true, y_pred)`` returns ``(loss, dL/dy_pred)`` in one pass; calling the loss returns the
+value.
 """
 
 from __future__ import annotations
@@ -58,8 +59,9 @@ def _log_softmax(z: np.ndarray) -> np.ndarray:
 class SparseCategoricalCrossentropy(Loss):
     """Cross-entropy with integer class labels ``y_true (N,)`` and ``y_pred (N, K)`` scores.
 
-    ``from_logits=True``: ``y_pred`` are raw scores (the lesson's last ``Dense(10)``); the softmax is folded in
-    (``L = logsumexp(z) - z[label]``, gradient ``softmax(z) - onehot``). Otherwise ``y_pred`` are probabilities.
+    ``from_logits=True``: ``y_pred`` are raw scores (the lesson's last ``Dense(10)``); the softmax is folded
+    in (``L = logsumexp(z) - z[label]``, gradient ``softmax(z) - onehot``). Otherwise ``y_pred`` are
+    probabilities.
     """
 
     def prepare_targets(self, y: Any, n_outputs: int | None = None) -> np.ndarray:
@@ -116,7 +118,8 @@ class SparseCategoricalCrossentropy(Loss):
 
 
 class CategoricalCrossentropy(Loss):
-    """Cross-entropy with one-hot (or soft) targets ``y_true (N, K)``; ``from_logits`` as for the sparse one."""
+    """Cross-entropy with one-hot (or soft) targets ``y_true (N, K)``; ``from_logits`` as for the sparse
+    one."""
 
     def forward_backward(self, y_true: Any, y_pred: Any) -> tuple[float, np.ndarray]:
         p = _pred(y_pred)
@@ -143,7 +146,8 @@ class CategoricalCrossentropy(Loss):
 class BinaryCrossentropy(Loss):
     """Two-class cross-entropy on one score per sample, ``y_pred (N, 1)`` or ``(N,)``, targets in ``[0, 1]``.
 
-    With logits ``z``: ``L = max(z, 0) - z * y + log(1 + exp(-|z|))`` (never overflows), gradient ``sigmoid(z) - y``.
+    With logits ``z``: ``L = max(z, 0) - z * y + log(1 + exp(-|z|))`` (never overflows), gradient ``sigmoid(z)
+    - y``.
     """
 
     def forward_backward(self, y_true: Any, y_pred: Any) -> tuple[float, np.ndarray]:
@@ -216,8 +220,8 @@ for _cls in (SparseCategoricalCrossentropy, CategoricalCrossentropy, BinaryCross
 
 
 def get(identifier: Any) -> Loss:
-    """A :class:`Loss` from an instance, a name (``"sparse_categorical_crossentropy"``, ``"mse"``...) or a config
-    ``{"class_name": ..., "config": {...}}``."""
+    """A :class:`Loss` from an instance, a name (``"sparse_categorical_crossentropy"``, ``"mse"``...) or a
+    config ``{"class_name": ..., "config": {...}}``."""
     if isinstance(identifier, Loss):
         return identifier
     if isinstance(identifier, dict) and identifier.get("class_name") in LOSSES:

@@ -1,14 +1,15 @@
 """``Sequential``: a stack of layers, each feeding the next (Keras' model API).
 
 The structure lives here (add, build, forward/backward, weights, summary, config); training (compile, fit,
-evaluate, predict, activations, gradients) comes from :class:`engine.training.TrainingMixin`; files from
-:mod:`engine.saving`. A ``Sequential`` is itself a layer, so a trained model can be the frozen base of a new one.
+fit_steps, evaluate, predict, activations, gradients) comes from :class:`engine.training.TrainingMixin`; files
+from :mod:`engine.saving` (imported when a file is read or written, so this module never needs it at import).
+A ``Sequential`` is itself a layer, so a trained model can be the frozen base of a new one.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -42,6 +43,8 @@ class Sequential(TrainingMixin, Layer):
     ...                     Flatten(), Dense(10)], seed=0)
     """
 
+    _TRANSIENT: ClassVar[tuple[str, ...]] = (*Layer._TRANSIENT, "_session")
+
     def __init__(
         self,
         layers: list[Layer] | None = None,
@@ -73,12 +76,21 @@ class Sequential(TrainingMixin, Layer):
         if not trainable:
             self.trainable = False
 
-    # -- structure --------------------------------------------------------------------------------------------
-    @Layer.trainable.setter  # type: ignore[attr-defined]
+    def _init_transient(self) -> None:
+        super()._init_transient()
+        #: the run holding this model on a tier (engine.session), while one is open
+        self._session = None
+
+    # -- structure -------------------------------------------------------------------------------------------
+    @property
+    def trainable(self) -> bool:
+        return self._trainable
+
+    @trainable.setter
     def trainable(self, value: bool) -> None:
         """Setting it on a model sets it on every layer inside (Keras' rule for freezing a base)."""
         self._trainable = bool(value)
-        for layer in self.layers:
+        for layer in getattr(self, "layers", []):
             layer.trainable = bool(value)
 
     def _layer_rng(self, index: int) -> np.random.Generator:
@@ -166,15 +178,16 @@ class Sequential(TrainingMixin, Layer):
                 f"model {self.name!r} does not know its input shape: give the first layer "
                 "input_shape=(H, W, C) or pass data to fit/predict"
             )
-        shape = tuple(shape)
+        built: Shape = tuple(shape)
         for i, layer in enumerate(self.layers):
-            self._build_one(layer, shape, i)
-            shape = layer.output_shape  # type: ignore[assignment]
+            self._build_one(layer, built, i)
+            assert layer.output_shape is not None
+            built = layer.output_shape
         self.input_shape = self.layers[0].input_shape
-        self.output_shape = shape
+        self.output_shape = built
         self.built = True
 
-    def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
+    def forward(self, x: Any, training: bool = False) -> Any:
         for layer in self.layers:
             x = layer.forward(x, training=training)
         return x
@@ -185,21 +198,21 @@ class Sequential(TrainingMixin, Layer):
                 return i
         return None
 
-    def backward(self, dy: np.ndarray, need_dx: bool = True) -> np.ndarray | None:
+    def backward(self, dy: Any, need_dx: bool = True) -> Any:
         """Back-propagate ``dy``; without ``need_dx`` it stops at the lowest layer with trainable weights
         (which skips its ``dx``, and everything below it)."""
         lowest = 0 if need_dx else self._lowest_trainable()
         if lowest is None:
             return None
         for i in range(len(self.layers) - 1, lowest - 1, -1):
-            dy = self.layers[i].backward(dy, need_dx=need_dx or i > lowest)  # type: ignore[assignment]
+            dy = self.layers[i].backward(dy, need_dx=need_dx or i > lowest)
         return dy if need_dx else None
 
     def reseed(self, rng: np.random.Generator) -> None:
-        for layer, child in zip(self.layers, rng.spawn(len(self.layers))):
+        for layer, child in zip(self.layers, rng.spawn(len(self.layers)), strict=True):
             layer.reseed(child)
 
-    # -- walking ----------------------------------------------------------------------------------------------
+    # -- walking ---------------------------------------------------------------------------------------------
     def iter_leaves(self, prefix: str = "") -> Iterator[tuple[str, Layer]]:
         """Every non-model layer with its qualified name (``"base/conv2d"`` inside a nested model)."""
         for layer in self.layers:
@@ -210,7 +223,7 @@ class Sequential(TrainingMixin, Layer):
 
     def trainable_slots(self) -> list[tuple[str, Layer, str]]:
         """``(slot_name, layer, weight_key)`` for every trainable weight (a frozen model contributes none)."""
-        out = []
+        out: list[tuple[str, Layer, str]] = []
         for qname, layer in self._leaves_with_trainability():
             for key in layer.params:
                 out.append((f"{qname}/{key}", layer, key))
@@ -236,9 +249,10 @@ class Sequential(TrainingMixin, Layer):
             f"no layer named {name!r} in model {self.name!r}. Layers: {[la.name for la in self.layers]}"
         )
 
-    # -- weights ----------------------------------------------------------------------------------------------
+    # -- weights ---------------------------------------------------------------------------------------------
     @property
-    def params(self) -> dict[str, np.ndarray]:  # type: ignore[override]
+    def params(self) -> dict[str, np.ndarray]:
+        """Every weight of the model's layers, keyed ``"layer/kernel"`` (a view of them, not a copy)."""
         return {f"{q}/{k}": p for q, layer in self.iter_leaves() for k, p in layer.params.items()}
 
     @params.setter
@@ -273,7 +287,7 @@ class Sequential(TrainingMixin, Layer):
     def trainable_weights(self) -> list[np.ndarray]:
         return [layer.params[key] for _, layer, key in self.trainable_slots()]
 
-    # -- summary ----------------------------------------------------------------------------------------------
+    # -- summary ---------------------------------------------------------------------------------------------
     def summary_rows(self) -> list[tuple[str, str, Shape | None, int]]:
         """``(name, class, output shape with batch None, parameter count)`` for each layer."""
         return [
@@ -309,9 +323,10 @@ class Sequential(TrainingMixin, Layer):
         ]
         (print_fn or print)("\n".join(lines))
 
-    # -- config -----------------------------------------------------------------------------------------------
+    # -- config ----------------------------------------------------------------------------------------------
     def get_config(self) -> dict[str, Any]:
-        """JSON-able architecture: ``{"name", "seed", "trainable", "layers": [{"class_name", "config"}, ...]}``."""
+        """JSON-able architecture: ``{"name", "seed", "trainable", "layers": [{"class_name", "config"},
+        ...]}``."""
         return {
             "name": self.name,
             "seed": self.seed,
@@ -385,7 +400,8 @@ def layer_from_config(entry: dict[str, Any]) -> Layer:
 
 
 def model_from_config(config: dict[str, Any]) -> Sequential:
-    """Rebuild a model from :meth:`Sequential.get_config` (or ``{"class_name": "Sequential", "config": ...}``)."""
+    """Rebuild a model from :meth:`Sequential.get_config` (or ``{"class_name": "Sequential", "config":
+    ...}``)."""
     if not isinstance(config, dict):
         raise TypeError(f"config must be a dict. Received: {type(config).__name__}")
     if "class_name" in config:

@@ -1,8 +1,10 @@
 """Public functional ops: NumPy in, NumPy out, float32, NHWC, weights ``(KH, KW, C_in, C_out)``.
 
 Each op validates its arguments (errors name the argument, what was received and what is allowed), converts
-the input to float32 C-contiguous once, resolves padding with :mod:`engine.shapes`, then calls the kernel of
-the current backend (see :func:`engine.set_backend`). NaN and inf are computed through, never zeroed.
+the input to float32 C-contiguous once, resolves padding with :mod:`engine.shapes`, then calls the current
+tier's function (see :func:`engine.set_backend` and :mod:`engine.backends.contract`): the same thin path the
+layers (:mod:`engine.layers`) call with arrays they already checked. NaN and inf are computed through, never
+zeroed.
 """
 
 from __future__ import annotations
@@ -12,7 +14,8 @@ from typing import Any
 import numpy as np
 
 from engine import config, shapes
-from engine.backends import ACTIVATIONS, get_module
+from engine.backends import get_module
+from engine.backends.contract import ACTIVATIONS, LEAKY_RELU_SLOPE, POOL_MODES
 
 __all__ = [
     "ACTIVATIONS",
@@ -39,9 +42,6 @@ __all__ = [
     "tanh",
     "tanh_backward",
 ]
-
-POOL_MODES = ("max", "min", "avg")
-GLOBAL_POOL_MODES = ("max", "min", "avg")
 
 
 def _backend(backend: str | None = None):
@@ -153,7 +153,8 @@ def conv2d(x, w, b=None, *, stride=1, padding="valid", flip: bool = False, backe
 
     Notes
     -----
-    ``OH = floor((H + top + bottom - KH) / sh) + 1``: ``N-K+1`` (valid), ``N+K-1`` (full), ``ceil(N/s)`` (same).
+    ``OH = floor((H + top + bottom - KH) / sh) + 1``: ``N-K+1`` (valid), ``N+K-1`` (full), ``ceil(N/s)``
+    (same).
     """
     x4, rank, w4, s, pads = _conv_setup(x, w, stride, padding)
     b1 = _bias(b, w4.shape[3])
@@ -240,8 +241,8 @@ def pool2d_backward(
 
 def global_pool(x, mode: str = "max", *, backend: str | None = None):
     """Global max / min / average pooling: ``(N, H, W, C) -> (N, C)`` (``(H, W, C) -> (C,)``)."""
-    if mode not in GLOBAL_POOL_MODES:
-        raise ValueError(f"mode must be one of {GLOBAL_POOL_MODES}. Received: mode={mode!r}")
+    if mode not in POOL_MODES:
+        raise ValueError(f"mode must be one of {POOL_MODES}. Received: mode={mode!r}")
     x4, rank = _as_nhwc(x)
     y = np.asarray(_backend(backend).global_pool(x4, mode))
     return y[0] if rank in (2, 3) else y
@@ -249,8 +250,8 @@ def global_pool(x, mode: str = "max", *, backend: str | None = None):
 
 def global_pool_backward(x, dy, mode: str = "max", *, backend: str | None = None):
     """Gradient of :func:`global_pool` w.r.t. ``x``."""
-    if mode not in GLOBAL_POOL_MODES:
-        raise ValueError(f"mode must be one of {GLOBAL_POOL_MODES}. Received: mode={mode!r}")
+    if mode not in POOL_MODES:
+        raise ValueError(f"mode must be one of {POOL_MODES}. Received: mode={mode!r}")
     x4, rank = _as_nhwc(x)
     dy2 = _as_float32(dy, "dy").reshape(-1, x4.shape[3]) if np.size(dy) == x4.shape[0] * x4.shape[3] else None
     if dy2 is None:
@@ -264,7 +265,7 @@ def _check_activation(name: str) -> None:
         raise ValueError(f"activation must be one of {ACTIVATIONS}. Received: {name!r}")
 
 
-def activation(name: str, x, *, alpha: float = 0.2, backend: str | None = None):
+def activation(name: str, x, *, alpha: float = LEAKY_RELU_SLOPE, backend: str | None = None):
     """Apply the activation ``name`` element-wise (softmax: over the last axis, numerically stable)."""
     _check_activation(name)
     xa = _as_float32(x, "x")
@@ -273,8 +274,11 @@ def activation(name: str, x, *, alpha: float = 0.2, backend: str | None = None):
     return np.asarray(_backend(backend).activation(name, xa, float(alpha)))
 
 
-def activation_backward(name: str, x, dy, *, y=None, alpha: float = 0.2, backend: str | None = None):
-    """Gradient of :func:`activation` w.r.t. ``x`` given upstream ``dy`` (``y`` is recomputed if not given)."""
+def activation_backward(
+    name: str, x, dy, *, y=None, alpha: float = LEAKY_RELU_SLOPE, backend: str | None = None
+):
+    """Gradient of :func:`activation` w.r.t. ``x`` given upstream ``dy`` (``y`` is recomputed if not
+    given)."""
     _check_activation(name)
     xa = _as_float32(x, "x")
     dya = _as_float32(dy, "dy")
@@ -294,12 +298,12 @@ def relu_backward(x, dy, **kw):
     return activation_backward("relu", x, dy, **kw)
 
 
-def leaky_relu(x, alpha: float = 0.2, **kw):
+def leaky_relu(x, alpha: float = LEAKY_RELU_SLOPE, **kw):
     """``x`` if ``x > 0`` else ``alpha * x``."""
     return activation("leaky_relu", x, alpha=alpha, **kw)
 
 
-def leaky_relu_backward(x, dy, alpha: float = 0.2, **kw):
+def leaky_relu_backward(x, dy, alpha: float = LEAKY_RELU_SLOPE, **kw):
     return activation_backward("leaky_relu", x, dy, alpha=alpha, **kw)
 
 

@@ -59,7 +59,8 @@ class Optimizer:
         return tmp
 
     def apply_gradients(self, grads_and_vars: list[tuple[str, np.ndarray, np.ndarray]]) -> None:
-        """One step: ``grads_and_vars`` is a list of ``(slot_name, gradient, weight)``; weights change in place."""
+        """One step: ``grads_and_vars`` is a list of ``(slot_name, gradient, weight)``; weights change in
+        place."""
         self.iterations += 1
         for key, g, w in grads_and_vars:
             self._update(key, g, w)
@@ -205,13 +206,14 @@ OPTIMIZERS: dict[str, type[Optimizer]] = {
 
 
 def get(identifier: Any) -> Optimizer:
-    """An :class:`Optimizer` from an instance, a name (``"adam"``, ``"sgd"``, ``"rmsprop"``) or a config dict."""
+    """An :class:`Optimizer` from an instance, a name (``"adam"``, ``"sgd"``, ``"rmsprop"``) or a config
+    dict."""
     if isinstance(identifier, Optimizer):
         return identifier
     if isinstance(identifier, dict) and identifier.get("class_name") in OPTIMIZERS:
         return OPTIMIZERS[identifier["class_name"]].from_config(identifier.get("config", {}))
     if isinstance(identifier, str) and identifier.lower() in OPTIMIZERS:
-        return OPTIMIZERS[identifier.lower()]()
+        return OPTIMIZERS[identifier.lower()].from_config({})
     raise ValueError(
         f"optimizer must be an Optimizer instance or one of ('sgd', 'adam', 'rmsprop'). "
         f"Received: optimizer={identifier!r}"

@@ -13,9 +13,7 @@ Conventions (the same as Keras / TensorFlow):
 
 from __future__ import annotations
 
-from typing import Union
-
-PaddingSpec = Union[str, int, tuple]
+PaddingSpec = str | int | tuple
 Pads = tuple[int, int, int, int]  # (top, bottom, left, right)
 
 PADDING_MODES = ("valid", "same", "full")
@@ -87,7 +85,8 @@ def resolve_padding(
         )
     if isinstance(padding, bool):
         raise TypeError(
-            f"padding must be a string, an int or ((top, bottom), (left, right)). Received: padding={padding!r}"
+            "padding must be a string, an int or ((top, bottom), (left, right)). "
+            f"Received: padding={padding!r}"
         )
     if isinstance(padding, int):
         if padding < 0:
@@ -96,19 +95,27 @@ def resolve_padding(
     if isinstance(padding, (tuple, list)) and len(padding) == 2:
         try:
             (t, b), (le, r) = padding
-            pads = tuple(int(p) for p in (t, b, le, r))
+            pads: Pads = (int(t), int(b), int(le), int(r))
             if any(int(p) != p for p in (t, b, le, r)):
                 raise TypeError
         except (TypeError, ValueError):
             raise TypeError(
-                f"padding as a tuple must be ((top, bottom), (left, right)) of ints. Received: padding={padding!r}"
+                "padding as a tuple must be ((top, bottom), (left, right)) of ints. "
+                f"Received: padding={padding!r}"
             ) from None
         if min(pads) < 0:
             raise ValueError(f"padding must be >= 0 on every side. Received: padding={padding!r}")
-        return pads  # type: ignore[return-value]
+        return pads
     raise TypeError(
         f"padding must be a string, an int or ((top, bottom), (left, right)). Received: padding={padding!r}"
     )
+
+
+def output_size(n: int, k: int, stride: int, before: int, after: int) -> int:
+    """Output length along one axis: a window of ``k`` moved by ``stride`` over ``n`` cells padded with
+    ``before`` and ``after`` zeros visits ``floor((n + before + after - k) / stride) + 1`` positions (0 when
+    it does not fit). :func:`output_hw` holds the formula."""
+    return output_hw((n, 1), (k, 1), (stride, 1), (before, after, 0, 0))[0]
 
 
 def conv_output_size(n: int, k: int, stride: int = 1, padding: PaddingSpec = "valid") -> int:
@@ -116,32 +123,26 @@ def conv_output_size(n: int, k: int, stride: int = 1, padding: PaddingSpec = "va
 
     Notes
     -----
-    ``out = floor((n + pad_before + pad_after - k) / stride) + 1``; see the module docstring for each mode.
-    Returns a value <= 0 when the kernel does not fit in the padded input (callers raise).
+    ``out = floor((n + pad_before + pad_after - k) / stride) + 1`` (:func:`output_size`); see the module
+    docstring for each mode ("same" gives ``ceil(n / stride)``). Returns 0 when the kernel does not fit in the
+    padded input (callers raise).
     """
     if isinstance(padding, str):
         mode = padding.lower()
         if mode == "same":
-            return -(-n // stride)
+            return output_size(n, k, stride, *same_padding_1d(n, k, stride))
         if mode == "valid":
-            pad = 0
-        elif mode == "full":
-            pad = 2 * (k - 1)
-        else:
-            raise ValueError(
-                f"padding must be one of {PADDING_MODES} or an int. Received: padding={padding!r}"
-            )
-    elif isinstance(padding, int) and not isinstance(padding, bool):
-        pad = 2 * padding
-    elif isinstance(padding, (tuple, list)) and len(padding) == 2:
-        pad = int(padding[0]) + int(padding[1])
-    else:
-        raise TypeError(
-            f"padding must be a mode string, an int or (before, after). Received: padding={padding!r}"
-        )
-    if n + pad < k:
-        return 0
-    return (n + pad - k) // stride + 1
+            return output_size(n, k, stride, 0, 0)
+        if mode == "full":
+            return output_size(n, k, stride, k - 1, k - 1)
+        raise ValueError(f"padding must be one of {PADDING_MODES} or an int. Received: padding={padding!r}")
+    if isinstance(padding, int) and not isinstance(padding, bool):
+        return output_size(n, k, stride, padding, padding)
+    if isinstance(padding, (tuple, list)) and len(padding) == 2:
+        return output_size(n, k, stride, int(padding[0]), int(padding[1]))
+    raise TypeError(
+        f"padding must be a mode string, an int or (before, after). Received: padding={padding!r}"
+    )
 
 
 def pool_output_size(n: int, size: int = 2, stride: int | None = None, padding: PaddingSpec = "valid") -> int:
@@ -164,8 +165,15 @@ def conv_output_formula(padding: PaddingSpec, stride: int = 1) -> str:
 def output_hw(
     in_hw: tuple[int, int], kernel_hw: tuple[int, int], stride_hw: tuple[int, int], pads: Pads
 ) -> tuple[int, int]:
-    """Output ``(H, W)`` for resolved pads; may be <= 0 when the kernel does not fit."""
+    """Output ``(H, W)`` for resolved ``pads`` ``(top, bottom, left, right)``: the one output-size formula,
+    ``floor((N + pad_before + pad_after - K) / s) + 1`` per axis, 0 along an axis where the kernel does not
+    fit. Every tier and every layer uses it (directly, or through :func:`output_size` and
+    :func:`conv_output_size`); it is written for both axes at once because the tiers call it on every launch.
+    """
     t, b, le, r = pads
-    oh = (in_hw[0] + t + b - kernel_hw[0]) // stride_hw[0] + 1 if in_hw[0] + t + b >= kernel_hw[0] else 0
-    ow = (in_hw[1] + le + r - kernel_hw[1]) // stride_hw[1] + 1 if in_hw[1] + le + r >= kernel_hw[1] else 0
-    return oh, ow
+    ph, pw = in_hw[0] + t + b, in_hw[1] + le + r
+    kh, kw = kernel_hw
+    return (
+        (ph - kh) // stride_hw[0] + 1 if ph >= kh else 0,
+        (pw - kw) // stride_hw[1] + 1 if pw >= kw else 0,
+    )

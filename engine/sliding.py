@@ -35,6 +35,7 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
 from engine import shapes
+from engine.backends.contract import POOL_MODES
 
 __all__ = [
     "BackwardWalk",
@@ -259,8 +260,8 @@ def pool_windows(
     fmap = np.asarray(feature_map, dtype=np.float32)
     if fmap.ndim != 2:
         raise ValueError(f"feature_map must be 2-D (H, W). Received shape: {fmap.shape}")
-    if mode not in ("max", "min", "avg"):
-        raise ValueError(f"mode must be one of ('max', 'min', 'avg'). Received: mode={mode!r}")
+    if mode not in POOL_MODES:
+        raise ValueError(f"mode must be one of {POOL_MODES}. Received: mode={mode!r}")
     k = shapes.normalize_pair(size, "size")
     s = k if stride is None else shapes.normalize_pair(stride, "stride")
     pads = shapes.resolve_padding(padding, fmap.shape, k, s)

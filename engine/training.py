@@ -1,16 +1,21 @@
 """Training, evaluation and inspection for :class:`engine.models.Sequential` (mixed into it).
 
-The loop per batch: gather the batch into a reused buffer, optional augmentation, forward (training mode), loss
-and its gradient, backward (stopping at the lowest trainable layer, whose ``dx`` is skipped), optimizer step,
-callbacks. A NaN/inf loss stops training before the weights are touched, and says so in ``History``.
+One training loop: :meth:`TrainingMixin.fit_steps` is a generator that trains one batch per ``next()`` and
+yields what happened (see :mod:`engine.fitting` for the dicts); :meth:`TrainingMixin.fit` consumes it; the
+GUI's engine thread drives it one batch at a time (``gui.workers.training_steps``). The loop per batch: gather
+the batch into a reused buffer, optional augmentation, forward (training mode), loss and its gradient,
+backward (stopping at the lowest trainable layer, whose ``dx`` is skipped), optimizer step, callbacks. A
+NaN/inf loss stops training before the weights are touched, and says so in ``History``.
+
+Every run holds the model on its tier (:mod:`engine.session`): on cuda the weights and the optimizer state
+are copied to the device once per run and back once. Nothing here depends on which tier it is.
 """
 
 from __future__ import annotations
 
 import functools
 import time
-from collections.abc import Callable
-from contextlib import ExitStack
+from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,11 +24,19 @@ import numpy as np
 from engine import config
 from engine import losses as losses_mod
 from engine import optimizers as optimizers_mod
-from engine.callbacks import Callback, CallbackList, History, ProgbarLogger, format_metrics
+from engine.backends.contract import PROBABILITY_ACTIVATIONS
+from engine.callbacks import Callback, History, format_metrics
+from engine.fitting import FitRun, run_fit
 from engine.inference import kernel_input, plan_for
 from engine.progress import progress_bar
+from engine.session import Session, hold
+
+__all__ = ["LayerGradients", "TrainingMixin", "output_kind", "softmax_rows"]
 
 _ACCURACY = ("accuracy", "acc")
+
+#: layers that neither compute a score nor normalise one: look through them to the layer before
+_PASS_THROUGH = ("Flatten", "Dropout")
 
 
 @dataclass
@@ -40,34 +53,19 @@ class LayerGradients:
     weights: dict[str, np.ndarray] = field(default_factory=dict)
 
 
-def _on_backend(device_session: bool = False) -> Callable:
-    """Run the decorated method on the model's own backend (``Sequential(backend=...)``) if it has one.
+def _on_model_backend(method: Callable[..., Any]) -> Callable[..., Any]:
+    """Run an inference method on the model's own backend (``Sequential(backend=...)``) if it has one; inside
+    a session the layers are bound to the session's tier already, so nothing is switched."""
 
-    With ``device_session`` and the ``cuda`` backend, the method runs in a device session: weights, optimizer
-    state and activations stay on the GPU across its batches and come back into the model when it returns.
-    """
+    @functools.wraps(method)
+    def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
+        own = self.backend
+        if own is None or self._session is not None or own == config.get("backend"):
+            return method(self, *args, **kwargs)  # nothing to switch: skip the context manager (~2 us)
+        with config.using_backend(own):
+            return method(self, *args, **kwargs)
 
-    def decorate(method: Callable) -> Callable:
-        @functools.wraps(method)
-        def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
-            own = getattr(self, "backend", None)
-            if own is None and not (device_session and config.get("backend") == "cuda"):
-                return method(self, *args, **kwargs)  # nothing to switch: skip the context managers (~3 us)
-            with ExitStack() as stack:
-                stack.enter_context(config.using_backend(own))
-                if device_session and config.get("backend") == "cuda":
-                    from engine.backends.cuda_trainer import device_session as session
-
-                    stack.enter_context(session(self))
-                return method(self, *args, **kwargs)
-
-        return wrapper
-
-    return decorate
-
-
-#: activations whose outputs are probabilities (rows summing to 1 for softmax, one probability for sigmoid)
-PROBABILITY_ACTIVATIONS = ("softmax", "sigmoid")
+    return wrapper
 
 
 def output_kind(model: Any) -> str:
@@ -82,10 +80,6 @@ def output_kind(model: Any) -> str:
         if activation is None and type(layer).__name__ not in _PASS_THROUGH:
             return "logits"
     return "logits"
-
-
-#: layers that neither compute a score nor normalise one: look through them to the layer before
-_PASS_THROUGH = ("Flatten", "Dropout")
 
 
 def softmax_rows(z: Any) -> np.ndarray:
@@ -103,7 +97,24 @@ def _positive_int(value: Any, name: str) -> int:
 
 
 class TrainingMixin:
-    """compile / fit / evaluate / predict / train_on_batch / test_on_batch / activations / gradients / save."""
+    """compile / fit / fit_steps / evaluate / predict / train_on_batch / test_on_batch / activations /
+    gradients / save. The host class provides the structure (``layers``, ``forward``, ``backward``,
+    ``iter_leaves``...)."""
+
+    # provided by engine.models.Sequential
+    name: str
+    built: bool
+    layers: list[Any]
+    backend: str | None
+    output_shape: tuple[Any, ...] | None
+    _session: Session | None
+    forward: Callable[..., Any]
+    backward: Callable[..., Any]
+    build: Callable[..., None]
+    compute_output_shape: Callable[[tuple[Any, ...]], tuple[Any, ...]]
+    iter_leaves: Callable[..., Any]
+    trainable_slots: Callable[[], list[tuple[str, Any, str]]]
+    reseed: Callable[[np.random.Generator], None]
 
     def _init_training(self) -> None:
         self.optimizer: optimizers_mod.Optimizer | None = None
@@ -113,9 +124,8 @@ class TrainingMixin:
         self.stop_training = False
         self.stop_reason: str | None = None
         self.history: History | None = None
-        self._buffer: np.ndarray | None = None
 
-    # -- setup ------------------------------------------------------------------------------------------------
+    # -- setup -----------------------------------------------------------------------------------------------
     def compile(self, optimizer: Any = "rmsprop", loss: Any = None, metrics: list[str] | None = None) -> None:
         """Choose the optimizer (instance or ``"adam"``/``"sgd"``/``"rmsprop"``), the loss (instance or name)
         and the metrics (``["accuracy"]`` or none)."""
@@ -135,29 +145,36 @@ class TrainingMixin:
             raise RuntimeError(f"call model.compile(optimizer=..., loss=...) before {what}")
 
     def _prepare_x(self, x: Any, name: str = "x") -> np.ndarray:
+        """``x`` as float32 C-contiguous ``(N, *input_shape)``, checked against every layer once (a clear,
+        located error when an image is too small for a layer of a model with unknown sizes)."""
         xa = np.asarray(x)
         if not (np.issubdtype(xa.dtype, np.number) or xa.dtype == np.bool_):
             raise TypeError(f"{name} must be a numeric array. Received dtype: {xa.dtype}")
-        shape = self.layers[0].input_shape if self.layers else None  # type: ignore[attr-defined]
+        shape = self.layers[0].input_shape if self.layers else None
         if shape is not None and xa.ndim == len(shape) and shape[-1] == 1 and xa.shape[-1] != 1:
             xa = xa[..., None]  # (N, H, W) grayscale -> (N, H, W, 1)
         if shape is not None:
-            if xa.ndim != len(shape) + 1 or any(
-                s is not None and s != d for s, d in zip(shape, xa.shape[1:])
+            if (
+                xa.ndim != len(shape) + 1
+                or any(  # (the ndim test makes the zip's lengths equal)
+                    s is not None and s != d for s, d in zip(shape, xa.shape[1:], strict=False)
+                )
             ):
                 raise ValueError(
                     f"{name} must have shape (N, {', '.join('?' if s is None else str(s) for s in shape)}) "
                     f"for model {self.name!r}. Received shape: {xa.shape}"
-                )  # type: ignore[attr-defined]
+                )
         elif xa.ndim < 2:
             raise ValueError(f"{name} must have a batch axis, e.g. (N, H, W, C). Received shape: {xa.shape}")
-        if not self.built:  # type: ignore[attr-defined]
-            self.build(xa.shape[1:])  # type: ignore[attr-defined]
+        if not self.built:
+            self.build(xa.shape[1:])
+        elif shape is not None and None in shape:
+            self.compute_output_shape(xa.shape[1:])
         return np.ascontiguousarray(xa, dtype=np.float32)
 
     def _prepare_y(self, y: Any, n: int, name: str = "y") -> np.ndarray:
         assert self.loss is not None
-        out_shape = self.output_shape  # type: ignore[attr-defined]
+        out_shape = self.output_shape
         ya = self.loss.prepare_targets(y, out_shape[-1] if out_shape else None)
         if ya.shape[0] != n:
             raise ValueError(
@@ -165,43 +182,102 @@ class TrainingMixin:
             )
         return ya
 
-    # -- one step ---------------------------------------------------------------------------------------------
-    def _step(self, xb: np.ndarray, yb: np.ndarray, train: bool) -> tuple[float, float]:
-        assert self.loss is not None and self.optimizer is not None
-        if config.get("backend") == "cuda":
-            from engine.backends.cuda_trainer import active_trainer
+    def _backend_name(self) -> str:
+        """The tier a run of this model uses: its open session's, its own, or the one engine.config chose."""
+        if self._session is not None:
+            return self._session.backend
+        return self.backend or str(config.get("backend"))
 
-            trainer = active_trainer(self)
-            if trainer is not None:
-                return trainer.step(xb, yb, train)
-        out = self.forward(xb, training=train)  # type: ignore[attr-defined]
-        loss, grad = self.loss.forward_backward(yb, out)
-        acc = self.loss.accuracy(yb, out) if self.metrics else float("nan")
+    # -- one batch -------------------------------------------------------------------------------------------
+    def _batch(self, session: Session, xb: np.ndarray, yb: np.ndarray, train: bool) -> tuple[float, float]:
+        """Loss and accuracy of one batch (measured before the update); with ``train`` one optimizer step,
+        unless the loss is NaN/inf (then nothing changes)."""
+        assert self.loss is not None and self.optimizer is not None
+        device = session.device
+        out = self.forward(device.to_device(xb), training=train)
+        loss, acc, grad = device.loss_and_grad(self.loss, yb, out, bool(self.metrics))
         if train and np.isfinite(loss):
-            self.backward(grad, need_dx=False)  # type: ignore[attr-defined]
-            self.optimizer.apply_gradients(
-                [(key, layer.grads[k], layer.params[k]) for key, layer, k in self.trainable_slots()]
-            )  # type: ignore[attr-defined]
+            self.backward(grad, need_dx=False)
+            session.optimizer(self.optimizer).apply_gradients(
+                [(key, layer.grads[k], layer.live_params[k]) for key, layer, k in self.trainable_slots()]
+            )
         return loss, acc
 
-    @_on_backend(device_session=True)
     def train_on_batch(self, x: Any, y: Any) -> dict[str, float]:
         """One optimizer step on one batch: ``{"loss", "accuracy"}`` (measured before the step)."""
         self._require_compiled("train_on_batch")
         xa = self._prepare_x(x)
-        loss, acc = self._step(xa, self._prepare_y(y, xa.shape[0]), True)
+        ya = self._prepare_y(y, xa.shape[0])
+        with hold(self, self._backend_name()) as session:
+            loss, acc = self._batch(session, xa, ya, True)
         return {"loss": loss, "accuracy": acc}
 
-    @_on_backend(device_session=True)
     def test_on_batch(self, x: Any, y: Any) -> dict[str, float]:
         """Loss and accuracy on one batch, without training."""
         self._require_compiled("test_on_batch")
         xa = self._prepare_x(x)
-        loss, acc = self._step(xa, self._prepare_y(y, xa.shape[0]), False)
+        ya = self._prepare_y(y, xa.shape[0])
+        with hold(self, self._backend_name()) as session:
+            loss, acc = self._batch(session, xa, ya, False)
         return {"loss": loss, "accuracy": acc}
 
-    # -- fit --------------------------------------------------------------------------------------------------
-    @_on_backend(device_session=True)
+    # -- fit -------------------------------------------------------------------------------------------------
+    def fit_steps(
+        self,
+        x: Any,
+        y: Any,
+        epochs: int = 1,
+        batch_size: int = 32,
+        validation_data: Any = None,
+        shuffle: bool = True,
+        seed: int | None = None,
+        augment: Any = None,
+        validation_split: float = 0.0,
+        initial_epoch: int = 0,
+        callbacks: list[Callback] | None = None,
+    ) -> Generator[dict[str, Any], None, None]:
+        """Train like :meth:`fit`, one batch per ``next()``: a generator of what happened.
+
+        The arguments are checked now (a ``ValueError``/``TypeError`` here, not at the first ``next()``). Each
+        ``next()`` trains one batch and yields ``{"kind": "batch", "epoch", "batch", "step", "steps", "size",
+        "loss", "accuracy", "batch_loss", "batch_accuracy", "batch_seconds", "images_per_second"}`` (``loss``
+        and ``accuracy``: running means over the epoch; ``step``: batches so far in the run, from 1;
+        ``steps``: batches per epoch); after an epoch's last batch the next ``next()`` yields
+        ``{"kind": "epoch", "epoch", "step", "loss", "accuracy", "val_loss", "val_accuracy", "seconds",
+        "images_per_second"}`` (``accuracy`` with metrics, ``val_*`` with validation data). A NaN/inf loss
+        (the weights untouched) or a stop request (``model.stop_training = True`` from a callback) yields
+        ``{"kind": "stopped", "cause": "nan_loss" | "request", "reason", "epoch", "batch", "step", "loss"}``
+        and the generator ends. Speeds and ``seconds`` count only time spent inside the generator (a paused
+        GUI run does not slow them down).
+
+        The run holds the model on its tier from the first ``next()`` to the end (or ``close()``): on cuda the
+        weights and the optimizer state are copied to the device once and back once, and between two
+        ``next()`` calls :meth:`get_weights`, :meth:`predict` and :meth:`predict_proba` see the current
+        weights. Closing the generator early ends the run as a completed one does: callbacks'
+        ``on_train_end`` runs and the weights are back in the model's arrays. ``self.history`` is the run's
+        :class:`History` (``stopped_reason`` set when it ended early).
+
+        Parameters
+        ----------
+        x, y, epochs, batch_size, validation_data, shuffle, seed, augment, validation_split, initial_epoch,
+        callbacks : as for :meth:`fit`.
+        """
+        run = self._fit_run(
+            x,
+            y,
+            epochs,
+            batch_size,
+            validation_data,
+            shuffle,
+            seed,
+            augment,
+            validation_split,
+            initial_epoch,
+            callbacks,
+            verbose=0,
+        )
+        return run_fit(self, run)
+
     def fit(
         self,
         x: Any,
@@ -232,14 +308,60 @@ class TrainingMixin:
         seed : seeds shuffling and dropout; with it two runs from the same weights give identical weights.
         augment : an object with ``apply(x_batch) -> x_batch`` called on every training batch.
         validation_split : fraction of ``(x, y)`` (the last samples) held out for validation.
+        initial_epoch : the number of the first epoch (to continue a run: epochs ``initial_epoch`` to
+            ``initial_epoch + epochs - 1``).
+
+        Notes
+        -----
+        ``fit`` is :meth:`fit_steps` run to its end.
         """
+        if verbose not in (0, 1, 2):
+            raise ValueError(f"verbose must be 0, 1 or 2. Received: verbose={verbose!r}")
+        run = self._fit_run(
+            x,
+            y,
+            epochs,
+            batch_size,
+            validation_data,
+            shuffle,
+            seed,
+            augment,
+            validation_split,
+            initial_epoch,
+            callbacks,
+            verbose=verbose,
+        )
+        for _ in run_fit(self, run):
+            pass
+        return run.history
+
+    def _fit_run(
+        self,
+        x: Any,
+        y: Any,
+        epochs: int,
+        batch_size: int,
+        validation_data: Any,
+        shuffle: bool,
+        seed: int | None,
+        augment: Any,
+        validation_split: float,
+        initial_epoch: int,
+        callbacks: list[Callback] | None,
+        verbose: int,
+    ) -> FitRun:
+        """Check every argument of a run and prepare its arrays (see :meth:`fit`)."""
         self._require_compiled("fit")
         epochs = int(epochs)
         if epochs < 0:
             raise ValueError(f"epochs must be >= 0. Received: epochs={epochs}")
         batch_size = _positive_int(batch_size, "batch_size")
-        if verbose not in (0, 1, 2):
-            raise ValueError(f"verbose must be 0, 1 or 2. Received: verbose={verbose!r}")
+        if (
+            isinstance(initial_epoch, bool)
+            or not hasattr(initial_epoch, "__index__")
+            or int(initial_epoch) < 0
+        ):
+            raise ValueError(f"initial_epoch must be an int >= 0. Received: initial_epoch={initial_epoch!r}")
         if augment is not None and not callable(getattr(augment, "apply", None)):
             raise TypeError(f"augment must have an apply(x_batch) method. Received: {type(augment).__name__}")
         xa = self._prepare_x(x)
@@ -249,7 +371,7 @@ class TrainingMixin:
                 f"validation_split must be in [0, 1). Received: validation_split={validation_split!r}"
             )
         if validation_split and validation_data is None:
-            cut = int(round(xa.shape[0] * (1.0 - float(validation_split))))
+            cut = round(xa.shape[0] * (1.0 - float(validation_split)))
             xa, ya, validation_data = xa[:cut], ya[:cut], (xa[cut:], ya[cut:])
         val = None
         if validation_data is not None:
@@ -257,102 +379,31 @@ class TrainingMixin:
                 raise ValueError("validation_data must be a pair (x_val, y_val)")
             xv = self._prepare_x(validation_data[0], "validation_data[0]")
             val = (xv, self._prepare_y(validation_data[1], xv.shape[0], "validation_data[1]"))
-        n = xa.shape[0]
-        if n == 0:
+        if xa.shape[0] == 0:
             raise ValueError("x is empty: fit needs at least one sample")
-        rng = np.random.default_rng(seed)
-        if seed is not None:
-            self.reseed(np.random.default_rng([int(seed), 1]))  # type: ignore[attr-defined]
-        steps = -(-n // batch_size)
-        history = History()
-        cbs = CallbackList([history, *(callbacks or []), *([ProgbarLogger(verbose)] if verbose else [])])
-        cbs.set_model(self)
-        cbs.set_params(
-            {
-                "epochs": initial_epoch + epochs,
-                "steps": steps,
-                "batch_size": batch_size,
-                "samples": n,
-                "verbose": verbose,
-            }
+        return FitRun(
+            x=xa,
+            y=ya,
+            epochs=epochs,
+            batch_size=batch_size,
+            validation=val,
+            shuffle=bool(shuffle),
+            seed=seed,
+            augment=augment,
+            initial_epoch=int(initial_epoch),
+            callbacks=list(callbacks or []),
+            verbose=verbose,
+            backend=self._backend_name(),
         )
-        self.history = history
-        self.stop_training = False
-        self.stop_reason = None
-        buf = self._batch_buffer(min(batch_size, n), xa.shape[1:])
-        cbs.on_train_begin({})
-        for epoch in range(initial_epoch, initial_epoch + epochs):
-            order = rng.permutation(n) if shuffle else np.arange(n)
-            cbs.on_epoch_begin(epoch, {})
-            t0 = time.perf_counter()
-            total_loss = total_acc = 0.0
-            seen = 0
-            for b in range(steps):
-                idx = order[b * batch_size : (b + 1) * batch_size]
-                xb = np.take(xa, idx, axis=0, out=buf[: idx.size])  # (B, H, W, C)
-                if augment is not None:
-                    xb = np.ascontiguousarray(augment.apply(xb), dtype=np.float32)
-                loss, acc = self._step(xb, ya[idx], True)
-                seen += idx.size
-                total_loss += loss * idx.size
-                total_acc += acc * idx.size
-                logs = {
-                    "batch": b,
-                    "epoch": epoch,
-                    "size": int(idx.size),
-                    "loss": total_loss / seen,
-                    "accuracy": total_acc / seen,
-                    "batch_loss": loss,
-                    "images_per_second": seen / max(time.perf_counter() - t0, 1e-9),
-                }
-                if not np.isfinite(loss):
-                    self.stop_training = True
-                    self.stop_reason = (
-                        f"Training stopped: the loss became {loss} at epoch {epoch + 1}, batch {b + 1}. "
-                        "The weights were not updated with it. Try a lower learning rate "
-                        f"(now {self.optimizer.learning_rate:g}) or check the inputs for NaN/inf values."  # type: ignore[union-attr]
-                    )
-                    logs["stopped_reason"] = self.stop_reason
-                cbs.on_batch_end(b, logs)
-                if self.stop_training:
-                    break
-            elapsed = time.perf_counter() - t0
-            epoch_logs: dict[str, Any] = {
-                "loss": total_loss / max(seen, 1),
-                "epoch": epoch,
-                "seconds": elapsed,
-                "images_per_second": seen / max(elapsed, 1e-9),
-            }
-            if self.metrics:
-                epoch_logs["accuracy"] = total_acc / max(seen, 1)
-            if val is not None and not (self.stop_reason and "loss became" in self.stop_reason):
-                vl, va = self._evaluate_arrays(val[0], val[1], batch_size)
-                epoch_logs["val_loss"] = vl
-                if self.metrics:
-                    epoch_logs["val_accuracy"] = va
-            cbs.on_epoch_end(epoch, epoch_logs)
-            if self.stop_training:
-                if self.stop_reason is None:
-                    self.stop_reason = f"Training stopped on request at epoch {epoch + 1}."
-                break
-        history.stopped_reason = self.stop_reason
-        cbs.on_train_end({"stopped_reason": self.stop_reason})
-        return history
 
-    def _batch_buffer(self, batch: int, sample_shape: tuple[int, ...]) -> np.ndarray:
-        shape = (batch, *sample_shape)
-        if self._buffer is None or self._buffer.shape[0] < batch or self._buffer.shape[1:] != sample_shape:
-            self._buffer = np.empty(shape, np.float32)
-        return self._buffer
-
-    # -- evaluate / predict -----------------------------------------------------------------------------------
+    # -- evaluate / predict ----------------------------------------------------------------------------------
     def _evaluate_arrays(
-        self, xa: np.ndarray, ya: np.ndarray, batch_size: int, bar: Any = None
+        self, session: Session, xa: np.ndarray, ya: np.ndarray, batch_size: int, bar: Any = None
     ) -> tuple[float, float]:
         total_loss = total_acc = 0.0
         for start in range(0, xa.shape[0], batch_size):
             xb, yb = xa[start : start + batch_size], ya[start : start + batch_size]
-            loss, acc = self._step(xb, yb, False)
+            loss, acc = self._batch(session, xb, yb, False)
             total_loss += loss * xb.shape[0]
             total_acc += acc * xb.shape[0]
             if bar is not None:
@@ -360,20 +411,19 @@ class TrainingMixin:
         n = max(xa.shape[0], 1)
         return total_loss / n, total_acc / n
 
-    @_on_backend(device_session=True)
     def evaluate(self, x: Any, y: Any, batch_size: int = 32, verbose: int = 1) -> Any:
-        """Loss and accuracy on ``(x, y)``: ``[loss, accuracy]`` (just ``loss`` when compiled without metrics).
-        ``verbose=2`` prints one line, as in the lesson's ``model.evaluate(test_images, test_labels, verbose=2)``."""
+        """Loss and accuracy on ``(x, y)``: ``[loss, accuracy]`` (just ``loss`` when compiled without
+        metrics). ``verbose=2`` prints one line, as in the lesson's ``model.evaluate(test_images, test_labels,
+        verbose=2)``."""
         self._require_compiled("evaluate")
         batch_size = _positive_int(batch_size, "batch_size")
         xa = self._prepare_x(x)
         ya = self._prepare_y(y, xa.shape[0])
         steps = -(-xa.shape[0] // batch_size)
         t0 = time.perf_counter()
-        bar = None
-        if verbose == 1:
-            bar = progress_bar(steps, "Evaluate")
-        loss, acc = self._evaluate_arrays(xa, ya, batch_size, bar)
+        bar = progress_bar(steps, "Evaluate") if verbose == 1 else None
+        with hold(self, self._backend_name()) as session:
+            loss, acc = self._evaluate_arrays(session, xa, ya, batch_size, bar)
         logs = {"loss": loss, **({"accuracy": acc} if self.metrics else {})}
         if bar is not None:
             bar.set_postfix_str(format_metrics(logs))
@@ -382,12 +432,12 @@ class TrainingMixin:
             print(f"{steps}/{steps} - {time.perf_counter() - t0:.0f}s - {format_metrics(logs)}", flush=True)
         return [loss, acc] if self.metrics else loss
 
-    @_on_backend()
+    @_on_model_backend
     def predict(self, x: Any, batch_size: int = 32, verbose: int = 0) -> np.ndarray:
         """Model outputs for ``x`` ``(N, ...)``, computed ``batch_size`` at a time (inference mode)."""
         batch_size = _positive_int(batch_size, "batch_size")
         xa = kernel_input(self._prepare_x(x))
-        plan = plan_for(self, xa.shape[1:], config.get("backend"))
+        plan = plan_for(self, xa.shape[1:], self._backend_name())
         out: np.ndarray | None = None
         for start in range(0, xa.shape[0], batch_size):
             yb = plan.run(xa[start : start + batch_size])
@@ -395,7 +445,7 @@ class TrainingMixin:
                 out = np.empty((xa.shape[0], *yb.shape[1:]), np.float32)
             out[start : start + yb.shape[0]] = yb
         if out is None:
-            return np.empty((0, *(d or 0 for d in self.output_shape)), np.float32)  # type: ignore[attr-defined]
+            return np.empty((0, *(d or 0 for d in plan.output_shape)), np.float32)
         return out
 
     __call__ = predict
@@ -417,49 +467,61 @@ class TrainingMixin:
         out = self.predict(x, batch_size=batch_size)
         return out if self.output_kind == "probabilities" else softmax_rows(out)
 
-    # -- inspection -------------------------------------------------------------------------------------------
-    @_on_backend()
+    # -- inspection ------------------------------------------------------------------------------------------
+    @_on_model_backend
     def activations(self, x: Any) -> list[tuple[str, np.ndarray]]:
         """Every layer's output (after its activation) for the batch ``x``: ``[(layer_name, array), ...]``.
         Layers of a nested model are named ``"base/conv2d"``. A single image (no batch axis) is accepted."""
         xa = np.asarray(x)
-        shape = self.layers[0].input_shape if self.layers else None  # type: ignore[attr-defined]
+        shape = self.layers[0].input_shape if self.layers else None
         if shape is not None and xa.ndim == len(shape) and not (shape[-1] == 1 and xa.shape[-1] != 1):
             xa = xa[None]
         xa = kernel_input(self._prepare_x(xa))
-        return plan_for(self, xa.shape[1:], config.get("backend")).run_all(xa)
+        return plan_for(self, xa.shape[1:], self._backend_name()).run_all(xa)
 
-    @_on_backend()
+    @_on_model_backend
     def gradients(self, x: Any, y: Any, loss: Any = None) -> list[LayerGradients]:
         """Gradients for one batch without changing any weight: per layer (input to output order) the gradient
-        of the loss w.r.t. its output, its input and its weights. Uses the compiled loss unless ``loss`` is given."""
+        of the loss w.r.t. its output, its input and its weights. Uses the compiled loss unless ``loss`` is
+        given."""
         loss_fn = losses_mod.get(loss) if loss is not None else self.loss
         if loss_fn is None:
             raise RuntimeError("gradients needs a loss: compile the model or pass loss=...")
         saved, self.loss = self.loss, loss_fn
         try:
-            xa = self._prepare_x(x)
+            xa = kernel_input(self._prepare_x(x))
             ya = self._prepare_y(y, xa.shape[0])
         finally:
             self.loss = saved
-        leaves = list(self.iter_leaves())  # type: ignore[attr-defined]
-        out = xa
-        for _, layer in leaves:
+        leaves = [layer for _, layer in self.iter_leaves()]
+        names = [name for name, _ in self.iter_leaves()]
+        to_host = leaves[0].kernels().to_host if leaves else np.asarray
+        out: Any = xa
+        for layer in leaves:
             out = layer.forward(out, training=False)
-        _, dy = loss_fn.forward_backward(ya, out)
+        _, dy = loss_fn.forward_backward(ya, to_host(out))
+        dy = leaves[-1].kernels().to_device(np.ascontiguousarray(dy, dtype=np.float32)) if leaves else dy
         result = []
-        for name, layer in reversed(leaves):
+        for name, layer in zip(reversed(names), reversed(leaves), strict=True):
             dx = layer.backward(dy, need_dx=True)
-            result.append(LayerGradients(name, dy, dx, {k: np.array(g) for k, g in layer.grads.items()}))
+            result.append(
+                LayerGradients(
+                    name,
+                    np.array(to_host(dy)),
+                    None if dx is None else np.array(to_host(dx)),
+                    {k: np.array(to_host(g)) for k, g in layer.grads.items()},
+                )
+            )
             dy = dx
         return result[::-1]
 
-    # -- files ------------------------------------------------------------------------------------------------
+    # -- files -----------------------------------------------------------------------------------------------
     def save(self, path: Any, metadata: dict[str, Any] | None = None) -> None:
         """Write weights, architecture and optimizer state to one ``.npz`` (no pickle), atomically.
 
         ``metadata``: a JSON-able dict stored beside them (the CLI keeps the class names and the data set
-        there); read it back with :func:`engine.saving.read_metadata`.
+        there); read it back with :func:`engine.saving.read_metadata`. During a run that keeps the weights on
+        a device, the saved weights are the device's current ones.
         """
         from engine.saving import OptimizerState, write_model_file
 
@@ -468,6 +530,8 @@ class TrainingMixin:
             raise ValueError(
                 f"model {model.name!r} is not built yet: nothing to save (give it an input_shape)"
             )
+        if self._session is not None:  # mid-run on a device: bring the optimizer's state home first
+            self._session.sync_optimizer()
         compile_config, state = None, None
         if self.compiled:
             assert self.optimizer is not None and self.loss is not None

@@ -4,16 +4,18 @@ Numba's default ``workqueue`` threading layer aborts the process when two Python
 kernels at once (numba #8563), so the GUI owns exactly one :class:`EngineWorker` (a ``QThread``). It runs a
 small command loop:
 
-* **jobs** (:meth:`EngineWorker.submit`): any callable (feature maps, gradients, predict, save...), run in order,
-  its result delivered to the GUI thread by the ``jobDone`` / ``jobFailed`` signals;
-* **training** (:meth:`EngineWorker.start_training`): a generator (:func:`training_steps`) advanced by *one
-  batch* per loop turn. Between two batches the loop drains its command queue, so pause / resume / stop / single
-  step and queued jobs take effect within one batch.
+* **jobs** (:meth:`EngineWorker.submit`): any callable (feature maps, gradients, predict, save...), run in
+  order, its result delivered to the GUI thread by the ``jobDone`` / ``jobFailed`` signals;
+* **training** (:meth:`EngineWorker.start_training`): a generator (:func:`training_steps`, a thin adapter over
+  the engine's own loop, ``model.fit_steps``) advanced by *one batch* per loop turn. Between two batches the
+  loop drains its command queue, so pause / resume / stop / single step and queued jobs take effect within one
+  batch. The run holds the model on its tier for its whole life (on cuda the weights stay on the device);
+  jobs that run between two batches (feature maps, predictions) see the current weights.
 
-Signals are emitted from the worker thread and delivered, queued, to slots in the GUI thread: views change only
-there. Payloads are plain dicts of Python numbers and small NumPy arrays (copies, never views of live weights).
-Importing :mod:`gui` first pins ``True``: PySide6 6.12 on CPython 3.11 drops a reference to it on every
-``Signal.emit``, and a training run emits thousands (see ``gui/__init__.py``).
+The thread applies the engine's process tuning (:func:`engine.tune_process`) when it starts, before any
+kernel. Signals are emitted from the worker thread and delivered, queued, to slots in the GUI thread: views
+change only there. Payloads are plain dicts of Python numbers and small NumPy arrays (copies, never views of
+live weights).
 """
 
 from __future__ import annotations
@@ -43,7 +45,8 @@ class TrainingPlan:
 
     Parameters
     ----------
-    model : object with ``train_on_batch(x, y) -> dict`` (``loss``, ``accuracy``) and ``predict(x, batch_size)``.
+    model : a compiled :class:`engine.models.Sequential` (its ``fit_steps`` trains, its ``predict_proba``
+        validates).
     x_train : ``(N, H, W, C)`` float32 images; y_train : ``(N,)`` integer labels.
     x_val, y_val : validation images and labels (may be empty: no validation).
     batch_size, epochs : as in ``fit``; seed : seeds the shuffling (same seed, same batches).
@@ -52,6 +55,7 @@ class TrainingPlan:
     probe : callable ``model -> dict`` run in the worker at most every :data:`PROBE_INTERVAL_S` seconds and at
         each epoch end (e.g. a copy of the first layer's kernels); its result rides on the batch update.
     val_every : batches between two quick validations on ``val_subset`` images (0: only at epoch end).
+    callbacks : :class:`engine.callbacks.Callback` objects handed to ``fit_steps``.
     """
 
     model: Any
@@ -68,6 +72,7 @@ class TrainingPlan:
     val_every: int = 0
     val_subset: int = 256
     class_names: list[str] = field(default_factory=list)
+    callbacks: list[Any] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         if self.batch_size < 1:
@@ -123,69 +128,84 @@ def validation_report(
 
 
 def training_steps(plan: TrainingPlan) -> Generator[dict[str, Any], None, None]:
-    """Train ``plan.model`` one batch per ``next()``; yield what the views draw.
+    """Train ``plan.model`` one batch per ``next()`` through ``model.fit_steps``; yield what the views draw.
 
     Yields dicts with ``kind``:
 
-    * ``"batch"``: ``epoch``, ``batch`` (in the epoch), ``step`` (global, from 1), ``total``, ``loss``,
-      ``accuracy``, ``images_per_second``, ``eta_s``, and sometimes ``probe`` and quick ``val_loss``/``val_accuracy``;
+    * ``"batch"``: ``epoch``, ``batch`` (in the epoch), ``step`` (global, from 1), ``total``, ``loss`` and
+      ``accuracy`` (this batch's), ``images_per_second`` (smoothed), ``eta_s``, ``steps_per_epoch``, and
+      sometimes ``probe`` and quick ``val_loss``/``val_accuracy``;
     * ``"epoch"``: ``epoch``, ``step`` and the :func:`validation_report` fields;
-    * ``"nan"``: the loss became NaN or infinite (``epoch``, ``batch``, ``loss``); the generator then ends.
+    * ``"nan"``: the loss became NaN or infinite (``epoch``, ``batch``, ``step``, ``loss``, ``reason``); the
+      generator then ends.
 
-    Time spent outside the generator (paused) does not count in the speed or the ETA.
+    Time spent outside the generator (paused) does not count in the speed or the ETA. Closing the generator
+    closes the run (its callbacks end, the weights are back in the model's arrays).
     """
-    x, y = plan.x_train, np.asarray(plan.y_train)
-    n, bs = len(x), plan.batch_size
-    rng = np.random.default_rng(plan.seed)
+    model = plan.model
     has_val = len(plan.x_val) > 0
+    y = np.asarray(plan.y_train)
     num_classes = len(plan.class_names) or int(max(y.max(), plan.y_val.max() if has_val else 0)) + 1
-    step, total, ips = 0, plan.total_batches, 0.0
+    total, ips = plan.total_batches, 0.0
     last_probe = -math.inf
-    for epoch in range(plan.epochs):
-        perm = rng.permutation(n)
-        for b in range(plan.steps_per_epoch):
-            if step >= total:
+    limit_at_epoch_end = False
+    run = model.fit_steps(
+        plan.x_train,
+        y,
+        epochs=plan.epochs,
+        batch_size=plan.batch_size,
+        shuffle=True,
+        seed=plan.seed,
+        augment=plan.augment,
+        callbacks=list(plan.callbacks),
+    )
+    try:
+        for event in run:
+            kind = event["kind"]
+            if kind == "stopped":
+                if event["cause"] == "nan_loss":
+                    keys = ("epoch", "batch", "step", "loss", "reason")
+                    yield {"kind": "nan", **{k: event[k] for k in keys}}
                 return
-            idx = perm[b * bs : (b + 1) * bs]
-            xb, yb = x[idx], y[idx]  # (B, H, W, C), (B,)
-            if plan.augment is not None:
-                xb = plan.augment.apply(xb)
-            t0 = time.perf_counter()
-            logs = plan.model.train_on_batch(xb, yb)
-            dt = max(time.perf_counter() - t0, 1e-6)
-            step += 1
-            loss = float(logs["loss"])
-            if not math.isfinite(loss):
-                yield {"kind": "nan", "epoch": epoch, "batch": b, "step": step, "loss": loss}
-                return
-            rate = len(idx) / dt
+            if kind == "epoch":
+                report = validation_report(model, plan.x_val, plan.y_val, num_classes) if has_val else {}
+                report.update({"kind": "epoch", "epoch": event["epoch"], "step": event["step"]})
+                if plan.probe is not None:
+                    report["probe"] = plan.probe(model)
+                yield report
+                if limit_at_epoch_end:
+                    return
+                continue
+            step, b = event["step"], event["batch"]
+            rate = event["size"] / max(event["batch_seconds"], 1e-6)
             ips = rate if ips == 0.0 else 0.8 * ips + 0.2 * rate
             out: dict[str, Any] = {
                 "kind": "batch",
-                "epoch": epoch,
+                "epoch": event["epoch"],
                 "batch": b,
                 "step": step,
                 "total": total,
-                "loss": loss,
-                "accuracy": float(logs.get("accuracy", float("nan"))),
+                "loss": float(event["batch_loss"]),
+                "accuracy": float(event["batch_accuracy"]),
                 "images_per_second": ips,
-                "eta_s": (total - step) * bs / ips,
+                "eta_s": (total - step) * plan.batch_size / ips,
                 "steps_per_epoch": plan.steps_per_epoch,
             }
             now = time.perf_counter()
             if plan.probe is not None and (now - last_probe >= PROBE_INTERVAL_S or step == total):
-                out["probe"] = plan.probe(plan.model)
+                out["probe"] = plan.probe(model)
                 last_probe = now
             if has_val and plan.val_every and step % plan.val_every == 0 and b != plan.steps_per_epoch - 1:
                 m = min(plan.val_subset, len(plan.x_val))
-                quick = validation_report(plan.model, plan.x_val[:m], plan.y_val[:m], num_classes)
+                quick = validation_report(model, plan.x_val[:m], plan.y_val[:m], num_classes)
                 out["val_loss"], out["val_accuracy"] = quick["val_loss"], quick["val_accuracy"]
             yield out
-        report = validation_report(plan.model, plan.x_val, plan.y_val, num_classes) if has_val else {}
-        report.update({"kind": "epoch", "epoch": epoch, "step": step})
-        if plan.probe is not None:
-            report["probe"] = plan.probe(plan.model)
-        yield report
+            if step >= total:  # plan.max_batches reached: an epoch's last batch still gets its report
+                if b + 1 < plan.steps_per_epoch:
+                    return
+                limit_at_epoch_end = True
+    finally:
+        run.close()
 
 
 _QUIT = object()
@@ -229,7 +249,8 @@ class EngineWorker(QThread):
 
     def start(self, *args: Any) -> None:
         """Start the engine thread; from now on Python's garbage is collected in the GUI thread only
-        (:mod:`gui.gc_guard`: Qt objects must never be destroyed in this thread)."""
+        (:mod:`gui.gc_guard`: Qt objects must never be destroyed in this thread). The thread's first act is
+        the engine's process tuning (:func:`engine.tune_process`)."""
         if not self.isRunning():
             gc_guard.engine_started(self)
         super().start(*args)
@@ -298,6 +319,9 @@ class EngineWorker(QThread):
 
     # ----------------------------------------------------------------- the engine thread
     def run(self) -> None:
+        from engine.tuning import tune_process
+
+        tune_process()  # the allocator and BLAS settings, before the first kernel (see engine.tuning)
         while True:
             busy = self._gen is not None and (self._running or self._steps_left > 0)
             try:

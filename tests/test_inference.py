@@ -1,8 +1,8 @@
-"""Inference plans (engine.inference): ``activations`` and ``predict`` call the backend kernels directly.
+"""Inference plans (engine.inference): ``activations`` and ``predict`` chain the layers' own ``forward``.
 
-The oracle is the layer-by-layer ``forward`` of the same model on the reference tier (readable NumPy loops),
-so every ``inference_step`` (resolved paddings, fused ReLU, identity Dropout, Flatten...) is checked against
-code that shares nothing with it but the weights.
+The oracle is the same model run layer by layer on the reference tier (readable NumPy loops): the plan's tier
+computes every layer with other kernels (the cpu tier fuses bias and ReLU), under the plan's shape checks and
+kernel session; the paddings themselves are checked against hand-worked values below and in test_shapes.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ def _reference_outputs(model: Sequential, x: np.ndarray) -> list[tuple[str, np.n
 
 
 def _zoo_of_layers() -> Sequential:
-    """Every layer kind with every inference_step, odd geometries and activations included."""
+    """Every layer kind, odd geometries and activations included."""
     base = Sequential(
         [
             layers.Conv2D(4, 3, padding="same", activation="relu", input_shape=(9, 7, 2)),
@@ -76,7 +76,7 @@ def test_activations_match_the_reference_forward_layer_by_layer(rng, backend, ma
     model.backend = backend
     got = model.activations(x)
     assert [n for n, _ in got] == [n for n, _ in expected]
-    for (name, g), (_, e) in zip(got, expected):
+    for (name, g), (_, e) in zip(got, expected, strict=True):
         assert g.dtype == np.float32 and g.shape == e.shape, name
         np.testing.assert_allclose(g, e, rtol=2e-4, atol=2e-5, err_msg=name)
     assert np.isnan(got[-1][1][0]).all() and not np.isnan(got[-1][1][1:]).any()
@@ -112,7 +112,8 @@ def test_a_plan_is_made_once_per_shape_and_backend_and_the_cache_is_bounded(rng)
 
 def test_a_plan_resolves_same_padding_for_its_own_input_size(rng):
     """'same' pads depend on the input size at stride 2: 7 gets (1, 1) per axis, 8 gets (0, 1) (TensorFlow's
-    rule: the extra pad goes to the bottom/right), so a ones image's top-left window holds 4 or 9 real ones."""
+    rule: the extra pad goes to the bottom/right), so a ones image's top-left window holds 4 or 9 real
+    ones."""
     model = Sequential(
         [layers.Conv2D(1, 3, strides=2, padding="same", use_bias=False, input_shape=(None, None, 1))], seed=0
     )
@@ -123,15 +124,25 @@ def test_a_plan_resolves_same_padding_for_its_own_input_size(rng):
         assert y[0, 0, 0, 0] == expected_first and y[0, -1, -1, 0] == 4.0
 
 
-def test_inference_does_not_touch_the_training_state(rng):
-    """A plan keeps nothing for backward: a training step after activations() still uses its own forward."""
-    model = zoo.lesson((8, 8, 1), 2, seed=0)
-    model.compile(optimizer="sgd", loss="sparse_categorical_crossentropy")
-    x = rng.standard_normal((4, 8, 8, 1)).astype(np.float32)
-    model.layers[0].forward(x, training=True)
-    kept = model.layers[0]._x
-    model.activations(x[:1])
-    assert model.layers[0]._x is kept
+def test_inspecting_between_batches_leaves_training_unchanged(rng):
+    """Inference runs the layers' own forward, which keeps references (never copies) to what backward needs. A
+    training step is one forward and its backward, so activations() and predict() between two steps (what the
+    GUI does while a run is paused) change nothing: the weights end bit for bit as in a run without them."""
+    x = rng.standard_normal((3, 4, 8, 8, 1)).astype(np.float32)
+    y = rng.integers(0, 2, (3, 4))
+    plain, inspected = zoo.lesson((8, 8, 1), 2, seed=0), zoo.lesson((8, 8, 1), 2, seed=0)
+    for model in (plain, inspected):
+        model.compile(optimizer="sgd", loss="sparse_categorical_crossentropy")
+    for i in range(3):
+        plain.train_on_batch(x[i], y[i])
+        inspected.activations(x[i][:1])
+        inspected.predict(x[(i + 1) % 3])
+        inspected.train_on_batch(x[i], y[i])
+    for a, b in zip(plain.get_weights(), inspected.get_weights(), strict=True):
+        np.testing.assert_array_equal(a, b)
+    image = np.ascontiguousarray(x[0][:1])
+    inspected.activations(image)
+    assert inspected.layers[0]._x is image  # a reference to the input, not a copy of it
 
 
 def test_read_only_input_is_accepted(rng):

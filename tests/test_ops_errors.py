@@ -107,7 +107,8 @@ def test_unknown_backend(backend_guard):
 
 
 def test_cuda_without_a_device_gives_one_clear_message():
-    """Without a GPU and without the simulator, choosing cuda says so, and the cpu backend stays usable."""
+    """Without a GPU and without the simulator, choosing cuda says so in the driver's own words, and the cpu
+    backend stays usable."""
     env = {k: v for k, v in os.environ.items() if k != "NUMBA_ENABLE_CUDASIM"}
     env["NUMBA_ENABLE_CUDASIM"] = "0"
     code = (
@@ -123,7 +124,11 @@ def test_cuda_without_a_device_gives_one_clear_message():
     if os.path.exists("/dev/nvidiactl"):
         assert "BACKEND cuda" in out.stdout
     else:
-        assert "ERR backend 'cuda' was chosen but no CUDA device was found" in out.stdout
+        assert (
+            "ERR backend 'cuda' was chosen but no CUDA device is usable here: the CUDA driver says: "
+            in out.stdout
+        )
+        assert "CUDA driver library cannot be found" in out.stdout  # numba.cuda's own text, kept
         assert "'cpu' backend is available" in out.stdout
         assert "BACKEND cpu" in out.stdout
 

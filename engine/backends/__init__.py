@@ -1,49 +1,14 @@
-"""Backends: three tiers of the same ops, one signature.
+"""Backends: three tiers of the same functions, one signature each (:mod:`engine.backends.contract`).
 
-``reference`` (readable NumPy loops, the oracle), ``cpu`` (Numba ``@njit(parallel=True, cache=True)``) and
-``cuda`` (``numba.cuda``). :func:`get_module` returns the module for a backend name; modules are imported on
-first use so that choosing ``cpu`` never imports ``numba.cuda`` and vice versa.
+========================  ===============================================================================
+``reference``             readable NumPy loops (:mod:`engine.backends.reference`): the textbook, the oracle
+``cpu``                   Numba ``@njit(parallel=True, cache=True)`` kernels (:mod:`engine.backends.cpu`)
+``cuda``                  ``numba.cuda`` kernels and a training device (:mod:`engine.backends.cuda`)
+========================  ===============================================================================
 
-The backend contract
---------------------
-``engine.ops`` validates everything and hands a backend only well-formed input:
-
-* every array is ``float32``, C-contiguous and writeable (so each Numba kernel compiles one signature);
-  images are NHWC ``(N, H, W, C)``; conv weights are ``(KH, KW, C_in, C_out)``; dense weights ``(D_in, D_out)``; biases are 1-D (zeros when the user gave none);
-* ``stride`` is a pair of ints ``(sh, sw)`` >= 1; ``pads`` is ``(top, bottom, left, right)`` ints >= 0, already
-  resolved from "valid"/"same"/"full"; the kernel fits in the padded input; ``flip`` is a bool;
-* pooling ``size`` is ``(ph, pw)``; each pad is smaller than the window along its axis; padded cells are *ignored*
-  (max/min over the real cells only, average divided by the number of real cells: TensorFlow's convention);
-* ties in max/min pooling go to the first cell of the window in row-major order.
-
-Functions every backend module provides (outputs are new float32 arrays; the cuda backend also accepts and
-returns device arrays):
-
-==============================================  =====================================================
-``conv2d(x, w, b, stride, pads, flip)``          ``y (N, OH, OW, C_out)``; ``flip=True`` is the true
-                                                 convolution (kernel rotated 180 degrees)
-``conv2d_backward(x, w, dy, stride, pads, flip,  ``(dx | None, dw, db)``; ``dx`` is None when
-need_dx=True)``                                  ``need_dx`` is False (first layer)
-``pool2d(x, size, stride, pads, mode)``          ``y``; mode in ``"max" | "min" | "avg"``
-``pool2d_backward(x, dy, size, stride, pads,     ``dx``: max/min route ``dy`` to the arg-extremum, avg
-mode)``                                          spreads it over the real cells
-``global_pool(x, mode)``                         ``(N, C)``; mode in ``"max" | "min" | "avg"``
-``global_pool_backward(x, dy, mode)``            ``dx (N, H, W, C)``
-``activation(name, x, alpha)``                   element-wise (softmax: over the last axis, stable);
-                                                 names in :data:`ACTIVATIONS`; ``alpha`` is leaky_relu's slope
-``activation_backward(name, x, y, dy, alpha)``   ``dx``, given the input ``x`` and output ``y``
-``dense(x, w, b)``                               ``(N, D_out)``
-``dense_backward(x, w, dy)``                     ``(dx, dw, db)``
-==============================================  =====================================================
-
-Optional, used by :mod:`engine.inference` when a backend has them (otherwise it composes the plain calls):
-
-==============================================  =====================================================
-``conv2d_relu(x, w, b, stride, pads, flip)``     ``relu(conv2d(...))`` in one sweep over ``y``
-``dense_relu(x, w, b)``                          ``relu(dense(x, w, b))``
-``kernel_session()``                             a context manager held around a whole forward pass
-                                                 (the cpu tier keeps OpenBLAS single-threaded in it)
-==============================================  =====================================================
+:func:`get_module` returns a tier by name and :func:`current` the tier :mod:`engine.config` has chosen. Tiers
+are imported on first use, so choosing ``cpu`` never imports ``numba.cuda``; a tier never imports
+:mod:`engine.layers` (an import-linter contract says so): layers call tiers, not the reverse.
 """
 
 from __future__ import annotations
@@ -51,7 +16,10 @@ from __future__ import annotations
 import importlib
 from types import ModuleType
 
-ACTIVATIONS = ("linear", "relu", "leaky_relu", "sigmoid", "tanh", "softmax")
+from engine import config
+from engine.backends.contract import ACTIVATIONS, LEAKY_RELU_SLOPE, POOL_MODES
+
+__all__ = ["ACTIVATIONS", "LEAKY_RELU_SLOPE", "POOL_MODES", "current", "get_module"]
 
 _MODULES = {
     "reference": "engine.backends.reference",
@@ -59,13 +27,37 @@ _MODULES = {
     "cuda": "engine.backends.cuda",
 }
 
+_loaded: dict[str, ModuleType] = {}
+_config_state = config._state  # the live settings dict (engine.config changes it in place)
+
 
 def get_module(name: str) -> ModuleType:
-    """Import (once) and return the backend module called ``name``."""
+    """Import (once) and return the tier called ``name``.
+
+    Raises
+    ------
+    ValueError
+        For a name that is not a tier.
+    engine.backends.cuda_guard.CudaUnavailableError
+        For ``"cuda"`` without a usable device or simulator (the message keeps the driver's own words).
+    """
+    module = _loaded.get(name)
+    if module is not None:
+        return module
     if name not in _MODULES:
         raise ValueError(f"backend must be one of {tuple(_MODULES)}. Received: backend={name!r}")
     if name == "cuda":
         from engine.backends import cuda_guard
 
         cuda_guard.require_cuda()
-    return importlib.import_module(_MODULES[name])
+    module = _loaded[name] = importlib.import_module(_MODULES[name])
+    return module
+
+
+def current() -> ModuleType:
+    """The tier chosen in :mod:`engine.config` (``engine.set_backend``, ``config.using_backend``).
+
+    Called by every layer's forward and backward, so it reads the setting straight from the config's state.
+    """
+    module = _loaded.get(_config_state["backend"])
+    return module if module is not None else get_module(config.get("backend"))

@@ -1,8 +1,10 @@
-"""The reference tier: plain NumPy loops that read like the lesson. The oracle every fast tier is tested against.
+"""The reference tier: plain NumPy loops that read like the lesson. The oracle every fast tier is tested
+against.
 
-Nothing here is optimised. Each function follows the backend contract (see :mod:`engine.backends`) and works for
-any float dtype (the tests run it in float64 against finite differences). The convolution is written exactly
-as the lesson writes it: for every output position, take the window of the (padded) input under the filter,
+Nothing here is optimised. Each function follows the backend contract (:mod:`engine.backends.contract`) and
+works for any float dtype (the tests run it in float64 against finite differences). The convolution is written
+exactly as the lesson writes it: for every output position, take the window of the (padded) input under the
+filter,
 multiply element by element, and sum::
 
     [0,0,0,1,1,1,0,0,0] . [-1,-1,-1,2,2,2,-1,-1,-1] = 0*-1 + ... + 1*2 + ... = 6
@@ -12,15 +14,34 @@ from __future__ import annotations
 
 import numpy as np
 
+from engine import shapes
+from engine.backends.host import HostDevice
+from engine.backends.host import host_to_device as to_device
+from engine.backends.host import host_to_host as to_host
+
+__all__ = [
+    "activation",
+    "activation_backward",
+    "conv2d",
+    "conv2d_backward",
+    "dense",
+    "dense_backward",
+    "global_pool",
+    "global_pool_backward",
+    "multiply",
+    "pool2d",
+    "pool2d_backward",
+    "to_device",
+    "to_host",
+    "training_device",
+]
+
 
 def _pad(x: np.ndarray, pads, value=0.0) -> np.ndarray:
-    """Surround every image of ``x (N, H, W, C)`` with ``pads = (top, bottom, left, right)`` cells of ``value``."""
+    """Surround every image of ``x (N, H, W, C)`` with ``pads = (top, bottom, left, right)`` cells of
+    ``value``."""
     t, b, le, r = pads
     return np.pad(x, ((0, 0), (t, b), (le, r), (0, 0)), constant_values=value)
-
-
-def _out_size(n: int, k: int, s: int, before: int, after: int) -> int:
-    return (n + before + after - k) // s + 1
 
 
 # ---------------------------------------------------------------------------------------------- convolution
@@ -35,8 +56,7 @@ def conv2d(x, w, b, stride, pads, flip):
     kh, kw, _, c_out = w.shape
     xp = _pad(x, pads)  # (N, H + t + b, W + l + r, C)
     n_img = x.shape[0]
-    oh = _out_size(x.shape[1], kh, sh, pads[0], pads[1])
-    ow = _out_size(x.shape[2], kw, sw, pads[2], pads[3])
+    oh, ow = shapes.output_hw((x.shape[1], x.shape[2]), (kh, kw), stride, pads)
     y = np.zeros((n_img, oh, ow, c_out), dtype=x.dtype)
     for n in range(n_img):
         for i in range(oh):
@@ -47,13 +67,15 @@ def conv2d(x, w, b, stride, pads, flip):
     return y
 
 
-def conv2d_backward(x, w, dy, stride, pads, flip, need_dx=True):
-    """Gradients of :func:`conv2d`. Each output cell ``y[n, i, j, o]`` used one window of the padded input, so:
+def conv2d_backward(x, w, dy, stride, pads, flip, need_dx):
+    """Gradients of :func:`conv2d`. Each output cell ``y[n, i, j, o]`` used one window of the padded input,
+    so:
 
     * ``dW[:, :, :, o] += dy[n, i, j, o] * window`` (the window seen at that position),
     * ``dXp[window position] += dy[n, i, j, o] * W[:, :, :, o]`` (spread back onto the cells it read),
     * ``db[o] = sum of dy[..., o]``.
-    The padding is then cut off ``dXp`` (padded zeros have no gradient), and with ``flip`` ``dW`` is rotated back.
+    The padding is then cut off ``dXp`` (padded zeros have no gradient), and with ``flip`` ``dW`` is rotated
+    back.
     """
     wk = w[::-1, ::-1] if flip else w
     sh, sw = stride
@@ -81,7 +103,8 @@ def conv2d_backward(x, w, dy, stride, pads, flip, need_dx=True):
 
 # -------------------------------------------------------------------------------------------------- pooling
 def _window_cells(x_img, r0, c0, size, pads, ch):
-    """The real (non-padding) cells of one pooling window: list of ``(value, row, col)`` in row-major order."""
+    """The real (non-padding) cells of one pooling window: list of ``(value, row, col)`` in row-major
+    order."""
     ph, pw = size
     h, w = x_img.shape[0], x_img.shape[1]
     cells = []
@@ -109,8 +132,7 @@ def _pick(cells, mode):
 def pool2d(x, size, stride, pads, mode):
     """Max / min / mean of every window; padded cells are ignored."""
     n_img, h, w, c = x.shape
-    oh = _out_size(h, size[0], stride[0], pads[0], pads[1])
-    ow = _out_size(w, size[1], stride[1], pads[2], pads[3])
+    oh, ow = shapes.output_hw((h, w), size, stride, pads)
     y = np.zeros((n_img, oh, ow, c), dtype=x.dtype)
     for n in range(n_img):
         for i in range(oh):
@@ -146,7 +168,7 @@ def pool2d_backward(x, dy, size, stride, pads, mode):
 
 def global_pool(x, mode):
     """One number per image and channel: the max / min / mean over all positions."""
-    n_img, h, w, c = x.shape
+    n_img, _, _, c = x.shape
     y = np.zeros((n_img, c), dtype=x.dtype)
     for n in range(n_img):
         for ch in range(c):
@@ -226,3 +248,14 @@ def dense_backward(x, w, dy):
             dx[n, :] += dy[n, o] * w[:, o]
             dw[:, o] += dy[n, o] * x[n, :]
     return dx, dw, dy.sum(axis=0)
+
+
+# ------------------------------------------------------------------------------------------------ the rest
+def multiply(a, b):
+    """``a * b``, element by element (how Dropout applies its mask)."""
+    return a * b
+
+
+def training_device():
+    """The reference tier trains in the host's memory: :class:`engine.backends.host.HostDevice`."""
+    return HostDevice()

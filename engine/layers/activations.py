@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from types import ModuleType
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
-from engine import ops
-from engine.layers.base import Layer, Shape, Step, normalize_activation
+from engine.backends.contract import LEAKY_RELU_SLOPE
+from engine.layers.base import ActivationMixin, Array, Layer, normalize_activation
 
 
-class Activation(Layer):
+class Activation(ActivationMixin, Layer):
     """Applies an element-wise activation: ``"relu"``, ``"leaky_relu"``, ``"sigmoid"``, ``"tanh"``,
     ``"softmax"`` (over the last axis) or ``"linear"``. Shape is unchanged.
 
@@ -21,10 +20,12 @@ class Activation(Layer):
     alpha : slope for negative inputs of ``"leaky_relu"``.
     """
 
+    _TRANSIENT: ClassVar[tuple[str, ...]] = (*Layer._TRANSIENT, "_z", "_y")
+
     def __init__(
         self,
         activation: str,
-        alpha: float = 0.2,
+        alpha: float = LEAKY_RELU_SLOPE,
         *,
         name: str | None = None,
         trainable: bool = True,
@@ -33,35 +34,27 @@ class Activation(Layer):
         super().__init__(name=name, trainable=trainable, input_shape=input_shape)
         self.activation = normalize_activation(activation)
         self.alpha = float(alpha)
-        self._x: np.ndarray | None = None
-        self._y: np.ndarray | None = None
 
-    def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
-        self._x = x
-        self._y = x if self.activation == "linear" else ops.activation(self.activation, x, alpha=self.alpha)
-        return self._y
+    def _init_transient(self) -> None:
+        super()._init_transient()
+        self._z: Array | None = None
+        self._y: Array | None = None
 
-    def inference_step(self, input_shape: Shape, backend: ModuleType) -> Step:
-        name, alpha, act = self.activation, self.alpha, backend.activation
-        if name == "linear":
-            return lambda x: x
-        return lambda x: act(name, x, alpha)
+    def forward(self, x: Array, training: bool = False) -> Array:
+        return self._activate(self.kernels(), x)
 
-    def backward(self, dy: np.ndarray, need_dx: bool = True) -> np.ndarray | None:
-        if self._x is None:
+    def backward(self, dy: Array, need_dx: bool = True) -> Array | None:
+        if self._y is None:
             raise RuntimeError(f"{self.name}: backward called before forward")
-        if not need_dx:
-            return None
-        if self.activation == "linear":
-            return dy
-        return ops.activation_backward(self.activation, self._x, dy, y=self._y, alpha=self.alpha)
+        return self._activate_backward(self.kernels(), dy) if need_dx else None
 
     def get_config(self) -> dict[str, Any]:
         return {**super().get_config(), "activation": self.activation, "alpha": self.alpha}
 
 
 class ReLU(Activation):
-    """``max(x, 0)``; with ``negative_slope > 0`` it is the leaky ReLU ``x if x > 0 else negative_slope * x``."""
+    """``max(x, 0)``; with ``negative_slope > 0`` it is the leaky ReLU ``x if x > 0 else negative_slope *
+    x``."""
 
     def __init__(
         self,

@@ -3,28 +3,36 @@
 ``__init__`` validates the arguments, :meth:`Layer.build` makes the weights once the input shape is known,
 :meth:`Layer.forward` computes the output and keeps what :meth:`Layer.backward` needs, and
 :meth:`Layer.compute_output_shape` is a pure function of the input shape. Shapes never include the batch axis:
-an image layer sees ``(H, W, C)``; ``None`` stands for a size unknown until data arrives (e.g. ``(None, None, 3)``).
+an image layer sees ``(H, W, C)``; ``None`` stands for a size unknown until data arrives (e.g. ``(None, None,
+3)``).
+
+``forward`` and ``backward`` are the only code that computes a layer, for training and for inference alike, on
+every tier: they call the tier's functions (:mod:`engine.backends.contract`) directly, with arrays the model
+has already checked (float32, C-contiguous) and geometry (paddings) resolved once per input size and kept on
+the layer, so no call re-validates. ``forward`` keeps references (never copies) to what ``backward`` needs, in
+inference too, so :meth:`engine.models.Sequential.gradients` can follow a ``forward(training=False)``.
 
 Weights live in the ordered dict :attr:`Layer.params` (``"kernel"``, ``"bias"``) and their gradients, after
-``backward``, in :attr:`Layer.grads` under the same keys. All arrays are float32.
+``backward``, in :attr:`Layer.grads` under the same keys. All arrays are float32. During a training run on a
+tier whose device keeps its own copies (cuda), the run binds the layer (:meth:`Layer.bind`): the kernels then
+read those copies, :meth:`Layer.get_weights` and :meth:`Layer.set_weights` go through them, and ``params`` is
+brought up to date when the run ends.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from types import ModuleType
 from typing import Any, ClassVar
 
 import numpy as np
 
-from engine import ops
+from engine import shapes
+from engine.backends import current
+from engine.backends.contract import ACTIVATIONS, LEAKY_RELU_SLOPE, Device
 
 Shape = tuple  # tuple[int | None, ...], without the batch axis
-#: one layer's inference-mode forward, as made by :meth:`Layer.inference_step`: ``x (N, ...) -> y (N, ...)``
-Step = Callable[[np.ndarray], np.ndarray]
-
-ACTIVATION_NAMES = ("linear", "relu", "leaky_relu", "sigmoid", "tanh", "softmax")
+Array = Any  # a float32 NumPy array, or a device array of the tier the layer is bound to
 
 #: every layer class by its ``class_name``, for :func:`engine.models.model_from_config`
 LAYER_CLASSES: dict[str, type[Layer]] = {}
@@ -67,9 +75,9 @@ def normalize_activation(activation: str | None) -> str:
     """Validate an activation name; ``None`` means ``"linear"``."""
     if activation is None:
         return "linear"
-    if not isinstance(activation, str) or activation.lower() not in ACTIVATION_NAMES:
+    if not isinstance(activation, str) or activation.lower() not in ACTIVATIONS:
         raise ValueError(
-            f"activation must be one of {ACTIVATION_NAMES} or None. Received: activation={activation!r}"
+            f"activation must be one of {ACTIVATIONS} or None. Received: activation={activation!r}"
         )
     return activation.lower()
 
@@ -82,9 +90,10 @@ def normalize_input_shape(input_shape: Any) -> Shape | None:
         input_shape = (input_shape,)
     if not isinstance(input_shape, (tuple, list)) or len(input_shape) == 0:
         raise ValueError(
-            f"input_shape must be a non-empty tuple such as (32, 32, 3). Received: input_shape={input_shape!r}"
+            "input_shape must be a non-empty tuple such as (32, 32, 3). "
+            f"Received: input_shape={input_shape!r}"
         )
-    out = []
+    out: list[int | None] = []
     for d in input_shape:
         if d is None:
             out.append(None)
@@ -115,6 +124,8 @@ class Layer:
 
     #: True for layers whose ``forward`` acts differently in training (Dropout)
     has_training_mode: ClassVar[bool] = False
+    #: attributes that hold what the last ``forward`` kept, or a run's binding: never copied or pickled
+    _TRANSIENT: ClassVar[tuple[str, ...]] = ("_tier", "_device", "_live", "grads", "_zeros")
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -131,7 +142,25 @@ class Layer:
         self.output_shape: Shape | None = None
         self.built = False
         self.params: dict[str, np.ndarray] = {}
-        self.grads: dict[str, np.ndarray] = {}
+        self._init_transient()
+
+    def _init_transient(self) -> None:
+        """(Re)set what a forward pass keeps and what a run binds: nothing yet."""
+        #: the tier this layer's kernels run on while a run holds it (None: the tier engine.config chose)
+        self._tier: ModuleType | None = None
+        self._device: Device | None = None
+        #: the run's device copies of ``params`` (None when the kernels read ``params`` itself)
+        self._live: dict[str, Array] | None = None
+        self.grads: dict[str, Array] = {}
+        self._zeros: dict[str, Array] = {}  # a zero bias per tier, for layers built with use_bias=False
+
+    def __getstate__(self) -> dict[str, Any]:
+        transient = set(self._TRANSIENT)
+        return {k: v for k, v in self.__dict__.items() if k not in transient}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._init_transient()
 
     # -- naming ---------------------------------------------------------------------------------------------
     @property
@@ -154,9 +183,10 @@ class Layer:
     def trainable(self, value: bool) -> None:
         self._trainable = bool(value)
 
-    # -- lifecycle --------------------------------------------------------------------------------------------
+    # -- lifecycle -------------------------------------------------------------------------------------------
     def compute_output_shape(self, input_shape: Shape) -> Shape:
-        """Output shape (without the batch axis) for ``input_shape``; raises :class:`ShapeError` if impossible."""
+        """Output shape (without the batch axis) for ``input_shape``; raises :class:`ShapeError` if
+        impossible."""
         return tuple(input_shape)
 
     def build(self, input_shape: Shape, rng: np.random.Generator | None = None) -> None:
@@ -170,28 +200,21 @@ class Layer:
     def build_weights(self, input_shape: Shape, rng: np.random.Generator) -> None:
         """Create :attr:`params` (layers without weights keep the empty dict)."""
 
-    def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
-        """Compute the output for the batch ``x`` ``(N, *input_shape)`` and keep what ``backward`` needs."""
+    def forward(self, x: Array, training: bool = False) -> Array:
+        """Compute the output for the batch ``x`` ``(N, *input_shape)`` (float32, C-contiguous) and keep what
+        ``backward`` needs (references, no copies). ``training`` switches on training-only behaviour
+        (Dropout)."""
         raise NotImplementedError
 
-    def backward(self, dy: np.ndarray, need_dx: bool = True) -> np.ndarray | None:
+    def backward(self, dy: Array, need_dx: bool = True) -> Array | None:
         """Given ``dL/dy`` (shaped like the last output), fill :attr:`grads` and return ``dL/dx``
         (None when ``need_dx`` is False)."""
         raise NotImplementedError
 
-    def inference_step(self, input_shape: Shape, backend: ModuleType) -> Step:
-        """This layer's inference-mode forward for inputs ``(N, *input_shape)`` (concrete sizes), as a function
-        that calls ``backend``'s kernels (see :mod:`engine.backends`) directly.
-
-        Everything that depends only on the shapes (resolved paddings, strides) is worked out here, once, so
-        the step itself skips the validation :mod:`engine.ops` does per call; the weights are read at call
-        time, so later training or ``set_weights`` is seen. Unlike :meth:`forward`, a step keeps nothing for
-        ``backward``. :mod:`engine.inference` chains the steps; this default just calls :meth:`forward`.
-        """
-        return lambda x: self.forward(x, training=False)
-
-    def __call__(self, x: Any, training: bool = False) -> np.ndarray:
+    def __call__(self, x: Any, training: bool = False) -> Array:
         xa = np.ascontiguousarray(x, dtype=np.float32)
+        if not xa.flags.writeable:
+            xa = xa.copy()  # Numba types read-only arrays apart: each kernel would compile a second time
         if not self.built:
             self.build(xa.shape[1:])
         return self.forward(xa, training=training)
@@ -199,13 +222,58 @@ class Layer:
     def reseed(self, rng: np.random.Generator) -> None:
         """Give the layer a new generator for its training-time randomness (Dropout)."""
 
-    # -- weights ----------------------------------------------------------------------------------------------
+    # -- the tier the kernels run on -------------------------------------------------------------------------
+    def kernels(self) -> ModuleType:
+        """The tier whose functions :meth:`forward` and :meth:`backward` call: the one a run bound this layer
+        to, else the one :mod:`engine.config` chose."""
+        tier = self._tier
+        return tier if tier is not None else current()
+
+    def _bias_or_zeros(self, tier: ModuleType, live: dict[str, Array], n: int) -> Array:
+        """``live["bias"]``, or (``use_bias=False``) zeros of length ``n`` where ``tier`` reads them, made
+        once."""
+        bias = live.get("bias")
+        if bias is None:
+            bias = self._zeros.get(tier.__name__)
+            if bias is None:
+                bias = self._zeros[tier.__name__] = tier.to_device(np.zeros(n, np.float32))
+        return bias
+
+    @property
+    def live_params(self) -> dict[str, Array]:
+        """The weights the kernels read: :attr:`params`, or a bound run's device copies of them."""
+        live = self._live
+        return self.params if live is None else live
+
+    def bind(self, tier: ModuleType, device: Device) -> None:
+        """Run on ``tier`` until :meth:`unbind`; when ``device`` is resident, copy the weights to it
+        (once)."""
+        self._tier, self._device = tier, device
+        self._live = {k: device.to_device(p) for k, p in self.params.items()} if device.resident else None
+
+    def unbind(self) -> None:
+        """Copy a resident device's weights back into :attr:`params` (in place, once) and drop every device
+        array the layer holds."""
+        live, device = self._live, self._device
+        if live is not None and device is not None:
+            for key, p in self.params.items():
+                p[...] = device.to_host(live[key])
+        if device is not None and device.resident:
+            self._init_transient()  # device arrays kept for backward go with the binding
+        self._tier = self._device = self._live = None
+
+    # -- weights ---------------------------------------------------------------------------------------------
     def get_weights(self) -> list[np.ndarray]:
-        """Copies of the weights, in :attr:`params` order."""
-        return [p.copy() for p in self.params.values()]
+        """Copies of the weights, in :attr:`params` order (read from the device during a run that keeps them
+        there)."""
+        live, device = self._live, self._device
+        if live is None or device is None:
+            return [p.copy() for p in self.params.values()]
+        return [np.array(device.to_host(live[key]), dtype=np.float32) for key in self.params]
 
     def set_weights(self, weights: list[Any]) -> None:
-        """Replace the weights (in :attr:`params` order); shapes must match."""
+        """Replace the weights (in :attr:`params` order); shapes must match. During a run that keeps the
+        weights on a device, the new values are copied there too."""
         if not self.built:
             raise ValueError(
                 f"layer {self.name!r} is not built yet: give it an input_shape or call the model first"
@@ -215,18 +283,20 @@ class Layer:
                 f"layer {self.name!r} expects {len(self.params)} weight array(s) {list(self.params)}. "
                 f"Received: {len(weights)}"
             )
-        for (key, p), w in zip(self.params.items(), weights):
+        for (key, p), w in zip(self.params.items(), weights, strict=True):
             wa = np.asarray(w, dtype=np.float32)
             if wa.shape != p.shape:
                 raise ValueError(
                     f"layer {self.name!r} {key} must have shape {p.shape}. Received shape: {wa.shape}"
                 )
             p[...] = wa
+            if self._live is not None and self._device is not None:
+                self._live[key] = self._device.to_device(p)
 
     def count_params(self) -> int:
         return int(sum(p.size for p in self.params.values()))
 
-    # -- config -----------------------------------------------------------------------------------------------
+    # -- config ----------------------------------------------------------------------------------------------
     def get_config(self) -> dict[str, Any]:
         """JSON-able arguments that rebuild the layer with ``type(layer)(**config)``."""
         cfg: dict[str, Any] = {"name": self.name, "trainable": self.trainable}
@@ -246,46 +316,67 @@ class Layer:
 
 
 class ActivationMixin:
-    """Applies an element-wise activation after the layer's linear part and back-propagates through it."""
+    """Applies an element-wise activation after the layer's linear part and back-propagates through it.
+
+    ``activation`` is a name of :data:`engine.backends.contract.ACTIVATIONS`; ``alpha`` is leaky_relu's slope.
+    After a forward pass ``_y`` holds the output and ``_z`` the input of the activation; for ReLU only ``_y``
+    is kept: its gradient passes where ``y > 0``, which are exactly the cells where ``z > 0`` (NaN and -0.0
+    included), so a tier's fused bias+ReLU kernel can be used in training too.
+    """
 
     activation: str
-    _z: np.ndarray | None
-    _y: np.ndarray | None
+    alpha: float = LEAKY_RELU_SLOPE
+    _z: Array | None
+    _y: Array | None
 
-    def _activate(self, z: np.ndarray) -> np.ndarray:
-        if self.activation == "linear":
-            self._z = self._y = None
-            return z
-        y = ops.activation(self.activation, z)
-        self._z, self._y = z, y
-        return y
-
-    def _activation_step(
-        self,
-        backend: ModuleType,
-        linear: Callable[..., np.ndarray],
-        fused_relu: Callable[..., np.ndarray] | None,
-    ) -> Callable[..., np.ndarray]:
-        """The inference-mode ``activation(linear(*args))`` on ``backend``: ``fused_relu`` when the activation
-        is ReLU and the backend fuses it (one sweep over the output), otherwise the two calls."""
+    def _activate(self, tier: ModuleType, z: Array) -> Array:
         name = self.activation
         if name == "linear":
-            return linear
-        if name == "relu" and fused_relu is not None:
-            return fused_relu
-        act = backend.activation
+            self._z, self._y = None, z
+            return z
+        y = tier.activation(name, z, self.alpha)
+        self._z, self._y = (None if name == "relu" else z), y
+        return y
 
-        def step(*args: Any) -> np.ndarray:
-            return act(name, linear(*args), 0.2)
-
-        return step
-
-    def _activate_backward(self, dy: np.ndarray) -> np.ndarray:
-        if self.activation == "linear":
+    def _activate_backward(self, tier: ModuleType, dy: Array) -> Array:
+        name = self.activation
+        y = self._y
+        if y is None:
+            raise RuntimeError(f"{getattr(self, 'name', 'layer')}: backward called before forward")
+        if name == "linear":
             return dy
-        if self._z is None:
-            raise RuntimeError("backward called before forward")
-        return ops.activation_backward(self.activation, self._z, dy, y=self._y)
+        return tier.activation_backward(name, y if name == "relu" else self._z, y, dy, self.alpha)
+
+
+class WindowGeometry:
+    """The paddings of a sliding-window layer (Conv2D, the pooling layers), resolved with :mod:`engine.shapes`
+    once per input size and kept on the layer (its ``_pads_by_hw``), the size checked at the same time."""
+
+    padding: str
+    strides: tuple[int, int]
+    _pads_by_hw: dict[tuple[int, int], tuple[int, int, int, int]]
+    compute_output_shape: Any  # the layer's (raises ShapeError when the window does not fit)
+
+    def window(self) -> tuple[int, int]:
+        """``(KH, KW)`` of the window the layer slides."""
+        raise NotImplementedError
+
+    def _pads(self, in_hw: tuple[Any, Any]) -> tuple[int, int, int, int]:
+        """The pads for an input of ``in_hw`` (an unknown size counts as 1: only 'same' depends on it)."""
+        hw = (1 if in_hw[0] is None else int(in_hw[0]), 1 if in_hw[1] is None else int(in_hw[1]))
+        return shapes.resolve_padding(self.padding, hw, self.window(), self.strides)
+
+    def _geometry(self, x_shape: tuple[int, ...]) -> tuple[int, int, int, int]:
+        """The pads for inputs ``(N, H, W, C)`` of this size: resolved (and the size checked) once per
+        size."""
+        hw = (x_shape[1], x_shape[2])
+        pads = self._pads_by_hw.get(hw)
+        if pads is None:
+            self.compute_output_shape((int(hw[0]), int(hw[1]), int(x_shape[3])))
+            if len(self._pads_by_hw) >= 16:
+                self._pads_by_hw.clear()
+            pads = self._pads_by_hw[hw] = self._pads(hw)
+        return pads
 
 
 def spatial_too_small(in_hw: tuple[Any, Any], k_hw: tuple[int, int], pads: tuple[int, int, int, int]) -> bool:

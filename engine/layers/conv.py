@@ -1,19 +1,21 @@
-"""Conv2D: a bank of learned filters slid over the image (cross-correlation, or true convolution with ``flip``)."""
+"""Conv2D: a bank of learned filters slid over the image (cross-correlation, or true convolution with
+``flip``)."""
 
 from __future__ import annotations
 
-from types import ModuleType
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
-from engine import ops, shapes
+from engine import shapes
+from engine.backends import current
 from engine.layers.base import (
     ActivationMixin,
+    Array,
     Layer,
     Shape,
     ShapeError,
-    Step,
+    WindowGeometry,
     check_image_shape,
     glorot_uniform,
     normalize_activation,
@@ -23,7 +25,7 @@ from engine.layers.base import (
 CONV_PADDINGS = ("valid", "same", "full")
 
 
-class Conv2D(ActivationMixin, Layer):
+class Conv2D(ActivationMixin, WindowGeometry, Layer):
     """2-D convolution layer: ``(N, H, W, C_in) -> (N, OH, OW, filters)``.
 
     Parameters
@@ -41,6 +43,8 @@ class Conv2D(ActivationMixin, Layer):
     Weights: ``kernel (KH, KW, C_in, filters)`` (Glorot-uniform), ``bias (filters,)`` (zeros).
     ``OH = floor((H + pad_top + pad_bottom - KH) / sh) + 1``: ``N - K + 1`` for valid at stride 1.
     """
+
+    _TRANSIENT: ClassVar[tuple[str, ...]] = (*Layer._TRANSIENT, "_x", "_z", "_y", "_pads_by_hw")
 
     def __init__(
         self,
@@ -67,12 +71,16 @@ class Conv2D(ActivationMixin, Layer):
         self.activation = normalize_activation(activation)
         self.use_bias = bool(use_bias)
         self.flip = bool(flip)
-        self._x: np.ndarray | None = None
-        self._z = self._y = None
 
-    def _pads(self, in_hw: tuple[Any, Any]) -> tuple[int, int, int, int]:
-        hw = tuple(1 if d is None else d for d in in_hw)
-        return shapes.resolve_padding(self.padding, hw, self.kernel_size, self.strides)  # type: ignore[arg-type]
+    def _init_transient(self) -> None:
+        super()._init_transient()
+        self._x: Array | None = None  # the last input, for backward
+        self._z: Array | None = None
+        self._y: Array | None = None
+        self._pads_by_hw: dict[tuple[int, int], tuple[int, int, int, int]] = {}
+
+    def window(self) -> tuple[int, int]:
+        return self.kernel_size
 
     def compute_output_shape(self, input_shape: Shape) -> Shape:
         check_image_shape(self, input_shape)
@@ -108,41 +116,32 @@ class Conv2D(ActivationMixin, Layer):
         if self.use_bias:
             self.params["bias"] = np.zeros(self.filters, np.float32)
 
-    def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
+    def forward(self, x: Array, training: bool = False) -> Array:
+        tier = self._tier or current()
+        shape = x.shape
+        pads = self._pads_by_hw.get((shape[1], shape[2])) or self._geometry(shape)
+        live = self.params if self._live is None else self._live
+        kernel, bias = live["kernel"], live.get("bias")
+        if bias is None:
+            bias = self._bias_or_zeros(tier, live, self.filters)
         self._x = x  # (N, H, W, C_in)
-        z = ops.conv2d(
-            x,
-            self.params["kernel"],
-            self.params.get("bias"),
-            stride=self.strides,
-            padding=self.padding,
-            flip=self.flip,
-        )  # (N, OH, OW, filters)
-        return self._activate(z)
+        if self.activation == "relu":
+            fused = getattr(tier, "conv2d_relu", None)  # an optional extra of the contract
+            if fused is not None:
+                y = fused(x, kernel, bias, self.strides, pads, self.flip)  # (N, OH, OW, filters)
+                self._z, self._y = None, y  # ReLU's backward reads y (see ActivationMixin)
+                return y
+        return self._activate(tier, tier.conv2d(x, kernel, bias, self.strides, pads, self.flip))
 
-    def inference_step(self, input_shape: Shape, backend: ModuleType) -> Step:
-        pads = self._pads(input_shape[:2])
-        stride, flip, params = self.strides, self.flip, self.params
-        no_bias = np.zeros(self.filters, np.float32)
-        conv = self._activation_step(backend, backend.conv2d, getattr(backend, "conv2d_relu", None))
-
-        def step(x: np.ndarray) -> np.ndarray:
-            return conv(x, params["kernel"], params.get("bias", no_bias), stride, pads, flip)
-
-        return step
-
-    def backward(self, dy: np.ndarray, need_dx: bool = True) -> np.ndarray | None:
-        if self._x is None:
+    def backward(self, dy: Array, need_dx: bool = True) -> Array | None:
+        x = self._x
+        if x is None:
             raise RuntimeError(f"{self.name}: backward called before forward")
-        dz = self._activate_backward(dy)  # (N, OH, OW, filters)
-        dx, dw, db = ops.conv2d_backward(
-            self._x,
-            self.params["kernel"],
-            dz,
-            stride=self.strides,
-            padding=self.padding,
-            flip=self.flip,
-            need_dx=need_dx,
+        tier = self.kernels()
+        dz = self._activate_backward(tier, dy)  # (N, OH, OW, filters)
+        kernel = self.live_params["kernel"]
+        dx, dw, db = tier.conv2d_backward(
+            x, kernel, dz, self.strides, self._geometry(x.shape), self.flip, need_dx
         )
         self.grads["kernel"] = dw
         if self.use_bias:

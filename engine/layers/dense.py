@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from types import ModuleType
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
-from engine import ops
+from engine.backends import current
 from engine.layers.base import (
     ActivationMixin,
+    Array,
     Layer,
     Shape,
     ShapeError,
-    Step,
     glorot_uniform,
     normalize_activation,
 )
@@ -33,6 +32,8 @@ class Dense(ActivationMixin, Layer):
     Weights: ``kernel (D_in, units)`` (Glorot-uniform), ``bias (units,)`` (zeros).
     """
 
+    _TRANSIENT: ClassVar[tuple[str, ...]] = (*Layer._TRANSIENT, "_x", "_z", "_y")
+
     def __init__(
         self,
         units: int,
@@ -48,8 +49,12 @@ class Dense(ActivationMixin, Layer):
         self.units = int(units)
         self.activation = normalize_activation(activation)
         self.use_bias = bool(use_bias)
-        self._x: np.ndarray | None = None
-        self._z = self._y = None
+
+    def _init_transient(self) -> None:
+        super()._init_transient()
+        self._x: Array | None = None  # the last input, for backward
+        self._z: Array | None = None
+        self._y: Array | None = None
 
     def compute_output_shape(self, input_shape: Shape) -> Shape:
         if len(input_shape) != 1 or input_shape[0] is None:
@@ -65,25 +70,28 @@ class Dense(ActivationMixin, Layer):
         if self.use_bias:
             self.params["bias"] = np.zeros(self.units, np.float32)
 
-    def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
+    def forward(self, x: Array, training: bool = False) -> Array:
+        tier = self._tier or current()
+        live = self.params if self._live is None else self._live
+        kernel, bias = live["kernel"], live.get("bias")
+        if bias is None:
+            bias = self._bias_or_zeros(tier, live, self.units)
         self._x = x  # (N, D_in)
-        return self._activate(ops.dense(x, self.params["kernel"], self.params.get("bias")))  # (N, units)
+        if self.activation == "relu":
+            fused = getattr(tier, "dense_relu", None)  # an optional extra of the contract
+            if fused is not None:
+                y = fused(x, kernel, bias)  # (N, units)
+                self._z, self._y = None, y  # ReLU's backward reads y (see ActivationMixin)
+                return y
+        return self._activate(tier, tier.dense(x, kernel, bias))  # (N, units)
 
-    def inference_step(self, input_shape: Shape, backend: ModuleType) -> Step:
-        params = self.params
-        no_bias = np.zeros(self.units, np.float32)
-        dense = self._activation_step(backend, backend.dense, getattr(backend, "dense_relu", None))
-
-        def step(x: np.ndarray) -> np.ndarray:
-            return dense(x, params["kernel"], params.get("bias", no_bias))
-
-        return step
-
-    def backward(self, dy: np.ndarray, need_dx: bool = True) -> np.ndarray | None:
-        if self._x is None:
+    def backward(self, dy: Array, need_dx: bool = True) -> Array | None:
+        x = self._x
+        if x is None:
             raise RuntimeError(f"{self.name}: backward called before forward")
-        dz = self._activate_backward(dy)  # (N, units)
-        dx, dw, db = ops.dense_backward(self._x, self.params["kernel"], dz)
+        tier = self.kernels()
+        dz = self._activate_backward(tier, dy)  # (N, units)
+        dx, dw, db = tier.dense_backward(x, self.live_params["kernel"], dz)
         self.grads["kernel"] = dw
         if self.use_bias:
             self.grads["bias"] = db

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from types import ModuleType
 from typing import Any, ClassVar
 
 import numpy as np
 
-from engine.layers.base import Layer, Shape, Step
+from engine.layers.base import Array, Layer
 
 
 class Dropout(Layer):
@@ -21,6 +20,7 @@ class Dropout(Layer):
     """
 
     has_training_mode: ClassVar[bool] = True
+    _TRANSIENT: ClassVar[tuple[str, ...]] = (*Layer._TRANSIENT, "_mask", "_draws")
 
     def __init__(
         self,
@@ -41,30 +41,37 @@ class Dropout(Layer):
         self.rate = r
         self.seed = seed
         self._rng = np.random.default_rng(seed)
-        self._mask: np.ndarray | None = None
+
+    def _init_transient(self) -> None:
+        super()._init_transient()
+        self._mask: Array | None = None  # the last training mask (where the input was), for backward
+        self._draws: np.ndarray | None = None  # the host buffer the mask is drawn into
 
     def reseed(self, rng: np.random.Generator) -> None:
         self._rng = rng
 
-    def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
+    def forward(self, x: Array, training: bool = False) -> Array:
         if not training or self.rate == 0.0:
             self._mask = None
             return x
+        shape = tuple(x.shape)
+        draws = self._draws
+        if draws is None or draws.shape != shape:
+            draws = self._draws = np.empty(shape, np.float32)
+        self._rng.random(out=draws, dtype=np.float32)  # the layer's own stream, whatever the tier
         keep = np.float32(1.0 - self.rate)
-        if self._mask is None or self._mask.shape != x.shape:
-            self._mask = np.empty(x.shape, np.float32)
-        self._rng.random(out=self._mask, dtype=np.float32)
-        mask = self._mask  # uniform draws in [0, 1), turned in place into 0 or 1 / keep
-        np.copyto(mask, np.where(mask < keep, np.float32(1.0) / keep, np.float32(0.0)))
-        return x * mask
+        mask: Array = np.where(draws < keep, np.float32(1.0) / keep, np.float32(0.0)).astype(np.float32)
+        tier = self.kernels()
+        if not isinstance(x, np.ndarray):  # x lives on a device: the mask joins it once, for both passes
+            mask = tier.to_device(mask)
+        self._mask = mask
+        return tier.multiply(x, mask)
 
-    def inference_step(self, input_shape: Shape, backend: ModuleType) -> Step:
-        return lambda x: x  # inference keeps every input (the scaling happened in training)
-
-    def backward(self, dy: np.ndarray, need_dx: bool = True) -> np.ndarray | None:
+    def backward(self, dy: Array, need_dx: bool = True) -> Array | None:
         if not need_dx:
             return None
-        return dy if self._mask is None else dy * self._mask
+        mask = self._mask
+        return dy if mask is None else self.kernels().multiply(dy, mask)
 
     def get_config(self) -> dict[str, Any]:
         return {**super().get_config(), "rate": self.rate, "seed": self.seed}

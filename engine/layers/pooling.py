@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
-from types import ModuleType
 from typing import Any, ClassVar
 
-import numpy as np
-
-from engine import ops, shapes
-from engine.layers.base import Layer, Shape, ShapeError, Step, check_image_shape, spatial_too_small
+from engine import shapes
+from engine.backends import current
+from engine.layers.base import (
+    Array,
+    Layer,
+    Shape,
+    ShapeError,
+    WindowGeometry,
+    check_image_shape,
+    spatial_too_small,
+)
 
 POOL_PADDINGS = ("valid", "same")
 
 
-class _Pooling2D(Layer):
+class _Pooling2D(WindowGeometry, Layer):
     """Windowed pooling ``(N, H, W, C) -> (N, OH, OW, C)``; no weights.
 
     Parameters
@@ -27,7 +33,9 @@ class _Pooling2D(Layer):
     ``OH = floor((H - ph) / sh) + 1`` for valid, ``ceil(H / sh)`` for same.
     """
 
+    #: one of :data:`engine.backends.contract.POOL_MODES`
     mode: ClassVar[str] = "max"
+    _TRANSIENT: ClassVar[tuple[str, ...]] = (*Layer._TRANSIENT, "_x", "_pads_by_hw")
 
     def __init__(
         self,
@@ -45,14 +53,19 @@ class _Pooling2D(Layer):
         if not isinstance(padding, str) or padding.lower() not in POOL_PADDINGS:
             raise ValueError(f"padding must be one of {POOL_PADDINGS}. Received: padding={padding!r}")
         self.padding = padding.lower()
-        self._x: np.ndarray | None = None
+
+    def _init_transient(self) -> None:
+        super()._init_transient()
+        self._x: Array | None = None  # the last input, for backward
+        self._pads_by_hw: dict[tuple[int, int], tuple[int, int, int, int]] = {}
+
+    def window(self) -> tuple[int, int]:
+        return self.pool_size
 
     def compute_output_shape(self, input_shape: Shape) -> Shape:
         check_image_shape(self, input_shape)
         h, w, c = input_shape
-        hw = (1 if h is None else h, 1 if w is None else w)
-        pads = shapes.resolve_padding(self.padding, hw, self.pool_size, self.strides)
-        if spatial_too_small((h, w), self.pool_size, pads):
+        if spatial_too_small((h, w), self.pool_size, self._pads((h, w))):
             ph, pw = self.pool_size
             raise ShapeError(
                 f"input {h}x{w} is too small for {type(self).__name__} {ph}x{pw}",
@@ -70,24 +83,21 @@ class _Pooling2D(Layer):
         )
         return (oh, ow, c)
 
-    def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
+    def forward(self, x: Array, training: bool = False) -> Array:
+        shape = x.shape
+        pads = self._pads_by_hw.get((shape[1], shape[2])) or self._geometry(shape)
         self._x = x  # (N, H, W, C)
-        return ops.pool2d(x, self.pool_size, stride=self.strides, mode=self.mode, padding=self.padding)
+        tier = self._tier or current()
+        return tier.pool2d(x, self.pool_size, self.strides, pads, self.mode)  # (N, OH, OW, C)
 
-    def inference_step(self, input_shape: Shape, backend: ModuleType) -> Step:
-        size, stride, mode = self.pool_size, self.strides, self.mode
-        pads = shapes.resolve_padding(self.padding, input_shape[:2], size, stride)
-        pool = backend.pool2d
-        return lambda x: pool(x, size, stride, pads, mode)
-
-    def backward(self, dy: np.ndarray, need_dx: bool = True) -> np.ndarray | None:
-        if self._x is None:
+    def backward(self, dy: Array, need_dx: bool = True) -> Array | None:
+        x = self._x
+        if x is None:
             raise RuntimeError(f"{self.name}: backward called before forward")
         if not need_dx:
             return None
-        return ops.pool2d_backward(
-            self._x, dy, self.pool_size, stride=self.strides, mode=self.mode, padding=self.padding
-        )
+        pads = self._geometry(x.shape)
+        return self.kernels().pool2d_backward(x, dy, self.pool_size, self.strides, pads, self.mode)
 
     def get_config(self) -> dict[str, Any]:
         return {
@@ -119,31 +129,33 @@ class AveragePooling2D(_Pooling2D):
 class _GlobalPooling2D(Layer):
     """Pools each whole feature map to one number: ``(N, H, W, C) -> (N, C)``.
 
-    Unlike Flatten it accepts any image size (``input_shape=(None, None, C)``), and forgets where a feature was.
+    Unlike Flatten it accepts any image size (``input_shape=(None, None, C)``), and forgets where a feature
+    was.
     """
 
     mode: ClassVar[str] = "max"
+    _TRANSIENT: ClassVar[tuple[str, ...]] = (*Layer._TRANSIENT, "_x")
 
     def __init__(self, *, name: str | None = None, trainable: bool = True, input_shape: Any = None) -> None:
         super().__init__(name=name, trainable=trainable, input_shape=input_shape)
-        self._x: np.ndarray | None = None
+
+    def _init_transient(self) -> None:
+        super()._init_transient()
+        self._x: Array | None = None  # the last input, for backward
 
     def compute_output_shape(self, input_shape: Shape) -> Shape:
         check_image_shape(self, input_shape)
         return (input_shape[2],)
 
-    def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
+    def forward(self, x: Array, training: bool = False) -> Array:
         self._x = x  # (N, H, W, C)
-        return ops.global_pool(x, self.mode)  # (N, C)
+        return self.kernels().global_pool(x, self.mode)  # (N, C)
 
-    def inference_step(self, input_shape: Shape, backend: ModuleType) -> Step:
-        mode, pool = self.mode, backend.global_pool
-        return lambda x: pool(x, mode)
-
-    def backward(self, dy: np.ndarray, need_dx: bool = True) -> np.ndarray | None:
-        if self._x is None:
+    def backward(self, dy: Array, need_dx: bool = True) -> Array | None:
+        x = self._x
+        if x is None:
             raise RuntimeError(f"{self.name}: backward called before forward")
-        return ops.global_pool_backward(self._x, dy, self.mode) if need_dx else None
+        return self.kernels().global_pool_backward(x, dy, self.mode) if need_dx else None
 
 
 class GlobalMaxPooling2D(_GlobalPooling2D):

@@ -1,13 +1,14 @@
-"""Flatten: turns the 3-D maps ``(H, W, C)`` of the convolutional base into the 1-D vector a Dense layer needs."""
+"""Flatten: turns the 3-D maps ``(H, W, C)`` of the convolutional base into the 1-D vector a Dense layer
+needs."""
 
 from __future__ import annotations
 
-from types import ModuleType
-from typing import Any
+import math
+from typing import Any, ClassVar
 
 import numpy as np
 
-from engine.layers.base import Layer, Shape, ShapeError, Step
+from engine.layers.base import Array, Layer, Shape, ShapeError
 
 
 class Flatten(Layer):
@@ -17,8 +18,13 @@ class Flatten(Layer):
     GlobalMaxPooling2D / GlobalAveragePooling2D to accept any image size.
     """
 
+    _TRANSIENT: ClassVar[tuple[str, ...]] = (*Layer._TRANSIENT, "_in_shape")
+
     def __init__(self, *, name: str | None = None, trainable: bool = True, input_shape: Any = None) -> None:
         super().__init__(name=name, trainable=trainable, input_shape=input_shape)
+
+    def _init_transient(self) -> None:
+        super()._init_transient()
         self._in_shape: tuple[int, ...] | None = None
 
     def compute_output_shape(self, input_shape: Shape) -> Shape:
@@ -27,16 +33,15 @@ class Flatten(Layer):
                 f"Flatten needs a fixed input size. Received input shape: {tuple(input_shape)}",
                 "give the model an input_shape without None, or use GlobalMaxPooling2D() instead",
             )
-        return (int(np.prod(input_shape)),)
+        return (math.prod(int(d) for d in input_shape),)
 
-    def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
-        self._in_shape = x.shape
-        return x.reshape(x.shape[0], -1)  # (N, H*W*C)
+    def forward(self, x: Array, training: bool = False) -> Array:
+        shape = self._in_shape = x.shape
+        if type(x) is np.ndarray and shape[0]:
+            return x.reshape(shape[0], -1)  # (N, H*W*C): a view
+        return x.reshape(shape[0], math.prod(shape[1:]))  # device arrays (and empty batches) need the size
 
-    def inference_step(self, input_shape: Shape, backend: ModuleType) -> Step:
-        return lambda x: x.reshape(x.shape[0], -1)
-
-    def backward(self, dy: np.ndarray, need_dx: bool = True) -> np.ndarray | None:
+    def backward(self, dy: Array, need_dx: bool = True) -> Array | None:
         if self._in_shape is None:
             raise RuntimeError(f"{self.name}: backward called before forward")
         return dy.reshape(self._in_shape) if need_dx else None

@@ -147,22 +147,6 @@ def test_python_m_gui_screenshot_subprocess(tmp_path):
         assert im.size == (800, 600)  # tabs scroll rather than force a larger window
 
 
-def test_none_survives_pyside_void_calls():
-    """PySide6 6.12 + CPython 3.11 drops a reference to None per void call; importing gui pins it."""
-    from PySide6.QtWidgets import QLabel
-
-    import gui
-
-    label = QLabel()
-    for _ in range(2000):
-        label.setText("x")  # a void C++ method: the call that leaks a reference to None
-    if gui.PINNED:
-        assert sys.getrefcount(None) > gui.PIN // 2
-        assert sys.getrefcount(True) > gui.PIN // 2
-    else:
-        assert sys.version_info >= (3, 12) or sys.implementation.name != "cpython"
-
-
 def test_tabs_outside_built_at_start_are_built_when_first_shown(qtbot):
     """The window opens with BUILT_AT_START only; another tab is built when its page is shown or asked for,
     and its label is right (translated) before and after."""

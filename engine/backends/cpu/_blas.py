@@ -9,7 +9,7 @@ and multiply it at once with a single-threaded BLAS: one pool, one parallel regi
 :data:`SGEMM` is the ``cblas_sgemm`` entry point of the OpenBLAS that NumPy's wheels bundle (64-bit ints), as
 a ctypes function that jitted code receives as an *argument* (so the kernels stay cacheable: a ctypes global
 would pin a process-specific address into the cache). It is None when NumPy's BLAS is something else (MKL,
-Accelerate, a system library); :mod:`engine.backends.cpu_conv` then falls back to host-side ``np.matmul``.
+Accelerate, a system library); :mod:`engine.backends.cpu.conv` then falls back to host-side ``np.matmul``.
 
 While such kernels run, OpenBLAS must not start threads of its own (several Numba threads calling a threaded
 BLAS at once would queue on its one pool): :func:`single_threaded_blas` sets OpenBLAS to one thread for the
@@ -20,8 +20,10 @@ from __future__ import annotations
 
 import ctypes
 import threading
+from pathlib import Path
+from typing import Any
 
-from engine.backends.cpu_threads import _numpy_openblas
+import numpy as np
 
 # CBLAS enums (cblas.h)
 ROW_MAJOR = 101
@@ -52,8 +54,25 @@ _SGEMM_PROTO = ctypes.CFUNCTYPE(
 _SYMBOLS = ("scipy_cblas_sgemm64_", "scipy_openblas_set_num_threads64_", "scipy_openblas_get_num_threads64_")
 
 
-def _load() -> tuple[object | None, object | None, object | None]:
-    lib = _numpy_openblas()
+def numpy_openblas() -> ctypes.CDLL | None:
+    """The OpenBLAS shared library NumPy has loaded (its wheels bundle one in ``numpy.libs``), or None."""
+    libs_dir = Path(np.__file__).resolve().parent.parent / "numpy.libs"
+    candidates = sorted(libs_dir.glob("libscipy_openblas*.so*")) + sorted(libs_dir.glob("libopenblas*.so*"))
+    for path in candidates:
+        try:
+            lib = ctypes.CDLL(str(path))  # already loaded by NumPy: this returns the same instance
+        except OSError:
+            continue
+        if all(
+            hasattr(lib, name)
+            for name in ("openblas_read_env", "blas_thread_shutdown_", "openblas_thread_timeout")
+        ):
+            return lib
+    return None
+
+
+def _load() -> tuple[Any, Any, Any]:
+    lib = numpy_openblas()
     if lib is None or not all(hasattr(lib, name) for name in _SYMBOLS):
         return None, None, None
     sgemm = _SGEMM_PROTO((_SYMBOLS[0], lib))
@@ -88,9 +107,9 @@ class _SingleThreadedBlas:
             return
         with _lock:
             if _users == 0:
-                _saved = int(_get_threads())  # type: ignore[operator]
+                _saved = int(_get_threads())
                 if _saved != 1:
-                    _set_threads(1)  # type: ignore[operator]
+                    _set_threads(1)
             _users += 1
 
     def __exit__(self, *exc: object) -> None:
@@ -102,7 +121,7 @@ class _SingleThreadedBlas:
         with _lock:
             _users -= 1
             if _users == 0 and _saved != 1:
-                _set_threads(_saved)  # type: ignore[operator]
+                _set_threads(_saved)
 
 
 _BLOCK = _SingleThreadedBlas()

@@ -1,13 +1,19 @@
-"""Numba CPU dense layer: the rows of each product split between Numba threads, one single-threaded sgemm each.
+"""Numba CPU dense layer: the rows of each product split between Numba threads, one single-threaded sgemm
+each.
 
-Same reason as :mod:`engine.backends.cpu_conv_fused`: NumPy's threaded ``matmul`` between Numba kernels makes
-the two thread pools hand the cores over twice per layer, which costs more than the product itself on a small
-machine (a 64 x 4096 x 64 product takes a fraction of a millisecond). Here every slot multiplies its own rows::
+Same reason as :mod:`engine.backends.cpu.conv_blocked`: NumPy's threaded ``matmul`` between Numba kernels
+makes the two thread pools hand the cores over twice per layer, which costs more than the product itself on a
+small
+machine (a 64 x 4096 x 64 product takes a fraction of a millisecond). Here every slot multiplies its own
+rows::
 
-    forward:   y[rows]      = x[rows] @ w + b              (fewer rows than slots: y[:, cols] = x @ w[:, cols] + b)
-    backward:  dx[rows]     = dy[rows] @ w.T
+    forward:   y[rows]      = x[rows] @ w + b              (fewer rows than slots: y[:, cols] = x @ w[:, cols]
+    + b) backward:  dx[rows]     = dy[rows] @ w.T
                dw[in_rows]  = x[:, in_rows].T @ dy       (each slot owns a band of dw: no reduction needed)
                db           = column sums of dy           (float64, by the first slot)
+
+Products up to :data:`SMALL_DENSE_MACS` multiply-adds run serially in the calling thread; without NumPy's
+OpenBLAS the host wrappers fall back to two host BLAS products and a bias add.
 """
 
 from __future__ import annotations
@@ -15,9 +21,14 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange
 
-from engine.backends.cpu_blas import NO_TRANS, ROW_MAJOR, TRANS
+from engine.backends.cpu._blas import NO_TRANS, ROW_MAJOR, SGEMM, TRANS, single_threaded_blas
+from engine.backends.cpu.conv import _add_bias, _add_bias_relu, column_sums
+from engine.backends.cpu.threads import thread_count
 
 _F4 = 4  # bytes per float32
+
+#: dense products up to this many multiply-adds run serially in the calling thread (no thread hand-off)
+SMALL_DENSE_MACS = 16 * 1024
 
 
 @njit(parallel=True, cache=True)
@@ -69,8 +80,8 @@ def _forward(sgemm, x, w, b, slots, relu, y):  # pragma: no cover - jitted
 
 @njit(parallel=True, cache=True)
 def _forward_ksplit(sgemm, x, w, b, relu, parts, y):  # pragma: no cover - jitted
-    """``y = x @ w + b`` (then ``relu``) with the *inputs* split between slots: slot ``t`` multiplies its band of
-    ``D_in`` into ``parts[t] (N, D_out)``; the bands are then summed in slot order (deterministic).
+    """``y = x @ w + b`` (then ``relu``) with the *inputs* split between slots: slot ``t`` multiplies its band
+    of ``D_in`` into ``parts[t] (N, D_out)``; the bands are then summed in slot order (deterministic).
 
     For one image, or any batch smaller than ``D_in`` (the weights outweigh the activations), each core then
     streams only its own half of ``w``, which stays in its cache between calls: 9 us against 20 us for the
@@ -181,3 +192,46 @@ def _backward(sgemm, x, w, dy, slots, dx, dw, db):  # pragma: no cover - jitted
                     acc[o] += dy[r, o]
             for o in range(d_out):
                 db[o] = np.float32(acc[o])
+
+
+def forward(x: np.ndarray, w: np.ndarray, b: np.ndarray, relu: bool) -> np.ndarray:
+    """``x (N, D_in) @ w (D_in, D_out) + b (D_out,)`` -> ``(N, D_out)``; ``relu=True`` applies the ReLU in the
+    pass that adds the bias."""
+    n, d_in = x.shape
+    d_out = w.shape[1]
+    if n * d_in * d_out <= SMALL_DENSE_MACS:
+        y = np.empty((n, d_out), dtype=np.float32)
+        _forward_small(x, w, b, bool(relu), y)
+        return y
+    if SGEMM is not None and n and d_in and d_out:
+        y = np.empty((n, d_out), dtype=np.float32)  # (N, D_out)
+        slots = thread_count()
+        with single_threaded_blas():
+            if d_in > n and slots > 1:  # the weights outweigh the batch: each core takes a band of them
+                parts = np.empty((slots, n, d_out), dtype=np.float32)
+                _forward_ksplit(SGEMM, x, w, b, bool(relu), parts, y)
+            else:
+                _forward(SGEMM, x, w, b, slots, bool(relu), y)
+        return y
+    y = np.matmul(x, w)  # (N, D_out)
+    if y.size:
+        (_add_bias_relu if relu else _add_bias)(y, 0, y.shape[0], b)
+    return y
+
+
+def backward(x: np.ndarray, w: np.ndarray, dy: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Gradients of :func:`forward`: ``dx (N, D_in) = dy @ w.T``, ``dw (D_in, D_out) = x.T @ dy``, ``db =
+    sum(dy)``."""
+    n, d_in = x.shape
+    d_out = w.shape[1]
+    if SGEMM is not None and n and d_in and d_out:
+        dx = np.empty((n, d_in), dtype=np.float32)
+        dw = np.empty((d_in, d_out), dtype=np.float32)
+        db = np.empty(d_out, dtype=np.float32)
+        with single_threaded_blas():
+            _backward(SGEMM, x, w, dy, thread_count(), dx, dw, db)
+        return dx, dw, db
+    dx = np.matmul(dy, w.T)  # (N, D_in)
+    dw = np.matmul(x.T, dy)  # (D_in, D_out)
+    db = column_sums(dy) if dy.shape[0] else np.zeros(dy.shape[1], np.float32)
+    return np.ascontiguousarray(dx), np.ascontiguousarray(dw), db

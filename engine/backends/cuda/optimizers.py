@@ -1,20 +1,17 @@
-"""Device-side training pieces for the ``cuda`` tier: softmax cross-entropy and the optimizer updates.
+"""Optimizer updates on the ``cuda`` tier: in-place element-wise kernels, their state held on the device.
 
-Everything here keeps its arrays on the device; only the per-batch metrics (two numbers) come back.
-
-* :func:`sparse_softmax_cross_entropy` - the loss for integer labels on logits (``from_logits=True``) and its
-  gradient, fused in one row kernel; :func:`sparse_cross_entropy_from_probs` - the same on probabilities
-  (a softmax output, ``from_logits=False``), clipped to ``[eps, 1]`` as :mod:`engine.losses` does.
-* :class:`DeviceSGD`, :class:`DeviceAdam`, :class:`DeviceRMSprop` - in-place element-wise updates with the Keras
-  formulas (also those of :mod:`engine.optimizers`), their state (velocity, moments) held on the device.
-
-Update rules (``g`` the gradient, ``t`` the step counted from 1)::
+:class:`DeviceSGD`, :class:`DeviceAdam`, :class:`DeviceRMSprop` follow the Keras formulas, which are also
+those of
+:mod:`engine.optimizers` (``g`` the gradient, ``t`` the step counted from 1)::
 
     SGD      v = momentum * v - lr * g;  p += v                 (nesterov: p += momentum * v - lr * g)
              p -= lr * g                                         (momentum == 0)
     Adam     m = b1 * m + (1 - b1) * g;  v = b2 * v + (1 - b2) * g**2
              p -= lr * sqrt(1 - b2**t) / (1 - b1**t) * m / (sqrt(v) + eps)
     RMSprop  s = rho * s + (1 - rho) * g**2;  p -= lr * g / (sqrt(s) + eps)
+
+Each keeps its state per named slot (``"conv2d/kernel"``) like the host optimizers, takes it over from one
+(:meth:`load_host_state`) and writes it back (:meth:`store_host_state`).
 """
 
 from __future__ import annotations
@@ -24,96 +21,56 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
-from numba import cuda
+from numba import cuda, float32
 
-from engine.backends import cuda as cb
-from engine.backends import cuda_kernels_train as ckt
+from engine.backends.cuda import arrays as _a
 
-__all__ = [
-    "DeviceAdam",
-    "DeviceRMSprop",
-    "DeviceSGD",
-    "batch_metrics",
-    "device_optimizer",
-    "device_optimizer_like",
-    "sparse_cross_entropy_from_probs",
-    "sparse_softmax_cross_entropy",
-]
+__all__ = ["DeviceAdam", "DeviceRMSprop", "DeviceSGD", "device_optimizer", "device_optimizer_like"]
 
 
-# ------------------------------------------------------------------------------------------------- losses
-def _labels_device(labels: Any, n: int) -> Any:
-    if cb.is_device_array(labels):
-        return labels
-    lab = np.asarray(labels).reshape(-1)
-    if lab.shape[0] != n:
-        raise ValueError(f"labels must hold one class per row ({n}). Received shape: {np.shape(labels)}")
-    return cuda.to_device(np.ascontiguousarray(lab, dtype=np.int32))
+@cuda.jit
+def sgd_kernel(p, g, v, lr, momentum, nesterov):
+    i = cuda.grid(1)
+    if i >= p.shape[0]:
+        return
+    if momentum == float32(0.0):
+        p[i] -= lr * g[i]
+        return
+    v[i] = momentum * v[i] - lr * g[i]
+    if nesterov:
+        p[i] += momentum * v[i] - lr * g[i]
+    else:
+        p[i] += v[i]
 
 
-def _check_2d(a: Any, name: str) -> None:
-    if a.ndim != 2:
-        raise ValueError(f"{name} must have shape (N, classes). Received shape: {tuple(a.shape)}")
+@cuda.jit
+def adam_kernel(p, g, m, v, lr_t, beta_1, beta_2, eps):
+    i = cuda.grid(1)
+    if i >= p.shape[0]:
+        return
+    gi = g[i]
+    m[i] = beta_1 * m[i] + (float32(1.0) - beta_1) * gi
+    v[i] = beta_2 * v[i] + (float32(1.0) - beta_2) * gi * gi
+    p[i] -= lr_t * m[i] / (math.sqrt(v[i]) + eps)
 
 
-def sparse_softmax_cross_entropy(logits: Any, labels: Any) -> tuple[Any, Any, Any]:
-    """Mean sparse categorical cross-entropy on logits, fused with its gradient.
-
-    Parameters
-    ----------
-    logits : ``(N, classes)`` float32, NumPy or device.
-    labels : ``(N,)`` integer class indices, NumPy or device (int32).
-
-    Returns
-    -------
-    losses : ``(N,)`` device array, each row's loss (the batch loss is their mean).
-    correct : ``(N,)`` device array, 1.0 where the arg-max logit is the label.
-    dlogits : ``(N, classes)`` device array, the gradient of the *mean* loss: ``(softmax - onehot) / N``.
-    """
-    zd = cb.to_device(logits)
-    _check_2d(zd, "logits")
-    n = zd.shape[0]
-    lab = _labels_device(labels, n)
-    losses, correct = cuda.device_array(n, np.float32), cuda.device_array(n, np.float32)
-    dz = cuda.device_array(zd.shape, np.float32)
-    cb.launch_1d(ckt.softmax_xent_kernel, n, zd, lab, losses, correct, dz, np.float32(1.0 / max(n, 1)))
-    return losses, correct, dz
+@cuda.jit
+def rmsprop_kernel(p, g, s, lr, rho, eps):
+    i = cuda.grid(1)
+    if i >= p.shape[0]:
+        return
+    gi = g[i]
+    s[i] = rho * s[i] + (float32(1.0) - rho) * gi * gi
+    p[i] -= lr * gi / (math.sqrt(s[i]) + eps)
 
 
-def sparse_cross_entropy_from_probs(probs: Any, labels: Any, eps: float = 1e-7) -> tuple[Any, Any, Any]:
-    """Mean sparse categorical cross-entropy on probabilities ``(N, classes)`` (clipped to ``[eps, 1]``).
-
-    Returns ``(losses (N,), correct (N,), dprobs (N, classes))`` as device arrays, like
-    :func:`sparse_softmax_cross_entropy`, with :mod:`engine.losses`' formulas: ``dprobs`` is
-    ``-1 / (N * max(p, eps))`` at the label and zero elsewhere.
-    """
-    pd = cb.to_device(probs)
-    _check_2d(pd, "probs")
-    n = pd.shape[0]
-    lab = _labels_device(labels, n)
-    losses, correct = cuda.device_array(n, np.float32), cuda.device_array(n, np.float32)
-    dp = cuda.device_array(pd.shape, np.float32)
-    cb.launch_1d(
-        ckt.prob_xent_kernel, n, pd, lab, losses, correct, dp, np.float32(1.0 / max(n, 1)), np.float32(eps)
-    )
-    return losses, correct, dp
-
-
-def batch_metrics(losses: Any, correct: Any) -> tuple[float, float]:
-    """``(mean loss, accuracy)`` of a batch: the only copy to the host in a training step (2 x N floats)."""
-    lo, co = cb.to_host(losses), cb.to_host(correct)
-    if lo.size == 0:
-        return float("nan"), float("nan")
-    return float(np.mean(lo, dtype=np.float64)), float(np.mean(co, dtype=np.float64))
-
-
-# ------------------------------------------------------------------------------------------------ updates
 def _flat(a: Any) -> Any:
     return a.reshape(a.size)
 
 
 class _DeviceOptimizer:
-    """Shared bookkeeping: per-weight state arrays on the device, keyed like :mod:`engine.optimizers`' slots."""
+    """Shared bookkeeping: per-weight state arrays on the device, keyed like :mod:`engine.optimizers`'
+    slots."""
 
     n_slots = 0
 
@@ -129,7 +86,7 @@ class _DeviceOptimizer:
     def _slots(self, key: str, p: Any) -> list[Any]:
         slots = self.state.get(key)
         if slots is None or any(tuple(a.shape) != tuple(p.shape) for a in slots):
-            slots = self.state[key] = [cb.zeros(tuple(p.shape)) for _ in range(self.n_slots)]
+            slots = self.state[key] = [_a.zeros(tuple(p.shape)) for _ in range(self.n_slots)]
         return slots
 
     def step(self, params: Sequence[Any], grads: Sequence[Any], keys: Sequence[str] | None = None) -> None:
@@ -143,16 +100,22 @@ class _DeviceOptimizer:
                 f"params, grads and keys must pair up. Received: {len(params)} params, "
                 f"{len(grads)} grads, {len(keys)} keys"
             )
-        for p, g in zip(params, grads):
-            if not cb.is_device_array(p):
+        for p, g in zip(params, grads, strict=True):
+            if not _a.is_device_array(p):
                 raise TypeError(
                     f"params must be device arrays (engine.backends.cuda.to_device). Received: {type(p)}"
                 )
             if tuple(p.shape) != tuple(g.shape):
                 raise ValueError(f"grad shape {tuple(g.shape)} does not match param shape {tuple(p.shape)}")
         self.iterations += 1
-        for p, g, key in zip(params, grads, keys):
-            self._update(_flat(p), _flat(cb.to_device(g)), [_flat(s) for s in self._slots(key, p)])
+        for p, g, key in zip(params, grads, keys, strict=True):
+            self._update(_flat(p), _flat(_a.to_device(g)), [_flat(s) for s in self._slots(key, p)])
+
+    def apply_gradients(self, grads_and_vars: Sequence[tuple[str, Any, Any]]) -> None:
+        """One step, in :meth:`engine.optimizers.Optimizer.apply_gradients`' form: ``[(slot_name, grad,
+        weight)]`` with device weights (updated in place)."""
+        items = list(grads_and_vars)
+        self.step([w for _, _, w in items], [g for _, g, _ in items], [key for key, _, _ in items])
 
     def _update(self, p: Any, g: Any, state: list[Any]) -> None:  # pragma: no cover - abstract
         raise NotImplementedError
@@ -161,7 +124,7 @@ class _DeviceOptimizer:
         """Copy the step counter and slot arrays of an :class:`engine.optimizers.Optimizer` to the device."""
         self.iterations = int(host.iterations)
         self.state = {
-            key: [cb.to_device(a) for a in arrays]
+            key: [_a.to_device(a) for a in arrays]
             for key, arrays in host.state.items()
             if len(arrays) == self.n_slots
         }
@@ -170,7 +133,7 @@ class _DeviceOptimizer:
         """Write the step counter and slot arrays back into an :class:`engine.optimizers.Optimizer`."""
         host.iterations = self.iterations
         for key, arrays in self.state.items():
-            host.state[key] = [cb.to_host(a) for a in arrays]
+            host.state[key] = [_a.to_host(a) for a in arrays]
 
 
 class DeviceSGD(_DeviceOptimizer):
@@ -185,8 +148,8 @@ class DeviceSGD(_DeviceOptimizer):
 
     def _update(self, p: Any, g: Any, state: list[Any]) -> None:
         velocity = state[0] if state else p  # unread by the kernel when momentum == 0
-        cb.launch_1d(
-            ckt.sgd_kernel,
+        _a.launch_1d(
+            sgd_kernel,
             p.size,
             p,
             g,
@@ -214,8 +177,8 @@ class DeviceAdam(_DeviceOptimizer):
     def _update(self, p: Any, g: Any, state: list[Any]) -> None:
         t = self.iterations
         lr_t = self.learning_rate * math.sqrt(1.0 - self.beta_2**t) / (1.0 - self.beta_1**t)
-        cb.launch_1d(
-            ckt.adam_kernel,
+        _a.launch_1d(
+            adam_kernel,
             p.size,
             p,
             g,
@@ -240,8 +203,8 @@ class DeviceRMSprop(_DeviceOptimizer):
         self.rho, self.epsilon = float(rho), float(epsilon)
 
     def _update(self, p: Any, g: Any, state: list[Any]) -> None:
-        cb.launch_1d(
-            ckt.rmsprop_kernel,
+        _a.launch_1d(
+            rmsprop_kernel,
             p.size,
             p,
             g,

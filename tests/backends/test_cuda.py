@@ -1,8 +1,8 @@
 """The ``cuda`` tier against the reference tier, on tiny shapes with tiny launch sizes.
 
 Under the CUDA simulator (set by conftest when no GPU is present) each CUDA thread is a Python thread, so the
-shapes are small; the launch sizes are shrunk too (4 threads per 1-D block, 2x2 or 3x3 tiles) so that every grid
-has several blocks and partial blocks at its edges.
+shapes are small; the launch sizes are shrunk too (4 threads per 1-D block, 2x2 or 3x3 tiles) so that every
+grid has several blocks and partial blocks at its edges.
 """
 
 from __future__ import annotations
@@ -18,7 +18,9 @@ from engine.backends import reference as ref
 pytestmark = pytest.mark.cuda
 
 cb = get_module("cuda")  # the simulator (conftest) or a real GPU
-from engine.backends import cuda_train as ct
+from engine.backends.cuda import arrays as ca  # noqa: E402  (after the tier is chosen: it imports numba.cuda)
+from engine.backends.cuda import losses as cl  # noqa: E402
+from engine.backends.cuda import optimizers as co  # noqa: E402
 
 TOL = {"rtol": 1e-5, "atol": 1e-5}
 
@@ -27,13 +29,13 @@ TOL = {"rtol": 1e-5, "atol": 1e-5}
 def tiny_launch(monkeypatch):
     """4 threads per 1-D block and 3x3 tiles: several blocks per grid even on tiny arrays; reductions split
     into a few chunks only (each block costs Python threads in the simulator)."""
-    before = config.get("cuda_threads_per_block"), config.get("cuda_tile")
-    config.set("cuda_threads_per_block", 4)
-    config.set("cuda_tile", 3)
-    monkeypatch.setattr(cb, "TARGET_BLOCKS", 16)
+    keys = ("cuda_threads_per_block", "cuda_tile", "cuda_target_blocks")
+    before = [config.get(key) for key in keys]
+    for key, value in zip(keys, (4, 3, 16), strict=True):
+        config.set(key, value)
     yield
-    config.set("cuda_threads_per_block", before[0])
-    config.set("cuda_tile", before[1])
+    for key, value in zip(keys, before, strict=True):
+        config.set(key, value)
 
 
 def f32(rng, *shape, scale=1.0):
@@ -46,7 +48,7 @@ def check_op(fast, reference, *args, **kw):
     if not isinstance(want, tuple):
         got, want = (got,), (want,)
     assert len(got) == len(want)
-    for g, w in zip(got, want):
+    for g, w in zip(got, want, strict=True):
         if w is None:
             assert g is None
             continue
@@ -100,7 +102,9 @@ def test_conv2d_large_tile_and_block(rng):
     config.set("cuda_tile", 8)
     x, wt, b = f32(rng, 1, 4, 4, 2), f32(rng, 3, 3, 2, 3), f32(rng, 3)
     y = check_op(cb.conv2d, ref.conv2d, x, wt, b, (1, 1), (1, 1, 1, 1), False)[0]
-    check_op(cb.conv2d_backward, ref.conv2d_backward, x, wt, f32(rng, *y.shape), (1, 1), (1, 1, 1, 1), False)
+    check_op(
+        cb.conv2d_backward, ref.conv2d_backward, x, wt, f32(rng, *y.shape), (1, 1), (1, 1, 1, 1), False, True
+    )
 
 
 # ----------------------------------------------------------------------------------------------- pooling
@@ -202,7 +206,7 @@ def test_device_in_device_out_numpy_in_numpy_out(rng):
     )
     np.testing.assert_allclose(cb.to_host(ad), want, **TOL)
     dx, dw, db = cb.conv2d_backward(
-        xd, wd, cb.to_device(np.ones((1, 3, 3, 2), np.float32)), (1, 1), (0, 0, 0, 0), False
+        xd, wd, cb.to_device(np.ones((1, 3, 3, 2), np.float32)), (1, 1), (0, 0, 0, 0), False, True
     )
     assert all(cb.is_device_array(a) for a in (dx, dw, db))
     assert isinstance(cb.conv2d(x, w, b, (1, 1), (0, 0, 0, 0), False), np.ndarray)
@@ -225,17 +229,24 @@ def test_ops_run_on_the_cuda_backend(rng, backend_guard):
 
 def test_launch_sizes_are_validated():
     config.set("cuda_tile", 40)
-    with pytest.raises(ValueError, match="cuda_tile must be in 1..32.*Received: cuda_tile=40"):
+    with pytest.raises(ValueError, match=r"cuda_tile must be in 1\.\.32.*Received: cuda_tile=40"):
         cb.dense(np.ones((2, 2), np.float32), np.ones((2, 2), np.float32), np.zeros(2, np.float32))
     config.set("cuda_threads_per_block", 0)
-    with pytest.raises(ValueError, match="cuda_threads_per_block must be in 1..1024"):
+    with pytest.raises(ValueError, match=r"cuda_threads_per_block must be in 1\.\.1024"):
         cb.activation("relu", np.ones(3, np.float32), 0.0)
 
 
 def test_without_cuda_choosing_it_names_the_way_out(monkeypatch, backend_guard):
-    monkeypatch.setattr(cuda_guard, "cuda_available", lambda: False)
+    """The driver's own words reach the user (not a blanket "no device"), with the ways out."""
+    reason = "the CUDA driver says: CUDA_ERROR_NO_DEVICE (100)\n"
+    monkeypatch.setattr(cuda_guard, "unavailable_reason", lambda: reason)
+    assert not cuda_guard.cuda_available()
     before = engine.get_backend()
-    with pytest.raises(cuda_guard.CudaUnavailableError, match="no CUDA device was found.*'cpu' backend"):
+    with pytest.raises(
+        cuda_guard.CudaUnavailableError,
+        match=r"no CUDA device is usable here: the CUDA driver says: "
+        r"CUDA_ERROR_NO_DEVICE \(100\)\. .*'cpu' backend",
+    ):
         engine.set_backend("cuda")
     assert engine.get_backend() == before
 
@@ -251,14 +262,14 @@ def test_sparse_softmax_cross_entropy_matches_numpy(rng):
     z = f32(rng, 6, 4, scale=3.0)
     z[0] = [100.0, -100.0, 0.0, 50.0]  # no overflow
     labels = np.array([0, 1, 2, 3, 1, 0])
-    losses, correct, dz = ct.sparse_softmax_cross_entropy(z, labels)
+    losses, correct, dz = cl.sparse_softmax_cross_entropy(z, labels)
     logp = _np_log_softmax(z)
     np.testing.assert_allclose(losses.copy_to_host(), -logp[np.arange(6), labels], rtol=1e-5, atol=1e-5)
     np.testing.assert_array_equal(correct.copy_to_host(), (z.argmax(axis=1) == labels).astype(np.float32))
     want = np.exp(logp)
     want[np.arange(6), labels] -= 1.0
     np.testing.assert_allclose(dz.copy_to_host(), want / 6, rtol=1e-5, atol=1e-6)
-    loss, acc = ct.batch_metrics(losses, correct)
+    loss, acc = cl.batch_metrics(losses, correct)
     assert loss == pytest.approx(-logp[np.arange(6), labels].mean(), rel=1e-5)
     assert acc == pytest.approx(np.mean(z.argmax(axis=1) == labels))
 
@@ -269,9 +280,9 @@ def test_cross_entropy_from_probs_matches_engine_losses(rng):
     p = ref.activation("softmax", f32(rng, 5, 3, scale=2.0), 0.0)
     p[1] = [1.0, 0.0, 0.0]  # clipped at eps for label 2
     labels = np.array([2, 2, 0, 1, 0])
-    losses, correct, dp = ct.sparse_cross_entropy_from_probs(p, labels)
+    losses, correct, dp = cl.sparse_cross_entropy_from_probs(p, labels)
     loss, grad = SparseCategoricalCrossentropy(from_logits=False).forward_backward(labels, p)
-    assert ct.batch_metrics(losses, correct)[0] == pytest.approx(loss, rel=1e-5)
+    assert cl.batch_metrics(losses, correct)[0] == pytest.approx(loss, rel=1e-5)
     np.testing.assert_allclose(dp.copy_to_host(), grad, rtol=1e-5)
 
 
@@ -287,15 +298,15 @@ def test_sgd_momentum_and_nesterov_two_steps(rng):
     w0, g1, g2 = f32(rng, 2, 3), f32(rng, 2, 3), f32(rng, 2, 3)
     lr, m = 0.1, 0.9
     # plain: w - lr g1 - lr g2
-    np.testing.assert_allclose(_two_steps(ct.DeviceSGD(lr), w0, [g1, g2]), w0 - lr * g1 - lr * g2, rtol=1e-6)
+    np.testing.assert_allclose(_two_steps(co.DeviceSGD(lr), w0, [g1, g2]), w0 - lr * g1 - lr * g2, rtol=1e-6)
     v1 = -lr * g1
     v2 = m * v1 - lr * g2
     np.testing.assert_allclose(
-        _two_steps(ct.DeviceSGD(lr, m), w0, [g1, g2]), w0 + v1 + v2, rtol=1e-5, atol=1e-6
+        _two_steps(co.DeviceSGD(lr, m), w0, [g1, g2]), w0 + v1 + v2, rtol=1e-5, atol=1e-6
     )
     nest = w0 + (m * v1 - lr * g1) + (m * v2 - lr * g2)
     np.testing.assert_allclose(
-        _two_steps(ct.DeviceSGD(lr, m, nesterov=True), w0, [g1, g2]), nest, rtol=1e-5, atol=1e-6
+        _two_steps(co.DeviceSGD(lr, m, nesterov=True), w0, [g1, g2]), nest, rtol=1e-5, atol=1e-6
     )
 
 
@@ -308,7 +319,7 @@ def test_adam_two_steps_by_hand(rng):
         v = b2 * v + (1 - b2) * g * g
         w = w - lr * np.sqrt(1 - b2**t) / (1 - b1**t) * m / (np.sqrt(v) + eps)
     np.testing.assert_allclose(
-        _two_steps(ct.DeviceAdam(lr, b1, b2, eps), w0, [g1, g2]), w, rtol=1e-5, atol=1e-6
+        _two_steps(co.DeviceAdam(lr, b1, b2, eps), w0, [g1, g2]), w, rtol=1e-5, atol=1e-6
     )
 
 
@@ -320,7 +331,7 @@ def test_rmsprop_two_steps_by_hand(rng):
         s = rho * s + (1 - rho) * g * g
         w = w - lr * g / (np.sqrt(s) + eps)
     np.testing.assert_allclose(
-        _two_steps(ct.DeviceRMSprop(lr, rho, eps), w0, [g1, g2]), w, rtol=1e-5, atol=1e-6
+        _two_steps(co.DeviceRMSprop(lr, rho, eps), w0, [g1, g2]), w, rtol=1e-5, atol=1e-6
     )
 
 
@@ -339,17 +350,17 @@ def test_device_optimizers_agree_with_engine_optimizers(rng):
         for g in grads:
             host.apply_gradients([("w", g, w)])
         np.testing.assert_allclose(
-            _two_steps(ct.device_optimizer(name, **hyper), w0, grads), w, rtol=1e-5, atol=1e-6, err_msg=name
+            _two_steps(co.device_optimizer(name, **hyper), w0, grads), w, rtol=1e-5, atol=1e-6, err_msg=name
         )
 
 
 def test_optimizer_arguments_are_validated():
-    with pytest.raises(ValueError, match="optimizer must be one of.*Received: 'adagrad'"):
-        ct.device_optimizer("adagrad")
-    with pytest.raises(ValueError, match="momentum must be in \\[0, 1\\). Received: momentum=1.5"):
-        ct.DeviceSGD(0.1, momentum=1.5)
+    with pytest.raises(ValueError, match=r"optimizer must be one of.*Received: 'adagrad'"):
+        co.device_optimizer("adagrad")
+    with pytest.raises(ValueError, match=r"momentum must be in \[0, 1\)\. Received: momentum=1\.5"):
+        co.DeviceSGD(0.1, momentum=1.5)
     with pytest.raises(TypeError, match="params must be device arrays"):
-        ct.DeviceAdam().step([np.zeros(2, np.float32)], [np.zeros(2, np.float32)])
+        co.DeviceAdam().step([np.zeros(2, np.float32)], [np.zeros(2, np.float32)])
 
 
 # ------------------------------------------------------------------------------- a training step on device
@@ -403,9 +414,10 @@ def _other_model(seed: int):
     "make, shape, classes", [(_lesson_like_model, (6, 6, 2), 3), (_other_model, (5, 5, 1), 4)]
 )
 def test_two_batch_training_step_on_device_matches_cpu(rng, backend_guard, make, shape, classes):
-    """Forward, loss, backward and optimizer on the device (DeviceTrainer in a device session) vs the CPU
-    backend's train_on_batch: same losses, accuracies, weights and optimizer state after two batches."""
-    from engine.backends.cuda_trainer import DeviceTrainer, active_trainer, device_session
+    """The layers' own forward/backward with device arrays, the fused loss and the device optimizer, in a
+    session on the cuda tier, vs the CPU backend's train_on_batch: same losses, accuracies, weights and
+    optimizer state after two batches."""
+    from engine.session import hold
 
     config.set("cuda_threads_per_block", 16)
     config.set("cuda_tile", 4)
@@ -414,29 +426,33 @@ def test_two_batch_training_step_on_device_matches_cpu(rng, backend_guard, make,
     engine.set_backend("cpu")
     cpu_model, dev_model = make(0), make(0)
     cpu_logs = [cpu_model.train_on_batch(x[i], y[i]) for i in range(2)]
-    with device_session(dev_model):  # weights to the device on the first batch, back to the model on exit
-        with device_session(dev_model):  # re-entrant: the inner block shares the outer session
-            trainer = active_trainer(dev_model)
-            assert isinstance(trainer, DeviceTrainer)
-        assert active_trainer(dev_model) is trainer
-        dev_logs = [trainer.step(x[i], dev_model._prepare_y(y[i], 4), True) for i in range(2)]
-        np.testing.assert_array_equal(dev_model.get_weights()[0], make(0).get_weights()[0])  # not pulled yet
-    assert active_trainer(dev_model) is None
-    for logs, (loss, acc) in zip(cpu_logs, dev_logs):
+    fresh = make(0)
+    with hold(dev_model, "cuda") as session:  # weights to the device now, back to the model on exit
+        with hold(dev_model, "cuda") as inner:  # re-entrant: the inner block shares the outer session
+            assert inner is session
+        dev_logs = [dev_model._batch(session, x[i], dev_model._prepare_y(y[i], 4), True) for i in range(2)]
+        for layer, layer0 in zip(dev_model.layers, fresh.layers, strict=True):
+            for key, p in layer.params.items():  # the host arrays are not pulled back yet...
+                np.testing.assert_array_equal(p, layer0.params[key])
+        # ...but get_weights reads the device
+        for w_cpu, w_dev in zip(cpu_model.get_weights(), dev_model.get_weights(), strict=True):
+            np.testing.assert_allclose(w_dev, w_cpu, atol=1e-4, rtol=1e-4)
+        np.testing.assert_allclose(dev_model.predict(x[0]), cpu_model.predict(x[0]), atol=1e-4, rtol=1e-4)
+    assert dev_model._session is None
+    for logs, (loss, acc) in zip(cpu_logs, dev_logs, strict=True):
         assert loss == pytest.approx(logs["loss"], abs=1e-4)
         assert acc == pytest.approx(logs["accuracy"])
-    for w_cpu, w_dev in zip(cpu_model.get_weights(), dev_model.get_weights()):
+    for w_cpu, w_dev in zip(cpu_model.get_weights(), dev_model.get_weights(), strict=True):
         np.testing.assert_allclose(w_dev, w_cpu, atol=1e-4, rtol=1e-4)
-    fresh = make(0)
-    for layer, layer0 in zip(dev_model.layers, fresh.layers):
+    for layer, layer0 in zip(dev_model.layers, fresh.layers, strict=True):
         if "kernel" in layer.params:  # trained kernels moved, a frozen one did not
             assert np.array_equal(layer.params["kernel"], layer0.params["kernel"]) == (not layer.trainable)
     assert dev_model.optimizer.iterations == cpu_model.optimizer.iterations == 2
     assert sorted(dev_model.optimizer.state) == sorted(cpu_model.optimizer.state)
     for key, slots in cpu_model.optimizer.state.items():
-        for a, b in zip(slots, dev_model.optimizer.state[key]):
+        for a, b in zip(slots, dev_model.optimizer.state[key], strict=True):
             np.testing.assert_allclose(b, a, atol=1e-4, rtol=1e-4)
-    np.testing.assert_allclose(trainer.predict(x[0]), cpu_model.predict(x[0]), atol=1e-4, rtol=1e-4)
+    np.testing.assert_allclose(dev_model.predict(x[0]), cpu_model.predict(x[0]), atol=1e-4, rtol=1e-4)
 
 
 def test_fit_on_the_cuda_backend_matches_cpu_and_stays_on_the_device(rng, backend_guard, monkeypatch):
@@ -471,10 +487,16 @@ def test_fit_on_the_cuda_backend_matches_cpu_and_stays_on_the_device(rng, backen
     ha = a.fit(x, y, batch_size=4, shuffle=False, verbose=0, seed=3)
     b = make("cuda")
     uploads = []
-    real = cb.to_device
-    monkeypatch.setattr(cb, "to_device", lambda t: uploads.append(cb.is_device_array(t)) or real(t))
+    real = ca.to_device
+
+    def counting(t):
+        uploads.append(ca.is_device_array(t))
+        return real(t)
+
+    monkeypatch.setattr(ca, "to_device", counting)  # the tier's wrappers and its training device
+    monkeypatch.setattr(cb, "to_device", counting)  # the front door (Dropout's mask)
     hb = b.fit(x, y, batch_size=4, shuffle=False, verbose=0, seed=3)
-    for wa, wb in zip(a.get_weights(), b.get_weights()):
+    for wa, wb in zip(a.get_weights(), b.get_weights(), strict=True):
         np.testing.assert_allclose(wb, wa, atol=1e-4, rtol=1e-4)
     assert hb.history["loss"] == pytest.approx(ha.history["loss"], abs=1e-4)
     assert uploads.count(False) == 4 + 2 * 2

@@ -1,8 +1,8 @@
-"""``@cuda.jit`` kernels for pooling, global pooling and activations (one thread per output element).
+"""Pooling on the ``cuda`` tier: ``@cuda.jit`` kernels (one thread per output element) and their wrappers.
 
-Private and loop-only; :mod:`engine.backends.cuda` launches them on 1-D grids of ``engine.config``
-``"cuda_threads_per_block"`` threads. Modes and activations are passed as small integer codes (see
-:data:`POOL_CODES` and :data:`ACTIVATION_CODES`). float32 only; NaN is computed through as in the reference tier.
+The kernels are private and loop-only, launched on 1-D grids of ``engine.config`` ``"cuda_threads_per_block"``
+threads; modes arrive as the small ints of :data:`engine.backends.contract.POOL_CODES` (0 max, 1 min, 2 avg).
+float32 only; NaN is computed through as in the reference tier.
 
 Pooling backward is a *gather*: each input cell visits the few windows that contain it and, for max/min,
 recomputes which cell won (the first in row-major order on ties), so no atomics are needed and the result is
@@ -12,11 +12,15 @@ deterministic.
 from __future__ import annotations
 
 import math
+from typing import Any
 
 from numba import cuda, float32, int32
 
-POOL_CODES = {"max": 0, "min": 1, "avg": 2}
-ACTIVATION_CODES = {"linear": 0, "relu": 1, "leaky_relu": 2, "sigmoid": 3, "tanh": 4, "softmax": 5}
+from engine import shapes
+from engine.backends.contract import POOL_CODES
+from engine.backends.cuda import arrays as _a
+
+__all__ = ["global_pool", "global_pool_backward", "pool2d", "pool2d_backward"]
 
 
 @cuda.jit(device=True)
@@ -86,7 +90,8 @@ def pool_forward_kernel(x, y, ph, pw, sh, sw, pt, pl, mode):
 
 @cuda.jit
 def pool_backward_kernel(x, dy, dx, ph, pw, sh, sw, pt, pl, mode):
-    """``dx[n, r, q, c]``: the sum of ``dy`` over the windows that route to this cell; one thread per input."""
+    """``dx[n, r, q, c]``: the sum of ``dy`` over the windows that route to this cell; one thread per
+    input."""
     n_img, h, w, ch = x.shape
     oh, ow = dy.shape[1], dy.shape[2]
     i = cuda.grid(1)
@@ -145,7 +150,8 @@ def global_pool_forward_kernel(x, y, mode):
 
 @cuda.jit
 def global_pool_backward_kernel(x, dy, dx, mode):
-    """Write the whole ``(n, c)`` plane of ``dx``: ``dy`` at the first arg-extremum (max/min) or spread (avg)."""
+    """Write the whole ``(n, c)`` plane of ``dx``: ``dy`` at the first arg-extremum (max/min) or spread
+    (avg)."""
     n_img, h, w, ch = x.shape
     i = cuda.grid(1)
     if i >= n_img * ch:
@@ -171,80 +177,66 @@ def global_pool_backward_kernel(x, dy, dx, mode):
     dx[n, best_idx // w, best_idx % w, c] = g
 
 
-@cuda.jit(device=True)
-def _sigmoid(v):
-    if v >= float32(0.0):
-        return float32(1.0) / (float32(1.0) + math.exp(-v))
-    e = math.exp(v)
-    return e / (float32(1.0) + e)
+def pool2d(
+    x: Any, size: tuple[int, int], stride: tuple[int, int], pads: tuple[int, int, int, int], mode: str
+) -> Any:
+    """``y (N, OH, OW, C)``: max / min / mean of every ``size`` window; padded cells are ignored."""
+    code = POOL_CODES[mode]
+    on_device = _a.any_device(x)
+    xd = _a.to_device(x)
+    oh, ow = shapes.output_hw((xd.shape[1], xd.shape[2]), size, stride, pads)
+    y = _a.empty((xd.shape[0], oh, ow, xd.shape[3]))  # (N, OH, OW, C)
+    _a.launch_1d(
+        pool_forward_kernel, y.size, xd, y, size[0], size[1], stride[0], stride[1], pads[0], pads[2], code
+    )
+    return _a.finish(y, on_device)
 
 
-@cuda.jit
-def activation_kernel(x, y, code, alpha):
-    """Element-wise activation on flat arrays (softmax has its own row kernel). NaN stays NaN."""
-    i = cuda.grid(1)
-    if i >= x.shape[0]:
-        return
-    v = x[i]
-    if code == 1:
-        y[i] = float32(0.0) if v < float32(0.0) else v
-    elif code == 2:
-        y[i] = alpha * v if v < float32(0.0) else v
-    elif code == 3:
-        y[i] = _sigmoid(v)
-    elif code == 4:
-        y[i] = math.tanh(v)
-    else:
-        y[i] = v
+def pool2d_backward(
+    x: Any,
+    dy: Any,
+    size: tuple[int, int],
+    stride: tuple[int, int],
+    pads: tuple[int, int, int, int],
+    mode: str,
+) -> Any:
+    """``dx (N, H, W, C)``: max/min route ``dy`` to the first arg-extremum, avg spreads it over real cells."""
+    code = POOL_CODES[mode]
+    on_device = _a.any_device(x, dy)
+    xd, dyd = _a.to_device(x), _a.to_device(dy)
+    dx = _a.empty(xd.shape)
+    _a.launch_1d(
+        pool_backward_kernel,
+        dx.size,
+        xd,
+        dyd,
+        dx,
+        size[0],
+        size[1],
+        stride[0],
+        stride[1],
+        pads[0],
+        pads[2],
+        code,
+    )
+    return _a.finish(dx, on_device)
 
 
-@cuda.jit
-def activation_backward_kernel(x, y, dy, dx, code, alpha):
-    """Element-wise ``dx = f'(x) * dy`` on flat arrays, using the forward output ``y`` where it is cheaper."""
-    i = cuda.grid(1)
-    if i >= x.shape[0]:
-        return
-    g = dy[i]
-    if code == 1:
-        dx[i] = g if x[i] > float32(0.0) else float32(0.0)
-    elif code == 2:
-        dx[i] = g if x[i] > float32(0.0) else alpha * g
-    elif code == 3:
-        dx[i] = g * y[i] * (float32(1.0) - y[i])
-    elif code == 4:
-        dx[i] = g * (float32(1.0) - y[i] * y[i])
-    else:
-        dx[i] = g
+def global_pool(x: Any, mode: str) -> Any:
+    """``y (N, C)``: max / min / mean of each image's channel over all positions."""
+    code = POOL_CODES[mode]
+    on_device = _a.any_device(x)
+    xd = _a.to_device(x)
+    y = _a.empty((xd.shape[0], xd.shape[3]))
+    _a.launch_1d(global_pool_forward_kernel, y.size, xd, y, code)
+    return _a.finish(y, on_device)
 
 
-@cuda.jit
-def softmax_kernel(x, y):
-    """Row softmax of ``x (R, L)``, shifted by the row maximum; one thread per row."""
-    r = cuda.grid(1)
-    if r >= x.shape[0]:
-        return
-    length = x.shape[1]
-    top = x[r, 0]
-    for j in range(1, length):
-        if x[r, j] > top:
-            top = x[r, j]
-    total = float32(0.0)
-    for j in range(length):
-        e = math.exp(x[r, j] - top)
-        y[r, j] = e
-        total += e
-    for j in range(length):
-        y[r, j] = y[r, j] / total
-
-
-@cuda.jit
-def softmax_backward_kernel(y, dy, dx):
-    """``dx = y * (dy - sum(dy * y))`` per row of ``(R, L)``; one thread per row."""
-    r = cuda.grid(1)
-    if r >= y.shape[0]:
-        return
-    dot = float32(0.0)
-    for j in range(y.shape[1]):
-        dot += dy[r, j] * y[r, j]
-    for j in range(y.shape[1]):
-        dx[r, j] = y[r, j] * (dy[r, j] - dot)
+def global_pool_backward(x: Any, dy: Any, mode: str) -> Any:
+    """``dx (N, H, W, C)`` for upstream ``dy (N, C)``."""
+    code = POOL_CODES[mode]
+    on_device = _a.any_device(x, dy)
+    xd, dyd = _a.to_device(x), _a.to_device(dy)
+    dx = _a.empty(xd.shape)
+    _a.launch_1d(global_pool_backward_kernel, dyd.size, xd, dyd, dx, code)
+    return _a.finish(dx, on_device)

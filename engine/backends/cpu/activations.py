@@ -10,12 +10,13 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange
 
-ACT_CODES = {"linear": 0, "relu": 1, "leaky_relu": 2, "sigmoid": 3, "tanh": 4, "softmax": 5}
+from engine.backends.contract import ACTIVATION_CODES
 
 
 @njit(parallel=True, cache=True)
 def _forward(x, code, alpha, y):  # pragma: no cover - jitted
-    """Element-wise activation ``code`` of the 1-D ``x`` into ``y`` (softmax is handled by :func:`_softmax`)."""
+    """Element-wise activation ``code`` (:data:`engine.backends.contract.ACTIVATION_CODES`) of the 1-D ``x``
+    into ``y`` (softmax is handled by :func:`_softmax`)."""
     one = np.float32(1.0)
     zero = np.float32(0.0)
     a = np.float32(alpha)
@@ -107,7 +108,7 @@ def activation(name: str, x: np.ndarray, alpha: float) -> np.ndarray:
         d = x.shape[-1]
         _softmax(x.reshape(-1, d), y.reshape(-1, d))
     else:
-        _forward(x.reshape(-1), ACT_CODES[name], float(alpha), y.reshape(-1))
+        _forward(x.reshape(-1), ACTIVATION_CODES[name], float(alpha), y.reshape(-1))
     return y
 
 
@@ -121,5 +122,7 @@ def activation_backward(name: str, x: np.ndarray, y: np.ndarray, dy: np.ndarray,
         d = x.shape[-1]
         _softmax_backward(y.reshape(-1, d), dy.reshape(-1, d), dx.reshape(-1, d))
     else:
-        _backward(x.reshape(-1), y.reshape(-1), dy.reshape(-1), ACT_CODES[name], float(alpha), dx.reshape(-1))
+        _backward(
+            x.reshape(-1), y.reshape(-1), dy.reshape(-1), ACTIVATION_CODES[name], float(alpha), dx.reshape(-1)
+        )
     return dx

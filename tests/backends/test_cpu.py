@@ -17,7 +17,11 @@ from hypothesis import strategies as st
 from scipy import signal
 
 from engine import ops
-from engine.backends import cpu, cpu_act, cpu_conv, cpu_dense, cpu_pool
+from engine.backends import cpu
+from engine.backends.cpu import activations as cpu_act
+from engine.backends.cpu import conv as cpu_conv
+from engine.backends.cpu import fully_connected as cpu_dense
+from engine.backends.cpu import pool as cpu_pool
 
 RTOL = ATOL = 2e-4
 
@@ -41,7 +45,7 @@ def check_op(op, *args, **kwargs):
     ref = op(*args, backend="reference", **kwargs)
     if isinstance(ref, tuple):
         assert isinstance(fast, tuple) and len(fast) == len(ref)
-        for k, (f, r) in enumerate(zip(fast, ref)):
+        for k, (f, r) in enumerate(zip(fast, ref, strict=True)):
             _close(f, r, f"{op.__name__}[{k}]")
     else:
         _close(fast, ref, op.__name__)
@@ -153,7 +157,7 @@ def test_conv_chunking_gives_the_same_result(rng, monkeypatch):
     monkeypatch.setattr(cpu_conv, "COLS_BUDGET_BYTES", 1)
     monkeypatch.setattr(cpu_conv, "BLOCK_BYTES", 1)
     np.testing.assert_allclose(ops.conv2d(x, w, b, backend="cpu", **kw), y_one, rtol=1e-6, atol=1e-6)
-    for g_many, g_one in zip(ops.conv2d_backward(x, w, dy, backend="cpu", **kw), grads_one):
+    for g_many, g_one in zip(ops.conv2d_backward(x, w, dy, backend="cpu", **kw), grads_one, strict=True):
         np.testing.assert_allclose(g_many, g_one, rtol=1e-5, atol=1e-5)
     check_op(ops.conv2d_backward, x, w, dy, **kw)
 
@@ -173,13 +177,13 @@ def test_conv_paths_agree(rng, stride, padding, flip):
     for path in CONV_PATHS:
         with conv_path(path):
             np.testing.assert_allclose(ops.conv2d(x, w, b, **kw), y, rtol=1e-5, atol=1e-5)
-            for g_path, g_default in zip(ops.conv2d_backward(x, w, dy, **kw), grads):
+            for g_path, g_default in zip(ops.conv2d_backward(x, w, dy, **kw), grads, strict=True):
                 np.testing.assert_allclose(g_path, g_default, rtol=1e-5, atol=1e-5)
 
 
 def test_conv_restores_the_blas_thread_count():
     """The fused path runs OpenBLAS single-threaded only while its kernels run."""
-    from engine.backends import cpu_blas
+    from engine.backends.cpu import _blas as cpu_blas
 
     if cpu_blas._get_threads is None or cpu_blas._set_threads is None:
         pytest.skip("NumPy's BLAS is not OpenBLAS")
@@ -211,9 +215,10 @@ def test_conv_from_two_threads_at_once(rng):
     expected = [run(job) for job in jobs]
     with ThreadPoolExecutor(max_workers=2) as pool:
         results = list(pool.map(run, jobs * 3))
-    for got, want in zip(results, expected * 3):  # BLAS may split work differently when called concurrently
+    # BLAS may split the work differently when called concurrently: equal to rounding, not bit for bit
+    for got, want in zip(results, expected * 3, strict=True):
         np.testing.assert_allclose(got[0], want[0], rtol=1e-6, atol=1e-6)
-        for g, e in zip(got[1], want[1]):
+        for g, e in zip(got[1], want[1], strict=True):
             np.testing.assert_allclose(g, e, rtol=1e-6, atol=1e-6)
 
 
@@ -294,8 +299,8 @@ def test_pool_forward_backward_match_reference(rng, mode, size, stride, padding)
 @pytest.mark.parametrize("mode", ["max", "min"])
 @pytest.mark.parametrize("hw", [(4, 6), (5, 7), (3, 2)])
 def test_pool_2x2_fast_path_ties_nan_and_odd_sizes(rng, mode, hw):
-    """The 2x2 stride-2 kernels (cpu_pool._pool2x2_forward / _backward) against the reference: ties, NaN, -0.0,
-    odd edges."""
+    """The 2x2 stride-2 kernels (cpu.pool._pool2x2_forward / _backward) against the reference: ties, NaN,
+    -0.0, odd edges."""
     x = rng.integers(-2, 3, size=(2, *hw, 5)).astype(np.float32)  # few levels: many ties
     x[0, 0, 1, 0] = x[1, 1, 0, 2] = x[1, 1, 1, 2] = x[0, 2, 0, 4] = np.nan
     x[1, 0, 0, 3] = -0.0
@@ -332,7 +337,8 @@ def test_global_pool_matches_reference(rng, mode):
 
 @pytest.mark.parametrize("mode", ["max", "min"])
 def test_nan_in_pooling_follows_the_reference(rng, mode):
-    """A NaN anywhere in a window wins max/min (it propagates, as in PyTorch), in windowed and global pools."""
+    """A NaN anywhere in a window wins max/min (it propagates, as in PyTorch), in windowed and global
+    pools."""
     x = _randn(rng, 1, 4, 4, 2)
     x[0, 0, 0, 0] = np.nan  # first cell of window (0, 0)
     x[0, 3, 3, 0] = np.nan  # last cell of window (1, 1)
@@ -450,7 +456,8 @@ def test_pool_property_any_geometry(h, w, ph, pw, sh, sw, mode, padding, levels,
 
 # --------------------------------------------------------------------------------------- compile once only
 def test_each_kernel_compiles_once(rng):
-    """float32 C-contiguous only and ints for every option: one signature per kernel, whatever the geometry."""
+    """float32 C-contiguous only and ints for every option: one signature per kernel, whatever the
+    geometry."""
     x = _randn(rng, 2, 6, 5, 3)
     for stride, padding, flip in [(1, "same", False), ((2, 3), "full", True), (3, ((1, 0), (2, 1)), False)]:
         y = ops.conv2d(x, _randn(rng, 3, 2, 3, 2), stride=stride, padding=padding, flip=flip, backend="cpu")
@@ -467,13 +474,13 @@ def test_each_kernel_compiles_once(rng):
         ops.activation_backward(name, x, x, alpha=0.3, backend="cpu")
     ops.dense_backward(x[:, 0, 0], _randn(rng, 3, 2), _randn(rng, 2, 2), backend="cpu")
     for n, d_in, d_out in [(2, 3, 2), (64, 40, 30), (2, 900, 40)]:  # serial, row split, input-band split
-        for relu in (False, True):
-            cpu.dense(_randn(rng, n, d_in), _randn(rng, d_in, d_out), _randn(rng, d_out), relu=relu)
+        for dense in (cpu.dense, cpu.dense_relu):
+            dense(_randn(rng, n, d_in), _randn(rng, d_in, d_out), _randn(rng, d_out))
     cpu.conv2d_relu(x, _randn(rng, 3, 3, 3, 2), _randn(rng, 2), (1, 1), (1, 1, 1, 1), False)
     conv_kernels = (
         [
-            cpu_conv.fused._forward,
-            cpu_conv.fused._backward,
+            cpu_conv.blocked._forward,
+            cpu_conv.blocked._backward,
             cpu_dense._forward,
             cpu_dense._backward,
             cpu_dense._forward_ksplit,
@@ -499,22 +506,6 @@ def test_each_kernel_compiles_once(rng):
         assert len(kernel.signatures) == 1, (kernel.py_func.__name__, kernel.signatures)
 
 
-def test_cpu_tier_shortens_the_openblas_spin():
-    """Importing the CPU tier leaves NumPy's OpenBLAS with the short idle spin (see cpu_threads)."""
-    import os
-
-    from engine.backends import cpu_threads
-
-    lib = cpu_threads._numpy_openblas()
-    if lib is None:  # NumPy built against another BLAS: nothing to shorten, and the call says so
-        assert cpu_threads.shorten_blas_spin() is False or cpu_threads._done
-        return
-    assert cpu_threads.shorten_blas_spin() is True
-    assert lib.openblas_thread_timeout() == int(os.environ[cpu_threads.ENV_VAR])
-    a = np.ones((64, 64), np.float32)
-    np.testing.assert_array_equal(a @ a, np.full((64, 64), 64.0))  # BLAS restarts and still works
-
-
 def test_dense_nan_and_inf_propagate():
     x = np.array([[np.nan, 1.0], [np.inf, 0.0], [1.0, 2.0]], np.float32)
     w = np.ones((2, 3), np.float32)
@@ -524,25 +515,18 @@ def test_dense_nan_and_inf_propagate():
     assert np.isnan(dw[0]).all() and np.isfinite(db).all()
 
 
-def test_cpu_tier_keeps_freed_memory_in_the_heap():
-    """Importing the CPU tier sets glibc's thresholds (cpu_memory) once; elsewhere it changes nothing."""
-    from engine.backends import cpu, cpu_memory  # noqa: F401  (the import applies it)
-
-    assert cpu_memory.keep_freed_memory() is cpu_memory._done
-
-
 def test_read_only_inputs_do_not_compile_a_second_signature(rng):
     """Read-only arrays (a GUI's frozen filter, np.broadcast_to) are copied at the public boundary."""
     x = _randn(rng, 1, 5, 5, 2)
     w = _randn(rng, 3, 3, 2, 2)
     ops.conv2d(x, w, backend="cpu")
-    before = {k: len(k.signatures) for k in (cpu_conv.fused._forward, cpu_dense._forward)}
+    before = {k: len(k.signatures) for k in (cpu_conv.blocked._forward, cpu_dense._forward)}
     x.setflags(write=False)
     w.setflags(write=False)
     y = ops.conv2d(x, w, backend="cpu")
     ops.dense(np.broadcast_to(_randn(rng, 1, 4), (3, 4)), _randn(rng, 4, 2), backend="cpu")
     after = {k: len(k.signatures) for k in before}
-    assert after[cpu_conv.fused._forward] == before[cpu_conv.fused._forward]
+    assert after[cpu_conv.blocked._forward] == before[cpu_conv.blocked._forward]
     assert after[cpu_dense._forward] <= 1
     np.testing.assert_allclose(y, ops.conv2d(x, w, backend="reference"), rtol=1e-5, atol=1e-5)
 
@@ -584,7 +568,7 @@ def test_dense_relu_is_relu_of_the_reference_dense(rng, n, d_in, d_out):
 def test_thread_count_follows_set_num_threads():
     import numba
 
-    from engine.backends.cpu_threads import thread_count
+    from engine.backends.cpu.threads import thread_count
 
     before = numba.get_num_threads()
     try:

@@ -1,8 +1,9 @@
-"""Numba CPU convolution in one parallel region: each thread runs im2col -> sgemm on blocks that stay in cache.
+"""Numba CPU convolution in one parallel region: each thread runs im2col -> sgemm on blocks that stay in
+cache.
 
 The work is split evenly between the Numba threads (``prange`` over thread slots, not over rows); each slot
 walks its share in blocks small enough that its ``cols`` block stays in the core's L2 cache, and calls the
-single-threaded BLAS ``sgemm`` (:mod:`engine.backends.cpu_blas`) on it right away::
+single-threaded BLAS ``sgemm`` (:mod:`engine.backends.cpu._blas`) on it right away::
 
     forward, per block of output rows g = (n, oy):
         cols  = im2col(x, rows of the block)                         (rows, K)   K = KH*KW*C_in
@@ -12,7 +13,7 @@ single-threaded BLAS ``sgemm`` (:mod:`engine.backends.cpu_blas`) on it right awa
         db_t += column sums of dy                                    per-slot partial, float64
         dcols = dy @ wmat.T ;  dx[images] = col2im(dcols)            scatter-add inside the slot's own images
 
-The host wrapper (:mod:`engine.backends.cpu_conv`) sums the per-slot partials in slot order, so results do
+The host wrapper (:mod:`engine.backends.cpu.conv`) sums the per-slot partials in slot order, so results do
 not depend on timing. No ``fastmath``: NaN and inf propagate exactly as through BLAS.
 """
 
@@ -21,7 +22,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange
 
-from engine.backends.cpu_blas import NO_TRANS, ROW_MAJOR, TRANS
+from engine.backends.cpu._blas import NO_TRANS, ROW_MAJOR, TRANS
 
 _F4 = 4  # bytes per float32
 
@@ -104,8 +105,8 @@ def _scatter_cols(dcols, n0, n1, kh, kw, sh, sw, pt, pl, oh, ow, dx):  # pragma:
 def _forward(
     sgemm, x, wmat, b, kh, kw, sh, sw, pt, pl, oh, ow, gpc, relu, y2, cols
 ):  # pragma: no cover - jitted
-    """``y2 (N*OH*OW, C_out) = im2col(x) @ wmat + b``, then ``relu`` (bool) in the same pass while the block is
-    still in cache; ``cols (slots, >= gpc*OW, K)`` is per-slot scratch."""
+    """``y2 (N*OH*OW, C_out) = im2col(x) @ wmat + b``, then ``relu`` (bool) in the same pass while the block
+    is still in cache; ``cols (slots, >= gpc*OW, K)`` is per-slot scratch."""
     slots = cols.shape[0]
     k, c_out = wmat.shape
     total = x.shape[0] * oh
@@ -151,8 +152,8 @@ def _forward(
 def _backward(
     sgemm, x, wmat, dy2, kh, kw, sh, sw, pt, pl, oh, ow, ipc, need_dx, cols, dcols, dw_parts, db_parts, dx
 ):  # pragma: no cover - jitted
-    """Per-slot partial ``dw_parts (slots, K, C_out)``, ``db_parts (slots, C_out)`` (both zeroed by the caller)
-    and, when ``need_dx``, ``dx`` for the slot's own images; blocks of ``ipc`` whole images."""
+    """Per-slot partial ``dw_parts (slots, K, C_out)``, ``db_parts (slots, C_out)`` (both zeroed by the
+    caller) and, when ``need_dx``, ``dx`` for the slot's own images; blocks of ``ipc`` whole images."""
     slots = cols.shape[0]
     k, c_out = wmat.shape
     n_img = x.shape[0]

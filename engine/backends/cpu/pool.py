@@ -5,9 +5,11 @@ Conventions (the backend contract, identical to the reference tier):
 * padded cells are ignored: max/min over the real cells of a window, the average divided by their count;
 * ties go to the first real cell of the window in row-major order (strict ``>`` / ``<`` while scanning), so a
   NaN wins a window only when it is that first cell, exactly like the reference;
-* global max/min follow NumPy's ``max``/``argmax``: a NaN anywhere in a plane gives NaN, routed to the first NaN.
+* global max/min follow NumPy's ``max``/``argmax``: a NaN anywhere in a plane gives NaN, routed to the first
+  NaN.
 
-Modes are passed to the kernels as small ints (:data:`MODE_CODES`) so each kernel compiles once.
+Modes are passed to the kernels as small ints (:data:`engine.backends.contract.POOL_CODES`: 0 max, 1 min,
+2 avg) so each kernel compiles once.
 """
 
 from __future__ import annotations
@@ -15,7 +17,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange
 
-MODE_CODES = {"max": 0, "min": 1, "avg": 2}
+from engine import shapes
+from engine.backends.contract import POOL_CODES
 
 
 @njit(inline="always")
@@ -28,7 +31,8 @@ def _better(v, best, mode):  # pragma: no cover - jitted
 
 @njit(parallel=True, cache=True)
 def _pool_forward(x, ph, pw, sh, sw, pt, pl, mode, y):  # pragma: no cover - jitted
-    """``y[n, oy, ox, c]`` = max / min / mean of the real cells of the window at ``(oy*sh - pt, ox*sw - pl)``."""
+    """``y[n, oy, ox, c]`` = max / min / mean of the real cells of the window at ``(oy*sh - pt, ox*sw -
+    pl)``."""
     h, w, c = x.shape[1], x.shape[2], x.shape[3]
     oh, ow = y.shape[1], y.shape[2]
     for r in prange(y.shape[0] * oh):
@@ -62,10 +66,11 @@ def _pool_forward(x, ph, pw, sh, sw, pt, pl, mode, y):  # pragma: no cover - jit
 
 @njit(inline="always")
 def _winner_2x2(x, n, i, j, ch, sgn):  # pragma: no cover - jitted
-    """``(best, k)`` of the 2x2 window at ``(i, j)`` of ``x[n, :, :, ch]`` scaled by ``sgn``: the largest value
-    and its cell 0..3 in row-major order (the first on ties; the first NaN wins). Min pooling passes
+    """``(best, k)`` of the 2x2 window at ``(i, j)`` of ``x[n, :, :, ch]`` scaled by ``sgn``: the largest
+    value and its cell 0..3 in row-major order (the first on ties; the first NaN wins). Min pooling passes
     ``sgn = -1`` (min is the max of the negated values; NaN stays NaN). Bitwise ``&`` / ``|`` on the
-    comparisons keep it branch-free, so the channel loops around it vectorise (3x faster than :func:`_better`)."""
+    comparisons keep it branch-free, so the channel loops around it vectorise (3x faster than
+    :func:`_better`)."""
     a = x[n, i, j, ch] * sgn
     b = x[n, i, j + 1, ch] * sgn
     e = x[n, i + 1, j, ch] * sgn
@@ -102,7 +107,8 @@ def _pool2x2_forward(x, mode, y):  # pragma: no cover - jitted
 
 @njit(parallel=True, cache=True)
 def _pool_backward(x, dy, ph, pw, sh, sw, pt, pl, mode, rows_independent, dx):  # pragma: no cover - jitted
-    """Scatter ``dy`` onto ``dx`` (any contents: overwritten): to the window's winner (max/min) or evenly (avg).
+    """Scatter ``dy`` onto ``dx`` (any contents: overwritten): to the window's winner (max/min) or evenly
+    (avg).
 
     Parallel over (image, output row) when windows of different rows do not overlap (``sh >= ph``), else
     over images, so two threads never add into the same cell. Each unit first zeroes its own band of input
@@ -161,8 +167,8 @@ def _pool2x2_backward(x, dy, mode, dx):  # pragma: no cover - jitted
     """Max/min backward for 2x2 windows at stride 2 without padding (the usual pooling): branch-free.
 
     The winner of each window is picked with selects in row-major order (same ties and NaN rule as
-    :func:`_pool_backward`), and every cell of ``dx`` is written exactly once (``dy`` or 0), channels innermost
-    so the loop vectorises; rows / columns left over by an odd size get 0.
+    :func:`_pool_backward`), and every cell of ``dx`` is written exactly once (``dy`` or 0), channels
+    innermost so the loop vectorises; rows / columns left over by an odd size get 0.
     """
     h, w, c = x.shape[1], x.shape[2], x.shape[3]
     n_img, oh, ow = dy.shape[0], dy.shape[1], dy.shape[2]
@@ -190,7 +196,8 @@ def _pool2x2_backward(x, dy, mode, dx):  # pragma: no cover - jitted
 
 @njit(parallel=True, cache=True)
 def _global_forward(x, mode, y):  # pragma: no cover - jitted
-    """``y[n, c]``: max / min (NaN-propagating, like ``np.max``) or mean (float64 sum) of ``x[n, :, :, c]``."""
+    """``y[n, c]``: max / min (NaN-propagating, like ``np.max``) or mean (float64 sum) of ``x[n, :, :,
+    c]``."""
     n_img, h, w, c = x.shape
     for n in prange(n_img):
         if mode == 2:
@@ -246,18 +253,18 @@ def _global_backward(x, dy, mode, dx):  # pragma: no cover - jitted
 def pool2d(
     x: np.ndarray, size: tuple[int, int], stride: tuple[int, int], pads: tuple[int, int, int, int], mode: str
 ) -> np.ndarray:
-    """Pooling forward: ``x (N, H, W, C)`` -> ``y (N, OH, OW, C)``, ``OH = (H + top + bottom - ph) // sh + 1``."""
+    """Pooling forward: ``x (N, H, W, C)`` -> ``y (N, OH, OW, C)``, ``OH = (H + top + bottom - ph) // sh +
+    1``."""
     n, h, w, c = x.shape
-    t, b, le, r = pads
-    oh = (h + t + b - size[0]) // stride[0] + 1
-    ow = (w + le + r - size[1]) // stride[1] + 1
+    t, _, le, _ = pads
+    oh, ow = shapes.output_hw((h, w), size, stride, pads)
     y = np.empty((n, oh, ow, c), dtype=np.float32)
     if not y.size:
         return y
     if mode != "avg" and tuple(size) == (2, 2) and tuple(stride) == (2, 2) and not any(pads):
-        _pool2x2_forward(x, MODE_CODES[mode], y)
+        _pool2x2_forward(x, POOL_CODES[mode], y)
     else:
-        _pool_forward(x, size[0], size[1], stride[0], stride[1], t, le, MODE_CODES[mode], y)
+        _pool_forward(x, size[0], size[1], stride[0], stride[1], t, le, POOL_CODES[mode], y)
     return y
 
 
@@ -274,7 +281,7 @@ def pool2d_backward(
         return np.zeros(x.shape, dtype=np.float32)
     dx = np.empty(x.shape, dtype=np.float32)  # every cell written by the kernel
     if mode != "avg" and tuple(size) == (2, 2) and tuple(stride) == (2, 2) and not any(pads):
-        _pool2x2_backward(x, dy, MODE_CODES[mode], dx)
+        _pool2x2_backward(x, dy, POOL_CODES[mode], dx)
         return dx
     _pool_backward(
         x,
@@ -285,7 +292,7 @@ def pool2d_backward(
         stride[1],
         pads[0],
         pads[2],
-        MODE_CODES[mode],
+        POOL_CODES[mode],
         stride[0] >= size[0],
         dx,
     )
@@ -296,7 +303,7 @@ def global_pool(x: np.ndarray, mode: str) -> np.ndarray:
     """Global pooling: ``x (N, H, W, C)`` -> ``(N, C)``."""
     y = np.empty((x.shape[0], x.shape[3]), dtype=np.float32)
     if x.size:
-        _global_forward(x, MODE_CODES[mode], y)
+        _global_forward(x, POOL_CODES[mode], y)
     return y
 
 
@@ -304,5 +311,5 @@ def global_pool_backward(x: np.ndarray, dy: np.ndarray, mode: str) -> np.ndarray
     """Gradient of :func:`global_pool`: ``dx (N, H, W, C)`` from ``dy (N, C)``."""
     dx = np.zeros(x.shape, dtype=np.float32)
     if x.size:
-        _global_backward(x, dy, MODE_CODES[mode], dx)
+        _global_backward(x, dy, POOL_CODES[mode], dx)
     return dx

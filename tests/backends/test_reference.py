@@ -19,7 +19,7 @@ def test_lesson_worked_example_gives_6():
 
 def scipy_conv(x, w, stride, mode, flip):
     """Independent multi-channel conv: sum over input channels of scipy's 2-D correlation, then subsample."""
-    n, h, wd, c = x.shape
+    n, _, _, c = x.shape
     kh, kw, _, co = w.shape
     fn = signal.convolve2d if flip else signal.correlate2d
     outs = []
@@ -64,7 +64,8 @@ def test_reference_conv_matches_scipy(rng, mode, flip, k, stride):
 def test_strided_same_equals_explicit_tf_padding(rng):
     x = rng.standard_normal((1, 7, 8, 1)).astype(np.float32)
     w = rng.standard_normal((4, 3, 1, 2)).astype(np.float32)
-    # TF: out = ceil(7/2)=4 rows -> total pad (4-1)*2+4-7 = 3 -> (1, 2); cols ceil(8/2)=4 -> (4-1)*2+3-8=1 -> (0, 1)
+    # TF: out = ceil(7/2)=4 rows -> total pad (4-1)*2+4-7 = 3 -> (1, 2);
+    #     cols ceil(8/2)=4 -> (4-1)*2+3-8=1 -> (0, 1)
     y_same = ops.conv2d(x, w, stride=2, padding="same", backend="reference")
     y_expl = ops.conv2d(x, w, stride=2, padding=((1, 2), (0, 1)), backend="reference")
     assert y_same.shape == (1, 4, 4, 2)
@@ -127,7 +128,7 @@ def test_conv_backward_matches_finite_differences(rng, stride, pads, flip, k):
     def loss():
         return float(np.sum(g * R.conv2d(x, w, b, stride, pads, flip)))
 
-    dx, dw, db = R.conv2d_backward(x, w, g, stride, pads, flip)
+    dx, dw, db = R.conv2d_backward(x, w, g, stride, pads, flip, True)
     np.testing.assert_allclose(dx, numerical_gradient(loss, x), rtol=1e-6, atol=1e-6)
     np.testing.assert_allclose(dw, numerical_gradient(loss, w), rtol=1e-6, atol=1e-6)
     np.testing.assert_allclose(db, numerical_gradient(loss, b), rtol=1e-6, atol=1e-6)

@@ -1,7 +1,9 @@
-"""``@cuda.jit`` kernels for convolution and dense layers: shared-memory tiled matrix products.
+"""Convolution on the ``cuda`` tier: ``@cuda.jit`` kernels (shared-memory tiled matrix products) and their
+wrappers.
 
-Private and loop-only; :mod:`engine.backends.cuda` validates, allocates and launches them. Every kernel works on
-float32, C-contiguous arrays; every float literal is written ``float32(...)`` so no float64 sneaks in.
+The kernels are private and loop-only; :func:`conv2d` and :func:`conv2d_backward` allocate and launch them.
+Every kernel works on float32, C-contiguous arrays; every float literal is written ``float32(...)`` so no
+float64 sneaks in.
 
 Convolution as an implicit matrix product (no im2col buffer is ever built)
 -------------------------------------------------------------------------
@@ -9,21 +11,28 @@ With ``M = N * OH * OW`` output positions and ``K = KH * KW * C_in`` window cell
 
     ``Y[m, o] = sum_k P[m, k] * Wk[k, o] + b[o]``
 
-where ``P[m, k]`` is the input cell that window ``m`` reads at offset ``k`` (zero in the padding) and ``Wk`` is the
-weight array seen as ``(K, C_out)`` (rotated 180 degrees when ``flip``). The weight gradient is
-``dWk = P^T @ dY``, a reduction over the ``M`` positions, split across ``blockIdx.z`` chunks that add their partial
+where ``P[m, k]`` is the input cell that window ``m`` reads at offset ``k`` (zero in the padding) and ``Wk``
+is the weight array seen as ``(K, C_out)`` (rotated 180 degrees when ``flip``). The weight gradient is ``dWk =
+P^T @ dY``, a reduction over the ``M`` positions, split across ``blockIdx.z`` chunks that add their partial
 tiles with ``cuda.atomic.add``. ``P`` is read on the fly from ``x`` while filling the shared tiles.
 
-Tiles are ``T x T`` threads; ``T`` must be a compile-time constant for ``cuda.shared.array``, so each kernel is
-built by a factory for the tile size asked for (``engine.config`` ``"cuda_tile"``) and cached.
+Tiles are ``T x T`` threads; ``T`` must be a compile-time constant for ``cuda.shared.array``, so each kernel
+is built by a factory for the tile size asked for (``engine.config`` ``"cuda_tile"``) and cached.
 """
 
 from __future__ import annotations
 
+import math
 from functools import cache
 from typing import Any
 
 from numba import cuda, float32
+
+from engine import shapes
+from engine.backends.cuda import arrays as _a
+from engine.backends.cuda.fully_connected import column_sum
+
+__all__ = ["conv2d", "conv2d_backward"]
 
 
 @cuda.jit(device=True)
@@ -46,7 +55,8 @@ def _decode_position(m, oh, ow):
 
 @cache
 def conv_forward_kernel(tile: int) -> Any:
-    """Kernel ``(x, w, b, y, sh, sw, pt, pl, flip)``: ``y (N, OH, OW, C_out) = conv(x (N, H, W, C_in), w) + b``.
+    """Kernel ``(x, w, b, y, sh, sw, pt, pl, flip)``: ``y (N, OH, OW, C_out) = conv(x (N, H, W, C_in), w) +
+    b``.
 
     Launch: grid ``(ceil(C_out / T), ceil(M / T))``, block ``(T, T)``.
     """
@@ -102,8 +112,9 @@ def conv_forward_kernel(tile: int) -> Any:
 def conv_dw_kernel(tile: int) -> Any:
     """Kernel ``(x, dy, dw, sh, sw, pt, pl, flip, chunk)``: ``dw += P^T @ dY`` over one chunk of positions.
 
-    ``dw (KH, KW, C_in, C_out)`` must be zeroed first. Launch: grid ``(ceil(C_out / T), ceil(K / T), chunks)``,
-    block ``(T, T)``; chunk ``z`` reduces positions ``[z * chunk, (z + 1) * chunk)`` (``chunk`` a multiple of T).
+    ``dw (KH, KW, C_in, C_out)`` must be zeroed first. Launch: grid ``(ceil(C_out / T), ceil(K / T),
+    chunks)``, block ``(T, T)``; chunk ``z`` reduces positions ``[z * chunk, (z + 1) * chunk)`` (``chunk`` a
+    multiple of T).
     """
     T = tile
 
@@ -199,77 +210,63 @@ def conv_dx_kernel(w, dy, dx, sh, sw, pt, pl, flip):
     dx[n, iy, ix, ci] = acc
 
 
-@cache
-def gemm_kernel(tile: int) -> Any:
-    """Kernel ``(a, b, c, bias, trans_a, trans_b, use_bias, chunk)``: ``c (+)= op(a) @ op(b) (+ bias)``.
+def conv2d(
+    x: Any, w: Any, b: Any, stride: tuple[int, int], pads: tuple[int, int, int, int], flip: bool
+) -> Any:
+    """``y (N, OH, OW, C_out)`` from ``x (N, H, W, C_in)``, ``w (KH, KW, C_in, C_out)``, ``b (C_out,)``.
 
-    ``op(a)`` is ``a.T`` when ``trans_a`` (likewise ``b``); ``op(a)`` is ``(M, K)``, ``op(b)`` is ``(K, N)``,
-    ``c`` is ``(M, N)``. With one chunk (``chunk >= K``) ``c`` is overwritten; with several (grid ``z > 1``) each
-    chunk adds its partial tile atomically and ``c`` must be zeroed first. Launch: grid
-    ``(ceil(N / T), ceil(M / T), chunks)``, block ``(T, T)``.
+    Notes
+    -----
+    ``OH = (H + top + bottom - KH) // sh + 1`` (:func:`engine.shapes.output_hw`). An implicit tiled matrix
+    product (see the module docstring); ``flip=True`` is the true convolution.
     """
-    T = tile
-
-    @cuda.jit
-    def _gemm(a, b, c, bias, trans_a, trans_b, use_bias, chunk):
-        m_total, n_total = c.shape
-        k_total = a.shape[0] if trans_a else a.shape[1]
-        a_tile = cuda.shared.array((T, T), float32)
-        b_tile = cuda.shared.array((T, T), float32)
-        tx = cuda.threadIdx.x
-        ty = cuda.threadIdx.y
-        row = cuda.blockIdx.y * T + ty
-        col = cuda.blockIdx.x * T + tx
-        k_start = cuda.blockIdx.z * chunk
-        k_stop = min(k_start + chunk, k_total)
-        acc = float32(0.0)
-        for k0 in range(k_start, k_stop, T):
-            ka = k0 + tx
-            v = float32(0.0)
-            if row < m_total and ka < k_stop:
-                v = a[ka, row] if trans_a else a[row, ka]
-            a_tile[ty, tx] = v
-            kb = k0 + ty
-            v = float32(0.0)
-            if kb < k_stop and col < n_total:
-                v = b[col, kb] if trans_b else b[kb, col]
-            b_tile[ty, tx] = v
-            cuda.syncthreads()
-            for kk in range(T):
-                acc += a_tile[ty, kk] * b_tile[kk, tx]
-            cuda.syncthreads()
-        if row < m_total and col < n_total:
-            if use_bias:
-                acc += bias[col]
-            if cuda.gridDim.z > 1:
-                cuda.atomic.add(c, (row, col), acc)
-            else:
-                c[row, col] = acc
-
-    return _gemm
+    on_device = _a.any_device(x, w, b)
+    xd, wd, bd = _a.to_device(x), _a.to_device(w), _a.to_device(b)
+    oh, ow = shapes.output_hw((xd.shape[1], xd.shape[2]), (wd.shape[0], wd.shape[1]), stride, pads)
+    n_img, c_out = xd.shape[0], wd.shape[3]
+    y = _a.empty((n_img, oh, ow, c_out))  # (N, OH, OW, C_out)
+    m_total = n_img * oh * ow
+    t = _a.tile()
+    if m_total > 0:
+        grid = (math.ceil(c_out / t), math.ceil(m_total / t))
+        conv_forward_kernel(t)[grid, (t, t)](
+            xd, wd, bd, y, stride[0], stride[1], pads[0], pads[2], bool(flip)
+        )
+    return _a.finish(y, on_device)
 
 
-@cuda.jit
-def column_sum_kernel(a, out, chunk):
-    """``out[j] += sum of a[i, j]`` over rows ``[z * chunk, (z + 1) * chunk)`` for chunk ``z = blockIdx.y``.
+def conv2d_backward(
+    x: Any,
+    w: Any,
+    dy: Any,
+    stride: tuple[int, int],
+    pads: tuple[int, int, int, int],
+    flip: bool,
+    need_dx: bool,
+) -> tuple[Any, Any, Any]:
+    """``(dx (N, H, W, C_in) | None, dw (KH, KW, C_in, C_out), db (C_out,))`` for upstream ``dy (N, OH, OW,
+    C_out)``.
 
-    ``out`` must be zeroed first. Launch: grid ``(ceil(cols / tpb), chunks)``, block ``tpb`` (1-D).
+    ``dx`` is a gather over the windows reading each input cell; ``dw`` an implicit ``P^T @ dY`` split over
+    chunks of positions; ``db`` a column sum of ``dy`` seen as ``(N * OH * OW, C_out)``.
     """
-    rows, cols = a.shape
-    j = cuda.blockIdx.x * cuda.blockDim.x + cuda.threadIdx.x
-    if j >= cols:
-        return
-    start = cuda.blockIdx.y * chunk
-    stop = min(start + chunk, rows)
-    acc = float32(0.0)
-    for i in range(start, stop):
-        acc += a[i, j]
-    cuda.atomic.add(out, j, acc)
-
-
-@cuda.jit
-def fill_kernel(a, value):
-    """``a[:] = value`` for a 1-D device array (the zeroing before atomic reductions)."""
-    i = cuda.grid(1)
-    if i < a.shape[0]:
-        a[i] = value
+    on_device = _a.any_device(x, w, dy)
+    xd, wd, dyd = _a.to_device(x), _a.to_device(w), _a.to_device(dy)
+    kh, kw, c_in, c_out = wd.shape
+    n_img, oh, ow = dyd.shape[0], dyd.shape[1], dyd.shape[2]
+    m_total = n_img * oh * ow
+    k_total = kh * kw * c_in
+    t = _a.tile()
+    dw = _a.zeros((kh, kw, c_in, c_out))
+    if m_total > 0:
+        other = math.ceil(c_out / t) * math.ceil(k_total / t)
+        per, chunks = _a.chunk(m_total, t, other)
+        grid = (math.ceil(c_out / t), math.ceil(k_total / t), chunks)
+        conv_dw_kernel(t)[grid, (t, t)](xd, dyd, dw, stride[0], stride[1], pads[0], pads[2], bool(flip), per)
+    db = column_sum(dyd.reshape(m_total, c_out))
+    dx = None
+    if need_dx:
+        dx = _a.empty(xd.shape)
+        _a.launch_1d(conv_dx_kernel, dx.size, wd, dyd, dx, stride[0], stride[1], pads[0], pads[2], bool(flip))
+        dx = _a.finish(dx, on_device)
+    return dx, _a.finish(dw, on_device), _a.finish(db, on_device)

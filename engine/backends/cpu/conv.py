@@ -1,8 +1,8 @@
 """Numba CPU convolution as im2col + sgemm, on one of two paths picked here.
 
-* **Blocked** (whenever NumPy's BLAS is its bundled OpenBLAS, :data:`engine.backends.cpu_blas.SGEMM`): one
-  parallel region per call; each Numba thread fills an L2-sized ``cols`` block and multiplies it at once with a
-  single-threaded sgemm called from inside the kernel (:mod:`engine.backends.cpu_conv_fused`). Measured on
+* **Blocked** (whenever NumPy's BLAS is its bundled OpenBLAS, :data:`engine.backends.cpu._blas.SGEMM`): one
+  parallel region per call; each Numba thread fills an L2-sized ``cols`` block and multiplies it at once with
+  a single-threaded sgemm called from inside the kernel (:mod:`engine.backends.cpu.conv_blocked`). Measured on
   2 cores: 2x the host path on the lesson network's layers, ~0.8x the machine's large-sgemm GFLOP/s.
 * **Host** (any other BLAS; described below): ``prange`` im2col / col2im kernels plus one host ``np.matmul``
   per large chunk. 1x1 stride-1 unpadded kernels always skip im2col (``x`` is the cols matrix).
@@ -23,8 +23,8 @@ Backward, per chunk of whole images::
     dx     = col2im(dcols)               gathered per input row, so parallel rows never write the same cell
     db     = column sums of dy           per-thread partial sums in float64, then reduced
 
-``flip=True`` (true convolution) rotates the kernel by 180 degrees in the host wrapper and rotates ``dw`` back.
-No ``fastmath`` in the copy kernels; the reductions use a flag subset that keeps NaN and inf semantics.
+``flip=True`` (true convolution) rotates the kernel by 180 degrees in the host wrapper and rotates ``dw``
+back. No ``fastmath`` in the copy kernels; the reductions use a flag subset that keeps NaN and inf semantics.
 """
 
 from __future__ import annotations
@@ -34,12 +34,10 @@ import threading
 import numpy as np
 from numba import njit, prange
 
-from engine.backends import cpu_conv_fused as fused
-from engine.backends.cpu_blas import SGEMM, single_threaded_blas
-from engine.backends.cpu_threads import shorten_blas_spin, thread_count
-
-# BLAS and Numba take turns on the cores: OpenBLAS's idle threads must not spin through our kernels.
-shorten_blas_spin()
+from engine import shapes
+from engine.backends.cpu import conv_blocked as blocked
+from engine.backends.cpu._blas import SGEMM, single_threaded_blas
+from engine.backends.cpu.threads import thread_count
 
 # Reassociation lets LLVM vectorise sums; no 'nnan'/'ninf', so NaN and inf still propagate.
 SAFE_FASTMATH = {"contract", "reassoc", "nsz", "arcp", "afn"}
@@ -49,13 +47,14 @@ SAFE_FASTMATH = {"contract", "reassoc", "nsz", "arcp", "afn"}
 # large; the cap keeps memory bounded for big batches and images. Measured with bench/kernels.py.
 COLS_BUDGET_BYTES = 16 * 1024 * 1024
 
-# Size of one thread's im2col block in the fused path (:mod:`engine.backends.cpu_conv_fused`, used whenever
-# NumPy's OpenBLAS is there): small enough to stay in cache between the copy and the sgemm. 40 KiB: measured
-# on the bench/kernels.py shapes (batch 1 and 64, 2 threads, Zen 4), blocks of 16-32 rows of K=288..576 ran
-# at 155-175 GFLOP/s against 120-135 for 48-64 rows (64 KiB); K=27 blocks are insensitive to the size.
+# Size of one thread's im2col block in the blocked path (:mod:`engine.backends.cpu.conv_blocked`, used
+# whenever NumPy's OpenBLAS is there): small enough to stay in cache between the copy and the sgemm. 40 KiB:
+# measured on the bench/kernels.py shapes (batch 1 and 64, 2 threads, Zen 4), blocks of 16-32 rows of
+# K=288..576 ran at 155-175 GFLOP/s against 120-135 for 48-64 rows (64 KiB); K=27 blocks are insensitive to
+# the size.
 BLOCK_BYTES = 40 * 1024
-# Backward blocks hold at least this many im2col rows (whole images), so the dW sgemm (cols.T @ dy, summing over
-# the rows) gets a long enough inner dimension: 8x8 images (64 rows each) otherwise make it slow.
+# Backward blocks hold at least this many im2col rows (whole images), so the dW sgemm (cols.T @ dy, summing
+# over the rows) gets a long enough inner dimension: 8x8 images (64 rows each) otherwise make it slow.
 MIN_BWD_ROWS = 512
 
 
@@ -176,7 +175,8 @@ _scratch_local = threading.local()
 
 
 def _scratch(name: str, rows: int, cols: int) -> np.ndarray:
-    """A reusable float32 ``(rows, cols)`` work buffer, one set per thread (so concurrent callers never share).
+    """A reusable float32 ``(rows, cols)`` work buffer, one set per thread (so concurrent callers never
+    share).
 
     Fresh multi-megabyte buffers cost page faults on every call (about 15% of a conv backward); buffers up to
     twice :data:`COLS_BUDGET_BYTES` are kept and reused, larger one-off ones (a huge single image) are not.
@@ -192,13 +192,6 @@ def _scratch(name: str, rows: int, cols: int) -> np.ndarray:
         if 4 * size <= 2 * COLS_BUDGET_BYTES:
             pool[name] = buf
     return buf[:size].reshape(rows, cols)
-
-
-def _out_hw(
-    h: int, w: int, kh: int, kw: int, stride: tuple[int, int], pads: tuple[int, int, int, int]
-) -> tuple[int, int]:
-    t, b, le, r = pads
-    return (h + t + b - kh) // stride[0] + 1, (w + le + r - kw) // stride[1] + 1
 
 
 def _effective_weights(w: np.ndarray, flip: bool) -> np.ndarray:
@@ -218,14 +211,14 @@ def column_sums(a: np.ndarray) -> np.ndarray:
     return _column_sums(a)
 
 
-def conv2d(
+def forward(
     x: np.ndarray,
     w: np.ndarray,
     b: np.ndarray,
     stride: tuple[int, int],
     pads: tuple[int, int, int, int],
     flip: bool,
-    relu: bool = False,
+    relu: bool,
 ) -> np.ndarray:
     """Convolution forward. ``x (N, H, W, C_in)``, ``w (KH, KW, C_in, C_out)``, ``b (C_out,)``; ``relu=True``
     applies the ReLU in the pass that adds the bias (one sweep over ``y`` instead of two).
@@ -236,7 +229,7 @@ def conv2d(
     """
     n, h, wd, c_in = x.shape
     kh, kw, _, c_out = w.shape
-    oh, ow = _out_hw(h, wd, kh, kw, stride, pads)
+    oh, ow = shapes.output_hw((h, wd), (kh, kw), stride, pads)
     wmat = _effective_weights(w, flip)  # (K, C_out)
     y = np.empty((n, oh, ow, c_out), dtype=np.float32)
     y2 = y.reshape(n * oh * ow, c_out)  # (rows, C_out), a view
@@ -253,7 +246,7 @@ def conv2d(
         gpc = max(1, min(BLOCK_BYTES // (4 * k * ow), -(-n * oh // slots)))  # output rows per block
         cols = _scratch("cols", slots * gpc * ow, k).reshape(slots, gpc * ow, k)
         with single_threaded_blas():
-            fused._forward(
+            blocked._forward(
                 SGEMM, x, wmat, b, kh, kw, stride[0], stride[1], t, le, oh, ow, gpc, bool(relu), y2, cols
             )
         return y
@@ -272,16 +265,16 @@ def conv2d(
     return y
 
 
-def conv2d_backward(
+def backward(
     x: np.ndarray,
     w: np.ndarray,
     dy: np.ndarray,
     stride: tuple[int, int],
     pads: tuple[int, int, int, int],
     flip: bool,
-    need_dx: bool = True,
-):
-    """Gradients of :func:`conv2d`: ``(dx (N, H, W, C_in) | None, dw (KH, KW, C_in, C_out), db (C_out,))``.
+    need_dx: bool,
+) -> tuple[np.ndarray | None, np.ndarray, np.ndarray]:
+    """Gradients of :func:`forward`: ``(dx (N, H, W, C_in) | None, dw (KH, KW, C_in, C_out), db (C_out,))``.
 
     ``dy`` is ``(N, OH, OW, C_out)``; ``dx`` is None when ``need_dx`` is False.
     """
@@ -293,7 +286,7 @@ def conv2d_backward(
     dy2 = dy.reshape(n * oh * ow, c_out)  # (rows, C_out)
     dx = np.empty((n, h, wd, c_in), dtype=np.float32) if need_dx else None
     if n and SGEMM is not None and not _is_pointwise(w, stride, pads):
-        return _backward_fused(x, w, wmat, dy2, stride, pads, flip, dx)
+        return _backward_blocked(x, w, wmat, dy2, stride, pads, flip, dx)
     db = column_sums(dy2) if n else np.zeros(c_out, np.float32)
     dwmat = np.zeros((k, c_out), dtype=np.float32)
     if n == 0:
@@ -328,7 +321,7 @@ def conv2d_backward(
     return dx, dw, db
 
 
-def _backward_fused(
+def _backward_blocked(
     x: np.ndarray,
     w: np.ndarray,
     wmat: np.ndarray,
@@ -337,12 +330,12 @@ def _backward_fused(
     pads: tuple[int, int, int, int],
     flip: bool,
     dx: np.ndarray | None,
-):
-    """:func:`conv2d_backward` through :func:`engine.backends.cpu_conv_fused._backward` (per-slot partials)."""
+) -> tuple[np.ndarray | None, np.ndarray, np.ndarray]:
+    """:func:`backward` through :func:`engine.backends.cpu.conv_blocked._backward` (per-slot partials)."""
     n, h, wd, c_in = x.shape
     kh, kw, _, c_out = w.shape
     k = wmat.shape[0]
-    oh, ow = _out_hw(h, wd, kh, kw, stride, pads)
+    oh, ow = shapes.output_hw((h, wd), (kh, kw), stride, pads)
     slots = thread_count()
     per_img = oh * ow
     ipc = max(1, min(max(BLOCK_BYTES // (4 * k * per_img), -(-MIN_BWD_ROWS // per_img)), -(-n // slots)))
@@ -358,7 +351,7 @@ def _backward_fused(
     db_parts = np.zeros((slots, c_out), dtype=np.float64)
     t, _, le, _ = pads
     with single_threaded_blas():
-        fused._backward(
+        blocked._backward(
             SGEMM,
             x,
             wmat,
