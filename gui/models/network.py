@@ -55,9 +55,8 @@ class LayerOutput:
 def _weights(layer: Any) -> tuple[np.ndarray | None, np.ndarray | None]:
     if type(layer).__name__ not in ("Conv2D", "Dense"):
         return None, None
-    params = layer.params
-    bias = params["bias"].copy() if "bias" in params else None
-    return params["kernel"].copy(), bias
+    params = dict(zip(layer.params, layer.get_weights()))  # current even while a GPU run holds them
+    return params["kernel"], params.get("bias")
 
 
 def layer_outputs(model: Any, image: np.ndarray) -> list[LayerOutput]:
