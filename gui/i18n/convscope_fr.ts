@@ -852,4 +852,17 @@
         <translation>Vitesse de l'animation</translation>
     </message>
 </context>
+<context>
+    <name>SideFold</name>
+    <message>
+        <location filename="../widgets/side_fold.py" />
+        <source>Show this column</source>
+        <translation>Afficher cette colonne</translation>
+    </message>
+    <message>
+        <location filename="../widgets/side_fold.py" />
+        <source>Hide this column (more room for the view)</source>
+        <translation>Masquer cette colonne (plus de place pour la vue)</translation>
+    </message>
+</context>
 </TS>

@@ -138,6 +138,11 @@
             <source>Padding: valid / same / full</source>
             <translation>Remplissage (padding) : valid / same / full</translation>
         </message>
+        <message>
+            <location filename="../tabs/convolution.py" />
+            <source>Settings</source>
+            <translation>Réglages</translation>
+        </message>
     </context>
     <context>
         <name>ConvolutionView</name>

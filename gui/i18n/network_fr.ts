@@ -718,6 +718,11 @@
         <source>What each layer detects: lines, then parts, then objects</source>
         <translation>Ce que détecte chaque couche : des traits, puis des parties, puis des objets</translation>
     </message>
+    <message>
+        <location filename="../tabs/network.py" />
+        <source>Input</source>
+        <translation>Entrée</translation>
+    </message>
 </context>
 <context>
     <name>OverviewCanvas</name>

@@ -806,6 +806,11 @@ vrai : {t}</translation>
         <source>Choose a data set and press Start.</source>
         <translation>Choisissez un jeu de données et appuyez sur Démarrer.</translation>
     </message>
+    <message>
+        <location filename="../tabs/training.py" />
+        <source>Settings</source>
+        <translation>Réglages</translation>
+    </message>
 </context>
 <context>
     <name>TransferPanel</name>

@@ -33,6 +33,7 @@ from gui.models.data import default_format
 from gui.models.session import OPTIMIZERS, adapt_head, first_conv_kernel, preset_configs
 from gui.tabs._session_tab import SessionTabMixin
 from gui.widgets.net_session import LabSession
+from gui.widgets.side_fold import SideFold
 from gui.widgets.train_augment import PREVIEW_VARIANTS, AugmentPanel
 from gui.widgets.train_controls import TrainingControls
 from gui.widgets.train_guard import TrainingAlert, chance_and_size
@@ -132,9 +133,11 @@ class TrainingTab(SessionTabMixin, QWidget):
         split.addWidget(self.bottom)
         split.setStretchFactor(0, 5)
         split.setStretchFactor(1, 4)
+        # the settings fold into a strip when they and the views do not fit (1024 px with the lesson panel)
+        self.fold = SideFold(scroll, split, lambda: self.tr("Settings"))
         outer = QHBoxLayout(self)
-        outer.addWidget(scroll)
-        outer.addWidget(split, 1)
+        outer.setContentsMargins(4, 4, 4, 4)  # as the other tabs: the whole tab fits 1024 x 700
+        outer.addWidget(self.fold)
 
         c = self.controls
         c.start.clicked.connect(lambda: self.start("run"))
