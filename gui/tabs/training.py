@@ -88,6 +88,7 @@ class TrainingTab(SessionTabMixin, QWidget):
         self._preview_shown = -1
         self._preview_seed = 0
         self._lesson: str | None = None
+        self._ready_when_built = False  # the data came while a model was being built: say Ready once it is
         self.errors: list[str] = []
 
         self.controls = TrainingControls()
@@ -282,6 +283,7 @@ class TrainingTab(SessionTabMixin, QWidget):
         info = self.session.info
         if self.session.building:
             self._pending_start = then  # the Network tab is building for this data: start when it is done
+            self._ready_when_built = True
         elif info is None or info.input_shape != data.input_shape or info.num_classes != data.num_classes:
             self._build_for_data(then)
         else:
@@ -323,6 +325,9 @@ class TrainingTab(SessionTabMixin, QWidget):
         pending, self._pending_start = self._pending_start, None
         if pending:
             self.start(pending)
+        elif self._ready_when_built:
+            self._status(self.tr("Ready."))  # the data waited for this build, which is done
+        self._ready_when_built = False
 
     # ------------------------------------------------------------------------------------------- run control
     def _plan(self) -> TrainingPlan:

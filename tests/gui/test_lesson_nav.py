@@ -128,6 +128,7 @@ def test_the_training_tabs_own_views(win, qtbot):
     assert t.augment.is_lesson_preset()
     qtbot.waitUntil(win.lesson_ready, timeout=60000)
     assert t.augment.preview_count() == 6
+    qtbot.waitUntil(lambda: t.status.text() == "Ready.", timeout=60000)  # not "Loading the data set..."
     assert win.show_lesson("training")
     assert t.bottom.currentWidget() is t.live
     qtbot.waitUntil(win.lesson_ready, timeout=120000)  # the first epoch's report: live curves and confusion
