@@ -816,7 +816,7 @@
     <message>
         <location filename="../widgets/compare.py" line="138" />
         <source>Conv stride 1 + ReLU</source>
-        <translation>Conv pas 1 + ReLU</translation>
+        <translation>Conv de pas 1 + ReLU</translation>
     </message>
     <message>
         <location filename="../widgets/compare.py" line="146" />

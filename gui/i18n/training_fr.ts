@@ -897,17 +897,18 @@ vrai : {t}</translation>
     <message>
         <location line="+0" />
         <source>Training time (s)</source>
-        <translation>Durée d'entraînement (s)</translation>
+        <translation>Durée (s)</translation>
     </message>
     <message>
         <location line="+0" />
         <source>Validation accuracy</source>
-        <translation>Exactitude en validation</translation>
+        <translation>Exactitude
+(validation)</translation>
     </message>
     <message>
         <location line="+2" />
         <source>Frozen base + new head</source>
-        <translation>Base gelée + nouvelle tête</translation>
+        <translation>Base gelée + nouvelle tête</translation>
     </message>
     <message>
         <location line="+1" />
