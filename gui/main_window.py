@@ -347,6 +347,11 @@ class MainWindow(LessonMixin, LessonStateMixin, QMainWindow):
             self._placed = True
             self._place_lesson_panel()
 
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if getattr(self, "_placed", False):
+            self._narrow_lesson_panel()
+
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate()

@@ -180,6 +180,7 @@ def sweep(args: argparse.Namespace) -> int:
                 progress.show(event.progress.line())
     except KeyboardInterrupt:
         progress.end()
+        job.results.reload()  # count what is on disk: Ctrl-C may have come during a row's write
         done = len(job.rows())
         print(
             f"convscope: interrupted; {done} of {len(job.trials)} trials are saved in {args.out}: run the "

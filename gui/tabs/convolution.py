@@ -30,6 +30,7 @@ from gui.tabs.convolution_view import CURRENT, HOVER, show_step
 from gui.widgets.compare import PaddingComparison, PoolVsStride
 from gui.widgets.conv_controls import ConvControls
 from gui.widgets.filter_editor import FilterEditor
+from gui.widgets.side_fold import SideFold
 from gui.widgets.step_page import StepPage
 
 __all__ = ["CURRENT", "HOVER", "ConvolutionTab"]
@@ -62,10 +63,11 @@ class ConvolutionTab(QWidget):
         self.pages = QTabWidget()
         for w in (self.page, self.padding_page, self.pool_page):
             self.pages.addTab(w, "")
+        # the settings fold into a strip when they and the pages do not fit (1024 px with the lesson panel)
+        self.fold = SideFold(scroll, self.pages, lambda: self.tr("Settings"))
         lay = QHBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 4)
-        lay.addWidget(scroll)
-        lay.addWidget(self.pages, 1)
+        lay.addWidget(self.fold)
         st = self.page.stepper
         for key, slot in (
             ("Space", st.toggle_play),

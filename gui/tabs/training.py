@@ -33,6 +33,7 @@ from gui.models.data import default_format
 from gui.models.session import OPTIMIZERS, adapt_head, first_conv_kernel, preset_configs
 from gui.tabs._session_tab import SessionTabMixin
 from gui.widgets.net_session import LabSession
+from gui.widgets.side_fold import SideFold
 from gui.widgets.train_augment import PREVIEW_VARIANTS, AugmentPanel
 from gui.widgets.train_controls import TrainingControls
 from gui.widgets.train_guard import TrainingAlert, chance_and_size
@@ -87,6 +88,7 @@ class TrainingTab(SessionTabMixin, QWidget):
         self._preview_shown = -1
         self._preview_seed = 0
         self._lesson: str | None = None
+        self._ready_when_built = False  # the data came while a model was being built: say Ready once it is
         self.errors: list[str] = []
 
         self.controls = TrainingControls()
@@ -132,9 +134,11 @@ class TrainingTab(SessionTabMixin, QWidget):
         split.addWidget(self.bottom)
         split.setStretchFactor(0, 5)
         split.setStretchFactor(1, 4)
+        # the settings fold into a strip when they and the views do not fit (1024 px with the lesson panel)
+        self.fold = SideFold(scroll, split, lambda: self.tr("Settings"))
         outer = QHBoxLayout(self)
-        outer.addWidget(scroll)
-        outer.addWidget(split, 1)
+        outer.setContentsMargins(4, 4, 4, 4)  # as the other tabs: the whole tab fits 1024 x 700
+        outer.addWidget(self.fold)
 
         c = self.controls
         c.start.clicked.connect(lambda: self.start("run"))
@@ -279,6 +283,7 @@ class TrainingTab(SessionTabMixin, QWidget):
         info = self.session.info
         if self.session.building:
             self._pending_start = then  # the Network tab is building for this data: start when it is done
+            self._ready_when_built = True
         elif info is None or info.input_shape != data.input_shape or info.num_classes != data.num_classes:
             self._build_for_data(then)
         else:
@@ -320,6 +325,9 @@ class TrainingTab(SessionTabMixin, QWidget):
         pending, self._pending_start = self._pending_start, None
         if pending:
             self.start(pending)
+        elif self._ready_when_built:
+            self._status(self.tr("Ready."))  # the data waited for this build, which is done
+        self._ready_when_built = False
 
     # ------------------------------------------------------------------------------------------- run control
     def _plan(self) -> TrainingPlan:

@@ -98,6 +98,8 @@ class ConvControls(QWidget):
         self.flip = QCheckBox()
         self.output_info = _bold(QLabel())
         self.conv_form = QFormLayout(self.conv_box)
+        # "Remplissage (padding)" and its choices do not fit side by side in the column: the choices go under
+        self.conv_form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         self.pad_label = QLabel()
         self.pad_label.setBuddy(self.padding)
         self.conv_form.addRow(self.pad_label, pad_row)

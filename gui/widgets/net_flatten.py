@@ -333,21 +333,30 @@ class FlattenView(NetView):
         res = t.results
         for key, box in self.boxes.items():
             r = res[key]
-            box.trained.setText(
-                self.tr(
-                    "<b>{a:.1%}</b> validation accuracy after {e} epoch(s); training took {s:.1f} s."
-                ).format(a=r.accuracy, e=r.epochs, s=r.seconds)
+            text = (
+                self.tr("<b>{a:.1%}</b> validation accuracy after 1 epoch; training took {s:.1f} s.")
+                if r.epochs == 1
+                else self.tr("<b>{a:.1%}</b> validation accuracy after {e} epochs; training took {s:.1f} s.")
             )
+            box.trained.setText(text.format(a=r.accuracy, e=r.epochs, s=r.seconds))
         f, g = res["flatten"], res["gmp"]
         noise = difference_noise(f.accuracy, g.accuracy, f.n_val)
         diff = f.accuracy - g.accuracy
         data = self.host.session.data
         n_train = len(data.x_train) if data is not None else 0
         lines = [
-            self.tr(
-                "Measured here: {e} epoch(s) on the same {n} images in the same order, both bases "
-                "starting from the same weights; accuracy on {v} validation images: Flatten {af:.1%} in "
-                "{tf:.1f} s, GlobalMaxPooling {ag:.1%} in {tg:.1f} s."
+            (
+                self.tr(
+                    "Measured here: 1 epoch on the same {n} images in the same order, both bases "
+                    "starting from the same weights; accuracy on {v} validation images: Flatten {af:.1%} in "
+                    "{tf:.1f} s, GlobalMaxPooling {ag:.1%} in {tg:.1f} s."
+                )
+                if f.epochs == 1
+                else self.tr(
+                    "Measured here: {e} epochs on the same {n} images in the same order, both bases "
+                    "starting from the same weights; accuracy on {v} validation images: Flatten {af:.1%} in "
+                    "{tf:.1f} s, GlobalMaxPooling {ag:.1%} in {tg:.1f} s."
+                )
             ).format(
                 e=f.epochs,
                 n=format_int(n_train),

@@ -382,3 +382,27 @@ def test_views_follow_a_new_model(qapp):
     finally:
         t.shutdown()
         t.close()
+
+
+def test_lesson_views_show_a_trained_network_and_a_shift(qapp):
+    """Show me on an untrained network: it is trained first (the overview's class scores and the input
+    column's answer mean something), and the invariance section shows the lesson's one-pixel shift."""
+    t = NetworkTab()
+    t.resize(1400, 860)
+    t.show()
+    try:
+        wait(lambda: t._maps_ready)
+        assert not t.session.trained
+        assert t.show_lesson("architecture") and t.current_view() == "overview"
+        wait(t.lesson_ready)
+        assert t.session.trained and not t.banner.isVisible()
+        assert t.invariance.shift == (0, 0)
+        assert t.show_lesson("invariance") and t.invariance.shift == (0, 1)
+        wait(t.lesson_ready)
+        rows = t.invariance.result.rows
+        assert t.invariance.result.shift == (0, 1) and rows[0].changed > 0  # the input moved
+        t.invariance.set_shift(2, 0)  # a shift the learner chose is kept
+        assert t.show_lesson("invariance") and t.invariance.shift == (2, 0)
+    finally:
+        t.shutdown()
+        t.close()
