@@ -55,7 +55,8 @@ class LayerOutput:
 def _weights(layer: Any) -> tuple[np.ndarray | None, np.ndarray | None]:
     if type(layer).__name__ not in ("Conv2D", "Dense"):
         return None, None
-    params = dict(zip(layer.params, layer.get_weights()))  # current even while a GPU run holds them
+    # get_weights is current even while a GPU run holds the weights
+    params = dict(zip(layer.params, layer.get_weights(), strict=True))
     return params["kernel"], params.get("bias")
 
 
