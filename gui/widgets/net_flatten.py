@@ -278,10 +278,11 @@ class FlattenView(NetView):
                     head=head, t=_nobr(s.total_params), b=_nobr(s.base_params)
                 )
             )
-            if key == "flatten":
-                box.picture.set_maps(run.maps)  # type: ignore[union-attr]
+            picture = box.picture
+            if isinstance(picture, FlattenOrder):
+                picture.set_maps(run.maps)
             else:
-                box.picture.set_data(run.maps, run.vector)  # type: ignore[union-attr]
+                picture.set_data(run.maps, run.vector)
             if run.error:
                 expected = self.expected_vector
                 box.run.setText(

@@ -266,7 +266,10 @@ def test_hierarchy_shows_top_patches_per_channel_growing_layer_by_layer(tab):
     assert [n for _, n, _ in view.layers] == ["conv2d", "conv2d_1"]
     assert view.data.name == "conv2d_1" and view.data.field.size_h == 8
     for ch in (0, 7, 31):
-        assert view.data.channels[ch].patches == explain.top_patches(model, x_val, 2, ch, k=9)
+        # the view runs the images in other batch sizes: activations agree to float32 rounding
+        shown, expected = view.data.channels[ch].patches, explain.top_patches(model, x_val, 2, ch, k=9)
+        assert [(p.image_index, p.box) for p in shown] == [(p.image_index, p.box) for p in expected]
+        np.testing.assert_allclose([p.activation for p in shown], [p.activation for p in expected], rtol=1e-5)
     assert "8x8" in view.info.text()
     view.select_layer(0)
     wait(lambda: view.is_ready() and view.data.name == "conv2d")
