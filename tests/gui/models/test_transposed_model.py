@@ -110,3 +110,58 @@ def test_bad_input_is_refused_with_the_sizes():
         TransposeWalk(np.ones((2, 2, 3), np.float32), np.ones((3, 3), np.float32))
     with pytest.raises(ValueError, match="stride"):
         TransposeWalk(np.ones((2, 2), np.float32), np.ones((3, 3), np.float32), stride=0)
+
+
+# ------------------------------------------------------------------------------------- in the lab's model
+def lab_params(plane, kernel, padding="valid", stride=1, dilation=1, flip=False, bias=0.0):
+    from gui.models.convolution import LabParams
+
+    return LabParams(plane, kernel, bias, padding, stride, flip, "max", 2, 2, dilation, True)
+
+
+def test_the_lab_in_transposed_mode_steps_input_cells_and_writes_each_cell(rng):
+    from gui.models.convolution import ConvolutionLab, compute_maps
+
+    x = rng.standard_normal((3, 3)).astype(np.float32)
+    w = rng.standard_normal((3, 3)).astype(np.float32)
+    lab = ConvolutionLab(x)
+    p = lab_params(x, w, "same", 2, flip=True, bias=0.5)
+    gen = lab.update(p)
+    assert lab.walk is None and lab.twalk is not None and lab.steps == 9 and not lab.ready
+    maps = compute_maps(p)
+    assert lab.accept(gen, maps) and lab.ready
+    # the flipped kernel, scattered, is the engine's transposed convolution of the flipped kernel
+    want = ops.conv2d_transpose(
+        x, w[::-1, ::-1].copy(), np.array([0.5], np.float32), stride=2, padding="same"
+    )
+    np.testing.assert_allclose(maps["conv"], want, rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(lab.twalk.output(), want, rtol=1e-5, atol=1e-5)
+    size = lab.output_size()
+    assert (size.out_h, size.out_w, size.formula, size.transposed) == (6, 6, "sN", True)
+    # step 5 (input cell (1, 1)) lands at (2, 2): the block outlined, its first cell's sum written
+    marks = lab.transpose_marks(5)
+    assert marks.scatter is not None and (marks.scatter.row, marks.scatter.col) == (1, 1)
+    assert any(m.role == "current" and (m.top, m.left, m.rows) == (2, 2, 3) for m in marks.output)
+    assert marks.cell == (2, 2) and len(marks.terms) == 4 and marks.pending == 0
+    # hover an output cell: its contributions, some still to come
+    lab.hover_cell("output", 4, 4)
+    marks = lab.transpose_marks(5)
+    assert marks.cell == (4, 4) and len(marks.terms) == 1 and marks.pending == 3
+    seen = {(m.top, m.left) for m in marks.input if m.role == "seen"}
+    assert seen == {(1, 1), (1, 2), (2, 1), (2, 2)}
+    # hover an input cell: where it lands
+    lab.hover_cell("input", 2, 0)
+    marks = lab.transpose_marks(5)
+    assert any(m.role == "hover" and (m.top, m.left) == (4, 0) for m in marks.output)
+    lab.clear_hover()
+    lab.select(0, 0)
+    assert lab.transpose_marks(0).cell == (0, 0)
+
+
+def test_the_lab_in_transposed_mode_explains_a_padding_that_leaves_nothing():
+    from gui.models.convolution import ConvolutionLab
+
+    x = np.ones((2, 2), np.float32)
+    lab = ConvolutionLab(x)
+    lab.update(lab_params(x, np.ones((3, 3), np.float32), padding=3))
+    assert lab.twalk is None and lab.walk is None and lab.steps == 0 and "no output" in lab.walk_error
