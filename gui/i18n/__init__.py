@@ -13,7 +13,9 @@ e.g. the lesson panel's::
     pyside6-lrelease lesson_fr.ts -qm lesson_fr.qm
 
 (``convscope_fr.ts``: the window and the convolution lab; ``training_fr.ts``: the Network, Training and Backprop
-tabs; ``lesson_fr.ts``: the lesson panel and the augmentation page.)
+tabs; ``lesson_fr.ts``: the lesson panel and the augmentation page; ``arith_fr.ts``: the convolution
+arithmetic of issue 16 (dilation, the transposed mode, the arithmetic page, the new layers in the editor), the
+messages of those files that no other catalog holds.)
 """
 
 from __future__ import annotations

@@ -23,10 +23,6 @@ from gui.widgets.transpose_page import TransposePage
 __all__ = ["show_transposed"]
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("TransposedView", text)
-
-
 def _highlight(mark: Mark) -> Highlight:
     color = HOVER if mark.role in ("hover", "seen") else CURRENT
     width = 1.5 if mark.tap or mark.role == "seen" else 3.0
@@ -43,19 +39,31 @@ def _value_html(value: float) -> str:
 def show_transposed(page: TransposePage, lab: ConvolutionLab) -> None:
     """Redraw ``page`` for its stepper's position and the lab's hover / selected cell."""
     tw, p = lab.twalk, lab.params
-    page.input_panel.title.setText(_tr("Input (each cell scatters onto the output)"))
-    page.output_panel.title.setText(_tr("Output of the transposed convolution"))
+    page.input_panel.title.setText(
+        QCoreApplication.translate("TransposedView", "Input (each cell scatters onto the output)")
+    )
+    page.output_panel.title.setText(
+        QCoreApplication.translate("TransposedView", "Output of the transposed convolution")
+    )
     calc = page.calc
-    calc.value_label.setText(_tr("Input cell"))
-    calc.kernel_label.setText(_tr("Kernel (rotated 180°)") if p is not None and p.flip else _tr("Kernel"))
-    calc.block_label.setText(_tr("Added onto the output"))
+    calc.value_label.setText(QCoreApplication.translate("TransposedView", "Input cell"))
+    calc.kernel_label.setText(
+        QCoreApplication.translate("TransposedView", "Filter (rotated 180°)")
+        if p is not None and p.flip
+        else QCoreApplication.translate("TransposedView", "Filter")
+    )
+    calc.block_label.setText(QCoreApplication.translate("TransposedView", "Added onto the output"))
     if tw is None or p is None:
         for panel in (page.input_panel, page.output_panel):
             panel.set_data(np.zeros((0, 0), np.float32), "diverging")
             panel.view.set_placeholder(lab.walk_error or "")
             panel.view.set_highlights([])
             panel.caption.setText("")
-        calc.title.setText(_tr("Nothing to scatter: {0}").format(html.escape(lab.walk_error or "")))
+        calc.title.setText(
+            QCoreApplication.translate("TransposedView", "Nothing to scatter: {0}").format(
+                html.escape(lab.walk_error or "")
+            )
+        )
         for text in (calc.cell_title, calc.sources, calc.formula):
             text.setText("")
         return
@@ -65,9 +73,9 @@ def show_transposed(page: TransposePage, lab: ConvolutionLab) -> None:
     page.input_panel.set_data(tw.plane, "grey", colormaps.data_range(tw.plane), keep_view=True)
     page.input_panel.view.set_highlights([_highlight(m) for m in marks.input])
     page.input_panel.caption.setText(
-        _tr("<b>{0} × {1}</b>, {2} of {3} cells scattered. Hover a cell: where it lands.").format(
-            tw.in_hw[0], tw.in_hw[1], pos, tw.total
-        )
+        QCoreApplication.translate(
+            "TransposedView", "<b>{0} × {1}</b>, {2} of {3} cells scattered. Hover a cell: where it lands."
+        ).format(tw.in_hw[0], tw.in_hw[1], pos, tw.total)
     )
     t, le = tw.pads[0], tw.pads[2]
     ch, cw = tw.canvas_hw
@@ -81,11 +89,13 @@ def show_transposed(page: TransposePage, lab: ConvolutionLab) -> None:
     page.output_panel.view.set_placeholder("")
     page.output_panel.set_data(shown, "diverging", rng, cut, keep_view=True)
     page.output_panel.view.set_highlights([_highlight(m) for m in marks.output])
-    caption = _tr("<b>{0} × {1}</b> = {2}. Blue &lt; 0 &lt; red. Hover or click a cell: its sum.").format(
-        tw.out_hw[0], tw.out_hw[1], lab.output_size().formula if lab.output_size() else ""
-    )
+    caption = QCoreApplication.translate(
+        "TransposedView", "<b>{0} × {1}</b> = {2}. Blue &lt; 0 &lt; red. Hover or click a cell: its sum."
+    ).format(tw.out_hw[0], tw.out_hw[1], lab.output_size().formula if lab.output_size() else "")
     if any(cut):
-        caption += " " + _tr("Hatched: the {0} × {1} scatter's cells the padding cuts off.").format(ch, cw)
+        caption += " " + QCoreApplication.translate(
+            "TransposedView", "Hatched: the {0} × {1} scatter's cells the padding cuts off."
+        ).format(ch, cw)
     page.output_panel.caption.setText(caption)
     _show_calc(page, lab, marks)
 
@@ -101,17 +111,19 @@ def _show_calc(page: TransposePage, lab: ConvolutionLab, marks) -> None:
         calc.value_view.set_data(np.full((1, 1), np.nan, np.float32))
         calc.block_view.set_data(np.full(tw.kernel_hw, np.nan, np.float32))
         calc.title.setText(
-            _tr(
+            QCoreApplication.translate(
+                "TransposedView",
                 "Press <b>Step forward</b> (Right arrow) or <b>Play</b> (Space): each input cell in turn "
-                "adds x × kernel onto the output."
+                "adds x × filter onto the output.",
             )
         )
     else:
         calc.value_view.set_data(np.array([[sc.value]], np.float32), "grey", colormaps.data_range(tw.plane))
         calc.block_view.set_data(sc.block, "diverging", colormaps.symmetric_range(sc.block))
         calc.title.setText(
-            _tr(
-                "Step {0}: input cell ({1}, {2}) = {3} adds {3} × kernel at ({4}, {5}) of the scatter"
+            QCoreApplication.translate(
+                "TransposedView",
+                "Step {0}: input cell ({1}, {2}) = {3} adds {3} × filter at ({4}, {5}) of the scatter",
             ).format(
                 sc.row * tw.in_hw[1] + sc.col + 1,
                 sc.row,
@@ -124,27 +136,37 @@ def _show_calc(page: TransposePage, lab: ConvolutionLab, marks) -> None:
     if marks.cell is None:
         calc.cell_title.setText("")
         calc.sources.setText("")
-        calc.formula.setText(_tr("Hover or click an output cell to see what adds into it."))
+        calc.formula.setText(
+            QCoreApplication.translate(
+                "TransposedView", "Hover or click an output cell to see what adds into it."
+            )
+        )
         return
     crow, ccol = marks.cell
     t, le = tw.pads[0], tw.pads[2]
     kept = tw.is_output(crow, ccol)
     if kept:
-        head = _tr("Output cell ({0}, {1}) = the sum of what lands on it").format(crow - t, ccol - le)
+        head = QCoreApplication.translate(
+            "TransposedView", "Output cell ({0}, {1}) = the sum of what lands on it"
+        ).format(crow - t, ccol - le)
     else:
-        head = _tr("Scatter cell ({0}, {1}), cut off by the padding").format(crow, ccol)
+        head = QCoreApplication.translate(
+            "TransposedView", "Scatter cell ({0}, {1}), cut off by the padding"
+        ).format(crow, ccol)
     calc.cell_title.setText(head)
     terms = marks.terms
     bias = tw.bias if kept else 0.0
     calc.sources.setText(
         f"<span style='{MONO}'>{html.escape(format_sources(terms))}" + (" + b" if bias else "") + "</span>"
         if terms
-        else _tr("Nothing has landed on this cell yet.")
+        else QCoreApplication.translate("TransposedView", "Nothing has landed on this cell yet.")
     )
     written = html.escape(format_contributions(terms, bias))
     left, _, _right = written.rpartition(" = ")
     value = sum((c.product for c in terms), 0.0) + bias
     text = f"<span style='{MONO}'>{left} = </span>{_value_html(value)}"
     if marks.pending:
-        text += " " + _tr("(so far: {0} more to come from the next steps)").format(marks.pending)
+        text += " " + QCoreApplication.translate(
+            "TransposedView", "(so far: {0} more to come from the next steps)"
+        ).format(marks.pending)
     calc.formula.setText(text)

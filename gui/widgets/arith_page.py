@@ -124,15 +124,15 @@ class ArithmeticPage(QWidget):
             "half": self.tr("P = floor(K / 2) zeros: the output keeps the input's size."),
             "full": self.tr("P = K - 1: every overlap counts, the output grows."),
             "stride": self.tr("The window jumps s cells: about N / s outputs."),
-            "dilation": self.tr("Taps d apart: the kernel spans d(K - 1) + 1 cells."),
-            "transposed": self.tr("Each input cell adds x × kernel at s-cell steps: the output grows."),
+            "dilation": self.tr("Taps d apart: the filter spans d(K - 1) + 1 cells."),
+            "transposed": self.tr("Each input cell adds x × filter at s-cell steps: the output grows."),
         }
 
     def retranslate(self) -> None:
         self.intro.setText(
             self.tr(
                 "<b>Convolution arithmetic</b> (Dumoulin &amp; Visin's guide), every grid at one cell size. "
-                "Top: the input as the kernel reads it (hatched: padding; orange: the first window). "
+                "Top: the input as the filter reads it (hatched: padding; orange: the first window). "
                 "Bottom: the output. Hover a case for its numbers."
             )
         )

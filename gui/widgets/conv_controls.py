@@ -291,7 +291,7 @@ class ConvControls(QWidget):
         self.mode.setToolTip(
             self.tr(
                 "Convolution: the window slides over the input and sums it into one output cell. "
-                "Transposed: each input cell scatters x × kernel onto a larger output, where the "
+                "Transposed: each input cell scatters x × filter onto a larger output, where the "
                 "overlaps add up (the convolution's transpose, used to upsample)."
             )
         )

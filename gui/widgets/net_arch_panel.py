@@ -26,7 +26,7 @@ from gui.widgets.net_editor import LayerTable
 
 __all__ = ["PRESETS", "ArchitecturePanel"]
 
-PRESETS = ("small", "lesson", "lesson_gmp")
+PRESETS = ("small", "lesson", "lesson_gmp", "lesson_bn")
 
 
 class ArchitecturePanel(QWidget):
@@ -162,6 +162,7 @@ class ArchitecturePanel(QWidget):
             "small": self.tr("Small MNIST CNN (trains in seconds)"),
             "lesson": self.tr("The lesson's CIFAR network"),
             "lesson_gmp": self.tr("The lesson's network, GlobalMaxPooling head"),
+            "lesson_bn": self.tr("The lesson's network with batch normalization"),
             "custom": self.tr("Custom"),
         }
         for i in range(self.preset.count()):
