@@ -91,7 +91,7 @@ def show_transposed(page: TransposePage, lab: ConvolutionLab) -> None:
     page.output_panel.view.set_highlights([_highlight(m) for m in marks.output])
     caption = QCoreApplication.translate(
         "TransposedView", "<b>{0} × {1}</b> = {2}. Blue &lt; 0 &lt; red. Hover or click a cell: its sum."
-    ).format(tw.out_hw[0], tw.out_hw[1], lab.output_size().formula if lab.output_size() else "")
+    ).format(tw.out_hw[0], tw.out_hw[1], size.formula if (size := lab.output_size()) is not None else "")
     if any(cut):
         caption += " " + QCoreApplication.translate(
             "TransposedView", "Hatched: the {0} × {1} scatter's cells the padding cuts off."

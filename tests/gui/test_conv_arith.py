@@ -211,3 +211,28 @@ def test_page_option_reaches_the_arithmetic_page_and_the_transposed_mode(win, qt
     assert tab.tpage.stepper.position() == 2
     with pytest.raises(app.UsageError, match="--page needs --tab convolution"):
         app._check(app.build_parser().parse_args(["--tab", "network", "--page", "arithmetic"]))
+
+
+def test_french_names_the_new_ideas_as_the_house_does(win, qtbot):
+    from gui import i18n
+
+    tab = win.tab("convolution")
+    win.switch_language("fr")
+    try:
+        QCoreApplication.processEvents()  # the LanguageChange events reach every widget
+        tr = QCoreApplication.translate
+        assert tr("ConvControls", "Transposed convolution") == "Convolution transposée"
+        assert tr("ConvControls", "Dilation") == "Dilatation"
+        assert tr("LayerTable", "Dilation") == "Dilatation"
+        assert "normalisation par lots (batch normalization)" in tr(
+            "ArchitecturePanel", "The lesson's network with batch normalization"
+        )
+        assert tab.controls.mode.itemText(1) == "Convolution transposée"
+        assert tab.pages.tabText(3) == "Arithmétique"
+        assert "Remplissage (padding)" in tab.arith_page.boxes["padding"].title.text()
+        assert "Pas (stride)" in tab.arith_page.boxes["stride"].title.text()
+        assert any(p.name == "arith_fr.qm" for p in i18n.catalogs("fr"))
+    finally:
+        win.switch_language("en")
+    QCoreApplication.processEvents()
+    assert tab.pages.tabText(3) == "Convolution arithmetic"
