@@ -5,10 +5,12 @@ lazy walk and the maps the engine computed, and answers what the views ask at a 
 feature map, the windows to outline (:class:`StepMarks`), the pooled cells known so far
 (:class:`PoolStep`) and the numbers of the output-size formula (:class:`OutputSize`).
 
-:class:`Walk` wraps :func:`engine.sliding.windows` so that the stepper can go forward, back and jump to any
-output cell while only materialising the windows it needs (and skip the windows that see only zeros).
+:class:`Walk` wraps :func:`engine.sliding.windows` (or reads a dilated kernel's taps ``d`` apart) so that the
+stepper can go forward, back and jump to any output cell while only materialising the windows it needs (and
+skip the windows that see only zeros).
 :func:`compute_maps` (in :mod:`gui.models.lab_maps`, re-exported here) is the one engine job the tab submits
-to the engine worker each time a setting changes; it returns plain arrays.
+to the engine worker each time a setting changes; it returns plain arrays. In transposed mode
+(``LabParams.transposed``) the lab steps a :class:`~gui.models.transposed.TransposeWalk` instead.
 """
 
 from __future__ import annotations
@@ -22,7 +24,8 @@ from numpy.lib.stride_tricks import sliding_window_view
 
 from engine import shapes, sliding
 from gui.models.lab_maps import LabParams, compute_maps, conv_map, masked, warm_up
-from gui.models.transposed import Contribution, Scatter, TransposeWalk
+from gui.models.marks import Mark
+from gui.models.transposed import TransposeMarks, TransposeWalk, transpose_marks
 
 __all__ = [
     "ConvolutionLab",
@@ -147,25 +150,6 @@ class Walk:
 
 
 @dataclass(frozen=True)
-class Mark:
-    """A rectangle of cells to outline: ``rows`` x ``cols`` cells from ``(top, left)``.
-
-    ``role``: ``"current"`` (the window just computed), ``"next"`` (where the filter starts, before the
-    first step), ``"hover"`` (under the mouse, or the window of the hovered cell) or ``"seen"`` (an output
-    cell whose window covers the hovered input cell); ``fill``: tint the cells too; ``tap``: one cell a
-    dilated kernel reads inside the window's span (the span itself is outlined without a fill).
-    """
-
-    top: int
-    left: int
-    rows: int
-    cols: int
-    role: str
-    fill: bool = False
-    tap: bool = False
-
-
-@dataclass(frozen=True)
 class StepMarks:
     """What to outline at one step, panel by panel, and what the calculation panels write out.
 
@@ -231,24 +215,6 @@ def _window_marks(walk: Walk, top: int, left: int, role: str, fill: bool) -> lis
     return [Mark(top, left, kh, kw, role)] + [
         Mark(r, c, 1, 1, role, fill, True) for r, c in walk.taps(top, left)
     ]
-
-
-@dataclass(frozen=True)
-class TransposeMarks:
-    """What to outline at one step of the transposed walk, and the written sum to show.
-
-    ``input`` (the input plane) and ``output`` (the canvas, cut-off rim included): the marks of each panel.
-    ``scatter``: the step just done (None before the first). ``cell``: the canvas cell whose sum is written
-    out (hovered, else selected, else the first cell the current step lands on; None before the first step),
-    ``terms`` its contributions known at this step, ``pending`` how many more the next steps add.
-    """
-
-    input: list[Mark] = field(default_factory=list)
-    output: list[Mark] = field(default_factory=list)
-    scatter: Scatter | None = None
-    cell: tuple[int, int] | None = None
-    terms: list[Contribution] = field(default_factory=list)
-    pending: int = 0
 
 
 #: the panels a hovered cell can be on
@@ -489,49 +455,11 @@ class ConvolutionLab:
         self.selected = (int(crow), int(ccol))
 
     def transpose_marks(self, pos: int) -> TransposeMarks:
-        """Transposed mode after ``pos`` steps: the input cell just scattered and where its ``x * kernel``
-        landed, the hovered cell's links (an input cell: where it lands; a canvas cell: the input cells that
-        add into it), and the written sum of one canvas cell."""
-        tw = self.twalk
-        if tw is None:
+        """Transposed mode after ``pos`` steps: see :func:`gui.models.transposed.transpose_marks` (empty
+        outside transposed mode)."""
+        if self.twalk is None:
             return TransposeMarks()
-        marks_in: list[Mark] = []
-        marks_out: list[Mark] = []
-        sc = tw.step(pos - 1) if pos > 0 else None
-        (sh, sw), cell = tw.span_hw, None
-        if sc is not None:
-            marks_in.append(Mark(sc.row, sc.col, 1, 1, "current", True))
-            marks_out += self._landing(tw, sc, "current")
-            cell = (sc.top, sc.left)
-        elif tw.total:
-            marks_out.append(Mark(0, 0, sh, sw, "next"))
-        place, r, c = self.hover if self.hover is not None else ("", -1, -1)
-        ch, cw = tw.canvas_hw
-        if place == "input" and 0 <= r < tw.in_hw[0] and 0 <= c < tw.in_hw[1]:
-            marks_in.append(Mark(r, c, 1, 1, "hover", True))
-            marks_out += self._landing(tw, tw.step(r * tw.in_hw[1] + c), "hover")
-        elif place == "output" and 0 <= r < ch and 0 <= c < cw:
-            cell = (r, c)
-        elif self.selected is not None and 0 <= self.selected[0] < ch and 0 <= self.selected[1] < cw:
-            cell = self.selected
-        terms: list[Contribution] = []
-        pending = 0
-        if cell is not None:
-            marks_out.append(Mark(cell[0], cell[1], 1, 1, "hover"))
-            every = tw.contributions(*cell)
-            terms = tw.contributions(*cell, pos)
-            pending = len(every) - len(terms)
-            marks_in += [Mark(t.in_row, t.in_col, 1, 1, "seen", True) for t in every]
-        return TransposeMarks(marks_in, marks_out, sc, cell, terms, pending)
-
-    @staticmethod
-    def _landing(tw: TransposeWalk, sc: Scatter, role: str) -> list[Mark]:
-        sh, sw = tw.span_hw
-        if tw.dilation == 1:
-            return [Mark(sc.top, sc.left, sh, sw, role, True)]
-        return [Mark(sc.top, sc.left, sh, sw, role)] + [
-            Mark(r, c, 1, 1, role, True, True) for r, c in tw.canvas_cells(sc)
-        ]
+        return transpose_marks(self.twalk, pos, self.hover, self.selected)
 
     def output_size(self) -> OutputSize | None:
         """The numbers of the output-size formula, or None when the filter does not fit."""

@@ -16,13 +16,22 @@ the lesson writes a sum (:func:`format_contributions`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from engine import shapes, sliding
+from gui.models.marks import Mark
 
-__all__ = ["Contribution", "Scatter", "TransposeWalk", "format_contributions", "format_sources"]
+__all__ = [
+    "Contribution",
+    "Scatter",
+    "TransposeMarks",
+    "TransposeWalk",
+    "format_contributions",
+    "format_sources",
+    "transpose_marks",
+]
 
 
 @dataclass(frozen=True)
@@ -194,3 +203,69 @@ def format_contributions(terms: list[Contribution], bias: float = 0.0, digits: i
 def format_sources(terms: list[Contribution]) -> str:
     """Where each term comes from: ``x[0,1]·w[2,0] + x[1,1]·w[0,0]``."""
     return " + ".join(f"x[{c.in_row},{c.in_col}]·w[{c.k_row},{c.k_col}]" for c in terms)
+
+
+@dataclass(frozen=True)
+class TransposeMarks:
+    """What to outline at one step of the transposed walk, and the written sum to show.
+
+    ``input`` (the input plane) and ``output`` (the canvas, cut-off rim included): the marks of each panel.
+    ``scatter``: the step just done (None before the first). ``cell``: the canvas cell whose sum is written
+    out (hovered, else selected, else the first cell the current step lands on; None before the first step),
+    ``terms`` its contributions known at this step, ``pending`` how many more the next steps add.
+    """
+
+    input: list[Mark] = field(default_factory=list)
+    output: list[Mark] = field(default_factory=list)
+    scatter: Scatter | None = None
+    cell: tuple[int, int] | None = None
+    terms: list[Contribution] = field(default_factory=list)
+    pending: int = 0
+
+
+def transpose_marks(
+    tw: TransposeWalk,
+    pos: int,
+    hover: tuple[str, int, int] | None = None,
+    selected: tuple[int, int] | None = None,
+) -> TransposeMarks:
+    """Transposed mode after ``pos`` steps: the input cell just scattered and where its ``x * kernel``
+    landed, the hovered cell's links (an input cell: where it lands; a canvas cell: the input cells that
+    add into it), and the written sum of one canvas cell."""
+    marks_in: list[Mark] = []
+    marks_out: list[Mark] = []
+    sc = tw.step(pos - 1) if pos > 0 else None
+    (sh, sw), cell = tw.span_hw, None
+    if sc is not None:
+        marks_in.append(Mark(sc.row, sc.col, 1, 1, "current", True))
+        marks_out += _landing(tw, sc, "current")
+        cell = (sc.top, sc.left)
+    elif tw.total:
+        marks_out.append(Mark(0, 0, sh, sw, "next"))
+    place, r, c = hover if hover is not None else ("", -1, -1)
+    ch, cw = tw.canvas_hw
+    if place == "input" and 0 <= r < tw.in_hw[0] and 0 <= c < tw.in_hw[1]:
+        marks_in.append(Mark(r, c, 1, 1, "hover", True))
+        marks_out += _landing(tw, tw.step(r * tw.in_hw[1] + c), "hover")
+    elif place == "output" and 0 <= r < ch and 0 <= c < cw:
+        cell = (r, c)
+    elif selected is not None and 0 <= selected[0] < ch and 0 <= selected[1] < cw:
+        cell = selected
+    terms: list[Contribution] = []
+    pending = 0
+    if cell is not None:
+        marks_out.append(Mark(cell[0], cell[1], 1, 1, "hover"))
+        every = tw.contributions(*cell)
+        terms = tw.contributions(*cell, pos)
+        pending = len(every) - len(terms)
+        marks_in += [Mark(t.in_row, t.in_col, 1, 1, "seen", True) for t in every]
+    return TransposeMarks(marks_in, marks_out, sc, cell, terms, pending)
+
+
+def _landing(tw: TransposeWalk, sc: Scatter, role: str) -> list[Mark]:
+    sh, sw = tw.span_hw
+    if tw.dilation == 1:
+        return [Mark(sc.top, sc.left, sh, sw, role, True)]
+    return [Mark(sc.top, sc.left, sh, sw, role)] + [
+        Mark(r, c, 1, 1, role, True, True) for r, c in tw.canvas_cells(sc)
+    ]
