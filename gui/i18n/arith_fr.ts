@@ -7,6 +7,16 @@
         <source>The lesson's network with batch normalization</source>
         <translation>Le réseau de la leçon avec normalisation par lots (batch normalization)</translation>
     </message>
+    <message>
+        <location line="+5" />
+        <source>Batch normalization after each convolution</source>
+        <translation>Normalisation par lots (batch normalization) après chaque convolution</translation>
+    </message>
+    <message>
+        <location line="+3" />
+        <source>Each convolution becomes convolution (no bias) -&gt; BatchNormalization -&gt; ReLU, the block of MobileNetV2: trains faster and tolerates larger learning rates.</source>
+        <translation>Chaque convolution devient convolution (sans biais) -&gt; BatchNormalization -&gt; ReLU, le bloc de MobileNetV2 : s'entraîne plus vite et supporte des taux d'apprentissage plus grands.</translation>
+    </message>
     </context>
 <context>
     <name>ArithmeticPage</name>

@@ -53,23 +53,27 @@ SHOWN_KEYS = (
 )
 
 
-def generate_configs(conv_layers: int, filters: int, kernel: int, units: int, num_classes: int) -> list[dict]:
+def generate_configs(
+    conv_layers: int, filters: int, kernel: int, units: int, num_classes: int, batch_norm: bool = False
+) -> list[dict]:
     """``conv_layers`` x (Conv2D(filters * 2**i, kernel, same, relu) + MaxPooling2D 2), Flatten,
-    Dense(units, relu) (skipped when ``units`` is 0), Dense(num_classes)."""
+    Dense(units, relu) (skipped when ``units`` is 0), Dense(num_classes). With ``batch_norm`` each convolution
+    is Conv2D (no bias, linear) -> BatchNormalization -> ReLU, as :func:`engine.zoo.lesson_bn` builds it."""
     out: list[dict] = []
     for i in range(conv_layers):
-        out.append(
-            {
-                "class_name": "Conv2D",
-                "config": {
-                    "filters": filters * 2**i,
-                    "kernel_size": [kernel, kernel],
-                    "strides": [1, 1],
-                    "padding": "same",
-                    "activation": "relu",
-                },
-            }
-        )
+        conv: dict[str, Any] = {
+            "filters": filters * 2**i,
+            "kernel_size": [kernel, kernel],
+            "strides": [1, 1],
+            "padding": "same",
+            "activation": "linear" if batch_norm else "relu",
+        }
+        if batch_norm:
+            conv["use_bias"] = False  # BatchNormalization's beta does the bias's job
+        out.append({"class_name": "Conv2D", "config": conv})
+        if batch_norm:
+            out.append({"class_name": "BatchNormalization", "config": {}})
+            out.append({"class_name": "ReLU", "config": {}})
         out.append(
             {
                 "class_name": "MaxPooling2D",

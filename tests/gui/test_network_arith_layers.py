@@ -103,3 +103,26 @@ def test_a_dilated_stride_two_conv_is_refused_with_the_engines_message(qtbot, ta
     with qtbot.waitSignal(tab.session.modelRefused, timeout=30000) as blocker:
         tab.build_btn.click()
     assert "dilation_rate" in blocker.args[0] and "previous model is kept" in tab.message.text()
+
+
+def test_the_generator_puts_batch_normalization_after_each_convolution(qtbot, tab):
+    tab.gen_layers.setValue(1)
+    tab.gen_filters.setValue(4)
+    tab.gen_units.setValue(0)
+    tab.arch.gen_bn.setChecked(True)
+    tab.generate.click()
+    configs = tab.table.configs()
+    assert [c["class_name"] for c in configs] == [
+        "Conv2D",
+        "BatchNormalization",
+        "ReLU",
+        "MaxPooling2D",
+        "Flatten",
+        "Dense",
+    ]
+    assert configs[0]["config"]["use_bias"] is False and configs[0]["config"]["activation"] == "linear"
+    with qtbot.waitSignal(tab.session.modelChanged, timeout=60000):
+        tab.build_btn.click()
+    # counted by hand, as Keras counts: 3x3x1x4 kernel (no bias); gamma, beta, moving mean and variance of 4
+    # channels; 14x14x4 = 784 -> 10 dense + bias
+    assert tab.session.info.total_params == 36 + 4 * 4 + 784 * 10 + 10
