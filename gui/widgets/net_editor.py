@@ -87,6 +87,16 @@ def generate_configs(
     return out
 
 
+def _two_lines(text: str) -> str:
+    """A header of two words or more on two lines, cut at the space nearest its middle, so that seven columns
+    fit a narrow window in every language ("Remplissage (padding)" -> "Remplissage" / "(padding)")."""
+    if "\n" in text or " " not in text:
+        return text
+    spaces = [i for i, ch in enumerate(text) if ch == " "]
+    cut = min(spaces, key=lambda i: abs(i - len(text) / 2))
+    return text[:cut] + "\n" + text[cut + 1 :]
+
+
 def _spin(lo: int, hi: int, value: int) -> QSpinBox:
     s = QSpinBox()
     s.setRange(lo, hi)
@@ -112,6 +122,10 @@ class LayerTable(QTableWidget):
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+        for col in ("n", "padding"):  # the longest headers ("Remplissage (padding)"): as wide as they need
+            self.horizontalHeader().setSectionResizeMode(
+                COLUMNS.index(col), QHeaderView.ResizeMode.ResizeToContents
+            )
         self.horizontalHeader().setMinimumSectionSize(44)
         #: per row, the layer type it was shown as and its config keys the editor does not show (kept while
         #: the row keeps that type: use_bias, flip, BatchNormalization's momentum and epsilon...)
@@ -121,13 +135,16 @@ class LayerTable(QTableWidget):
     def retranslate(self) -> None:
         self.setHorizontalHeaderLabels(
             [
-                self.tr("Layer"),
-                self.tr("Filters\nor units"),
-                self.tr("Size"),
-                self.tr("Stride"),
-                self.tr("Dilation"),
-                self.tr("Padding"),
-                self.tr("Activation"),
+                _two_lines(text)
+                for text in (
+                    self.tr("Layer"),
+                    self.tr("Filters\nor units"),
+                    self.tr("Size"),
+                    self.tr("Stride"),
+                    self.tr("Dilation"),
+                    self.tr("Padding"),
+                    self.tr("Activation"),
+                )
             ]
         )
 

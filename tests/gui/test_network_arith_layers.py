@@ -126,3 +126,32 @@ def test_the_generator_puts_batch_normalization_after_each_convolution(qtbot, ta
     # counted by hand, as Keras counts: 3x3x1x4 kernel (no bias); gamma, beta, moving mean and variance of 4
     # channels; 14x14x4 = 784 -> 10 dense + bias
     assert tab.session.info.total_params == 36 + 4 * 4 + 784 * 10 + 10
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_the_seven_headers_read_in_full_at_1024_by_700(qtbot, lang):
+    from PySide6.QtCore import QCoreApplication
+
+    from gui.main_window import MainWindow
+
+    win = MainWindow(dialogs=False)
+    qtbot.addWidget(win)
+    win.resize(1024, 700)
+    win.show()
+    win.switch_language(lang)
+    try:
+        net = win.select_tab("network")
+        net.views.setCurrentIndex(0)
+        for _ in range(10):
+            QCoreApplication.processEvents()
+        table = net.table
+        header, fm = table.horizontalHeader(), table.horizontalHeader().fontMetrics()
+        assert table.columnCount() == len(COLUMNS) == 7
+        for col in range(table.columnCount()):
+            text = table.horizontalHeaderItem(col).text()
+            widest = max(fm.horizontalAdvance(line) for line in text.split("\n"))
+            assert widest + 6 <= header.sectionSize(col), (lang, text, header.sectionSize(col))
+        assert sum(header.sectionSize(c) for c in range(7)) <= table.viewport().width() + 1
+    finally:
+        win.switch_language("en")
+        win.close()
