@@ -236,3 +236,17 @@ def test_french_names_the_new_ideas_as_the_house_does(win, qtbot):
         win.switch_language("en")
     QCoreApplication.processEvents()
     assert tab.pages.tabText(3) == "Convolution arithmetic"
+
+
+def test_save_feature_map_in_transposed_mode_writes_the_transposed_output(win, qtbot, tmp_path):
+    from PIL import Image
+
+    tab = win.tab("convolution")
+    tab.load_sample("line")
+    tab.controls.set_mode("transposed")
+    tab.controls.stride.setValue(2)
+    settle(qtbot, tab)
+    png = tmp_path / "up.png"
+    assert tab.save_feature_map(str(png))
+    with Image.open(png) as im:
+        assert im.size == (7, 7)  # (3 - 1) 2 + 3
