@@ -120,6 +120,7 @@ class TransposeWalk:
             max((self.in_hw[1] - 1) * s + self.span_hw[1], le + self.out_hw[1]),
         )
         self._last: tuple[int, np.ndarray] = (0, np.zeros(self.canvas_hw, np.float64))
+        self._full: np.ndarray | None = None
 
     # ------------------------------------------------------------------------------------------- steps
     @property
@@ -138,6 +139,8 @@ class TransposeWalk:
     def canvas(self, count: int) -> np.ndarray:
         """``canvas_hw`` float32: the sum of the first ``count`` scatters (no bias, nothing cut off)."""
         count = min(max(int(count), 0), self.total)
+        if count == self.total and self._full is not None:
+            return self._full  # asked on every redraw (the colour scale), kept apart from the stepping
         done, acc = self._last if self._last[0] <= count else (0, np.zeros(self.canvas_hw, np.float64))
         acc = acc.copy()
         kh, kw = self.kernel_hw
@@ -145,8 +148,13 @@ class TransposeWalk:
         for p in range(done, count):  # from the last canvas asked for (the stepper moves by one)
             sc = self.step(p)
             acc[sc.top : sc.top + d * (kh - 1) + 1 : d, sc.left : sc.left + d * (kw - 1) + 1 : d] += sc.block
-        self._last = (count, acc)
-        return acc.astype(np.float32)
+        out = acc.astype(np.float32)
+        if count == self.total:
+            self._full = out
+            out.setflags(write=False)
+        else:
+            self._last = (count, acc)
+        return out
 
     def output(self, count: int | None = None) -> np.ndarray:
         """``out_hw`` float32: the canvas after ``count`` steps (all by default) with the padding cut off,
