@@ -138,6 +138,11 @@
 <context>
     <name>ConvolutionTab</name>
     <message>
+        <location line="+80" />
+        <source>Nothing to compute: {0}</source>
+        <translation>Rien à calculer : {0}</translation>
+    </message>
+    <message>
         <location line="+46" />
         <source>&lt;b&gt;Output: none&lt;/b&gt; (the padding cuts off the whole scatter)</source>
         <translation>&lt;b&gt;Sortie : aucune&lt;/b&gt; (le remplissage (padding) retire toute la dispersion)</translation>

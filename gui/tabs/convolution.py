@@ -326,10 +326,14 @@ class ConvolutionTab(QWidget):
         self._update_image_text(p)
         self.step_stack.setCurrentWidget(self.tpage if p.transposed else self.page)
         self.controls.pool_box.setEnabled(not p.transposed)
-        self.controls.flip.setEnabled(True)
         if self.lab.steps == 0:
             self.stepper().set_total(0)
-            self.status(self.tr("The filter does not fit: {0}").format(self.lab.walk_error), error=True)
+            message = (
+                self.tr("Nothing to compute: {0}")
+                if p.transposed
+                else self.tr("The filter does not fit: {0}")
+            )
+            self.status(message.format(self.lab.walk_error), error=True)
             self._refresh()
             return
         with QSignalBlocker(self.stepper()):

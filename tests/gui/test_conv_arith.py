@@ -174,7 +174,8 @@ def test_arithmetic_page_draws_every_case_at_one_cell_size(win, qtbot, size):
     for box in page.boxes.values():
         c = box.case
         x = box.result.shown_input
-        k = box.result.taps and np.resize(np.array([[0, 1, 2], [2, 2, 0], [0, 1, 2]], np.float32), (c.k, c.k))
+        # the guide's Figure 1.1 kernel, tiled to the case's size (4 x 4 for the padding case)
+        k = np.resize(np.array([[0, 1, 2], [2, 2, 0], [0, 1, 2]], np.float32), (c.k, c.k))
         if c.transposed:
             want = ops.conv2d_transpose(x, k, stride=c.stride, padding=c.padding)
         else:
@@ -250,3 +251,19 @@ def test_save_feature_map_in_transposed_mode_writes_the_transposed_output(win, q
     assert tab.save_feature_map(str(png))
     with Image.open(png) as im:
         assert im.size == (7, 7)  # (3 - 1) 2 + 3
+
+
+def test_a_padding_that_cuts_off_the_whole_scatter_is_explained(win, qtbot):
+    tab = win.tab("convolution")
+    tab.load_sample("line")
+    tab.controls.set_mode("transposed")
+    tab.controls.set_padding(3)  # (3 - 1) + 3 - 2 * 3 = -1 cells left
+    settle(qtbot, tab)
+    assert tab.lab.twalk is None and tab.tpage.stepper.total() == 0
+    assert tab.last_message.startswith("Nothing to compute:") and "no output" in tab.last_message
+    assert "Nothing to scatter" in tab.tpage.calc.title.text()
+    assert "Output: none" in tab.controls.output_info.text()
+    tab.controls.set_padding(1)  # (3 - 1) + 3 - 2 = 3
+    settle(qtbot, tab)
+    assert tab.lab.twalk is not None and tab.lab.twalk.out_hw == (3, 3)
+    assert "N + K - 1 - 2P" in tab.controls.output_info.text()  # stride 1: (N - 1) + K - 2P
