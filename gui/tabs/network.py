@@ -276,6 +276,7 @@ class NetworkTab(NetworkImagesMixin, NetworkLessonsMixin, SessionTabMixin, QWidg
                 self.gen_kernel.value(),
                 self.gen_units.value(),
                 k,
+                batch_norm=self.arch.gen_bn.isChecked(),
             )
         )
         self._mark_custom()

@@ -5,6 +5,9 @@ One module per op, each a host wrapper over private ``@njit(cache=True)`` kernel
 * :mod:`~engine.backends.cpu.conv`: convolution as im2col + sgemm. With NumPy's OpenBLAS each Numba thread
   multiplies its own cache-sized block with a single-threaded sgemm (:mod:`~engine.backends.cpu.conv_blocked`,
   :mod:`~engine.backends.cpu._blas`); otherwise ``prange`` im2col / col2im plus one host BLAS call per chunk;
+* :mod:`~engine.backends.cpu.conv_transpose`: the transposed convolution, through the convolution's own
+  backward (``dx``) and forward kernels;
+* :mod:`~engine.backends.cpu.batch_norm`: batch normalisation, its statistics and its backward;
 * :mod:`~engine.backends.cpu.fully_connected`: the rows (or the inputs) of each product split between Numba
   threads;
 * :mod:`~engine.backends.cpu.pool`: windowed and global max / min / average pooling;
@@ -25,7 +28,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from engine.backends.cpu import batch_norm as _bn
 from engine.backends.cpu import conv as _conv
+from engine.backends.cpu import conv_transpose as _conv_t
 from engine.backends.cpu import fully_connected as _dense
 from engine.backends.cpu._blas import single_threaded_blas
 from engine.backends.cpu.activations import activation, activation_backward
@@ -37,15 +42,21 @@ from engine.backends.host import host_to_host as to_host
 __all__ = [
     "activation",
     "activation_backward",
+    "batch_norm",
+    "batch_norm_backward",
+    "batch_norm_training",
     "conv2d",
     "conv2d_backward",
     "conv2d_relu",
+    "conv2d_transpose",
+    "conv2d_transpose_backward",
     "dense",
     "dense_backward",
     "dense_relu",
     "global_pool",
     "global_pool_backward",
     "kernel_session",
+    "moving_average",
     "multiply",
     "pool2d",
     "pool2d_backward",
@@ -66,9 +77,10 @@ def conv2d(
     stride: tuple[int, int],
     pads: tuple[int, int, int, int],
     flip: bool,
+    dilation: tuple[int, int] = (1, 1),
 ) -> np.ndarray:
     """``y (N, OH, OW, C_out)``; see :func:`engine.backends.cpu.conv.forward`."""
-    return _conv.forward(x, w, b, stride, pads, flip, False)
+    return _conv.forward(x, w, b, stride, pads, flip, False, dilation)
 
 
 def conv2d_relu(
@@ -78,9 +90,10 @@ def conv2d_relu(
     stride: tuple[int, int],
     pads: tuple[int, int, int, int],
     flip: bool,
+    dilation: tuple[int, int] = (1, 1),
 ) -> np.ndarray:
     """``relu(conv2d(...))`` in one sweep over the output."""
-    return _conv.forward(x, w, b, stride, pads, flip, True)
+    return _conv.forward(x, w, b, stride, pads, flip, True, dilation)
 
 
 def conv2d_backward(
@@ -91,9 +104,69 @@ def conv2d_backward(
     pads: tuple[int, int, int, int],
     flip: bool,
     need_dx: bool,
+    dilation: tuple[int, int] = (1, 1),
 ) -> tuple[np.ndarray | None, np.ndarray, np.ndarray]:
     """``(dx | None, dw, db)``; see :func:`engine.backends.cpu.conv.backward`."""
-    return _conv.backward(x, w, dy, stride, pads, flip, need_dx)
+    return _conv.backward(x, w, dy, stride, pads, flip, need_dx, dilation)
+
+
+def conv2d_transpose(
+    x: np.ndarray,
+    w: np.ndarray,
+    b: np.ndarray,
+    stride: tuple[int, int],
+    pads: tuple[int, int, int, int],
+    out_hw: tuple[int, int],
+    dilation: tuple[int, int] = (1, 1),
+) -> np.ndarray:
+    """``y (N, OH, OW, C_out)``; see :func:`engine.backends.cpu.conv_transpose.forward`."""
+    return _conv_t.forward(x, w, b, stride, pads, out_hw, dilation)
+
+
+def conv2d_transpose_backward(
+    x: np.ndarray,
+    w: np.ndarray,
+    dy: np.ndarray,
+    stride: tuple[int, int],
+    pads: tuple[int, int, int, int],
+    need_dx: bool,
+    dilation: tuple[int, int] = (1, 1),
+) -> tuple[np.ndarray | None, np.ndarray, np.ndarray]:
+    """``(dx | None, dw, db)``; see :func:`engine.backends.cpu.conv_transpose.backward`."""
+    return _conv_t.backward(x, w, dy, stride, pads, need_dx, dilation)
+
+
+def batch_norm(
+    x: np.ndarray, gamma: np.ndarray, beta: np.ndarray, mean: np.ndarray, variance: np.ndarray, epsilon: float
+) -> np.ndarray:
+    """``y`` normalised with the given statistics; see :mod:`engine.backends.cpu.batch_norm`."""
+    return _bn.forward(x, gamma, beta, mean, variance, epsilon)
+
+
+def batch_norm_training(
+    x: np.ndarray, gamma: np.ndarray, beta: np.ndarray, epsilon: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(y, mean, variance)`` with the batch's statistics; see :mod:`engine.backends.cpu.batch_norm`."""
+    return _bn.training_forward(x, gamma, beta, epsilon)
+
+
+def batch_norm_backward(
+    x: np.ndarray,
+    gamma: np.ndarray,
+    mean: np.ndarray,
+    variance: np.ndarray,
+    dy: np.ndarray,
+    epsilon: float,
+    training: bool,
+    need_dx: bool,
+) -> tuple[np.ndarray | None, np.ndarray, np.ndarray]:
+    """``(dx | None, dgamma, dbeta)``; see :mod:`engine.backends.cpu.batch_norm`."""
+    return _bn.backward(x, gamma, mean, variance, dy, epsilon, training, need_dx)
+
+
+def moving_average(moving: np.ndarray, value: np.ndarray, momentum: float) -> None:
+    """``moving = momentum * moving + (1 - momentum) * value``, in place."""
+    _bn.moving_average(moving, value, momentum)
 
 
 def dense(x: np.ndarray, w: np.ndarray, b: np.ndarray) -> np.ndarray:
