@@ -84,9 +84,10 @@ def sweep_axis(name: str, values: Sequence[Any]) -> SweepAxis:
 
 
 def jitter(index: int, width: float = 0.3) -> float:
-    """A fixed offset in ``[-width/2, width/2)`` for the ``index``-th dot of a column, so that trials with
-    the same value and result stay visible side by side (the same for every drawing)."""
-    return ((index * 0.6180339887) % 1.0 - 0.5) * width
+    """A fixed offset in ``[-width/2, width/2)`` for the ``index``-th dot of a column (0 for the first, so a
+    lone trial sits on its value), so that trials with the same value and result stay visible side by side;
+    the same for every drawing."""
+    return ((index * 0.6180339887 + 0.5) % 1.0 - 0.5) * width
 
 
 def finished_ok(row: Mapping[str, Any]) -> bool:

@@ -52,7 +52,7 @@ def test_many_values_get_a_continuous_axis_log_for_the_learning_rate():
 def test_means_jitter_and_panels():
     assert category_means([1.0, 0.0, 1.0], [0.5, 0.2, 0.7]) == [(0.0, 0.2), (1.0, pytest.approx(0.6))]
     offsets = [jitter(k) for k in range(50)]
-    assert all(-0.15 <= o < 0.15 for o in offsets) and len(set(offsets)) == 50
+    assert jitter(0) == 0.0 and all(-0.15 <= o < 0.15 for o in offsets) and len(set(offsets)) == 50
     rows = [{"lr": 0.1, "kernel_size": k, "filters": 4, "seed": 0} for k in (3, 5)]
     assert panel_params(rows, ["lr", "kernel_size", "filters"]) == ["kernel_size"]
     assert panel_params(rows, ["lr", "filters"]) == ["lr"]  # none varies: still one panel
