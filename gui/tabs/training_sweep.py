@@ -67,7 +67,7 @@ class SweepHost(_Tab):
         and the data it was trained on when the session holds other data (so that its classes and
         validation images match), then the session's usual model-setting path."""
         s = self.session
-        if s.training or s.building:
+        if s.training:  # a build in progress is fine: the engine thread runs this job after it
             self._sweep_message(
                 self.tr("Stop the training in progress before opening another network."), error=True
             )
