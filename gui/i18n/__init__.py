@@ -12,8 +12,9 @@ e.g. the lesson panel's::
         ../window_state.py ../widgets/train_augment.py -ts lesson_fr.ts
     pyside6-lrelease lesson_fr.ts -qm lesson_fr.qm
 
-(``convscope_fr.ts``: the window and the convolution lab; ``training_fr.ts``: the Network, Training and Backprop
-tabs; ``lesson_fr.ts``: the lesson panel and the augmentation page.)
+(``convscope_fr.ts``: the window and the convolution lab; ``training_fr.ts``: the Network, Training and
+Backprop tabs; ``lesson_fr.ts``: the lesson panel and the augmentation page; ``sweep_fr.ts``: the Training
+tab's Sweep page, from ``../widgets/sweep_*.py`` and ``../tabs/training_sweep.py``.)
 """
 
 from __future__ import annotations

@@ -722,14 +722,7 @@ class TrainingTab(SweepHost, SessionTabMixin, QWidget):
         self.bottom.setTabText(0, self.tr("Live view"))
         self.bottom.setTabText(1, self.tr("Transfer learning"))
         self.bottom.setTabText(2, self.tr("Augmentation"))
-        self.modes.setTabText(0, self.tr("Train one network"))
-        self.modes.setTabText(1, self.tr("Sweep: compare many"))
-        self.modes.setTabToolTip(
-            1,
-            self.tr(
-                "Train one network per combination of hyper-parameters, several at once, and compare them"
-            ),
-        )
+        self._retranslate_modes()
         self.transfer.retranslate()
         if not self.status.text():
             self.status.setText(self.tr("Choose a data set and press Start."))

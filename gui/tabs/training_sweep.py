@@ -20,7 +20,7 @@ from gui.widgets.sweep_page import SweepPage
 
 __all__ = ["SweepHost"]
 
-#: the sweep's optimizer names -> the app's (gui.models.session.OPTIMIZERS)
+# the sweep's optimizer names -> the app's (gui.models.session.OPTIMIZERS)
 _OPTIMIZER_NAMES = {name.lower(): name for name in OPTIMIZERS}
 
 if TYPE_CHECKING:
@@ -45,6 +45,17 @@ class SweepHost(_Tab):
         page = self.sweep_page = SweepPage()
         page.openRequested.connect(self.open_trial_model)
         return page
+
+    def _retranslate_modes(self) -> None:
+        """The texts of the two pages' tabs (their strings live with the Sweep page's, in ``sweep_fr.ts``)."""
+        self.modes.setTabText(0, self.tr("Train one network"))
+        self.modes.setTabText(1, self.tr("Sweep: compare many"))
+        self.modes.setTabToolTip(
+            1,
+            self.tr(
+                "Train one network per combination of hyper-parameters, several at once, and compare them"
+            ),
+        )
 
     def show_sweep(self, lesson: bool = False) -> SweepPage:
         """Bring the Sweep page to the front; ``lesson``: with the lesson's hyper-parameters preset."""

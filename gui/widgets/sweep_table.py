@@ -28,7 +28,7 @@ from gui import i18n
 
 __all__ = ["STATUSES", "TrialState", "TrialTable", "TrialTableModel"]
 
-#: a trial's states, in the order a sort by status shows them
+# a trial's states, in the order a sort by status shows them
 STATUSES = ("running", "waiting", "todo", "done", "earlier", "failed", "not_run")
 
 _Index = QModelIndex | QPersistentModelIndex

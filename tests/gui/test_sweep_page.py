@@ -15,6 +15,7 @@ import pytest
 from PySide6.QtCore import Qt, QTimer
 
 from engine.sweep_space import plan
+from gui import i18n
 from gui.models.sweep_setup import data_spec
 from gui.widgets.sweep_page import SweepPage
 
@@ -272,3 +273,46 @@ def test_a_trial_not_finished_has_nothing_to_open(qtbot, page, tmp_path):
     page.openRequested.connect(lambda path, row: seen.append(path))
     double_click(qtbot, page, 0)
     assert seen == [] and "Only a finished trial" in page.messages[-1]
+
+
+def test_every_text_of_the_page_follows_the_language(qtbot, qapp, page, tmp_path):
+    set_tiny(page, tmp_path / "fr.csv")
+    i18n.install(qapp, "fr")
+    qapp.processEvents()  # the LanguageChange events are posted
+    try:
+        assert page.run_btn.text() == "Lancer le balayage" and page.stop_btn.text() == "Arrêter"
+        assert page.params.title() == "Hyperparamètres à comparer"
+        assert page.params.labels["kernel_size"].text() == "Taille des filtres"
+        assert page.settings.local_radio.text() == "Cet ordinateur :"
+        column = page.model.columns().index("val_accuracy")
+        assert page.model.headerData(column, Qt.Orientation.Horizontal) == "Exactitude (val.)"
+        assert page.model.data(page.model.index(0, 1)) == "à lancer"
+        assert page.summary.text().startswith(
+            "Essais : 2 (combinaisons : 2 × graines : 1)"
+        )  # a mixin's context
+        assert page.plots.plots["kernel_size"].titleLabel.text == "Taille des filtres"
+        page.params.edits["lr"].setText("vite")
+        page.preview()
+        assert "« vite » n’est pas valide" in page.summary.text() and "des nombres > 0" in page.summary.text()
+    finally:
+        i18n.install(qapp, "en")
+        qapp.processEvents()
+    assert page.run_btn.text() == "Run the sweep" and "“vite” is not valid" in page.summary.text()
+
+
+def test_the_training_tab_names_its_two_pages_in_both_languages(qtbot, qapp):
+    from gui.tabs.training import TrainingTab
+
+    tab = TrainingTab()
+    qtbot.addWidget(tab)
+    try:
+        assert [tab.modes.tabText(i) for i in range(2)] == ["Train one network", "Sweep: compare many"]
+        i18n.install(qapp, "fr")
+        qapp.processEvents()
+        assert [tab.modes.tabText(i) for i in range(2)] == [
+            "Entraîner un réseau",
+            "Balayage : en comparer plusieurs",
+        ]
+    finally:
+        i18n.install(qapp, "en")
+        tab.shutdown()
