@@ -36,6 +36,7 @@ from gui.models.data import default_format
 from gui.models.session import OPTIMIZERS, adapt_head, first_conv_kernel, preset_configs
 from gui.tabs._session_tab import SessionTabMixin
 from gui.tabs.training_sweep import SweepHost
+from gui.widgets.mode_tabs import ModeTabs
 from gui.widgets.net_session import LabSession
 from gui.widgets.train_augment import PREVIEW_VARIANTS, AugmentPanel
 from gui.widgets.train_controls import TrainingControls
@@ -140,8 +141,7 @@ class TrainingTab(SweepHost, SessionTabMixin, QWidget):
         outer = QHBoxLayout(self.single)
         outer.addWidget(scroll)
         outer.addWidget(split, 1)
-        self.modes = QTabWidget()  # one network, trained live; or a sweep of many
-        self.modes.setDocumentMode(True)
+        self.modes = ModeTabs()  # one network, trained live; or a sweep of many
         self.modes.addTab(self.single, "")
         self.modes.addTab(self._build_sweep(), "")
         page_lay = QVBoxLayout(self)

@@ -11,11 +11,12 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QSignalBlocker
-from PySide6.QtWidgets import QTabWidget, QWidget
+from PySide6.QtWidgets import QWidget
 
 from gui.models.data import default_format, load_lab_data
 from gui.models.session import OPTIMIZERS, compile_model, model_info
 from gui.models.sweep_setup import lab_data_request
+from gui.widgets.mode_tabs import ModeTabs
 from gui.widgets.sweep_page import SweepPage
 
 __all__ = ["SweepHost"]
@@ -33,7 +34,7 @@ class SweepHost(_Tab):
     """The Sweep page inside the Training tab (see the module docstring)."""
 
     sweep_page: SweepPage
-    modes: QTabWidget
+    modes: ModeTabs
     session: Any
     controls: Any
     _window: Any

@@ -53,6 +53,7 @@ from gui.widgets.sweep_table import TrialTable, TrialTableModel
 __all__ = ["SweepPage"]
 
 PREVIEW_DELAY_MS = 300  # the plan is redrawn this long after the last edit
+LEFT_WIDTH = (330, 430)  # the settings column's width, at least and at most (more when a language needs it)
 SHUTDOWN_WAIT_MS = 60_000  # closing the app waits this long at most for the cluster to close
 
 
@@ -116,8 +117,6 @@ class SweepPage(SweepTexts, QWidget):
         left_lay.addWidget(scroll, 1)
         left_lay.addWidget(self.summary)
         left_lay.addLayout(buttons)
-        left.setMinimumWidth(330)
-        left.setMaximumWidth(430)
         self.left = left
 
         self.progress = QProgressBar()
@@ -476,6 +475,20 @@ class SweepPage(SweepTexts, QWidget):
             thread.cancel()
             thread.wait(SHUTDOWN_WAIT_MS)
 
+    def hasHeightForWidth(self) -> bool:
+        """False: the word-wrapped labels inside never make the page ask for more height than its minimum
+        (a box layout's height for a width is its items' preferred heights, and the window's scroll area
+        would make the whole tab that tall at 700 px)."""
+        return False
+
+    def _fit_left(self) -> None:
+        """The settings column as wide as its widest row in this language (never clipped), scroll bar
+        included."""
+        bar = self.scroll_area.verticalScrollBar().sizeHint().width()
+        need = self.controls_box.minimumSizeHint().width() + bar + 2 * self.scroll_area.frameWidth() + 2
+        self.left.setMinimumWidth(max(LEFT_WIDTH[0], need))
+        self.left.setMaximumWidth(max(LEFT_WIDTH[1], need))
+
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
@@ -494,6 +507,8 @@ class SweepPage(SweepTexts, QWidget):
         self.model.set_labels(labels)
         self.plots.retranslate_labels(labels, self.tr("validation accuracy"))
         self.table.setToolTip(self.tr("Click a column to sort; double-click a finished trial to open it"))
+        self._fit_left()
+        QTimer.singleShot(0, self._fit_left)  # again once the new texts have resized the rows
         if self.run_state == "idle":
             self.preview()
         self._show_counts()

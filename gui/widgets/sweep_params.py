@@ -32,6 +32,7 @@ class SweepParamsBox(QGroupBox):
         self.checks: dict[str, dict[str, QCheckBox]] = {}
         form = QFormLayout(self)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)  # narrow: the values go below
         for name, p in PARAMS.items():
             label = self.labels[name] = QLabel()
             if p.kind == "choice":

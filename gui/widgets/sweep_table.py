@@ -106,7 +106,8 @@ class TrialTableModel(QAbstractTableModel):
         for row in rows:
             s = self.state(str(row["key"]))
             if s is not None:
-                s.row, s.status, s.worker = dict(row), "earlier" if row["status"] == "ok" else "todo", ""
+                s.row, s.status = dict(row), "earlier" if row["status"] == "ok" else "todo"
+                s.worker = str(row.get("worker") or "") if s.status == "earlier" else ""
         self._update_best()
         if self.states:
             self.dataChanged.emit(self.index(0, 0), self.index(self.rowCount() - 1, self.columnCount() - 1))

@@ -316,3 +316,27 @@ def test_the_training_tab_names_its_two_pages_in_both_languages(qtbot, qapp):
     finally:
         i18n.install(qapp, "en")
         tab.shutdown()
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_the_page_fits_a_1024_by_700_window_in_each_language(qtbot, qapp, lang):
+    from gui.main_window import MainWindow
+
+    window = MainWindow(dialogs=False)
+    qtbot.addWidget(window)
+    window.show()
+    try:
+        page = window.select_tab("training").show_sweep()
+        i18n.install(qapp, lang)
+        window.resize(1024, 700)
+        qtbot.wait(300)
+        holder = window._holders["training"]
+        # the tab takes the height the window has (no scroll bar, nothing below the fold) ...
+        assert holder.widget().height() <= holder.viewport().height()
+        # ... and no setting is cut on the right
+        assert page.controls_box.width() <= page.scroll_area.viewport().width()
+        assert page.controls_box.minimumSizeHint().width() <= page.scroll_area.viewport().width()
+        assert page.plots.height() >= 180 and page.table.height() >= 70
+    finally:
+        i18n.install(qapp, "en")
+        window.close()
