@@ -84,6 +84,7 @@ class SweepPage(SweepTexts, QWidget):
         self.sweep: Any = None
         self.setup: SweepSetup | None = None
         self.problem = ""  # why the sweep cannot run as set (translated), empty when it can
+        self.rows_file = self.default_results  # the results file the table's rows come from
         self.messages: list[str] = []  # every status shown (tests read them)
         self._progress: Any = None
         self._connected: dict[str, Any] | None = None
@@ -209,6 +210,7 @@ class SweepPage(SweepTexts, QWidget):
             self.run_btn.setEnabled(False)
             return
         self.setup, self.problem = setup, ""
+        self.rows_file = setup.results
         self._show_plan(setup, trials)
         self.model.set_earlier(earlier)
         self.plots.set_rows(self.model.rows())
@@ -345,8 +347,7 @@ class SweepPage(SweepTexts, QWidget):
         if state is None or row is None or state.status not in ("done", "earlier") or not row.get("weights"):
             self._say(lambda: self.tr("Only a finished trial has a trained network to open."), error=True)
             return False
-        csv_file = self.sweep.results.path if self.sweep is not None else self.setup.results  # type: ignore[union-attr]
-        self.openRequested.emit(str(Path(csv_file).parent / row["weights"]), row)
+        self.openRequested.emit(str(self.rows_file.parent / row["weights"]), row)
         return True
 
     def params_varied(self) -> list[str]:
