@@ -4,7 +4,7 @@
 <context>
     <name>SweepHost</name>
     <message>
-        <location filename="../tabs/training_sweep.py" line="+51"/>
+        <location filename="../tabs/training_sweep.py" line="+52"/>
         <source>Train one network</source>
         <translation>Entraîner un réseau</translation>
     </message>
@@ -42,30 +42,30 @@
 <context>
     <name>SweepPage</name>
     <message>
-        <location filename="../widgets/sweep_page.py" line="+232"/>
-        <location line="+263"/>
+        <location filename="../widgets/sweep_page.py" line="+234"/>
+        <location line="+285"/>
         <source>validation accuracy</source>
         <translation>exactitude en validation</translation>
     </message>
     <message>
-        <location line="-173"/>
-        <location line="+167"/>
+        <location line="-195"/>
+        <location line="+189"/>
         <source>Stopping...</source>
         <translation>Arrêt…</translation>
     </message>
     <message>
-        <location line="-167"/>
-        <location line="+167"/>
+        <location line="-189"/>
+        <location line="+189"/>
         <source>Stop</source>
         <translation>Arrêter</translation>
     </message>
     <message>
-        <location line="-142"/>
+        <location line="-164"/>
         <source>Only a finished trial has a trained network to open.</source>
         <translation>Seul un essai terminé a un réseau entraîné à ouvrir.</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+22"/>
         <source>Folder with the CIFAR-10 python batches (data_batch_1 ... test_batch)</source>
         <translation>Dossier des lots CIFAR-10 pour Python (data_batch_1 … test_batch)</translation>
     </message>
@@ -85,7 +85,7 @@
         <translation>Résultats de balayage (*.csv)</translation>
     </message>
     <message>
-        <location line="+112"/>
+        <location line="+126"/>
         <source>Run the sweep</source>
         <translation>Lancer le balayage</translation>
     </message>
@@ -105,7 +105,7 @@
         <translation>Cliquez sur une colonne pour trier ; double-cliquez sur un essai terminé pour l&apos;ouvrir</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+8"/>
         <source>Choose the values to compare, then Run the sweep.</source>
         <translation>Choisissez les valeurs à comparer, puis lancez le balayage.</translation>
     </message>
@@ -113,7 +113,7 @@
 <context>
     <name>SweepParamsBox</name>
     <message>
-        <location filename="../widgets/sweep_params.py" line="+101"/>
+        <location filename="../widgets/sweep_params.py" line="+102"/>
         <source>Learning rate</source>
         <translation>Taux d&apos;apprentissage</translation>
     </message>
@@ -276,7 +276,7 @@
 <context>
     <name>SweepSettings</name>
     <message>
-        <location filename="../widgets/sweep_settings.py" line="+184"/>
+        <location filename="../widgets/sweep_settings.py" line="+192"/>
         <source>no folder chosen</source>
         <translation>aucun dossier choisi</translation>
     </message>
@@ -611,17 +611,27 @@
         <translation>Arrêté. Essais terminés lors de ce lancement, enregistrés : {0}. Relancez pour entraîner les autres.</translation>
     </message>
     <message>
-        <location line="+4"/>
-        <source>The sweep ended without a trained network: see the failed trials&apos; messages.</source>
-        <translation>Le balayage s&apos;est terminé sans réseau entraîné : voyez les messages des essais en échec.</translation>
+        <location line="+6"/>
+        <source>Failed trials: {0} (select one to read why). The first: {1}</source>
+        <translation>Essais en échec : {0} (sélectionnez-en un pour lire pourquoi). Le premier : {1}</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+4"/>
+        <source>The sweep ended without a trained network.</source>
+        <translation>Le balayage s&apos;est terminé sans réseau entraîné.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
         <source>Sweep finished. Best validation accuracy: {0} ({1}). Double-click a trial to open it.</source>
         <translation>Balayage terminé. Meilleure exactitude en validation : {0} ({1}). Double-cliquez sur un essai pour l&apos;ouvrir.</translation>
     </message>
     <message>
         <location line="+6"/>
+        <source>Trial {0} failed: {1}</source>
+        <translation>L&apos;essai {0} a échoué : {1}</translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>The sweep stopped: {0}</source>
         <translation>Le balayage s&apos;est arrêté : {0}</translation>
     </message>
@@ -629,7 +639,7 @@
 <context>
     <name>TrialTableModel</name>
     <message>
-        <location filename="../widgets/sweep_table.py" line="+204"/>
+        <location filename="../widgets/sweep_table.py" line="+205"/>
         <source>Status</source>
         <translation>État</translation>
     </message>

@@ -158,6 +158,7 @@ class SweepPage(SweepTexts, QWidget):
         self.run_btn.clicked.connect(self.run)
         self.stop_btn.clicked.connect(self.stop)
         self.table.openRequested.connect(self.open_trial)
+        self.table.selectionModel().currentRowChanged.connect(self._selected)
         self.plots.trialClicked.connect(self.table.select_key)
         self.retranslate()
         self._set_state("idle")
@@ -349,6 +350,15 @@ class SweepPage(SweepTexts, QWidget):
             return False
         self.openRequested.emit(str(self.rows_file.parent / row["weights"]), row)
         return True
+
+    def _selected(self, current: Any, _previous: Any = None) -> None:
+        """A failed trial selected: its message in the status line (also the row's tooltip)."""
+        if not current.isValid():
+            return
+        state = self.model.state(self.table.key_at(current.row()))
+        if state is not None and state.status == "failed" and state.row is not None:
+            number, error = state.number, str(state.row.get("error") or "")
+            self._say(lambda: self.trial_failed_message(number, error), error=True)
 
     def params_varied(self) -> list[str]:
         """The hyper-parameters that take several values in this sweep (its table's columns)."""

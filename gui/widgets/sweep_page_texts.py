@@ -153,14 +153,26 @@ class SweepTexts:
                 "Stopped. Trials finished in this run, saved: {0}. Run again to train the others."
             ).format(ran)
         good = [r for r in rows if r.get("status") == "ok" and r.get("val_accuracy") is not None]
+        failed = [r for r in rows if r.get("status") == "failed"]
+        why = ""
+        if failed:
+            why = " " + self.tr("Failed trials: {0} (select one to read why). The first: {1}").format(
+                len(failed), failed[0].get("error") or "-"
+            )
         if not good:
-            return self.tr("The sweep ended without a trained network: see the failed trials' messages.")
+            return self.tr("The sweep ended without a trained network.") + why
         best = max(good, key=lambda r: float(r["val_accuracy"]))
         names = [n for n in self.params_varied()]
         shown = ", ".join(f"{self.params.label_of(n)} {value_label(best[n])}" for n in names)
-        return self.tr(
-            "Sweep finished. Best validation accuracy: {0} ({1}). Double-click a trial to open it."
-        ).format(percent(float(best["val_accuracy"])), shown or "-")
+        return (
+            self.tr(
+                "Sweep finished. Best validation accuracy: {0} ({1}). Double-click a trial to open it."
+            ).format(percent(float(best["val_accuracy"])), shown or "-")
+            + why
+        )
+
+    def trial_failed_message(self, number: int, error: str) -> str:
+        return self.tr("Trial {0} failed: {1}").format(number, error or "-")
 
     def failure_message(self, code: str, message: str, values: Mapping[str, Any]) -> str:
         if code == "unreachable":

@@ -196,6 +196,29 @@ def test_stop_keeps_finished_trials_and_the_next_run_trains_only_the_others(qtbo
     assert "skipped: " + str(len(done)) in page.summary.text()
 
 
+def test_a_trial_that_fails_is_shown_failed_with_its_message_and_the_sweep_goes_on(qtbot, page, tmp_path):
+    results = tmp_path / "deep.csv"
+    set_tiny(page, results)
+    page.params.set_values({"conv_layers": "1, 6", "kernel_size": "3"}, {})  # 6 blocks: 28 px halved 6 times
+    page.preview()
+    assert page.run()
+    wait_idle(qtbot, page)
+    rows = read_csv(results)
+    (bad,) = [r for r in rows.values() if r["status"] == "failed"]
+    assert bad["conv_layers"] == "6" and "too deep" in bad["error"]
+    statuses = {s.trial.params["conv_layers"]: s.status for s in page.model.states}
+    assert statuses == {1: "done", 6: "failed"}
+    assert page.model.counts()["failed"] == 1 and "failed: 1" in page.counts.text()
+    assert bad["error"] in page.messages[-1] and "Failed trials: 1" in page.messages[-1]
+    drawn = page.plots.drawn("conv_layers")
+    assert [key for _x, key in drawn["failed"]] == [bad["key"]] and len(drawn["dots"]) == 1
+    view_row = page.table.view_row_of(bad["key"])
+    page.table.selectRow(view_row)
+    assert page.messages[-1] == f"Trial {page.model.state(bad['key']).number} failed: {bad['error']}"
+    column = page.model.columns().index("status")
+    assert page.table.model().index(view_row, column).data(Qt.ItemDataRole.ToolTipRole) == bad["error"]
+
+
 # ------------------------------------------------------------------------------------------------ errors
 @pytest.mark.parametrize("typed", ["http://10.0.0.1:8786", "tcp://host:99999", "tcp://:8786"])
 def test_a_malformed_scheduler_address_is_said_and_run_refused(qtbot, page, typed):
