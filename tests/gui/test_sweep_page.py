@@ -363,3 +363,34 @@ def test_the_page_fits_a_1024_by_700_window_in_each_language(qtbot, qapp, lang):
     finally:
         i18n.install(qapp, "en")
         window.close()
+
+
+def test_the_settings_survive_the_lesson_file_and_a_wrong_entry_changes_nothing(qtbot, page, tmp_path):
+    page.params.set_values({"lr": "0.001, 0.01", "kernel_size": "3, 5"}, {"pooling": ["max", "avg"]})
+    s = page.settings
+    s.random_radio.setChecked(True)
+    s.n_random.setValue(3)
+    s.seeds.setText("0, 2")
+    s.epochs.setValue(4)
+    s.remote_radio.setChecked(True)
+    s.address.setText("tcp://10.1.2.3:8786")
+    s.results.setText(str(tmp_path / "kept.csv"))
+    page.preview()
+    state = page.state()
+    before = page.read_setup()
+
+    other = SweepPage(data_dir=tmp_path / "other")
+    qtbot.addWidget(other)
+    other.restore_state(state)
+    after = other.read_setup()
+    assert after == before and after.space["pooling"] == ["max", "avg"] and after.n_random == 3
+    assert after.address == "tcp://10.1.2.3:8786" and after.seeds == [0, 2] and after.epochs == 4
+
+    for wrong, named in (
+        ({**state, "fields": {"momentum": "0.9"}}, "momentum"),
+        ({**state, "dataset": "imagenet"}, "imagenet"),
+        ({**state, "epochs": "many"}, "epochs"),
+    ):
+        with pytest.raises(ValueError, match=named):
+            other.restore_state(wrong)
+        assert other.read_setup() == before  # nothing changed
