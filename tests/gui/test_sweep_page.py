@@ -219,6 +219,53 @@ def test_a_trial_that_fails_is_shown_failed_with_its_message_and_the_sweep_goes_
     assert page.table.model().index(view_row, column).data(Qt.ItemDataRole.ToolTipRole) == bad["error"]
 
 
+def test_a_typed_scheduler_address_runs_the_trials_on_that_cluster_and_leaves_it_running(
+    qtbot, page, tmp_path
+):
+    from distributed import Client
+    from sweep_helpers import dask_command, free_port, start, stop
+
+    from engine.sweep_trial import THREAD_ENV
+
+    port = free_port()
+    address = f"tcp://127.0.0.1:{port}"
+    dask = dask_command()
+    log = open(tmp_path / "cluster.log", "wb")  # noqa: SIM115 (closed in finally, after the processes)
+    processes = []
+    try:
+        processes.append(
+            start([*dask, "scheduler", "--host", "127.0.0.1", "--port", str(port), "--no-dashboard"], log=log)
+        )
+        processes.append(
+            start(
+                [*dask, "worker", address, "--nthreads", "1", "--name", "gui-w1", "--no-dashboard",
+                 "--local-directory", str(tmp_path / "w1")],
+                env=THREAD_ENV,
+                log=log,
+            )
+        )  # fmt: skip
+        with Client(address, timeout=120) as client:
+            client.wait_for_workers(1, timeout=120)
+            (worker,) = client.scheduler_info()["workers"]
+        results = tmp_path / "remote.csv"
+        set_tiny(page, results)
+        page.settings.remote_radio.setChecked(True)
+        page.settings.address.setText(f"127.0.0.1:{port}")  # written in full by the page
+        page.preview()
+        assert page.read_setup().address == address
+        assert page.run()
+        wait_idle(qtbot, page)
+        rows = read_csv(results)
+        assert len(rows) == 2 and {r["status"] for r in rows.values()} == {"ok"}
+        assert {r["worker"] for r in rows.values()} == {worker}  # trained by that cluster's worker
+        assert any(f"Running on {address} (worker threads: 1)." in m for m in page.messages)
+        assert "Sweep finished" in page.messages[-1]
+        assert all(p.poll() is None for p in processes)  # the cluster is left as it was found
+    finally:
+        stop(processes)
+        log.close()
+
+
 # ------------------------------------------------------------------------------------------------ errors
 @pytest.mark.parametrize("typed", ["http://10.0.0.1:8786", "tcp://host:99999", "tcp://:8786"])
 def test_a_malformed_scheduler_address_is_said_and_run_refused(qtbot, page, typed):
