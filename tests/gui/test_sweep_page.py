@@ -266,6 +266,19 @@ def test_a_typed_scheduler_address_runs_the_trials_on_that_cluster_and_leaves_it
         log.close()
 
 
+def test_closing_the_app_mid_sweep_stops_it_and_closes_the_embedded_cluster(qtbot, page, tmp_path):
+    import multiprocessing
+
+    set_tiny(page, tmp_path / "closed.csv")
+    assert page.run()
+    qtbot.waitUntil(lambda: page.model.counts()["running"] >= 1, timeout=LIMIT_MS)
+    runner = page.runner
+    assert len(multiprocessing.active_children()) == 2  # the embedded cluster's two worker processes
+    page.shutdown()  # what the window does on close: cancel, then wait for the cluster to close
+    assert runner is not None and runner.isFinished()
+    qtbot.waitUntil(lambda: not multiprocessing.active_children(), timeout=30000)  # no worker left behind
+
+
 # ------------------------------------------------------------------------------------------------ errors
 @pytest.mark.parametrize("typed", ["http://10.0.0.1:8786", "tcp://host:99999", "tcp://:8786"])
 def test_a_malformed_scheduler_address_is_said_and_run_refused(qtbot, page, typed):
