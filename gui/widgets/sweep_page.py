@@ -248,8 +248,7 @@ class SweepPage(SweepTexts, QWidget):
         from engine.sweep import Sweep
 
         try:
-            if setup.results == self.default_results:
-                setup.results.parent.mkdir(parents=True, exist_ok=True)
+            setup.results.parent.mkdir(parents=True, exist_ok=True)  # a new folder typed in is made
             sweep = Sweep(
                 setup.space, setup.data, setup.epochs, results=setup.results, seeds=setup.seeds,
                 n_random=setup.n_random, random_seed=setup.random_seed, client=setup.address,

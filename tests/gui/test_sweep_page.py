@@ -111,7 +111,7 @@ def test_a_wrong_value_is_outlined_and_run_is_refused(qtbot, page):
 
 # ---------------------------------------------------------------------------------------------- running
 def test_a_tiny_sweep_fills_the_table_and_the_plot_then_a_rerun_skips_it(qtbot, page, tmp_path):
-    results = tmp_path / "tiny.csv"
+    results = tmp_path / "new folder" / "tiny.csv"  # a folder that does not exist yet is made
     set_tiny(page, results)
     assert page.model.rowCount() == 2 and not results.exists()
     finished_seen, gaps, last = [], [], [time.perf_counter()]
