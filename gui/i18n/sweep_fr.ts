@@ -43,24 +43,24 @@
     <name>SweepPage</name>
     <message>
         <location filename="../widgets/sweep_page.py" line="+234"/>
-        <location line="+285"/>
+        <location line="+195"/>
         <source>validation accuracy</source>
         <translation>exactitude en validation</translation>
     </message>
     <message>
-        <location line="-195"/>
-        <location line="+189"/>
+        <location line="-106"/>
+        <location line="+100"/>
         <source>Stopping...</source>
         <translation>Arrêt…</translation>
     </message>
     <message>
-        <location line="-189"/>
-        <location line="+189"/>
+        <location line="-100"/>
+        <location line="+100"/>
         <source>Stop</source>
         <translation>Arrêter</translation>
     </message>
     <message>
-        <location line="-164"/>
+        <location line="-75"/>
         <source>Only a finished trial has a trained network to open.</source>
         <translation>Seul un essai terminé a un réseau entraîné à ouvrir.</translation>
     </message>
@@ -85,7 +85,7 @@
         <translation>Résultats de balayage (*.csv)</translation>
     </message>
     <message>
-        <location line="+126"/>
+        <location line="+37"/>
         <source>Run the sweep</source>
         <translation>Lancer le balayage</translation>
     </message>
