@@ -11,7 +11,7 @@
     <message>
         <location line="+1"/>
         <source>Sweep: compare many</source>
-        <translation>Balayage : en comparer plusieurs</translation>
+        <translation>Balayage&#xa0;: en comparer plusieurs</translation>
     </message>
     <message>
         <location line="+4"/>
@@ -26,7 +26,7 @@
     <message>
         <location line="+40"/>
         <source>Cannot open the trial&apos;s network: {0}</source>
-        <translation>Impossible d&apos;ouvrir le réseau de cet essai : {0}</translation>
+        <translation>Impossible d&apos;ouvrir le réseau de cet essai&#xa0;: {0}</translation>
     </message>
     <message>
         <location line="+20"/>
@@ -97,12 +97,12 @@
     <message>
         <location line="+3"/>
         <source>Stop: finished trials stay in the results file, the others run next time</source>
-        <translation>Arrêter : les essais terminés restent dans le fichier de résultats, les autres seront lancés la prochaine fois</translation>
+        <translation>Arrêter&#xa0;: les essais terminés restent dans le fichier de résultats, les autres seront lancés la prochaine fois</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Click a column to sort; double-click a finished trial to open it</source>
-        <translation>Cliquez sur une colonne pour trier ; double-cliquez sur un essai terminé pour l&apos;ouvrir</translation>
+        <translation>Cliquez sur une colonne pour trier&#xa0;; double-cliquez sur un essai terminé pour l&apos;ouvrir</translation>
     </message>
     <message>
         <location line="+8"/>
@@ -210,7 +210,7 @@
     <message>
         <location line="+2"/>
         <source>How big each step of gradient descent is. Several values: 0.001, 0.01</source>
-        <translation>La taille de chaque pas de la descente de gradient. Plusieurs valeurs : 0.001, 0.01</translation>
+        <translation>La taille de chaque pas de la descente de gradient. Plusieurs valeurs&#xa0;: 0.001, 0.01</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -230,17 +230,17 @@
     <message>
         <location line="+1"/>
         <source>Filters of the first block; each next block doubles them (32 → 64 → 128)</source>
-        <translation>Filtres du premier bloc ; chaque bloc suivant les double (32 → 64 → 128)</translation>
+        <translation>Filtres du premier bloc&#xa0;; chaque bloc suivant les double (32 → 64 → 128)</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Side of the square filters: 3 for 3 × 3, 5 for 5 × 5, 7 for 7 × 7</source>
-        <translation>Côté des filtres carrés : 3 pour 3 × 3, 5 pour 5 × 5, 7 pour 7 × 7</translation>
+        <translation>Côté des filtres carrés&#xa0;: 3 pour 3 × 3, 5 pour 5 × 5, 7 pour 7 × 7</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Units of the hidden dense layer (0: none)</source>
-        <translation>Neurones de la couche dense cachée (0 : aucune)</translation>
+        <translation>Neurones de la couche dense cachée (0&#xa0;: aucune)</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -250,27 +250,27 @@
     <message>
         <location line="+1"/>
         <source>How each block halves the image: max or average pooling, or a stride-2 convolution</source>
-        <translation>Comment chaque bloc réduit l&apos;image de moitié : pooling max ou moyen, ou une convolution de pas 2</translation>
+        <translation>Comment chaque bloc réduit l&apos;image de moitié&#xa0;: pooling max ou moyen, ou une convolution de pas 2</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>From the last feature maps to a vector: Flatten or GlobalMaxPooling</source>
-        <translation>Des dernières cartes de caractéristiques à un vecteur : Flatten ou GlobalMaxPooling</translation>
+        <translation>Des dernières cartes de caractéristiques à un vecteur&#xa0;: Flatten ou GlobalMaxPooling</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Several values separated by commas; for random search also a range LOW..HIGH</source>
-        <translation>Plusieurs valeurs séparées par des virgules (point décimal : 0.01) ; pour la recherche aléatoire, aussi un intervalle BAS..HAUT</translation>
+        <translation>Plusieurs valeurs séparées par des virgules (point décimal&#xa0;: 0.01)&#xa0;; pour la recherche aléatoire, aussi un intervalle BAS..HAUT</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>default: the optimizer&apos;s</source>
-        <translation>par défaut : celui de l&apos;optimiseur</translation>
+        <translation>par défaut&#xa0;: celui de l&apos;optimiseur</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>default: {0}</source>
-        <translation>par défaut : {0}</translation>
+        <translation>par défaut&#xa0;: {0}</translation>
     </message>
 </context>
 <context>
@@ -303,7 +303,7 @@
     <message>
         <location line="+2"/>
         <source>Train a few combinations drawn at random; numbers may then be ranges LOW..HIGH</source>
-        <translation>Entraîner quelques combinaisons tirées au hasard ; les nombres peuvent alors être des intervalles BAS..HAUT</translation>
+        <translation>Entraîner quelques combinaisons tirées au hasard&#xa0;; les nombres peuvent alors être des intervalles BAS..HAUT</translation>
     </message>
     <message>
         <location line="+2"/>
@@ -328,7 +328,7 @@
     <message>
         <location line="+2"/>
         <source>Each point is trained once per seed (initial weights, shuffling): 0, 1, 2</source>
-        <translation>Chaque point est entraîné une fois par graine (poids initiaux, mélange) : 0, 1, 2</translation>
+        <translation>Chaque point est entraîné une fois par graine (poids initiaux, mélange)&#xa0;: 0, 1, 2</translation>
     </message>
     <message>
         <location line="+2"/>
@@ -379,7 +379,7 @@
     <message>
         <location line="+1"/>
         <source>At most this many training images; a quarter of that for validation</source>
-        <translation>Au plus ce nombre d&apos;images d&apos;entraînement ; le quart pour la validation</translation>
+        <translation>Au plus ce nombre d&apos;images d&apos;entraînement&#xa0;; le quart pour la validation</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -414,7 +414,7 @@
     <message>
         <location line="+1"/>
         <source>This computer:</source>
-        <translation>Cet ordinateur :</translation>
+        <translation>Cet ordinateur&#xa0;:</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -429,12 +429,12 @@
     <message>
         <location line="+1"/>
         <source>A Dask cluster, at the scheduler&apos;s address:</source>
-        <translation>Un cluster Dask, à l&apos;adresse de son ordonnanceur :</translation>
+        <translation>Un cluster Dask, à l&apos;adresse de son ordonnanceur&#xa0;:</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>On the cluster: &apos;dask scheduler&apos; on one machine, &apos;dask worker tcp://HOST:8786 --nthreads 1&apos; on the others, with ConvScope installed on each.</source>
-        <translation>Sur le cluster : « dask scheduler » sur une machine, « dask worker tcp://HOTE:8786 --nthreads 1 » sur les autres, ConvScope installé sur chacune.</translation>
+        <translation>Sur le cluster&#xa0;: «&#xa0;dask scheduler&#xa0;» sur une machine, «&#xa0;dask worker tcp://HOTE:8786 --nthreads 1&#xa0;» sur les autres, ConvScope installé sur chacune.</translation>
     </message>
     <message>
         <location line="+4"/>
@@ -463,32 +463,32 @@
         <location line="+5"/>
         <location line="+32"/>
         <source>This sweep cannot run: {0}</source>
-        <translation>Ce balayage ne peut pas être lancé : {0}</translation>
+        <translation>Ce balayage ne peut pas être lancé&#xa0;: {0}</translation>
     </message>
     <message>
         <location line="-28"/>
         <source>{0}: “{1}” is not valid; give {2}, separated by commas.</source>
-        <translation>{0} : « {1} » n’est pas valide ; donnez {2}, séparés par des virgules.</translation>
+        <translation>{0}&#xa0;: «&#xa0;{1}&#xa0;» n’est pas valide&#xa0;; donnez {2}, séparés par des virgules.</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>{0}: {1} is a range; ranges need random points (see Search).</source>
-        <translation>{0} : {1} est un intervalle ; les intervalles demandent des points aléatoires (voir Recherche).</translation>
+        <translation>{0}&#xa0;: {1} est un intervalle&#xa0;; les intervalles demandent des points aléatoires (voir Recherche).</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>{0}: tick at least one value.</source>
-        <translation>{0} : cochez au moins une valeur.</translation>
+        <translation>{0}&#xa0;: cochez au moins une valeur.</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Seeds: give whole numbers ≥ 0 separated by commas (e.g. 0, 1). Received: “{0}”</source>
-        <translation>Graines : donnez des entiers ≥ 0 séparés par des virgules (par ex. 0, 1). Reçu : « {0} »</translation>
+        <translation>Graines&#xa0;: donnez des entiers ≥ 0 séparés par des virgules (par ex. 0, 1). Reçu&#xa0;: «&#xa0;{0}&#xa0;»</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>{0} trials is more than one sweep may train ({1}): remove values, or use random points.</source>
-        <translation>{0} essais, c’est plus qu’un balayage ne peut en entraîner ({1}) : retirez des valeurs, ou utilisez des points aléatoires.</translation>
+        <translation>{0} essais, c’est plus qu’un balayage ne peut en entraîner ({1})&#xa0;: retirez des valeurs, ou utilisez des points aléatoires.</translation>
     </message>
     <message>
         <location line="+3"/>
@@ -498,37 +498,37 @@
     <message>
         <location line="+3"/>
         <source>A Dask scheduler&apos;s address looks like tcp://HOST:PORT (e.g. tcp://192.168.1.20:8786). Received: “{0}”</source>
-        <translation>L&apos;adresse d&apos;un ordonnanceur Dask a la forme tcp://HOTE:PORT (par ex. tcp://192.168.1.20:8786). Reçu : « {0} »</translation>
+        <translation>L&apos;adresse d&apos;un ordonnanceur Dask a la forme tcp://HOTE:PORT (par ex. tcp://192.168.1.20:8786). Reçu&#xa0;: «&#xa0;{0}&#xa0;»</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>The results file must end in .csv. Received: “{0}”</source>
-        <translation>Le fichier de résultats doit finir par .csv. Reçu : « {0} »</translation>
+        <translation>Le fichier de résultats doit finir par .csv. Reçu&#xa0;: «&#xa0;{0}&#xa0;»</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>No Dask scheduler answers at {0} ({1}). Check the address, start the scheduler there with &apos;dask scheduler&apos;, or run on this computer.</source>
-        <translation>Aucun ordonnanceur Dask ne répond à {0} ({1}). Vérifiez l&apos;adresse, lancez-y l&apos;ordonnanceur avec « dask scheduler », ou exécutez sur cet ordinateur.</translation>
+        <translation>Aucun ordonnanceur Dask ne répond à {0} ({1}). Vérifiez l&apos;adresse, lancez-y l&apos;ordonnanceur avec «&#xa0;dask scheduler&#xa0;», ou exécutez sur cet ordinateur.</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>Trials: {0} (combinations: {1} × seeds: {2}), epochs per trial: {3}.</source>
-        <translation>Essais : {0} (combinaisons : {1} × graines : {2}), époques par essai : {3}.</translation>
+        <translation>Essais&#xa0;: {0} (combinaisons&#xa0;: {1} × graines&#xa0;: {2}), époques par essai&#xa0;: {3}.</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>All are in the results file already: Run only shows them.</source>
-        <translation>Tous sont déjà dans le fichier de résultats : Lancer ne fait que les montrer.</translation>
+        <translation>Tous sont déjà dans le fichier de résultats&#xa0;: Lancer ne fait que les montrer.</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Already in the results file, skipped: {0}.</source>
-        <translation>Déjà dans le fichier de résultats, sautés : {0}.</translation>
+        <translation>Déjà dans le fichier de résultats, sautés&#xa0;: {0}.</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Every trial of this sweep was done earlier: nothing to train.</source>
-        <translation>Tous les essais de ce balayage ont déjà été faits : rien à entraîner.</translation>
+        <translation>Tous les essais de ce balayage ont déjà été faits&#xa0;: rien à entraîner.</translation>
     </message>
     <message>
         <location line="+2"/>
@@ -543,57 +543,57 @@
     <message>
         <location line="+3"/>
         <source>Skipped, done in an earlier run: {0}.</source>
-        <translation>Sautés, faits lors d&apos;un lancement précédent : {0}.</translation>
+        <translation>Sautés, faits lors d&apos;un lancement précédent&#xa0;: {0}.</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>Running on {0} (worker threads: {1}).</source>
-        <translation>Exécution sur {0} (fils de calcul : {1}).</translation>
+        <translation>Exécution sur {0} (fils de calcul&#xa0;: {1}).</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Running on this computer (worker processes: {0}).</source>
-        <translation>Exécution sur cet ordinateur (processus de calcul : {0}).</translation>
+        <translation>Exécution sur cet ordinateur (processus de calcul&#xa0;: {0}).</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Dask dashboard: &lt;a href=&quot;{0}&quot;&gt;{0}&lt;/a&gt;</source>
-        <translation>Tableau de bord Dask : &lt;a href=&quot;{0}&quot;&gt;{0}&lt;/a&gt;</translation>
+        <translation>Tableau de bord Dask&#xa0;: &lt;a href=&quot;{0}&quot;&gt;{0}&lt;/a&gt;</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>Stopping: finished trials are kept; the embedded cluster closes and ends the running ones (a few seconds).</source>
-        <translation>Arrêt : les essais terminés sont gardés ; le cluster intégré se ferme et interrompt ceux en cours (quelques secondes).</translation>
+        <translation>Arrêt&#xa0;: les essais terminés sont gardés&#xa0;; le cluster intégré se ferme et interrompt ceux en cours (quelques secondes).</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Stopping: finished trials are kept; trials already running on the cluster are abandoned.</source>
-        <translation>Arrêt : les essais terminés sont gardés ; ceux déjà en cours sur le cluster sont abandonnés.</translation>
+        <translation>Arrêt&#xa0;: les essais terminés sont gardés&#xa0;; ceux déjà en cours sur le cluster sont abandonnés.</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>done: {0}</source>
-        <translation>terminés : {0}</translation>
+        <translation>terminés&#xa0;: {0}</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>running: {0}</source>
-        <translation>en cours : {0}</translation>
+        <translation>en cours&#xa0;: {0}</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>failed: {0}</source>
-        <translation>en échec : {0}</translation>
+        <translation>en échec&#xa0;: {0}</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>done earlier: {0}</source>
-        <translation>faits avant : {0}</translation>
+        <translation>faits avant&#xa0;: {0}</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>to run: {0}</source>
-        <translation>à lancer : {0}</translation>
+        <translation>à lancer&#xa0;: {0}</translation>
     </message>
     <message>
         <location line="+2"/>
@@ -608,12 +608,12 @@
     <message>
         <location line="+9"/>
         <source>Stopped. Trials finished in this run, saved: {0}. Run again to train the others.</source>
-        <translation>Arrêté. Essais terminés lors de ce lancement, enregistrés : {0}. Relancez pour entraîner les autres.</translation>
+        <translation>Arrêté. Essais terminés lors de ce lancement, enregistrés&#xa0;: {0}. Relancez pour entraîner les autres.</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>Failed trials: {0} (select one to read why). The first: {1}</source>
-        <translation>Essais en échec : {0} (sélectionnez-en un pour lire pourquoi). Le premier : {1}</translation>
+        <translation>Essais en échec&#xa0;: {0} (sélectionnez-en un pour lire pourquoi). Le premier&#xa0;: {1}</translation>
     </message>
     <message>
         <location line="+4"/>
@@ -623,17 +623,17 @@
     <message>
         <location line="+6"/>
         <source>Sweep finished. Best validation accuracy: {0} ({1}). Double-click a trial to open it.</source>
-        <translation>Balayage terminé. Meilleure exactitude en validation : {0} ({1}). Double-cliquez sur un essai pour l&apos;ouvrir.</translation>
+        <translation>Balayage terminé. Meilleure exactitude en validation&#xa0;: {0} ({1}). Double-cliquez sur un essai pour l&apos;ouvrir.</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>Trial {0} failed: {1}</source>
-        <translation>L&apos;essai {0} a échoué : {1}</translation>
+        <translation>L&apos;essai {0} a échoué&#xa0;: {1}</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>The sweep stopped: {0}</source>
-        <translation>Le balayage s&apos;est arrêté : {0}</translation>
+        <translation>Le balayage s&apos;est arrêté&#xa0;: {0}</translation>
     </message>
 </context>
 <context>
@@ -731,7 +731,7 @@
     <message>
         <location line="+23"/>
         <source>The best validation accuracy of the sweep; double-click to open its model</source>
-        <translation>La meilleure exactitude en validation du balayage ; double-cliquez pour ouvrir son modèle</translation>
+        <translation>La meilleure exactitude en validation du balayage&#xa0;; double-cliquez pour ouvrir son modèle</translation>
     </message>
     <message>
         <location line="+2"/>

@@ -366,17 +366,18 @@ def test_every_text_of_the_page_follows_the_language(qtbot, qapp, page, tmp_path
         assert page.run_btn.text() == "Lancer le balayage" and page.stop_btn.text() == "Arrêter"
         assert page.params.title() == "Hyperparamètres à comparer"
         assert page.params.labels["kernel_size"].text() == "Taille des filtres"
-        assert page.settings.local_radio.text() == "Cet ordinateur :"
+        assert page.settings.local_radio.text() == "Cet ordinateur\u00a0:"
         column = page.model.columns().index("val_accuracy")
         assert page.model.headerData(column, Qt.Orientation.Horizontal) == "Exactitude (val.)"
         assert page.model.data(page.model.index(0, 1)) == "à lancer"
         assert page.summary.text().startswith(
-            "Essais : 2 (combinaisons : 2 × graines : 1)"
+            "Essais\u00a0: 2 (combinaisons\u00a0: 2 × graines\u00a0: 1)"
         )  # a mixin's context
         assert page.plots.plots["kernel_size"].titleLabel.text == "Taille des filtres"
         page.params.edits["lr"].setText("vite")
         page.preview()
-        assert "« vite » n’est pas valide" in page.summary.text() and "des nombres > 0" in page.summary.text()
+        summary = page.summary.text()
+        assert "«\u00a0vite\u00a0» n’est pas valide" in summary and "des nombres > 0" in summary
     finally:
         i18n.install(qapp, "en")
         qapp.processEvents()
@@ -394,7 +395,7 @@ def test_the_training_tab_names_its_two_pages_in_both_languages(qtbot, qapp):
         qapp.processEvents()
         assert [tab.modes.tabText(i) for i in range(2)] == [
             "Entraîner un réseau",
-            "Balayage : en comparer plusieurs",
+            "Balayage\u00a0: en comparer plusieurs",
         ]
     finally:
         i18n.install(qapp, "en")
