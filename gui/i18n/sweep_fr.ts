@@ -42,7 +42,7 @@
 <context>
     <name>SweepPage</name>
     <message>
-        <location filename="../widgets/sweep_page.py" line="+234"/>
+        <location filename="../widgets/sweep_page.py" line="+235"/>
         <location line="+195"/>
         <source>validation accuracy</source>
         <translation>exactitude en validation</translation>
@@ -428,8 +428,8 @@
     </message>
     <message>
         <location line="+1"/>
-        <source>A Dask cluster, at the scheduler&apos;s address:</source>
-        <translation>Un cluster Dask, à l&apos;adresse de son ordonnanceur&#xa0;:</translation>
+        <source>A Dask scheduler&apos;s address:</source>
+        <translation>L&apos;adresse d&apos;un ordonnanceur Dask&#xa0;:</translation>
     </message>
     <message>
         <location line="+3"/>

@@ -124,6 +124,7 @@ class SweepPage(SweepTexts, SweepPageState, QWidget):
         self.progress.setMinimumHeight(24)
         self.progress.setFormat("%v / %m")
         self.counts = QLabel()
+        self.counts.setWordWrap(True)  # beside the lesson panel at 1024 px the line is wider than the table
         self.status = QLabel()
         self.status.setWordWrap(True)
         self.status.setOpenExternalLinks(True)

@@ -22,8 +22,11 @@ from gui.widgets.sweep_table import percent
 
 __all__ = ["SweepPlots"]
 
-#: panels per row
+#: panels per row at most, and the narrowest a panel may be (fewer columns when the plot is narrower)
 COLUMNS = 3
+PANEL_WIDTH = 230
+#: a row of panels shorter than this shows no y label (it would not fit beside the axis)
+MIN_LABEL_HEIGHT = 200
 DOT, MEAN, FAILED, BEST = "#ff7f0e", "#262626", "#8c8c8c", "#2ca02c"
 
 
@@ -45,6 +48,7 @@ class SweepPlots(pg.GraphicsLayoutWidget):
         self._font = QFont()
         self._font.setPointSizeF(max(self._font.pointSizeF(), 9.0))
         self._ylabel = "validation accuracy"
+        self._columns = 0  # panels per row as laid out now (0: not yet)
 
     def set_plan(
         self, trials: Sequence[Any], names: Sequence[str], labels: Mapping[str, str], ylabel: str
@@ -60,10 +64,10 @@ class SweepPlots(pg.GraphicsLayoutWidget):
         self.axes = {}
         if not self._trials:
             return
-        for i, name in enumerate(self.names):
+        for name in self.names:
             values = [t.seed if name == "seed" else t.params[name] for t in self._trials]
             axis = self.axes[name] = sweep_axis(name, values)
-            plot = self.addPlot(row=i // COLUMNS, col=i % COLUMNS)
+            plot = pg.PlotItem()
             plot.setMenuEnabled(False)
             plot.setMouseEnabled(x=False, y=False)
             plot.hideButtons()
@@ -74,22 +78,59 @@ class SweepPlots(pg.GraphicsLayoutWidget):
                 ax.setTickFont(self._font)
                 ax.setTextPen("k")
                 ax.setPen("#444444")
-            plot.getAxis("left").setWidth(62 if i % COLUMNS == 0 else 44)
             if axis.categorical:
                 plot.getAxis("bottom").setTicks([axis.ticks])
                 plot.setXRange(-0.6, len(axis.ticks) - 0.4, padding=0)
             else:
                 plot.setLogMode(x=axis.log, y=False)
             self.plots[name] = plot
-        self.retranslate_labels(labels, ylabel)
+        self._columns = 0
+        self._arrange()
 
     def retranslate_labels(self, labels: Mapping[str, str], ylabel: str) -> None:
         """New panel titles (a language change) and y-axis ticks in the language's number format."""
         self.labels, self._ylabel = dict(labels), ylabel
-        for i, (name, plot) in enumerate(self.plots.items()):
+        for name, plot in self.plots.items():
             plot.setTitle(self.labels.get(name, name), color="k", size=f"{self._font.pointSizeF() + 1:g}pt")
             plot.getAxis("left").setTicks([[(v / 5, percent(v / 5, 0)) for v in range(6)]])
-            plot.setLabel("left", ylabel if i % COLUMNS == 0 else "", color="#333333")
+        self._label_rows()
+
+    def _label_rows(self) -> None:
+        """The y label on the first panel of each row, when a row is tall enough to hold it (a narrow plot
+        stacks its panels: then the ticks in % say it alone)."""
+        columns = max(self._columns, 1)
+        rows = -(-len(self.plots) // columns)
+        tall = self.height() / max(rows, 1) >= MIN_LABEL_HEIGHT
+        for i, plot in enumerate(self.plots.values()):
+            shown = self._ylabel if tall and i % columns == 0 else ""
+            if plot.getAxis("left").labelText != shown:
+                plot.setLabel("left", shown, color="#333333")
+
+    def columns_for(self, width: int) -> int:
+        """Panels per row in ``width`` pixels: :data:`COLUMNS` at most, each at least :data:`PANEL_WIDTH`."""
+        return max(1, min(COLUMNS, len(self.plots), width // PANEL_WIDTH))
+
+    def _arrange(self) -> None:
+        """Lay the panels out in as many columns as the width holds (the y label on the first of each row)."""
+        columns = self.columns_for(self.width())
+        if columns == self._columns or not self.plots:
+            return
+        self._columns = columns
+        for plot in self.plots.values():
+            if plot.scene() is not None:
+                self.ci.removeItem(plot)
+        for i, plot in enumerate(self.plots.values()):
+            plot.getAxis("left").setWidth(62 if i % columns == 0 else 44)
+            self.ci.addItem(plot, row=i // columns, col=i % columns)
+        self.retranslate_labels(self.labels, self._ylabel)
+        # the view sized its grid before the panels moved (a grid of more columns is wider at least): again
+        self.ci.setGeometry(self.range)
+
+    def resizeEvent(self, event: Any) -> None:
+        super().resizeEvent(event)
+        if hasattr(self, "_columns"):  # pyqtgraph resizes the view while it is being built
+            self._arrange()
+            self._label_rows()
 
     def set_rows(self, rows: Sequence[Mapping[str, Any]]) -> None:
         """Draw the finished trials (typed result rows of the plan's trials) in every panel."""

@@ -235,7 +235,7 @@ class SweepSettings(QWidget):
         self.local_radio.setText(self.tr("This computer:"))
         self._l_workers.setText(self.tr("worker processes"))
         self.workers.setToolTip(self.tr("Trials trained at once, one per process (one per core is best)"))
-        self.remote_radio.setText(self.tr("A Dask cluster, at the scheduler's address:"))
+        self.remote_radio.setText(self.tr("A Dask scheduler's address:"))
         self.where_hint.setText(
             self.tr(
                 "On the cluster: 'dask scheduler' on one machine, 'dask worker tcp://HOST:8786 --nthreads 1' "

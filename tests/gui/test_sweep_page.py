@@ -180,15 +180,24 @@ def _spy(fn, calls):
 def test_stop_keeps_finished_trials_and_the_next_run_trains_only_the_others(qtbot, page, tmp_path):
     results = tmp_path / "stop.csv"
     set_tiny(page, results, workers=1)
-    page.params.edits["kernel_size"].setText("3, 5, 7")
+    page.params.edits["kernel_size"].setText("3, 5, 7, 9")
+    page.settings.epochs.setValue(3)  # long enough that the trials after the first are still to come
+    page.settings.images.setValue(400)
     page.preview()
     assert page.run()
-    qtbot.waitUntil(lambda: page.model.counts()["done"] >= 1, timeout=LIMIT_MS)
-    page.stop_btn.click()
-    assert page.run_state == "stopping" and not page.stop_btn.isEnabled()
+    clicked = []
+
+    def stop_at_the_first_result(event):  # a click as soon as the table shows one result
+        if event.kind == "finished" and not clicked:
+            clicked.append(page.run_state)
+            page.stop_btn.click()
+
+    page.runner.sweepEvent.connect(stop_at_the_first_result)
+    qtbot.waitUntil(lambda: bool(clicked), timeout=LIMIT_MS)
+    assert clicked == ["running"] and page.run_state == "stopping" and not page.stop_btn.isEnabled()
     wait_idle(qtbot, page)
     done = set(read_csv(results))
-    assert 1 <= len(done) < 3 and "Stopped" in page.messages[-1]
+    assert 1 <= len(done) < 4 and "Stopped" in page.messages[-1]
     statuses = {s.trial.key: s.status for s in page.model.states}
     assert {k for k, v in statuses.items() if v == "done"} == done
     assert all(v == "not_run" for k, v in statuses.items() if k not in done)
@@ -402,6 +411,12 @@ def test_the_training_tab_names_its_two_pages_in_both_languages(qtbot, qapp):
         tab.shutdown()
 
 
+def all_panels_in_view(page: SweepPage) -> bool:
+    view = page.plots.viewport().rect()
+    rects = [page.plots.mapFromScene(p.sceneBoundingRect()).boundingRect() for p in page.plots.plots.values()]
+    return all(view.contains(r.adjusted(1, 1, -1, -1)) for r in rects)
+
+
 @pytest.mark.parametrize("lang", ["en", "fr"])
 def test_the_page_fits_a_1024_by_700_window_in_each_language(qtbot, qapp, lang):
     from gui.main_window import MainWindow
@@ -411,6 +426,10 @@ def test_the_page_fits_a_1024_by_700_window_in_each_language(qtbot, qapp, lang):
     window.show()
     try:
         page = window.select_tab("training").show_sweep()
+        page.params.set_values({"lr": "0.001, 0.01", "kernel_size": "3, 5"}, {})
+        page.settings.seeds.setText("0, 1")
+        page.preview()
+        assert len(page.plots.plots) == 3
         i18n.install(qapp, lang)
         window.resize(1024, 700)
         qtbot.wait(300)
@@ -421,6 +440,13 @@ def test_the_page_fits_a_1024_by_700_window_in_each_language(qtbot, qapp, lang):
         assert page.controls_box.width() <= page.scroll_area.viewport().width()
         assert page.controls_box.minimumSizeHint().width() <= page.scroll_area.viewport().width()
         assert page.plots.height() >= 180 and page.table.height() >= 70
+        assert all_panels_in_view(page)
+        window.lesson_dock.show()  # the lesson panel beside it takes a third of the width
+        qtbot.wait(300)
+        assert holder.widget().width() <= holder.viewport().width()  # still no scroll bar, nothing cut
+        assert holder.widget().height() <= holder.viewport().height()
+        assert page.controls_box.width() <= page.scroll_area.viewport().width()
+        assert all_panels_in_view(page)  # the panels took fewer columns
     finally:
         i18n.install(qapp, "en")
         window.close()
