@@ -15,8 +15,9 @@ e.g. the lesson panel's::
 (``convscope_fr.ts``: the window and the convolution lab; ``lab_fr.ts``: the lab's colour, comparison and
 Train both views; ``training_fr.ts``: the Network, Training and Backprop tabs; ``network_fr.ts``: the Network
 tab's lesson views; ``lesson_fr.ts``: the lesson panel and the augmentation page; ``arith_fr.ts``: dilation,
-the transposed mode, the arithmetic page and the new layers in the editor.) A string lives in one catalog only:
-when two held the same context and source, the one installed last (sorted by name) would win.
+the transposed mode, the arithmetic page and the new layers in the editor; ``sweep_fr.ts``: the Training tab's
+Sweep page, from ``../widgets/sweep_*.py`` and ``../tabs/training_sweep.py``.) A string lives in one catalog
+only: when two held the same context and source, the one installed last (sorted by name) would win.
 """
 
 from __future__ import annotations

@@ -153,9 +153,13 @@ def test_the_lesson_menu_reaches_a_claim_in_two_clicks_even_with_the_panel_close
 
 def test_the_training_tabs_own_views(win, qtbot):
     t = small_training(win)
-    assert win.show_lesson("hyperparameters")
-    assert t.bottom.currentWidget() is t.live
+    assert win.show_lesson("hyperparameters")  # the Sweep page, the lesson's choices ready to compare
+    assert t.modes.currentWidget() is t.sweep_page and t.sweep_page.isVisible()
+    setup = t.sweep_page.read_setup()
+    assert setup.space["kernel_size"] == [3, 5, 7] and setup.space["conv_layers"] == [1, 2, 3]
+    assert setup.space["filters"] == [32] and setup.space["dense_units"] == [128] and setup.trials == 18
     assert win.show_lesson("transfer")
+    assert t.modes.currentWidget() is t.single
     assert t.bottom.currentWidget() is t.transfer and t.transfer.layers.count() > 0
     assert win.show_lesson("augmentation")
     assert t.bottom.currentWidget() is t.augment
