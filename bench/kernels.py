@@ -221,6 +221,77 @@ def sweep_chunk(batch: int, repeats: int) -> None:
     print_table(headers, rows, title=f"im2col chunk budget (batch {batch}; median (best))")
 
 
+def compare_direct(batch: int, repeats: int, rounds: int) -> None:
+    """Each 3x3 conv of the seed network and target 3's conv, forward and backward, with the fast paths of
+    ``engine.backends.cpu.conv_fast`` (Winograd) and without (the direct im2col + sgemm path), in alternating
+    rounds in this process: per round the best of ``repeats`` runs (on a machine shared with other busy
+    processes the best run is the one least disturbed by them); the table gives the median over rounds and
+    the range."""
+    from engine import ops
+    from engine.backends.cpu import conv_fast
+
+    layers = [(f"{n} {hw[0]}x{hw[1]}x{hw[2]}->{c}", hw, c, nd) for n, hw, c, nd in CONV_LAYERS]
+    layers.append(("target 3 32x32x32->64", (32, 32, 32), 64, True))
+    rng = np.random.default_rng(0)
+    arrays = []
+    for name, (h, w, c), co, nd in layers:
+        x = rng.standard_normal((batch, h, w, c)).astype(np.float32)
+        wt = (rng.standard_normal((3, 3, c, co)) * 0.1).astype(np.float32)
+        dy = rng.standard_normal((batch, h, w, co)).astype(np.float32)
+        arrays.append((name, x, wt, dy, nd, conv_flops(batch, (h, w, c), co)))
+    threshold = conv_fast.MIN_WINOGRAD_TILES_PER_THREAD
+    times: dict[tuple[str, str], list[tuple[float, float]]] = {}
+    try:
+        for _ in range(rounds):
+            for path, tiles in (("direct", 10**12), ("fast", threshold)):
+                conv_fast.MIN_WINOGRAD_TILES_PER_THREAD = tiles
+                for name, x, wt, dy, nd, _ in arrays:
+                    f = time_stats(
+                        lambda x=x, wt=wt: ops.conv2d(x, wt, padding="same", backend="cpu"), repeats
+                    )
+                    g = time_stats(
+                        lambda x=x, wt=wt, dy=dy, nd=nd: ops.conv2d_backward(
+                            x, wt, dy, padding="same", need_dx=nd, backend="cpu"
+                        ),
+                        repeats,
+                    )
+                    times.setdefault((name, path), []).append((f[1], g[1]))
+    finally:
+        conv_fast.MIN_WINOGRAD_TILES_PER_THREAD = threshold
+    roof = sgemm_gflops()
+    rows = []
+    for name, _, _, _, _, flops in arrays:
+        d = np.array(times[(name, "direct")]) * 1e3
+        f = np.array(times[(name, "fast")]) * 1e3
+        row = [name]
+        for k in (0, 1):
+            dm, fm = float(np.median(d[:, k])), float(np.median(f[:, k]))
+            ratios = d[:, k] / f[:, k]
+            row += [
+                f"{dm:.2f} [{d[:, k].min():.2f}-{d[:, k].max():.2f}]",
+                f"{fm:.2f} [{f[:, k].min():.2f}-{f[:, k].max():.2f}]",
+                f"{np.median(ratios):.2f}x [{ratios.min():.2f}-{ratios.max():.2f}]",
+            ]
+        row.append(f"{flops / (float(np.median(f[:, 0])) * 1e-3) / 1e9 / roof:.2f}")
+        rows.append(row)
+    print_table(
+        [
+            f"layer (batch {batch})",
+            "fwd direct ms",
+            "fwd fast ms",
+            "fwd speed-up",
+            "bwd direct ms",
+            "bwd fast ms",
+            "bwd speed-up",
+            "fast fwd / sgemm",
+        ],
+        rows,
+        title=f"Fast paths (Winograd) vs the direct path: best of {repeats} runs per round, median [range] "
+        f"over {rounds} alternating rounds; "
+        f"sgemm {roof:.1f} GFLOP/s; GFLOP/s counted as direct-convolution FLOPs (Winograd may exceed 1.0)",
+    )
+
+
 def _cell(median: float, best: float, digits: str = ".2f") -> str:
     return f"{median * 1e3:{digits}} ({best * 1e3:{digits}})"
 
@@ -233,11 +304,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--threads", type=int, default=None, help="cap every thread pool (both sides) to N")
     parser.add_argument("--sweep-chunk", action="store_true", help="only compare im2col chunk budgets")
     parser.add_argument(
+        "--compare-direct",
+        type=int,
+        metavar="ROUNDS",
+        default=0,
+        help="only compare the convs with and without the fast paths (Winograd), ROUNDS alternating rounds",
+    )
+    parser.add_argument(
         "--peer", action="store_true", help=argparse.SUPPRESS
     )  # child: time PyTorch, print JSON
     args = parser.parse_args(argv)
     if not args.peer:
         tune_engine()  # the app's process settings (engine.tuning), before anything is timed
+    if args.compare_direct:
+        print(machine_line())
+        compare_direct(args.batch, args.repeats, args.compare_direct)
+        print(
+            f"\nload average at the end: {load_average()} (other processes on the cores inflate the medians)"
+        )
+        return 0
     if args.sweep_chunk:
         print(machine_line())
         sweep_chunk(args.batch, args.repeats)

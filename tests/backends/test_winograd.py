@@ -5,8 +5,8 @@ and grows with the number of terms summed into each value (``9 C_in`` for ``y``,
 ``N OH OW`` for ``dw``): ``|got - exact| <= 8 eps sqrt(terms) A + tiny``, where ``A`` is the same quantity
 computed from the absolute values (``|x| * |w|`` ...), the usual condition of a sum of products.
 
-The dispatch threshold on the batch size (``conv_fast.MIN_WINOGRAD_TILES``) is lowered to 1 in these tests so
-that small shapes take the Winograd path; a spy asserts that they did.
+The dispatch threshold on the batch size (``conv_fast.MIN_WINOGRAD_TILES_PER_THREAD``) is lowered to 1 in
+these tests so that small shapes take the Winograd path; a spy asserts that they did.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ pytestmark = pytest.mark.skipif(
 @pytest.fixture
 def calls(monkeypatch):
     """Every call takes the Winograd path when its shapes allow; returns the counts of calls it served."""
-    monkeypatch.setattr(conv_fast, "MIN_WINOGRAD_TILES", 1)
+    monkeypatch.setattr(conv_fast, "MIN_WINOGRAD_TILES_PER_THREAD", 1)
     count = {"forward": 0, "backward": 0}
     real_forward, real_backward = winograd.forward, winograd.backward
 
@@ -187,14 +187,19 @@ def test_other_shapes_take_the_direct_path(rng, calls, w_shape, stride, pads):
     assert calls == {"forward": 0, "backward": 0}
 
 
-def test_small_batches_stay_on_the_direct_path(rng):
-    """Below MIN_WINOGRAD_TILES output tiles the filter transform costs more than it saves."""
-    x, wt, b = _randn(rng, 1, 8, 8, 16), _randn(rng, 3, 3, 16, 16), _randn(rng, 16)
-    assert conv_fast.MIN_WINOGRAD_TILES > 1 * 4 * 4
-    assert conv_fast.forward(cpu_conv.SGEMM, x, wt, b, (1, 1), (1, 1, 1, 1), False, False) is None
-    xb = _randn(rng, 8, 16, 16, 16)
-    assert conv_fast.MIN_WINOGRAD_TILES <= 8 * 8 * 8
-    assert conv_fast.forward(cpu_conv.SGEMM, xb, wt, b, (1, 1), (1, 1, 1, 1), False, False) is not None
+def test_small_batches_stay_on_the_direct_path(rng, monkeypatch):
+    """Below MIN_WINOGRAD_TILES_PER_THREAD output tiles per thread the fixed costs per call outweigh the
+    savings: 2 threads need twice the tiles of 1."""
+    monkeypatch.setattr(conv_fast, "MIN_WINOGRAD_TILES_PER_THREAD", 100)
+    wt, b = _randn(rng, 3, 3, 16, 16), _randn(rng, 16)
+    x = _randn(rng, 2, 20, 20, 16)  # 2 * 10 * 10 = 200 tiles
+
+    def taken(threads: int) -> bool:
+        monkeypatch.setattr(conv_fast, "thread_count", lambda: threads)
+        return conv_fast.forward(cpu_conv.SGEMM, x, wt, b, (1, 1), (1, 1, 1, 1), False, False) is not None
+
+    assert taken(1) and taken(2) and not taken(3)
+    assert conv_fast.backward(cpu_conv.SGEMM, x[:1], wt, x[:1], (1, 1), (1, 1, 1, 1), False, True) is None
 
 
 def test_filter_gradient_is_the_transpose_of_the_filter_transform(rng):
