@@ -24,7 +24,8 @@ Backward is the chain rule through the same algebra (exact, not an approximation
 
 Direct-convolution FLOPs per 2x2 tile and channel pair are 36 multiply-adds, here 16: 2.25x fewer. The
 float32 error stays of the order of the direct path's (the transforms multiply by 0, 1 and 0.5 only); the
-tests bound it by a multiple of ``sqrt(9 C) * eps * |x| |w|``.
+tests (``tests/backends/test_winograd.py``) bound each value's error by ``8 eps sqrt(terms)`` times the same
+sum of products taken over absolute values, ``terms`` being the number of products summed into it.
 
 Non-finite values: the transforms mix the 16 cells of a patch, so an inf or a NaN would land on other cells
 than in a direct convolution. Every kernel here reduces its results to a checksum that is NaN as soon as one
