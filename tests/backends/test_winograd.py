@@ -266,3 +266,22 @@ def test_scratch_buffers_are_reused_per_thread():
     big = workspace.scratch("test_big", (1024,), keep_bytes=1024)
     again = workspace.scratch("test_big", (1024,), keep_bytes=1024)
     assert not np.shares_memory(big, again)  # over keep_bytes: not kept
+
+
+def test_each_winograd_kernel_compiles_once(rng, calls):
+    """Flip, ReLU, need_dx and the fused mask change values, not the compiled signature."""
+    x, wt, b = _randn(rng, 2, 6, 6, 8), _randn(rng, 3, 3, 8, 8), _randn(rng, 8)
+    for flip in (False, True):
+        y = cpu.conv2d(x, wt, b, (1, 1), (1, 1, 1, 1), flip)
+        yr = cpu.conv2d_relu(x, wt, b, (1, 1), (1, 1, 1, 1), flip)
+        for need_dx in (False, True):
+            cpu.conv2d_backward(x, wt, y, (1, 1), (1, 1, 1, 1), flip, need_dx)
+            cpu.conv2d_relu_backward(x, wt, yr, y, (1, 1), (1, 1, 1, 1), flip, need_dx)
+    for kernel in (
+        winograd._forward,
+        winograd._backward,
+        winograd.filter_transform,
+        winograd.filter_gradient,
+    ):
+        assert len(kernel.signatures) == 1, (kernel, kernel.signatures)
+    assert calls == {"forward": 4, "backward": 8}
