@@ -285,3 +285,24 @@ def test_each_winograd_kernel_compiles_once(rng, calls):
     ):
         assert len(kernel.signatures) == 1, (kernel, kernel.signatures)
     assert calls == {"forward": 4, "backward": 8}
+
+
+@pytest.mark.parametrize("activation", ["relu", "linear"])
+def test_conv2d_layer_on_the_winograd_path_matches_the_reference_tier(rng, calls, backend_guard, activation):
+    """The Conv2D layer end to end (its fused ReLU backward included), cpu tier vs reference tier."""
+    import engine
+    from engine import layers
+
+    layer = layers.Conv2D(12, 3, padding="same", activation=activation)
+    x = _randn(rng, 2, 7, 6, 10)
+    layer.build(x.shape[1:], np.random.default_rng(0))
+    dy = _randn(rng, 2, 7, 6, 12)
+    results = {}
+    for tier in ("reference", "cpu"):
+        engine.config.set("backend", tier)
+        y = np.asarray(layer.forward(x, training=True))
+        dx = np.asarray(layer.backward(dy, need_dx=True))
+        results[tier] = (y, dx, *(np.asarray(g).copy() for g in layer.grads.values()))
+    for name, got, want in zip(("y", "dx", "dW", "db"), results["cpu"], results["reference"], strict=True):
+        np.testing.assert_allclose(got, want, rtol=2e-4, atol=2e-4, err_msg=name)
+    assert calls == {"forward": 1, "backward": 1}
