@@ -236,6 +236,14 @@ def conv2d_relu(
     raise NotImplementedError
 
 
+def conv2d_relu_backward(
+    x: Array, w: Array, y: Array, dy: Array, stride: Pair, pads: Pads, flip: bool, need_dx: bool
+) -> tuple[Array | None, Array, Array]:
+    """Gradients of :func:`conv2d_relu` from its output ``y``: ``dy`` passes where ``y > 0`` (the ReLU's
+    gradient), then as :func:`conv2d_backward`, in fewer sweeps over ``dy``."""
+    raise NotImplementedError
+
+
 def dense_relu(x: Array, w: Array, b: Array) -> Array:
     """``relu(dense(x, w, b))`` in one sweep over ``y``."""
     raise NotImplementedError
@@ -275,7 +283,7 @@ _REQUIRED_FUNCTIONS = (
     to_host,
     training_device,
 )
-_OPTIONAL_FUNCTIONS = (conv2d_relu, dense_relu, kernel_session)
+_OPTIONAL_FUNCTIONS = (conv2d_relu, conv2d_relu_backward, dense_relu, kernel_session)
 
 #: every tier provides these, each with exactly this signature
 REQUIRED: dict[str, inspect.Signature] = {fn.__name__: inspect.signature(fn) for fn in _REQUIRED_FUNCTIONS}

@@ -144,11 +144,18 @@ class Conv2D(ActivationMixin, WindowGeometry, Layer):
         if x is None:
             raise RuntimeError(f"{self.name}: backward called before forward")
         tier = self.kernels()
-        dz = self._activate_backward(tier, dy)  # (N, OH, OW, filters)
         kernel = self.live_params["kernel"]
-        dx, dw, db = tier.conv2d_backward(
-            x, kernel, dz, self.strides, self._geometry(x.shape), self.flip, need_dx, self.dilation_rate
-        )
+        fused = getattr(tier, "conv2d_relu_backward", None) if self.activation == "relu" else None
+        if fused is not None and self.dilation_rate == (1, 1):
+            # an optional extra of the contract: the ReLU's mask inside the conv backward
+            dx, dw, db = fused(
+                x, kernel, self._y, dy, self.strides, self._geometry(x.shape), self.flip, need_dx
+            )
+        else:
+            dz = self._activate_backward(tier, dy)  # (N, OH, OW, filters)
+            dx, dw, db = tier.conv2d_backward(
+                x, kernel, dz, self.strides, self._geometry(x.shape), self.flip, need_dx, self.dilation_rate
+            )
         self.grads["kernel"] = dw
         if self.use_bias:
             self.grads["bias"] = db

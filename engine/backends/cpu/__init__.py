@@ -20,8 +20,12 @@ thread pool and BLAS's do not oversubscribe the cores. The first conv or dense c
 (:func:`engine.tuning.tune_process`: allocator thresholds, a short OpenBLAS spin), unless the caller did
 already.
 
-Optional extras of the contract: :func:`conv2d_relu` and :func:`dense_relu` (bias and ReLU in one sweep) and
+Optional extras of the contract: :func:`conv2d_relu` and :func:`dense_relu` (bias and ReLU in one sweep),
+:func:`conv2d_relu_backward` (the ReLU's mask applied inside the conv backward where a fast path takes it) and
 :func:`kernel_session` (OpenBLAS kept single-threaded across a whole forward pass).
+
+Convolutions go through :mod:`~engine.backends.cpu.conv_fast` first (Winograd for 3x3 stride-1 layers, ...),
+which hands the shapes it does not take back to :mod:`~engine.backends.cpu.conv`.
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ import numpy as np
 from engine.backends.cpu import batch_norm as _bn
 from engine.backends.cpu import conv as _conv
 from engine.backends.cpu import conv_transpose as _conv_t
+from engine.backends.cpu import conv_fast as _conv_fast
 from engine.backends.cpu import fully_connected as _dense
 from engine.backends.cpu._blas import single_threaded_blas
 from engine.backends.cpu.activations import activation, activation_backward
@@ -50,6 +55,7 @@ __all__ = [
     "conv2d_relu",
     "conv2d_transpose",
     "conv2d_transpose_backward",
+    "conv2d_relu_backward",
     "dense",
     "dense_backward",
     "dense_relu",
@@ -167,6 +173,26 @@ def batch_norm_backward(
 def moving_average(moving: np.ndarray, value: np.ndarray, momentum: float) -> None:
     """``moving = momentum * moving + (1 - momentum) * value``, in place."""
     _bn.moving_average(moving, value, momentum)
+
+
+def conv2d_relu_backward(
+    x: np.ndarray,
+    w: np.ndarray,
+    y: np.ndarray,
+    dy: np.ndarray,
+    stride: tuple[int, int],
+    pads: tuple[int, int, int, int],
+    flip: bool,
+    need_dx: bool,
+) -> tuple[np.ndarray | None, np.ndarray, np.ndarray]:
+    """Gradients of :func:`conv2d_relu` given its output ``y (N, OH, OW, C_out)``: ``dy`` is masked by ``y >
+    0`` inside the fast path's own pass over ``dy`` when one takes the call, else by a ReLU backward first."""
+    if _conv.SGEMM is not None:
+        fast = _conv_fast.backward(_conv.SGEMM, x, w, dy, stride, pads, flip, need_dx, relu_y=y)
+        if fast is not None:
+            return fast
+    dz = activation_backward("relu", y, y, dy, 0.0)
+    return _conv.backward(x, w, dz, stride, pads, flip, need_dx)
 
 
 def dense(x: np.ndarray, w: np.ndarray, b: np.ndarray) -> np.ndarray:

@@ -38,6 +38,7 @@ from numba import njit, prange
 
 from engine import shapes
 from engine.backends.cpu import conv_blocked as blocked
+from engine.backends.cpu import conv_fast
 from engine.backends.cpu._blas import SGEMM, single_threaded_blas
 from engine.backends.cpu.threads import thread_count
 
@@ -234,6 +235,11 @@ def forward(
     y : ``(N, OH, OW, C_out)`` float32, ``OH = (H + top + bottom - KH') // sh + 1`` (same for ``OW``), ``KH' =
     dh (KH - 1) + 1``.
     """
+    # -- fast paths (Winograd, ...; engine.backends.cpu.conv_fast): None when none takes the call ---------
+    if SGEMM is not None:
+        fast = conv_fast.forward(SGEMM, x, w, b, stride, pads, flip, relu, dilation)
+        if fast is not None:
+            return fast
     n, h, wd, c_in = x.shape
     kh, kw, _, c_out = w.shape
     dil_h, dil_w = dilation
@@ -287,6 +293,11 @@ def backward(
 
     ``dy`` is ``(N, OH, OW, C_out)``; ``dx`` is None when ``need_dx`` is False.
     """
+    # -- fast paths (Winograd, ...; engine.backends.cpu.conv_fast): None when none takes the call ---------
+    if SGEMM is not None:
+        fast = conv_fast.backward(SGEMM, x, w, dy, stride, pads, flip, need_dx, dilation=dilation)
+        if fast is not None:
+            return fast
     n, h, wd, c_in = x.shape
     kh, kw, _, c_out = w.shape
     oh, ow = dy.shape[1], dy.shape[2]
