@@ -313,3 +313,42 @@ def test_generate_with_batch_norm():
     assert model.name.endswith("_bn")
     with pytest.raises(TypeError, match="batch_norm"):
         zoo.generate((16, 16, 1), 4, batch_norm="yes")
+
+
+def test_batch_norm_set_weights_refuses_a_negative_variance_and_changes_nothing():
+    layer = layers.BatchNormalization()
+    layer.build((3,), np.random.default_rng(0))
+    good = [np.full(3, 2.0), np.ones(3), np.zeros(3), np.full(3, 4.0)]
+    layer.set_weights(good)
+    bad = [np.zeros(3), np.zeros(3), np.zeros(3), np.array([1.0, -0.5, 1.0])]
+    with pytest.raises(ValueError, match="moving_variance must be >= 0"):
+        layer.set_weights(bad)
+    with pytest.raises(ValueError, match="moving_variance must be >= 0"):
+        layer.set_weights([*bad[:3], np.array([1.0, np.nan, 1.0])])
+    for a, b in zip(layer.get_weights(), good, strict=True):
+        np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.parametrize(
+    "call, error, match",
+    [
+        (lambda x: ops.conv2d(x, np.zeros((3, 3, 2, 1)), dilation=0), ValueError, "dilation must be >= 1"),
+        (lambda x: ops.conv2d(x, np.zeros((3, 3, 2, 1)), dilation=3), ValueError, "taps span 7x7"),
+        (lambda x: ops.conv2d(x, np.zeros((3, 3, 2, 1)), dilation=True), TypeError, "dilation must be"),
+        (lambda x: ops.conv2d_transpose(x, np.zeros((3, 3, 2, 1))), ValueError, r"C_out, C_in"),
+        (lambda x: ops.conv2d_transpose(x, np.zeros((3, 3, 1, 2)), padding=5), ValueError, "cuts off"),
+        (lambda x: ops.conv2d_transpose(x, np.zeros((3, 3, 1, 2)), stride=0), ValueError, "stride"),
+        (
+            lambda x: ops.conv2d_transpose_backward(x, np.zeros((3, 3, 1, 2)), np.zeros((1, 5, 5, 1))),
+            ValueError,
+            r"forward output's shape \(1, 7, 7, 1\)",
+        ),
+        (lambda x: ops.batch_norm(x, np.zeros(3), np.ones(2)), ValueError, r"mean must have shape \(2,\)"),
+        (lambda x: ops.batch_norm(x, np.zeros(2), -np.ones(2)), ValueError, "variance must be >= 0"),
+        (lambda x: ops.batch_norm(x, np.zeros(2), np.ones(2), epsilon=0), ValueError, "epsilon"),
+        (lambda x: ops.batch_norm_training(x[:0]), ValueError, "at least one sample"),
+    ],
+)
+def test_op_errors_say_what_is_wrong(call, error, match):
+    with pytest.raises(error, match=match):
+        call(np.zeros((1, 5, 5, 2), np.float32))
