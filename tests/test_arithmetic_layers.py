@@ -294,11 +294,15 @@ def test_config_round_trip_of_the_new_layers():
     assert clone.output_shape == model.output_shape
 
 
-@pytest.mark.parametrize("name", ["lesson_bn"])
-def test_zoo_presets_with_batch_norm_train(name, rng):
+@pytest.mark.parametrize("name", ["lesson_bn", "dilated"])
+def test_zoo_presets_with_the_new_layers_train(name, rng):
     model = zoo.build(name, (28, 28, 1), 10)
-    kinds = [type(layer).__name__ for layer in model.layers]
-    assert "BatchNormalization" in kinds
+    if name == "lesson_bn":
+        assert [type(layer).__name__ for layer in model.layers].count("BatchNormalization") == 3
+    else:
+        rates = [layer.dilation_rate for layer in model.layers if isinstance(layer, layers.Conv2D)]
+        assert rates[:3] == [(1, 1), (2, 2), (4, 4)]
+        assert model.layers[2].output_shape == (28, 28, 64)  # "same": dilation loses no resolution
     model.compile(optimizer="adam", loss=engine.losses.SparseCategoricalCrossentropy(from_logits=True))
     x = rng.standard_normal((4, 28, 28, 1)).astype(np.float32)
     history = model.fit(x, rng.integers(0, 10, 4), batch_size=4, epochs=1, verbose=0)
@@ -352,3 +356,25 @@ def test_batch_norm_set_weights_refuses_a_negative_variance_and_changes_nothing(
 def test_op_errors_say_what_is_wrong(call, error, match):
     with pytest.raises(error, match=match):
         call(np.zeros((1, 5, 5, 2), np.float32))
+
+
+def test_receptive_fields_grow_with_dilation_and_refuse_a_transposed_convolution():
+    from engine import explain
+
+    model = Sequential(
+        [
+            layers.Conv2D(1, 3, input_shape=(32, 32, 1)),  # 3
+            layers.Conv2D(1, 3, dilation_rate=2),  # spans 5: 3 + 4 = 7
+            layers.BatchNormalization(),  # pointwise
+            layers.Conv2D(1, 3, dilation_rate=4),  # spans 9: 7 + 8 = 15 (the context module's doubling)
+        ]
+    )
+    assert [f for _, f in explain.receptive_fields(model)] == [
+        (3, 3, 1, 1),
+        (7, 7, 1, 1),
+        (7, 7, 1, 1),
+        (15, 15, 1, 1),
+    ]
+    up = Sequential([layers.Conv2D(1, 3, input_shape=(8, 8, 1)), layers.Conv2DTranspose(1, 3, strides=2)])
+    with pytest.raises(ValueError, match="'conv2d_transpose' is a transposed convolution"):
+        explain.receptive_fields(up)
