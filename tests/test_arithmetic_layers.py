@@ -378,3 +378,48 @@ def test_receptive_fields_grow_with_dilation_and_refuse_a_transposed_convolution
     up = Sequential([layers.Conv2D(1, 3, input_shape=(8, 8, 1)), layers.Conv2DTranspose(1, 3, strides=2)])
     with pytest.raises(ValueError, match="'conv2d_transpose' is a transposed convolution"):
         explain.receptive_fields(up)
+
+
+def test_a_frozen_base_keeps_its_batch_norm_statistics(rng):
+    """Transfer learning as Keras does it: freezing a base freezes its BatchNormalization layers, which then
+    run in inference mode (moving statistics used, not updated)."""
+    base = zoo.build("lesson_bn", (12, 12, 1), 4, seed=1)
+    for layer in base.layers:
+        if isinstance(layer, layers.BatchNormalization):
+            c = layer.params["moving_mean"].shape[0]
+            layer.set_weights([np.ones(c), np.zeros(c), np.full(c, 0.3), np.full(c, 2.0)])
+    before = [w.copy() for w in base.get_weights()]
+    base.trainable = False
+    model = Sequential([base, layers.Dense(2)], seed=0)
+    model.compile(optimizer="adam", loss=engine.losses.SparseCategoricalCrossentropy(from_logits=True))
+    model.fit(rng.standard_normal((4, 12, 12, 1)).astype(np.float32), rng.integers(0, 2, 4), verbose=0)
+    for a, b in zip(before, base.get_weights(), strict=True):
+        np.testing.assert_array_equal(a, b)
+
+
+def _evaluate(formula: str, n: int, k: int, s: int, d: int, p: int) -> int:
+    """The printed formula evaluated: implicit products (``sN``, ``s(...)``, ``d(...)``, ``2P``) made
+    explicit."""
+    import math
+    import re
+
+    expr = re.sub(r"\b([sd2])(?=[(NP])", r"\1*", formula)
+    return int(eval(expr, {"floor": math.floor, "ceil": math.ceil, "N": n, "K": k, "s": s, "d": d, "P": p}))
+
+
+@pytest.mark.parametrize("padding", ["valid", "same", "full", 2])
+@pytest.mark.parametrize("stride, dilation", [(1, 1), (2, 1), (3, 1), (1, 2), (1, 3), (2, 2)])
+def test_printed_formulas_give_the_computed_sizes(padding, stride, dilation):
+    """What the GUI prints next to a size is the size: every formula, evaluated, matches
+    conv_output_size / conv_transpose_output_size over many N and K."""
+    p = padding if isinstance(padding, int) else 0
+    for n in range(5, 14):
+        for k in (1, 2, 3, 4):
+            want = shapes.conv_output_size(n, k, stride, padding, dilation)
+            if want > 0:
+                formula = shapes.conv_output_formula(padding, stride, dilation)
+                assert _evaluate(formula, n, k, stride, dilation, p) == want, (formula, n, k)
+            formula = shapes.conv_transpose_output_formula(padding, stride, dilation, kernel=k)
+            want = shapes.conv_transpose_output_size(n, k, stride, padding, dilation)
+            if want > 0:
+                assert _evaluate(formula, n, k, stride, dilation, p) == want, (formula, n, k)
