@@ -164,3 +164,24 @@ def test_fit_with_the_new_layers_on_cuda_matches_cpu(rng, backend_guard):
     bn = b.layers[1]
     assert not np.allclose(bn.params["moving_mean"], 0.0)  # two steps moved them, on the device and back
     np.testing.assert_allclose(b.predict(x), a.predict(x), atol=1e-4, rtol=1e-4)
+
+
+def test_device_arrays_in_device_arrays_out(rng):
+    """The new functions keep device inputs on the device, as the contract asks (a training run never copies
+    back between layers)."""
+    x, w, b = f32(rng, 1, 3, 3, 2), f32(rng, 2, 2, 3, 2), f32(rng, 3)
+    xd, wd, bd = cb.to_device(x), cb.to_device(w), cb.to_device(b)
+    pads, out_hw = shapes.resolve_transpose_padding("same", (3, 3), (2, 2), (2, 2))
+    yd = cb.conv2d_transpose(xd, wd, bd, (2, 2), pads, out_hw, (1, 1))
+    assert cb.is_device_array(yd)
+    np.testing.assert_allclose(
+        cb.to_host(yd), ref.conv2d_transpose(x, w, b, (2, 2), pads, out_hw, (1, 1)), **TOL
+    )
+    dx, dw, db = cb.conv2d_transpose_backward(xd, wd, yd, (2, 2), pads, True, (1, 1))
+    assert all(cb.is_device_array(a) for a in (dx, dw, db))
+    g, be = cb.to_device(np.ones(3, np.float32)), cb.to_device(np.zeros(3, np.float32))
+    y2, mean, var = cb.batch_norm_training(yd, g, be, 1e-3)
+    assert all(cb.is_device_array(a) for a in (y2, mean, var))
+    dx2, dg, dbeta = cb.batch_norm_backward(yd, g, mean, var, y2, 1e-3, True, True)
+    assert all(cb.is_device_array(a) for a in (dx2, dg, dbeta))
+    assert cb.is_device_array(cb.batch_norm(yd, g, be, mean, var, 1e-3))
