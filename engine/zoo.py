@@ -151,9 +151,7 @@ PRESETS: dict[str, Builder] = {
 POOLINGS = ("max", "avg", "stride2")
 #: what turns the last feature maps into one vector: Flatten (keeps where) or GlobalMaxPooling2D (any size)
 HEADS = ("flatten", "global_max")
-#: the keyword arguments of :func:`generate` a hyper-parameter sweep explores, and their defaults
-#: (:mod:`engine.sweep_space` offers exactly these; ``batch_norm`` is left out so that the trial keys of
-#: existing sweeps, which hold a value for every swept parameter, stay the same)
+#: the keyword arguments of :func:`generate` and their defaults
 GENERATOR_DEFAULTS: dict[str, Any] = {
     "conv_layers": 2,
     "filters": 16,
@@ -161,6 +159,7 @@ GENERATOR_DEFAULTS: dict[str, Any] = {
     "dense_units": 64,
     "pooling": "max",
     "head": "flatten",
+    "batch_norm": False,
 }
 
 
