@@ -21,7 +21,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from engine import config, shapes
-from engine.layers import Conv2D, Layer
+from engine.layers import Conv2D, Conv2DTranspose, Layer
 from engine.training import softmax_rows
 
 __all__ = [
@@ -380,6 +380,12 @@ def _geometries(model: Any, leaves: list[tuple[str, Layer]], input_hw: Any) -> l
     out: list[_Geometry] = []
     for name, layer in leaves:
         out_shape = tuple(layer.compute_output_shape(shape))
+        if isinstance(layer, Conv2DTranspose) and not whole:
+            raise ValueError(
+                f"receptive fields: layer {name!r} is a transposed convolution, which spreads each input "
+                "cell over a window of its output (a stride s one makes neighbouring outputs 1/s input "
+                "cells apart); this module models sliding windows only"
+            )
         window = None if whole else _window(layer)
         if window is not None and _is_map(shape):
             k, s, padding = window

@@ -1,5 +1,6 @@
-"""Ready-made architectures for the command line (``--model small|lesson|lesson_gmp|lesson_bn``) and the app,
-and a generator of networks from hyper-parameters (:func:`generate`, what hyper-parameter sweeps train).
+"""Ready-made architectures for the command line (``--model small|lesson|lesson_gmp|lesson_bn|dilated``)
+and the app, and a generator of networks from hyper-parameters (:func:`generate`, what hyper-parameter
+sweeps train).
 
 ``build(name, input_shape, num_classes, seed=0)`` and ``generate(input_shape, num_classes, ...)`` return an
 uncompiled :class:`engine.models.Sequential` whose last layer gives logits (compile it with
@@ -117,12 +118,33 @@ def lesson_bn(input_shape: tuple, num_classes: int, seed: int = 0) -> Sequential
     )
 
 
+def dilated(input_shape: tuple, num_classes: int, seed: int = 0) -> Sequential:
+    """Dilated (atrous) convolutions in place of the lesson's first pooling: three 3x3 convolutions with
+    dilations 1, 2 and 4 ("same" padding, the map keeps its size) see 3, 7 then 15 pixels, as far as
+    conv-pool-conv-pool would, with no resolution lost; then a pool, a 3x3 convolution, a global average
+    and the Dense head (the context module of Yu & Koltun, 2016, in small)."""
+    return Sequential(
+        [
+            layers.Conv2D(32, (3, 3), activation="relu", padding="same", input_shape=input_shape),
+            layers.Conv2D(32, (3, 3), activation="relu", padding="same", dilation_rate=2),
+            layers.Conv2D(64, (3, 3), activation="relu", padding="same", dilation_rate=4),
+            layers.MaxPooling2D((2, 2)),
+            layers.Conv2D(64, (3, 3), activation="relu", padding="same"),
+            layers.GlobalAveragePooling2D(),
+            layers.Dense(num_classes),
+        ],
+        name="dilated",
+        seed=seed,
+    )
+
+
 #: architecture builders by name
 PRESETS: dict[str, Builder] = {
     "small": small,
     "lesson": lesson,
     "lesson_gmp": lesson_gmp,
     "lesson_bn": lesson_bn,
+    "dilated": dilated,
 }
 
 #: how each block of :func:`generate` halves the image: 2x2 max or average pooling, or a stride-2 convolution
@@ -243,10 +265,10 @@ def generate(
 
 
 def build(name: str | os.PathLike, input_shape: Any, num_classes: int, seed: int = 0) -> Sequential:
-    """Build the preset ``name`` (``"small"``, ``"lesson"``, ``"lesson_gmp"``, ``"lesson_bn"``) for
-    ``input_shape`` ``(H, W, C)`` and ``num_classes`` outputs, weights seeded by ``seed``. ``name`` may also
-    be a ``.json`` file holding a :meth:`Sequential.get_config` architecture (its first layer's input shape
-    is replaced by ``input_shape``)."""
+    """Build the preset ``name`` (``"small"``, ``"lesson"``, ``"lesson_gmp"``, ``"lesson_bn"``,
+    ``"dilated"``) for ``input_shape`` ``(H, W, C)`` and ``num_classes`` outputs, weights seeded by ``seed``.
+    ``name`` may also be a ``.json`` file holding a :meth:`Sequential.get_config` architecture (its first
+    layer's input shape is replaced by ``input_shape``)."""
     if isinstance(num_classes, bool) or not hasattr(num_classes, "__index__") or int(num_classes) < 1:
         raise ValueError(f"num_classes must be a positive int. Received: num_classes={num_classes!r}")
     shape = tuple(input_shape)

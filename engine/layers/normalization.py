@@ -168,6 +168,19 @@ class BatchNormalization(Layer):
         tier.moving_average(live["moving_mean"], pending[0], self.momentum)
         tier.moving_average(live["moving_variance"], pending[1], self.momentum)
 
+    def set_weights(self, weights: list[Any]) -> None:
+        """As :meth:`Layer.set_weights`, and ``moving_variance`` must be >= 0 in every channel (a negative
+        one would make every output NaN); nothing is changed when it is not."""
+        keys = list(self.params)
+        if self.built and len(weights) == len(keys):
+            variance = np.asarray(weights[keys.index("moving_variance")], dtype=np.float64)
+            if not np.all(variance >= 0):  # NaN fails too
+                raise ValueError(
+                    f"layer {self.name!r} moving_variance must be >= 0 in every channel. Received: "
+                    f"{np.array2string(variance, threshold=8, precision=4)}"
+                )
+        super().set_weights(weights)
+
     def __call__(self, x: Any, training: bool = False) -> Array:
         """``layer(x, training=True)`` updates the moving statistics at once, as a Keras layer does."""
         y = super().__call__(x, training=training)
