@@ -35,6 +35,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
@@ -47,18 +48,22 @@ __all__ = [
     "PoolWindow",
     "Scatter",
     "TransposedCell",
+    "TransposedGeometry",
+    "TransposedTerm",
     "Window",
     "conv_gradients",
     "format_channel_sum",
     "format_number",
     "format_sum",
     "format_total",
+    "format_transposed_sources",
     "format_transposed_sum",
     "output_shape",
     "padded_input",
     "pool_windows",
     "scatters",
     "transposed_cell",
+    "transposed_geometry",
     "transposed_output_shape",
     "windows",
 ]
@@ -331,15 +336,16 @@ def pool_windows(
 class Scatter:
     """One step of the transposed convolution's walk: input cell ``(row, col)`` stamps ``stamp = x[row, col]
     * kernel`` (summed over the input channels) onto the output, its top-left tap at output cell ``(top,
-    left)``. Before the padding is cut off, ``top = row * sh - pad_top``: negative, or past the output's
-    edge, where taps fall on cells the padding removes.
+    left)`` and the next ones ``dilation`` cells apart. Before the padding is cut off, ``top = row * sh -
+    pad_top``: negative, or past the output's edge, where taps fall on cells the padding removes.
 
     Attributes
     ----------
     row, col : the input cell.
-    top, left : output coordinates of the stamp's top-left cell.
+    top, left : output coordinates of the stamp's top-left tap.
     values : ``(C,)`` the input cell's values (``(1,)`` for a 2-D image).
-    stamp : ``(KH, KW)`` float64: what the cell adds to the output.
+    stamp : ``(KH, KW)`` float64: what the cell adds to the output, one value per tap.
+    dilation : ``(dh, dw)``, how many cells apart the taps land.
     """
 
     row: int
@@ -348,11 +354,48 @@ class Scatter:
     left: int
     values: np.ndarray
     stamp: np.ndarray
+    dilation: tuple[int, int] = (1, 1)
+
+    def span(self) -> tuple[int, int]:
+        """The cells the stamp covers on the output, ``d (K - 1) + 1`` along each axis."""
+        return shapes.effective_kernel((self.stamp.shape[0], self.stamp.shape[1]), self.dilation)
 
     def output_cells(self) -> list[tuple[int, int]]:
-        """The output cell each tap of the stamp lands on (row-major; may be outside the output)."""
+        """The output cell each tap of the stamp lands on (row-major, ``stamp``'s order; may be outside the
+        output)."""
         kh, kw = self.stamp.shape
-        return [(self.top + m, self.left + n) for m in range(kh) for n in range(kw)]
+        dh, dw = self.dilation
+        return [(self.top + m * dh, self.left + n * dw) for m in range(kh) for n in range(kw)]
+
+    def footprint(self, origin: tuple[int, int] = (0, 0)) -> tuple[slice, slice]:
+        """The strided slices of the taps on an array whose cell ``[0, 0]`` is output cell ``origin``:
+        ``canvas[scatter.footprint(origin)] += scatter.stamp`` adds the stamp (the array must reach that
+        far; origin ``(-pad_top, -pad_left)`` for the whole scatter, :attr:`TransposedGeometry.canvas_hw`)."""
+        r0, c0 = self.top - origin[0], self.left - origin[1]
+        (sh, sw), (dh, dw) = self.span(), self.dilation
+        if r0 < 0 or c0 < 0:
+            raise ValueError(
+                f"the stamp of input cell ({self.row}, {self.col}) starts at ({self.top}, {self.left}), "
+                f"before the array's origin {origin}"
+            )
+        return slice(r0, r0 + sh, dh), slice(c0, c0 + sw, dw)
+
+
+class TransposedTerm(NamedTuple):
+    """One term of an output cell of the transposed convolution: input ``x[in_row, in_col]`` (of input
+    channel ``channel``) reached the cell through the kernel's tap ``(tap_row, tap_col)`` of weight ``k``."""
+
+    in_row: int
+    in_col: int
+    tap_row: int
+    tap_col: int
+    x: float
+    k: float
+    channel: int = 0
+
+    @property
+    def product(self) -> float:
+        return self.x * self.k
 
 
 @dataclass(frozen=True)
@@ -362,23 +405,66 @@ class TransposedCell:
 
     Attributes
     ----------
-    row, col : the output cell.
-    terms : ``[(input_row, input_col, tap_row, tap_col, x, k)]``: input cell ``(input_row, input_col)`` with
-        the value ``x`` reached this cell through the kernel's tap ``(tap_row, tap_col)`` of weight ``k``
-        (one term per input channel of a colour image: ``x`` and ``k`` are then that channel's).
-    bias : added once.
+    row, col : the cell, in output coordinates (outside ``[0, OH) x [0, OW)`` for a cell the padding cuts
+        off).
+    terms : the :class:`TransposedTerm` s (tuples ``(input_row, input_col, tap_row, tap_col, x, k,
+        channel)``), in row-major order of the input (one term per input channel of a colour image: ``x``
+        and ``k`` are then that channel's).
+    bias : added once (0 for a cell the padding cuts off: the bias goes to the output only).
     sum : ``sum(x * k) + bias``: the output cell.
+    kept : whether the cell is in the output (False for a cell of the scatter the padding cuts off).
     """
 
     row: int
     col: int
-    terms: list[tuple[int, int, int, int, float, float]]
+    terms: list[TransposedTerm]
     bias: float
     sum: float
+    kept: bool = True
 
 
-def _transposed_setup(image, kernel, stride, padding):
-    """``(x (H, W, C) float64, k (KH, KW, C) float64, stride, pads, (OH, OW))`` for the transposed walk."""
+@dataclass(frozen=True)
+class TransposedGeometry:
+    """Where a transposed convolution's stamps go.
+
+    Attributes
+    ----------
+    in_hw : the input ``(H, W)``; kernel_hw : the taps ``(KH, KW)``; span_hw : the cells a stamp covers,
+    ``d (K - 1) + 1``; stride, dilation : ``(sh, sw)``, ``(dh, dw)``; pads : ``(top, bottom, left, right)``
+    cut off the full scatter (the padding of the convolution this is the transpose of); out_hw : the output
+    ``(OH, OW)``.
+    """
+
+    in_hw: tuple[int, int]
+    kernel_hw: tuple[int, int]
+    span_hw: tuple[int, int]
+    stride: tuple[int, int]
+    dilation: tuple[int, int]
+    pads: shapes.Pads
+    out_hw: tuple[int, int]
+
+    @property
+    def scatter_hw(self) -> tuple[int, int]:
+        """The full scatter, before the padding is cut off: ``(H - 1) s + d (K - 1) + 1`` per axis."""
+        return (
+            (self.in_hw[0] - 1) * self.stride[0] + self.span_hw[0],
+            (self.in_hw[1] - 1) * self.stride[1] + self.span_hw[1],
+        )
+
+    @property
+    def canvas_hw(self) -> tuple[int, int]:
+        """The full scatter and the output together, from output cell ``(-pad_top, -pad_left)``: the output
+        reaches past the scatter where Keras keeps ``H s`` cells of a kernel smaller than the stride."""
+        (fh, fw), t, le = self.scatter_hw, self.pads[0], self.pads[2]
+        return max(fh, t + self.out_hw[0]), max(fw, le + self.out_hw[1])
+
+    def kept(self, row: int, col: int) -> bool:
+        """Whether output coordinates ``(row, col)`` are in the output (not cut off by the padding)."""
+        return 0 <= row < self.out_hw[0] and 0 <= col < self.out_hw[1]
+
+
+def _transposed_setup(image, kernel, stride, padding, dilation=1):
+    """``(x (H, W, C) float64, k (KH, KW, C) float64, geometry)`` for the transposed walk."""
     x = np.asarray(image, dtype=np.float64)
     k = np.asarray(kernel, dtype=np.float64)
     if x.ndim not in (2, 3):
@@ -402,24 +488,42 @@ def _transposed_setup(image, kernel, stride, padding):
     if min(x.shape) < 1:
         raise ValueError(f"image must not be empty. Received shape: {np.shape(image)}")
     s = shapes.normalize_pair(stride, "stride")
-    pads, out_hw = shapes.resolve_transpose_padding(padding, x.shape[:2], k.shape[:2], s)
+    d = shapes.normalize_pair(dilation, "dilation")
+    in_hw, k_hw = (int(x.shape[0]), int(x.shape[1])), (int(k.shape[0]), int(k.shape[1]))
+    span = shapes.effective_kernel(k_hw, d)
+    pads, out_hw = shapes.resolve_transpose_padding(padding, in_hw, span, s)
+    geo = TransposedGeometry(in_hw, k_hw, span, s, d, pads, (int(out_hw[0]), int(out_hw[1])))
     if out_hw[0] < 1 or out_hw[1] < 1:
+        fh, fw = geo.scatter_hw
         raise ValueError(
-            f"the padding {padding!r} cuts off the whole output of the transposed convolution. Use less "
-            "padding or a larger kernel."
+            f"the transposed convolution leaves no output: its full scatter is {fh}x{fw} and the padding "
+            f"{padding!r} cuts {pads} (top, bottom, left, right) off it. Use less padding or a larger kernel."
         )
-    return x, k, s, pads, out_hw
+    return x, k, geo
 
 
-def transposed_output_shape(image_shape, kernel_shape, *, stride=1, padding="valid") -> tuple[int, int]:
-    """Output ``(OH, OW)`` of the transposed walk: ``(H - 1) s + K`` ("valid"; ``H s`` when ``K < s``),
-    ``H s`` ("same"), as :func:`engine.shapes.conv_transpose_output_size`."""
+def transposed_geometry(
+    image_shape, kernel_shape, *, stride=1, padding="valid", dilation=1
+) -> TransposedGeometry:
+    """The :class:`TransposedGeometry` of the transposed walk of an image of ``image_shape`` by a kernel of
+    ``kernel_shape`` (raises when the padding leaves no output)."""
     h, w = tuple(image_shape)[:2]
     kh, kw = tuple(kernel_shape)[:2]
-    return _transposed_setup(np.zeros((h, w)), np.zeros((kh, kw)), stride, padding)[4]
+    return _transposed_setup(np.zeros((h, w)), np.zeros((kh, kw)), stride, padding, dilation)[2]
 
 
-def scatters(image, kernel, *, stride=1, padding="valid") -> Iterator[Scatter]:
+def transposed_output_shape(
+    image_shape, kernel_shape, *, stride=1, padding="valid", dilation=1
+) -> tuple[int, int]:
+    """Output ``(OH, OW)`` of the transposed walk: ``(H - 1) s + K`` ("valid"; ``H s`` when ``K < s``),
+    ``H s`` ("same"), as :func:`engine.shapes.conv_transpose_output_size` (``K`` the span ``d (K - 1) +
+    1`` of a dilated kernel)."""
+    return transposed_geometry(
+        image_shape, kernel_shape, stride=stride, padding=padding, dilation=dilation
+    ).out_hw
+
+
+def scatters(image, kernel, *, stride=1, padding="valid", dilation=1) -> Iterator[Scatter]:
     """Yield one :class:`Scatter` per input cell, row by row: the transpose of the sliding window, where each
     input cell spreads over a window of the output instead of each output cell gathering one.
 
@@ -427,58 +531,102 @@ def scatters(image, kernel, *, stride=1, padding="valid") -> Iterator[Scatter]:
     ----------
     image : ``(H, W)`` or ``(H, W, C)``.
     kernel : ``(KH, KW)`` (the same for every channel), ``(KH, KW, C)`` or Keras' ``(KH, KW, 1, C)``.
-    stride, padding : as :func:`engine.ops.conv2d_transpose`.
+    stride, padding, dilation : as :func:`engine.ops.conv2d_transpose`.
 
     Adding every stamp at its place and keeping the ``(OH, OW)`` output cells gives
     ``engine.ops.conv2d_transpose`` (the tests check it).
     """
-    x, k, s, pads, _ = _transposed_setup(image, kernel, stride, padding)
+    x, k, g = _transposed_setup(image, kernel, stride, padding, dilation)
+    (sh, sw), t, le = g.stride, g.pads[0], g.pads[2]
     for i in range(x.shape[0]):
         for j in range(x.shape[1]):
             values = x[i, j].copy()
             stamp = np.tensordot(k, values, axes=([2], [0]))  # (KH, KW)
-            yield Scatter(i, j, i * s[0] - pads[0], j * s[1] - pads[2], values, stamp)
+            yield Scatter(i, j, i * sh - t, j * sw - le, values, stamp, g.dilation)
 
 
 def transposed_cell(
-    image, kernel, row: int, col: int, *, stride=1, padding="valid", bias=0.0
+    image,
+    kernel,
+    row: int,
+    col: int,
+    *,
+    stride=1,
+    padding="valid",
+    dilation=1,
+    bias=0.0,
+    steps: int | None = None,
+    cut_off: bool = False,
 ) -> TransposedCell:
     """The written sum of output cell ``(row, col)`` of the transposed convolution (see
-    :class:`TransposedCell`): every input cell ``(i, j)`` and tap ``(m, n)`` with ``i * sh + m - pad_top =
-    row`` and ``j * sw + n - pad_left = col``, in row-major order of the input."""
-    x, k, s, pads, (oh, ow) = _transposed_setup(image, kernel, stride, padding)
-    if not (0 <= int(row) < oh and 0 <= int(col) < ow):
-        raise ValueError(f"(row, col) must be inside the {oh}x{ow} output. Received: ({row}, {col})")
-    kh, kw = k.shape[0], k.shape[1]
-    terms: list[tuple[int, int, int, int, float, float]] = []
+    :class:`TransposedCell`): every input cell ``(i, j)`` and tap ``(m, n)`` with ``i * sh + m * dh - pad_top
+    = row`` and ``j * sw + n * dw - pad_left = col``, in row-major order of the input.
+
+    ``steps``: only the first ``steps`` input cells (row-major) count, the cell as the walk has it after that
+    many scatters (all by default). ``cut_off``: also take the cells of the scatter the padding cuts off
+    (output coordinates from ``-pad_top``, :attr:`TransposedGeometry.canvas_hw`); such a cell has
+    ``kept=False`` and no bias.
+    """
+    x, k, g = _transposed_setup(image, kernel, stride, padding, dilation)
+    (oh, ow), t, le = g.out_hw, g.pads[0], g.pads[2]
+    row, col = int(row), int(col)
+    ch, cw = g.canvas_hw
+    if not (0 <= row < oh and 0 <= col < ow) and not (
+        cut_off and -t <= row < ch - t and -le <= col < cw - le
+    ):
+        where = f"the {oh}x{ow} output"
+        if cut_off:
+            where += f" or the {ch}x{cw} scatter around it (from ({-t}, {-le}))"
+        raise ValueError(f"(row, col) must be inside {where}. Received: ({row}, {col})")
+    limit = x.shape[0] * x.shape[1] if steps is None else max(int(steps), 0)
+    (kh, kw), (sh, sw), (dh, dw) = g.kernel_hw, g.stride, g.dilation
+    terms: list[TransposedTerm] = []
     total = 0.0
     for i in range(x.shape[0]):
-        m = int(row) + pads[0] - i * s[0]
-        if not 0 <= m < kh:
+        m, rest = divmod(row + t - i * sh, dh)
+        if rest or not 0 <= m < kh:
             continue
         for j in range(x.shape[1]):
-            n = int(col) + pads[2] - j * s[1]
-            if not 0 <= n < kw:
+            n, rest = divmod(col + le - j * sw, dw)
+            if rest or not 0 <= n < kw or i * x.shape[1] + j >= limit:
                 continue
             for c in range(x.shape[2]):
                 xv, kv = float(x[i, j, c]), float(k[m, n, c])
-                terms.append((i, j, m, n, xv, kv))
+                terms.append(TransposedTerm(i, j, m, n, xv, kv, c))
                 total += xv * kv
-    b = float(bias)
-    return TransposedCell(int(row), int(col), terms, b, total + b)
+    kept = g.kept(row, col)
+    b = float(bias) if kept else 0.0
+    return TransposedCell(row, col, terms, b, total + b, kept)
 
 
-def format_transposed_sum(cell: TransposedCell, digits: int = 2, max_terms: int = 25) -> str:
+def format_transposed_sum(cell: TransposedCell, digits: int = 2, max_terms: int | None = 25) -> str:
     """The lesson's way of writing an output cell of the transposed convolution, ``x*k`` per input cell
     that reaches it: ``1*1 + 2*1 = 3``; ``0`` when no stamp covers it (a kernel smaller than the stride leaves
-    such gaps). Long sums are elided in the middle, as :func:`format_sum` does."""
-    terms = [f"{format_number(x, digits)}*{format_number(k, digits)}" for _, _, _, _, x, k in cell.terms]
-    if len(terms) > max_terms:
+    such gaps). Long sums (more than ``max_terms`` products; None: never) are elided in the middle, as
+    :func:`format_sum` does."""
+    terms = [f"{format_number(t.x, digits)}*{format_number(t.k, digits)}" for t in cell.terms]
+    if max_terms is not None and len(terms) > max_terms:
         half = max_terms // 2
         terms = [*terms[:half], "...", *terms[-half:]]
     if cell.bias:
         terms.append(format_number(cell.bias, digits))
     return f"{' + '.join(terms) or '0'} = {format_number(cell.sum, digits)}"
+
+
+def format_transposed_sources(cell: TransposedCell) -> str:
+    """Where each term of :func:`format_transposed_sum` comes from: ``x[0,1]·w[2,0] + x[1,1]·w[0,0]``
+    (``x[i,j,c]·w[m,n,c]`` when a term is of a channel other than the first), ``+ b`` for the bias; ``""``
+    when no stamp covers the cell."""
+    colour = any(t.channel for t in cell.terms)
+    parts = [
+        f"x[{t.in_row},{t.in_col},{t.channel}]·w[{t.tap_row},{t.tap_col},{t.channel}]"
+        if colour
+        else f"x[{t.in_row},{t.in_col}]·w[{t.tap_row},{t.tap_col}]"
+        for t in cell.terms
+    ]
+    if parts and cell.bias:
+        parts.append("b")
+    return " + ".join(parts)
 
 
 # ---------------------------------------------------------------------------------------------- backward

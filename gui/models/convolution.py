@@ -5,9 +5,9 @@ lazy walk and the maps the engine computed, and answers what the views ask at a 
 feature map, the windows to outline (:class:`StepMarks`), the pooled cells known so far
 (:class:`PoolStep`) and the numbers of the output-size formula (:class:`OutputSize`).
 
-:class:`Walk` wraps :func:`engine.sliding.windows` (or reads a dilated kernel's taps ``d`` apart) so that the
-stepper can go forward, back and jump to any output cell while only materialising the windows it needs (and
-skip the windows that see only zeros).
+:class:`Walk` wraps :func:`engine.sliding.windows` (a dilated kernel's too) so that the stepper can go
+forward, back and jump to any output cell while only materialising the windows it needs (and skip the windows
+that see only zeros).
 :func:`compute_maps` (in :mod:`gui.models.lab_maps`, re-exported here) is the one engine job the tab submits
 to the engine worker each time a setting changes; it returns plain arrays. In transposed mode
 (``LabParams.transposed``) the lab steps a :class:`~gui.models.transposed.TransposeWalk` instead.
@@ -53,46 +53,27 @@ class Walk:
     def __init__(self, p: LabParams) -> None:
         k = (int(p.kernel.shape[0]), int(p.kernel.shape[1]))
         d = p.dilation
+        spec = {"stride": p.stride, "padding": p.padding, "dilation": d}
+        self.out_hw = sliding.output_shape(p.plane.shape, k, **spec)
+        self.padded, self.pads = sliding.padded_input(p.plane, k, **spec)
         #: the window a dilated kernel covers, ``d (K - 1) + 1`` cells (the kernel itself at d = 1)
-        span = shapes.effective_kernel(k, (d, d))
-        self.out_hw = sliding.output_shape(p.plane.shape, span, stride=p.stride, padding=p.padding)
-        self.padded, self.pads = sliding.padded_input(p.plane, span, stride=p.stride, padding=p.padding)
-        self.kernel_hw = span
+        self.kernel_hw = shapes.effective_kernel(k, (d, d))
         self.taps_hw = k
         self.dilation = d
         self.stride = p.stride
-        self._it: Iterator[sliding.Window] = (
-            sliding.windows(p.plane, p.kernel, stride=p.stride, padding=p.padding, flip=p.flip, bias=p.bias)
-            if d == 1
-            else self._dilated_windows(p)
+        #: a dilated kernel's windows read the ``K x K`` cells ``d`` apart under its span (``patch``, the taps
+        #: only), so that the written sum holds ``K^2`` products as at ``d = 1``
+        self._it: Iterator[sliding.Window] = sliding.windows(
+            p.plane, p.kernel, flip=p.flip, bias=p.bias, **spec
         )
         self._done: list[sliding.Window] = []
         self._zero: np.ndarray | None = None
 
-    def _dilated_windows(self, p: LabParams) -> Iterator[sliding.Window]:
-        """The walk of a dilated kernel: each window reads the ``K x K`` cells ``d`` apart under its span
-        (``patch``, the taps only), so that the written sum holds ``K^2`` products as at ``d = 1``."""
-        kernel = np.asarray(p.kernel, np.float32)
-        if kernel.ndim == 2 and self.padded.ndim == 3:
-            kernel = np.repeat(kernel[:, :, None], self.padded.shape[2], axis=2)
-        if p.flip:
-            kernel = kernel[::-1, ::-1]
-        kernel = np.ascontiguousarray(kernel)
-        kernel.setflags(write=False)
-        (sh, sw), d, b = (p.stride, p.stride), self.dilation, float(p.bias)
-        eh, ew = self.kernel_hw
-        for i in range(self.out_hw[0]):
-            for j in range(self.out_hw[1]):
-                top, left = i * sh, j * sw
-                patch = self.padded[top : top + eh : d, left : left + ew : d].copy()  # (KH, KW[, C])
-                products = patch * kernel
-                total = float(products.sum(dtype=np.float64)) + b
-                yield sliding.Window(i, j, top, left, patch, kernel, products, total, b)
-
-    def taps(self, top: int, left: int) -> list[tuple[int, int]]:
-        """The padded-input cells the taps of the window at ``(top, left)`` read, row by row."""
-        (kh, kw), d = self.taps_hw, self.dilation
-        return [(top + m * d, left + n * d) for m in range(kh) for n in range(kw)]
+    def taps(self, window: sliding.Window) -> list[tuple[int, int]]:
+        """The padded-input cells the taps of ``window`` read, row by row (:meth:`engine.sliding.Window.
+        tap_cells` in the coordinates of :attr:`padded`)."""
+        t, le = self.pads[0], self.pads[2]
+        return [(r + t, c + le) for r, c in window.tap_cells(self.pads)]
 
     @property
     def total(self) -> int:
@@ -206,14 +187,15 @@ class OutputSize:
         return f"{t}/{b}/{le}/{r}" if len({t, b, le, r}) > 1 else str(t)
 
 
-def _window_marks(walk: Walk, top: int, left: int, role: str, fill: bool) -> list[Mark]:
-    """The window at ``(top, left)``: its cells (tinted with ``fill``); for a dilated kernel, its span
-    outlined and each tap marked, the cells between the taps left clear."""
+def _window_marks(walk: Walk, window: sliding.Window, role: str, fill: bool) -> list[Mark]:
+    """The cells of ``window`` (tinted with ``fill``); for a dilated kernel, its span outlined and each tap
+    marked, the cells between the taps left clear."""
     kh, kw = walk.kernel_hw
+    top, left = window.top, window.left
     if walk.dilation == 1:
         return [Mark(top, left, kh, kw, role, fill)]
     return [Mark(top, left, kh, kw, role)] + [
-        Mark(r, c, 1, 1, role, fill, True) for r, c in walk.taps(top, left)
+        Mark(r, c, 1, 1, role, fill, True) for r, c in walk.taps(window)
     ]
 
 
@@ -377,16 +359,16 @@ class ConvolutionLab:
         current = walk[pos - 1] if pos > 0 else None
         shown = current
         if current is not None:
-            marks_in += _window_marks(walk, current.top, current.left, "current", True)
+            marks_in += _window_marks(walk, current, "current", True)
             marks_out.append(Mark(current.row, current.col, 1, 1, "current"))
         elif walk.total:
             first = walk[0]
-            marks_in += _window_marks(walk, first.top, first.left, "next", False)  # where the filter starts
+            marks_in += _window_marks(walk, first, "next", False)  # where the filter starts
         place, r, c = self.hover if self.hover is not None else ("", 0, 0)
         if place in ("output", "relu") and 0 <= r < walk.out_hw[0] and 0 <= c < walk.out_hw[1]:
             hw = walk[walk.index_of(r, c)]
             shown = hw
-            marks_in += _window_marks(walk, hw.top, hw.left, "hover", True)
+            marks_in += _window_marks(walk, hw, "hover", True)
             marks_out.append(Mark(hw.row, hw.col, 1, 1, "hover"))
             if place == "relu":
                 marks_relu.append(Mark(r, c, 1, 1, "hover"))

@@ -1,7 +1,7 @@
 """Drawing of the lab's transposed mode from its model (:class:`~gui.models.convolution.ConvolutionLab` with
 ``params.transposed``): the input with the cell just scattered, the output canvas growing, and the
-calculation. No maths here: the numbers come from :mod:`gui.models.transposed` (checked against
-:func:`engine.ops.conv2d_transpose`).
+calculation. No maths here: the numbers come from :mod:`gui.models.transposed`, which steps
+:mod:`engine.sliding`'s transposed walk (checked against :func:`engine.ops.conv2d_transpose`).
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from PySide6.QtCore import QCoreApplication
 
 from engine import sliding
 from gui.models.convolution import ConvolutionLab, Mark
-from gui.models.transposed import format_contributions, format_sources
 from gui.tabs.convolution_view import CURRENT, HOVER
 from gui.widgets import colormaps
 from gui.widgets.calc_panel import MONO, sign_colour
@@ -118,8 +117,10 @@ def _show_calc(page: TransposePage, lab: ConvolutionLab, marks) -> None:
             )
         )
     else:
-        calc.value_view.set_data(np.array([[sc.value]], np.float32), "grey", colormaps.data_range(tw.plane))
-        calc.block_view.set_data(sc.block, "diverging", colormaps.symmetric_range(sc.block))
+        value = float(sc.values[0])
+        block = sc.stamp.astype(np.float32)
+        calc.value_view.set_data(np.array([[value]], np.float32), "grey", colormaps.data_range(tw.plane))
+        calc.block_view.set_data(block, "diverging", colormaps.symmetric_range(block))
         calc.title.setText(
             QCoreApplication.translate(
                 "TransposedView",
@@ -128,9 +129,8 @@ def _show_calc(page: TransposePage, lab: ConvolutionLab, marks) -> None:
                 sc.row * tw.in_hw[1] + sc.col + 1,
                 sc.row,
                 sc.col,
-                _value_html(sc.value),
-                sc.top,
-                sc.left,
+                _value_html(value),
+                *tw.origin(sc),
             )
         )
     if marks.cell is None:
@@ -142,29 +142,25 @@ def _show_calc(page: TransposePage, lab: ConvolutionLab, marks) -> None:
             )
         )
         return
-    crow, ccol = marks.cell
-    t, le = tw.pads[0], tw.pads[2]
-    kept = tw.is_output(crow, ccol)
-    if kept:
+    cell = marks.sum
+    assert cell is not None
+    if cell.kept:
         head = QCoreApplication.translate(
             "TransposedView", "Output cell ({0}, {1}) = the sum of what lands on it"
-        ).format(crow - t, ccol - le)
+        ).format(cell.row, cell.col)
     else:
         head = QCoreApplication.translate(
             "TransposedView", "Scatter cell ({0}, {1}), cut off by the padding"
-        ).format(crow, ccol)
+        ).format(*marks.cell)
     calc.cell_title.setText(head)
-    terms = marks.terms
-    bias = tw.bias if kept else 0.0
     calc.sources.setText(
-        f"<span style='{MONO}'>{html.escape(format_sources(terms))}" + (" + b" if bias else "") + "</span>"
-        if terms
+        f"<span style='{MONO}'>{html.escape(sliding.format_transposed_sources(cell))}</span>"
+        if cell.terms
         else QCoreApplication.translate("TransposedView", "Nothing has landed on this cell yet.")
     )
-    written = html.escape(format_contributions(terms, bias))
+    written = html.escape(sliding.format_transposed_sum(cell, max_terms=None))
     left, _, _right = written.rpartition(" = ")
-    value = sum((c.product for c in terms), 0.0) + bias
-    text = f"<span style='{MONO}'>{left} = </span>{_value_html(value)}"
+    text = f"<span style='{MONO}'>{left} = </span>{_value_html(cell.sum)}"
     if marks.pending:
         text += " " + QCoreApplication.translate(
             "TransposedView", "(so far: {0} more to come from the next steps)"

@@ -1,13 +1,14 @@
-"""gui.models.transposed: the scattered sums equal engine.ops.conv2d_transpose at every cell, the written sum
-of each cell adds up to it, and the sizes follow the guide's formulas; without Qt."""
+"""gui.models.transposed: the stepper over engine.sliding's transposed walk; its canvas after every step
+equals engine.ops.conv2d_transpose, its cells (the engine's, on the canvas) add up to it, its sizes are the
+engine's geometry; without Qt. The walk's arithmetic itself is tested in tests/test_sliding_arithmetic.py."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from engine import ops
-from gui.models.transposed import TransposeWalk, format_contributions, format_sources
+from engine import ops, sliding
+from gui.models.transposed import TransposeWalk
 
 
 def reference_scatter(x: np.ndarray, k: np.ndarray, s: int, d: int) -> np.ndarray:
@@ -57,9 +58,10 @@ def test_scattered_sums_equal_conv2d_transpose_at_every_cell(rng, shape, k, stri
     t, le = walk.pads[0], walk.pads[2]
     for r in range(walk.out_hw[0]):
         for c in range(walk.out_hw[1]):
-            terms = walk.contributions(r + t, c + le)
-            assert walk.cell_value(r + t, c + le) == pytest.approx(float(want[r, c]), abs=1e-4)
-            written = format_contributions(terms, 0.25, digits=6)
+            cell = walk.cell(r + t, c + le)
+            assert (cell.row, cell.col, cell.kept) == (r, c, True)
+            assert cell.sum == pytest.approx(float(want[r, c]), abs=1e-4)
+            written = sliding.format_transposed_sum(cell, digits=6, max_terms=None)
             assert float(written.rsplit("=", 1)[1]) == pytest.approx(float(want[r, c]), abs=1e-4)
 
 
@@ -70,37 +72,44 @@ def test_the_walk_steps_one_input_cell_at_a_time(rng):
     assert walk.total == 9 and walk.out_hw == (7, 7) and walk.canvas_hw == (7, 7)
     before = walk.canvas(4)
     sc = walk.step(4)  # the centre cell (1, 1) lands at (2, 2)
-    assert (sc.row, sc.col, sc.top, sc.left) == (1, 1, 2, 2)
+    assert (sc.row, sc.col, sc.top, sc.left) == (1, 1, 2, 2) and walk.origin(sc) == (2, 2)
+    assert walk.step(4) is sc  # kept, not walked again
     np.testing.assert_allclose(walk.canvas(5) - before, np.pad(x[1, 1] * w, ((2, 2), (2, 2))), atol=1e-6)
     # going back gives the same partial canvas as going forward
     np.testing.assert_array_equal(walk.canvas(4), before)
     # a cell's contributions known after 5 steps: only those of the first five input cells
-    terms = walk.contributions(2, 2, 5)
-    assert [(c.in_row, c.in_col, c.k_row, c.k_col) for c in terms] == [
+    terms = walk.cell(2, 2, 5).terms
+    assert [(c.in_row, c.in_col, c.tap_row, c.tap_col) for c in terms] == [
         (0, 0, 2, 2),
         (0, 1, 2, 0),
         (1, 0, 0, 2),
         (1, 1, 0, 0),
     ]
-    assert format_sources(terms[:2]) == "x[0,0]·w[2,2] + x[0,1]·w[2,0]"
+    assert sliding.format_transposed_sources(walk.cell(2, 2, 2)) == "x[0,0]·w[2,2] + x[0,1]·w[2,0]"
     assert walk.canvas_cells(sc)[:2] == [(2, 2), (2, 3)]
 
 
-def test_output_sizes_follow_the_guide():
+def test_sizes_are_the_engine_geometry_on_the_canvas():
     x = np.ones((5, 5), np.float32)
     w = np.ones((3, 3), np.float32)
     assert TransposeWalk(x, w, stride=2, padding="valid").out_hw == ((5 - 1) * 2 + 3,) * 2
-    assert TransposeWalk(x, w, stride=2, padding="same").out_hw == (10, 10)
     assert TransposeWalk(x, w, stride=1, padding="valid", dilation=2).out_hw == (9, 9)
     same = TransposeWalk(x, w, stride=2, padding="same")
-    assert same.pads == (0, 1, 0, 1) and same.canvas_hw == (11, 11)
+    assert same.geometry == sliding.transposed_geometry((5, 5), (3, 3), stride=2, padding="same")
+    assert same.out_hw == (10, 10) and same.pads == (0, 1, 0, 1) and same.canvas_hw == (11, 11)
     assert not same.is_output(10, 3) and same.is_output(0, 0)
+    # a canvas cell of the rim the padding cuts off: its terms, no bias
+    rim = TransposeWalk(x, w, 0.5, stride=2, padding=1)
+    corner = rim.cell(0, 0)
+    assert not corner.kept and corner.bias == 0 and (corner.row, corner.col) == (-1, -1)
+    assert [(t.in_row, t.in_col, t.tap_row, t.tap_col) for t in corner.terms] == [(0, 0, 0, 0)]
+    assert rim.cell(1, 1).kept and rim.cell(1, 1).sum == pytest.approx(1.5)
 
 
 def test_written_sum_of_a_cell_no_input_reaches():
     walk = TransposeWalk(np.ones((2, 2), np.float32), np.ones((1, 1), np.float32), stride=3)
-    assert walk.contributions(1, 1) == []
-    assert format_contributions([], 0.0) == "0 = 0"
+    cell = walk.cell(1, 1)
+    assert cell.terms == [] and sliding.format_transposed_sum(cell) == "0 = 0"
 
 
 def test_bad_input_is_refused_with_the_sizes():
