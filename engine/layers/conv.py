@@ -44,7 +44,7 @@ class Conv2D(ActivationMixin, WindowGeometry, Layer):
     ``OH = floor((H + pad_top + pad_bottom - KH) / sh) + 1``: ``N - K + 1`` for valid at stride 1.
     """
 
-    _TRANSIENT: ClassVar[tuple[str, ...]] = (*Layer._TRANSIENT, "_x", "_z", "_y", "_pads_by_hw")
+    _TRANSIENT: ClassVar[tuple[str, ...]] = (*Layer._TRANSIENT, "_x", "_z", "_y", "_pads_by_shape")
 
     def __init__(
         self,
@@ -77,10 +77,19 @@ class Conv2D(ActivationMixin, WindowGeometry, Layer):
         self._x: Array | None = None  # the last input, for backward
         self._z: Array | None = None
         self._y: Array | None = None
-        self._pads_by_hw: dict[tuple[int, int], tuple[int, int, int, int]] = {}
+        self._pads_by_shape: dict[tuple[int, ...], tuple[int, int, int, int]] = {}
 
     def window(self) -> tuple[int, int]:
         return self.kernel_size
+
+    def last_axis_mismatch(self, size: int, x_shape: tuple[int, ...]) -> str:
+        kernel = self.params.get("kernel")
+        k_shape = None if kernel is None else tuple(kernel.shape)
+        return (
+            f"channel mismatch: x has {size} channel(s) but {self.name} expects C_in="
+            f"{None if self.input_shape is None else self.input_shape[-1]} (kernel shape {k_shape}, kernels "
+            f"are (KH, KW, C_in, C_out)). Received shape: {x_shape}"
+        )
 
     def compute_output_shape(self, input_shape: Shape) -> Shape:
         check_image_shape(self, input_shape)
@@ -119,7 +128,7 @@ class Conv2D(ActivationMixin, WindowGeometry, Layer):
     def forward(self, x: Array, training: bool = False) -> Array:
         tier = self._tier or current()
         shape = x.shape
-        pads = self._pads_by_hw.get((shape[1], shape[2])) or self._geometry(shape)
+        pads = self._pads_by_shape.get(shape[1:]) or self._geometry(shape)  # (checks a new shape)
         live = self.params if self._live is None else self._live
         kernel, bias = live["kernel"], live.get("bias")
         if bias is None:
