@@ -17,6 +17,9 @@ thread pool and BLAS's do not oversubscribe the cores. The first conv or dense c
 (:func:`engine.tuning.tune_process`: allocator thresholds, a short OpenBLAS spin), unless the caller did
 already.
 
+Every function that runs a parallel kernel is :func:`~engine.backends.cpu.threads.serialised`: safe to
+call from several threads on every Numba threading layer, ``workqueue`` included.
+
 Optional extras of the contract: :func:`conv2d_relu` and :func:`dense_relu` (bias and ReLU in one sweep) and
 :func:`kernel_session` (OpenBLAS kept single-threaded across a whole forward pass).
 """
@@ -25,11 +28,12 @@ from __future__ import annotations
 
 import numpy as np
 
+from engine.backends.cpu import activations as _activations
 from engine.backends.cpu import conv as _conv
 from engine.backends.cpu import fully_connected as _dense
+from engine.backends.cpu import pool as _pool
 from engine.backends.cpu._blas import single_threaded_blas
-from engine.backends.cpu.activations import activation, activation_backward
-from engine.backends.cpu.pool import global_pool, global_pool_backward, pool2d, pool2d_backward
+from engine.backends.cpu.threads import serialised
 from engine.backends.host import HostDevice
 from engine.backends.host import host_to_device as to_device
 from engine.backends.host import host_to_host as to_host
@@ -58,7 +62,16 @@ __all__ = [
 #: :mod:`engine.inference`): the kernels' own blocks then only count users instead of switching OpenBLAS
 kernel_session = single_threaded_blas
 
+activation = serialised(_activations.activation)
+activation_backward = serialised(_activations.activation_backward)
+global_pool = serialised(_pool.global_pool)
+global_pool_backward = serialised(_pool.global_pool_backward)
+pool2d = serialised(_pool.pool2d)
+pool2d_backward = serialised(_pool.pool2d_backward)
 
+
+
+@serialised
 def conv2d(
     x: np.ndarray,
     w: np.ndarray,
@@ -71,6 +84,7 @@ def conv2d(
     return _conv.forward(x, w, b, stride, pads, flip, False)
 
 
+@serialised
 def conv2d_relu(
     x: np.ndarray,
     w: np.ndarray,
@@ -83,6 +97,7 @@ def conv2d_relu(
     return _conv.forward(x, w, b, stride, pads, flip, True)
 
 
+@serialised
 def conv2d_backward(
     x: np.ndarray,
     w: np.ndarray,
@@ -96,16 +111,19 @@ def conv2d_backward(
     return _conv.backward(x, w, dy, stride, pads, flip, need_dx)
 
 
+@serialised
 def dense(x: np.ndarray, w: np.ndarray, b: np.ndarray) -> np.ndarray:
     """``x (N, D_in) @ w (D_in, D_out) + b`` -> ``(N, D_out)``."""
     return _dense.forward(x, w, b, False)
 
 
+@serialised
 def dense_relu(x: np.ndarray, w: np.ndarray, b: np.ndarray) -> np.ndarray:
     """``relu(dense(x, w, b))`` in one sweep over the output."""
     return _dense.forward(x, w, b, True)
 
 
+@serialised
 def dense_backward(x: np.ndarray, w: np.ndarray, dy: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``(dx (N, D_in), dw (D_in, D_out), db (D_out,))``."""
     return _dense.backward(x, w, dy)
