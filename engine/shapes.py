@@ -41,12 +41,12 @@ def normalize_pair(value, name: str) -> tuple[int, int]:
     elif isinstance(value, (tuple, list)) and len(value) == 2:
         items = []
         for item in value:
-            v = _integer(item)
-            if v is None:
+            integer = _integer(item)
+            if integer is None:
                 raise TypeError(
                     f"{name} must be a positive int or a pair of positive ints. Received: {name}={value!r}"
                 )
-            items.append(v)
+            items.append(integer)
         pair = (items[0], items[1])
     else:
         raise TypeError(
@@ -102,18 +102,18 @@ def resolve_padding(
             "padding must be a string, an int or ((top, bottom), (left, right)). "
             f"Received: padding={padding!r}"
         )
-    if not isinstance(padding, (tuple, list)) and _integer(padding) is not None:  # int, NumPy integers
-        p = _integer(padding)
+    p = None if isinstance(padding, (tuple, list)) else _integer(padding)  # int, NumPy integers
+    if p is not None:
         if p < 0:
             raise ValueError(f"padding must be >= 0. Received: padding={padding!r}")
         return (p, p, p, p)
     if isinstance(padding, (tuple, list)) and len(padding) == 2:
         try:
             (t, b), (le, r) = padding
-            sides = [_integer(p) for p in (t, b, le, r)]
+            sides = [_integer(side) for side in (t, b, le, r)]
         except (TypeError, ValueError):
             sides = []
-        ints = [p for p in sides if p is not None]
+        ints = [side for side in sides if side is not None]
         if len(ints) != 4:
             raise TypeError(
                 "padding as a tuple must be ((top, bottom), (left, right)) of ints (never bools). "

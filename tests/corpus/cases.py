@@ -8,9 +8,9 @@ subclass) whose message holds every string of ``fragments``; the CLI exits non-z
 shows none of ``cli_absent`` (output of work that should not have started). Neither may change, add or
 remove a file in the case folder, nor allocate beyond the memory bound (see :mod:`corpus.harness`).
 
-Cases whose fix belongs to the second wave of issue 12 (model-file limits in saving/models, ops validation,
-the CLI's own items) carry ``api_xfail`` / ``cli_xfail``: the tests mark them ``xfail(strict=True)``, so
-they turn into failures the day the fix lands, and the marker must then go.
+A case whose fix has not landed yet may carry ``api_xfail`` / ``cli_xfail`` (a reason): the tests mark it
+``xfail(strict=True)``, so it turns into a failure the day the fix lands, and the marker must then go. No
+case carries one today.
 """
 
 from __future__ import annotations
@@ -34,10 +34,6 @@ class Case:
     cli_absent: tuple[str, ...] = ()
     api_xfail: str | None = None
     cli_xfail: str | None = None
-
-
-def _wave2(what: str) -> str:
-    return f"issue 12 wave 2: {what}"
 
 
 LOAD_IMAGE = "from engine.io import load_image; load_image(d / {!r})"
@@ -67,8 +63,6 @@ SHAPES_RUN = ("train", "--epochs", "1", "--dataset", "shapes", "--limit", "40")
 DIVERGING_RUN = (*SHAPES_RUN, "--optimizer", "sgd", "--lr", "1e30")
 NOT_TRAINED = ("model small",)  # printed just before training starts: a refusal must come before it
 LABELS_RULE = "'labels' must be 3 integers in 0..9"
-WAVE2_MODEL = _wave2("check model files (engine/saving.py, engine/models.py) before building")
-WAVE2_NPZ = _wave2("engine/saving.py passes numpy's allow_pickle advice on for non-.npz files")
 
 
 def _image(name: str, make: Callable[[Path], None], file: str, *fragments: str) -> Case:
@@ -95,14 +89,9 @@ def _filter(name: str, make: Callable[[Path], None], file: str, *fragments: str)
     return Case(name, make, FILTER_API.format(file), cli, "FilterLoadError", (file, *fragments))
 
 
-def _model(
-    name: str, make: Callable[[Path], None], *fragments: str, wave2: str | None = None, cli_done: bool = False
-) -> Case:
-    """A model file given to ``load_model`` and to ``convscope predict``; ``cli_done``: the CLI refuses it
-    already, only the API's fix is still to come."""
-    fragments = ("model.npz", *fragments)
-    cli_xfail = None if cli_done else wave2
-    return Case(name, make, MODEL_API, PREDICT, "ValueError", fragments, api_xfail=wave2, cli_xfail=cli_xfail)
+def _model(name: str, make: Callable[[Path], None], *fragments: str) -> Case:
+    """A model file given to ``load_model`` and to ``convscope predict``."""
+    return Case(name, make, MODEL_API, PREDICT, "ValueError", ("model.npz", *fragments))
 
 
 def _api_only(name: str, code: str, error: str, fragments: tuple[str, ...]) -> Case:
@@ -173,29 +162,27 @@ CASES: list[Case] = [
     _filter("filter-huge-text", mk.make_filter_huge_text, "edge.txt", "3,030,000 bytes", "1,048,576"),
     _filter("filter-json-bigint", mk.make_filter_json_bigint, "edge.json", "400-digit integer is too large"),
     # ------------------------------------------------------------------------------------------ models
-    _model("model-png", mk.make_model_png, "not a ConvScope model file", wave2=WAVE2_NPZ),
-    _model("model-random-bytes", mk.make_model_random_bytes, "not a ConvScope model file", wave2=WAVE2_NPZ),
+    _model("model-png", mk.make_model_png, "not a ConvScope model file"),
+    _model("model-random-bytes", mk.make_model_random_bytes, "not a ConvScope model file"),
     _model("model-truncated", mk.make_model_truncated, "not a ConvScope model file"),
     _model("model-pickled-entry", mk.make_model_pickled_entry, "pickled objects", "w_0000"),
-    _model("model-filters-1e9", mk.make_model_filters_1e9, "filters", "1000000000", wave2=WAVE2_MODEL),
-    _model("model-input-shape-20000", mk.make_model_input_shape_20000, "input_shape", wave2=WAVE2_MODEL),
-    _model("model-units-1e12", mk.make_model_units_1e12, "units", "1000000000000", wave2=WAVE2_MODEL),
-    _model("model-version-abc", mk.make_model_version_abc, "version", "'abc'", wave2=WAVE2_MODEL),
+    _model("model-filters-1e9", mk.make_model_filters_1e9, "filters", "1000000000"),
+    _model("model-input-shape-20000", mk.make_model_input_shape_20000, "input_shape"),
+    _model("model-units-1e12", mk.make_model_units_1e12, "units", "1000000000000"),
+    _model("model-version-abc", mk.make_model_version_abc, "version", "'abc'"),
     _model("model-no-model-key", mk.make_model_no_model_key, "'model'"),
-    _model("model-slots-5", mk.make_model_slots_5, "slots", "5", wave2=WAVE2_MODEL),
-    _model("model-layer-config-string", mk.make_model_layer_config_string, "layer", wave2=WAVE2_MODEL),
-    _model("model-nested-3000", mk.make_model_nested_3000, "nested", wave2=WAVE2_MODEL),
-    # the CLI checks the weights it loaded (engine/cli/checks.py); load_model's own check is wave 2
-    _model("model-nan-weights", mk.make_model_nan_weights, "w_0000", "NaN", wave2=WAVE2_MODEL, cli_done=True),
-    _model("model-complex-weights", mk.make_model_complex_weights, "w_0002", "complex", wave2=WAVE2_MODEL),
+    _model("model-slots-5", mk.make_model_slots_5, "slots", "5"),
+    _model("model-layer-config-string", mk.make_model_layer_config_string, "layer"),
+    _model("model-nested-3000", mk.make_model_nested_3000, "nested"),
+    _model("model-nan-weights", mk.make_model_nan_weights, "w_0000", "NaN"),
+    _model("model-complex-weights", mk.make_model_complex_weights, "w_0002", "complex"),
     _model(
         "model-optimizer-state-wrong-shape",
         mk.make_model_optimizer_state_wrong_shape,
         "conv2d/kernel",
         "(5, 5)",
-        wave2=WAVE2_MODEL,
     ),
-    _model("model-unknown-slot", mk.make_model_unknown_slot, "no_such_layer/kernel", wave2=WAVE2_MODEL),
+    _model("model-unknown-slot", mk.make_model_unknown_slot, "no_such_layer/kernel"),
     # -------------------------------------------------------------------- ops and training (API only)
     _api_only(
         "ops-global-pool-empty-axis",
