@@ -165,6 +165,8 @@ class TrainingMixin:
         xa = np.asarray(x)
         if not (np.issubdtype(xa.dtype, np.number) or xa.dtype == np.bool_):
             raise TypeError(f"{name} must be a numeric array. Received dtype: {xa.dtype}")
+        if xa.dtype.kind == "c":  # casting would drop the imaginary part with only a ComplexWarning
+            raise TypeError(f"{name} must be real-valued. Received dtype: {xa.dtype}")
         shape = self.layers[0].input_shape if self.layers else None
         if shape is not None and xa.ndim == len(shape) and shape[-1] == 1 and xa.shape[-1] != 1:
             xa = xa[..., None]  # (N, H, W) grayscale -> (N, H, W, 1)
