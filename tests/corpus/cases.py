@@ -52,6 +52,7 @@ FILTER_CLI = ("convolve", "{d}/digit.png", "--filter", "{d}/%s", "-o", "{d}/out.
 MODEL_API = "import engine; engine.load_model(d / 'model.npz')"
 PREDICT = ("predict", "{d}/model.npz", "{d}/digit.png")
 OPS = "import numpy as np; from engine import ops; "
+SAVE_IMAGE = "import numpy as np; from engine.io import save_image; "
 MODEL = "import numpy as np, engine; from engine import layers; "
 FIT = (
     MODEL + "m = engine.Sequential([layers.Flatten(input_shape=(2, 2, 1)), "
@@ -232,6 +233,62 @@ CASES: list[Case] = [
         FIT + "m.evaluate(X[:0], np.zeros(0, np.int64), verbose=0)",
         "ValueError",
         ("0 samples",),
+    ),
+    _api_only(
+        "fit-epochs-float",
+        FIT + "m.fit(X, np.array([1, 0]), epochs=1.7, verbose=0)",
+        "TypeError",
+        ("epochs=1.7",),
+    ),
+    _api_only(
+        "fit-single-callback",
+        FIT
+        + "from engine.callbacks import History; m.fit(X, np.array([1, 0]), callbacks=History(), verbose=0)",
+        "TypeError",
+        ("callbacks=[History()]",),
+    ),
+    _api_only(
+        "fit-more-classes-than-outputs",
+        FIT + "m.fit(X, np.array([0, 2]), epochs=1, verbose=0)",
+        "ValueError",
+        ("labels must be in [0, 2)", "Received: 2 (sample 1)"),
+    ),
+    _api_only(
+        "model-predict-complex",
+        FIT + "m.predict(X + 1j)",
+        "TypeError",
+        ("x must be real-valued", "complex"),
+    ),
+    _api_only(
+        "model-dense-wider-input",
+        MODEL + "d = layers.Dense(4); d.build((3136,)); d.forward(np.ones((1, 6400), np.float32))",
+        "ValueError",
+        ("D_in=6400", "expects 3136"),
+    ),
+    _api_only("ops-softmax-scalar", OPS + "ops.softmax(3.0)", "ValueError", ("softmax", "x=3.0")),
+    _api_only(
+        "ops-padding-bool",
+        OPS + "ops.conv2d(np.ones((4, 4)), np.ones((3, 3)), padding=((True, 1), (0, 0)))",
+        "TypeError",
+        ("padding", "never bools"),
+    ),
+    _api_only(
+        "ops-flip-string",
+        OPS + "ops.conv2d(np.ones((4, 4)), np.ones((3, 3)), flip='no')",
+        "TypeError",
+        ("flip must be True or False", "'no'"),
+    ),
+    _api_only(
+        "io-save-image-vmin-above-vmax",
+        SAVE_IMAGE + "save_image(d / 'o.png', np.zeros((2, 2)), vmin=2, vmax=1)",
+        "ValueError",
+        ("vmin must not be above vmax",),
+    ),
+    _api_only(
+        "io-save-image-nan-jpeg",
+        SAVE_IMAGE + "save_image(d / 'o.jpg', np.full((2, 2), np.nan))",
+        "ValueError",
+        ("o.jpg", "4 NaN value(s)"),
     ),
     # ----------------------------------------------------------------------------- the CLI's own items
     Case(
