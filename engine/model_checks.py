@@ -71,15 +71,22 @@ def _weights_of(layer: Layer, in_shape: tuple[Any, ...]) -> list[tuple[str, tupl
     """``(key, shape)`` of the weights ``layer`` would create for inputs ``in_shape``, without creating
     them."""
     out: list[tuple[str, tuple[int, ...]]]
-    if isinstance(layer, Conv2D):
+    # exact classes: a subclass (a transposed convolution) may lay its kernel out otherwise
+    if type(layer) is Conv2D:
         out = [("kernel", (*layer.kernel_size, in_shape[-1], layer.filters))]
         return [*out, ("bias", (layer.filters,))] if layer.use_bias else out
-    if isinstance(layer, Dense):
+    if type(layer) is Dense:
         out = [("kernel", (in_shape[-1], layer.units))]
         return [*out, ("bias", (layer.units,))] if layer.use_bias else out
     if type(layer).build_weights is Layer.build_weights:
         return []  # a layer without weights (pooling, Flatten, activations, Dropout)
-    raise _Unplanned
+    raise _Unplanned  # a layer with weights of another class: load_model's set_weights compares them
+
+
+def _size_fields(layer: Layer) -> str:
+    if isinstance(layer, Conv2D):
+        return f"filters={layer.filters}, kernel_size={layer.kernel_size}"
+    return f"units={layer.units}" if isinstance(layer, Dense) else type(layer).__name__
 
 
 def _mismatch(
@@ -126,10 +133,12 @@ def check_architecture(config: Any, stored: Sequence[tuple[int, ...]], where: st
         raise ValueError(f"{where}: the architecture's 'config' must be a dict. Received: {inner!r}")
     entries = _layer_entries(inner.get("layers", []), where, "")
     index = 0  # the next stored weight
+    aligned = True  # False after a layer of a class whose weights cannot be planned (their number unknown)
+    largest = max((math.prod(s) for s in stored), default=0)
     model_in: tuple[Any, ...] | None = None
 
     def walk(entries: list[dict[str, Any]], shape: tuple[Any, ...] | None, prefix: str) -> Any:
-        nonlocal index, model_in
+        nonlocal index, model_in, aligned
         for i, entry in enumerate(entries):
             label = f"layer {prefix}{i + 1}"
             if entry["class_name"] == "Sequential":
@@ -147,7 +156,19 @@ def check_architecture(config: Any, stored: Sequence[tuple[int, ...]], where: st
                 _check_input_shape(shape, label, where)
             if shape is None:
                 raise _Unplanned  # no input shape: load_model says so
-            for key, planned in _weights_of(layer, shape):
+            try:
+                planned_weights = _weights_of(layer, shape)
+            except _Unplanned:
+                aligned, planned_weights = False, []
+            for key, planned in planned_weights:
+                if not aligned:  # at least no array larger than the file's largest
+                    if math.prod(planned) > largest:
+                        raise ValueError(
+                            f"{where}: weights do not match the architecture: {label} would create a {key} "
+                            f"of shape {planned} ({math.prod(planned):,} values), larger than any array the "
+                            f"file holds ({largest:,} values): {_size_fields(layer)}"
+                        )
+                    continue
                 if index >= len(stored):
                     raise ValueError(
                         f"{where}: weights do not match the architecture: {label} needs a {key} of "
@@ -165,13 +186,17 @@ def check_architecture(config: Any, stored: Sequence[tuple[int, ...]], where: st
                 shape = tuple(layer.compute_output_shape(shape))
             except ShapeError as exc:
                 raise ValueError(f"{where}: {label}: {exc}") from None
+            except Exception:  # a layer that needs to be built to know its output: stop planning here
+                if aligned:
+                    raise
+                raise _Unplanned from None
         return shape
 
     try:
         walk(entries, None, "")
     except _Unplanned:
-        return  # a layer this module cannot plan: set_weights compares the shapes once built
-    if index != len(stored):
+        return  # set_weights compares the shapes of what is left once built
+    if aligned and index != len(stored):
         raise ValueError(
             f"{where}: weights do not match the architecture: it has {index} weight arrays but the file "
             f"holds {len(stored)}"

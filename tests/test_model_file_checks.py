@@ -252,3 +252,33 @@ def test_a_model_with_nan_weights_can_still_be_opened_to_inspect_it(tmp_path):
     path = _tamper(tmp_path / "model.npz", lambda doc, a: a.update(w_0001=np.full(4, np.nan, np.float32)))
     model = engine.load_model(path, allow_non_finite=True)
     assert np.isnan(model.layers[0].params["bias"]).all()
+
+
+class _OwnDense(layers.Dense):
+    """A layer class with weights that load_model cannot plan from its config (not Conv2D or Dense itself)."""
+
+
+def test_after_a_layer_it_cannot_plan_no_array_larger_than_the_files_largest_is_allocated(tmp_path):
+    path = tmp_path / "model.npz"
+    model = engine.Sequential([layers.Flatten(input_shape=(4, 4, 1)), _OwnDense(5), layers.Dense(3)], seed=0)
+    model.save(path)
+    assert engine.load_model(path).get_weights()[0].shape == (16, 5)  # the good file loads
+
+    def edit(doc, arrays):
+        doc["model"]["layers"][2]["config"]["units"] = 1_000_000_000_000
+
+    with np.load(path, allow_pickle=False) as data:
+        arrays = {k: data[k] for k in data.files}
+    doc = json.loads(str(arrays.pop("__convscope__")))
+    edit(doc, arrays)
+    with open(path, "wb") as fh:
+        np.savez(fh, __convscope__=np.array(json.dumps(doc)), **arrays)
+    tracemalloc.start()
+    try:
+        _refused(
+            path, "layer 3 (dense) would create a kernel of shape (5, 1000000000000)", "units=1000000000000"
+        )
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 16 << 20
