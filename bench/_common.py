@@ -174,6 +174,42 @@ def cpu_model() -> str:
     return platform.processor() or platform.machine()
 
 
+#: the vector extensions worth naming, in the order printed (x86 flags, then Arm features)
+VECTOR_FLAGS = (
+    "sse4_2",
+    "avx",
+    "avx2",
+    "fma",
+    "avx512f",
+    "avx512bw",
+    "avx512vl",
+    "avx512_vnni",
+    "avx512_bf16",
+    "avx512_fp16",
+    "avx_vnni",
+    "amx_tile",
+    "asimd",
+    "sve",
+    "sve2",
+)
+
+
+def vector_extensions() -> list[str]:
+    """The SIMD extensions the processor reports (``flags`` / ``Features`` of ``/proc/cpuinfo``), among
+    :data:`VECTOR_FLAGS`; empty where that file is not there."""
+    try:
+        text = Path("/proc/cpuinfo").read_text()
+    except OSError:
+        return []
+    have: set[str] = set()
+    for line in text.splitlines():
+        key, _, value = line.partition(":")
+        if key.strip() in ("flags", "Features"):
+            have.update(value.split())
+            break
+    return [f for f in VECTOR_FLAGS if f in have]
+
+
 def machine_line() -> str:
     """One line describing the machine: processor, cores, Numba threads, versions, load."""
     import numba
@@ -182,6 +218,7 @@ def machine_line() -> str:
     parts = [
         f"cpu={cpu_model()!r}",
         f"cores={os.cpu_count()}",
+        f"simd={','.join(vector_extensions()) or 'unknown'}",
         f"numba={numba.__version__} threads={numba.get_num_threads()}",
         f"numpy={np.__version__}",
         f"load average={load_average()}",

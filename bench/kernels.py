@@ -1,7 +1,8 @@
 """Per-layer kernel benchmark of the seed network (the lesson's CIFAR model): CPU tier vs reference vs
 PyTorch.
 
-Run: ``python bench/kernels.py [--batch 64] [--repeats 9]``.
+Run: ``python bench/kernels.py [--batch 64] [--repeats 9] [--rounds 3] [--threads N]``; ``--compare-direct
+ROUNDS`` times the convs with and without the fast paths (Winograd) instead.
 
 Layers (3x3, 'same', batch 64): conv1 32x32x3 -> 32, conv2 16x16x32 -> 64, conv3 8x8x64 -> 64 (each after a
 2x2 max pool in the network), then the pools, a ReLU and the dense head. For each it prints the forward and
@@ -11,7 +12,9 @@ over the reference tier and, when PyTorch is installed, PyTorch's time divided b
 * The reference tier (Python loops) is timed on a slice of the batch and scaled linearly to the full batch
   (its cost is exactly linear in the number of images).
 * PyTorch runs in a child process started by this script, in the same run, so that its OpenMP threads never
-  compete with Numba's and BLAS's inside one process; it uses NCHW tensors (its native layout).
+  compete with Numba's and BLAS's inside one process; it uses NCHW tensors (its native layout). The two
+  sides alternate for ``--rounds`` rounds; the ratio columns give the median and range of the per-round
+  ratios.
 * conv1's backward skips dx, as in training (the input image needs no gradient); PyTorch's is timed the same
   way.
 """
@@ -27,7 +30,6 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import (
-    fmt,
     load_average,
     machine_line,
     print_table,
@@ -221,6 +223,77 @@ def sweep_chunk(batch: int, repeats: int) -> None:
     print_table(headers, rows, title=f"im2col chunk budget (batch {batch}; median (best))")
 
 
+def compare_direct(batch: int, repeats: int, rounds: int) -> None:
+    """Each 3x3 conv of the seed network and target 3's conv, forward and backward, with the fast paths of
+    ``engine.backends.cpu.conv_fast`` (Winograd) and without (the direct im2col + sgemm path), in alternating
+    rounds in this process: per round the best of ``repeats`` runs (on a machine shared with other busy
+    processes the best run is the one least disturbed by them); the table gives the median over rounds and
+    the range."""
+    from engine import ops
+    from engine.backends.cpu import conv_fast
+
+    layers = [(f"{n} {hw[0]}x{hw[1]}x{hw[2]}->{c}", hw, c, nd) for n, hw, c, nd in CONV_LAYERS]
+    layers.append(("target 3 32x32x32->64", (32, 32, 32), 64, True))
+    rng = np.random.default_rng(0)
+    arrays = []
+    for name, (h, w, c), co, nd in layers:
+        x = rng.standard_normal((batch, h, w, c)).astype(np.float32)
+        wt = (rng.standard_normal((3, 3, c, co)) * 0.1).astype(np.float32)
+        dy = rng.standard_normal((batch, h, w, co)).astype(np.float32)
+        arrays.append((name, x, wt, dy, nd, conv_flops(batch, (h, w, c), co)))
+    threshold = conv_fast.MIN_WINOGRAD_TILES_PER_THREAD
+    times: dict[tuple[str, str], list[tuple[float, float]]] = {}
+    try:
+        for _ in range(rounds):
+            for path, tiles in (("direct", 10**12), ("fast", threshold)):
+                conv_fast.MIN_WINOGRAD_TILES_PER_THREAD = tiles
+                for name, x, wt, dy, nd, _ in arrays:
+                    f = time_stats(
+                        lambda x=x, wt=wt: ops.conv2d(x, wt, padding="same", backend="cpu"), repeats
+                    )
+                    g = time_stats(
+                        lambda x=x, wt=wt, dy=dy, nd=nd: ops.conv2d_backward(
+                            x, wt, dy, padding="same", need_dx=nd, backend="cpu"
+                        ),
+                        repeats,
+                    )
+                    times.setdefault((name, path), []).append((f[1], g[1]))
+    finally:
+        conv_fast.MIN_WINOGRAD_TILES_PER_THREAD = threshold
+    roof = sgemm_gflops()
+    rows = []
+    for name, _, _, _, _, flops in arrays:
+        d = np.array(times[(name, "direct")]) * 1e3
+        f = np.array(times[(name, "fast")]) * 1e3
+        row = [name]
+        for k in (0, 1):
+            dm, fm = float(np.median(d[:, k])), float(np.median(f[:, k]))
+            ratios = d[:, k] / f[:, k]
+            row += [
+                f"{dm:.2f} [{d[:, k].min():.2f}-{d[:, k].max():.2f}]",
+                f"{fm:.2f} [{f[:, k].min():.2f}-{f[:, k].max():.2f}]",
+                f"{np.median(ratios):.2f}x [{ratios.min():.2f}-{ratios.max():.2f}]",
+            ]
+        row.append(f"{flops / (float(np.median(f[:, 0])) * 1e-3) / 1e9 / roof:.2f}")
+        rows.append(row)
+    print_table(
+        [
+            f"layer (batch {batch})",
+            "fwd direct ms",
+            "fwd fast ms",
+            "fwd speed-up",
+            "bwd direct ms",
+            "bwd fast ms",
+            "bwd speed-up",
+            "fast fwd / sgemm",
+        ],
+        rows,
+        title=f"Fast paths (Winograd) vs the direct path: best of {repeats} runs per round, median [range] "
+        f"over {rounds} alternating rounds; "
+        f"sgemm {roof:.1f} GFLOP/s; GFLOP/s counted as direct-convolution FLOPs (Winograd may exceed 1.0)",
+    )
+
+
 def _cell(median: float, best: float, digits: str = ".2f") -> str:
     return f"{median * 1e3:{digits}} ({best * 1e3:{digits}})"
 
@@ -229,15 +302,30 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--batch", type=int, default=64)
     parser.add_argument("--repeats", type=int, default=9)
+    parser.add_argument("--rounds", type=int, default=3, help="alternating rounds of ours and PyTorch")
     parser.add_argument("--ref-images", type=int, default=1, help="images the reference tier is timed on")
     parser.add_argument("--threads", type=int, default=None, help="cap every thread pool (both sides) to N")
     parser.add_argument("--sweep-chunk", action="store_true", help="only compare im2col chunk budgets")
+    parser.add_argument(
+        "--compare-direct",
+        type=int,
+        metavar="ROUNDS",
+        default=0,
+        help="only compare the convs with and without the fast paths (Winograd), ROUNDS alternating rounds",
+    )
     parser.add_argument(
         "--peer", action="store_true", help=argparse.SUPPRESS
     )  # child: time PyTorch, print JSON
     args = parser.parse_args(argv)
     if not args.peer:
         tune_engine()  # the app's process settings (engine.tuning), before anything is timed
+    if args.compare_direct:
+        print(machine_line())
+        compare_direct(args.batch, args.repeats, args.compare_direct)
+        print(
+            f"\nload average at the end: {load_average()} (other processes on the cores inflate the medians)"
+        )
+        return 0
     if args.sweep_chunk:
         print(machine_line())
         sweep_chunk(args.batch, args.repeats)
@@ -261,37 +349,57 @@ def main(argv: list[str] | None = None) -> int:
     print(machine_line())
     roof = sgemm_gflops()
     print(f"sgemm roofline (numpy float32 2048^3 matmul, same run): {roof:.1f} GFLOP/s")
-    ours = _measure(_ours(data, need_dx), args.repeats)
+    cases = _ours(data, need_dx)
     ref = _reference(data, need_dx, args.ref_images, args.batch)
-    peer = None
-    if torch_installed():
-        peer = run_peer(
-            __file__,
-            ["--batch", str(args.batch), "--repeats", str(args.repeats)]
-            + ([f"--threads={args.threads}"] if args.threads else []),
-        )
-    else:
+    if not torch_installed():
         print("PyTorch not installed: the torch columns are empty (pip install torch==2.13.0 to fill them)")
+    # ours in this process and PyTorch in a child, one after the other, round after round: load from other
+    # processes that comes and goes hits both sides alike, and the per-round ratios show how much it moved
+    ours_rounds: list[dict[str, list[float]]] = []
+    theirs_rounds: list[dict[str, list[float]]] = []
+    peer = None
+    for _ in range(max(1, args.rounds)):
+        ours_rounds.append(_measure(cases, args.repeats))
+        if torch_installed():
+            got = run_peer(
+                __file__,
+                ["--batch", str(args.batch), "--repeats", str(args.repeats)]
+                + ([f"--threads={args.threads}"] if args.threads else []),
+            )
+            if got:
+                peer = got
+                theirs_rounds.append(got["times"])
+    ours = {name: [float(v) for v in np.median([r[name] for r in ours_rounds], axis=0)] for name in cases}
     if peer:
-        print(f"PyTorch {peer['torch']} with {peer['threads']} threads, timed in a child process")
-    theirs = peer["times"] if peer else {}
+        print(
+            f"PyTorch {peer['torch']} with {peer['threads']} threads, timed in a child process; "
+            f"{len(ours_rounds)} alternating round(s), torch/ours = median [range] of the per-round ratios"
+        )
+    paired = list(zip(ours_rounds, theirs_rounds, strict=False))
+
+    def ratio(name: str, k: int) -> str:
+        """PyTorch's median over ours, per round (k = 0 forward, 2 backward): median [min-max]."""
+        if not paired:
+            return "-"
+        rs = [t[name][k] / o[name][k] for o, t in paired]
+        return f"{np.median(rs):.2f}" + (f" [{min(rs):.2f}-{max(rs):.2f}]" if len(rs) > 1 else "")
+
     rows = []
     for name, hw, c_out, nd in CONV_LAYERS:
         fm, fb, bm, bb = ours[name]
         flops = conv_flops(args.batch, hw, c_out)
         bflops = flops * (2 if nd else 1)
-        t = theirs.get(name)
         rows.append(
             [
                 f"{name} {hw[0]}x{hw[1]}x{hw[2]}->{c_out}",
                 _cell(fm, fb),
                 f"{flops / fm / 1e9:.1f} ({flops / fb / 1e9:.1f})",
                 f"{ref[name][0] / fm:.0f}",
-                fmt(t and t[0] / fm),
+                ratio(name, 0),
                 _cell(bm, bb),
                 f"{bflops / bm / 1e9:.1f} ({bflops / bb / 1e9:.1f})",
                 f"{ref[name][1] / bm:.0f}",
-                fmt(t and t[2] / bm),
+                ratio(name, 2),
             ]
         )
     print_table(
@@ -313,10 +421,7 @@ def main(argv: list[str] | None = None) -> int:
     rows = []
     for name in OTHER_OPS:
         fm, fb, bm, bb = ours[name]
-        t = theirs.get(name)
-        rows.append(
-            [name, _cell(fm, fb, ".3f"), fmt(t and t[0] / fm), _cell(bm, bb, ".3f"), fmt(t and t[2] / bm)]
-        )
+        rows.append([name, _cell(fm, fb, ".3f"), ratio(name, 0), _cell(bm, bb, ".3f"), ratio(name, 2)])
     print_table(
         [f"op (batch {args.batch})", "fwd ms", "fwd torch/ours", "bwd ms", "bwd torch/ours"],
         rows,

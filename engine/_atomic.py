@@ -11,6 +11,7 @@ import os
 import re
 import secrets
 import stat
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -19,10 +20,10 @@ __all__ = ["HAS_FILE_LOCKS", "STALE_TEMP_AGE_S", "atomic_write", "check_writable
 
 PathLike = str | os.PathLike
 
-try:
+if sys.platform == "win32":  # pragma: no cover - no advisory locks there
+    fcntl = None
+else:
     import fcntl
-except ImportError:  # pragma: no cover - Windows
-    fcntl = None  # type: ignore[assignment]
 
 #: whether a write in progress holds a lock on its temporary file (POSIX); without locks, only temporary
 #: files older than :data:`STALE_TEMP_AGE_S` are taken for the leftovers of an interrupted write

@@ -31,7 +31,7 @@ def _index(k, n, mode):
 
 @njit(cache=True, inline="always")
 def _warp_row(x, inv, mode, cval, out, b, i):
-    """Fill the output row ``out[b, i]``: sample ``x[b]`` bilinearly at ``inv[b] @ (i, j, 1)`` for every ``j``."""
+    """Fill ``out[b, i]``: sample ``x[b]`` bilinearly at ``inv[b] @ (i, j, 1)`` for every ``j``."""
     h, w, c = x.shape[1], x.shape[2], x.shape[3]
     cy = (h - 1) / 2.0
     cx = (w - 1) / 2.0
@@ -70,7 +70,8 @@ def _warp_row(x, inv, mode, cval, out, b, i):
 
 @njit(parallel=True, cache=True)
 def warp_affine(x, inv, mode, cval):
-    """Return ``out (N, H, W, C)``, ``out[b, i, j] = x[b]`` sampled at ``inv[b] @ (i, j, 1)``; rows in parallel."""
+    """Return ``out (N, H, W, C)``: ``out[b, i, j]`` is ``x[b]`` sampled at ``inv[b] @ (i, j, 1)`` (rows in
+    parallel)."""
     n, h = x.shape[0], x.shape[1]
     out = np.empty_like(x)
     for task in prange(n * h):

@@ -21,7 +21,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from engine import config, shapes
-from engine.layers import Conv2D, Layer
+from engine.layers import Conv2D, Conv2DTranspose, Layer
 from engine.training import softmax_rows
 
 __all__ = [
@@ -149,13 +149,13 @@ def _score_path(model: Any, leaves: list[tuple[str, Layer]]) -> list[Layer]:
     ``activation`` (a Dense keeps its ``x @ W + b``, a Softmax layer becomes the identity)."""
     path = []
     for _, layer in leaves:
-        clone = copy.copy(layer)
+        clone: Any = copy.copy(layer)
         clone.grads = {}
         path.append(clone)
     if model.output_kind == "probabilities":
         for clone in reversed(path):
             if getattr(clone, "activation", None) in _PROBABILITY_ACTIVATIONS:
-                clone.activation = "linear"  # type: ignore[attr-defined]
+                clone.activation = "linear"
                 break
     return path
 
@@ -178,7 +178,9 @@ def _score_gradient(
         grad = np.zeros_like(a)  # (1, K)
         grad[0, class_index] = 1.0
         for layer in reversed(path[down_to:]):
-            grad = layer.backward(grad, need_dx=True)  # type: ignore[assignment]
+            dx = layer.backward(grad, need_dx=True)
+            assert dx is not None  # need_dx=True always returns the input gradient
+            grad = dx
     return np.asarray(grad[0], dtype=np.float32), np.asarray(kept[0], dtype=np.float32)
 
 
@@ -378,6 +380,12 @@ def _geometries(model: Any, leaves: list[tuple[str, Layer]], input_hw: Any) -> l
     out: list[_Geometry] = []
     for name, layer in leaves:
         out_shape = tuple(layer.compute_output_shape(shape))
+        if isinstance(layer, Conv2DTranspose) and not whole:
+            raise ValueError(
+                f"receptive fields: layer {name!r} is a transposed convolution, which spreads each input "
+                "cell over a window of its output (a stride s one makes neighbouring outputs 1/s input "
+                "cells apart); this module models sliding windows only"
+            )
         window = None if whole else _window(layer)
         if window is not None and _is_map(shape):
             k, s, padding = window
@@ -475,8 +483,10 @@ def _boxes(
     if geo.whole:
         boxes = np.tile(np.array([0, 0, in_hw[0], in_hw[1]]), (rows.size, 1))
         return boxes
-    top = geo.start[0] + rows * geo.jump[0]  # type: ignore[operator]
-    left = geo.start[1] + cols * geo.jump[1]  # type: ignore[operator]
+    start_row, start_col = geo.start
+    assert start_row is not None and start_col is not None  # unknown only for a whole-image geometry
+    top = start_row + rows * geo.jump[0]
+    left = start_col + cols * geo.jump[1]
     boxes = np.stack([top, left, top + geo.size[0], left + geo.size[1]], axis=1)
     if clip:
         boxes[:, 0::2] = np.clip(boxes[:, 0::2], 0, in_hw[0])

@@ -222,10 +222,11 @@ class Sequential(TrainingMixin, Layer):
                 yield f"{prefix}{layer.name}", layer
 
     def trainable_slots(self) -> list[tuple[str, Layer, str]]:
-        """``(slot_name, layer, weight_key)`` for every trainable weight (a frozen model contributes none)."""
+        """``(slot_name, layer, weight_key)`` for every trainable weight (a frozen model contributes none, nor
+        do a layer's non-trainable statistics)."""
         out: list[tuple[str, Layer, str]] = []
         for qname, layer in self._leaves_with_trainability():
-            for key in layer.params:
+            for key in layer.trainable_keys():
                 out.append((f"{qname}/{key}", layer, key))
         return out
 
@@ -287,6 +288,17 @@ class Sequential(TrainingMixin, Layer):
     def trainable_weights(self) -> list[np.ndarray]:
         return [layer.params[key] for _, layer, key in self.trainable_slots()]
 
+    @property
+    def non_trainable_weights(self) -> list[np.ndarray]:
+        """Every weight no optimizer updates: frozen layers' and the moving statistics of normalisation."""
+        trained = {id(p) for p in self.trainable_weights}
+        return [p for _, layer in self.iter_leaves() for p in layer.params.values() if id(p) not in trained]
+
+    def finish_step(self) -> None:
+        """Let every layer fold in what a successful training step leaves (see :meth:`Layer.finish_step`)."""
+        for _, layer in self.iter_leaves():
+            layer.finish_step()
+
     # -- summary ---------------------------------------------------------------------------------------------
     def summary_rows(self) -> list[tuple[str, str, Shape | None, int]]:
         """``(name, class, output shape with batch None, parameter count)`` for each layer."""
@@ -311,7 +323,12 @@ class Sequential(TrainingMixin, Layer):
         ]
         for i, (name, cls, shape, n) in enumerate(self.summary_rows()):
             shape_txt = "?" if shape is None else str(shape)
-            lines.append(f"{f'{name} ({cls})':<{widths[0]}}{shape_txt:<{widths[1]}}{n:>{widths[2]},}")
+            label = f"{name} ({cls})"
+            if len(label) >= widths[0]:  # the class on a line of its own, as Keras wraps a long cell
+                lines.append(f"{name:<{widths[0]}}{shape_txt:<{widths[1]}}{n:>{widths[2]},}")
+                lines.append(f"({cls})")
+            else:
+                lines.append(f"{label:<{widths[0]}}{shape_txt:<{widths[1]}}{n:>{widths[2]},}")
             lines.append("=" * line_length if i == len(self.layers) - 1 else "_" * line_length)
         total = self.count_params()
         trainable = sum(p.size for p in self.trainable_weights)
@@ -381,7 +398,7 @@ def has_trainable_weights(layer: Layer) -> bool:
         return False
     if isinstance(layer, Sequential):
         return any(has_trainable_weights(child) for child in layer.layers)
-    return bool(layer.params)
+    return bool(layer.trainable_keys())
 
 
 def layer_from_config(entry: dict[str, Any]) -> Layer:

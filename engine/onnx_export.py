@@ -9,7 +9,13 @@ convolution and pooling operators, runs every layer, and gives ``output``: ``[ba
 ConvScope                  ONNX
 ========================== ==============================================================================
 Conv2D                     ``Conv``; kernel ``(KH, KW, C_in, C_out)`` transposed to ``(C_out, C_in, KH, KW)``,
-                           rotated 180 degrees first when ``flip=True`` (ONNX's Conv is a cross-correlation)
+                           rotated 180 degrees first when ``flip=True`` (ONNX's Conv is a cross-correlation);
+                           ``dilations`` for a dilated one (its pads from the effective size)
+Conv2DTranspose            ``ConvTranspose``; kernel ``(KH, KW, C_out, C_in)`` transposed to ``(C_in, C_out,
+                           KH, KW)``; ``pads`` (the cells cut off) and ``output_padding`` (the cells added
+                           at the bottom/right) give Keras' output size, at any input size
+BatchNormalization         ``BatchNormalization`` in inference mode (the moving statistics), over the channels
+                           of images or the features of ``(N, D)``
 Max/AveragePooling2D       ``MaxPool`` / ``AveragePool`` (``count_include_pad=0``: padded cells are ignored)
 MinPooling2D               ``Neg -> MaxPool -> Neg`` (ONNX has no min pooling; ``min(x) = -max(-x)``)
 Global{Max,Average}Pool.   ``GlobalMaxPool`` / ``GlobalAveragePool`` then ``Flatten`` to ``(N, C)``
@@ -25,8 +31,9 @@ a nested Sequential        its layers, in place (a frozen base of transfer learn
 
 ``padding="same"`` follows TensorFlow's rule (the odd cell at the bottom/right). With a fixed input size the
 pads are written out; with a dynamic one the operator's ``auto_pad="SAME_UPPER"`` computes the same pads at
-run time, except where a window is smaller than its stride (the rule's ``max(..., 0)`` then matters): there
-the pads are computed in the graph from the input's shape and applied by a ``Pad`` node.
+run time, except where a window is smaller than its stride (the rule's ``max(..., 0)`` then matters) or the
+kernel is dilated (onnxruntime has no ``auto_pad`` with dilations): there the pads are computed in the graph
+from the input's shape and applied by a ``Pad`` node.
 
 Converters live in :data:`CONVERTERS`, keyed by layer class name; a layer class without one is refused with an
 error that names it (never dropped). Needs the ``onnx`` package (``pip install onnx``); running the file needs
@@ -188,18 +195,24 @@ def _window_op(
     padding: str,
     extra_inputs: list[str] | None = None,
     pad_value: float = 0.0,
+    dilations: tuple[int, int] = (1, 1),
     **attrs: Any,
 ) -> str:
     """``op`` (Conv, MaxPool or AveragePool) over ``x`` with ConvScope's ``padding`` resolved as the module
-    docstring says; returns the output's name. ``pad_value`` fills a ``Pad`` node where one is needed."""
+    docstring says, for the window the (dilated) kernel spans; returns the output's name. ``pad_value``
+    fills a ``Pad`` node where one is needed."""
     inputs = [x.name, *(extra_inputs or [])]
     common = {"kernel_shape": list(kernel), "strides": list(strides), **attrs}
-    pads = _static_pads(padding, x.shape[:2], kernel, strides)
+    if dilations != (1, 1):
+        common["dilations"] = list(dilations)
+    span = shapes.effective_kernel(kernel, dilations)
+    pads = _static_pads(padding, x.shape[:2], span, strides)
     if pads is not None:
         return g.add(op, inputs, **common, pads=pads)
-    if kernel[0] >= strides[0] and kernel[1] >= strides[1]:
-        return g.add(op, inputs, **common, auto_pad="SAME_UPPER")  # the same pads as ours, never negative
-    pads_name = _same_pads_in_graph(g, x, kernel, strides)
+    if span[0] >= strides[0] and span[1] >= strides[1] and dilations == (1, 1):
+        # the same pads as ours, never negative (onnxruntime refuses auto_pad with a dilation)
+        return g.add(op, inputs, **common, auto_pad="SAME_UPPER")
+    pads_name = _same_pads_in_graph(g, x, span, strides)
     padded = g.add("Pad", [x.name, pads_name, g.constant("pad_value", pad_value)], "padded")
     return g.add(op, [padded, *(extra_inputs or [])], **common)
 
@@ -216,9 +229,59 @@ def convert_conv2d(g: GraphBuilder, layer: Any, x: Tensor) -> Tensor:
     inputs = [g.constant("kernel", kernel.transpose(3, 2, 0, 1))]  # (C_out, C_in, KH, KW)
     if layer.use_bias:
         inputs.append(g.constant("bias", layer.params["bias"]))
-    y = _window_op(g, x, "Conv", layer.kernel_size, layer.strides, layer.padding, inputs)
+    dilations = tuple(getattr(layer, "dilation_rate", (1, 1)))
+    y = _window_op(g, x, "Conv", layer.kernel_size, layer.strides, layer.padding, inputs, dilations=dilations)
     out = Tensor(y, "nchw", tuple(layer.output_shape))
     return _activation(g, out, layer.activation, LAYER_LEAKY_ALPHA)
+
+
+def convert_conv2d_transpose(g: GraphBuilder, layer: Any, x: Tensor) -> Tensor:
+    """``ConvTranspose`` (+ bias) then the layer's activation.
+
+    ONNX's output is ``s (N - 1) + output_padding + K - pad_begin - pad_end`` (``K`` the effective size).
+    For "valid" and "same" the cut-off pads (:func:`engine.shapes.resolve_transpose_padding`) do not depend
+    on ``N``, and neither does the ``output_padding`` that completes Keras' size, ``max(s - K, 0)`` (the
+    cells that no input reaches when the kernel is smaller than the stride): one graph for every input
+    size.
+    """
+    _require_image(x, layer)
+    kernel = np.asarray(layer.params["kernel"], np.float32)  # (KH, KW, C_out, C_in)
+    inputs = [g.constant("kernel", kernel.transpose(3, 2, 0, 1))]  # (C_in, C_out, KH, KW)
+    if layer.use_bias:
+        inputs.append(g.constant("bias", layer.params["bias"]))
+    span = layer.window()
+    (t, b, le, r), _ = shapes.resolve_transpose_padding(layer.padding, (1, 1), span, layer.strides)
+    extra = [max(s - k, 0) for s, k in zip(layer.strides, span, strict=True)]
+    attrs: dict[str, Any] = {
+        "kernel_shape": list(layer.kernel_size),
+        "strides": list(layer.strides),
+        "pads": [t, le, b, r],
+    }
+    if any(extra):
+        attrs["output_padding"] = extra
+    if tuple(layer.dilation_rate) != (1, 1):
+        attrs["dilations"] = list(layer.dilation_rate)
+    y = g.add("ConvTranspose", [x.name, *inputs], **attrs)
+    out = Tensor(y, "nchw", tuple(layer.output_shape))
+    return _activation(g, out, layer.activation, LAYER_LEAKY_ALPHA)
+
+
+def convert_batch_norm(g: GraphBuilder, layer: Any, x: Tensor) -> Tensor:
+    """``BatchNormalization`` with the moving statistics (inference mode): channel axis 1 of NCHW images,
+    axis 1 of ``(N, D)`` features; ``gamma`` 1 and ``beta`` 0 where the layer learns none."""
+    params = layer.params
+    c = params["moving_mean"].shape[0]
+    gamma = params.get("gamma", np.ones(c, np.float32))
+    beta = params.get("beta", np.zeros(c, np.float32))
+    inputs = [
+        x.name,
+        g.constant("gamma", gamma),
+        g.constant("beta", beta),
+        g.constant("moving_mean", params["moving_mean"]),
+        g.constant("moving_variance", params["moving_variance"]),
+    ]
+    y = g.add("BatchNormalization", inputs, epsilon=float(layer.epsilon))
+    return Tensor(y, x.layout, x.shape)
 
 
 def convert_pooling(g: GraphBuilder, layer: Any, x: Tensor) -> Tensor:
@@ -304,6 +367,8 @@ def convert_identity(g: GraphBuilder, layer: Any, x: Tensor) -> Tensor:
 #: exported (a subclass is not taken for its parent: its forward may differ).
 CONVERTERS: dict[str, Converter] = {
     "Conv2D": convert_conv2d,
+    "Conv2DTranspose": convert_conv2d_transpose,
+    "BatchNormalization": convert_batch_norm,
     "MaxPooling2D": convert_pooling,
     "MinPooling2D": convert_pooling,
     "AveragePooling2D": convert_pooling,

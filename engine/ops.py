@@ -22,8 +22,13 @@ __all__ = [
     "POOL_MODES",
     "activation",
     "activation_backward",
+    "batch_norm",
+    "batch_norm_backward",
+    "batch_norm_training",
     "conv2d",
     "conv2d_backward",
+    "conv2d_transpose",
+    "conv2d_transpose_backward",
     "dense",
     "dense_backward",
     "global_pool",
@@ -152,17 +157,34 @@ def _bias(b: Any, n: int, name: str = "b") -> np.ndarray:
     return ba
 
 
-def _conv_setup(x, w, stride, padding):
+def _conv_setup(x, w, stride, padding, dilation=1):
     x4, rank = _as_nhwc(x)
     w4 = _conv_weights(w, x4.shape[3])
     s = shapes.normalize_pair(stride, "stride")
-    k_hw = (w4.shape[0], w4.shape[1])
-    pads = shapes.resolve_padding(padding, (x4.shape[1], x4.shape[2]), k_hw, s)
-    _check_fits((x4.shape[1], x4.shape[2]), k_hw, pads, "conv2d")
-    return x4, rank, w4, s, pads
+    d = shapes.normalize_pair(dilation, "dilation")
+    k_eff = shapes.effective_kernel((w4.shape[0], w4.shape[1]), d)
+    pads = shapes.resolve_padding(padding, (x4.shape[1], x4.shape[2]), k_eff, s)
+    if d == (1, 1):
+        _check_fits((x4.shape[1], x4.shape[2]), k_eff, pads, "conv2d")
+    else:
+        what = (
+            f"conv2d (dilation {d}: the {w4.shape[0]}x{w4.shape[1]} kernel's taps span {k_eff[0]}x{k_eff[1]})"
+        )
+        _check_fits((x4.shape[1], x4.shape[2]), k_eff, pads, what, "dilated kernel")
+    return x4, rank, w4, s, pads, d
 
 
-def conv2d(x, w, b=None, *, stride=1, padding="valid", flip: bool = False, backend: str | None = None):
+def conv2d(
+    x,
+    w,
+    b=None,
+    *,
+    stride=1,
+    padding="valid",
+    dilation=1,
+    flip: bool = False,
+    backend: str | None = None,
+):
     """2-D convolution (cross-correlation by default) of NHWC images with ``(KH, KW, C_in, C_out)`` weights.
 
     Parameters
@@ -172,6 +194,8 @@ def conv2d(x, w, b=None, *, stride=1, padding="valid", flip: bool = False, backe
     b : array ``(C_out,)`` or None.
     stride : int or ``(sh, sw)``, >= 1.
     padding : ``"valid"``, ``"same"``, ``"full"``, an int, or ``((top, bottom), (left, right))``.
+    dilation : int or ``(dh, dw)``, >= 1: the kernel's taps are ``d`` cells apart (atrous convolution), so
+        a ``K``-tap kernel spans ``d (K - 1) + 1`` cells and every padding mode uses that size.
     flip : if True compute the true convolution (kernel rotated 180 degrees, the lesson's ``Y(i-m, j-n)``).
 
     Returns
@@ -180,12 +204,12 @@ def conv2d(x, w, b=None, *, stride=1, padding="valid", flip: bool = False, backe
 
     Notes
     -----
-    ``OH = floor((H + top + bottom - KH) / sh) + 1``: ``N-K+1`` (valid), ``N+K-1`` (full), ``ceil(N/s)``
-    (same).
+    ``OH = floor((H + top + bottom - KH') / sh) + 1`` with ``KH' = dh (KH - 1) + 1``: ``N-K+1`` (valid),
+    ``N+K-1`` (full), ``ceil(N/s)`` (same) at dilation 1 (:func:`engine.shapes.conv_output_formula`).
     """
-    x4, rank, w4, s, pads = _conv_setup(x, w, stride, padding)
+    x4, rank, w4, s, pads, d = _conv_setup(x, w, stride, padding, dilation)
     b1 = _bias(b, w4.shape[3])
-    y = _backend(backend).conv2d(x4, w4, b1, s, pads, _flag(flip, "flip"))
+    y = _backend(backend).conv2d(x4, w4, b1, s, pads, _flag(flip, "flip"), d)
     return _restore_rank(np.asarray(y), rank)
 
 
@@ -196,6 +220,7 @@ def conv2d_backward(
     *,
     stride=1,
     padding="valid",
+    dilation=1,
     flip: bool = False,
     need_dx: bool = True,
     backend: str | None = None,
@@ -204,18 +229,123 @@ def conv2d_backward(
 
     ``dy`` has the shape of the forward output. With ``need_dx=False`` ``dx`` is None (first layer).
     """
-    x4, rank, w4, s, pads = _conv_setup(x, w, stride, padding)
+    x4, rank, w4, s, pads, d = _conv_setup(x, w, stride, padding, dilation)
     dy4, _ = _as_nhwc(dy, "dy")
-    oh, ow = shapes.output_hw((x4.shape[1], x4.shape[2]), (w4.shape[0], w4.shape[1]), s, pads)
+    k_eff = shapes.effective_kernel((w4.shape[0], w4.shape[1]), d)
+    oh, ow = shapes.output_hw((x4.shape[1], x4.shape[2]), k_eff, s, pads)
     expected = (x4.shape[0], oh, ow, w4.shape[3])
     if dy4.shape != expected:
         raise ValueError(
             f"dy must have the forward output's shape {expected}. Received shape: {np.shape(dy)}"
         )
     flip, need_dx = _flag(flip, "flip"), _flag(need_dx, "need_dx")
-    dx, dw, db = _backend(backend).conv2d_backward(x4, w4, dy4, s, pads, flip, need_dx)
+    dx, dw, db = _backend(backend).conv2d_backward(x4, w4, dy4, s, pads, flip, need_dx, d)
     dx = None if dx is None else np.asarray(dx).reshape(x4.shape)
     if dx is not None:
+        dx = _restore_rank(dx, rank) if rank != 2 else dx[0, :, :, 0]
+    dw = np.asarray(dw)
+    if np.ndim(w) == 2:
+        dw = dw[:, :, 0, 0]
+    return dx, dw, np.asarray(db)
+
+
+def _transpose_setup(x, w, stride, padding, dilation):
+    """Check a transposed convolution's arguments: ``(x4, rank, w4, stride, dilation, pads, out_hw)``."""
+    x4, rank = _as_nhwc(x)
+    if x4.shape[1] < 1 or x4.shape[2] < 1:
+        raise ValueError(f"x must have non-zero height and width. Received shape: {np.shape(x)}")
+    wa = _as_float32(w, "w")
+    if wa.ndim == 2:
+        wa = wa[:, :, None, None]
+    if wa.ndim != 4 or min(wa.shape) < 1:
+        raise ValueError(
+            "w must have shape (KH, KW, C_out, C_in) (or (KH, KW) for one channel in and out), as Keras' "
+            f"Conv2DTranspose kernel. Received shape: {wa.shape}"
+        )
+    if wa.shape[3] != x4.shape[3]:
+        raise ValueError(
+            f"channel mismatch: x has {x4.shape[3]} channel(s) but w expects C_in={wa.shape[3]} "
+            f"(w shape {wa.shape}; transposed-convolution weights are (KH, KW, C_out, C_in))"
+        )
+    s = shapes.normalize_pair(stride, "stride")
+    d = shapes.normalize_pair(dilation, "dilation")
+    k_eff = shapes.effective_kernel((wa.shape[0], wa.shape[1]), d)
+    pads, out_hw = shapes.resolve_transpose_padding(padding, (x4.shape[1], x4.shape[2]), k_eff, s)
+    if out_hw[0] < 1 or out_hw[1] < 1:
+        raise ValueError(
+            f"conv2d_transpose: the padding {padding!r} cuts off the whole output (pads "
+            f"top/bottom/left/right={pads} from a {out_hw[0] + pads[0] + pads[1]}x"
+            f"{out_hw[1] + pads[2] + pads[3]} scatter). "
+            "Use less padding, a larger kernel or a larger input."
+        )
+    return x4, rank, np.ascontiguousarray(wa), s, d, pads, out_hw
+
+
+def conv2d_transpose(x, w, b=None, *, stride=1, padding="valid", dilation=1, backend: str | None = None):
+    """Transposed convolution ("deconvolution"): every input cell scatters ``x * kernel`` onto a larger
+    output.
+
+    It is the gradient of a convolution with respect to its input: :func:`conv2d` with the same ``w``
+    (read as ``(KH, KW, C_in', C_out')``), ``stride``, ``padding`` and ``dilation`` maps an ``(OH, OW)`` image
+    to ``(H, W)``, and sends a gradient ``g (N, H, W, C_in)`` back as ``conv2d_backward(..., g).dx (N, OH, OW,
+    C_out)``; that is exactly ``conv2d_transpose(g, w)``. So where a convolution sums a window into one cell,
+    the transposed convolution spreads one cell over a window: a stride ``s`` convolution shrinks an image
+    about ``s`` times, its transpose grows one ``s`` times. As an operator it is the adjoint of the
+    convolution: ``<conv2d(u, w), v> = <u, conv2d_transpose(v, w)>`` for every ``u`` and ``v``.
+
+    Parameters
+    ----------
+    x : array ``(N, H, W, C_in)``, or ``(H, W, C_in)`` / ``(H, W)`` for one image (the same rank comes back).
+    w : array ``(KH, KW, C_out, C_in)``, Keras' ``Conv2DTranspose`` kernel; ``(KH, KW)`` for one channel.
+    b : array ``(C_out,)`` or None.
+    stride : int or ``(sh, sw)``, >= 1: the output grows by this factor.
+    padding : ``"valid"`` or ``"same"`` (Keras' rules, below), ``"full"``, an int ``p`` or ``((top, bottom),
+        (left, right))``: the pads of the convolution this is the transpose of, cut off the output.
+    dilation : int or ``(dh, dw)``: the kernel's taps are ``d`` cells apart.
+
+    Returns
+    -------
+    y : ``(N, OH, OW, C_out)`` float32.
+
+    Notes
+    -----
+    As Keras with ``output_padding=None`` (:func:`engine.shapes.conv_transpose_output_size`), with ``K`` the
+    effective size ``d (K - 1) + 1``: ``"valid"`` gives ``OH = (H - 1) s + K`` (``H s`` when ``K < s``);
+    ``"same"`` gives ``H s``, the ``max(K - s, 0)`` cells of the full scatter beyond it cut off, the odd one
+    at the bottom/right; an int ``p`` gives ``(H - 1) s + K - 2p``.
+    """
+    x4, rank, w4, s, d, pads, out_hw = _transpose_setup(x, w, stride, padding, dilation)
+    b1 = _bias(b, w4.shape[2])
+    y = _backend(backend).conv2d_transpose(x4, w4, b1, s, pads, out_hw, d)
+    return _restore_rank(np.asarray(y), rank)
+
+
+def conv2d_transpose_backward(
+    x,
+    w,
+    dy,
+    *,
+    stride=1,
+    padding="valid",
+    dilation=1,
+    need_dx: bool = True,
+    backend: str | None = None,
+):
+    """Gradients of :func:`conv2d_transpose`: ``(dx, dw, db)`` shaped like ``x``, ``w`` and ``(C_out,)``.
+
+    ``dy`` has the shape of the forward output; ``dx`` is the convolution of ``dy`` by ``w`` (None with
+    ``need_dx=False``).
+    """
+    x4, rank, w4, s, d, pads, out_hw = _transpose_setup(x, w, stride, padding, dilation)
+    dy4, _ = _as_nhwc(dy, "dy")
+    expected = (x4.shape[0], out_hw[0], out_hw[1], w4.shape[2])
+    if dy4.shape != expected:
+        raise ValueError(
+            f"dy must have the forward output's shape {expected}. Received shape: {np.shape(dy)}"
+        )
+    dx, dw, db = _backend(backend).conv2d_transpose_backward(x4, w4, dy4, s, pads, bool(need_dx), d)
+    if dx is not None:
+        dx = np.asarray(dx).reshape(x4.shape)
         dx = _restore_rank(dx, rank) if rank != 2 else dx[0, :, :, 0]
     dw = np.asarray(dw)
     if np.ndim(w) == 2:
@@ -425,6 +555,116 @@ def dense_backward(x, w, dy, *, backend: str | None = None):
         raise ValueError(f"dy must have shape {(xa.shape[0], wa.shape[1])}. Received shape: {dya.shape}")
     dx, dw, db = _backend(backend).dense_backward(xa, wa, dya)
     return np.asarray(dx), np.asarray(dw), np.asarray(db)
+
+
+def _epsilon(epsilon: Any) -> float:
+    try:
+        eps = float(epsilon)
+    except (TypeError, ValueError):
+        raise TypeError(f"epsilon must be a number > 0. Received: epsilon={epsilon!r}") from None
+    if not (eps > 0 and np.isfinite(eps)):
+        raise ValueError(f"epsilon must be a finite number > 0. Received: epsilon={epsilon!r}")
+    return eps
+
+
+def _channels(x: Any, name: str = "x") -> np.ndarray:
+    xa = _as_float32(x, name)
+    if xa.ndim < 2 or xa.shape[-1] < 1 or xa.size == 0:
+        raise ValueError(
+            f"{name} must have a sample axis and a channel axis (last), e.g. (N, H, W, C) or (N, D), and "
+            f"hold at least one sample. Received shape: {xa.shape}"
+        )
+    return xa
+
+
+def _per_channel(a: Any, c: int, name: str, default: float) -> np.ndarray:
+    if a is None:
+        return np.full(c, default, np.float32)
+    arr = _as_float32(a, name)
+    if arr.shape != (c,):
+        raise ValueError(f"{name} must have shape ({c},), one value per channel. Received shape: {arr.shape}")
+    return arr
+
+
+def _variance(v: Any, c: int) -> np.ndarray:
+    va = _per_channel(v, c, "variance", 1.0)
+    if np.any(va < 0):
+        raise ValueError(f"variance must be >= 0 in every channel. Received: variance={va.tolist()}")
+    return va
+
+
+def batch_norm(
+    x, mean, variance, *, gamma=None, beta=None, epsilon: float = 1e-3, backend: str | None = None
+):
+    """Batch normalisation with given statistics (inference): ``gamma * (x - mean) / sqrt(variance +
+    epsilon) + beta`` per channel, the last axis.
+
+    Parameters
+    ----------
+    x : array ``(..., C)``: NHWC images or ``(N, D)`` features.
+    mean, variance : ``(C,)`` (a layer's moving statistics).
+    gamma, beta : ``(C,)`` scale and offset; None for 1 and 0.
+    epsilon : added to the variance, > 0 (Keras' default 1e-3).
+    """
+    xa = _channels(x)
+    c = xa.shape[-1]
+    be = _backend(backend)
+    y = be.batch_norm(
+        xa,
+        _per_channel(gamma, c, "gamma", 1.0),
+        _per_channel(beta, c, "beta", 0.0),
+        _per_channel(mean, c, "mean", 0.0),
+        _variance(variance, c),
+        _epsilon(epsilon),
+    )
+    return np.asarray(y)
+
+
+def batch_norm_training(x, *, gamma=None, beta=None, epsilon: float = 1e-3, backend: str | None = None):
+    """Batch normalisation with the batch's own statistics (training): ``(y, mean, variance)``, the mean and
+    the biased variance (divided by the number of samples, as Keras) of every channel over every other axis.
+    """
+    xa = _channels(x)
+    c = xa.shape[-1]
+    y, mean, var = _backend(backend).batch_norm_training(
+        xa, _per_channel(gamma, c, "gamma", 1.0), _per_channel(beta, c, "beta", 0.0), _epsilon(epsilon)
+    )
+    return np.asarray(y), np.asarray(mean), np.asarray(var)
+
+
+def batch_norm_backward(
+    x,
+    dy,
+    mean,
+    variance,
+    *,
+    gamma=None,
+    epsilon: float = 1e-3,
+    training: bool = True,
+    need_dx: bool = True,
+    backend: str | None = None,
+):
+    """Gradients of batch normalisation: ``(dx, dgamma, dbeta)``.
+
+    ``training=True``: the gradient of :func:`batch_norm_training` (``mean`` and ``variance`` are the batch's,
+    and move with ``x``); ``training=False``: of :func:`batch_norm` (constant statistics).
+    """
+    xa = _channels(x)
+    dya = _as_float32(dy, "dy")
+    if dya.shape != xa.shape:
+        raise ValueError(f"dy must have the shape of x {xa.shape}. Received shape: {dya.shape}")
+    c = xa.shape[-1]
+    dx, dgamma, dbeta = _backend(backend).batch_norm_backward(
+        xa,
+        _per_channel(gamma, c, "gamma", 1.0),
+        _per_channel(mean, c, "mean", 0.0),
+        _variance(variance, c),
+        dya,
+        _epsilon(epsilon),
+        bool(training),
+        bool(need_dx),
+    )
+    return (None if dx is None else np.asarray(dx)), np.asarray(dgamma), np.asarray(dbeta)
 
 
 def pad2d(x, padding="valid", kernel_size=3, stride=1, *, value: float = 0.0):

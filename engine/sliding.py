@@ -2,7 +2,12 @@
 
 For each output position, in row-major order, :func:`windows` yields a :class:`Window` holding the input
 patch under the filter, the element-wise products, and their sum (plus the bias). The sum is exactly the
-output cell of :func:`engine.ops.conv2d` at that position (the tests check it).
+output cell of :func:`engine.ops.conv2d` at that position (the tests check it). With ``dilation=d`` the
+filter's taps are ``d`` cells apart: the patch holds the cells they read (:meth:`Window.tap_cells`).
+
+The transposed convolution walks the other way (:func:`scatters`): each *input* cell stamps ``x * kernel``
+onto a window of the output, and :func:`transposed_cell` writes one output cell as the sum of what reaches
+it (:func:`format_transposed_sum`); together they make :func:`engine.ops.conv2d_transpose`.
 
 Example (the lesson's worked example)::
 
@@ -40,15 +45,21 @@ from engine.backends.contract import POOL_MODES
 __all__ = [
     "BackwardWalk",
     "PoolWindow",
+    "Scatter",
+    "TransposedCell",
     "Window",
     "conv_gradients",
     "format_channel_sum",
     "format_number",
     "format_sum",
     "format_total",
+    "format_transposed_sum",
     "output_shape",
     "padded_input",
     "pool_windows",
+    "scatters",
+    "transposed_cell",
+    "transposed_output_shape",
     "windows",
 ]
 
@@ -77,12 +88,29 @@ class Window:
     products: np.ndarray
     sum: float
     bias: float
+    #: the kernel's taps are this many cells apart ``(dh, dw)``: ``patch`` holds the cells they read
+    dilation: tuple[int, int] = (1, 1)
+
+    def span(self) -> tuple[int, int]:
+        """The cells the window covers on the input, ``d (K - 1) + 1`` along each axis (``(KH, KW)`` without
+        dilation)."""
+        return shapes.effective_kernel((self.patch.shape[0], self.patch.shape[1]), self.dilation)
 
     def input_cells(self, pads: shapes.Pads) -> tuple[int, int, int, int]:
-        """Rows/cols of the window in *unpadded* input coordinates: ``(r0, r1, c0, c1)``, half-open, may be
-        negative or past the edge where the window covers padding."""
-        kh, kw = self.patch.shape[0], self.patch.shape[1]
-        return self.top - pads[0], self.top - pads[0] + kh, self.left - pads[2], self.left - pads[2] + kw
+        """Rows/cols the window spans in *unpadded* input coordinates: ``(r0, r1, c0, c1)``, half-open, may be
+        negative or past the edge where the window covers padding (with a dilation the taps read every
+        ``d``-th of them: :meth:`tap_cells`)."""
+        sh, sw = self.span()
+        return self.top - pads[0], self.top - pads[0] + sh, self.left - pads[2], self.left - pads[2] + sw
+
+    def tap_cells(self, pads: shapes.Pads) -> list[tuple[int, int]]:
+        """The unpadded input cell ``(row, col)`` each tap reads, in the kernel's row-major order (``patch``'s
+        order); a cell in the padding is outside ``[0, H) x [0, W)``."""
+        r0, c0 = self.top - pads[0], self.left - pads[2]
+        dh, dw = self.dilation
+        return [
+            (r0 + m * dh, c0 + n * dw) for m in range(self.patch.shape[0]) for n in range(self.patch.shape[1])
+        ]
 
     def channel_sums(self) -> np.ndarray:
         """``(C,)`` float64: the sum of the products of each channel, bias excluded (``(1,)`` for a 2-D
@@ -120,40 +148,52 @@ def _prepare(image, kernel):
     return img, ker
 
 
-def _geometry(img, ker, stride, padding):
+def _geometry(img, ker, stride, padding, dilation=1):
     s = shapes.normalize_pair(stride, "stride")
-    k_hw = (ker.shape[0], ker.shape[1])
+    d = shapes.normalize_pair(dilation, "dilation")
+    k_hw = shapes.effective_kernel((ker.shape[0], ker.shape[1]), d)
     pads = shapes.resolve_padding(padding, (img.shape[0], img.shape[1]), k_hw, s)
     oh, ow = shapes.output_hw((img.shape[0], img.shape[1]), k_hw, s, pads)
     if oh < 1 or ow < 1:
         t, b, le, r = pads
-        raise ValueError(
-            f"the kernel {k_hw[0]}x{k_hw[1]} is larger than the padded input "
-            f"{img.shape[0] + t + b}x{img.shape[1] + le + r}. Use a smaller kernel or more padding."
+        what = (
+            f"{k_hw[0]}x{k_hw[1]}"
+            if d == (1, 1)
+            else f"{ker.shape[0]}x{ker.shape[1]} dilated by {d} spans {k_hw[0]}x{k_hw[1]} and"
         )
-    return s, pads, (oh, ow)
+        raise ValueError(
+            f"the kernel {what} is larger than the padded input "
+            f"{img.shape[0] + t + b}x{img.shape[1] + le + r}. Use a smaller kernel"
+            + (", a smaller dilation" if d != (1, 1) else "")
+            + " or more padding."
+        )
+    return s, pads, (oh, ow), d
 
 
-def padded_input(image, kernel_size, *, stride=1, padding="valid") -> tuple[np.ndarray, shapes.Pads]:
-    """The input as the filter sees it, zero-padded, and the pads ``(top, bottom, left, right)`` used."""
+def padded_input(
+    image, kernel_size, *, stride=1, padding="valid", dilation=1
+) -> tuple[np.ndarray, shapes.Pads]:
+    """The input as the filter sees it, zero-padded, and the pads ``(top, bottom, left, right)`` used (a
+    dilated kernel pads for the span of its taps, ``d (K - 1) + 1``)."""
     img = np.asarray(image, dtype=np.float32)
     k = shapes.normalize_pair(kernel_size, "kernel_size")
     s = shapes.normalize_pair(stride, "stride")
+    k = shapes.effective_kernel(k, shapes.normalize_pair(dilation, "dilation"))
     pads = shapes.resolve_padding(padding, (img.shape[0], img.shape[1]), k, s)
     t, b, le, r = pads
     widths = ((t, b), (le, r)) + (((0, 0),) if img.ndim == 3 else ())
     return np.pad(img, widths), pads
 
 
-def output_shape(image_shape, kernel_shape, *, stride=1, padding="valid") -> tuple[int, int]:
+def output_shape(image_shape, kernel_shape, *, stride=1, padding="valid", dilation=1) -> tuple[int, int]:
     """Output ``(H, W)`` of the walk (raises if the kernel does not fit)."""
     img = np.empty(tuple(image_shape)[:2], np.float32)
     ker = np.empty(tuple(kernel_shape)[:2], np.float32)
-    return _geometry(img, ker, stride, padding)[2]
+    return _geometry(img, ker, stride, padding, dilation)[2]
 
 
 def windows(
-    image, kernel, *, stride=1, padding="valid", flip: bool = False, bias: float = 0.0
+    image, kernel, *, stride=1, padding="valid", flip: bool = False, bias: float = 0.0, dilation=1
 ) -> Iterator[Window]:
     """Yield one :class:`Window` per output position, row by row.
 
@@ -165,22 +205,25 @@ def windows(
     stride, padding : as :func:`engine.ops.conv2d`.
     flip : rotate the kernel 180 degrees first (true convolution).
     bias : added to every sum.
+    dilation : int or ``(dh, dw)``: the taps are ``d`` cells apart; each window's ``patch`` holds the cells
+        they read (:meth:`Window.tap_cells` says where), as :func:`engine.ops.conv2d` with ``dilation``.
     """
     img, ker = _prepare(image, kernel)
-    s, pads, (oh, ow) = _geometry(img, ker, stride, padding)
+    s, pads, (oh, ow), d = _geometry(img, ker, stride, padding, dilation)
     if flip:
         ker = ker[::-1, ::-1]
     ker = np.ascontiguousarray(ker)
     ker.setflags(write=False)
     xp, _ = padded_input(img, (ker.shape[0], ker.shape[1]), stride=s, padding=pads_to_spec(pads))
-    kh, kw = ker.shape[0], ker.shape[1]
+    span_h, span_w = shapes.effective_kernel((ker.shape[0], ker.shape[1]), d)
     b = float(bias)
     for i in range(oh):
         for j in range(ow):
             top, left = i * s[0], j * s[1]
-            patch = xp[top : top + kh, left : left + kw].copy()
+            patch = xp[top : top + span_h : d[0], left : left + span_w : d[1]].copy()
             products = patch * ker
-            yield Window(i, j, top, left, patch, ker, products, float(products.sum(dtype=np.float64)) + b, b)
+            total = float(products.sum(dtype=np.float64)) + b
+            yield Window(i, j, top, left, patch, ker, products, total, b, d)
 
 
 def pads_to_spec(pads: shapes.Pads) -> tuple[tuple[int, int], tuple[int, int]]:
@@ -281,6 +324,161 @@ def pool_windows(
             idx = int(np.argmax(flat) if mode == "max" else np.argmin(flat))  # first on ties
             r, c = divmod(idx, k[1])
             yield PoolWindow(i, j, top, left, patch, float(patch[r, c]), (r, c))
+
+
+# ----------------------------------------------------------------------------------- transposed convolution
+@dataclass(frozen=True)
+class Scatter:
+    """One step of the transposed convolution's walk: input cell ``(row, col)`` stamps ``stamp = x[row, col]
+    * kernel`` (summed over the input channels) onto the output, its top-left tap at output cell ``(top,
+    left)``. Before the padding is cut off, ``top = row * sh - pad_top``: negative, or past the output's
+    edge, where taps fall on cells the padding removes.
+
+    Attributes
+    ----------
+    row, col : the input cell.
+    top, left : output coordinates of the stamp's top-left cell.
+    values : ``(C,)`` the input cell's values (``(1,)`` for a 2-D image).
+    stamp : ``(KH, KW)`` float64: what the cell adds to the output.
+    """
+
+    row: int
+    col: int
+    top: int
+    left: int
+    values: np.ndarray
+    stamp: np.ndarray
+
+    def output_cells(self) -> list[tuple[int, int]]:
+        """The output cell each tap of the stamp lands on (row-major; may be outside the output)."""
+        kh, kw = self.stamp.shape
+        return [(self.top + m, self.left + n) for m in range(kh) for n in range(kw)]
+
+
+@dataclass(frozen=True)
+class TransposedCell:
+    """How one output cell of a transposed convolution is made: the sum of what every input cell whose
+    stamp covers it brings.
+
+    Attributes
+    ----------
+    row, col : the output cell.
+    terms : ``[(input_row, input_col, tap_row, tap_col, x, k)]``: input cell ``(input_row, input_col)`` with
+        the value ``x`` reached this cell through the kernel's tap ``(tap_row, tap_col)`` of weight ``k``
+        (one term per input channel of a colour image: ``x`` and ``k`` are then that channel's).
+    bias : added once.
+    sum : ``sum(x * k) + bias``: the output cell.
+    """
+
+    row: int
+    col: int
+    terms: list[tuple[int, int, int, int, float, float]]
+    bias: float
+    sum: float
+
+
+def _transposed_setup(image, kernel, stride, padding):
+    """``(x (H, W, C) float64, k (KH, KW, C) float64, stride, pads, (OH, OW))`` for the transposed walk."""
+    x = np.asarray(image, dtype=np.float64)
+    k = np.asarray(kernel, dtype=np.float64)
+    if x.ndim not in (2, 3):
+        raise ValueError(f"image must have shape (H, W) or (H, W, C). Received shape: {x.shape}")
+    if x.ndim == 2:
+        x = x[:, :, None]
+    if k.ndim == 4:  # Keras' Conv2DTranspose kernel (KH, KW, C_out, C_in): one output channel
+        if k.shape[2] != 1:
+            raise ValueError(
+                "kernel must make one output channel (KH, KW, 1, C_in) to step through. "
+                f"Received shape: {k.shape}"
+            )
+        k = k[:, :, 0, :]
+    if k.ndim == 2:
+        k = np.repeat(k[:, :, None], x.shape[2], axis=2)  # the same filter for every input channel
+    if k.ndim != 3 or k.shape[2] != x.shape[2] or min(k.shape) < 1:
+        raise ValueError(
+            f"channel mismatch: image has {x.shape[2]} channel(s), kernel shape is {np.shape(kernel)} "
+            "(expected (KH, KW), (KH, KW, C) or (KH, KW, 1, C))"
+        )
+    if min(x.shape) < 1:
+        raise ValueError(f"image must not be empty. Received shape: {np.shape(image)}")
+    s = shapes.normalize_pair(stride, "stride")
+    pads, out_hw = shapes.resolve_transpose_padding(padding, x.shape[:2], k.shape[:2], s)
+    if out_hw[0] < 1 or out_hw[1] < 1:
+        raise ValueError(
+            f"the padding {padding!r} cuts off the whole output of the transposed convolution. Use less "
+            "padding or a larger kernel."
+        )
+    return x, k, s, pads, out_hw
+
+
+def transposed_output_shape(image_shape, kernel_shape, *, stride=1, padding="valid") -> tuple[int, int]:
+    """Output ``(OH, OW)`` of the transposed walk: ``(H - 1) s + K`` ("valid"; ``H s`` when ``K < s``),
+    ``H s`` ("same"), as :func:`engine.shapes.conv_transpose_output_size`."""
+    h, w = tuple(image_shape)[:2]
+    kh, kw = tuple(kernel_shape)[:2]
+    return _transposed_setup(np.zeros((h, w)), np.zeros((kh, kw)), stride, padding)[4]
+
+
+def scatters(image, kernel, *, stride=1, padding="valid") -> Iterator[Scatter]:
+    """Yield one :class:`Scatter` per input cell, row by row: the transpose of the sliding window, where each
+    input cell spreads over a window of the output instead of each output cell gathering one.
+
+    Parameters
+    ----------
+    image : ``(H, W)`` or ``(H, W, C)``.
+    kernel : ``(KH, KW)`` (the same for every channel), ``(KH, KW, C)`` or Keras' ``(KH, KW, 1, C)``.
+    stride, padding : as :func:`engine.ops.conv2d_transpose`.
+
+    Adding every stamp at its place and keeping the ``(OH, OW)`` output cells gives
+    ``engine.ops.conv2d_transpose`` (the tests check it).
+    """
+    x, k, s, pads, _ = _transposed_setup(image, kernel, stride, padding)
+    for i in range(x.shape[0]):
+        for j in range(x.shape[1]):
+            values = x[i, j].copy()
+            stamp = np.tensordot(k, values, axes=([2], [0]))  # (KH, KW)
+            yield Scatter(i, j, i * s[0] - pads[0], j * s[1] - pads[2], values, stamp)
+
+
+def transposed_cell(
+    image, kernel, row: int, col: int, *, stride=1, padding="valid", bias=0.0
+) -> TransposedCell:
+    """The written sum of output cell ``(row, col)`` of the transposed convolution (see
+    :class:`TransposedCell`): every input cell ``(i, j)`` and tap ``(m, n)`` with ``i * sh + m - pad_top =
+    row`` and ``j * sw + n - pad_left = col``, in row-major order of the input."""
+    x, k, s, pads, (oh, ow) = _transposed_setup(image, kernel, stride, padding)
+    if not (0 <= int(row) < oh and 0 <= int(col) < ow):
+        raise ValueError(f"(row, col) must be inside the {oh}x{ow} output. Received: ({row}, {col})")
+    kh, kw = k.shape[0], k.shape[1]
+    terms: list[tuple[int, int, int, int, float, float]] = []
+    total = 0.0
+    for i in range(x.shape[0]):
+        m = int(row) + pads[0] - i * s[0]
+        if not 0 <= m < kh:
+            continue
+        for j in range(x.shape[1]):
+            n = int(col) + pads[2] - j * s[1]
+            if not 0 <= n < kw:
+                continue
+            for c in range(x.shape[2]):
+                xv, kv = float(x[i, j, c]), float(k[m, n, c])
+                terms.append((i, j, m, n, xv, kv))
+                total += xv * kv
+    b = float(bias)
+    return TransposedCell(int(row), int(col), terms, b, total + b)
+
+
+def format_transposed_sum(cell: TransposedCell, digits: int = 2, max_terms: int = 25) -> str:
+    """The lesson's way of writing an output cell of the transposed convolution, ``x*k`` per input cell
+    that reaches it: ``1*1 + 2*1 = 3``; ``0`` when no stamp covers it (a kernel smaller than the stride leaves
+    such gaps). Long sums are elided in the middle, as :func:`format_sum` does."""
+    terms = [f"{format_number(x, digits)}*{format_number(k, digits)}" for _, _, _, _, x, k in cell.terms]
+    if len(terms) > max_terms:
+        half = max_terms // 2
+        terms = [*terms[:half], "...", *terms[-half:]]
+    if cell.bias:
+        terms.append(format_number(cell.bias, digits))
+    return f"{' + '.join(terms) or '0'} = {format_number(cell.sum, digits)}"
 
 
 # ---------------------------------------------------------------------------------------------- backward

@@ -375,10 +375,13 @@ def _engine_version() -> str:
 
 
 def _outcome(future: Any) -> dict[str, Any]:
-    """What a finished task gave: its trial's outcome, or a failed one saying why the task itself failed."""
+    """What a finished task gave: its trial's outcome, or a failed one saying why the task itself failed.
+    Ctrl-C while the result comes back is the learner's, not the trial's: it stops the sweep."""
     try:
         return dict(future.result(timeout=60))
-    except BaseException as exc:
+    except (KeyboardInterrupt, SystemExit, GeneratorExit):
+        raise
+    except BaseException as exc:  # the task's own error, or Dask's (cancelled futures are BaseException)
         name = type(exc).__name__
         text = " ".join(str(exc).split()) or name
         if name == "KilledWorker":

@@ -123,15 +123,20 @@ class ResultsFile:
             "weights": weights,
             "finished": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         }
-        self.rows = [r for r in self.rows if r["key"] != trial.key] + [row]
-        self._write()
+        rows = [r for r in self.rows if r["key"] != trial.key] + [row]
+        self._write(rows)
+        self.rows = rows  # only once the file holds them: an interrupted write leaves both as they were
         return row
 
-    def _write(self) -> None:
+    def reload(self) -> None:
+        """Read the rows back from the file: what is on disk, whatever an interrupted write left."""
+        self.rows = self._read() if self.path.exists() else []
+
+    def _write(self, rows: list[dict[str, str]]) -> None:
         buffer = io.StringIO()
         writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\n")
         writer.writeheader()
-        writer.writerows(self.rows)
+        writer.writerows(rows)
         text = buffer.getvalue()
         atomic_write(self.path, lambda tmp: _write_bytes(tmp, text.encode("utf-8")))
 

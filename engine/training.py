@@ -4,8 +4,9 @@ One training loop: :meth:`TrainingMixin.fit_steps` is a generator that trains on
 yields what happened (see :mod:`engine.fitting` for the dicts); :meth:`TrainingMixin.fit` consumes it; the
 GUI's engine thread drives it one batch at a time (``gui.workers.training_steps``). The loop per batch: gather
 the batch into a reused buffer, optional augmentation, forward (training mode), loss and its gradient,
-backward (stopping at the lowest trainable layer, whose ``dx`` is skipped), optimizer step, callbacks. A
-NaN/inf loss stops training before the weights are touched, and says so in ``History``.
+backward (stopping at the lowest trainable layer, whose ``dx`` is skipped), optimizer step, the layers'
+moving statistics (:meth:`engine.layers.Layer.finish_step`), callbacks. A NaN/inf loss stops training before
+the weights (moving statistics included) are touched, and says so in ``History``.
 
 Every run holds the model on its tier (:mod:`engine.session`): on cuda the weights and the optimizer state
 are copied to the device once per run and back once. Nothing here depends on which tier it is.
@@ -116,6 +117,7 @@ class TrainingMixin:
     iter_leaves: Callable[..., Any]
     trainable_slots: Callable[[], list[tuple[str, Any, str]]]
     reseed: Callable[[np.random.Generator], None]
+    finish_step: Callable[[], None]
 
     def _init_training(self) -> None:
         self.optimizer: optimizers_mod.Optimizer | None = None
@@ -226,6 +228,7 @@ class TrainingMixin:
             session.optimizer(self.optimizer).apply_gradients(
                 [(key, layer.grads[k], layer.live_params[k]) for key, layer, k in self.trainable_slots()]
             )
+            self.finish_step()  # moving statistics (BatchNormalization) after a step that counted
         return loss, acc
 
     def train_on_batch(self, x: Any, y: Any) -> dict[str, float]:

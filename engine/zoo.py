@@ -1,5 +1,6 @@
-"""Ready-made architectures for the command line (``--model small|lesson|lesson_gmp``) and the app, and a
-generator of networks from hyper-parameters (:func:`generate`, what hyper-parameter sweeps train).
+"""Ready-made architectures for the command line (``--model small|lesson|lesson_gmp|lesson_bn|dilated``)
+and the app, and a generator of networks from hyper-parameters (:func:`generate`, what hyper-parameter
+sweeps train).
 
 ``build(name, input_shape, num_classes, seed=0)`` and ``generate(input_shape, num_classes, ...)`` return an
 uncompiled :class:`engine.models.Sequential` whose last layer gives logits (compile it with
@@ -13,6 +14,8 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from engine import layers
 from engine.models import Sequential, model_from_config
@@ -76,8 +79,73 @@ def lesson_gmp(input_shape: tuple, num_classes: int, seed: int = 0) -> Sequentia
     )
 
 
+def _conv_bn_relu(
+    filters: int, kernel: int, input_shape: tuple | None = None, strides: int = 1
+) -> list[layers.Layer]:
+    """A convolution without bias (BatchNormalization's ``beta`` does that job), BatchNormalization, then
+    ReLU: the block of MobileNetV2 and of most CNNs that came after the lesson's."""
+    return [
+        layers.Conv2D(
+            filters,
+            (kernel, kernel),
+            strides=strides,
+            padding="same",
+            use_bias=False,
+            input_shape=input_shape,
+        ),
+        layers.BatchNormalization(),
+        layers.ReLU(),
+    ]
+
+
+def lesson_bn(input_shape: tuple, num_classes: int, seed: int = 0) -> Sequential:
+    """The lesson's network with batch normalisation: each convolution becomes convolution (no bias) ->
+    BatchNormalization -> ReLU; the same pools, Flatten, Dense(64) and Dense head. Trains faster and
+    tolerates larger learning rates; its moving statistics are saved with it."""
+    return Sequential(
+        [
+            *_conv_bn_relu(32, 3, input_shape),
+            layers.MaxPooling2D((2, 2)),
+            *_conv_bn_relu(64, 3),
+            layers.MaxPooling2D((2, 2)),
+            *_conv_bn_relu(64, 3),
+            layers.Flatten(),
+            layers.Dense(64, activation="relu"),
+            layers.Dense(num_classes),
+        ],
+        name="lesson_bn",
+        seed=seed,
+    )
+
+
+def dilated(input_shape: tuple, num_classes: int, seed: int = 0) -> Sequential:
+    """Dilated (atrous) convolutions in place of the lesson's first pooling: three 3x3 convolutions with
+    dilations 1, 2 and 4 ("same" padding, the map keeps its size) see 3, 7 then 15 pixels, as far as
+    conv-pool-conv-pool would, with no resolution lost; then a pool, a 3x3 convolution, a global average
+    and the Dense head (the context module of Yu & Koltun, 2016, in small)."""
+    return Sequential(
+        [
+            layers.Conv2D(32, (3, 3), activation="relu", padding="same", input_shape=input_shape),
+            layers.Conv2D(32, (3, 3), activation="relu", padding="same", dilation_rate=2),
+            layers.Conv2D(64, (3, 3), activation="relu", padding="same", dilation_rate=4),
+            layers.MaxPooling2D((2, 2)),
+            layers.Conv2D(64, (3, 3), activation="relu", padding="same"),
+            layers.GlobalAveragePooling2D(),
+            layers.Dense(num_classes),
+        ],
+        name="dilated",
+        seed=seed,
+    )
+
+
 #: architecture builders by name
-PRESETS: dict[str, Builder] = {"small": small, "lesson": lesson, "lesson_gmp": lesson_gmp}
+PRESETS: dict[str, Builder] = {
+    "small": small,
+    "lesson": lesson,
+    "lesson_gmp": lesson_gmp,
+    "lesson_bn": lesson_bn,
+    "dilated": dilated,
+}
 
 #: how each block of :func:`generate` halves the image: 2x2 max or average pooling, or a stride-2 convolution
 POOLINGS = ("max", "avg", "stride2")
@@ -91,6 +159,7 @@ GENERATOR_DEFAULTS: dict[str, Any] = {
     "dense_units": 64,
     "pooling": "max",
     "head": "flatten",
+    "batch_norm": False,
 }
 
 
@@ -111,6 +180,7 @@ def generate(
     pooling: str = "max",
     head: str = "flatten",
     seed: int = 0,
+    batch_norm: bool = False,
 ) -> Sequential:
     """A CNN built from the hyper-parameters a learner chooses (the lesson's "En pratique").
 
@@ -118,7 +188,9 @@ def generate(
     ``filters * 2**i`` filters ("same" padding, ReLU), then halves the image: ``pooling="max"`` or ``"avg"``
     adds a 2x2 pooling layer, ``"stride2"`` gives the convolution itself a stride of 2. Then the ``head``
     (``"flatten"`` or ``"global_max"``), a ``Dense(dense_units, relu)`` layer unless ``dense_units`` is 0,
-    and ``Dense(num_classes)`` giving logits.
+    and ``Dense(num_classes)`` giving logits. With ``batch_norm=True`` each convolution loses its bias and
+    is followed by ``BatchNormalization()`` then the ReLU (convolution -> BN -> ReLU, as in
+    :func:`lesson_bn`).
 
     Parameters
     ----------
@@ -129,7 +201,8 @@ def generate(
     Returns
     -------
     Sequential
-        Uncompiled, built for ``input_shape``; named ``conv{conv_layers}_f{filters}_k{kernel_size}``.
+        Uncompiled, built for ``input_shape``; named ``conv{conv_layers}_f{filters}_k{kernel_size}`` (with
+        ``_bn`` after it when ``batch_norm``).
 
     Notes
     -----
@@ -161,18 +234,24 @@ def generate(
                     "conv layers"
                 )
             n //= 2
+    if not isinstance(batch_norm, (bool, np.bool_)):
+        raise TypeError(f"batch_norm must be True or False. Received: batch_norm={batch_norm!r}")
     stack: list[layers.Layer] = []
     for i in range(conv_layers):
-        stack.append(
-            layers.Conv2D(
-                filters * 2**i,
-                (kernel_size, kernel_size),
-                strides=2 if pooling == "stride2" else 1,
-                activation="relu",
-                padding="same",
-                input_shape=shape if i == 0 else None,
+        strides = 2 if pooling == "stride2" else 1
+        if batch_norm:
+            stack.extend(_conv_bn_relu(filters * 2**i, kernel_size, shape if i == 0 else None, strides))
+        else:
+            stack.append(
+                layers.Conv2D(
+                    filters * 2**i,
+                    (kernel_size, kernel_size),
+                    strides=strides,
+                    activation="relu",
+                    padding="same",
+                    input_shape=shape if i == 0 else None,
+                )
             )
-        )
         if pooling == "max":
             stack.append(layers.MaxPooling2D((2, 2)))
         elif pooling == "avg":
@@ -181,14 +260,15 @@ def generate(
     if dense_units:
         stack.append(layers.Dense(dense_units, activation="relu"))
     stack.append(layers.Dense(int(num_classes)))
-    return Sequential(stack, name=f"conv{conv_layers}_f{filters}_k{kernel_size}", seed=seed)
+    name = f"conv{conv_layers}_f{filters}_k{kernel_size}" + ("_bn" if batch_norm else "")
+    return Sequential(stack, name=name, seed=seed)
 
 
 def build(name: str | os.PathLike, input_shape: Any, num_classes: int, seed: int = 0) -> Sequential:
-    """Build the preset ``name`` (``"small"``, ``"lesson"``, ``"lesson_gmp"``) for ``input_shape``
-    ``(H, W, C)`` and ``num_classes`` outputs, weights seeded by ``seed``. ``name`` may also be a ``.json``
-    file holding a :meth:`Sequential.get_config` architecture (its first layer's input shape is replaced by
-    ``input_shape``)."""
+    """Build the preset ``name`` (``"small"``, ``"lesson"``, ``"lesson_gmp"``, ``"lesson_bn"``,
+    ``"dilated"``) for ``input_shape`` ``(H, W, C)`` and ``num_classes`` outputs, weights seeded by ``seed``.
+    ``name`` may also be a ``.json`` file holding a :meth:`Sequential.get_config` architecture (its first
+    layer's input shape is replaced by ``input_shape``)."""
     if isinstance(num_classes, bool) or not hasattr(num_classes, "__index__") or int(num_classes) < 1:
         raise ValueError(f"num_classes must be a positive int. Received: num_classes={num_classes!r}")
     shape = tuple(input_shape)

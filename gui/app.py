@@ -12,6 +12,8 @@ Options::
     --channel C         convolution tab on a colour image: luminance, r, g, b or rgb (all three channels)
     --view NAME         Network tab view: overview, invariance, flatten, hierarchy, saliency (a small network
                         is trained first unless --train-steps says how many batches)
+    --page NAME         Convolution tab page: step, transposed (the step page in transposed mode), padding,
+                        stride, arithmetic (the convolution arithmetic guide's cases side by side)
     --lang en|fr        interface language (default: the system's)
     --size WIDTHxHEIGHT window size, e.g. 1024x700 (default 1400x900), as image tools write sizes
 
@@ -36,6 +38,8 @@ DEFAULT_SIZE = Size(1400, 900)
 #: the window sizes ``--size`` accepts, ``(width, height)``
 MIN_SIZE, MAX_SIZE = (320, 240), (8000, 8000)
 SCREENSHOT_TIMEOUT_S = 180.0
+#: the Convolution tab's pages ``--page`` names (gui.tabs.convolution_lesson.PAGE_CHOICES, without Qt)
+CONV_PAGES = ("step", "transposed", "padding", "stride", "arithmetic")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -64,6 +68,13 @@ def build_parser() -> argparse.ArgumentParser:
         choices=("overview", "invariance", "flatten", "hierarchy", "saliency"),
         default=None,
         help="Network tab view to show (with --tab network)",
+    )
+    p.add_argument(
+        "--page",
+        choices=CONV_PAGES,
+        default=None,
+        help="Convolution tab page to show (with --tab convolution): the step page (transposed: in "
+        "transposed mode), the padding or stride comparison, the convolution arithmetic",
     )
     p.add_argument("--lang", choices=("en", "fr"), default=None, help="interface language")
     p.add_argument("--version", action="version", version=f"convscope {__version__}")
@@ -99,6 +110,8 @@ def _check(opts: argparse.Namespace) -> None:
         raise UsageError(f"--tab must be one of {', '.join(tab_names())}. Received: {opts.tab!r}")
     if opts.view is not None and opts.tab != "network":
         raise UsageError(f"--view needs --tab network. Received: --tab {opts.tab}")
+    if opts.page is not None and opts.tab != "convolution":
+        raise UsageError(f"--page needs --tab convolution. Received: --tab {opts.tab}")
     if opts.image is not None:
         from gui.samples import load_image_file
 

@@ -56,7 +56,7 @@ def _collector() -> MainThreadCollector | None:
 
 
 def engine_started(worker: QObject) -> None:
-    """Call in the GUI thread just before ``worker`` (a ``QThread``) starts: collection moves to this thread."""
+    """Call in the GUI thread just before ``worker`` (a ``QThread``) starts: collection moves there."""
     if _collector() is None:
         return  # no event loop to collect from: leave the automatic collector alone
     _engines.add(id(worker))

@@ -10,6 +10,7 @@ or restores the whole session (:meth:`MainWindow.save_state`, :meth:`MainWindow.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -347,6 +348,11 @@ class MainWindow(LessonMixin, LessonStateMixin, QMainWindow):
             self._placed = True
             self._place_lesson_panel()
 
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if getattr(self, "_placed", False):
+            self._narrow_lesson_panel()
+
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
@@ -427,15 +433,15 @@ class MainWindow(LessonMixin, LessonStateMixin, QMainWindow):
             view.show_numbers = bool(checked)
             view.update()
 
-    def _image_consumer(self) -> QWidget | None:
-        """The current tab when it takes images itself (the Network tab feeds them to the network)."""
-        tab = self.current_tab()
-        return tab if callable(getattr(tab, "set_input_image", None)) else None
+    def _image_consumer(self) -> Callable[[np.ndarray, str], None] | None:
+        """The current tab's ``set_input_image`` when it takes images itself (the Network tab feeds them to
+        the network)."""
+        setter = getattr(self.current_tab(), "set_input_image", None)
+        return setter if callable(setter) else None
 
     def open_image(self) -> None:
         """Open an image for the tab shown: the Network tab's network, otherwise the convolution lab."""
-        tab = self._image_consumer()
-        if tab is not None:
+        if self._image_consumer() is not None:
             path, _ = QFileDialog.getOpenFileName(
                 self, self.tr("Open image"), "", self.tr("Images ({0})").format(samples.IMAGE_FILE_FILTER)
             )
@@ -449,15 +455,15 @@ class MainWindow(LessonMixin, LessonStateMixin, QMainWindow):
         tab shown when it takes images (the Network tab), else for the convolution lab."""
         if Path(path).suffix.lower() in FILTER_SUFFIXES:
             return bool(self._conv("load_filter_path", path))
-        tab = self._image_consumer()
-        if tab is None:
+        set_input_image = self._image_consumer()
+        if set_input_image is None:
             return bool(self._conv("load_image_path", path))
         try:
             image = samples.load_image_file(path)
         except (samples.ImageLoadError, OSError, ValueError) as exc:
             self.show_error(self.tr("Cannot open the image: {0}").format(exc), dialog=True)
             return False
-        tab.set_input_image(image, Path(path).name)  # type: ignore[attr-defined]
+        set_input_image(image, Path(path).name)
         self.show_status(self.tr("{0} is the network's input.").format(Path(path).name), 5000)
         return True
 

@@ -123,6 +123,16 @@ class LessonMixin(_Window):
         if dock.isVisible():
             self.resizeDocks([dock], [dock.width_for(self.width())], Qt.Orientation.Horizontal)
 
+    def _narrow_lesson_panel(self) -> None:
+        """A narrower window narrows the docked panel to the width it would open at (never widens it: a
+        width the learner dragged smaller stays), so that the tabs keep most of the room."""
+        dock = self.lesson_dock
+        if dock.isHidden() or dock.isFloating():
+            return
+        target = dock.width_for(self.width())
+        if dock.width() > target:
+            self.resizeDocks([dock], [target], Qt.Orientation.Horizontal)
+
     def lesson_ready(self) -> bool:
         """True once the tab of the current section has drawn its view (``lesson_ready()`` when the tab has
         it, else ``screenshot_ready()``, else at once)."""

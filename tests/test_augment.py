@@ -58,7 +58,7 @@ def test_flips_match_slicing(rng):
     out = flipper.apply(np.repeat(x[:1], 40, axis=0))
     flipped = [np.array_equal(o, x[0, :, ::-1]) for o in out]
     same = [np.array_equal(o, x[0]) for o in out]
-    assert all(f or s for f, s in zip(flipped, same))
+    assert all(f or s for f, s in zip(flipped, same, strict=True))
     assert 8 <= sum(flipped) <= 32
 
 

@@ -60,7 +60,7 @@ def test_make_shapes_balanced_seeded_and_in_range():
 
 def test_make_shapes_lines_lie_along_their_axis():
     x, y = datasets.make_shapes(40, size=28, classes=("horizontal", "vertical"), noise=0.0, seed=1)
-    for img, label in zip(x[..., 0].astype(float), y):
+    for img, label in zip(x[..., 0].astype(float), y, strict=True):
         rows = np.flatnonzero(img.sum(axis=1) > 0)
         cols = np.flatnonzero(img.sum(axis=0) > 0)
         thin, long = (rows, cols) if label == 0 else (cols, rows)
@@ -163,10 +163,10 @@ def test_load_mnist_idx_errors(tmp_path):
     good = _idx(np.zeros((2, 3, 3), np.uint8))
     (tmp_path / "lab").write_bytes(_idx(np.zeros(3, np.uint8)))
     (tmp_path / "img").write_bytes(good)
-    with pytest.raises(DatasetError, match="2 images but .* 3 labels"):
+    with pytest.raises(DatasetError, match=r"2 images but .* 3 labels"):
         datasets.load_mnist_idx(tmp_path / "img", tmp_path / "lab")
     (tmp_path / "short").write_bytes(good[:-4])
-    with pytest.raises(DatasetError, match="short.*truncated"):
+    with pytest.raises(DatasetError, match=r"short.*truncated"):
         datasets.load_mnist_idx(tmp_path / "short", tmp_path / "lab")
     (tmp_path / "text").write_bytes(b"hello world")
     with pytest.raises(DatasetError, match="not an IDX file"):
@@ -246,12 +246,12 @@ def test_restricted_unpickler_refuses_code(tmp_path):
     cwd = os.getcwd()
     os.chdir(tmp_path)
     try:
-        with pytest.raises(DatasetError, match="data_batch_1.*refused"):
+        with pytest.raises(DatasetError, match=r"data_batch_1.*refused"):
             datasets.load_cifar10(folder)
     finally:
         os.chdir(cwd)
     assert not (tmp_path / "pwned").exists()
-    with pytest.raises(DatasetError, match="refused to unpickle builtins.eval"):
+    with pytest.raises(DatasetError, match=r"refused to unpickle builtins\.eval"):
         restricted_loads(b"cbuiltins\neval\n(S'1+1'\ntR.", "evil")
 
 

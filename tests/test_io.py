@@ -244,7 +244,7 @@ def test_filter_npy_rank_and_nan(tmp_path):
     with pytest.raises(io.FilterLoadError, match="row 1, column 2"):
         io.load_filter(tmp_path / "nan.npy")
     np.save(tmp_path / "obj.npy", np.array([[1, None]], dtype=object), allow_pickle=True)
-    with pytest.raises(io.FilterLoadError, match="obj.npy"):
+    with pytest.raises(io.FilterLoadError, match=r"obj\.npy"):
         io.load_filter(tmp_path / "obj.npy")
     with pytest.raises(io.FilterLoadError, match="no such file"):
         io.load_filter(tmp_path / "absent.npy")

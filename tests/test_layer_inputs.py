@@ -51,6 +51,8 @@ def test_dense_refuses_other_feature_counts_with_the_ops_message():
         (layers.Activation("softmax"), (10,), (2, 9)),
         (layers.ReLU(), (6, 6, 3), (2, 6, 6, 4)),
         (layers.Dropout(0.5), (6, 6, 3), (2, 6, 6, 4)),
+        (layers.Conv2DTranspose(4, 3), (None, None, 3), (2, 8, 8, 5)),
+        (layers.BatchNormalization(), (6, 6, 3), (2, 6, 6, 4)),
     ],
     ids=lambda v: type(v).__name__ if isinstance(v, layers.Layer) else None,
 )
@@ -99,6 +101,8 @@ def test_every_layer_refuses_another_rank(layer, built_for, bad):
         (layers.Conv2D(2, 1), (1, 0, 4, 3)),
         (layers.MaxPooling2D(1), (1, 4, 0, 3)),
         (layers.ReLU(), (1, 4, 0, 3)),
+        (layers.Conv2DTranspose(2, 3), (1, 0, 4, 3)),
+        (layers.BatchNormalization(), (2, 4, 0, 3)),
     ],
 )
 def test_an_empty_axis_never_reaches_a_kernel(layer, bad):

@@ -23,8 +23,8 @@ def check_layer_gradients(
     rtol: float = 2e-2,
     atol: float = 2e-3,
 ) -> None:
-    """Compare ``layer.backward`` with central differences of ``L = sum(forward(x) * r)`` on sampled entries of
-    the input and of every weight."""
+    """Compare ``layer.backward`` with central differences of ``L = sum(forward(x) * r)`` on sampled entries
+    of the input and of every weight."""
     if not layer.built:
         layer.build(x.shape[1:], np.random.default_rng(0))
     y = layer.forward(x)

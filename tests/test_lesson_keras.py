@@ -1,4 +1,5 @@
-"""The lesson's Keras code (cnn-lesson-fr.md, "En pratique" and "Transfer learning") run on ConvScope with only
+"""The lesson's Keras code (cnn-lesson-fr.md, "En pratique" and "Transfer learning") run on ConvScope with
+only
 its imports changed, on small random 32x32x3 data of 10 classes."""
 
 from __future__ import annotations
@@ -80,6 +81,6 @@ def test_lesson_transfer_learning_code(cifar_like, tmp_path, rng):
     history = model.fit(train_images / 255.0, labels, epochs=2, verbose=0)
     print(history.history["accuracy"])
     # --- end ---
-    assert np.isfinite(loss0) and len(history.history["accuracy"]) == 2
-    for a, b in zip(base.get_weights(), pretrained_base.get_weights()):
+    assert np.isfinite(loss0) and 0.0 <= accuracy0 <= 1.0 and len(history.history["accuracy"]) == 2
+    for a, b in zip(base.get_weights(), pretrained_base.get_weights(), strict=True):
         np.testing.assert_array_equal(a, b)  # the frozen base did not move

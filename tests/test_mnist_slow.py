@@ -16,7 +16,7 @@ def test_small_cnn_reaches_95_percent_on_mnist_subset():
     model = zoo.build("small", x_train.shape[1:], 10, seed=0)
     model.compile(optimizers.Adam(2e-3), losses.SparseCategoricalCrossentropy(from_logits=True), ["accuracy"])
     history = model.fit(x_train, y_train, epochs=5, batch_size=32, seed=0, verbose=0)
-    test_loss, test_acc = model.evaluate(x_test, y_test, verbose=0)
+    _test_loss, test_acc = model.evaluate(x_test, y_test, verbose=0)
     assert history.stopped_reason is None
     assert history.history["loss"][-1] < history.history["loss"][0]
     assert test_acc >= 0.95, f"test accuracy {test_acc:.3f} after {len(history.epoch)} epochs"

@@ -38,8 +38,14 @@ def images(rng, n, h, w, c) -> np.ndarray:
 
 
 def randomize(model, rng) -> None:
-    """Non-zero biases too (a fresh layer's are zeros, which would hide a missing bias)."""
-    model.set_weights([rng.standard_normal(w.shape).astype(np.float32) * 0.5 for w in model.get_weights()])
+    """Non-zero biases too (a fresh layer's are zeros, which would hide a missing bias); variances (the
+    moving statistics of BatchNormalization) stay positive."""
+    weights = []
+    for _, layer in model.iter_leaves():
+        for key, w in layer.params.items():
+            value = rng.standard_normal(w.shape).astype(np.float32) * 0.5
+            weights.append(np.abs(value) + 0.1 if key == "moving_variance" else value)
+    model.set_weights(weights)
 
 
 # --------------------------------------------------------------------------------- convolution variants

@@ -178,3 +178,49 @@ def _image_folder(root):
             image[region] += 0.7
             save_image(root / name / f"{i}.png", image, cmap="gray")
     return root
+
+
+# -- Ctrl-C at the worst moments: while a result comes back, while a row is written -------------------------
+class _Future:
+    def __init__(self, error: BaseException) -> None:
+        self.error = error
+
+    def result(self, timeout: float | None = None):
+        raise self.error
+
+
+def test_ctrl_c_while_a_result_comes_back_stops_the_sweep_instead_of_failing_the_trial():
+    import pytest
+
+    from engine.sweep import _outcome
+
+    with pytest.raises(KeyboardInterrupt):
+        _outcome(_Future(KeyboardInterrupt()))
+    failed = _outcome(_Future(ValueError("bad kernel size")))  # the task's own error: the trial failed
+    assert failed["status"] == "failed" and failed["error"] == "ValueError: bad kernel size"
+
+
+def test_ctrl_c_during_a_rows_write_leaves_the_file_and_the_rows_as_they_were(tmp_path, monkeypatch):
+    import pytest
+
+    import engine.sweep_results as sweep_results
+    from engine.sweep_results import ResultsFile
+
+    trials = plan({**TINY_NET, "lr": [0.01, 0.02]}, TINY, 1)
+    outcome = {"status": "ok", "val_accuracy": 0.5, "val_loss": 1.0, "seconds": 0.1, "worker": "w1"}
+    results = ResultsFile(tmp_path / "sweep.csv")
+    results.add(trials[0], TINY, 1, outcome)
+    on_disk = (tmp_path / "sweep.csv").read_bytes()
+
+    def interrupted(path, write):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(sweep_results, "atomic_write", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        results.add(trials[1], TINY, 1, outcome)
+    assert [r["key"] for r in results.rows] == [trials[0].key]  # not ahead of the file
+    assert (tmp_path / "sweep.csv").read_bytes() == on_disk
+    monkeypatch.undo()
+    results.rows.append(dict(results.rows[0], key="not on disk"))
+    results.reload()  # what the interrupted message counts: the file
+    assert [r["key"] for r in results.rows] == [trials[0].key]

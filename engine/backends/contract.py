@@ -14,15 +14,22 @@ already checked, so a tier never validates:
   are NHWC ``(N, H, W, C)``; conv weights ``(KH, KW, C_in, C_out)``; dense weights ``(D_in, D_out)``; biases
   1-D (zeros when a layer has none). The cuda tier also takes its own device arrays, and then returns device
   arrays;
-* ``stride`` is ``(sh, sw)`` with ints >= 1; ``pads`` is ``(top, bottom, left, right)`` with ints >= 0,
-  resolved from "valid"/"same"/"full" by :mod:`engine.shapes`; the window fits in the padded input; ``flip``
-  is a bool;
+* ``stride`` and ``dilation`` are ``(sh, sw)`` / ``(dh, dw)`` with ints >= 1; ``pads`` is ``(top, bottom,
+  left, right)`` with ints >= 0, resolved from "valid"/"same"/"full" by :mod:`engine.shapes` with the
+  kernel's effective size ``d (K - 1) + 1``; that window fits in the padded input; ``flip`` is a bool;
+* a transposed convolution's weights are ``(KH, KW, C_out, C_in)`` (Keras' ``Conv2DTranspose``), its
+  ``pads`` and ``out_hw`` those of the convolution it is the adjoint of
+  (:func:`engine.shapes.resolve_transpose_padding`);
+* batch normalisation works over the last axis (channels of NHWC images, features of ``(N, D)``): every
+  other axis is a sample; ``gamma``, ``beta``, ``mean``, ``variance`` are ``(C,)`` (ones and zeros when a
+  layer has no scale or centre); ``epsilon`` > 0 and ``momentum`` in ``[0, 1]`` are floats;
 * pooling ``size`` is ``(ph, pw)``; each pad is smaller than the window along its axis; padded cells are
   *ignored* (max/min over the real cells only, the average divided by their count: TensorFlow's convention);
   ties in max/min go to the first cell of the window in row-major order; a NaN wins its window;
 * ``mode`` is one of :data:`POOL_MODES`; ``name`` one of :data:`ACTIVATIONS`; ``alpha`` is leaky_relu's slope.
 
-Output sizes are :func:`engine.shapes.output_hw` (``floor((H + top + bottom - KH) / sh) + 1``).
+Output sizes are :func:`engine.shapes.output_hw` (``floor((H + top + bottom - KH') / sh) + 1``, ``KH'`` the
+effective size).
 
 Training on a tier
 ------------------
@@ -77,17 +84,51 @@ Pads = tuple[int, int, int, int]
 
 
 # ------------------------------------------------------------------------------------- the required functions
-def conv2d(x: Array, w: Array, b: Array, stride: Pair, pads: Pads, flip: bool) -> Array:
+def conv2d(
+    x: Array, w: Array, b: Array, stride: Pair, pads: Pads, flip: bool, dilation: Pair = (1, 1)
+) -> Array:
     """``y (N, OH, OW, C_out)`` from ``x (N, H, W, C_in)``, ``w (KH, KW, C_in, C_out)``, ``b (C_out,)``;
-    ``flip=True`` is the true convolution (kernel rotated 180 degrees)."""
+    ``flip=True`` is the true convolution (kernel rotated 180 degrees); the kernel's taps are ``dilation``
+    cells apart: ``y[n, i, j, o] = sum w[m, q, c, o] * xp[n, i*sh + m*dh, j*sw + q*dw, c] + b[o]``."""
     raise NotImplementedError
 
 
 def conv2d_backward(
-    x: Array, w: Array, dy: Array, stride: Pair, pads: Pads, flip: bool, need_dx: bool
+    x: Array,
+    w: Array,
+    dy: Array,
+    stride: Pair,
+    pads: Pads,
+    flip: bool,
+    need_dx: bool,
+    dilation: Pair = (1, 1),
 ) -> tuple[Array | None, Array, Array]:
     """``(dx (N, H, W, C_in) | None, dw (KH, KW, C_in, C_out), db (C_out,))`` for ``dy (N, OH, OW, C_out)``;
     ``dx`` is None when ``need_dx`` is False (the first layer)."""
+    raise NotImplementedError
+
+
+def conv2d_transpose(
+    x: Array, w: Array, b: Array, stride: Pair, pads: Pads, out_hw: Pair, dilation: Pair = (1, 1)
+) -> Array:
+    """``y (N, OH, OW, C_out)`` from ``x (N, H, W, C_in)``, ``w (KH, KW, C_out, C_in)``, ``b (C_out,)``: the
+    gradient with respect to its input of ``conv2d(., w, 0, stride, pads, False, dilation)`` on inputs of
+    ``out_hw = (OH, OW)`` (which it maps to ``(H, W)``), given ``x`` as the upstream gradient, plus ``b``.
+    Every input cell scatters ``x * kernel`` onto the output."""
+    raise NotImplementedError
+
+
+def conv2d_transpose_backward(
+    x: Array,
+    w: Array,
+    dy: Array,
+    stride: Pair,
+    pads: Pads,
+    need_dx: bool,
+    dilation: Pair = (1, 1),
+) -> tuple[Array | None, Array, Array]:
+    """``(dx (N, H, W, C_in) | None, dw (KH, KW, C_out, C_in), db (C_out,))`` for ``dy (N, OH, OW, C_out)``:
+    ``dx`` is the convolution ``conv2d(dy, w, 0, stride, pads, False, dilation)``."""
     raise NotImplementedError
 
 
@@ -132,6 +173,40 @@ def dense_backward(x: Array, w: Array, dy: Array) -> tuple[Array, Array, Array]:
     raise NotImplementedError
 
 
+def batch_norm(x: Array, gamma: Array, beta: Array, mean: Array, variance: Array, epsilon: float) -> Array:
+    """``y = gamma * (x - mean) / sqrt(variance + epsilon) + beta`` per channel (the last axis), with the
+    statistics given (a layer's moving statistics, in inference)."""
+    raise NotImplementedError
+
+
+def batch_norm_training(x: Array, gamma: Array, beta: Array, epsilon: float) -> tuple[Array, Array, Array]:
+    """``(y, mean (C,), variance (C,))``: the batch's per-channel mean and biased variance (divided by the
+    number of samples ``M``, as Keras / TensorFlow), and ``x`` normalised with them as :func:`batch_norm`."""
+    raise NotImplementedError
+
+
+def batch_norm_backward(
+    x: Array,
+    gamma: Array,
+    mean: Array,
+    variance: Array,
+    dy: Array,
+    epsilon: float,
+    training: bool,
+    need_dx: bool,
+) -> tuple[Array | None, Array, Array]:
+    """``(dx | None, dgamma (C,), dbeta (C,))`` for ``dy`` shaped like ``x``. With ``training`` the
+    statistics are the batch's own (they depend on ``x``): ``dx = gamma / (M sigma) (M dy - sum dy - xhat
+    sum dy xhat)``; without, they are constants: ``dx = gamma dy / sigma``. ``xhat = (x - mean) / sigma``,
+    ``sigma = sqrt(variance + epsilon)``; ``dgamma = sum dy xhat``, ``dbeta = sum dy``."""
+    raise NotImplementedError
+
+
+def moving_average(moving: Array, value: Array, momentum: float) -> None:
+    """In place: ``moving = momentum * moving + (1 - momentum) * value`` (Keras' moving statistics)."""
+    raise NotImplementedError
+
+
 def multiply(a: Array, b: Array) -> Array:
     """``a * b`` element-wise (same shapes): how Dropout applies its mask."""
     raise NotImplementedError
@@ -154,8 +229,18 @@ def training_device() -> Device:
 
 
 # ------------------------------------------------------------------------------------- the optional extras
-def conv2d_relu(x: Array, w: Array, b: Array, stride: Pair, pads: Pads, flip: bool) -> Array:
+def conv2d_relu(
+    x: Array, w: Array, b: Array, stride: Pair, pads: Pads, flip: bool, dilation: Pair = (1, 1)
+) -> Array:
     """``relu(conv2d(...))`` in one sweep over ``y``."""
+    raise NotImplementedError
+
+
+def conv2d_relu_backward(
+    x: Array, w: Array, y: Array, dy: Array, stride: Pair, pads: Pads, flip: bool, need_dx: bool
+) -> tuple[Array | None, Array, Array]:
+    """Gradients of :func:`conv2d_relu` from its output ``y``: ``dy`` passes where ``y > 0`` (the ReLU's
+    gradient), then as :func:`conv2d_backward`, in fewer sweeps over ``dy``."""
     raise NotImplementedError
 
 
@@ -179,6 +264,8 @@ def signature_of(fn: Callable[..., Any]) -> list[tuple[str, Any, Any]]:
 _REQUIRED_FUNCTIONS = (
     conv2d,
     conv2d_backward,
+    conv2d_transpose,
+    conv2d_transpose_backward,
     pool2d,
     pool2d_backward,
     global_pool,
@@ -187,12 +274,16 @@ _REQUIRED_FUNCTIONS = (
     activation_backward,
     dense,
     dense_backward,
+    batch_norm,
+    batch_norm_training,
+    batch_norm_backward,
+    moving_average,
     multiply,
     to_device,
     to_host,
     training_device,
 )
-_OPTIONAL_FUNCTIONS = (conv2d_relu, dense_relu, kernel_session)
+_OPTIONAL_FUNCTIONS = (conv2d_relu, conv2d_relu_backward, dense_relu, kernel_session)
 
 #: every tier provides these, each with exactly this signature
 REQUIRED: dict[str, inspect.Signature] = {fn.__name__: inspect.signature(fn) for fn in _REQUIRED_FUNCTIONS}

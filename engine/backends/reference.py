@@ -22,12 +22,18 @@ from engine.backends.host import host_to_host as to_host
 __all__ = [
     "activation",
     "activation_backward",
+    "batch_norm",
+    "batch_norm_backward",
+    "batch_norm_training",
     "conv2d",
     "conv2d_backward",
+    "conv2d_transpose",
+    "conv2d_transpose_backward",
     "dense",
     "dense_backward",
     "global_pool",
     "global_pool_backward",
+    "moving_average",
     "multiply",
     "pool2d",
     "pool2d_backward",
@@ -45,10 +51,19 @@ def _pad(x: np.ndarray, pads, value=0.0) -> np.ndarray:
 
 
 # ---------------------------------------------------------------------------------------------- convolution
-def conv2d(x, w, b, stride, pads, flip):
-    """``y[n, i, j, o] = sum_{m, q, c} xp[n, i*sh + m, j*sw + q, c] * w[m, q, c, o] + b[o]``.
+def _taps(top, left, kernel_hw, dilation):
+    """The slices of a (padded) image that a kernel of ``kernel_hw`` taps, spaced ``dilation`` apart, reads
+    when its first tap is at ``(top, left)``: rows ``top, top + dh, ...`` and likewise for the columns."""
+    (kh, kw), (dh, dw) = kernel_hw, dilation
+    return slice(top, top + (kh - 1) * dh + 1, dh), slice(left, left + (kw - 1) * dw + 1, dw)
+
+
+def conv2d(x, w, b, stride, pads, flip, dilation=(1, 1)):
+    """``y[n, i, j, o] = sum_{m, q, c} xp[n, i*sh + m*dh, j*sw + q*dw, c] * w[m, q, c, o] + b[o]``.
 
     With ``flip`` the kernel is first rotated by 180 degrees (true convolution, the lesson's ``Y(i-m, j-n)``).
+    With a dilation ``d > 1`` the kernel's taps are ``d`` cells apart: the window spans ``d (K - 1) + 1``
+    cells and reads every ``d``-th one.
     """
     if flip:
         w = w[::-1, ::-1]
@@ -56,18 +71,20 @@ def conv2d(x, w, b, stride, pads, flip):
     kh, kw, _, c_out = w.shape
     xp = _pad(x, pads)  # (N, H + t + b, W + l + r, C)
     n_img = x.shape[0]
-    oh, ow = shapes.output_hw((x.shape[1], x.shape[2]), (kh, kw), stride, pads)
+    k_eff = shapes.effective_kernel((kh, kw), dilation)
+    oh, ow = shapes.output_hw((x.shape[1], x.shape[2]), k_eff, stride, pads)
     y = np.zeros((n_img, oh, ow, c_out), dtype=x.dtype)
     for n in range(n_img):
         for i in range(oh):
             for j in range(ow):
-                window = xp[n, i * sh : i * sh + kh, j * sw : j * sw + kw, :]  # (KH, KW, C)
+                rows, cols = _taps(i * sh, j * sw, (kh, kw), dilation)
+                window = xp[n, rows, cols, :]  # (KH, KW, C)
                 for o in range(c_out):
                     y[n, i, j, o] = np.sum(window * w[:, :, :, o]) + b[o]
     return y
 
 
-def conv2d_backward(x, w, dy, stride, pads, flip, need_dx):
+def conv2d_backward(x, w, dy, stride, pads, flip, need_dx, dilation=(1, 1)):
     """Gradients of :func:`conv2d`. Each output cell ``y[n, i, j, o]`` used one window of the padded input,
     so:
 
@@ -75,7 +92,7 @@ def conv2d_backward(x, w, dy, stride, pads, flip, need_dx):
     * ``dXp[window position] += dy[n, i, j, o] * W[:, :, :, o]`` (spread back onto the cells it read),
     * ``db[o] = sum of dy[..., o]``.
     The padding is then cut off ``dXp`` (padded zeros have no gradient), and with ``flip`` ``dW`` is rotated
-    back.
+    back. A dilated window reads (and so sends gradients back to) every ``d``-th cell of its span.
     """
     wk = w[::-1, ::-1] if flip else w
     sh, sw = stride
@@ -87,18 +104,68 @@ def conv2d_backward(x, w, dy, stride, pads, flip, need_dx):
     for n in range(n_img):
         for i in range(oh):
             for j in range(ow):
-                r0, c0 = i * sh, j * sw
-                window = xp[n, r0 : r0 + kh, c0 : c0 + kw, :]
+                rows, cols = _taps(i * sh, j * sw, (kh, kw), dilation)
+                window = xp[n, rows, cols, :]
                 for o in range(c_out):
                     g = dy[n, i, j, o]
                     dw[:, :, :, o] += g * window
-                    dxp[n, r0 : r0 + kh, c0 : c0 + kw, :] += g * wk[:, :, :, o]
+                    dxp[n, rows, cols, :] += g * wk[:, :, :, o]
     db = dy.sum(axis=(0, 1, 2))
     if flip:
         dw = dw[::-1, ::-1]
     t, _, le, _ = pads
     dx = dxp[:, t : t + x.shape[1], le : le + x.shape[2], :] if need_dx else None
     return (None if dx is None else np.ascontiguousarray(dx)), np.ascontiguousarray(dw), db
+
+
+def conv2d_transpose(x, w, b, stride, pads, out_hw, dilation=(1, 1)):
+    """The transposed convolution, written as a scatter: every input cell ``x[n, i, j, c]`` adds
+    ``x[n, i, j, c] * w[:, :, :, c]`` (a ``(KH, KW, C_out)`` stamp of the kernel, taps ``d`` apart) onto the
+    output at ``(i*sh, j*sw)``; the pads are then cut off the full scatter, and ``b`` added.
+
+    This is :func:`conv2d_backward`'s ``dx`` with ``x`` as the upstream gradient: each cell of a
+    convolution's output spreads its gradient back over the window it read.
+    """
+    n_img, h, wd, c_in = x.shape
+    kh, kw, c_out, _ = w.shape
+    sh, sw = stride
+    t, bottom, le, r = pads
+    oh, ow = out_hw
+    full = np.zeros((n_img, oh + t + bottom, ow + le + r, c_out), dtype=x.dtype)  # padded output coordinates
+    for n in range(n_img):
+        for i in range(h):
+            for j in range(wd):
+                rows, cols = _taps(i * sh, j * sw, (kh, kw), dilation)
+                for c in range(c_in):
+                    full[n, rows, cols, :] += x[n, i, j, c] * w[:, :, :, c]
+    y = full[:, t : t + oh, le : le + ow, :] + b
+    return np.ascontiguousarray(y, dtype=x.dtype)
+
+
+def conv2d_transpose_backward(x, w, dy, stride, pads, need_dx, dilation=(1, 1)):
+    """Gradients of :func:`conv2d_transpose`. Input cell ``x[n, i, j, c]`` stamped the kernel onto one
+    window of the (padded) output, so it reads its gradient back from that window:
+
+    * ``dx[n, i, j, c] = sum(window of dy * w[:, :, :, c])``: a convolution of ``dy`` by ``w``;
+    * ``dW[:, :, :, c] += x[n, i, j, c] * window of dy``;
+    * ``db = sum of dy`` over every position.
+    The cells the pads cut off had no effect: their gradient is 0.
+    """
+    n_img, h, wd, c_in = x.shape
+    sh, sw = stride
+    kh, kw = w.shape[0], w.shape[1]
+    dyp = _pad(dy, pads)  # the cut-off cells with a zero gradient
+    dx = np.zeros_like(x)
+    dw = np.zeros_like(w)
+    for n in range(n_img):
+        for i in range(h):
+            for j in range(wd):
+                rows, cols = _taps(i * sh, j * sw, (kh, kw), dilation)
+                window = dyp[n, rows, cols, :]  # (KH, KW, C_out)
+                for c in range(c_in):
+                    dx[n, i, j, c] = np.sum(window * w[:, :, :, c])
+                    dw[:, :, :, c] += x[n, i, j, c] * window
+    return (dx if need_dx else None), dw, dy.sum(axis=(0, 1, 2))
 
 
 # -------------------------------------------------------------------------------------------------- pooling
@@ -248,6 +315,59 @@ def dense_backward(x, w, dy):
             dx[n, :] += dy[n, o] * w[:, o]
             dw[:, o] += dy[n, o] * x[n, :]
     return dx, dw, dy.sum(axis=0)
+
+
+# ------------------------------------------------------------------------------------------- batch norm
+def batch_norm(x, gamma, beta, mean, variance, epsilon):
+    """``y = gamma * (x - mean) / sqrt(variance + epsilon) + beta``, channel by channel (the last axis)."""
+    y = np.empty_like(x)
+    for c in range(x.shape[-1]):
+        sigma = np.sqrt(variance[c] + epsilon)
+        y[..., c] = gamma[c] * (x[..., c] - mean[c]) / sigma + beta[c]
+    return y
+
+
+def batch_norm_training(x, gamma, beta, epsilon):
+    """The batch's own statistics, channel by channel: ``mean = sum(x) / M`` and the biased ``variance =
+    sum((x - mean)**2) / M`` over the ``M`` samples (every position of every image); ``x`` normalised with
+    them."""
+    channels = x.shape[-1]
+    mean = np.zeros(channels, dtype=x.dtype)
+    variance = np.zeros(channels, dtype=x.dtype)
+    for c in range(channels):
+        values = x[..., c]
+        mean[c] = values.mean()
+        variance[c] = ((values - mean[c]) ** 2).mean()
+    return batch_norm(x, gamma, beta, mean, variance, epsilon), mean, variance
+
+
+def batch_norm_backward(x, gamma, mean, variance, dy, epsilon, training, need_dx):
+    """Gradients of :func:`batch_norm` (``training=False``: constant statistics) or of
+    :func:`batch_norm_training` (``training=True``: the mean and variance move with ``x``, which gives
+    ``dx = gamma / (M sigma) * (M dy - sum(dy) - xhat * sum(dy xhat))``)."""
+    channels = x.shape[-1]
+    m = x.size // channels  # samples per channel
+    dgamma = np.zeros(channels, dtype=x.dtype)
+    dbeta = np.zeros(channels, dtype=x.dtype)
+    dx = np.empty_like(x) if need_dx else None
+    for c in range(channels):
+        sigma = np.sqrt(variance[c] + epsilon)
+        xhat = (x[..., c] - mean[c]) / sigma
+        g = dy[..., c]
+        dbeta[c] = g.sum()
+        dgamma[c] = (g * xhat).sum()
+        if dx is None:
+            continue
+        if training:
+            dx[..., c] = gamma[c] / (m * sigma) * (m * g - dbeta[c] - xhat * dgamma[c])
+        else:
+            dx[..., c] = gamma[c] * g / sigma
+    return dx, dgamma, dbeta
+
+
+def moving_average(moving, value, momentum):
+    """``moving = momentum * moving + (1 - momentum) * value``, in place."""
+    moving[...] = momentum * moving + (1 - momentum) * value
 
 
 # ------------------------------------------------------------------------------------------------ the rest

@@ -146,7 +146,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--model",
         default="small",
-        metavar="small|lesson|lesson_gmp|FILE.json",
+        metavar="small|lesson|lesson_gmp|lesson_bn|dilated|FILE.json",
         help="architecture preset or a JSON architecture file (default: small)",
     )
     p.add_argument("--epochs", type=positive_int, default=3, help="passes over the data (default: 3)")

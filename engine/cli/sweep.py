@@ -124,10 +124,12 @@ class _Progress:
 
 
 def sweep(args: argparse.Namespace) -> int:
+    from engine.cli.checks import check_outputs
     from engine.sweep import Sweep
     from engine.sweep_space import DataSpec
 
     space = parse_params(args.param)
+    check_outputs([("--plot", args.plot, "image")])  # a typo in the image's name costs no training
     if args.scheduler and args.workers:
         raise UsageError(
             "--workers sizes the embedded cluster; with --scheduler the cluster's workers run the trials"
@@ -180,6 +182,7 @@ def sweep(args: argparse.Namespace) -> int:
                 progress.show(event.progress.line())
     except KeyboardInterrupt:
         progress.end()
+        job.results.reload()  # count what is on disk: Ctrl-C may have come during a row's write
         done = len(job.rows())
         print(
             f"convscope: interrupted; {done} of {len(job.trials)} trials are saved in {args.out}: run the "
@@ -201,12 +204,13 @@ def sweep(args: argparse.Namespace) -> int:
     if best is not None:
         print(f"best: val_acc {best['val_accuracy']:.4f} -> {job.results.path.parent / best['weights']}")
     if args.plot and best is not None:
-        from engine.sweep_plot import save_sweep
+        from engine import viz
 
-        save_sweep(
-            args.plot, rows, [*varied, *(["seed"] if len(args.seeds) > 1 else [])],
+        figure = viz.plot_sweep(
+            rows, [*varied, *(["seed"] if len(args.seeds) > 1 else [])],
             title=f"{len(rows)} trials on {data.name}, {args.epochs} epoch(s)",
         )  # fmt: skip
+        viz.save_figure(figure, args.plot)
         print(f"wrote {args.plot}")
     if failed:
         print(

@@ -1,4 +1,5 @@
-"""Keras-shaped layers: ``Conv2D``, pooling, ``Flatten``, ``Dense``, activations, ``Dropout``.
+"""Keras-shaped layers: ``Conv2D`` (dilated too), ``Conv2DTranspose``, pooling, ``Flatten``, ``Dense``,
+activations, ``Dropout``, ``BatchNormalization``.
 
 Each layer validates its arguments in ``__init__``, makes its weights in ``build(input_shape)``, and has
 ``forward`` / ``backward`` side by side. Shapes exclude the batch axis; arrays are float32 NHWC.
@@ -9,8 +10,10 @@ from __future__ import annotations
 from engine.layers.activations import Activation, ReLU, Softmax
 from engine.layers.base import LAYER_CLASSES, Layer, ShapeError, set_random_seed
 from engine.layers.conv import Conv2D
+from engine.layers.conv_transpose import Conv2DTranspose
 from engine.layers.dense import Dense
 from engine.layers.dropout import Dropout
+from engine.layers.normalization import BatchNormalization
 from engine.layers.pooling import (
     AveragePooling2D,
     AvgPool2D,
@@ -28,7 +31,9 @@ __all__ = [
     "Activation",
     "AveragePooling2D",
     "AvgPool2D",
+    "BatchNormalization",
     "Conv2D",
+    "Conv2DTranspose",
     "Dense",
     "Dropout",
     "Flatten",

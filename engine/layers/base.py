@@ -17,10 +17,13 @@ references (never copies) to what ``backward`` needs, in inference too, so
 :meth:`engine.models.Sequential.gradients` can follow a ``forward(training=False)``.
 
 Weights live in the ordered dict :attr:`Layer.params` (``"kernel"``, ``"bias"``) and their gradients, after
-``backward``, in :attr:`Layer.grads` under the same keys. All arrays are float32. During a training run on a
-tier whose device keeps its own copies (cuda), the run binds the layer (:meth:`Layer.bind`): the kernels then
-read those copies, :meth:`Layer.get_weights` and :meth:`Layer.set_weights` go through them, and ``params`` is
-brought up to date when the run ends.
+``backward``, in :attr:`Layer.grads` under the same keys. A layer may also keep *non-trainable* weights there,
+named in its :attr:`Layer.NON_TRAINABLE` (BatchNormalization's moving statistics): they are saved, loaded and
+moved to a device with the others (in :meth:`Layer.get_weights` order, as Keras), but no optimizer touches
+them and they have no gradient; the layer updates them itself in :meth:`Layer.finish_step`. All arrays are
+float32. During a training run on a tier whose device keeps its own copies (cuda), the run binds the layer
+(:meth:`Layer.bind`): the kernels then read those copies, :meth:`Layer.get_weights` and
+:meth:`Layer.set_weights` go through them, and ``params`` is brought up to date when the run ends.
 """
 
 from __future__ import annotations
@@ -126,8 +129,10 @@ class Layer:
     input_shape : the input shape without the batch axis, for the first layer of a model.
     """
 
-    #: True for layers whose ``forward`` acts differently in training (Dropout)
+    #: True for layers whose ``forward`` acts differently in training (Dropout, BatchNormalization)
     has_training_mode: ClassVar[bool] = False
+    #: keys of :attr:`params` that are not trained (no gradient, no optimizer): statistics the layer keeps
+    NON_TRAINABLE: ClassVar[tuple[str, ...]] = ()
     #: attributes that hold what the last ``forward`` kept, or a run's binding: never copied or pickled
     _TRANSIENT: ClassVar[tuple[str, ...]] = ("_tier", "_device", "_live", "grads", "_zeros", "_accepted")
 
@@ -290,6 +295,12 @@ class Layer:
     def reseed(self, rng: np.random.Generator) -> None:
         """Give the layer a new generator for its training-time randomness (Dropout)."""
 
+    def finish_step(self) -> None:
+        """Called by the training loop once a training step has succeeded (a finite loss, the weights
+        updated): a layer that keeps statistics across batches folds the last training batch's into them
+        here (BatchNormalization's moving mean and variance), so a step stopped by a NaN loss leaves them
+        untouched too. Nothing to do for most layers."""
+
     # -- the tier the kernels run on -------------------------------------------------------------------------
     def kernels(self) -> ModuleType:
         """The tier whose functions :meth:`forward` and :meth:`backward` call: the one a run bound this layer
@@ -362,7 +373,26 @@ class Layer:
                 self._live[key] = self._device.to_device(p)
 
     def count_params(self) -> int:
+        """Every weight, trainable or not (Keras' ``count_params``)."""
         return int(sum(p.size for p in self.params.values()))
+
+    def trainable_keys(self) -> list[str]:
+        """Keys of the weights an optimizer updates: :attr:`params` less :attr:`NON_TRAINABLE` (none when the
+        layer is frozen)."""
+        if not self.trainable:
+            return []
+        return [key for key in self.params if key not in self.NON_TRAINABLE]
+
+    @property
+    def trainable_weights(self) -> list[np.ndarray]:
+        """The arrays of :meth:`trainable_keys` (Keras' ``trainable_weights``)."""
+        return [self.params[key] for key in self.trainable_keys()]
+
+    @property
+    def non_trainable_weights(self) -> list[np.ndarray]:
+        """Every other weight: the :attr:`NON_TRAINABLE` ones, and all of them when the layer is frozen."""
+        trained = set(self.trainable_keys())
+        return [p for key, p in self.params.items() if key not in trained]
 
     # -- config ----------------------------------------------------------------------------------------------
     def get_config(self) -> dict[str, Any]:

@@ -37,11 +37,15 @@ class Conv2D(ActivationMixin, WindowGeometry, Layer):
     activation : ``"relu"``, ``"sigmoid"``, ``"tanh"``, ``"softmax"``, ``"leaky_relu"``, ``"linear"`` or None.
     use_bias : add a learned bias per filter.
     flip : compute the true convolution (kernel rotated 180 degrees) instead of cross-correlation.
+    dilation_rate : int or ``(dh, dw)``: the kernel's taps are ``d`` cells apart (atrous convolution), so a
+        ``K``-tap kernel spans ``d (K - 1) + 1`` cells and sees a wider field for the same weights. As in
+        Keras, a dilation above 1 cannot go with a stride above 1.
 
     Notes
     -----
     Weights: ``kernel (KH, KW, C_in, filters)`` (Glorot-uniform), ``bias (filters,)`` (zeros).
-    ``OH = floor((H + pad_top + pad_bottom - KH) / sh) + 1``: ``N - K + 1`` for valid at stride 1.
+    ``OH = floor((H + pad_top + pad_bottom - KH') / sh) + 1`` with ``KH' = dh (KH - 1) + 1``: ``N - K + 1``
+    for valid at stride 1 (:func:`engine.shapes.conv_output_formula`).
     """
 
     _TRANSIENT: ClassVar[tuple[str, ...]] = (*Layer._TRANSIENT, "_x", "_z", "_y", "_pads_by_shape")
@@ -58,6 +62,7 @@ class Conv2D(ActivationMixin, WindowGeometry, Layer):
         flip: bool = False,
         name: str | None = None,
         trainable: bool = True,
+        dilation_rate: Any = 1,
     ) -> None:
         super().__init__(name=name, trainable=trainable, input_shape=input_shape)
         if isinstance(filters, bool) or not hasattr(filters, "__index__") or int(filters) < 1:
@@ -65,6 +70,7 @@ class Conv2D(ActivationMixin, WindowGeometry, Layer):
         self.filters = int(filters)
         self.kernel_size = shapes.normalize_pair(kernel_size, "kernel_size")
         self.strides = shapes.normalize_pair(strides, "strides")
+        self.dilation_rate = check_strides_and_dilation(self.strides, dilation_rate)
         if not isinstance(padding, str) or padding.lower() not in CONV_PADDINGS:
             raise ValueError(f"padding must be one of {CONV_PADDINGS}. Received: padding={padding!r}")
         self.padding = padding.lower()
@@ -80,7 +86,8 @@ class Conv2D(ActivationMixin, WindowGeometry, Layer):
         self._pads_by_shape: dict[tuple[int, ...], tuple[int, int, int, int]] = {}
 
     def window(self) -> tuple[int, int]:
-        return self.kernel_size
+        """The cells the kernel spans: ``(KH, KW)``, or ``d (K - 1) + 1`` along a dilated axis."""
+        return shapes.effective_kernel(self.kernel_size, self.dilation_rate)
 
     def last_axis_mismatch(self, size: int, x_shape: tuple[int, ...]) -> str:
         kernel = self.params.get("kernel")
@@ -94,22 +101,18 @@ class Conv2D(ActivationMixin, WindowGeometry, Layer):
     def compute_output_shape(self, input_shape: Shape) -> Shape:
         check_image_shape(self, input_shape)
         h, w, _ = input_shape
-        if spatial_too_small((h, w), self.kernel_size, self._pads((h, w))):
+        if spatial_too_small((h, w), self.window(), self._pads((h, w))):
             kh, kw = self.kernel_size
+            spans = "" if self.dilation_rate == (1, 1) else f" dilated by {self.dilation_rate}"
             raise ShapeError(
-                f"input {h}x{w} is too small for Conv2D {kh}x{kw} (padding={self.padding!r})",
-                "use padding='same', a smaller kernel or a larger input",
+                f"input {h}x{w} is too small for Conv2D {kh}x{kw}{spans} (padding={self.padding!r})",
+                "use padding='same', a smaller kernel"
+                + (" or dilation" if spans else "")
+                + " or a larger input",
             )
-        oh = (
-            None
-            if h is None
-            else shapes.conv_output_size(h, self.kernel_size[0], self.strides[0], self.padding)
-        )
-        ow = (
-            None
-            if w is None
-            else shapes.conv_output_size(w, self.kernel_size[1], self.strides[1], self.padding)
-        )
+        (kh, kw), (sh, sw), (dh, dw) = self.kernel_size, self.strides, self.dilation_rate
+        oh = None if h is None else shapes.conv_output_size(h, kh, sh, self.padding, dh)
+        ow = None if w is None else shapes.conv_output_size(w, kw, sw, self.padding, dw)
         return (oh, ow, self.filters)
 
     def build_weights(self, input_shape: Shape, rng: np.random.Generator) -> None:
@@ -137,21 +140,31 @@ class Conv2D(ActivationMixin, WindowGeometry, Layer):
         if self.activation == "relu":
             fused = getattr(tier, "conv2d_relu", None)  # an optional extra of the contract
             if fused is not None:
-                y = fused(x, kernel, bias, self.strides, pads, self.flip)  # (N, OH, OW, filters)
+                y = fused(
+                    x, kernel, bias, self.strides, pads, self.flip, self.dilation_rate
+                )  # (N, OH, OW, F)
                 self._z, self._y = None, y  # ReLU's backward reads y (see ActivationMixin)
                 return y
-        return self._activate(tier, tier.conv2d(x, kernel, bias, self.strides, pads, self.flip))
+        z = tier.conv2d(x, kernel, bias, self.strides, pads, self.flip, self.dilation_rate)  # (N, OH, OW, F)
+        return self._activate(tier, z)
 
     def backward(self, dy: Array, need_dx: bool = True) -> Array | None:
         x = self._x
         if x is None:
             raise RuntimeError(f"{self.name}: backward called before forward")
         tier = self.kernels()
-        dz = self._activate_backward(tier, dy)  # (N, OH, OW, filters)
         kernel = self.live_params["kernel"]
-        dx, dw, db = tier.conv2d_backward(
-            x, kernel, dz, self.strides, self._geometry(x.shape), self.flip, need_dx
-        )
+        fused = getattr(tier, "conv2d_relu_backward", None) if self.activation == "relu" else None
+        if fused is not None and self.dilation_rate == (1, 1):
+            # an optional extra of the contract: the ReLU's mask inside the conv backward
+            dx, dw, db = fused(
+                x, kernel, self._y, dy, self.strides, self._geometry(x.shape), self.flip, need_dx
+            )
+        else:
+            dz = self._activate_backward(tier, dy)  # (N, OH, OW, filters)
+            dx, dw, db = tier.conv2d_backward(
+                x, kernel, dz, self.strides, self._geometry(x.shape), self.flip, need_dx, self.dilation_rate
+            )
         self.grads["kernel"] = dw
         if self.use_bias:
             self.grads["bias"] = db
@@ -167,4 +180,17 @@ class Conv2D(ActivationMixin, WindowGeometry, Layer):
             "activation": self.activation,
             "use_bias": self.use_bias,
             "flip": self.flip,
+            "dilation_rate": list(self.dilation_rate),
         }
+
+
+def check_strides_and_dilation(strides: tuple[int, int], dilation_rate: Any) -> tuple[int, int]:
+    """``dilation_rate`` as a pair, refused (as Keras refuses it) above 1 together with a stride above 1."""
+    dilation = shapes.normalize_pair(dilation_rate, "dilation_rate")
+    if max(strides) > 1 and max(dilation) > 1:
+        raise ValueError(
+            "strides > 1 cannot be combined with dilation_rate > 1 (as in Keras): a dilated kernel spreads "
+            "its taps, a stride skips positions; use one or the other. "
+            f"Received: strides={strides}, dilation_rate={dilation}"
+        )
+    return dilation

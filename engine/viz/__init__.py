@@ -9,6 +9,7 @@ white at 0, with a colour bar. Nothing here imports ``matplotlib.pyplot`` or cha
 * the sliding window: :func:`show_step` (:mod:`engine.viz.walk`);
 * a network: :func:`show_filters`, :func:`show_feature_maps` (:mod:`engine.viz.network`);
 * training: :func:`plot_history`, :func:`plot_confusion`, :func:`show_mistakes` (:mod:`engine.viz.training`);
+* a hyper-parameter sweep: :func:`plot_sweep` (:mod:`engine.viz.sweep`);
 * several drawings side by side: ``fig, axes = viz.subplots(1, 3)``, then each function with ``ax=axes[k]``.
 
 Example::
@@ -22,6 +23,7 @@ Example::
 from engine.viz._base import VizFigure, save_figure, subplots
 from engine.viz.images import show_image, show_images
 from engine.viz.network import show_feature_maps, show_filters
+from engine.viz.sweep import plot_sweep
 from engine.viz.training import confusion_matrix, plot_confusion, plot_history, show_mistakes
 from engine.viz.walk import show_step
 
@@ -30,6 +32,7 @@ __all__ = [
     "confusion_matrix",
     "plot_confusion",
     "plot_history",
+    "plot_sweep",
     "save_figure",
     "show_feature_maps",
     "show_filters",

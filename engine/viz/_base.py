@@ -77,12 +77,20 @@ def subplots(
     return fig, fig.subplots(nrows, ncols, **kwargs)
 
 
+def root_figure(ax: Axes) -> Figure:
+    """The top-level figure that holds ``ax`` (through any subfigures)."""
+    fig = ax.figure
+    while not isinstance(fig, Figure):
+        fig = fig.figure
+    return fig
+
+
 def figure_and_ax(ax: Axes | None, width: float, height: float) -> tuple[Figure, Axes]:
     """``ax``'s figure and ``ax``, or a new figure with one Axes."""
     if ax is not None:
         if not isinstance(ax, Axes):
             raise TypeError(f"ax must be a matplotlib Axes or None. Received: {type(ax).__name__}")
-        return ax.figure, ax  # type: ignore[return-value]
+        return root_figure(ax), ax
     fig = new_figure(width, height)
     return fig, fig.add_subplot()
 

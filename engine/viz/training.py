@@ -21,6 +21,7 @@ from engine.viz._base import (
     image_scale,
     new_figure,
     rgb_for_display,
+    root_figure,
 )
 
 
@@ -36,6 +37,7 @@ def plot_history(history: Any, ax: Axes | Sequence[Axes] | None = None, title: s
     panels = [m for m in ("loss", "accuracy") if values.get(m) or values.get(f"val_{m}")]
     if not panels:
         raise ValueError(f"history holds no loss or accuracy values. Received keys: {sorted(values)}")
+    fig: Figure
     if ax is None:
         fig = new_figure(4.6 * len(panels), 3.6)
         axes = list(np.atleast_1d(fig.subplots(1, len(panels))))
@@ -43,7 +45,7 @@ def plot_history(history: Any, ax: Axes | Sequence[Axes] | None = None, title: s
         axes = [ax] if isinstance(ax, Axes) else list(ax)
         if len(axes) != len(panels) or not all(isinstance(a, Axes) for a in axes):
             raise ValueError(f"ax must hold {len(panels)} Axes, one for each of {panels}. Received: {ax!r}")
-        fig = axes[0].figure  # type: ignore[assignment]
+        fig = root_figure(axes[0])
     for a, metric in zip(axes, panels, strict=False):
         for label, key, colour in (
             ("training", metric, TRAIN_COLOUR),

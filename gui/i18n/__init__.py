@@ -1,8 +1,8 @@
 """Translations: English source strings, one ``<family>_<lang>.qm`` catalog per tab family in this folder.
 
 :func:`install` removes the translators it installed before and installs every ``*_<lang>.qm`` found here
-(``convscope_fr.qm`` for the window and the convolution lab, ``training_fr.qm`` for the next tabs...), plus Qt's
-own catalog for standard dialogs when Qt ships one. Installing a translator makes Qt send
+(``convscope_fr.qm`` for the window and the convolution lab, ``training_fr.qm`` for the next tabs...), plus
+Qt's own catalog for standard dialogs when Qt ships one. Installing a translator makes Qt send
 ``QEvent.LanguageChange`` to every widget, which re-sets its texts (``retranslate()``): no restart needed.
 
 Sources are the ``.ts`` files next to the ``.qm``; regenerate one from its family's files (from this folder),
@@ -12,8 +12,12 @@ e.g. the lesson panel's::
         ../window_state.py ../widgets/train_augment.py -ts lesson_fr.ts
     pyside6-lrelease lesson_fr.ts -qm lesson_fr.qm
 
-(``convscope_fr.ts``: the window and the convolution lab; ``training_fr.ts``: the Network, Training and Backprop
-tabs; ``lesson_fr.ts``: the lesson panel and the augmentation page.)
+(``convscope_fr.ts``: the window and the convolution lab; ``lab_fr.ts``: the lab's colour, comparison and
+Train both views; ``training_fr.ts``: the Network, Training and Backprop tabs; ``network_fr.ts``: the Network
+tab's lesson views; ``lesson_fr.ts``: the lesson panel and the augmentation page; ``arith_fr.ts``: dilation,
+the transposed mode, the arithmetic page and the new layers in the editor; ``sweep_fr.ts``: the Training tab's
+Sweep page, from ``../widgets/sweep_*.py`` and ``../tabs/training_sweep.py``.) A string lives in one catalog
+only: when two held the same context and source, the one installed last (sorted by name) would win.
 """
 
 from __future__ import annotations

@@ -4,12 +4,7 @@
 <context>
     <name>CalcPanel</name>
     <message>
-        <location filename="../widgets/calc_panel.py" line="+96" />
-        <source>Press &lt;b&gt;Step forward&lt;/b&gt; (Right arrow) or &lt;b&gt;Play&lt;/b&gt; (Space) to slide the filter over the image.</source>
-        <translation>Appuyez sur &lt;b&gt;Pas suivant&lt;/b&gt; (flèche droite) ou &lt;b&gt;Lecture&lt;/b&gt; (Espace) pour faire glisser le filtre sur l'image.</translation>
-    </message>
-    <message>
-        <location line="+20" />
+        <location filename="../widgets/calc_panel.py" line="116" />
         <source>Window on the input</source>
         <translation>Fenêtre sur l'entrée</translation>
     </message>
@@ -127,12 +122,7 @@
         <translation>P au choix</translation>
     </message>
     <message>
-        <location line="+8" />
-        <source>valid: no padding, the output shrinks to N - K + 1. same: enough zeros to keep the size N. full: K - 1 zeros on each side, the output grows to N + K - 1. custom: P zeros on each side.</source>
-        <translation>valid : pas de remplissage (padding), la sortie rétrécit à N - K + 1. same : juste assez de zéros pour garder la taille N. full : K - 1 zéros de chaque côté, la sortie grandit à N + K - 1. P au choix : P zéros de chaque côté.</translation>
-    </message>
-    <message>
-        <location line="+6" />
+        <location filename="../widgets/conv_controls.py" line="252" />
         <source>max</source>
         <translation>max</translation>
     </message>
@@ -177,12 +167,7 @@
         <translation>PNG, JPEG, BMP, TIFF... Vous pouvez aussi déposer un fichier sur la fenêtre.</translation>
     </message>
     <message>
-        <location line="+2" />
-        <source>Colour images: step through the luminance or one colour channel</source>
-        <translation>Images en couleur : parcourir la luminance ou un seul canal de couleur</translation>
-    </message>
-    <message>
-        <location line="+1" />
+        <location filename="../widgets/conv_controls.py" line="263" />
         <source>Flip the filter (true convolution)</source>
         <translation>Retourner le filtre (vraie convolution)</translation>
     </message>
@@ -192,12 +177,7 @@
         <translation>Décoché : corrélation croisée, ce que calculent les bibliothèques de CNN. Coché : le filtre est d'abord tourné de 180°, comme dans la formule de la leçon.</translation>
     </message>
     <message>
-        <location line="+4" />
-        <source>Custom padding P (zeros on each side)</source>
-        <translation>Remplissage P au choix (zéros de chaque côté)</translation>
-    </message>
-    <message>
-        <location line="+1" />
+        <location filename="../widgets/conv_controls.py" line="271" />
         <source>Sample</source>
         <translation>Exemple</translation>
     </message>
@@ -207,12 +187,7 @@
         <translation>Canal</translation>
     </message>
     <message>
-        <location line="+1" />
-        <source>Padding</source>
-        <translation>Remplissage (padding)</translation>
-    </message>
-    <message>
-        <location line="+1" />
+        <location filename="../widgets/conv_controls.py" line="274" />
         <source>Stride s</source>
         <translation>Pas (stride) s</translation>
     </message>
@@ -333,27 +308,12 @@
         <translation>Le moteur a échoué : {0}</translation>
     </message>
     <message>
-        <location line="+34" />
-        <source>{0} × {1} pixels</source>
-        <translation>{0} × {1} pixels</translation>
-    </message>
-    <message>
-        <location line="+1" />
-        <source>, colour</source>
-        <translation>, en couleur</translation>
-    </message>
-    <message>
-        <location line="+6" />
+        <location filename="../tabs/convolution.py" line="343" />
         <source>Shrunk to {0} × {1} for stepping (cell by cell on a large image would take too long).</source>
         <translation>Réduite à {0} × {1} pour le pas à pas (case par case, une grande image prendrait trop de temps).</translation>
     </message>
     <message>
-        <location line="+43" />
-        <source>&lt;b&gt;Output: none&lt;/b&gt; (the filter is larger than the padded image)</source>
-        <translation>&lt;b&gt;Sortie : aucune&lt;/b&gt; (le filtre est plus grand que l'image avec son remplissage)</translation>
-    </message>
-    <message>
-        <location line="+2" />
+        <location filename="../tabs/convolution.py" line="388" />
         <source>&lt;b&gt;Output: {0} × {1}&lt;/b&gt; = {2}&lt;br&gt;with N = {3} × {4}, K = {5}, s = {6}, P = {7}</source>
         <translation>&lt;b&gt;Sortie : {0} × {1}&lt;/b&gt; = {2}&lt;br&gt;avec N = {3} × {4}, K = {5}, s = {6}, P = {7}</translation>
     </message>
@@ -363,12 +323,7 @@
         <translation>Pas à pas</translation>
     </message>
     <message>
-        <location line="+0" />
-        <source>Padding: valid / same / full</source>
-        <translation>Remplissage (padding) : valid / same / full</translation>
-    </message>
-    <message>
-        <location line="+0" />
+        <location filename="../tabs/convolution.py" line="402" />
         <source>Pooling vs stride</source>
         <translation>Pooling ou pas plus grand</translation>
     </message>
@@ -376,12 +331,7 @@
 <context>
     <name>ConvolutionView</name>
     <message>
-        <location filename="../tabs/convolution_view.py" line="+43" />
-        <source>Input image (with its padding)</source>
-        <translation>Image d'entrée (avec son remplissage)</translation>
-    </message>
-    <message>
-        <location line="+3" />
+        <location filename="../tabs/convolution_view.py" line="46" />
         <source>Feature map (output of the convolution)</source>
         <translation>Carte de caractéristiques (sortie de la convolution)</translation>
     </message>
@@ -391,27 +341,12 @@
         <translation>Après ReLU : max(0, x)</translation>
     </message>
     <message>
-        <location line="+2" />
-        <source>The filter is larger than the padded image: choose a smaller filter or more padding.</source>
-        <translation>Le filtre est plus grand que l'image avec son remplissage : choisissez un filtre plus petit ou plus de remplissage.</translation>
-    </message>
-    <message>
-        <location line="+16" />
-        <source>{0} × {1} image + padding = {2} × {3} (hatched: the zeros added)</source>
-        <translation>Image {0} × {1} + remplissage = {2} × {3} (hachuré : les zéros ajoutés)</translation>
-    </message>
-    <message>
-        <location line="+4" />
+        <location filename="../tabs/convolution_view.py" line="70" />
         <source>Wheel: zoom (values appear on large cells), drag: pan, double-click: fit.</source>
         <translation>Molette : zoom (les valeurs apparaissent sur les grandes cases), glisser : déplacer, double-clic : tout voir.</translation>
     </message>
     <message>
-        <location line="+14" />
-        <source>&lt;b&gt;{0} × {1}&lt;/b&gt;, {2} of {3} cells computed. Blue &amp;lt; 0 &amp;lt; red. Hover a cell: its window; click: go there.</source>
-        <translation>&lt;b&gt;{0} × {1}&lt;/b&gt;, {2} cases calculées sur {3}. Bleu &amp;lt; 0 &amp;lt; rouge. Survol : sa fenêtre ; clic : y aller.</translation>
-    </message>
-    <message>
-        <location line="+8" />
+        <location filename="../tabs/convolution_view.py" line="92" />
         <location line="+40" />
         <source>Compiling kernels...</source>
         <translation>Compilation des noyaux...</translation>
@@ -422,12 +357,7 @@
         <translation>Les négatifs deviennent 0</translation>
     </message>
     <message>
-        <location line="+2" />
-        <source>ReLU nulls the negatives: blue cells become white (0), positive answers stay. Same colours as the feature map.</source>
-        <translation>ReLU annule les négatifs : les cases bleues deviennent blanches (0), les réponses positives restent. Mêmes couleurs que la carte de caractéristiques.</translation>
-    </message>
-    <message>
-        <location line="+11" />
+        <location filename="../tabs/convolution_view.py" line="110" />
         <source>Max pooling</source>
         <translation>Max pooling</translation>
     </message>
@@ -457,12 +387,7 @@
         <translation>moyenne</translation>
     </message>
     <message>
-        <location line="+10" />
-        <source>Step the pooling window:</source>
-        <translation>Faire avancer la fenêtre de pooling :</translation>
-    </message>
-    <message>
-        <location line="+2" />
+        <location filename="../tabs/convolution_view.py" line="163" />
         <source>&lt;b&gt;{0} × {1}&lt;/b&gt; from {2} × {3}</source>
         <translation>&lt;b&gt;{0} × {1}&lt;/b&gt; à partir de {2} × {3}</translation>
     </message>
@@ -535,12 +460,7 @@
         <translation>Personnalisé</translation>
     </message>
     <message>
-        <location line="+5" />
-        <source>Preset</source>
-        <translation>Filtre prédéfini</translation>
-    </message>
-    <message>
-        <location line="+1" />
+        <location filename="../widgets/filter_editor.py" line="159" />
         <source>Size K</source>
         <translation>Taille K</translation>
     </message>
@@ -866,12 +786,7 @@
 <context>
     <name>PaddingComparison</name>
     <message>
-        <location filename="../widgets/compare.py" line="+76" />
-        <source>&lt;b&gt;Padding decides the size of the feature map.&lt;/b&gt; Same image, same filter, stride 1: &lt;i&gt;valid&lt;/i&gt; keeps only the positions where the filter fits (N - K + 1), &lt;i&gt;same&lt;/i&gt; adds just enough zeros to keep the size (N), &lt;i&gt;full&lt;/i&gt; adds K - 1 zeros on each side (N + K - 1) so that every pixel is seen by every filter cell.</source>
-        <translation>&lt;b&gt;Le remplissage (padding) décide de la taille de la carte de caractéristiques.&lt;/b&gt; Même image, même filtre, pas 1 : &lt;i&gt;valid&lt;/i&gt; ne garde que les positions où le filtre tient (N - K + 1), &lt;i&gt;same&lt;/i&gt; ajoute juste assez de zéros pour garder la taille (N), &lt;i&gt;full&lt;/i&gt; ajoute K - 1 zéros de chaque côté (N + K - 1) pour que chaque pixel soit vu par chaque case du filtre.</translation>
-    </message>
-    <message>
-        <location line="+7" />
+        <location filename="../widgets/compare.py" line="83" />
         <source>valid</source>
         <translation>valid</translation>
     </message>
@@ -899,27 +814,12 @@
 <context>
     <name>PoolVsStride</name>
     <message>
-        <location line="+37" />
-        <source>&lt;b&gt;Two ways to shrink a feature map.&lt;/b&gt; Left: convolution with stride 1, then ReLU. Middle: the same map after 2 x 2 max-pooling (keeps the strongest answer of each block). Right: the convolution computed directly with stride 2, then ReLU. Both divide the size by about 2, but pooling looks at every position and keeps the best one, while a stride of 2 skips positions and can miss a detection that falls between two of them.</source>
-        <translation>&lt;b&gt;Deux façons de réduire une carte de caractéristiques.&lt;/b&gt; À gauche : convolution de pas 1, puis ReLU. Au milieu : la même carte après un max-pooling 2 × 2 (garde la plus forte réponse de chaque bloc). À droite : la convolution calculée directement avec un pas de 2, puis ReLU. Les deux divisent la taille par environ 2, mais le pooling regarde toutes les positions et garde la meilleure, alors qu'un pas de 2 saute des positions et peut manquer une détection tombée entre deux d'entre elles.</translation>
-    </message>
-    <message>
-        <location line="+8" />
+        <location filename="../widgets/compare.py" line="138" />
         <source>Conv stride 1 + ReLU</source>
-        <translation>Conv pas 1 + ReLU</translation>
+        <translation>Conv de pas 1 + ReLU</translation>
     </message>
     <message>
-        <location line="+1" />
-        <source>... then max-pool 2 x 2</source>
-        <translation>... puis max-pooling 2 × 2</translation>
-    </message>
-    <message>
-        <location line="+1" />
-        <source>Conv stride 2 + ReLU</source>
-        <translation>Conv pas 2 + ReLU</translation>
-    </message>
-    <message>
-        <location line="+6" />
+        <location filename="../widgets/compare.py" line="146" />
         <source>Not available for this image and filter.</source>
         <translation>Indisponible pour cette image et ce filtre.</translation>
     </message>
@@ -931,41 +831,18 @@
 </context>
 <context>
     <name>Stepper</name>
-    <message numerus="yes">
-        <location filename="../widgets/stepper.py" line="+136" />
-        <source>Speed: %n step(s)/s</source>
-        <translation>
-            <numerusform>Vitesse : %n pas/s</numerusform>
-            <numerusform>Vitesse : %n pas/s</numerusform>
-        </translation>
-    </message>
     <message>
-        <location line="+8" />
-        <source>Step {0} / {1}</source>
-        <translation>Pas {0} / {1}</translation>
-    </message>
-    <message>
-        <location line="+4" />
+        <location filename="../widgets/stepper.py" line="148" />
         <source>Reset (Home)</source>
         <translation>Recommencer (Début)</translation>
     </message>
     <message>
-        <location line="+1" />
-        <source>Step back (Left)</source>
-        <translation>Pas précédent (Gauche)</translation>
-    </message>
-    <message>
-        <location line="+1" />
+        <location filename="../widgets/stepper.py" line="150" />
         <source>Play / pause (Space)</source>
         <translation>Lecture / pause (Espace)</translation>
     </message>
     <message>
-        <location line="+1" />
-        <source>Step forward (Right)</source>
-        <translation>Pas suivant (Droite)</translation>
-    </message>
-    <message>
-        <location line="+1" />
+        <location filename="../widgets/stepper.py" line="152" />
         <source>Jump to the end (End)</source>
         <translation>Aller à la fin (Fin)</translation>
     </message>
@@ -973,6 +850,19 @@
         <location line="+1" />
         <source>Animation speed</source>
         <translation>Vitesse de l'animation</translation>
+    </message>
+</context>
+<context>
+    <name>SideFold</name>
+    <message>
+        <location filename="../widgets/side_fold.py" />
+        <source>Show this column</source>
+        <translation>Afficher cette colonne</translation>
+    </message>
+    <message>
+        <location filename="../widgets/side_fold.py" />
+        <source>Hide this column (more room for the view)</source>
+        <translation>Masquer cette colonne (plus de place pour la vue)</translation>
     </message>
 </context>
 </TS>

@@ -108,7 +108,7 @@
         <message>
             <location filename="../widgets/conv_controls.py" line="293" />
             <source>Padding</source>
-            <translation>Remplissage</translation>
+            <translation>Remplissage (padding)</translation>
         </message>
     </context>
     <context>
@@ -137,6 +137,11 @@
             <location filename="../tabs/convolution.py" line="442" />
             <source>Padding: valid / same / full</source>
             <translation>Remplissage (padding) : valid / same / full</translation>
+        </message>
+        <message>
+            <location filename="../tabs/convolution.py" />
+            <source>Settings</source>
+            <translation>Réglages</translation>
         </message>
     </context>
     <context>
@@ -348,7 +353,7 @@
         <message>
             <location filename="../widgets/compare.py" line="243" />
             <source>&lt;b&gt;Two ways to shrink a feature map&lt;/b&gt;, drawn at the same scale. Convolution with stride 1 then ReLU, followed by {0} {1} × {1} with stride {2} (it looks at every position and keeps one answer per window); or the convolution computed directly with stride {2} (it skips positions and can miss a detection that falls between two of them). The lesson says the second can replace the first without losing accuracy: &lt;b&gt;Train both&lt;/b&gt; tests it.</source>
-            <translation>&lt;b&gt;Deux façons de réduire une carte de caractéristiques&lt;/b&gt;, dessinées à la même échelle. Convolution de pas 1 puis ReLU, suivie d'un {0} {1} × {1} de pas {2} (il regarde chaque position et garde une réponse par fenêtre) ; ou la convolution calculée directement avec un pas de {2} (elle saute des positions et peut manquer une détection qui tombe entre deux). Le cours dit que la seconde peut remplacer la première sans perte d'exactitude : &lt;b&gt;Entraîner les deux&lt;/b&gt; le vérifie.</translation>
+            <translation>&lt;b&gt;Deux façons de réduire une carte de caractéristiques&lt;/b&gt;, dessinées à la même échelle. Convolution de pas 1 puis ReLU, suivie d'un {0} {1} × {1} de pas {2} (il regarde chaque position et garde une réponse par fenêtre) ; ou la convolution calculée directement avec un pas de {2} (elle saute des positions et peut manquer une détection qui tombe entre deux). La leçon dit que la seconde peut remplacer la première sans perte d'exactitude : &lt;b&gt;Entraîner les deux&lt;/b&gt; le vérifie.</translation>
         </message>
         <message>
             <location filename="../widgets/compare.py" line="252" />
@@ -358,7 +363,7 @@
         <message>
             <location filename="../widgets/compare.py" line="253" />
             <source>Conv stride {0} + ReLU</source>
-            <translation>Conv pas {0} + ReLU</translation>
+            <translation>Conv de pas {0} + ReLU</translation>
         </message>
         <message>
             <location filename="../widgets/compare.py" line="256" />
@@ -535,17 +540,17 @@
         <message>
             <location filename="../widgets/train_both.py" line="330" />
             <source>The difference is within the variation between seeds (±{0} points): on these digits the stride loses no accuracy that this measurement can see, as the lesson says, and {1}. A smaller difference would take more seeds or epochs to show.</source>
-            <translation>L'écart reste dans la variation d'une graine à l'autre (±{0} points) : sur ces chiffres, le pas ne fait perdre aucune exactitude que cette mesure puisse voir, comme le dit le cours, et {1}. Un écart plus petit demanderait plus de graines ou d'époques pour apparaître.</translation>
+            <translation>L'écart reste dans la variation d'une graine à l'autre (±{0} points) : sur ces chiffres, le pas ne fait perdre aucune exactitude que cette mesure puisse voir, comme le dit la leçon, et {1}. Un écart plus petit demanderait plus de graines ou d'époques pour apparaître.</translation>
         </message>
         <message>
             <location filename="../widgets/train_both.py" line="336" />
             <source>Max-pooling is ahead by more than the variation between seeds (±{0} points): here the lesson's «sans perte de précision» does not hold exactly; in exchange {1}.</source>
-            <translation>Le max-pooling devance de plus que la variation d'une graine à l'autre (±{0} points) : ici, le « sans perte de précision » du cours ne tient pas exactement ; en échange, {1}.</translation>
+            <translation>Le max-pooling a une avance plus grande que la variation d'une graine à l'autre (±{0} points) : ici, la promesse de la leçon, remplacer le pooling par un pas plus grand sans rien perdre en exactitude, ne se vérifie pas tout à fait ; en échange, {1}.</translation>
         </message>
         <message>
             <location filename="../widgets/train_both.py" line="341" />
             <source>The strided network is ahead by more than the variation between seeds (±{0} points): replacing conv + max-pool by a larger stride lost nothing here, and {1}.</source>
-            <translation>Le réseau à grand pas devance de plus que la variation d'une graine à l'autre (±{0} points) : remplacer conv + max-pooling par un pas plus grand n'a rien fait perdre ici, et {1}.</translation>
+            <translation>Le réseau à grand pas a une avance plus grande que la variation d'une graine à l'autre (±{0} points) : remplacer conv + max-pooling par un pas plus grand n'a rien fait perdre ici, et {1}.</translation>
         </message>
         <message>
             <location filename="../widgets/train_both.py" line="345" />

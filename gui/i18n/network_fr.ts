@@ -16,7 +16,7 @@
     <message>
         <location filename="../widgets/net_arch_panel.py" line="196" />
         <source>Receptive field: how many input pixels one cell of the layer's output sees. The filters stay 3x3, but after each pooling a cell sees a larger part of the image.</source>
-        <translation>Champ récepteur : combien de pixels de l'entrée une case de la sortie de la couche voit. Les filtres restent en 3x3, mais après chaque pooling une case voit une plus grande partie de l'image.</translation>
+        <translation>Champ récepteur : combien de pixels de l'entrée une case de la sortie de la couche voit. Les filtres restent en 3 × 3, mais après chaque pooling une case voit une plus grande partie de l'image.</translation>
     </message>
 </context>
 <context>
@@ -147,7 +147,7 @@
     <message>
         <location filename="../widgets/net_flatten_pictures.py" line="55" />
         <source>Example: 3 maps of 2x2</source>
-        <translation>Exemple : 3 cartes de 2x2</translation>
+        <translation>Exemple : 3 cartes de 2 × 2</translation>
     </message>
     <message>
         <location filename="../widgets/net_flatten_pictures.py" line="68" />
@@ -162,7 +162,7 @@
     <message>
         <location filename="../widgets/net_flatten_pictures.py" line="88" />
         <source>This image: {p} rows (positions) x {c} columns (channels)</source>
-        <translation>Cette image : {p} lignes (positions) x {c} colonnes (canaux)</translation>
+        <translation>Cette image : {p} lignes (positions) × {c} colonnes (canaux)</translation>
     </message>
 </context>
 <context>
@@ -175,12 +175,12 @@
     <message>
         <location filename="../widgets/net_flatten.py" line="263" />
         <source>The base gives {h}x{w}x{c} maps; Flatten makes a vector of &lt;b&gt;{d}&lt;/b&gt; values ({h}·{w}·{c}).</source>
-        <translation>La base donne des cartes {h}x{w}x{c} ; Flatten en fait un vecteur de &lt;b&gt;{d}&lt;/b&gt; valeurs ({h}·{w}·{c}).</translation>
+        <translation>La base donne des cartes {h} × {w} × {c} ; Flatten en fait un vecteur de &lt;b&gt;{d}&lt;/b&gt; valeurs ({h}·{w}·{c}).</translation>
     </message>
     <message>
         <location filename="../widgets/net_flatten.py" line="270" />
         <source>The base gives {h}x{w}x{c} maps; GlobalMaxPooling keeps &lt;b&gt;{d}&lt;/b&gt; values, one per map.</source>
-        <translation>La base donne des cartes {h}x{w}x{c} ; GlobalMaxPooling garde &lt;b&gt;{d}&lt;/b&gt; valeurs, une par carte.</translation>
+        <translation>La base donne des cartes {h} × {w} × {c} ; GlobalMaxPooling garde &lt;b&gt;{d}&lt;/b&gt; valeurs, une par carte.</translation>
     </message>
     <message>
         <location filename="../widgets/net_flatten.py" line="277" />
@@ -190,17 +190,17 @@
     <message>
         <location filename="../widgets/net_flatten.py" line="289" />
         <source>&lt;b&gt;Refused at {n}x{n}&lt;/b&gt; by {layer}: {msg}</source>
-        <translation>&lt;b&gt;Refusé en {n}x{n}&lt;/b&gt; par {layer} : {msg}</translation>
+        <translation>&lt;b&gt;Refusé en {n} × {n}&lt;/b&gt; par {layer} : {msg}</translation>
     </message>
     <message>
         <location filename="../widgets/net_flatten.py" line="294" />
         <source>At {n}x{n} Flatten makes {d} values, but the Dense layer was built for {e}: its weight matrix fixes the image size.</source>
-        <translation>En {n}x{n}, Flatten donne {d} valeurs, mais la couche Dense a été construite pour {e} : sa matrice de poids fixe la taille de l'image.</translation>
+        <translation>En {n} × {n}, Flatten donne {d} valeurs, mais la couche Dense a été construite pour {e} : sa matrice de poids fixe la taille de l'image.</translation>
     </message>
     <message>
         <location filename="../widgets/net_flatten.py" line="302" />
         <source>At {n}x{n}: runs, prediction &lt;b&gt;{c}&lt;/b&gt; ({p:.0%}).</source>
-        <translation>En {n}x{n} : fonctionne, prédiction &lt;b&gt;{c}&lt;/b&gt; ({p:.0%}).</translation>
+        <translation>En {n} × {n} : fonctionne, prédiction &lt;b&gt;{c}&lt;/b&gt; ({p:.0%}).</translation>
     </message>
     <message>
         <location filename="../widgets/net_flatten.py" line="309" />
@@ -218,24 +218,14 @@
         <translation>Pas encore entraîné : cliquez sur « Entraîner les deux ».</translation>
     </message>
     <message>
-        <location filename="../widgets/net_flatten.py" line="338" />
-        <source>&lt;b&gt;{a:.1%}&lt;/b&gt; validation accuracy after {e} epoch(s); training took {s:.1f} s.</source>
-        <translation>&lt;b&gt;{a:.1%}&lt;/b&gt; d'exactitude (accuracy) en validation après {e} époque(s) ; l'entraînement a pris {s:.1f} s.</translation>
-    </message>
-    <message>
-        <location filename="../widgets/net_flatten.py" line="348" />
-        <source>Measured here: {e} epoch(s) on the same {n} images in the same order, both bases starting from the same weights; accuracy on {v} validation images: Flatten {af:.1%} in {tf:.1f} s, GlobalMaxPooling {ag:.1%} in {tg:.1f} s.</source>
-        <translation>Mesuré ici : {e} époque(s) sur les mêmes {n} images dans le même ordre, les deux bases partant des mêmes poids ; exactitude sur {v} images de validation : Flatten {af:.1%} en {tf:.1f} s, GlobalMaxPooling {ag:.1%} en {tg:.1f} s.</translation>
-    </message>
-    <message>
         <location filename="../widgets/net_flatten.py" line="365" />
         <source>Flatten is ahead by {d:.1f} points, more than twice the sampling noise (±{s:.1f}): with images of a fixed size it did better here, as the lesson says; its head can use where each feature is, with far more weights.</source>
-        <translation>Flatten a {d:.1f} points d'avance, plus de deux fois le bruit d'échantillonnage (±{s:.1f}) : avec des images de taille fixe, il a fait mieux ici, comme le dit le cours ; sa tête peut utiliser l'endroit de chaque caractéristique, avec bien plus de poids.</translation>
+        <translation>Flatten a {d:.1f} points d'avance, plus de deux fois le bruit d'échantillonnage (±{s:.1f}) : avec des images de taille fixe, il a fait mieux ici, comme le dit la leçon ; sa tête peut se servir de l'endroit où se trouve chaque caractéristique, avec bien plus de poids.</translation>
     </message>
     <message>
         <location filename="../widgets/net_flatten.py" line="373" />
         <source>GlobalMaxPooling is ahead by {d:.1f} points (noise ±{s:.1f}), against the lesson's rule of thumb for this run.</source>
-        <translation>GlobalMaxPooling a {d:.1f} points d'avance (bruit ±{s:.1f}), contrairement à la règle du cours pour cet essai.</translation>
+        <translation>GlobalMaxPooling a {d:.1f} points d'avance (bruit ±{s:.1f}) : pour cet essai, c'est le contraire de ce que la leçon annonce.</translation>
     </message>
     <message>
         <location filename="../widgets/net_flatten.py" line="380" />
@@ -255,12 +245,12 @@
     <message>
         <location filename="../widgets/net_flatten.py" line="408" />
         <source>The base gives maps (height x width x channels); the dense head wants a vector. Flatten keeps every value, so the head needs a fixed image size; GlobalMaxPooling keeps each map's largest value, whatever the size, but forgets where features were.</source>
-        <translation>La base donne des cartes (hauteur x largeur x canaux) ; la tête dense attend un vecteur. Flatten garde toutes les valeurs, donc la tête exige une taille d'image fixe ; GlobalMaxPooling garde la plus grande valeur de chaque carte, quelle que soit la taille, mais oublie où se trouvaient les caractéristiques.</translation>
+        <translation>La base donne des cartes (hauteur × largeur × canaux) ; la tête dense attend un vecteur. Flatten garde toutes les valeurs, donc la tête exige une taille d'image fixe ; GlobalMaxPooling garde la plus grande valeur de chaque carte, quelle que soit la taille, mais oublie où se trouvaient les caractéristiques.</translation>
     </message>
     <message>
         <location filename="../widgets/net_flatten.py" line="413" />
         <source>Flatten head (the lesson's network)</source>
-        <translation>Tête Flatten (le réseau du cours)</translation>
+        <translation>Tête Flatten (le réseau de la leçon)</translation>
     </message>
     <message>
         <location filename="../widgets/net_flatten.py" line="414" />
@@ -297,6 +287,26 @@
         <source>epochs</source>
         <translation>époques</translation>
     </message>
+    <message>
+        <location filename="../widgets/net_flatten.py" />
+        <source>&lt;b&gt;{a:.1%}&lt;/b&gt; validation accuracy after 1 epoch; training took {s:.1f} s.</source>
+        <translation>&lt;b&gt;{a:.1%}&lt;/b&gt; d'exactitude (accuracy) en validation après 1 époque ; l'entraînement a pris {s:.1f} s.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/net_flatten.py" />
+        <source>&lt;b&gt;{a:.1%}&lt;/b&gt; validation accuracy after {e} epochs; training took {s:.1f} s.</source>
+        <translation>&lt;b&gt;{a:.1%}&lt;/b&gt; d'exactitude (accuracy) en validation après {e} époques ; l'entraînement a pris {s:.1f} s.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/net_flatten.py" />
+        <source>Measured here: 1 epoch on the same {n} images in the same order, both bases starting from the same weights; accuracy on {v} validation images: Flatten {af:.1%} in {tf:.1f} s, GlobalMaxPooling {ag:.1%} in {tg:.1f} s.</source>
+        <translation>Mesuré ici : 1 époque sur les mêmes {n} images dans le même ordre, les deux bases partant des mêmes poids ; exactitude sur {v} images de validation : Flatten {af:.1%} en {tf:.1f} s, GlobalMaxPooling {ag:.1%} en {tg:.1f} s.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/net_flatten.py" />
+        <source>Measured here: {e} epochs on the same {n} images in the same order, both bases starting from the same weights; accuracy on {v} validation images: Flatten {af:.1%} in {tf:.1f} s, GlobalMaxPooling {ag:.1%} in {tg:.1f} s.</source>
+        <translation>Mesuré ici : {e} époques sur les mêmes {n} images dans le même ordre, les deux bases partant des mêmes poids ; exactitude sur {v} images de validation : Flatten {af:.1%} en {tf:.1f} s, GlobalMaxPooling {ag:.1%} en {tg:.1f} s.</translation>
+    </message>
 </context>
 <context>
     <name>GmpVector</name>
@@ -313,12 +323,12 @@
     <message>
         <location filename="../widgets/net_flatten_pictures.py" line="160" />
         <source>GlobalMaxPooling keeps [{v}] (the lesson's [1, 0, 1])</source>
-        <translation>GlobalMaxPooling garde [{v}] (le [1, 0, 1] du cours)</translation>
+        <translation>GlobalMaxPooling garde [{v}] (le [1, 0, 1] de la leçon)</translation>
     </message>
     <message>
         <location filename="../widgets/net_flatten_pictures.py" line="169" />
         <source>which features were found (large) or not (near 0), and no longer where.</source>
-        <translation>quelles caractéristiques ont été trouvées (grand) ou non (proche de 0), et plus où.</translation>
+        <translation>quelles caractéristiques ont été trouvées (grande valeur) ou non (proche de 0), mais plus où.</translation>
     </message>
     <message>
         <location filename="../widgets/net_flatten_pictures.py" line="173" />
@@ -336,7 +346,7 @@
     <message>
         <location filename="../widgets/net_hierarchy.py" line="249" />
         <source>&lt;b&gt;{name}&lt;/b&gt;: one cell sees &lt;b&gt;{h}x{w}&lt;/b&gt; pixels of the input (neighbouring cells start {j} px apart). Each row: a channel's filter (blue: negative, red: positive weights; one square per input channel), then the 9 patches of the {n} validation images that excite it most, with the activation; blue-grey: outside the image.</source>
-        <translation>&lt;b&gt;{name}&lt;/b&gt; : une case voit &lt;b&gt;{h}x{w}&lt;/b&gt; pixels de l'entrée (des cases voisines commencent à {j} px d'écart). Chaque ligne : le filtre d'un canal (bleu : poids négatifs, rouge : positifs ; un carré par canal d'entrée), puis les 9 morceaux des {n} images de validation qui l'activent le plus, avec l'activation ; gris-bleu : hors de l'image.</translation>
+        <translation>&lt;b&gt;{name}&lt;/b&gt; : une case voit &lt;b&gt;{h} × {w}&lt;/b&gt; pixels de l'entrée (deux cases voisines commencent à {j} px d'écart). Chaque ligne : le filtre d'un canal (bleu : poids négatifs, rouge : positifs ; un carré par canal d'entrée), puis les 9 morceaux des {n} images de validation qui l'activent le plus, avec l'activation ; gris-bleu : hors de l'image.</translation>
     </message>
     <message>
         <location filename="../widgets/net_hierarchy.py" line="269" />
@@ -346,7 +356,7 @@
     <message>
         <location filename="../widgets/net_hierarchy.py" line="272" />
         <source>The lesson: the first conv layer detects simple shapes (lines, curves), the next ones combinations of them. The filters stay small, but each layer sees a larger part of the image: compare the patch sizes from one layer to the next.</source>
-        <translation>Le cours : la première couche de convolution détecte des formes simples (traits, courbes), les suivantes des associations de ces formes. Les filtres restent petits, mais chaque couche voit une plus grande partie de l'image : comparez la taille des morceaux d'une couche à l'autre.</translation>
+        <translation>La leçon : la première couche de convolution détecte des formes simples (traits, courbes), les suivantes des associations de ces formes. Les filtres restent petits, mais chaque couche voit une plus grande partie de l'image : comparez la taille des morceaux d'une couche à l'autre.</translation>
     </message>
 </context>
 <context>
@@ -452,7 +462,7 @@
     <message>
         <location filename="../widgets/net_invariance.py" line="507" />
         <source>The lesson: pooling removes part of the position information, so a CNN tends not to tell features apart by where they are. Move the image a few pixels and compare each layer's output with the unshifted one.</source>
-        <translation>Le cours : le pooling supprime une partie de l'information de position, si bien qu'un CNN a tendance à ne pas distinguer les caractéristiques par leur emplacement. Déplacez l'image de quelques pixels et comparez la sortie de chaque couche à celle sans décalage.</translation>
+        <translation>La leçon : le pooling supprime une partie de l'information de position, si bien qu'un CNN a tendance à ne pas distinguer les caractéristiques par leur emplacement. Déplacez l'image de quelques pixels et comparez la sortie de chaque couche à celle sans décalage.</translation>
     </message>
     <message>
         <location filename="../widgets/net_invariance.py" line="512" />
@@ -505,17 +515,17 @@
     <message>
         <location filename="../widgets/net_look.py" line="253" />
         <source>&lt;b&gt;Empty:&lt;/b&gt; at {layer} ({h}x{w}) no region speaks for {c}: the maps weighted by their mean gradient sum to less than zero everywhere. Behind Flatten every position has its own weights, so the averaged gradients are often negative; try an earlier conv layer or the lesson's network (its last conv is 7x7).</source>
-        <translation>&lt;b&gt;Vide :&lt;/b&gt; en {layer} ({h}x{w}), aucune région ne plaide pour {c} : les cartes pondérées par leur gradient moyen ont une somme négative partout. Derrière Flatten, chaque position a ses propres poids, si bien que les gradients moyennés sont souvent négatifs ; essayez une couche de convolution plus tôt ou le réseau du cours (sa dernière convolution est en 7x7).</translation>
+        <translation>&lt;b&gt;Vide :&lt;/b&gt; en {layer} ({h} × {w}), aucune région ne plaide pour {c} : les cartes pondérées par leur gradient moyen ont une somme négative partout. Derrière Flatten, chaque position a ses propres poids, si bien que les gradients moyennés sont souvent négatifs ; essayez une couche de convolution plus tôt ou le réseau de la leçon (sa dernière convolution est en 7 × 7).</translation>
     </message>
     <message>
         <location filename="../widgets/net_look.py" line="262" />
         <source>The maps of {layer} ({h}x{w}) weighted by how much they raise the score of {c}, enlarged to the image.</source>
-        <translation>Les cartes de {layer} ({h}x{w}) pondérées par leur contribution au score de {c}, agrandies à la taille de l'image.</translation>
+        <translation>Les cartes de {layer} ({h} × {w}) pondérées par leur contribution au score de {c}, agrandies à la taille de l'image.</translation>
     </message>
     <message>
         <location filename="../widgets/net_look.py" line="269" />
         <source>Red: hiding a {k}x{k} square there lowers p({c}) (by up to {d:.0%}); blue: hiding it raises p({c}).</source>
-        <translation>Rouge : cacher un carré de {k}x{k} à cet endroit fait baisser p({c}) (jusqu'à {d:.0%}) ; bleu : le cacher fait monter p({c}).</translation>
+        <translation>Rouge : cacher un carré de {k} × {k} à cet endroit fait baisser p({c}) (jusqu'à {d:.0%}) ; bleu : le cacher fait monter p({c}).</translation>
     </message>
     <message>
         <location filename="../widgets/net_look.py" line="298" />
@@ -708,6 +718,11 @@
         <source>What each layer detects: lines, then parts, then objects</source>
         <translation>Ce que détecte chaque couche : des traits, puis des parties, puis des objets</translation>
     </message>
+    <message>
+        <location filename="../tabs/network.py" />
+        <source>Input</source>
+        <translation>Entrée</translation>
+    </message>
 </context>
 <context>
     <name>OverviewCanvas</name>
@@ -762,12 +777,12 @@
     <message>
         <location filename="../widgets/net_overview.py" line="178" />
         <source>input pixels rows {t}-{b}, columns {l}-{r} ({h}x{w})</source>
-        <translation>les pixels de l'entrée lignes {t} à {b}, colonnes {l} à {r} ({h}x{w})</translation>
+        <translation>les pixels de l'entrée lignes {t} à {b}, colonnes {l} à {r} ({h} × {w})</translation>
     </message>
     <message>
         <location filename="../widgets/net_overview.py" line="184" />
         <source>{name}: {h}x{w} cells of {maps}</source>
-        <translation>{name} : {h}x{w} cases de {maps}</translation>
+        <translation>{name} : {h} × {w} cases de {maps}</translation>
     </message>
     <message>
         <location filename="../widgets/net_overview.py" line="189" />

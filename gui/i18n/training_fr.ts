@@ -205,12 +205,7 @@
         <translation>Toutes les positions</translation>
     </message>
     <message>
-        <location line="+2" />
-        <source>Input X (channel c, padded)</source>
-        <translation>Entrée X (canal c, avec son remplissage)</translation>
-    </message>
-    <message>
-        <location line="+1" />
+        <location filename="../tabs/backprop.py" line="342" />
         <source>Filter W (c, k)</source>
         <translation>Filtre W (c, k)</translation>
     </message>
@@ -317,12 +312,7 @@
         <translation>{i}. {name} ({cls}) : probabilités des classes (softmax des {n} sorties)</translation>
     </message>
     <message>
-        <location line="+4" />
-        <source>{i}. {name} (Flatten): the maps laid end to end, a vector of {n} values</source>
-        <translation>{i}. {name} (Flatten) : les cartes mises bout à bout, un vecteur de {n} valeurs</translation>
-    </message>
-    <message>
-        <location line="+4" />
+        <location filename="../widgets/net_featuremaps.py" line="100" />
         <source>{i}. {name} ({cls}): {shape}, after pooling</source>
         <translation>{i}. {name} ({cls}) : {shape}, après pooling</translation>
     </message>
@@ -524,22 +514,7 @@ vrai : {t}</translation>
         <translation>Ouvrir un modèle</translation>
     </message>
     <message>
-        <location line="+54" />
-        <source>Validation image</source>
-        <translation>Image de validation</translation>
-    </message>
-    <message>
-        <location line="+1" />
-        <source>Open image...</source>
-        <translation>Ouvrir une image…</translation>
-    </message>
-    <message>
-        <location line="+1" />
-        <source>Draw...</source>
-        <translation>Dessiner…</translation>
-    </message>
-    <message>
-        <location line="+2" />
+        <location filename="../tabs/network.py" line="439" />
         <source>Open model (.npz)...</source>
         <translation>Ouvrir un modèle (.npz)…</translation>
     </message>
@@ -831,6 +806,11 @@ vrai : {t}</translation>
         <source>Choose a data set and press Start.</source>
         <translation>Choisissez un jeu de données et appuyez sur Démarrer.</translation>
     </message>
+    <message>
+        <location filename="../tabs/training.py" />
+        <source>Settings</source>
+        <translation>Réglages</translation>
+    </message>
 </context>
 <context>
     <name>TransferPanel</name>
@@ -917,17 +897,18 @@ vrai : {t}</translation>
     <message>
         <location line="+0" />
         <source>Training time (s)</source>
-        <translation>Durée d'entraînement (s)</translation>
+        <translation>Durée (s)</translation>
     </message>
     <message>
         <location line="+0" />
         <source>Validation accuracy</source>
-        <translation>Exactitude en validation</translation>
+        <translation>Exactitude
+(validation)</translation>
     </message>
     <message>
         <location line="+2" />
         <source>Frozen base + new head</source>
-        <translation>Base gelée + nouvelle tête</translation>
+        <translation>Base gelée + nouvelle tête</translation>
     </message>
     <message>
         <location line="+1" />

@@ -95,6 +95,11 @@ def backprop_snapshot(model: Any, image: np.ndarray, label: int, layer_index: in
         raise ValueError(
             f"layer_index must point at a Conv2D layer. Received: {layer_index} ({type(layer).__name__})"
         )
+    if tuple(getattr(layer, "dilation_rate", (1, 1))) != (1, 1):
+        raise ValueError(
+            f"layer {layer.name!r} is dilated (dilation_rate={tuple(layer.dilation_rate)}): the backward "
+            "walk steps undilated convolutions only; choose another Conv2D layer"
+        )
     x = np.asarray(image, np.float32)[None]  # (1, H, W, C)
     acts = model.activations(x)
     x_in = x if layer_index == 0 else acts[layer_index - 1][1]  # (1, H, W, C_in)

@@ -5,10 +5,12 @@ lazy walk and the maps the engine computed, and answers what the views ask at a 
 feature map, the windows to outline (:class:`StepMarks`), the pooled cells known so far
 (:class:`PoolStep`) and the numbers of the output-size formula (:class:`OutputSize`).
 
-:class:`Walk` wraps :func:`engine.sliding.windows` so that the stepper can go forward, back and jump to any
-output cell while only materialising the windows it needs (and skip the windows that see only zeros).
+:class:`Walk` wraps :func:`engine.sliding.windows` (or reads a dilated kernel's taps ``d`` apart) so that the
+stepper can go forward, back and jump to any output cell while only materialising the windows it needs (and
+skip the windows that see only zeros).
 :func:`compute_maps` (in :mod:`gui.models.lab_maps`, re-exported here) is the one engine job the tab submits
-to the engine worker each time a setting changes; it returns plain arrays.
+to the engine worker each time a setting changes; it returns plain arrays. In transposed mode
+(``LabParams.transposed``) the lab steps a :class:`~gui.models.transposed.TransposeWalk` instead.
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ from numpy.lib.stride_tricks import sliding_window_view
 
 from engine import shapes, sliding
 from gui.models.lab_maps import LabParams, compute_maps, conv_map, masked, warm_up
+from gui.models.marks import Mark
+from gui.models.transposed import TransposeMarks, TransposeWalk, transpose_marks
 
 __all__ = [
     "ConvolutionLab",
@@ -30,6 +34,7 @@ __all__ = [
     "OutputSize",
     "PoolStep",
     "StepMarks",
+    "TransposeMarks",
     "Walk",
     "compute_maps",
     "conv_map",
@@ -46,16 +51,48 @@ class Walk:
     """
 
     def __init__(self, p: LabParams) -> None:
-        k = p.kernel.shape[:2]
-        self.out_hw = sliding.output_shape(p.plane.shape, k, stride=p.stride, padding=p.padding)
-        self.padded, self.pads = sliding.padded_input(p.plane, k, stride=p.stride, padding=p.padding)
-        self.kernel_hw = (int(k[0]), int(k[1]))
+        k = (int(p.kernel.shape[0]), int(p.kernel.shape[1]))
+        d = p.dilation
+        #: the window a dilated kernel covers, ``d (K - 1) + 1`` cells (the kernel itself at d = 1)
+        span = shapes.effective_kernel(k, (d, d))
+        self.out_hw = sliding.output_shape(p.plane.shape, span, stride=p.stride, padding=p.padding)
+        self.padded, self.pads = sliding.padded_input(p.plane, span, stride=p.stride, padding=p.padding)
+        self.kernel_hw = span
+        self.taps_hw = k
+        self.dilation = d
         self.stride = p.stride
-        self._it: Iterator[sliding.Window] = sliding.windows(
-            p.plane, p.kernel, stride=p.stride, padding=p.padding, flip=p.flip, bias=p.bias
+        self._it: Iterator[sliding.Window] = (
+            sliding.windows(p.plane, p.kernel, stride=p.stride, padding=p.padding, flip=p.flip, bias=p.bias)
+            if d == 1
+            else self._dilated_windows(p)
         )
         self._done: list[sliding.Window] = []
         self._zero: np.ndarray | None = None
+
+    def _dilated_windows(self, p: LabParams) -> Iterator[sliding.Window]:
+        """The walk of a dilated kernel: each window reads the ``K x K`` cells ``d`` apart under its span
+        (``patch``, the taps only), so that the written sum holds ``K^2`` products as at ``d = 1``."""
+        kernel = np.asarray(p.kernel, np.float32)
+        if kernel.ndim == 2 and self.padded.ndim == 3:
+            kernel = np.repeat(kernel[:, :, None], self.padded.shape[2], axis=2)
+        if p.flip:
+            kernel = kernel[::-1, ::-1]
+        kernel = np.ascontiguousarray(kernel)
+        kernel.setflags(write=False)
+        (sh, sw), d, b = (p.stride, p.stride), self.dilation, float(p.bias)
+        eh, ew = self.kernel_hw
+        for i in range(self.out_hw[0]):
+            for j in range(self.out_hw[1]):
+                top, left = i * sh, j * sw
+                patch = self.padded[top : top + eh : d, left : left + ew : d].copy()  # (KH, KW[, C])
+                products = patch * kernel
+                total = float(products.sum(dtype=np.float64)) + b
+                yield sliding.Window(i, j, top, left, patch, kernel, products, total, b)
+
+    def taps(self, top: int, left: int) -> list[tuple[int, int]]:
+        """The padded-input cells the taps of the window at ``(top, left)`` read, row by row."""
+        (kh, kw), d = self.taps_hw, self.dilation
+        return [(top + m * d, left + n * d) for m in range(kh) for n in range(kw)]
 
     @property
     def total(self) -> int:
@@ -86,7 +123,8 @@ class Walk:
             nonzero = self.padded != 0
             if nonzero.ndim == 3:
                 nonzero = nonzero.any(axis=2)  # (Hp, Wp)
-            win = sliding_window_view(nonzero, self.kernel_hw)[:: self.stride, :: self.stride]
+            d = self.dilation
+            win = sliding_window_view(nonzero, self.kernel_hw)[:: self.stride, :: self.stride, ::d, ::d]
             oh, ow = self.out_hw
             self._zero = ~win[:oh, :ow].any(axis=(2, 3)).reshape(-1)
         return self._zero
@@ -103,29 +141,12 @@ class Walk:
         return target
 
     def outputs_seeing(self, prow: int, pcol: int) -> list[tuple[int, int]]:
-        """Output cells whose window covers padded-input cell ``(prow, pcol)`` (hover in the other
-        direction)."""
-        (kh, kw), s = self.kernel_hw, self.stride
-        rows = [i for i in range(self.out_hw[0]) if i * s <= prow < i * s + kh]
-        cols = [j for j in range(self.out_hw[1]) if j * s <= pcol < j * s + kw]
+        """Output cells whose window reads padded-input cell ``(prow, pcol)`` with one of its taps (hover in
+        the other direction)."""
+        (kh, kw), s, d = self.kernel_hw, self.stride, self.dilation
+        rows = [i for i in range(self.out_hw[0]) if i * s <= prow < i * s + kh and (prow - i * s) % d == 0]
+        cols = [j for j in range(self.out_hw[1]) if j * s <= pcol < j * s + kw and (pcol - j * s) % d == 0]
         return [(i, j) for i in rows for j in cols]
-
-
-@dataclass(frozen=True)
-class Mark:
-    """A rectangle of cells to outline: ``rows`` x ``cols`` cells from ``(top, left)``.
-
-    ``role``: ``"current"`` (the window just computed), ``"next"`` (where the filter starts, before the
-    first step), ``"hover"`` (under the mouse, or the window of the hovered cell) or ``"seen"`` (an output
-    cell whose window covers the hovered input cell); ``fill``: tint the cells too.
-    """
-
-    top: int
-    left: int
-    rows: int
-    cols: int
-    role: str
-    fill: bool = False
 
 
 @dataclass(frozen=True)
@@ -159,7 +180,8 @@ class PoolStep:
 
 @dataclass(frozen=True)
 class OutputSize:
-    """The numbers of the output-size line: ``out_h x out_w = formula`` with N, K, s and P."""
+    """The numbers of the output-size line: ``out_h x out_w = formula`` with N, K, s, P and the dilation d
+    (the formula is the transposed convolution's when ``transposed``)."""
 
     out_h: int
     out_w: int
@@ -169,12 +191,30 @@ class OutputSize:
     kernel: int
     stride: int
     pads: tuple[int, int, int, int]
+    dilation: int = 1
+    transposed: bool = False
+
+    @property
+    def span(self) -> int:
+        """The kernel's effective size ``d (K - 1) + 1``."""
+        return shapes.effective_kernel_size(self.kernel, self.dilation)
 
     @property
     def pads_text(self) -> str:
         """``"1"`` when every side has the same padding, else ``"top/bottom/left/right"``."""
         t, b, le, r = self.pads
         return f"{t}/{b}/{le}/{r}" if len({t, b, le, r}) > 1 else str(t)
+
+
+def _window_marks(walk: Walk, top: int, left: int, role: str, fill: bool) -> list[Mark]:
+    """The window at ``(top, left)``: its cells (tinted with ``fill``); for a dilated kernel, its span
+    outlined and each tap marked, the cells between the taps left clear."""
+    kh, kw = walk.kernel_hw
+    if walk.dilation == 1:
+        return [Mark(top, left, kh, kw, role, fill)]
+    return [Mark(top, left, kh, kw, role)] + [
+        Mark(r, c, 1, 1, role, fill, True) for r, c in walk.taps(top, left)
+    ]
 
 
 #: the panels a hovered cell can be on
@@ -192,8 +232,10 @@ class ConvolutionLab:
     source : ``(H, W)`` or ``(H, W, 3)`` float32 in [0, 1], the image as opened.
     source_name, sample_key, source_path : where it came from (a display name, a sample key, a file path).
     params : the settings of the current computation (None before the first :meth:`update`).
-    walk : the lazy walk, or None when the filter does not fit in the padded image.
+    walk : the lazy walk, or None when the filter does not fit in the padded image (or in transposed mode).
+    twalk : in transposed mode (``params.transposed``), the scatters; else None.
     walk_error : why there is no walk (the engine's message), else None.
+    selected : the canvas cell clicked in transposed mode, whose written sum shows when nothing is hovered.
     result : the maps of :func:`compute_maps` for the current generation, or None while they are computed.
     pool_walk : the pooling windows over the ReLU map (empty until the maps are in, or when pooling does not
         fit).
@@ -205,7 +247,9 @@ class ConvolutionLab:
         self.source_name, self.sample_key, self.source_path = name, key, path
         self.params: LabParams | None = None
         self.walk: Walk | None = None
+        self.twalk: TransposeWalk | None = None
         self.walk_error: str | None = None
+        self.selected: tuple[int, int] | None = None
         self.result: dict[str, Any] | None = None
         self.pool_walk: list[sliding.PoolWindow] = []
         self.generation = 0
@@ -230,17 +274,41 @@ class ConvolutionLab:
         self.params, self.result, self.pool_walk = params, None, []
         self.generation += 1
         self.hover = None
+        self.walk = self.twalk = self.selected = None
         try:
-            self.walk, self.walk_error = Walk(params), None
+            if params.transposed:
+                self.twalk = TransposeWalk(
+                    params.plane,
+                    params.kernel[::-1, ::-1] if params.flip else params.kernel,
+                    params.bias,
+                    stride=params.stride,
+                    padding=params.padding,
+                    dilation=params.dilation,
+                )
+            else:
+                self.walk = Walk(params)
+            self.walk_error = None
         except ValueError as exc:
-            self.walk, self.walk_error = None, str(exc)
+            self.walk_error = str(exc)
         return self.generation
+
+    @property
+    def steps(self) -> int:
+        """How many steps the stepper has: output cells (convolution) or input cells (transposed); 0 when
+        nothing can be computed."""
+        if self.twalk is not None:
+            return self.twalk.total
+        return 0 if self.walk is None else self.walk.total
 
     def accept(self, generation: int, result: dict[str, Any]) -> bool:
         """Take the maps of :func:`compute_maps` if they are for the current generation; returns whether
         taken."""
-        if generation != self.generation or self.walk is None or self.params is None:
+        if generation != self.generation or self.params is None:
             return False
+        if self.walk is None:
+            if self.twalk is not None:
+                self.result = result
+            return self.twalk is not None
         self.result = result
         p = self.params
         self.pool_walk = (
@@ -255,7 +323,7 @@ class ConvolutionLab:
     @property
     def ready(self) -> bool:
         """True when nothing is being computed for the current settings."""
-        return self.walk is None or self.result is not None
+        return (self.walk is None and self.twalk is None) or self.result is not None
 
     # ------------------------------------------------------------------------------------------- hover
     def hover_cell(self, place: str, row: int, col: int) -> None:
@@ -300,7 +368,6 @@ class ConvolutionLab:
         walk = self.walk
         if walk is None:
             return StepMarks()
-        kh, kw = walk.kernel_hw
         marks_in: list[Mark] = []
         marks_out: list[Mark] = []
         marks_relu: list[Mark] = []
@@ -310,16 +377,16 @@ class ConvolutionLab:
         current = walk[pos - 1] if pos > 0 else None
         shown = current
         if current is not None:
-            marks_in.append(Mark(current.top, current.left, kh, kw, "current", True))
+            marks_in += _window_marks(walk, current.top, current.left, "current", True)
             marks_out.append(Mark(current.row, current.col, 1, 1, "current"))
         elif walk.total:
             first = walk[0]
-            marks_in.append(Mark(first.top, first.left, kh, kw, "next"))  # where the filter starts
+            marks_in += _window_marks(walk, first.top, first.left, "next", False)  # where the filter starts
         place, r, c = self.hover if self.hover is not None else ("", 0, 0)
         if place in ("output", "relu") and 0 <= r < walk.out_hw[0] and 0 <= c < walk.out_hw[1]:
             hw = walk[walk.index_of(r, c)]
             shown = hw
-            marks_in.append(Mark(hw.top, hw.left, kh, kw, "hover", True))
+            marks_in += _window_marks(walk, hw.top, hw.left, "hover", True)
             marks_out.append(Mark(hw.row, hw.col, 1, 1, "hover"))
             if place == "relu":
                 marks_relu.append(Mark(r, c, 1, 1, "hover"))
@@ -383,18 +450,44 @@ class ConvolutionLab:
         shown = np.where(done.reshape(pooled.shape), pooled, np.nan).astype(np.float32)
         return PoolStep(shown, None, int(done.sum()))
 
+    def select(self, crow: int, ccol: int) -> None:
+        """Transposed mode: write out the sum of canvas cell ``(crow, ccol)`` when nothing is hovered."""
+        self.selected = (int(crow), int(ccol))
+
+    def transpose_marks(self, pos: int) -> TransposeMarks:
+        """Transposed mode after ``pos`` steps: see :func:`gui.models.transposed.transpose_marks` (empty
+        outside transposed mode)."""
+        if self.twalk is None:
+            return TransposeMarks()
+        return transpose_marks(self.twalk, pos, self.hover, self.selected)
+
     def output_size(self) -> OutputSize | None:
         """The numbers of the output-size formula, or None when the filter does not fit."""
         p, walk = self.params, self.walk
+        if p is not None and self.twalk is not None:
+            tw = self.twalk
+            return OutputSize(
+                tw.out_hw[0],
+                tw.out_hw[1],
+                shapes.conv_transpose_output_formula(p.padding, p.stride, p.dilation, tw.kernel_hw[0]),
+                tw.in_hw[0],
+                tw.in_hw[1],
+                tw.kernel_hw[0],
+                p.stride,
+                tw.pads,
+                p.dilation,
+                True,
+            )
         if p is None or walk is None:
             return None
         return OutputSize(
             walk.out_hw[0],
             walk.out_hw[1],
-            shapes.conv_output_formula(p.padding, p.stride),
+            shapes.conv_output_formula(p.padding, p.stride, p.dilation),
             int(p.plane.shape[0]),
             int(p.plane.shape[1]),
             int(p.kernel.shape[0]),
             p.stride,
             walk.pads,
+            p.dilation,
         )

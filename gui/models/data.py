@@ -122,18 +122,31 @@ def convert_images(x: np.ndarray, color_mode: str, size: tuple[int, int]) -> np.
     return out
 
 
-def fit_image(image: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
-    """``image`` ``(H, W)`` or ``(H, W, C)`` in [0, 1] made into what a network of input ``shape``
-    ``(height, width, channels)`` takes: grey or colour, resized. Returns ``(height, width, channels)``
-    float32."""
+def fit_image(image: np.ndarray, shape: tuple) -> np.ndarray:
+    """``image`` ``(H, W)`` or ``(H, W, C)`` in [0, 1] (C = 1, 3, or 4 with the alpha ignored) made into what
+    a network of input ``shape`` ``(height, width, channels)`` takes, exactly as :func:`load_lab_data` makes
+    its images: 8-bit, grey by luminance (or grey repeated into colour), resized with a bilinear filter. A
+    height or width of None keeps the image's. So an image opened in the window and the same image in a
+    data set give the network the same input.
+
+    Returns ``(height, width, channels)`` float32 in [0, 1]. Raises ``ValueError`` for another shape, NaN or
+    inf values, or a network that takes neither 1 nor 3 channels.
+    """
     img = np.asarray(image, np.float32)
     if img.ndim == 2:
         img = img[..., None]
-    if img.ndim != 3 or img.shape[-1] not in (1, 3, 4):
+    if img.ndim != 3 or img.shape[-1] not in (1, 3, 4) or img.size == 0:
         raise ValueError(f"image must be (H, W), (H, W, 1) or (H, W, 3). Received shape: {np.shape(image)}")
+    if not np.isfinite(img).all():
+        raise ValueError("image contains NaN or inf values")
+    channels = int(shape[2])
+    if channels not in (1, 3):
+        raise ValueError(
+            f"the network takes {channels} channels; only 1 (grey) or 3 (colour) images can be fitted"
+        )
+    size = (int(shape[0] or img.shape[0]), int(shape[1] or img.shape[1]))
     u8 = np.rint(img[..., :3].clip(0.0, 1.0) * 255.0).astype(np.uint8)[None]
-    mode = "rgb" if shape[2] == 3 else "grayscale"
-    return _float(convert_images(u8, mode, (int(shape[0]), int(shape[1]))))[0]
+    return _float(convert_images(u8, "rgb" if channels == 3 else "grayscale", size))[0]
 
 
 def _all_grey(x: np.ndarray) -> bool:

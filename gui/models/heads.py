@@ -78,9 +78,10 @@ def summarize_head(model: Any, key: str, input_hw: tuple[int, int]) -> HeadSumma
     for layer in leaves[:split]:
         shape = tuple(layer.compute_output_shape(shape))
     vector = tuple(leaves[split].compute_output_shape(shape))
+    base_shape = (int(shape[0]), int(shape[1]), int(shape[2]))
     base = sum(int(layer.count_params()) for layer in leaves[:split])
     head = [(layer.name, type(layer).__name__, int(layer.count_params())) for layer in leaves[split:]]
-    return HeadSummary(key, shape, int(vector[0]), base, head, base + sum(p for _, _, p in head))  # type: ignore[arg-type]
+    return HeadSummary(key, base_shape, int(vector[0]), base, head, base + sum(p for _, _, p in head))
 
 
 @dataclass

@@ -112,7 +112,7 @@ def invariance(
             )
         )
     n = len(CURVE_SHIFTS)
-    curves = [r.probabilities[c] for r in responses[2:]]  # type: ignore[index]
+    curves = [np.nan if r.probabilities is None else r.probabilities[c] for r in responses[2:]]
     return InvarianceResult(
         (dy, dx),
         np.asarray(moved.image),

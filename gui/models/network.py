@@ -55,7 +55,8 @@ class LayerOutput:
 def _weights(layer: Any) -> tuple[np.ndarray | None, np.ndarray | None]:
     if type(layer).__name__ not in ("Conv2D", "Dense"):
         return None, None
-    params = dict(zip(layer.params, layer.get_weights()))  # current even while a GPU run holds them
+    # get_weights is current even while a GPU run holds the weights
+    params = dict(zip(layer.params, layer.get_weights(), strict=True))
     return params["kernel"], params.get("bias")
 
 
@@ -190,9 +191,11 @@ def conv_cell(layer_input: np.ndarray, out: LayerOutput, channel: int, i: int, j
     cfg = out.config
     kh, kw = out.kernel.shape[:2]
     sh, sw = (int(s) for s in cfg.get("strides", (1, 1)))
-    pads = shapes.resolve_padding(cfg.get("padding", "valid"), layer_input.shape[:2], (kh, kw), (sh, sw))
+    dh, dw = (int(d) for d in cfg.get("dilation_rate", (1, 1)))  # the taps' spacing
+    span = shapes.effective_kernel((kh, kw), (dh, dw))
+    pads = shapes.resolve_padding(cfg.get("padding", "valid"), layer_input.shape[:2], span, (sh, sw))
     xp = _padded(layer_input.astype(np.float64), pads)
-    window = xp[i * sh : i * sh + kh, j * sw : j * sw + kw, :]  # (KH, KW, C_in)
+    window = xp[i * sh : i * sh + span[0] : dh, j * sw : j * sw + span[1] : dw, :]  # (KH, KW, C_in)
     k = out.kernel[:, :, :, channel].astype(np.float64)  # (KH, KW, C_in)
     if cfg.get("flip"):
         k = k[::-1, ::-1]
@@ -283,6 +286,7 @@ def conv_partial_maps(
             w,
             stride=tuple(cfg.get("strides", (1, 1))),
             padding=cfg.get("padding", "valid"),
+            dilation=tuple(cfg.get("dilation_rate", (1, 1))),
             flip=bool(cfg.get("flip", False)),
         )  # (OH, OW, 1)
         parts.append(np.asarray(y)[:, :, 0])

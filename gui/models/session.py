@@ -133,9 +133,9 @@ def adapt_head(configs: list[dict], num_classes: int) -> list[dict]:
 
 
 def first_conv_kernel(model: Any) -> np.ndarray | None:
-    """A copy of the first Conv2D kernel ``(KH, KW, C_in, C_out)``, or None (read through ``get_weights``, so a
-    run that keeps the weights on a GPU shows the current ones)."""
+    """A copy of the first Conv2D kernel ``(KH, KW, C_in, C_out)``, or None (read through ``get_weights``, so
+    a run that keeps the weights on a GPU shows the current ones)."""
     for layer in leaves(model):
         if type(layer).__name__ == "Conv2D":
-            return dict(zip(layer.params, layer.get_weights()))["kernel"]
+            return dict(zip(layer.params, layer.get_weights(), strict=True))["kernel"]
     return None

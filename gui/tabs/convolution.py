@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 from PySide6.QtCore import QEvent, QSignalBlocker, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QHBoxLayout, QScrollArea, QTabWidget, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QScrollArea, QStackedWidget, QTabWidget, QWidget
 
 from engine import filters, io
 from engine.cli.args import load_filter_spec
@@ -26,11 +26,16 @@ from gui import samples
 from gui.models.convolution import ConvolutionLab, LabParams, compute_maps
 from gui.tabs import convolution_files, convolution_lesson
 from gui.tabs.convolution_lesson import LessonSetup
+from gui.tabs.convolution_transposed import show_transposed
 from gui.tabs.convolution_view import CURRENT, HOVER, show_step
+from gui.widgets.arith_page import ArithmeticPage
 from gui.widgets.compare import PaddingComparison, PoolVsStride
 from gui.widgets.conv_controls import ConvControls
 from gui.widgets.filter_editor import FilterEditor
+from gui.widgets.side_fold import SideFold
 from gui.widgets.step_page import StepPage
+from gui.widgets.stepper import Stepper
+from gui.widgets.transpose_page import TransposePage
 
 __all__ = ["CURRENT", "HOVER", "ConvolutionTab"]
 
@@ -57,24 +62,32 @@ class ConvolutionTab(QWidget):
         self._controls_scroll = scroll
         self._fit_controls()
         self.page = StepPage()
+        #: the step page in transposed mode (each input cell scatters onto the output)
+        self.tpage = TransposePage()
+        self.step_stack = QStackedWidget()
+        self.step_stack.addWidget(self.page)
+        self.step_stack.addWidget(self.tpage)
         self.padding_page = PaddingComparison()
         self.pool_page = PoolVsStride()
+        self.arith_page = ArithmeticPage()
         self.pages = QTabWidget()
-        for w in (self.page, self.padding_page, self.pool_page):
+        for w in (self.step_stack, self.padding_page, self.pool_page, self.arith_page):
             self.pages.addTab(w, "")
+        # the settings fold into a strip when they and the pages do not fit (1024 px with the lesson panel)
+        self.fold = SideFold(scroll, self.pages, lambda: self.tr("Settings"))
         lay = QHBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 4)
-        lay.addWidget(scroll)
-        lay.addWidget(self.pages, 1)
+        lay.addWidget(self.fold)
         st = self.page.stepper
-        for key, slot in (
-            ("Space", st.toggle_play),
-            ("Right", st.step_forward),
-            ("Left", st.step_back),
-            ("Home", st.reset),
-            ("End", st.jump_to_end),
-        ):
-            QShortcut(QKeySequence(key), self.page, slot)
+        for page, stepper in ((self.page, st), (self.tpage, self.tpage.stepper)):
+            for key, slot in (
+                ("Space", stepper.toggle_play),
+                ("Right", stepper.step_forward),
+                ("Left", stepper.step_back),
+                ("Home", stepper.reset),
+                ("End", stepper.jump_to_end),
+            ):
+                QShortcut(QKeySequence(key), page, slot)
         self.editor.filterChanged.connect(self._rebuild)
         self.editor.invalidInput.connect(lambda m: self.status(m, error=True))
         self.editor.loadRequested.connect(self.open_filter_dialog)
@@ -84,6 +97,13 @@ class ConvolutionTab(QWidget):
         self.controls.openImageRequested.connect(self.open_image_dialog)
         st.positionChanged.connect(self._on_position)
         st.set_step_rule(self._step_rule)
+        self.tpage.stepper.positionChanged.connect(self._on_position)
+        t = self.tpage
+        t.output_panel.view.cellClicked.connect(self._select_output)
+        t.input_panel.view.cellClicked.connect(lambda r, c: self.step_to_cell(r, c))
+        for place, view in (("input", t.input_panel.view), ("output", t.output_panel.view)):
+            view.cellHovered.connect(lambda r, c, place=place: self.hover(place, r, c))
+            view.hoverLeft.connect(self._clear_hover)
         self.page.pool_stepper.positionChanged.connect(self._on_pool_position)
         v = self.page
         v.fmap_panel.view.cellClicked.connect(lambda r, c: self.step_to_cell(r, c))
@@ -167,12 +187,24 @@ class ConvolutionTab(QWidget):
                     self.editor.set_preset(name)
                 else:
                     self.load_filter_path(options.filter)
+        page = getattr(options, "page", None)
+        if page:
+            convolution_lesson.show_page(self, page)
         steps = getattr(options, "steps", None)
-        self.page.stepper.set_position(self.page.stepper.total() if steps is None else int(steps))
+        self.stepper().set_position(self.stepper().total() if steps is None else int(steps))
 
     def shutdown(self) -> None:
         self.page.stepper.pause()
         self.page.pool_stepper.pause()
+        self.tpage.stepper.pause()
+
+    def transposed(self) -> bool:
+        """Whether the lab steps a transposed convolution (the step page shows the scatter)."""
+        return self.controls.settings().transposed
+
+    def stepper(self) -> Stepper:
+        """The stepper of the step page shown: the sliding window's, or the scatter's in transposed mode."""
+        return self.tpage.stepper if self.transposed() else self.page.stepper
 
     # ------------------------------------------------------------------ inputs
     def load_sample(self, key: str) -> None:
@@ -191,6 +223,7 @@ class ConvolutionTab(QWidget):
         self.controls.set_sample(key)
         self.controls.set_colour(self.lab.is_colour)
         self.page.stepper.set_position(0)
+        self.tpage.stepper.set_position(0)
         self._rebuild()
 
     def load_image_path(self, path: str) -> bool:
@@ -252,8 +285,10 @@ class ConvolutionTab(QWidget):
 
     # ------------------------------------------------------------------ recompute
     def rgb_mode(self) -> bool:
-        """Whether the lab steps all three channels of a colour image at once."""
-        return self.lab.is_colour and self.controls.settings().channel == "rgb"
+        """Whether the lab steps all three channels of a colour image at once (not in transposed mode, which
+        scatters one plane: the luminance when "all channels" is chosen)."""
+        s = self.controls.settings()
+        return self.lab.is_colour and s.channel == "rgb" and not s.transposed
 
     def _params_now(self) -> LabParams:
         s = self.controls.settings()
@@ -274,6 +309,8 @@ class ConvolutionTab(QWidget):
             s.pool_mode,
             s.pool_size,
             s.pool_stride,
+            s.dilation,
+            s.transposed,
         )
 
     def _rebuild(self) -> None:
@@ -289,13 +326,20 @@ class ConvolutionTab(QWidget):
         generation = self.lab.update(p)
         self._pool_q = None
         self._update_image_text(p)
-        if self.lab.walk is None:
-            self.page.stepper.set_total(0)
-            self.status(self.tr("The filter does not fit: {0}").format(self.lab.walk_error), error=True)
+        self.step_stack.setCurrentWidget(self.tpage if p.transposed else self.page)
+        self.controls.pool_box.setEnabled(not p.transposed)
+        if self.lab.steps == 0:
+            self.stepper().set_total(0)
+            message = (
+                self.tr("Nothing to compute: {0}")
+                if p.transposed
+                else self.tr("The filter does not fit: {0}")
+            )
+            self.status(message.format(self.lab.walk_error), error=True)
             self._refresh()
             return
-        with QSignalBlocker(self.page.stepper):
-            self.page.stepper.set_total(self.lab.walk.total)
+        with QSignalBlocker(self.stepper()):
+            self.stepper().set_total(self.lab.steps)
         self._submit(p, generation)
         self._refresh()
 
@@ -368,7 +412,10 @@ class ConvolutionTab(QWidget):
 
     def _refresh(self) -> None:
         self.controls.set_output_text(self.output_size_text())
-        show_step(self.page, self.lab, self._pool_q)
+        if self.lab.params is not None and self.lab.params.transposed:
+            show_transposed(self.tpage, self.lab)
+        else:
+            show_step(self.page, self.lab, self._pool_q)
 
     def _update_image_text(self, p: LabParams) -> None:
         src = self.lab.source
@@ -388,10 +435,19 @@ class ConvolutionTab(QWidget):
         self.controls.set_image_text(text)
 
     def step_to_cell(self, row: int, col: int) -> None:
-        """Move the stepper so that output cell ``(row, col)`` is the one just computed."""
-        if self.lab.walk is not None:
+        """Move the stepper so that output cell ``(row, col)`` is the one just computed (in transposed mode:
+        input cell ``(row, col)`` the one just scattered)."""
+        if self.lab.twalk is not None:
+            self.tpage.stepper.pause()
+            self.tpage.stepper.set_position(row * self.lab.twalk.in_hw[1] + col + 1)
+        elif self.lab.walk is not None:
             self.page.stepper.pause()
             self.page.stepper.set_position(self.lab.walk.index_of(row, col) + 1)
+
+    def _select_output(self, row: int, col: int) -> None:
+        """Transposed mode: keep writing out the sum of the clicked output cell."""
+        self.lab.select(row, col)
+        self._refresh()
 
     def hover(self, place: str, row: int, col: int) -> None:
         """Show what cell ``(row, col)`` of panel ``place`` (input, output, relu, pooled) is made of."""
@@ -417,8 +473,10 @@ class ConvolutionTab(QWidget):
         """The live output-size line: size, formula and the numbers put in it."""
         size = self.lab.output_size()
         if size is None:
+            if self.lab.params is not None and self.lab.params.transposed:
+                return self.tr("<b>Output: none</b> (the padding cuts off the whole scatter)")
             return self.tr("<b>Output: none</b> (the filter is larger than the padded image)")
-        return self.tr(
+        text = self.tr(
             "<b>Output: {0} × {1}</b> = {2}<br>with N = {3} × {4}, K = {5}, s = {6}, P = {7}"
         ).format(
             size.out_h,
@@ -430,6 +488,13 @@ class ConvolutionTab(QWidget):
             size.stride,
             size.pads_text,
         )
+        if size.dilation > 1:
+            text += "<br>" + self.tr("d = {0}: the filter spans d(K - 1) + 1 = {1} cells").format(
+                size.dilation, size.span
+            )
+        if size.transposed:
+            text += "<br>" + self.tr("P: the cells cut off the full scatter of (N - 1)s + K")
+        return text
 
     def _fit_controls(self) -> None:
         """The settings column is as wide as its widest row needs (it changes with the language and with the
@@ -439,7 +504,12 @@ class ConvolutionTab(QWidget):
 
     def retranslate(self) -> None:
         for i, text in enumerate(
-            (self.tr("Step by step"), self.tr("Padding: valid / same / full"), self.tr("Pooling vs stride"))
+            (
+                self.tr("Step by step"),
+                self.tr("Padding: valid / same / full"),
+                self.tr("Pooling vs stride"),
+                self.tr("Convolution arithmetic"),
+            )
         ):
             self.pages.setTabText(i, text)
         # the settings re-set their own texts on the same language change, maybe after this: measure then

@@ -94,8 +94,9 @@ def save_feature_map(tab: Any, path: str | None = None) -> bool:
         )
         if not path:
             return False
-    fmap = tab.lab.result["conv"]
-    lo, hi = tab.page.fmap_panel.view.value_range()
+    fmap = tab.lab.result["conv"]  # the transposed convolution's output in transposed mode
+    panel = tab.tpage.output_panel if tab.transposed() else tab.page.fmap_panel
+    lo, hi = panel.view.value_range()  # the colours on screen
     try:
         io.save_image(path, fmap, cmap="diverging", vmin=lo, vmax=hi)
     except (ValueError, OSError) as exc:

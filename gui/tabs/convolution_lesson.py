@@ -22,11 +22,14 @@ __all__ = [
     "apply_lesson",
     "preset_names_of",
     "restore_tab_state",
+    "show_page",
     "tab_state",
 ]
 
 #: the pages of the lab, in tab order
-PAGES = ("step", "padding", "stride")
+PAGES = ("step", "padding", "stride", "arithmetic")
+#: what ``--page`` may name: a page, or the step page in transposed mode
+PAGE_CHOICES = ("step", "transposed", *PAGES[1:])
 
 
 @dataclass(frozen=True)
@@ -81,6 +84,8 @@ def apply_lesson(tab: Any, section_id: str) -> bool:
     tab.load_sample(setup.sample)
     c.set_channel(setup.channel)
     c.flip.setChecked(False)
+    c.set_mode("convolution")
+    c.dilation.setValue(1)
     c.stride.setValue(setup.stride)
     mode, size, stride = setup.pool
     c.pool_mode.setCurrentIndex(c.pool_mode.findData(mode))
@@ -94,6 +99,16 @@ def apply_lesson(tab: Any, section_id: str) -> bool:
     tab.lab.clear_hover()
     tab.set_pending_lesson(setup)
     return True
+
+
+def show_page(tab: Any, page: str) -> None:
+    """Show one of :data:`PAGE_CHOICES` (``"transposed"``: the step page with the lab in transposed mode;
+    ``"step"`` puts it back in convolution mode)."""
+    if page not in PAGE_CHOICES:
+        raise ValueError(f"page must be one of {PAGE_CHOICES}. Received: page={page!r}")
+    if page in ("step", "transposed"):
+        tab.controls.set_mode("transposed" if page == "transposed" else "convolution")
+    tab.pages.setCurrentIndex(PAGES.index("step" if page == "transposed" else page))
 
 
 def apply_lesson_steps(tab: Any, setup: LessonSetup) -> None:
@@ -145,11 +160,13 @@ def tab_state(tab: Any) -> dict[str, Any]:
         "bias": tab.editor.bias(),
         "padding": s.padding,
         "stride": s.stride,
+        "dilation": s.dilation,
+        "mode": "transposed" if s.transposed else "convolution",
         "flip": s.flip,
         "pool_mode": s.pool_mode,
         "pool_size": s.pool_size,
         "pool_stride": s.pool_stride,
-        "step": tab.page.stepper.position(),
+        "step": tab.stepper().position(),
         "pool_step": tab.pool_position(),
         "skip_zero": tab.page.skip_zero.isChecked(),
         "page": PAGES[tab.pages.currentIndex()],
@@ -166,8 +183,17 @@ def restore_tab_state(tab: Any, state: dict[str, Any]) -> None:
     elif state.get("image_path") and not tab.load_image_path(str(state["image_path"])):
         raise ValueError(f"image_path cannot be opened. Received: {state['image_path']!r}")
     c = tab.controls
-    for widget, key in ((c.stride, "stride"), (c.pool_size, "pool_size"), (c.pool_stride, "pool_stride")):
+    for widget, key in (
+        (c.stride, "stride"),
+        (c.dilation, "dilation"),
+        (c.pool_size, "pool_size"),
+        (c.pool_stride, "pool_stride"),
+    ):
         widget.setValue(int(state.get(key, widget.value())))
+    mode = state.get("mode", "transposed" if c.settings().transposed else "convolution")
+    if mode not in ("convolution", "transposed"):
+        raise ValueError(f"mode must be 'convolution' or 'transposed'. Received: mode={mode!r}")
+    c.set_mode(str(mode))
     c.flip.setChecked(bool(state.get("flip", c.flip.isChecked())))
     for combo, key in ((c.channel, "channel"), (c.pool_mode, "pool_mode")):
         combo.setCurrentIndex(max(combo.findData(state.get(key, combo.currentData())), 0))
@@ -183,7 +209,7 @@ def restore_tab_state(tab: Any, state: dict[str, Any]) -> None:
     tab.pages.setCurrentIndex(PAGES.index(page) if page in PAGES else 0)
     if isinstance(state.get("train_both"), dict):
         tab.pool_page.train_both.restore_state(state["train_both"])
-    tab.page.stepper.set_position(int(state.get("step", 0)))
+    tab.stepper().set_position(int(state.get("step", 0)))
     pool_step = state.get("pool_step")
     if pool_step is not None:
         tab.set_pending_pool_step(int(pool_step))

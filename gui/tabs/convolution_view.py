@@ -27,7 +27,7 @@ HOVER = QColor(0, 170, 90)  # the window under the mouse
 
 def _highlight(mark: Mark) -> Highlight:
     color = HOVER if mark.role in ("hover", "seen") else CURRENT
-    width = 2.0 if mark.role == "seen" else 3.0
+    width = 1.5 if mark.tap else 2.0 if mark.role == "seen" else 3.0
     return Highlight(mark.top, mark.left, mark.rows, mark.cols, color, width, mark.fill, mark.role == "next")
 
 
@@ -125,6 +125,12 @@ def show_step(page: StepPage, lab: ConvolutionLab, pool_q: int | None = None) ->
     if rgb:
         _show_partials(v, lab, pos, rng, marks)
     v.calc.show_window(marks.window, p.flip)
+    if walk.dilation > 1:  # the window's cells under the taps only, as the input panel marks them
+        v.calc.patch_label.setText(
+            QCoreApplication.translate("ConvolutionView", "Taps on the input, {0} cells apart").format(
+                walk.dilation
+            )
+        )
     if res is None:
         _empty(v.relu_panel, QCoreApplication.translate("ConvolutionView", "Compiling kernels..."))
         v.relu_panel.caption.setText("")

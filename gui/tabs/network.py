@@ -29,7 +29,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QMessageBox,
     QScrollArea,
-    QSplitter,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -52,6 +51,7 @@ from gui.widgets.net_look import LookView
 from gui.widgets.net_overview import OverviewView
 from gui.widgets.net_session import LabSession
 from gui.widgets.net_view import NetView, TrainBanner
+from gui.widgets.side_fold import SideFold
 
 __all__ = ["NetworkTab"]
 
@@ -137,14 +137,12 @@ class NetworkTab(NetworkImagesMixin, NetworkLessonsMixin, SessionTabMixin, QWidg
         left.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         left.setMinimumWidth(290)
         left.setMaximumWidth(400)
-        split = QSplitter(Qt.Orientation.Horizontal)
-        split.addWidget(left)
-        split.addWidget(right)
-        split.setStretchFactor(0, 0)
-        split.setStretchFactor(1, 1)
-        split.setSizes([320, 1080])
-        split.setChildrenCollapsible(False)
-        QHBoxLayout(self).addWidget(split)
+        # the input column folds into a strip when it and the views do not fit (1024 px with the lesson panel)
+        self.fold = SideFold(left, right, lambda: self.tr("Input"))
+        self.fold.split.setSizes([320, 1080])
+        outer = QHBoxLayout(self)
+        outer.setContentsMargins(4, 4, 4, 4)
+        outer.addWidget(self.fold)
 
         self.preset.currentIndexChanged.connect(self._preset_chosen)
         self.generate.clicked.connect(self._generate)
@@ -278,6 +276,7 @@ class NetworkTab(NetworkImagesMixin, NetworkLessonsMixin, SessionTabMixin, QWidg
                 self.gen_kernel.value(),
                 self.gen_units.value(),
                 k,
+                batch_norm=self.arch.gen_bn.isChecked(),
             )
         )
         self._mark_custom()

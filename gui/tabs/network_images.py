@@ -71,8 +71,8 @@ class NetworkImagesMixin(NetworkHost):
 
     def set_input_image(self, array: np.ndarray, name: str) -> None:
         """An image opened or dropped in the window: ``(H, W)`` or ``(H, W, 3)`` float32 in [0, 1], fitted to
-        the network's input (grey or colour as it expects, resized to its size)."""
-        from gui.models.images import fit_image
+        the network's input as its training images are (:func:`gui.models.data.fit_image`)."""
+        from gui.models.data import fit_image
 
         shape = tuple(self.session.info.input_shape) if self.session.info else (28, 28, 1)
         try:

@@ -75,7 +75,12 @@ class NetworkLessonsMixin(NetworkHost):
         if view is None:
             return False
         self.show_view(view)
-        needs = view in ("hierarchy", "invariance") and not self.session.trained
+        if view == "invariance" and self.invariance.shift == (0, 0):
+            # the claim needs a shift to compare with: one pixel, the lesson's "a pattern moved by a pixel"
+            self.invariance.set_shift(0, 1)
+        # every lesson view reads a trained network (the overview's class scores, the input column's answer
+        # beside the Flatten view): an untrained one is trained for one epoch first
+        needs = not self.session.trained
         self._start_plan({"view": view, "batches": -1 if needs else 0})
         return True
 

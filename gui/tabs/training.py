@@ -5,6 +5,9 @@ on the right the loss and accuracy curves, a progress bar with images/second and
 pages: the live view (the first layer's filters, the confusion matrix of the validation set and the most
 confident mistakes), transfer learning, and the augmentation settings with their preview.
 Every engine call runs in the engine thread (:mod:`gui.workers`); this widget only draws, at most ~20 times/s.
+
+A second page, Sweep (:mod:`gui.tabs.training_sweep`), trains many networks at once on Dask, one per
+combination of hyper-parameters, and compares them.
 """
 
 from __future__ import annotations
@@ -32,7 +35,10 @@ from gui.models.augmentation import LESSON_SETTINGS, clean_settings, make_augmen
 from gui.models.data import default_format
 from gui.models.session import OPTIMIZERS, adapt_head, first_conv_kernel, preset_configs
 from gui.tabs._session_tab import SessionTabMixin
+from gui.tabs.training_sweep import SweepHost
+from gui.widgets.mode_tabs import ModeTabs
 from gui.widgets.net_session import LabSession
+from gui.widgets.side_fold import SideFold
 from gui.widgets.train_augment import PREVIEW_VARIANTS, AugmentPanel
 from gui.widgets.train_controls import TrainingControls
 from gui.widgets.train_guard import TrainingAlert, chance_and_size
@@ -60,7 +66,7 @@ def _fmt_eta(seconds: float) -> str:
     return f"{s // 3600}:{s // 60 % 60:02d}:{s % 60:02d}" if s >= 3600 else f"{s // 60}:{s % 60:02d}"
 
 
-class TrainingTab(SessionTabMixin, QWidget):
+class TrainingTab(SweepHost, SessionTabMixin, QWidget):
     """See the module docstring. Works standalone (its own engine thread) or inside the main window."""
 
     def __init__(self, parent: QWidget | None = None, session: LabSession | None = None) -> None:
@@ -87,6 +93,7 @@ class TrainingTab(SessionTabMixin, QWidget):
         self._preview_shown = -1
         self._preview_seed = 0
         self._lesson: str | None = None
+        self._ready_when_built = False  # the data came while a model was being built: say Ready once it is
         self.errors: list[str] = []
 
         self.controls = TrainingControls()
@@ -132,9 +139,18 @@ class TrainingTab(SessionTabMixin, QWidget):
         split.addWidget(self.bottom)
         split.setStretchFactor(0, 5)
         split.setStretchFactor(1, 4)
-        outer = QHBoxLayout(self)
-        outer.addWidget(scroll)
-        outer.addWidget(split, 1)
+        # the settings fold into a strip when they and the views do not fit (1024 px with the lesson panel)
+        self.fold = SideFold(scroll, split, lambda: self.tr("Settings"))
+        self.single = QWidget()
+        outer = QHBoxLayout(self.single)
+        outer.setContentsMargins(4, 4, 4, 4)  # as the other tabs: the whole tab fits 1024 x 700
+        outer.addWidget(self.fold)
+        self.modes = ModeTabs()  # one network, trained live; or a sweep of many
+        self.modes.addTab(self.single, "")
+        self.modes.addTab(self._build_sweep(), "")
+        page_lay = QVBoxLayout(self)
+        page_lay.setContentsMargins(0, 0, 0, 0)
+        page_lay.addWidget(self.modes)
 
         c = self.controls
         c.start.clicked.connect(lambda: self.start("run"))
@@ -279,6 +295,7 @@ class TrainingTab(SessionTabMixin, QWidget):
         info = self.session.info
         if self.session.building:
             self._pending_start = then  # the Network tab is building for this data: start when it is done
+            self._ready_when_built = True
         elif info is None or info.input_shape != data.input_shape or info.num_classes != data.num_classes:
             self._build_for_data(then)
         else:
@@ -320,6 +337,9 @@ class TrainingTab(SessionTabMixin, QWidget):
         pending, self._pending_start = self._pending_start, None
         if pending:
             self.start(pending)
+        elif self._ready_when_built:
+            self._status(self.tr("Ready."))  # the data waited for this build, which is done
+        self._ready_when_built = False
 
     # ------------------------------------------------------------------------------------------- run control
     def _plan(self) -> TrainingPlan:
@@ -507,6 +527,7 @@ class TrainingTab(SessionTabMixin, QWidget):
     def show_page(self, name: str, room: bool = False) -> None:
         """Bring the bottom page ``name`` (one of :data:`PAGES`) to the front; ``room``: give it most of the
         height (the curves keep a third)."""
+        self.modes.setCurrentWidget(self.single)
         self.bottom.setCurrentIndex(PAGES.index(name))
         if room:
             total = sum(self.split.sizes()) or self.split.height()
@@ -552,16 +573,16 @@ class TrainingTab(SessionTabMixin, QWidget):
 
     # ------------------------------------------------------------------------------------------- lesson
     def show_lesson(self, section_id: str) -> bool:
-        """Set the view of a lesson section up (contract of :mod:`gui.models.lesson`): the hyper-parameters,
-        live training (started when nothing was trained yet), transfer learning, or the augmentation page with
-        the lesson's values. Returns False for sections this tab does not show."""
+        """Set the view of a lesson section up (contract of :mod:`gui.models.lesson`): the Sweep page with the
+        lesson's hyper-parameters ready to compare, live training (started when nothing was trained yet),
+        transfer learning, or the augmentation page with the lesson's values. Returns False for sections this
+        tab does not show."""
         if section_id not in LESSON_SECTIONS:
             return False
         self._lesson = section_id
         if section_id == "hyperparameters":
-            self.show_page("live")
-            self.controls.hp_box.setFocus()
-            self._flash(self.controls.hp_box)
+            self.show_sweep(lesson=True)
+            self._flash(self.sweep_page.params)
         elif section_id == "training":
             self.show_page("live")
             if self._state == "idle" and self.curves.point_counts().get("loss", 0) == 0:
@@ -615,6 +636,8 @@ class TrainingTab(SessionTabMixin, QWidget):
                 "images": t.n_images.value(),
             },
             "page": PAGES[self.bottom.currentIndex()],
+            "mode": "sweep" if self.modes.currentWidget() is self.sweep_page else "single",
+            "sweep": self.sweep_page.state(),
         }
 
     def restore_state(self, state: dict[str, Any]) -> None:
@@ -637,6 +660,10 @@ class TrainingTab(SessionTabMixin, QWidget):
             raise ValueError(f"size must be [height, width]. Received: {size!r}")
         settings = {**self.augment.settings(), **state.get("augmentation", {})}
         clean_settings(settings)  # raises before anything changes
+        mode = state.get("mode", "single")
+        if mode not in ("single", "sweep"):
+            raise ValueError(f"mode must be 'single' or 'sweep'. Received: {mode!r}")
+        self.sweep_page.check_state(state.get("sweep", {}))
         self.stop()
         self.augment.set_settings(settings)
         self._folder = str(state.get("folder", self._folder) or "")
@@ -663,6 +690,9 @@ class TrainingTab(SessionTabMixin, QWidget):
         t.n_images.setValue(int(tr.get("images", t.n_images.value())))
         page = state.get("page", "live")
         self.show_page(page if page in PAGES else "live")
+        self.sweep_page.restore_state(state.get("sweep", {}))
+        if mode == "sweep":
+            self.show_sweep()
         self._data_kind = kind
         self.load_data()
 
@@ -679,6 +709,7 @@ class TrainingTab(SessionTabMixin, QWidget):
 
     def shutdown(self) -> None:
         self._timer.stop()
+        self.sweep_page.shutdown()  # cancels a running sweep; its embedded cluster closes
         if self._session is not None:
             self._session.shutdown()
 
@@ -699,6 +730,7 @@ class TrainingTab(SessionTabMixin, QWidget):
         self.bottom.setTabText(0, self.tr("Live view"))
         self.bottom.setTabText(1, self.tr("Transfer learning"))
         self.bottom.setTabText(2, self.tr("Augmentation"))
+        self._retranslate_modes()
         self.transfer.retranslate()
         if not self.status.text():
             self.status.setText(self.tr("Choose a data set and press Start."))

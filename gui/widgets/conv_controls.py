@@ -26,9 +26,11 @@ from PySide6.QtWidgets import (
 from engine import ops
 from gui import samples
 
-__all__ = ["CHANNELS", "PADDING_CHOICES", "ConvControls", "ConvSettings"]
+__all__ = ["CHANNELS", "MODES", "PADDING_CHOICES", "ConvControls", "ConvSettings"]
 
 PADDING_CHOICES = ("valid", "same", "full", "custom")
+#: what the lab steps: the sliding window (convolution) or its transpose (each input cell scatters)
+MODES = ("convolution", "transposed")
 #: what the lab steps through: one plane (luminance or a colour channel) or all three channels at once
 CHANNELS = ("luminance", "red", "green", "blue", "rgb")
 
@@ -44,6 +46,8 @@ class ConvSettings:
     pool_mode: str
     pool_size: int
     pool_stride: int
+    dilation: int = 1
+    transposed: bool = False
 
 
 def _bold(label: QLabel) -> QLabel:
@@ -86,6 +90,7 @@ class ConvControls(QWidget):
         QVBoxLayout(self.filter_box).addWidget(filter_editor)
         # convolution
         self.conv_box = QGroupBox()
+        self.mode = QComboBox()
         self.padding = QComboBox()
         self.custom_pad = QSpinBox()
         self.custom_pad.setRange(0, 10)
@@ -95,13 +100,19 @@ class ConvControls(QWidget):
         pad_row.addWidget(self.custom_pad)
         self.stride = QSpinBox()
         self.stride.setRange(1, 5)
+        self.dilation = QSpinBox()
+        self.dilation.setRange(1, 4)
         self.flip = QCheckBox()
         self.output_info = _bold(QLabel())
         self.conv_form = QFormLayout(self.conv_box)
+        # "Remplissage (padding)" and its choices do not fit side by side in the column: the choices go under
+        self.conv_form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        self.conv_form.addRow(self.mode)  # the whole row: what the lab computes comes first
         self.pad_label = QLabel()
         self.pad_label.setBuddy(self.padding)
         self.conv_form.addRow(self.pad_label, pad_row)
         self._add_row(self.conv_form, self.stride)
+        self._add_row(self.conv_form, self.dilation)
         self.conv_form.addRow(self.flip)
         self.conv_form.addRow(self.output_info)
         # pooling
@@ -119,7 +130,7 @@ class ConvControls(QWidget):
         self._add_row(self.pool_form, self.pool_size)
         self._add_row(self.pool_form, self.pool_stride)
         self.pool_form.addRow(self.pool_info)
-        for combo in (self.sample, self.channel, self.padding, self.pool_mode):
+        for combo in (self.sample, self.channel, self.padding, self.pool_mode, self.mode):
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
             combo.setMinimumContentsLength(8)
         self.padding.setMinimumContentsLength(12)  # "valid (aucun zéro)" whole beside its label
@@ -133,9 +144,9 @@ class ConvControls(QWidget):
         self.sample.activated.connect(lambda i: self.sampleChosen.emit(str(self.sample.itemData(i))))
         self.open_button.clicked.connect(self.openImageRequested)
         self.padding.currentIndexChanged.connect(self._on_padding)
-        for spin in (self.custom_pad, self.stride, self.pool_size, self.pool_stride):
+        for spin in (self.custom_pad, self.stride, self.dilation, self.pool_size, self.pool_stride):
             spin.valueChanged.connect(lambda _v: self.changed.emit())
-        for combo in (self.channel, self.pool_mode):
+        for combo in (self.channel, self.pool_mode, self.mode):
             combo.currentIndexChanged.connect(lambda _i: self.changed.emit())
         self.flip.toggled.connect(lambda _b: self.changed.emit())
 
@@ -156,6 +167,8 @@ class ConvControls(QWidget):
             pool_mode=str(self.pool_mode.currentData()),
             pool_size=self.pool_size.value(),
             pool_stride=self.pool_stride.value(),
+            dilation=self.dilation.value(),
+            transposed=self.mode.currentData() == "transposed",
         )
 
     def set_padding(self, padding: str | int) -> None:
@@ -169,6 +182,12 @@ class ConvControls(QWidget):
             raise ValueError(f"padding must be one of {PADDING_CHOICES} or an int. Received: {padding!r}")
         self.padding.setCurrentIndex(idx)
         self.changed.emit()
+
+    def set_mode(self, mode: str) -> None:
+        """Select ``"convolution"`` or ``"transposed"`` (one of :data:`MODES`); emits :attr:`changed`."""
+        if mode not in MODES:
+            raise ValueError(f"mode must be one of {MODES}. Received: mode={mode!r}")
+        self.mode.setCurrentIndex(self.mode.findData(mode))
 
     def set_kernel_size(self, k: int) -> None:
         """Stride goes up to K + 2 (the issue's range)."""
@@ -268,6 +287,23 @@ class ConvControls(QWidget):
             )
         )
         self._refill(
+            self.mode,
+            list(zip(MODES, (self.tr("Convolution"), self.tr("Transposed convolution")), strict=True)),
+        )
+        self.mode.setToolTip(
+            self.tr(
+                "Convolution: the window slides over the input and sums it into one output cell. "
+                "Transposed: each input cell scatters x × filter onto a larger output, where the "
+                "overlaps add up (the convolution's transpose, used to upsample)."
+            )
+        )
+        self.dilation.setToolTip(
+            self.tr(
+                "Dilation d: the filter's taps are d cells apart (atrous convolution). A K × K filter then "
+                "spans d(K - 1) + 1 cells with the same K² weights: a wider view for no extra weight."
+            )
+        )
+        self._refill(
             self.pool_mode,
             list(zip(ops.POOL_MODES, (self.tr("max"), self.tr("min"), self.tr("average")), strict=False)),
         )
@@ -292,6 +328,7 @@ class ConvControls(QWidget):
         self.set_colour(self._colour)
         self.pad_label.setText(self.tr("Padding"))
         self._labels[id(self.stride)].setText(self.tr("Stride s"))
+        self._labels[id(self.dilation)].setText(self.tr("Dilation"))
         self._labels[id(self.pool_mode)].setText(self.tr("Mode"))
         self._labels[id(self.pool_size)].setText(self.tr("Window"))
         self._labels[id(self.pool_stride)].setText(self.tr("Stride"))

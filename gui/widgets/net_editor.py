@@ -1,4 +1,5 @@
-"""An editable list of layers (type, filters/units, kernel, stride, padding, activation) <-> engine configs.
+"""An editable list of layers (type, filters/units, kernel, stride, dilation, padding, activation) <-> engine
+configs.
 
 Rows hold plain widgets; :meth:`LayerTable.configs` returns ``[{"class_name", "config"}, ...]`` ready for
 :func:`engine.models.layer_from_config`, and :meth:`LayerTable.set_configs` shows a model's ``get_config()``.
@@ -16,7 +17,10 @@ __all__ = ["LAYER_TYPES", "LayerTable", "generate_configs"]
 
 #: layer types the editor offers, and which columns each uses
 LAYER_TYPES: dict[str, tuple[str, ...]] = {
-    "Conv2D": ("n", "kernel", "stride", "padding", "activation"),
+    "Conv2D": ("n", "kernel", "stride", "dilation", "padding", "activation"),
+    "Conv2DTranspose": ("n", "kernel", "stride", "dilation", "padding", "activation"),
+    "BatchNormalization": (),
+    "ReLU": (),
     "MaxPooling2D": ("kernel", "stride", "padding"),
     "AveragePooling2D": ("kernel", "stride", "padding"),
     "Flatten": (),
@@ -26,31 +30,50 @@ LAYER_TYPES: dict[str, tuple[str, ...]] = {
 }
 ACTIVATIONS = ("relu", "linear", "sigmoid", "tanh", "leaky_relu", "softmax")
 PADDINGS = ("valid", "same", "full")
+#: the paddings each layer type takes (Keras' Conv2DTranspose: valid or same)
+PADDINGS_OF = {"Conv2DTranspose": ("valid", "same")}
+#: the layers with a kernel (their defaults: 3 x 3, stride 1)
+CONV_TYPES = ("Conv2D", "Conv2DTranspose")
 _BLANK = (
     "* { color: transparent; background: transparent; border: none; selection-color: transparent; } "
     "QComboBox::drop-down, QComboBox::down-arrow, QAbstractSpinBox::up-button, "
     "QAbstractSpinBox::down-button { width: 0px; border: none; image: none; }"
 )
-COLUMNS = ("type", "n", "kernel", "stride", "padding", "activation")
+COLUMNS = ("type", "n", "kernel", "stride", "dilation", "padding", "activation")
+#: config keys the columns show, per type: every other key of a row's config is kept as it was
+SHOWN_KEYS = (
+    "filters",
+    "units",
+    "kernel_size",
+    "pool_size",
+    "strides",
+    "dilation_rate",
+    "padding",
+    "activation",
+)
 
 
-def generate_configs(conv_layers: int, filters: int, kernel: int, units: int, num_classes: int) -> list[dict]:
+def generate_configs(
+    conv_layers: int, filters: int, kernel: int, units: int, num_classes: int, batch_norm: bool = False
+) -> list[dict]:
     """``conv_layers`` x (Conv2D(filters * 2**i, kernel, same, relu) + MaxPooling2D 2), Flatten,
-    Dense(units, relu) (skipped when ``units`` is 0), Dense(num_classes)."""
+    Dense(units, relu) (skipped when ``units`` is 0), Dense(num_classes). With ``batch_norm`` each convolution
+    is Conv2D (no bias, linear) -> BatchNormalization -> ReLU, as :func:`engine.zoo.lesson_bn` builds it."""
     out: list[dict] = []
     for i in range(conv_layers):
-        out.append(
-            {
-                "class_name": "Conv2D",
-                "config": {
-                    "filters": filters * 2**i,
-                    "kernel_size": [kernel, kernel],
-                    "strides": [1, 1],
-                    "padding": "same",
-                    "activation": "relu",
-                },
-            }
-        )
+        conv: dict[str, Any] = {
+            "filters": filters * 2**i,
+            "kernel_size": [kernel, kernel],
+            "strides": [1, 1],
+            "padding": "same",
+            "activation": "linear" if batch_norm else "relu",
+        }
+        if batch_norm:
+            conv["use_bias"] = False  # BatchNormalization's beta does the bias's job
+        out.append({"class_name": "Conv2D", "config": conv})
+        if batch_norm:
+            out.append({"class_name": "BatchNormalization", "config": {}})
+            out.append({"class_name": "ReLU", "config": {}})
         out.append(
             {
                 "class_name": "MaxPooling2D",
@@ -62,6 +85,16 @@ def generate_configs(conv_layers: int, filters: int, kernel: int, units: int, nu
         out.append({"class_name": "Dense", "config": {"units": units, "activation": "relu"}})
     out.append({"class_name": "Dense", "config": {"units": num_classes, "activation": "linear"}})
     return out
+
+
+def _two_lines(text: str) -> str:
+    """A header of two words or more on two lines, cut at the space nearest its middle, so that seven columns
+    fit a narrow window in every language ("Remplissage (padding)" -> "Remplissage" / "(padding)")."""
+    if "\n" in text or " " not in text:
+        return text
+    spaces = [i for i, ch in enumerate(text) if ch == " "]
+    cut = min(spaces, key=lambda i: abs(i - len(text) / 2))
+    return text[:cut] + "\n" + text[cut + 1 :]
 
 
 def _spin(lo: int, hi: int, value: int) -> QSpinBox:
@@ -89,19 +122,29 @@ class LayerTable(QTableWidget):
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+        for col in ("n", "padding"):  # the longest headers ("Remplissage (padding)"): as wide as they need
+            self.horizontalHeader().setSectionResizeMode(
+                COLUMNS.index(col), QHeaderView.ResizeMode.ResizeToContents
+            )
         self.horizontalHeader().setMinimumSectionSize(44)
-        self._extra: list[dict] = []  # config keys the editor does not show (kept as they were)
+        #: per row, the layer type it was shown as and its config keys the editor does not show (kept while
+        #: the row keeps that type: use_bias, flip, BatchNormalization's momentum and epsilon...)
+        self._extra: list[dict] = []
         self.retranslate()
 
     def retranslate(self) -> None:
         self.setHorizontalHeaderLabels(
             [
-                self.tr("Layer"),
-                self.tr("Filters\nor units"),
-                self.tr("Size"),
-                self.tr("Stride"),
-                self.tr("Padding"),
-                self.tr("Activation"),
+                _two_lines(text)
+                for text in (
+                    self.tr("Layer"),
+                    self.tr("Filters\nor units"),
+                    self.tr("Size"),
+                    self.tr("Stride"),
+                    self.tr("Dilation"),
+                    self.tr("Padding"),
+                    self.tr("Activation"),
+                )
             ]
         )
 
@@ -115,16 +158,17 @@ class LayerTable(QTableWidget):
         kind = _combo(tuple(LAYER_TYPES), class_name)
         kind.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         kind.setMinimumContentsLength(12)
-        n_default: Any = cfg.get("filters", cfg.get("units", 16 if class_name == "Conv2D" else 64))
-        size: list[int] = (
-            cfg.get("kernel_size") or cfg.get("pool_size") or [3 if class_name == "Conv2D" else 2] * 2
-        )
-        strides: list[int] = cfg.get("strides") or [1 if class_name == "Conv2D" else size[0]] * 2
+        conv = class_name in CONV_TYPES
+        n_default: Any = cfg.get("filters", cfg.get("units", 16 if conv else 64))
+        size: list[int] = cfg.get("kernel_size") or cfg.get("pool_size") or [3 if conv else 2] * 2
+        strides: list[int] = cfg.get("strides") or [1 if conv else size[0]] * 2
+        dilation: list[int] = cfg.get("dilation_rate") or [1, 1]
         widgets: dict[str, Any] = {
             "type": kind,
             "n": _spin(1, 4096, int(n_default)),
             "kernel": _spin(1, 15, int(size[0])),
             "stride": _spin(1, 8, int(strides[0])),
+            "dilation": _spin(1, 8, int(dilation[0])),
             "padding": _combo(PADDINGS, cfg.get("padding", "valid")),
             "activation": _combo(ACTIVATIONS, cfg.get("activation") or "linear"),
         }
@@ -133,8 +177,8 @@ class LayerTable(QTableWidget):
             signal = w.currentIndexChanged if isinstance(w, QComboBox) else w.valueChanged
             signal.connect(self._changed)
         kind.currentIndexChanged.connect(lambda _=0, k=kind: self._type_changed(k))
-        extra = {k: v for k, v in cfg.items() if k in ("use_bias", "flip")}
-        self._extra.insert(row, extra)
+        extra = {k: v for k, v in cfg.items() if k not in SHOWN_KEYS and k not in ("name", "input_shape")}
+        self._extra.insert(row, {"class_name": class_name, "config": extra})
         self._apply_enabled(row)
         self.setColumnWidth(0, kind.sizeHint().width() + 4)
 
@@ -147,16 +191,25 @@ class LayerTable(QTableWidget):
     def _type_changed(self, kind: QComboBox) -> None:
         row = self._row_of(kind)
         if row >= 0:
-            if kind.currentText() == "Conv2D":
+            if kind.currentText() in CONV_TYPES:
                 self._cell(row, "kernel").setValue(3)
                 self._cell(row, "stride").setValue(1)
+                self._cell(row, "dilation").setValue(1)
             elif "Pooling2D" in kind.currentText() and "Global" not in kind.currentText():
                 self._cell(row, "kernel").setValue(2)
                 self._cell(row, "stride").setValue(2)
             self._apply_enabled(row)
 
     def _apply_enabled(self, row: int) -> None:
-        used = LAYER_TYPES[self._cell(row, "type").currentText()]
+        kind = self._cell(row, "type").currentText()
+        used = LAYER_TYPES[kind]
+        pad = self._cell(row, "padding")
+        allowed = PADDINGS_OF.get(kind, PADDINGS)
+        for i in range(pad.count()):  # a padding the layer refuses cannot be chosen
+            item = pad.model().item(i)
+            item.setEnabled(pad.itemText(i) in allowed)
+        if pad.currentText() not in allowed:
+            pad.setCurrentText(allowed[0])
         for col in COLUMNS[1:]:
             w = self._cell(row, col)
             w.setEnabled(col in used)
@@ -181,15 +234,16 @@ class LayerTable(QTableWidget):
         out = []
         for r in range(self.rowCount()):
             kind = self._cell(r, "type").currentText()
-            n, k, s = (self._cell(r, c).value() for c in ("n", "kernel", "stride"))
+            n, k, s, d = (self._cell(r, c).value() for c in ("n", "kernel", "stride", "dilation"))
             pad, act = self._cell(r, "padding").currentText(), self._cell(r, "activation").currentText()
-            if kind == "Conv2D":
+            if kind in CONV_TYPES:
                 cfg: dict[str, Any] = {
                     "filters": n,
                     "kernel_size": [k, k],
                     "strides": [s, s],
                     "padding": pad,
                     "activation": act,
+                    "dilation_rate": [d, d],
                 }
             elif kind in ("MaxPooling2D", "AveragePooling2D"):
                 cfg = {"pool_size": [k, k], "strides": [s, s], "padding": pad}
@@ -198,8 +252,8 @@ class LayerTable(QTableWidget):
             else:
                 cfg = {}
             extra = self._extra[r] if r < len(self._extra) else {}
-            if kind in ("Conv2D", "Dense"):
-                cfg.update({key: v for key, v in extra.items() if key == "use_bias" or kind == "Conv2D"})
+            if extra.get("class_name") == kind:  # the row kept its type: its other settings too
+                cfg.update(extra["config"])
             out.append({"class_name": kind, "config": cfg})
         return out
 

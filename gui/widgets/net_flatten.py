@@ -278,10 +278,11 @@ class FlattenView(NetView):
                     head=head, t=_nobr(s.total_params), b=_nobr(s.base_params)
                 )
             )
-            if key == "flatten":
-                box.picture.set_maps(run.maps)  # type: ignore[union-attr]
+            picture = box.picture
+            if isinstance(picture, FlattenOrder):
+                picture.set_maps(run.maps)
             else:
-                box.picture.set_data(run.maps, run.vector)  # type: ignore[union-attr]
+                picture.set_data(run.maps, run.vector)
             if run.error:
                 expected = self.expected_vector
                 box.run.setText(
@@ -333,21 +334,30 @@ class FlattenView(NetView):
         res = t.results
         for key, box in self.boxes.items():
             r = res[key]
-            box.trained.setText(
-                self.tr(
-                    "<b>{a:.1%}</b> validation accuracy after {e} epoch(s); training took {s:.1f} s."
-                ).format(a=r.accuracy, e=r.epochs, s=r.seconds)
+            text = (
+                self.tr("<b>{a:.1%}</b> validation accuracy after 1 epoch; training took {s:.1f} s.")
+                if r.epochs == 1
+                else self.tr("<b>{a:.1%}</b> validation accuracy after {e} epochs; training took {s:.1f} s.")
             )
+            box.trained.setText(text.format(a=r.accuracy, e=r.epochs, s=r.seconds))
         f, g = res["flatten"], res["gmp"]
         noise = difference_noise(f.accuracy, g.accuracy, f.n_val)
         diff = f.accuracy - g.accuracy
         data = self.host.session.data
         n_train = len(data.x_train) if data is not None else 0
         lines = [
-            self.tr(
-                "Measured here: {e} epoch(s) on the same {n} images in the same order, both bases "
-                "starting from the same weights; accuracy on {v} validation images: Flatten {af:.1%} in "
-                "{tf:.1f} s, GlobalMaxPooling {ag:.1%} in {tg:.1f} s."
+            (
+                self.tr(
+                    "Measured here: 1 epoch on the same {n} images in the same order, both bases "
+                    "starting from the same weights; accuracy on {v} validation images: Flatten {af:.1%} in "
+                    "{tf:.1f} s, GlobalMaxPooling {ag:.1%} in {tg:.1f} s."
+                )
+                if f.epochs == 1
+                else self.tr(
+                    "Measured here: {e} epochs on the same {n} images in the same order, both bases "
+                    "starting from the same weights; accuracy on {v} validation images: Flatten {af:.1%} in "
+                    "{tf:.1f} s, GlobalMaxPooling {ag:.1%} in {tg:.1f} s."
+                )
             ).format(
                 e=f.epochs,
                 n=format_int(n_train),

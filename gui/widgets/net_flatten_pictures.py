@@ -52,8 +52,7 @@ class FlattenOrder(QWidget):
         cell = max(fm.horizontalAdvance("a4") + 6, 20)
         # the 2x2x3 example: three maps a, b, c, then the vector a1 b1 c1 a2 b2 c2 ...
         p.setPen(fg)
-        p.drawText(QPointF(0, fm.ascent()), self.tr("Example: 3 maps of 2x2"))
-        y0 = fm.height() + 4
+        y0 = self._line(p, 0, self.tr("Example: 3 maps of 2x2")) + 4
         for ch, letter in enumerate("abc"):
             x0 = ch * (2 * cell + 10)
             for k in range(4):
@@ -65,8 +64,7 @@ class FlattenOrder(QWidget):
                 p.setPen(fg)
                 p.drawText(rect, Qt.AlignmentFlag.AlignCenter, f"{letter}{k + 1}")
         y1 = y0 + 2 * cell + 8
-        p.drawText(QPointF(0, y1 + fm.ascent()), self.tr("Flatten (NHWC) gives, position by position:"))
-        y2 = y1 + fm.height() + 2
+        y2 = self._line(p, y1, self.tr("Flatten (NHWC) gives, position by position:")) + 2
         step = min(cell, (self.width() - 2) / 12)
         for n in range(12):
             pos, ch = divmod(n, 3)
@@ -78,22 +76,26 @@ class FlattenOrder(QWidget):
             p.drawText(rect, Qt.AlignmentFlag.AlignCenter, f"{'abc'[ch]}{pos + 1}")
         y3 = y2 + cell + 4
         p.setPen(QColor("#707070"))
-        p.drawText(QPointF(0, y3 + fm.ascent()), self.tr("not map after map (a1 a2 a3 a4 b1 ...)"))
-        y4 = y3 + fm.height() + 8
+        y4 = self._line(p, y3, self.tr("not map after map (a1 a2 a3 a4 b1 ...)")) + 8
         if self.maps is not None and self._img is not None:
             h, w, c = self.maps.shape
             p.setPen(fg)
-            p.drawText(
-                QPointF(0, y4 + fm.ascent()),
-                self.tr("This image: {p} rows (positions) x {c} columns (channels)").format(p=h * w, c=c),
-            )
-            top = y4 + fm.height() + 2
+            text = self.tr("This image: {p} rows (positions) x {c} columns (channels)").format(p=h * w, c=c)
+            top = self._line(p, y4, text) + 2
             avail_h = self.height() - top - 2
             block = QRectF(0, top, min(self.width() - 2, 4.0 * c), min(avail_h, 3.0 * h * w))
             p.drawImage(block, self._img)
             p.setPen(QColor("#909090"))
             p.drawRect(block)
         p.end()
+
+    def _line(self, p: QPainter, y: float, text: str) -> float:
+        """Draw ``text`` at ``y``, wrapped to the widget's width (French lines are longer); returns the y
+        under it."""
+        wrap = Qt.AlignmentFlag.AlignLeft | Qt.TextFlag.TextWordWrap
+        used = p.boundingRect(QRectF(0, y, self.width(), 4 * self.fontMetrics().height()), wrap, text)
+        p.drawText(QRectF(0, y, self.width(), used.height()), wrap, text)
+        return y + used.height()
 
 
 class GmpVector(QWidget):

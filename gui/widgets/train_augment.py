@@ -149,9 +149,8 @@ class AugmentPanel(QWidget):
             self.numbers[key] = spin
         self.flip = QCheckBox()
         self.flip.toggled.connect(self._changed)
-        self.fill = QComboBox()
-        self.fill.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.fill.setMinimumContentsLength(10)
+        self.fill = QComboBox()  # as wide as its longest choice: the form puts it under its label if need be
+        self.fill.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         for mode in FILL_MODES:
             self.fill.addItem("", mode)
         self.fill.currentIndexChanged.connect(self._changed)
@@ -172,6 +171,7 @@ class AugmentPanel(QWidget):
         scroll = _VerticalScroll(inner)  # the page stays short: on a small window the settings scroll
         QVBoxLayout(self.settings_box).addWidget(scroll)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         self._labels: dict[str, QLabel] = {}
         for key, _top, _step, _dec in _NUMBERS:
             self._labels[key] = QLabel()

@@ -327,8 +327,9 @@ class TrainBoth(QGroupBox):
         )
         if v.kind == "same":
             text = self.tr(
-                "The difference is within the variation between seeds (±{0} points): on these digits the "
-                "stride loses no accuracy that this measurement can see, as the lesson says, and {1}. A smaller "
+                "The difference is within the variation between seeds (±{0} points): on these digits "
+                "the stride loses no accuracy that this measurement can see, as the lesson says, and {1}. "
+                "A smaller "
                 "difference would take more seeds or epochs to show."
             ).format(_number(v.spread), speed)
         elif v.kind == "pool":

@@ -57,7 +57,7 @@ class CurvesPanel(pg.GraphicsLayoutWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setBackground("w")
-        self.setMinimumHeight(220)
+        self.setMinimumHeight(190)  # the Training tab, its mode bar included, fits 1024 x 700
         font = QFont()
         font.setPointSizeF(max(font.pointSizeF(), 10.0) * 1.15)
         self._plots: dict[str, pg.PlotItem] = {}

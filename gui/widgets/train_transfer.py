@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QListWidget,
     QListWidgetItem,
@@ -67,8 +68,17 @@ class TransferPanel(QWidget):
         self.info = QLabel()
         self.info.setWordWrap(True)
         self.table = QTableWidget(2, 3)
+        # the figures keep their columns' width; the model names take the rest and wrap (French is long)
         self.table.verticalHeader().setVisible(False)
-        self.table.setMaximumHeight(self.table.fontMetrics().height() * 3 + 40)
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.table.setWordWrap(True)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for col in (1, 2):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.verticalHeader().sectionResized.connect(lambda *_: self._fit_table_height())
         self.plot = pg.PlotWidget(background="w")
         self.plot.showGrid(x=True, y=True, alpha=0.25)
         self.plot.setYRange(0, 1)
@@ -102,6 +112,16 @@ class TransferPanel(QWidget):
         lay.addWidget(self.settings, 2)
         lay.addLayout(right, 3)
         self.retranslate()
+
+    def _fit_table_height(self) -> None:
+        """As tall as its header (two lines in French) and its two rows, which wrap when narrow."""
+        t = self.table
+        height = (
+            t.horizontalHeader().sizeHint().height()
+            + sum(t.rowHeight(r) for r in range(t.rowCount()))
+            + 2 * t.frameWidth()
+        )
+        t.setFixedHeight(height)
 
     def _configs(self) -> list[dict]:
         s = self._tab.session
@@ -271,7 +291,7 @@ class TransferPanel(QWidget):
         )
         self.table.setItem(0, 0, QTableWidgetItem(self.tr("Frozen base + new head")))
         self.table.setItem(1, 0, QTableWidgetItem(self.tr("From scratch")))
-        self.table.resizeColumnsToContents()
+        self._fit_table_height()
         self.plot.setLabel("bottom", self.tr("epoch on task B"))
         self.plot.setLabel("left", self.tr("validation accuracy"))
         legend = self.plot.getPlotItem().legend

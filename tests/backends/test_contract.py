@@ -107,3 +107,21 @@ def test_choosing_the_cpu_tier_never_imports_numba_cuda():
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=300)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "False"
+
+
+def test_the_contract_requires_the_convolution_arithmetic_and_batch_norm():
+    """Issue 16: dilation (an argument of conv2d and its backward), the transposed convolution and batch
+    normalisation are required of every tier, with these argument lists."""
+    names = {
+        "conv2d": ["x", "w", "b", "stride", "pads", "flip", "dilation"],
+        "conv2d_backward": ["x", "w", "dy", "stride", "pads", "flip", "need_dx", "dilation"],
+        "conv2d_transpose": ["x", "w", "b", "stride", "pads", "out_hw", "dilation"],
+        "conv2d_transpose_backward": ["x", "w", "dy", "stride", "pads", "need_dx", "dilation"],
+        "batch_norm": ["x", "gamma", "beta", "mean", "variance", "epsilon"],
+        "batch_norm_training": ["x", "gamma", "beta", "epsilon"],
+        "batch_norm_backward": ["x", "gamma", "mean", "variance", "dy", "epsilon", "training", "need_dx"],
+        "moving_average": ["moving", "value", "momentum"],
+    }
+    for name, args in names.items():
+        assert name in contract.REQUIRED
+        assert [entry[0] for entry in contract.signature_of(getattr(contract, name))] == args, name

@@ -8,6 +8,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -172,6 +173,9 @@ def test_sweep_on_a_dask_scheduler_and_two_dask_workers(tmp_path):
 
 
 def test_ctrl_c_keeps_the_finished_trials_and_says_how_to_resume(tmp_path):
+    """Ctrl-C as soon as a first trial is reported finished. Both workers finish their first trials at about
+    the same moment, so the signal often comes while the next result is fetched or its row written: the
+    sweep must stop all the same (exit 130) and report exactly the rows on disk."""
     out = tmp_path / "sweep.csv"
     command = [
         os.path.join(os.path.dirname(sys.executable), "convscope"), "sweep", "--limit", "300",
@@ -181,22 +185,39 @@ def test_ctrl_c_keeps_the_finished_trials_and_says_how_to_resume(tmp_path):
     process = subprocess.Popen(
         command,
         cwd=tmp_path,
-        stdout=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
         start_new_session=True,  # its own process group, as a terminal's foreground job
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
+    lines: list[str] = []
+    first_trial = threading.Event()
+
+    def read_stderr() -> None:  # a thread, so that waiting has a real deadline however slow the machine
+        for line in process.stderr:
+            lines.append(line)
+            if ": val_acc " in line:
+                first_trial.set()
+
+    reader = threading.Thread(target=read_stderr, daemon=True)
+    reader.start()
     try:
-        deadline = time.monotonic() + 240
-        while time.monotonic() < deadline:
-            line = process.stderr.readline()
-            if not line or ": val_acc " in line:  # the first trial finished
-                break
+        # the event, not a time: the cluster's start and the first trial take what the machine allows
+        assert first_trial.wait(timeout=600), "no trial finished:\n" + "".join(lines)
+        assert process.poll() is None, "the sweep ended before Ctrl-C:\n" + "".join(lines)
         os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C does: every process of the group gets it
-        _, err = process.communicate(timeout=120)
+        process.wait(timeout=300)
+        # the worker processes exit after their owner: give them a moment, before stop() kills the group
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and _group_alive(process.pid):
+            time.sleep(0.2)
+        left_behind = _group_alive(process.pid)
     finally:
         stop([process])
+        reader.join(timeout=60)
+        process.stderr.close()
+    err = "".join(lines)
     assert process.returncode == 130, err
     with open(out, newline="") as fh:
         saved = len(list(csv.DictReader(fh)))
@@ -205,10 +226,7 @@ def test_ctrl_c_keeps_the_finished_trials_and_says_how_to_resume(tmp_path):
         f"convscope: interrupted; {saved} of 8 trials are saved in {out}: run the same command again" in err
     )
     assert "Traceback" not in err  # the workers leave Ctrl-C to the process that owns them
-    deadline = time.monotonic() + 20  # the worker processes exit after their owner: give them a moment
-    while time.monotonic() < deadline and _group_alive(process.pid):
-        time.sleep(0.2)
-    assert not _group_alive(process.pid), "a worker process was left behind"
+    assert not left_behind, "a worker process was left behind"
 
 
 def _group_alive(pgid: int) -> bool:

@@ -478,7 +478,7 @@ def test_french_lab_catalog_terms():
     i18n.install(app, "fr")
     try:
         tr = QCoreApplication.translate
-        assert tr("ConvControls", "Padding") == "Remplissage"
+        assert tr("ConvControls", "Padding") == "Remplissage (padding)"  # the house term, as everywhere
         assert "remplissage (padding)" in tr("ConvolutionTab", "Padding: valid / same / full").lower()
         assert tr("TrainBoth", "Test accuracy") == "Exactitude (test)"
         assert tr("Stepper", "Speed: {0} steps/s") == "Vitesse : {0} étapes/s"

@@ -13,7 +13,8 @@ from gui.models import lesson
 
 pytestmark = pytest.mark.gui
 
-#: sections whose views the Convolution and Network engineers build: a recorder stands in for their hook
+#: sections the Convolution and Network tabs show: where a test is about the navigator itself, a recorder
+#: stands in for their hook (test_every_section_shows_its_real_view runs the real ones)
 OTHERS = [s.id for s in lesson.SECTIONS if s.tab in ("convolution", "network")]
 TRAINING = [s.id for s in lesson.SECTIONS if s.tab == "training"]
 
@@ -101,6 +102,39 @@ def test_every_section_opens_its_tab_and_calls_its_hook_in_two_clicks(win, qtbot
     win.tab("training").stop()
 
 
+def test_every_section_shows_its_real_view(win, qtbot):
+    """The navigator with the tabs' real hooks (no recorder): each Show me opens the view its tab engineer
+    set up for the claim, drawn to the end."""
+    from gui.tabs.convolution_lesson import LESSON_SETUPS, PAGES
+    from gui.tabs.network_lessons import LESSON_VIEWS
+
+    t = small_training(win)
+    training_pages = {
+        "hyperparameters": t.live,
+        "training": t.live,
+        "transfer": t.transfer,
+        "augmentation": t.augment,
+    }
+    nav = win.navigator
+    for sid in lesson.SECTION_IDS:
+        nav.set_current(sid)
+        with qtbot.waitSignal(win.lessonShown, timeout=10000) as shown:
+            Clicks(qtbot).on(nav.show_me)
+        assert shown.args == [sid, True]
+        qtbot.waitUntil(win.lesson_ready, timeout=180000)
+        section = lesson.section(sid)
+        tab = win.current_tab()
+        assert win.current_tab_name() == section.tab and nav.outcome(sid) == "shown"
+        if section.tab == "convolution":
+            setup = LESSON_SETUPS[sid]
+            assert tab.pages.currentIndex() == PAGES.index(setup.page) and tab.lab.sample_key == setup.sample
+        elif section.tab == "network":
+            assert tab.current_view() == LESSON_VIEWS[sid] and tab.session.trained
+        else:
+            assert t.bottom.currentWidget() is training_pages[sid]
+    t.stop()
+
+
 def test_the_lesson_menu_reaches_a_claim_in_two_clicks_even_with_the_panel_closed(win, qtbot, monkeypatch):
     calls = fake_hooks(monkeypatch, win)
     win.lesson_dock.close()
@@ -119,15 +153,20 @@ def test_the_lesson_menu_reaches_a_claim_in_two_clicks_even_with_the_panel_close
 
 def test_the_training_tabs_own_views(win, qtbot):
     t = small_training(win)
-    assert win.show_lesson("hyperparameters")
-    assert t.bottom.currentWidget() is t.live
+    assert win.show_lesson("hyperparameters")  # the Sweep page, the lesson's choices ready to compare
+    assert t.modes.currentWidget() is t.sweep_page and t.sweep_page.isVisible()
+    setup = t.sweep_page.read_setup()
+    assert setup.space["kernel_size"] == [3, 5, 7] and setup.space["conv_layers"] == [1, 2, 3]
+    assert setup.space["filters"] == [32] and setup.space["dense_units"] == [128] and setup.trials == 18
     assert win.show_lesson("transfer")
+    assert t.modes.currentWidget() is t.single
     assert t.bottom.currentWidget() is t.transfer and t.transfer.layers.count() > 0
     assert win.show_lesson("augmentation")
     assert t.bottom.currentWidget() is t.augment
     assert t.augment.is_lesson_preset()
     qtbot.waitUntil(win.lesson_ready, timeout=60000)
     assert t.augment.preview_count() == 6
+    qtbot.waitUntil(lambda: t.status.text() == "Ready.", timeout=60000)  # not "Loading the data set..."
     assert win.show_lesson("training")
     assert t.bottom.currentWidget() is t.live
     qtbot.waitUntil(win.lesson_ready, timeout=120000)  # the first epoch's report: live curves and confusion
@@ -159,8 +198,11 @@ def test_next_and_previous_walk_the_lesson_and_show_each_view(win, qtbot, monkey
 @pytest.mark.parametrize("hook", ["missing", "false", "raises"])
 def test_a_view_that_is_not_there_is_said_honestly(win, monkeypatch, hook):
     tab = win.tab("network")
-    if hook == "missing":
-        monkeypatch.delattr(type(tab), "show_lesson", raising=False)
+    if hook == "missing":  # the tab's class as if it had no hook: take it off whichever class defines it
+        for klass in type(tab).__mro__:
+            if "show_lesson" in vars(klass):
+                monkeypatch.delattr(klass, "show_lesson")
+        assert not hasattr(tab, "show_lesson")
     elif hook == "false":
         monkeypatch.setattr(tab, "show_lesson", lambda sid: False, raising=False)
     else:

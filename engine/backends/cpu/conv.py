@@ -9,7 +9,7 @@
 
 How the host path works (NHWC, weights ``(KH, KW, C_in, C_out)``)::
 
-    cols[(n, oy, ox), (i, j, c)] = x[n, oy*sh - top + i, ox*sw - left + j, c]   (0 where that is padding)
+    cols[(n, oy, ox), (i, j, c)] = x[n, oy*sh - top + i*dh, ox*sw - left + j*dw, c]   (0 in the padding)
     y[(n, oy, ox), o]            = cols @ w.reshape(KH*KW*C_in, C_out) + b        (sgemm, BLAS threads)
 
 The padding is never materialised: ``_im2col`` writes zeros where a window leaves the image. Work is done in
@@ -23,8 +23,10 @@ Backward, per chunk of whole images::
     dx     = col2im(dcols)               gathered per input row, so parallel rows never write the same cell
     db     = column sums of dy           per-thread partial sums in float64, then reduced
 
-``flip=True`` (true convolution) rotates the kernel by 180 degrees in the host wrapper and rotates ``dw``
-back. No ``fastmath`` in the copy kernels; the reductions use a flag subset that keeps NaN and inf semantics.
+A dilation ``(dh, dw)`` spaces the kernel's taps (``i*dh``, ``j*dw`` above): im2col reads every ``d``-th
+cell and col2im sends the gradient back to those cells, nothing else changes. ``flip=True`` (true
+convolution) rotates the kernel by 180 degrees in the host wrapper and rotates ``dw`` back. No ``fastmath`` in
+the copy kernels; the reductions use a flag subset that keeps NaN and inf semantics.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from numba import njit, prange
 
 from engine import shapes
 from engine.backends.cpu import conv_blocked as blocked
+from engine.backends.cpu import conv_fast
 from engine.backends.cpu._blas import SGEMM, single_threaded_blas
 from engine.backends.cpu.threads import thread_count
 
@@ -59,10 +62,11 @@ MIN_BWD_ROWS = 512
 
 
 @njit(parallel=True, cache=True)
-def _im2col(x, g0, g1, kh, kw, sh, sw, pt, pl, oh, ow, cols):  # pragma: no cover - jitted
+def _im2col(x, g0, g1, kh, kw, sh, sw, dh, dw, pt, pl, oh, ow, cols):  # pragma: no cover - jitted
     """Fill ``cols[(g - g0) * ow + ox, (i*kw + j)*C + c]`` for output rows ``g = n*oh + oy`` in ``[g0, g1)``.
 
-    ``x (N, H, W, C)``; ``cols (>= (g1-g0)*ow, KH*KW*C)``. Cells outside the image (padding) are 0.
+    ``x (N, H, W, C)``; ``cols (>= (g1-g0)*ow, KH*KW*C)``. Cells outside the image (padding) are 0. Tap
+    ``(i, j)`` reads ``x[n, oy*sh - pt + i*dh, ox*sw - pl + j*dw]`` (``dh``, ``dw``: the dilation).
     """
     h, w, c = x.shape[1], x.shape[2], x.shape[3]
     xf = x.reshape(x.size)  # flat view (x is C-contiguous): a kernel row inside the image is one span
@@ -75,9 +79,9 @@ def _im2col(x, g0, g1, kh, kw, sh, sw, pt, pl, oh, ow, cols):  # pragma: no cove
         for ox in range(ow):
             row = r * ow + ox
             ix0 = ox * sw - pl
-            inside_x = ix0 >= 0 and ix0 + kw <= w
+            inside_x = dw == 1 and ix0 >= 0 and ix0 + kw <= w  # a kernel row is one contiguous span
             for i in range(kh):
-                iy = oy * sh - pt + i
+                iy = oy * sh - pt + i * dh
                 inside_y = 0 <= iy < h
                 col = i * span
                 if inside_y and inside_x:
@@ -86,7 +90,7 @@ def _im2col(x, g0, g1, kh, kw, sh, sw, pt, pl, oh, ow, cols):  # pragma: no cove
                         cols[row, col + t] = xf[src + t]
                     continue
                 for j in range(kw):
-                    ix = ix0 + j
+                    ix = ix0 + j * dw
                     if inside_y and 0 <= ix < w:
                         for ch in range(c):
                             cols[row, col + ch] = x[n, iy, ix, ch]
@@ -97,11 +101,12 @@ def _im2col(x, g0, g1, kh, kw, sh, sw, pt, pl, oh, ow, cols):  # pragma: no cove
 
 
 @njit(parallel=True, cache=True)
-def _col2im(dcols, n0, n1, kh, kw, sh, sw, pt, pl, oh, ow, dx):  # pragma: no cover - jitted
+def _col2im(dcols, n0, n1, kh, kw, sh, sw, dh, dw, pt, pl, oh, ow, dx):  # pragma: no cover - jitted
     """Gather ``dcols ((n1-n0)*oh*ow, KH*KW*C)`` back onto ``dx[n0:n1] (.., H, W, C)`` (overwrites it).
 
-    Each input cell sums the gradient of every window that read it; parallel over input rows, so no two
-    threads ever write the same cell.
+    Each input cell sums the gradient of every window that read it (tap ``(i, j)`` of window ``(oy, ox)``
+    read cell ``(oy*sh - pt + i*dh, ox*sw - pl + j*dw)``); parallel over input rows, so no two threads ever
+    write the same cell.
     """
     h, w, c = dx.shape[1], dx.shape[2], dx.shape[3]
     zero = np.float32(0.0)
@@ -113,7 +118,7 @@ def _col2im(dcols, n0, n1, kh, kw, sh, sw, pt, pl, oh, ow, dx):  # pragma: no co
             for ch in range(c):
                 dx[n, iy, ix, ch] = zero
         for i in range(kh):
-            ty = iy + pt - i
+            ty = iy + pt - i * dh
             if ty < 0 or ty % sh != 0:
                 continue
             oy = ty // sh
@@ -122,7 +127,7 @@ def _col2im(dcols, n0, n1, kh, kw, sh, sw, pt, pl, oh, ow, dx):  # pragma: no co
             row_base = (nl * oh + oy) * ow
             for ix in range(w):
                 for j in range(kw):
-                    tx = ix + pl - j
+                    tx = ix + pl - j * dw
                     if tx < 0 or tx % sw != 0:
                         continue
                     ox = tx // sw
@@ -219,17 +224,26 @@ def forward(
     pads: tuple[int, int, int, int],
     flip: bool,
     relu: bool,
+    dilation: tuple[int, int] = (1, 1),
 ) -> np.ndarray:
     """Convolution forward. ``x (N, H, W, C_in)``, ``w (KH, KW, C_in, C_out)``, ``b (C_out,)``; ``relu=True``
-    applies the ReLU in the pass that adds the bias (one sweep over ``y`` instead of two).
+    applies the ReLU in the pass that adds the bias (one sweep over ``y`` instead of two); the kernel's taps
+    are ``dilation`` cells apart.
 
     Returns
     -------
-    y : ``(N, OH, OW, C_out)`` float32, ``OH = (H + top + bottom - KH) // sh + 1`` (same for ``OW``).
+    y : ``(N, OH, OW, C_out)`` float32, ``OH = (H + top + bottom - KH') // sh + 1`` (same for ``OW``), ``KH' =
+    dh (KH - 1) + 1``.
     """
+    # -- fast paths (Winograd, ...; engine.backends.cpu.conv_fast): None when none takes the call ---------
+    if SGEMM is not None:
+        fast = conv_fast.forward(SGEMM, x, w, b, stride, pads, flip, relu, dilation)
+        if fast is not None:
+            return fast
     n, h, wd, c_in = x.shape
     kh, kw, _, c_out = w.shape
-    oh, ow = shapes.output_hw((h, wd), (kh, kw), stride, pads)
+    dil_h, dil_w = dilation
+    oh, ow = shapes.output_hw((h, wd), shapes.effective_kernel((kh, kw), dilation), stride, pads)
     wmat = _effective_weights(w, flip)  # (K, C_out)
     y = np.empty((n, oh, ow, c_out), dtype=np.float32)
     y2 = y.reshape(n * oh * ow, c_out)  # (rows, C_out), a view
@@ -247,7 +261,7 @@ def forward(
         cols = _scratch("cols", slots * gpc * ow, k).reshape(slots, gpc * ow, k)
         with single_threaded_blas():
             blocked._forward(
-                SGEMM, x, wmat, b, kh, kw, stride[0], stride[1], t, le, oh, ow, gpc, bool(relu), y2, cols
+                SGEMM, x, wmat, b, kh, kw, *stride, dil_h, dil_w, t, le, oh, ow, gpc, bool(relu), y2, cols
             )
         return y
     rows_per_g = ow  # one output row (n, oy) holds ow im2col rows
@@ -258,7 +272,7 @@ def forward(
     for g0 in range(0, g_total, g_per_chunk):
         g1 = min(g_total, g0 + g_per_chunk)
         rows = (g1 - g0) * rows_per_g
-        _im2col(x, g0, g1, kh, kw, stride[0], stride[1], t, le, oh, ow, cols)
+        _im2col(x, g0, g1, kh, kw, stride[0], stride[1], dil_h, dil_w, t, le, oh, ow, cols)
         r0 = g0 * rows_per_g
         np.matmul(cols[:rows], wmat, out=y2[r0 : r0 + rows])
         (_add_bias_relu if relu else _add_bias)(y2, r0, r0 + rows, b)
@@ -273,11 +287,17 @@ def backward(
     pads: tuple[int, int, int, int],
     flip: bool,
     need_dx: bool,
+    dilation: tuple[int, int] = (1, 1),
 ) -> tuple[np.ndarray | None, np.ndarray, np.ndarray]:
     """Gradients of :func:`forward`: ``(dx (N, H, W, C_in) | None, dw (KH, KW, C_in, C_out), db (C_out,))``.
 
     ``dy`` is ``(N, OH, OW, C_out)``; ``dx`` is None when ``need_dx`` is False.
     """
+    # -- fast paths (Winograd, ...; engine.backends.cpu.conv_fast): None when none takes the call ---------
+    if SGEMM is not None:
+        fast = conv_fast.backward(SGEMM, x, w, dy, stride, pads, flip, need_dx, dilation=dilation)
+        if fast is not None:
+            return fast
     n, h, wd, c_in = x.shape
     kh, kw, _, c_out = w.shape
     oh, ow = dy.shape[1], dy.shape[2]
@@ -286,7 +306,7 @@ def backward(
     dy2 = dy.reshape(n * oh * ow, c_out)  # (rows, C_out)
     dx = np.empty((n, h, wd, c_in), dtype=np.float32) if need_dx else None
     if n and SGEMM is not None and not _is_pointwise(w, stride, pads):
-        return _backward_blocked(x, w, wmat, dy2, stride, pads, flip, dx)
+        return _backward_blocked(x, w, wmat, dy2, stride, pads, flip, dx, dilation)
     db = column_sums(dy2) if n else np.zeros(c_out, np.float32)
     dwmat = np.zeros((k, c_out), dtype=np.float32)
     if n == 0:
@@ -300,6 +320,7 @@ def backward(
     per_img = oh * ow
     t, _, le, _ = pads
     sh, sw = stride
+    dil_h, dil_w = dilation
     imgs_per_chunk = min(n, max(1, COLS_BUDGET_BYTES // (4 * k * per_img)))
     cols = _scratch("cols", imgs_per_chunk * per_img, k)
     dcols = _scratch("dcols", imgs_per_chunk * per_img, k) if need_dx else None
@@ -309,12 +330,12 @@ def backward(
         rows = (n1 - n0) * per_img
         r0 = n0 * per_img
         dyc = dy2[r0 : r0 + rows]
-        _im2col(x, n0 * oh, n1 * oh, kh, kw, sh, sw, t, le, oh, ow, cols)
+        _im2col(x, n0 * oh, n1 * oh, kh, kw, sh, sw, dil_h, dil_w, t, le, oh, ow, cols)
         np.matmul(cols[:rows].T, dyc, out=tmp)
         dwmat += tmp
         if dx is not None and dcols is not None:
             np.matmul(dyc, wmat.T, out=dcols[:rows])
-            _col2im(dcols, n0, n1, kh, kw, sh, sw, t, le, oh, ow, dx)
+            _col2im(dcols, n0, n1, kh, kw, sh, sw, dil_h, dil_w, t, le, oh, ow, dx)
     dw = dwmat.reshape(kh, kw, c_in, c_out)
     if flip:
         dw = np.ascontiguousarray(dw[::-1, ::-1])
@@ -330,12 +351,13 @@ def _backward_blocked(
     pads: tuple[int, int, int, int],
     flip: bool,
     dx: np.ndarray | None,
+    dilation: tuple[int, int],
 ) -> tuple[np.ndarray | None, np.ndarray, np.ndarray]:
     """:func:`backward` through :func:`engine.backends.cpu.conv_blocked._backward` (per-slot partials)."""
     n, h, wd, c_in = x.shape
     kh, kw, _, c_out = w.shape
     k = wmat.shape[0]
-    oh, ow = shapes.output_hw((h, wd), (kh, kw), stride, pads)
+    oh, ow = shapes.output_hw((h, wd), shapes.effective_kernel((kh, kw), dilation), stride, pads)
     slots = thread_count()
     per_img = oh * ow
     ipc = max(1, min(max(BLOCK_BYTES // (4 * k * per_img), -(-MIN_BWD_ROWS // per_img)), -(-n // slots)))
@@ -360,6 +382,8 @@ def _backward_blocked(
             kw,
             stride[0],
             stride[1],
+            dilation[0],
+            dilation[1],
             t,
             le,
             oh,

@@ -28,9 +28,10 @@ _F4 = 4  # bytes per float32
 
 
 @njit(cache=True)
-def _fill_cols(x, g0, g1, kh, kw, sh, sw, pt, pl, oh, ow, buf):  # pragma: no cover - jitted
+def _fill_cols(x, g0, g1, kh, kw, sh, sw, dh, dw, pt, pl, oh, ow, buf):  # pragma: no cover - jitted
     """Serial im2col of output rows ``g = n*oh + oy`` in ``[g0, g1)`` into ``buf[:(g1-g0)*ow, :K]``
-    (``buf`` C-contiguous with exactly K columns).
+    (``buf`` C-contiguous with exactly K columns); tap ``(i, j)`` reads ``(oy*sh - pt + i*dh, ox*sw - pl +
+    j*dw)``.
 
     Flat indices are unsigned on purpose: Numba wraps negative indices around, and that per-element check
     keeps LLVM from vectorising a copy loop; with ``np.uint64`` indices the span copies become vector moves
@@ -50,9 +51,9 @@ def _fill_cols(x, g0, g1, kh, kw, sh, sw, pt, pl, oh, ow, buf):  # pragma: no co
         for ox in range(ow):
             row_start = np.uint64(((g - g0) * ow + ox) * k)
             ix0 = ox * sw - pl
-            inside_x = ix0 >= 0 and ix0 + kw <= w
+            inside_x = dw == 1 and ix0 >= 0 and ix0 + kw <= w  # a kernel row is one contiguous span
             for i in range(kh):
-                iy = oy * sh - pt + i
+                iy = oy * sh - pt + i * dh
                 inside_y = 0 <= iy < h
                 dst = row_start + np.uint64(i) * span
                 if inside_y and inside_x:
@@ -61,7 +62,7 @@ def _fill_cols(x, g0, g1, kh, kw, sh, sw, pt, pl, oh, ow, buf):  # pragma: no co
                         bf[dst + q] = xf[src + q]
                     continue
                 for j in range(kw):
-                    ix = ix0 + j
+                    ix = ix0 + j * dw
                     d = dst + np.uint64(j) * uc
                     if inside_y and 0 <= ix < w:
                         src = np.uint64(((n * h + iy) * w + ix) * c)
@@ -73,8 +74,9 @@ def _fill_cols(x, g0, g1, kh, kw, sh, sw, pt, pl, oh, ow, buf):  # pragma: no co
 
 
 @njit(cache=True)
-def _scatter_cols(dcols, n0, n1, kh, kw, sh, sw, pt, pl, oh, ow, dx):  # pragma: no cover - jitted
-    """Serial col2im: ``dx[n0:n1]`` = sum over windows of ``dcols ((n1-n0)*oh*ow, K)`` (overwrites it)."""
+def _scatter_cols(dcols, n0, n1, kh, kw, sh, sw, dh, dw, pt, pl, oh, ow, dx):  # pragma: no cover - jitted
+    """Serial col2im: ``dx[n0:n1]`` = sum over windows of ``dcols ((n1-n0)*oh*ow, K)`` (overwrites it); tap
+    ``(i, j)`` of a window lands ``(i*dh, j*dw)`` from its corner."""
     h, w, c = dx.shape[1], dx.shape[2], dx.shape[3]
     zero = np.float32(0.0)
     for n in range(n0, n1):
@@ -89,11 +91,11 @@ def _scatter_cols(dcols, n0, n1, kh, kw, sh, sw, pt, pl, oh, ow, dx):  # pragma:
         for ox in range(ow):
             row = r * ow + ox
             for i in range(kh):
-                iy = oy * sh - pt + i
+                iy = oy * sh - pt + i * dh
                 if iy < 0 or iy >= h:
                     continue
                 for j in range(kw):
-                    ix = ox * sw - pl + j
+                    ix = ox * sw - pl + j * dw
                     if ix < 0 or ix >= w:
                         continue
                     col = (i * kw + j) * c
@@ -103,7 +105,7 @@ def _scatter_cols(dcols, n0, n1, kh, kw, sh, sw, pt, pl, oh, ow, dx):  # pragma:
 
 @njit(parallel=True, cache=True)
 def _forward(
-    sgemm, x, wmat, b, kh, kw, sh, sw, pt, pl, oh, ow, gpc, relu, y2, cols
+    sgemm, x, wmat, b, kh, kw, sh, sw, dh, dw, pt, pl, oh, ow, gpc, relu, y2, cols
 ):  # pragma: no cover - jitted
     """``y2 (N*OH*OW, C_out) = im2col(x) @ wmat + b``, then ``relu`` (bool) in the same pass while the block
     is still in cache; ``cols (slots, >= gpc*OW, K)`` is per-slot scratch."""
@@ -118,7 +120,7 @@ def _forward(
         buf = cols[t]
         for g0 in range(s0, s1, gpc):
             g1 = min(s1, g0 + gpc)
-            _fill_cols(x, g0, g1, kh, kw, sh, sw, pt, pl, oh, ow, buf)
+            _fill_cols(x, g0, g1, kh, kw, sh, sw, dh, dw, pt, pl, oh, ow, buf)
             rows = (g1 - g0) * ow
             r0 = g0 * ow
             sgemm(
@@ -150,7 +152,27 @@ def _forward(
 
 @njit(parallel=True, cache=True)
 def _backward(
-    sgemm, x, wmat, dy2, kh, kw, sh, sw, pt, pl, oh, ow, ipc, need_dx, cols, dcols, dw_parts, db_parts, dx
+    sgemm,
+    x,
+    wmat,
+    dy2,
+    kh,
+    kw,
+    sh,
+    sw,
+    dh,
+    dw,
+    pt,
+    pl,
+    oh,
+    ow,
+    ipc,
+    need_dx,
+    cols,
+    dcols,
+    dw_parts,
+    db_parts,
+    dx,
 ):  # pragma: no cover - jitted
     """Per-slot partial ``dw_parts (slots, K, C_out)``, ``db_parts (slots, C_out)`` (both zeroed by the
     caller) and, when ``need_dx``, ``dx`` for the slot's own images; blocks of ``ipc`` whole images."""
@@ -171,7 +193,7 @@ def _backward(
             rows = (n1 - n0) * per_img
             r0 = n0 * per_img
             dy_ptr = dy2.ctypes.data + r0 * c_out * _F4
-            _fill_cols(x, n0 * oh, n1 * oh, kh, kw, sh, sw, pt, pl, oh, ow, buf)
+            _fill_cols(x, n0 * oh, n1 * oh, kh, kw, sh, sw, dh, dw, pt, pl, oh, ow, buf)
             sgemm(
                 ROW_MAJOR,
                 TRANS,
@@ -208,4 +230,52 @@ def _backward(
                     dbuf.ctypes.data,
                     k,
                 )
-                _scatter_cols(dbuf, n0, n1, kh, kw, sh, sw, pt, pl, oh, ow, dx)
+                _scatter_cols(dbuf, n0, n1, kh, kw, sh, sw, dh, dw, pt, pl, oh, ow, dx)
+
+
+@njit(parallel=True, cache=True)
+def _transpose(
+    sgemm, x2, wmat, b, kh, kw, sh, sw, dh, dw, pt, pl, h, wd, ipc, dcols, y
+):  # pragma: no cover - jitted
+    """The transposed convolution ``y (N, OH, OW, C_out) = col2im(x2 @ wmat.T) + b``, blocks of ``ipc`` whole
+    images per slot (so no two slots ever touch the same cell of ``y``).
+
+    ``x2 (N*H*W, C_in)`` is the input seen as the upstream gradient of a convolution with ``wmat (K, C_in)``
+    (``K = KH*KW*C_out``) whose output is ``(H, W)``: exactly the ``dx`` half of :func:`_backward`;
+    ``dcols (slots, >= ipc*H*W, K)`` is per-slot scratch.
+    """
+    slots = dcols.shape[0]
+    k, c_in = wmat.shape
+    n_img, oh, ow, c_out = y.shape
+    per_img = h * wd
+    one = np.float32(1.0)
+    zero = np.float32(0.0)
+    for t in prange(slots):
+        n0t = t * n_img // slots
+        n1t = (t + 1) * n_img // slots
+        dbuf = dcols[t]
+        for n0 in range(n0t, n1t, ipc):
+            n1 = min(n1t, n0 + ipc)
+            rows = (n1 - n0) * per_img
+            sgemm(
+                ROW_MAJOR,
+                NO_TRANS,
+                TRANS,
+                rows,
+                k,
+                c_in,
+                one,
+                x2.ctypes.data + n0 * per_img * c_in * _F4,
+                c_in,
+                wmat.ctypes.data,
+                c_in,
+                zero,
+                dbuf.ctypes.data,
+                k,
+            )
+            _scatter_cols(dbuf, n0, n1, kh, kw, sh, sw, dh, dw, pt, pl, h, wd, y)
+            for n in range(n0, n1):
+                for oy in range(oh):
+                    for ox in range(ow):
+                        for o in range(c_out):
+                            y[n, oy, ox, o] += b[o]

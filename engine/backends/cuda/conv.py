@@ -32,7 +32,7 @@ from engine import shapes
 from engine.backends.cuda import arrays as _a
 from engine.backends.cuda.fully_connected import column_sum
 
-__all__ = ["conv2d", "conv2d_backward"]
+__all__ = ["conv2d", "conv2d_backward", "conv2d_transpose", "conv2d_transpose_backward"]
 
 
 @cuda.jit(device=True)
@@ -55,15 +55,15 @@ def _decode_position(m, oh, ow):
 
 @cache
 def conv_forward_kernel(tile: int) -> Any:
-    """Kernel ``(x, w, b, y, sh, sw, pt, pl, flip)``: ``y (N, OH, OW, C_out) = conv(x (N, H, W, C_in), w) +
-    b``.
+    """Kernel ``(x, w, b, y, sh, sw, dil_h, dil_w, pt, pl, flip)``: ``y (N, OH, OW, C_out) = conv(x (N, H, W,
+    C_in), w) + b``, the kernel's taps ``dil_h`` / ``dil_w`` cells apart.
 
     Launch: grid ``(ceil(C_out / T), ceil(M / T))``, block ``(T, T)``.
     """
     T = tile
 
     @cuda.jit
-    def _conv_forward(x, w, b, y, sh, sw, pt, pl, flip):
+    def _conv_forward(x, w, b, y, sh, sw, dil_h, dil_w, pt, pl, flip):
         n_img, h, wd, c_in = x.shape
         kh, kw = w.shape[0], w.shape[1]
         c_out = w.shape[3]
@@ -84,8 +84,8 @@ def conv_forward_kernel(tile: int) -> Any:
             v = float32(0.0)
             if row < m_total and ka < k_total:
                 ky, kx, ci = _decode_tap(ka, kw, c_in)
-                iy = oy * sh - pt + ky
-                ix = ox * sw - pl + kx
+                iy = oy * sh - pt + ky * dil_h
+                ix = ox * sw - pl + kx * dil_w
                 if iy >= 0 and iy < h and ix >= 0 and ix < wd:
                     v = x[n, iy, ix, ci]
             a_tile[ty, tx] = v
@@ -110,7 +110,8 @@ def conv_forward_kernel(tile: int) -> Any:
 
 @cache
 def conv_dw_kernel(tile: int) -> Any:
-    """Kernel ``(x, dy, dw, sh, sw, pt, pl, flip, chunk)``: ``dw += P^T @ dY`` over one chunk of positions.
+    """Kernel ``(x, dy, dw, sh, sw, dil_h, dil_w, pt, pl, flip, chunk)``: ``dw += P^T @ dY`` over one chunk of
+    positions.
 
     ``dw (KH, KW, C_in, C_out)`` must be zeroed first. Launch: grid ``(ceil(C_out / T), ceil(K / T),
     chunks)``, block ``(T, T)``; chunk ``z`` reduces positions ``[z * chunk, (z + 1) * chunk)`` (``chunk`` a
@@ -119,7 +120,7 @@ def conv_dw_kernel(tile: int) -> Any:
     T = tile
 
     @cuda.jit
-    def _conv_dw(x, dy, dw, sh, sw, pt, pl, flip, chunk):
+    def _conv_dw(x, dy, dw, sh, sw, dil_h, dil_w, pt, pl, flip, chunk):
         n_img, h, wd, c_in = x.shape
         kh, kw = dw.shape[0], dw.shape[1]
         c_out = dw.shape[3]
@@ -142,8 +143,8 @@ def conv_dw_kernel(tile: int) -> Any:
             v = float32(0.0)
             if row < k_total and ma < m_stop:
                 n, oy, ox = _decode_position(ma, oh, ow)
-                iy = oy * sh - pt + ky
-                ix = ox * sw - pl + kx
+                iy = oy * sh - pt + ky * dil_h
+                ix = ox * sw - pl + kx * dil_w
                 if iy >= 0 and iy < h and ix >= 0 and ix < wd:
                     v = x[n, iy, ix, ci]
             a_tile[ty, tx] = v
@@ -166,10 +167,12 @@ def conv_dw_kernel(tile: int) -> Any:
 
 
 @cuda.jit
-def conv_dx_kernel(w, dy, dx, sh, sw, pt, pl, flip):
-    """``dx[n, iy, ix, c] = sum over the windows that read (iy, ix) of dy * w`` (a gather: no atomics).
+def conv_dx_kernel(w, dy, dx, sh, sw, dil_h, dil_w, pt, pl, flip):
+    """``dx[n, iy, ix, c] = sum over the windows that read (iy, ix) of dy * w`` (a gather: no atomics); tap
+    ``(ky, kx)`` of window ``(oy, ox)`` read cell ``(oy*sh - pt + ky*dil_h, ox*sw - pl + kx*dil_w)``.
 
-    One thread per input cell; launch a 1-D grid over ``dx.size``.
+    One thread per input cell; launch a 1-D grid over ``dx.size``. With ``dy`` the input of a transposed
+    convolution (and ``w`` its ``(KH, KW, C_out, C_in)`` weights) this is its forward pass.
     """
     n_img, h, wd, c_in = dx.shape
     kh, kw = w.shape[0], w.shape[1]
@@ -186,7 +189,7 @@ def conv_dx_kernel(w, dy, dx, sh, sw, pt, pl, flip):
     n = rest // h
     acc = float32(0.0)
     for ky in range(kh):
-        ry = iy + pt - ky  # = oy * sh when window oy reads row iy at offset ky
+        ry = iy + pt - ky * dil_h  # = oy * sh when window oy reads row iy at tap ky
         if ry < 0:
             break
         if ry % sh != 0:
@@ -196,7 +199,7 @@ def conv_dx_kernel(w, dy, dx, sh, sw, pt, pl, flip):
             continue
         wy = kh - 1 - ky if flip else ky
         for kx in range(kw):
-            rx = ix + pl - kx
+            rx = ix + pl - kx * dil_w
             if rx < 0:
                 break
             if rx % sw != 0:
@@ -210,19 +213,34 @@ def conv_dx_kernel(w, dy, dx, sh, sw, pt, pl, flip):
     dx[n, iy, ix, ci] = acc
 
 
+@cuda.jit
+def add_channel_bias_kernel(y, b):
+    """``y[i] += b[i % C]`` for a flat NHWC array ``y`` (``C = b.size``): one thread per element."""
+    i = cuda.grid(1)
+    if i < y.shape[0]:
+        y[i] += b[i % b.shape[0]]
+
+
 def conv2d(
-    x: Any, w: Any, b: Any, stride: tuple[int, int], pads: tuple[int, int, int, int], flip: bool
+    x: Any,
+    w: Any,
+    b: Any,
+    stride: tuple[int, int],
+    pads: tuple[int, int, int, int],
+    flip: bool,
+    dilation: tuple[int, int] = (1, 1),
 ) -> Any:
     """``y (N, OH, OW, C_out)`` from ``x (N, H, W, C_in)``, ``w (KH, KW, C_in, C_out)``, ``b (C_out,)``.
 
     Notes
     -----
-    ``OH = (H + top + bottom - KH) // sh + 1`` (:func:`engine.shapes.output_hw`). An implicit tiled matrix
-    product (see the module docstring); ``flip=True`` is the true convolution.
+    ``OH = (H + top + bottom - KH') // sh + 1`` (:func:`engine.shapes.output_hw`, ``KH' = dh (KH - 1) + 1``).
+    An implicit tiled matrix product (see the module docstring); ``flip=True`` is the true convolution.
     """
     on_device = _a.any_device(x, w, b)
     xd, wd, bd = _a.to_device(x), _a.to_device(w), _a.to_device(b)
-    oh, ow = shapes.output_hw((xd.shape[1], xd.shape[2]), (wd.shape[0], wd.shape[1]), stride, pads)
+    k_eff = shapes.effective_kernel((wd.shape[0], wd.shape[1]), dilation)
+    oh, ow = shapes.output_hw((xd.shape[1], xd.shape[2]), k_eff, stride, pads)
     n_img, c_out = xd.shape[0], wd.shape[3]
     y = _a.empty((n_img, oh, ow, c_out))  # (N, OH, OW, C_out)
     m_total = n_img * oh * ow
@@ -230,9 +248,30 @@ def conv2d(
     if m_total > 0:
         grid = (math.ceil(c_out / t), math.ceil(m_total / t))
         conv_forward_kernel(t)[grid, (t, t)](
-            xd, wd, bd, y, stride[0], stride[1], pads[0], pads[2], bool(flip)
+            xd, wd, bd, y, stride[0], stride[1], dilation[0], dilation[1], pads[0], pads[2], bool(flip)
         )
     return _a.finish(y, on_device)
+
+
+def _weight_gradient(
+    xd: Any, dyd: Any, shape: tuple[int, ...], stride: Any, pads: Any, flip: bool, dil: Any
+) -> Any:
+    """``dw`` of shape ``shape`` = ``P^T @ dY`` for the convolution of ``xd`` whose upstream gradient is
+    ``dyd`` (split over chunks of positions that add their tiles atomically)."""
+    kh, kw, c_in, c_out = shape
+    n_img, oh, ow = dyd.shape[0], dyd.shape[1], dyd.shape[2]
+    m_total = n_img * oh * ow
+    k_total = kh * kw * c_in
+    t = _a.tile()
+    dw = _a.zeros(shape)
+    if m_total > 0:
+        other = math.ceil(c_out / t) * math.ceil(k_total / t)
+        per, chunks = _a.chunk(m_total, t, other)
+        grid = (math.ceil(c_out / t), math.ceil(k_total / t), chunks)
+        conv_dw_kernel(t)[grid, (t, t)](
+            xd, dyd, dw, stride[0], stride[1], dil[0], dil[1], pads[0], pads[2], bool(flip), per
+        )
+    return dw
 
 
 def conv2d_backward(
@@ -243,6 +282,7 @@ def conv2d_backward(
     pads: tuple[int, int, int, int],
     flip: bool,
     need_dx: bool,
+    dilation: tuple[int, int] = (1, 1),
 ) -> tuple[Any, Any, Any]:
     """``(dx (N, H, W, C_in) | None, dw (KH, KW, C_in, C_out), db (C_out,))`` for upstream ``dy (N, OH, OW,
     C_out)``.
@@ -252,21 +292,58 @@ def conv2d_backward(
     """
     on_device = _a.any_device(x, w, dy)
     xd, wd, dyd = _a.to_device(x), _a.to_device(w), _a.to_device(dy)
-    kh, kw, c_in, c_out = wd.shape
-    n_img, oh, ow = dyd.shape[0], dyd.shape[1], dyd.shape[2]
-    m_total = n_img * oh * ow
-    k_total = kh * kw * c_in
-    t = _a.tile()
-    dw = _a.zeros((kh, kw, c_in, c_out))
-    if m_total > 0:
-        other = math.ceil(c_out / t) * math.ceil(k_total / t)
-        per, chunks = _a.chunk(m_total, t, other)
-        grid = (math.ceil(c_out / t), math.ceil(k_total / t), chunks)
-        conv_dw_kernel(t)[grid, (t, t)](xd, dyd, dw, stride[0], stride[1], pads[0], pads[2], bool(flip), per)
+    c_out = wd.shape[3]
+    m_total = dyd.shape[0] * dyd.shape[1] * dyd.shape[2]
+    dw = _weight_gradient(xd, dyd, tuple(wd.shape), stride, pads, flip, dilation)
     db = column_sum(dyd.reshape(m_total, c_out))
     dx = None
     if need_dx:
         dx = _a.empty(xd.shape)
-        _a.launch_1d(conv_dx_kernel, dx.size, wd, dyd, dx, stride[0], stride[1], pads[0], pads[2], bool(flip))
+        _a.launch_1d(conv_dx_kernel, dx.size, wd, dyd, dx, *stride, *dilation, pads[0], pads[2], bool(flip))
         dx = _a.finish(dx, on_device)
+    return dx, _a.finish(dw, on_device), _a.finish(db, on_device)
+
+
+def conv2d_transpose(
+    x: Any,
+    w: Any,
+    b: Any,
+    stride: tuple[int, int],
+    pads: tuple[int, int, int, int],
+    out_hw: tuple[int, int],
+    dilation: tuple[int, int] = (1, 1),
+) -> Any:
+    """The transposed convolution ``y (N, OH, OW, C_out)`` of ``x (N, H, W, C_in)`` by ``w (KH, KW, C_out,
+    C_in)``, plus ``b (C_out,)``: the convolution backward's ``dx`` gather (:func:`conv_dx_kernel`) with
+    ``x`` as the upstream gradient, then the bias."""
+    on_device = _a.any_device(x, w, b)
+    xd, wd, bd = _a.to_device(x), _a.to_device(w), _a.to_device(b)
+    y = _a.empty((xd.shape[0], out_hw[0], out_hw[1], wd.shape[2]))  # (N, OH, OW, C_out)
+    _a.launch_1d(conv_dx_kernel, y.size, wd, xd, y, *stride, *dilation, pads[0], pads[2], False)
+    _a.launch_1d(add_channel_bias_kernel, y.size, y.reshape(y.size), bd)
+    return _a.finish(y, on_device)
+
+
+def conv2d_transpose_backward(
+    x: Any,
+    w: Any,
+    dy: Any,
+    stride: tuple[int, int],
+    pads: tuple[int, int, int, int],
+    need_dx: bool,
+    dilation: tuple[int, int] = (1, 1),
+) -> tuple[Any, Any, Any]:
+    """``(dx (N, H, W, C_in) | None, dw (KH, KW, C_out, C_in), db (C_out,))`` for ``dy (N, OH, OW, C_out)``:
+    ``dx`` is the convolution of ``dy`` by ``w`` (the forward kernel), ``dw`` that convolution's weight
+    gradient with ``x`` as its upstream gradient, ``db`` a column sum of ``dy``."""
+    on_device = _a.any_device(x, w, dy)
+    xd, wd, dyd = _a.to_device(x), _a.to_device(w), _a.to_device(dy)
+    c_out = wd.shape[2]
+    dx = None
+    if need_dx:
+        dx = conv2d(dyd, wd, _a.zeros(wd.shape[3]), stride, pads, False, dilation)
+        dx = _a.finish(dx, on_device)
+    dw = _weight_gradient(dyd, xd, tuple(wd.shape), stride, pads, False, dilation)
+    m_total = dyd.shape[0] * dyd.shape[1] * dyd.shape[2]
+    db = column_sum(dyd.reshape(m_total, c_out))
     return dx, _a.finish(dw, on_device), _a.finish(db, on_device)

@@ -1,4 +1,5 @@
-"""The lesson's sections as data (gui.models.lesson): the contract's ids and tabs, both languages, the lesson's
+"""The lesson's sections as data (gui.models.lesson): the contract's ids and tabs, both languages, the
+lesson's
 slips corrected, walking the lesson."""
 
 from __future__ import annotations

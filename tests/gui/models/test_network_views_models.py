@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 
 from engine import explain, zoo
-from gui.models import heads, hierarchy, images, invariance, look, network, overview
+from gui.models import heads, hierarchy, invariance, look, network, overview
+from gui.models.data import fit_image
 from gui.models.session import model_info
 from gui.models.training_guard import DivergenceWatch
 
@@ -276,13 +277,21 @@ def test_pair_training_uses_the_same_batches_and_measures_each_model():
 def test_fit_image_converts_colour_and_size():
     rgb = np.zeros((56, 40, 3), np.float32)
     rgb[..., 0] = 1.0  # pure red
-    out = images.fit_image(rgb, (28, 28, 1))
+    out = fit_image(rgb, (28, 28, 1))
     assert out.shape == (28, 28, 1) and out.dtype == np.float32
-    np.testing.assert_allclose(out, 0.299, atol=1e-6)
-    grey = images.fit_image(np.full((28, 28), 0.5, np.float32), (28, 28, 3))
-    assert grey.shape == (28, 28, 3) and np.all(grey == 0.5)
-    with pytest.raises(ValueError, match=r"shape \(H, W\)"):
-        images.fit_image(np.zeros((4, 4, 2)), (28, 28, 1))
+    np.testing.assert_allclose(
+        out, 76 / 255, atol=1e-7
+    )  # 8-bit luminance as the data sets: rint(0.299 * 255)
+    grey = fit_image(np.full((28, 28), 0.6, np.float32), (28, 28, 3))
+    assert grey.shape == (28, 28, 3) and np.all(grey == np.float32(153 / 255))
+    kept = fit_image(np.full((9, 7), 1.0, np.float32), (None, None, 1))  # a size of None keeps the image's
+    assert kept.shape == (9, 7, 1) and np.all(kept == 1.0)
+    with pytest.raises(ValueError, match=r"\(H, W\), \(H, W, 1\) or \(H, W, 3\)"):
+        fit_image(np.zeros((4, 4, 2)), (28, 28, 1))
+    with pytest.raises(ValueError, match="NaN or inf"):
+        fit_image(np.full((4, 4), np.nan, np.float32), (28, 28, 1))
+    with pytest.raises(ValueError, match="takes 2 channels"):
+        fit_image(np.zeros((4, 4), np.float32), (28, 28, 2))
 
 
 # -- training safeguards -------------------------------------------------------------------------------------

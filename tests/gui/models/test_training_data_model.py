@@ -1,4 +1,5 @@
-"""The Training tab's Qt-free side: data sets in grey or colour at any size (CIFAR-10 batches, colour folders),
+"""The Training tab's Qt-free side: data sets in grey or colour at any size (CIFAR-10 batches, colour
+folders),
 the augmentation settings and their preview, and how the engine settles its backend at start."""
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ def test_resizing_keeps_a_constant_image_constant_and_the_size_is_height_by_widt
 def test_digits_in_colour_at_another_size():
     d = load_lab_data("digits", 60, 20, color_mode="rgb", image_size=(20, 24))
     assert d.input_shape == (20, 24, 3)
-    assert d.x_train.dtype == np.float32 and 0.0 <= d.x_train.min() and d.x_train.max() <= 1.0
+    assert d.x_train.dtype == np.float32 and d.x_train.min() >= 0.0 and d.x_train.max() <= 1.0
     assert default_format("digits") == ("grayscale", (28, 28))
     assert default_format("cifar10") == ("rgb", (32, 32))
     with pytest.raises(ValueError, match="image_size must be"):
