@@ -38,8 +38,8 @@ import numpy as np
 from engine.backends.cpu import activations as _activations
 from engine.backends.cpu import batch_norm as _bn
 from engine.backends.cpu import conv as _conv
-from engine.backends.cpu import conv_transpose as _conv_t
 from engine.backends.cpu import conv_fast as _conv_fast
+from engine.backends.cpu import conv_transpose as _conv_t
 from engine.backends.cpu import fully_connected as _dense
 from engine.backends.cpu import pool as _pool
 from engine.backends.cpu._blas import single_threaded_blas
@@ -57,9 +57,9 @@ __all__ = [
     "conv2d",
     "conv2d_backward",
     "conv2d_relu",
+    "conv2d_relu_backward",
     "conv2d_transpose",
     "conv2d_transpose_backward",
-    "conv2d_relu_backward",
     "dense",
     "dense_backward",
     "dense_relu",
