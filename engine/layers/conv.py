@@ -157,6 +157,8 @@ class Conv2D(ActivationMixin, WindowGeometry, Layer):
         fused = getattr(tier, "conv2d_relu_backward", None) if self.activation == "relu" else None
         if fused is not None and self.dilation_rate == (1, 1):
             # an optional extra of the contract: the ReLU's mask inside the conv backward
+            if self._y is not None and dy.shape != self._y.shape:
+                self.check_dy(dy, self._y.shape)
             dx, dw, db = fused(
                 x, kernel, self._y, dy, self.strides, self._geometry(x.shape), self.flip, need_dx
             )
