@@ -33,11 +33,27 @@ def to_rgb8(
 ) -> np.ndarray:
     """Map a 2-D array to ``(H, W, 3)`` uint8 colours (an ``(H, W, 3)`` array is taken as RGB).
 
-    Default range: ``[0, 1]`` when the values lie in it, else the data's min..max; for a signed map
-    (``"diverging"``) it is symmetric around zero, ``[-m, m]`` with ``m = max |x|``. NaN shows as black.
+    Default range: ``[0, 1]`` when the values lie in it, else the data's finite min..max; for a signed map
+    (``"diverging"``) it is symmetric around zero, ``[-m, m]`` with ``m = max |x|``. ``vmin`` / ``vmax``, when
+    given, are finite numbers with ``vmin <= vmax``. Values beyond the range take its end colours, +inf and
+    -inf included; NaN shows as black (:func:`engine.io.save_image` makes it transparent).
     """
     if cmap not in COLORMAPS:
         raise ValueError(f"cmap must be one of {tuple(COLORMAPS)}. Received: cmap={cmap!r}")
+    for name, value in (("vmin", vmin), ("vmax", vmax)):
+        if value is None:
+            continue
+        if isinstance(value, (bool, np.bool_)) or not isinstance(
+            value, (int, float, np.integer, np.floating)
+        ):
+            raise TypeError(f"{name} must be a real number or None. Received: {name}={value!r}")
+        if not np.isfinite(value):
+            raise ValueError(f"{name} must be a finite number. Received: {name}={value!r}")
+    if vmin is not None and vmax is not None and vmin > vmax:
+        raise ValueError(
+            f"vmin must not be above vmax (vmin is drawn black, vmax white). Received: vmin={vmin!r}, "
+            f"vmax={vmax!r}"
+        )
     a = np.asarray(array)
     if a.dtype == np.uint8:
         a = a.astype(np.float32) / np.float32(255.0)
@@ -64,5 +80,5 @@ def to_rgb8(
     t = np.clip((a - lo) / span, 0.0, 1.0)
     idx = np.rint(np.nan_to_num(t, nan=0.0) * 255.0).astype(np.intp)
     rgb = COLORMAPS[cmap][idx]  # (H, W, 3)
-    rgb[~np.isfinite(a)] = 0
+    rgb[np.isnan(a)] = 0  # (+inf and -inf were clipped to the ends)
     return rgb

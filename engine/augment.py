@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from engine._augment_kernel import FILL_MODES, warp_affine, warp_affine_serial
+from engine.backends.cpu.threads import serialised
 
 __all__ = ["FILL_MODES", "PRESETS", "Flow", "ImageAugmenter", "affine_warp", "transform_matrices"]
 
@@ -37,6 +38,7 @@ PRESETS: dict[str, dict[str, Any]] = {
 
 #: below this many output values (N*H*W*C) the single-threaded kernel is used (thread start-up dominates)
 PARALLEL_THRESHOLD = 1 << 18
+_warp_parallel = serialised(warp_affine)  # safe from several threads on Numba's workqueue layer too
 PARAM_KEYS = ("theta", "tx", "ty", "shear", "zx", "zy", "flip_horizontal", "flip_vertical")
 _IDENTITY = {
     "theta": 0.0,
@@ -113,7 +115,7 @@ def affine_warp(x: Any, inverse: Any, fill_mode: str = "nearest", cval: float = 
         )
     if xf.shape[0] == 0:
         return np.asarray(x).copy()
-    kernel = warp_affine if xf.size >= PARALLEL_THRESHOLD else warp_affine_serial
+    kernel = _warp_parallel if xf.size >= PARALLEL_THRESHOLD else warp_affine_serial
     out = kernel(xf, np.ascontiguousarray(m), FILL_MODES.index(fill_mode), float(cval))
     return _back_to(out, dtype)
 

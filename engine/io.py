@@ -340,7 +340,12 @@ def save_image(
     path : target; the format follows the extension (see :data:`IMAGE_EXTENSIONS`).
     array : ``(H, W)``, ``(H, W, 1)`` or ``(H, W, 3)``; floats (see :func:`to_rgb8` for the range) or uint8.
     cmap : a name in :data:`COLORMAPS`; ``"gray"`` writes a one-channel image.
+    vmin, vmax : the values drawn with the map's first and last colours (see :func:`to_rgb8`).
     scale : integer upscaling factor with nearest-neighbour pixels (to make small maps visible).
+
+    +inf and -inf take the ends of the colour map; NaN pixels are transparent (an alpha channel is added) in
+    the formats that have one (PNG, TIFF, WebP), and refused in the others, where they could only look like
+    a value.
     """
     p = Path(path)
     if p.suffix.lower() not in IMAGE_EXTENSIONS:
@@ -350,11 +355,20 @@ def save_image(
     if not isinstance(scale, (int, np.integer)) or scale < 1:
         raise ValueError(f"scale must be an int >= 1. Received: scale={scale!r}")
     rgb = to_rgb8(array, cmap, vmin, vmax)
-    is_grey_rgb = np.asarray(array).ndim == 2 or np.asarray(array).shape[-1] == 1
+    values = np.asarray(array, dtype=np.float64)  # (to_rgb8 converted it already)
+    is_grey_rgb = values.ndim == 2 or values.shape[-1] == 1
     im = Image.fromarray(rgb[:, :, 0] if cmap == "gray" and is_grey_rgb else rgb)
+    fmt = Image.registered_extensions().get(p.suffix.lower())
+    nan = np.isnan(values).any(axis=-1) if values.ndim == 3 else np.isnan(values)
+    if nan.any():
+        if fmt not in ("PNG", "TIFF", "WEBP"):
+            raise ValueError(
+                f"{str(p)!r}: the array holds {int(nan.sum())} NaN value(s), which a {fmt} image cannot show "
+                "(no transparency): save as .png, or replace them first (numpy.nan_to_num)"
+            )
+        im.putalpha(Image.fromarray(np.where(nan, 0, 255).astype(np.uint8)))
     if scale > 1:
         im = im.resize((im.width * int(scale), im.height * int(scale)), Image.Resampling.NEAREST)
-    fmt = Image.registered_extensions().get(p.suffix.lower())
     if fmt == "JPEG" and im.mode not in ("L", "RGB"):
         im = im.convert("RGB")
     return atomic_write(p, lambda tmp: im.save(tmp, format=fmt))

@@ -34,7 +34,10 @@ class Loss:
 
     def prepare_targets(self, y: Any, n_outputs: int | None = None) -> np.ndarray:
         """Convert targets once before training (labels to int64, probabilities to float32)."""
-        return np.ascontiguousarray(y, dtype=np.float32)
+        targets = np.asarray(y)
+        if targets.dtype.kind not in "biuf":
+            raise ValueError(f"targets must be real numbers. Received dtype: {targets.dtype}")
+        return np.ascontiguousarray(targets, dtype=np.float32)
 
     def get_config(self) -> dict[str, Any]:
         return {"from_logits": self.from_logits}
@@ -65,6 +68,11 @@ class SparseCategoricalCrossentropy(Loss):
     """
 
     def prepare_targets(self, y: Any, n_outputs: int | None = None) -> np.ndarray:
+        """``y`` as int64 labels ``(N,)`` (``(N, 1)`` is taken too), each an integer in ``[0, n_outputs)``.
+
+        Raises ``ValueError`` naming the first label that is not one (a string, a fraction, NaN, a value out
+        of range such as ``1e+20``) and its sample.
+        """
         labels = np.asarray(y)
         if labels.dtype == np.int64 and labels.ndim == 1 and n_outputs is None:
             return labels  # already prepared (the training loop converts once)
@@ -75,16 +83,26 @@ class SparseCategoricalCrossentropy(Loss):
                 f"SparseCategoricalCrossentropy expects integer labels of shape (N,). "
                 f"Received shape: {np.shape(y)}"
             )
-        if labels.size and not np.all(np.equal(np.mod(labels, 1), 0)):
-            raise ValueError(
-                "SparseCategoricalCrossentropy expects integer class labels. Received non-integers"
-            )
-        labels = labels.astype(np.int64)
-        if labels.size and (labels.min() < 0 or (n_outputs is not None and labels.max() >= n_outputs)):
-            raise ValueError(
-                f"labels must be in [0, {n_outputs}). Received range: [{labels.min()}, {labels.max()}]"
-            )
-        return labels
+        allowed = f"in [0, {n_outputs})" if n_outputs is not None else ">= 0"
+        below = "" if n_outputs is None else f", below the model's {n_outputs} outputs"
+        rule = f"labels must be {allowed} (integer class labels: one class index per sample{below})"
+        if labels.dtype.kind not in "biuf":  # strings, objects, complex numbers, dates
+            first = labels[0].item() if labels.size else None
+            raise ValueError(f"{rule}. Received dtype {labels.dtype}: {first!r} (sample 0)")
+        if labels.dtype.kind == "f":
+            with np.errstate(invalid="ignore"):
+                bad = ~np.isfinite(labels) | (np.mod(labels, 1) != 0)
+            if bad.any():
+                i = int(np.argmax(bad))
+                raise ValueError(f"{rule}. Received: {labels[i]:g} (sample {i})")
+        if labels.size:
+            high = np.inf if n_outputs is None else n_outputs
+            out = (labels < 0) | (labels >= min(high, 2**62))  # 2**62: the int64 cast must not wrap
+            if out.any():
+                i = int(np.argmax(out))
+                value = f"{labels[i]:g}" if labels.dtype.kind == "f" else str(labels[i])
+                raise ValueError(f"{rule}. Received: {value} (sample {i})")
+        return labels.astype(np.int64)
 
     def forward_backward(self, y_true: Any, y_pred: Any) -> tuple[float, np.ndarray]:
         p = _pred(y_pred)  # (N, K)

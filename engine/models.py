@@ -432,17 +432,21 @@ def model_from_config(config: dict[str, Any]) -> Sequential:
     return Sequential.from_config(config)
 
 
-def load_model(path: Any, compile: bool = True) -> Sequential:
+def load_model(path: Any, compile: bool = True, *, allow_non_finite: bool = False) -> Sequential:
     """Load a model saved by :meth:`Sequential.save` (weights, architecture, optimizer state).
 
     ``compile=False`` skips the optimizer and loss (an inference-only model). Raises ``FileNotFoundError``
-    or a ``ValueError`` that names the file and what is wrong with it (see
-    :func:`engine.saving.read_model_file`).
+    or a ``ValueError`` that names the file and what is wrong with it (see :func:`engine.saving.read_model_file`
+    and :mod:`engine.model_checks`): sizes that disagree with the stored weights (checked before anything is
+    allocated), NaN or infinite weights (``allow_non_finite=True`` loads them anyway, to inspect a broken
+    file), an optimizer state that does not fit the model.
     """
+    from engine.model_checks import check_architecture, check_finite_weights, check_optimizer_state
     from engine.saving import read_model_file
 
     saved = read_model_file(path)
     where = repr(str(path))
+    check_architecture(saved.config, [w.shape for w in saved.weights], where)  # before any allocation
     model = model_from_config(saved.config)
     if not model.built:
         raise ValueError(f"{where}: the saved architecture has no input shape")
@@ -450,11 +454,14 @@ def load_model(path: Any, compile: bool = True) -> Sequential:
         model.set_weights(saved.weights)
     except ValueError as exc:
         raise ValueError(f"{where}: weights do not match the architecture ({exc})") from None
+    if not allow_non_finite:
+        check_finite_weights(model, where)
     if compile and saved.compile_config:
         cfg = saved.compile_config
         model.compile(optimizer=cfg["optimizer"], loss=cfg["loss"], metrics=cfg.get("metrics") or None)
         optimizer, state = model.optimizer, saved.optimizer_state
         if optimizer is not None and state is not None:
+            check_optimizer_state(model, optimizer.slot_names, state.slots, where)
             optimizer.iterations = state.iterations
             for key, slot in state.slots.items():
                 optimizer.state[key] = list(slot)

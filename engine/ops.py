@@ -70,15 +70,44 @@ def _as_float32(a: Any, name: str) -> np.ndarray:
 
 
 def _as_nhwc(x: Any, name: str = "x") -> tuple[np.ndarray, int]:
-    """Return ``(x4, rank)``: ``x`` as ``(N, H, W, C)`` float32 and the rank it came in with."""
+    """Return ``(x4, rank)``: ``x`` as ``(N, H, W, C)`` float32 and the rank it came in with.
+
+    Height, width and channels must be >= 1 (an empty axis has nothing to compute, and a kernel given one
+    would return whatever memory held); the batch may be 0, which gives an empty batch back.
+    """
     arr = _as_float32(x, name)
+    if arr.ndim not in (2, 3, 4):
+        raise ValueError(
+            f"{name} must have shape (H, W), (H, W, C) or (N, H, W, C). Received shape: {arr.shape}"
+        )
+    if 0 in arr.shape[-3:] if arr.ndim == 4 else 0 in arr.shape:
+        raise ValueError(
+            f"{name} has an empty axis (height, width or channel): each must be >= 1, only the batch of an "
+            f"(N, H, W, C) array may be 0. Received shape: {arr.shape}"
+        )
     if arr.ndim == 2:
         return arr[None, :, :, None].copy(), 2
     if arr.ndim == 3:
         return arr[None].copy(), 3
-    if arr.ndim == 4:
-        return arr, 4
-    raise ValueError(f"{name} must have shape (H, W), (H, W, C) or (N, H, W, C). Received shape: {arr.shape}")
+    return arr, 4
+
+
+def _flag(value: Any, name: str) -> bool:
+    """``value`` as a bool: only True or False (NumPy's too) are taken, so ``flip='no'`` is not True."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False. Received: {name}={value!r}")
+    return bool(value)
+
+
+def _real(value: Any, name: str, *, finite: bool) -> float:
+    """``value`` as a float: any real number type (never a bool or a string); ``finite`` refuses NaN and
+    inf."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise TypeError(f"{name} must be a real number. Received: {name}={value!r}")
+    out = float(value)
+    if finite and not np.isfinite(out):
+        raise ValueError(f"{name} must be a finite number. Received: {name}={value!r}")
+    return out
 
 
 def _restore_rank(y: np.ndarray, rank: int) -> np.ndarray:
@@ -130,8 +159,6 @@ def _bias(b: Any, n: int, name: str = "b") -> np.ndarray:
 
 def _conv_setup(x, w, stride, padding, dilation=1):
     x4, rank = _as_nhwc(x)
-    if x4.shape[1] < 1 or x4.shape[2] < 1:
-        raise ValueError(f"x must have non-zero height and width. Received shape: {np.shape(x)}")
     w4 = _conv_weights(w, x4.shape[3])
     s = shapes.normalize_pair(stride, "stride")
     d = shapes.normalize_pair(dilation, "dilation")
@@ -182,7 +209,7 @@ def conv2d(
     """
     x4, rank, w4, s, pads, d = _conv_setup(x, w, stride, padding, dilation)
     b1 = _bias(b, w4.shape[3])
-    y = _backend(backend).conv2d(x4, w4, b1, s, pads, bool(flip), d)
+    y = _backend(backend).conv2d(x4, w4, b1, s, pads, _flag(flip, "flip"), d)
     return _restore_rank(np.asarray(y), rank)
 
 
@@ -211,7 +238,8 @@ def conv2d_backward(
         raise ValueError(
             f"dy must have the forward output's shape {expected}. Received shape: {np.shape(dy)}"
         )
-    dx, dw, db = _backend(backend).conv2d_backward(x4, w4, dy4, s, pads, bool(flip), bool(need_dx), d)
+    flip, need_dx = _flag(flip, "flip"), _flag(need_dx, "need_dx")
+    dx, dw, db = _backend(backend).conv2d_backward(x4, w4, dy4, s, pads, flip, need_dx, d)
     dx = None if dx is None else np.asarray(dx).reshape(x4.shape)
     if dx is not None:
         dx = _restore_rank(dx, rank) if rank != 2 else dx[0, :, :, 0]
@@ -395,13 +423,31 @@ def _check_activation(name: str) -> None:
         raise ValueError(f"activation must be one of {ACTIVATIONS}. Received: {name!r}")
 
 
+def _check_softmax_axis(name: str, x: Any, xa: np.ndarray) -> None:
+    """Softmax normalises over the last axis: a scalar has none, and an empty one holds no value to
+    normalise."""
+    if name != "softmax":
+        return
+    if np.ndim(x) == 0:
+        raise ValueError(f"softmax needs an axis to normalise over: x must be an array. Received: x={x!r}")
+    if xa.shape[-1] == 0:
+        raise ValueError(
+            f"softmax normalises over the last axis of x, which must hold at least 1 value. "
+            f"Received shape: {xa.shape}"
+        )
+
+
 def activation(name: str, x, *, alpha: float = LEAKY_RELU_SLOPE, backend: str | None = None):
-    """Apply the activation ``name`` element-wise (softmax: over the last axis, numerically stable)."""
+    """Apply the activation ``name`` element-wise (softmax: over the last axis, numerically stable).
+
+    ``alpha`` (leaky_relu's slope for negative inputs) must be a finite real number. An empty ``x`` gives an
+    empty result, except for softmax, whose last axis must hold at least one value.
+    """
     _check_activation(name)
+    a = _real(alpha, "alpha", finite=True)
     xa = _as_float32(x, "x")
-    if name == "softmax" and xa.ndim == 0:
-        raise ValueError("softmax needs at least one axis. Received a scalar")
-    return np.asarray(_backend(backend).activation(name, xa, float(alpha)))
+    _check_softmax_axis(name, x, xa)
+    return np.asarray(_backend(backend).activation(name, xa, a))
 
 
 def activation_backward(
@@ -410,13 +456,17 @@ def activation_backward(
     """Gradient of :func:`activation` w.r.t. ``x`` given upstream ``dy`` (``y`` is recomputed if not
     given)."""
     _check_activation(name)
+    a = _real(alpha, "alpha", finite=True)
     xa = _as_float32(x, "x")
+    _check_softmax_axis(name, x, xa)
     dya = _as_float32(dy, "dy")
     if dya.shape != xa.shape:
         raise ValueError(f"dy must have the shape of x {xa.shape}. Received shape: {dya.shape}")
     be = _backend(backend)
-    ya = be.activation(name, xa, float(alpha)) if y is None else _as_float32(y, "y")
-    return np.asarray(be.activation_backward(name, xa, ya, dya, float(alpha)))
+    ya = be.activation(name, xa, a) if y is None else _as_float32(y, "y")
+    if ya.shape != xa.shape:
+        raise ValueError(f"y must have the shape of x {xa.shape}. Received shape: {ya.shape}")
+    return np.asarray(be.activation_backward(name, xa, ya, dya, a))
 
 
 def relu(x, **kw):
@@ -463,6 +513,22 @@ def softmax_backward(x, dy, **kw):
     return activation_backward("softmax", x, dy, **kw)
 
 
+def dense_mismatch(d_in: int, w_shape: tuple[int, ...]) -> str:
+    """The message for features ``d_in`` that a ``(D_in, D_out)`` weight matrix does not expect (the ops and
+    the Dense layer both give it)."""
+    return f"dense: x has D_in={d_in} features but w expects {w_shape[0]} (w shape {tuple(w_shape)})"
+
+
+def _check_dense_shapes(xa: np.ndarray, wa: np.ndarray) -> None:
+    if xa.shape[1] != wa.shape[0]:
+        raise ValueError(dense_mismatch(xa.shape[1], wa.shape))
+    if wa.shape[0] < 1 or wa.shape[1] < 1:
+        raise ValueError(
+            f"dense: x has D_in={xa.shape[1]} features and w D_out={wa.shape[1]}; both must be >= 1 "
+            f"(an empty axis has nothing to compute). Received shapes: x {xa.shape}, w {wa.shape}"
+        )
+
+
 def dense(x, w, b=None, *, backend: str | None = None):
     """Fully connected layer: ``x (N, D_in) @ w (D_in, D_out) + b``."""
     xa = _as_float32(x, "x")
@@ -471,10 +537,7 @@ def dense(x, w, b=None, *, backend: str | None = None):
         raise ValueError(
             f"dense expects x (N, D_in) and w (D_in, D_out). Received shapes: {xa.shape}, {wa.shape}"
         )
-    if xa.shape[1] != wa.shape[0]:
-        raise ValueError(
-            f"dense: x has D_in={xa.shape[1]} features but w expects {wa.shape[0]} (w shape {wa.shape})"
-        )
+    _check_dense_shapes(xa, wa)
     return np.asarray(_backend(backend).dense(xa, wa, _bias(b, wa.shape[1])))
 
 
@@ -483,10 +546,11 @@ def dense_backward(x, w, dy, *, backend: str | None = None):
     xa = _as_float32(x, "x")
     wa = _as_float32(w, "w")
     dya = _as_float32(dy, "dy")
-    if xa.ndim != 2 or wa.ndim != 2 or xa.shape[1] != wa.shape[0]:
+    if xa.ndim != 2 or wa.ndim != 2:
         raise ValueError(
             f"dense_backward expects x (N, D_in), w (D_in, D_out). Received shapes: {xa.shape}, {wa.shape}"
         )
+    _check_dense_shapes(xa, wa)
     if dya.shape != (xa.shape[0], wa.shape[1]):
         raise ValueError(f"dy must have shape {(xa.shape[0], wa.shape[1])}. Received shape: {dya.shape}")
     dx, dw, db = _backend(backend).dense_backward(xa, wa, dya)
@@ -604,12 +668,14 @@ def batch_norm_backward(
 
 
 def pad2d(x, padding="valid", kernel_size=3, stride=1, *, value: float = 0.0):
-    """Return ``x`` zero-padded as :func:`conv2d` would pad it (same rank as ``x``)."""
+    """Return ``x`` padded as :func:`conv2d` would pad it (same rank as ``x``), with ``value`` (a real number,
+    0 by default) in the border."""
     x4, rank = _as_nhwc(x)
+    fill = _real(value, "value", finite=False)
     k = shapes.normalize_pair(kernel_size, "kernel_size")
     s = shapes.normalize_pair(stride, "stride")
     t, b, le, r = shapes.resolve_padding(padding, (x4.shape[1], x4.shape[2]), k, s)
-    out = np.pad(x4, ((0, 0), (t, b), (le, r), (0, 0)), constant_values=value)
+    out = np.pad(x4, ((0, 0), (t, b), (le, r), (0, 0)), constant_values=fill)
     if rank == 2:
         return out[0, :, :, 0]
     return out[0] if rank == 3 else out

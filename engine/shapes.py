@@ -26,6 +26,8 @@ the size of the convolution's *input*, chosen as Keras chooses it (``output_padd
 
 from __future__ import annotations
 
+import operator
+
 PaddingSpec = str | int | tuple
 Pads = tuple[int, int, int, int]  # (top, bottom, left, right)
 
@@ -54,11 +56,12 @@ def normalize_pair(value, name: str) -> tuple[int, int]:
     elif isinstance(value, (tuple, list)) and len(value) == 2:
         items = []
         for item in value:
-            if isinstance(item, bool) or not hasattr(item, "__index__"):
+            integer = _integer(item)
+            if integer is None:
                 raise TypeError(
                     f"{name} must be a positive int or a pair of positive ints. Received: {name}={value!r}"
                 )
-            items.append(int(item.__index__()))
+            items.append(integer)
         pair = (items[0], items[1])
     else:
         raise TypeError(
@@ -67,6 +70,17 @@ def normalize_pair(value, name: str) -> tuple[int, int]:
     if pair[0] < 1 or pair[1] < 1:
         raise ValueError(f"{name} must be >= 1. Received: {name}={value!r}")
     return pair
+
+
+def _integer(value: object) -> int | None:
+    """``value`` as an int when it is an integer of any type (Python's, NumPy's), else None; a bool (even
+    NumPy's) is not an integer here."""
+    if isinstance(value, bool) or type(value).__name__ == "bool_" or not hasattr(value, "__index__"):
+        return None
+    try:
+        return operator.index(value)  # type: ignore[arg-type]
+    except TypeError:
+        return None
 
 
 def same_padding_1d(n: int, k: int, s: int) -> tuple[int, int]:
@@ -103,21 +117,24 @@ def resolve_padding(
             "padding must be a string, an int or ((top, bottom), (left, right)). "
             f"Received: padding={padding!r}"
         )
-    if isinstance(padding, int):
-        if padding < 0:
-            raise ValueError(f"padding must be >= 0. Received: padding={padding}")
-        return (padding, padding, padding, padding)
+    p = None if isinstance(padding, (tuple, list)) else _integer(padding)  # int, NumPy integers
+    if p is not None:
+        if p < 0:
+            raise ValueError(f"padding must be >= 0. Received: padding={padding!r}")
+        return (p, p, p, p)
     if isinstance(padding, (tuple, list)) and len(padding) == 2:
         try:
             (t, b), (le, r) = padding
-            pads: Pads = (int(t), int(b), int(le), int(r))
-            if any(int(p) != p for p in (t, b, le, r)):
-                raise TypeError
+            sides = [_integer(side) for side in (t, b, le, r)]
         except (TypeError, ValueError):
+            sides = []
+        ints = [side for side in sides if side is not None]
+        if len(ints) != 4:
             raise TypeError(
-                "padding as a tuple must be ((top, bottom), (left, right)) of ints. "
+                "padding as a tuple must be ((top, bottom), (left, right)) of ints (never bools). "
                 f"Received: padding={padding!r}"
-            ) from None
+            )
+        pads: Pads = (ints[0], ints[1], ints[2], ints[3])
         if min(pads) < 0:
             raise ValueError(f"padding must be >= 0 on every side. Received: padding={padding!r}")
         return pads

@@ -49,13 +49,27 @@ def local_client(n_workers: int | None = None, verbose: bool = False) -> Any:
     dashboard when Bokeh is installed, ``client.dashboard_link``) listens on a free port of 127.0.0.1.
 
     Close both with ``client.close(); client.cluster.close()``.
+
+    Dask's nanny writes its workers' environment (``MALLOC_TRIM_THRESHOLD_``, ``OMP_NUM_THREADS=1``...) into
+    this process's ``os.environ`` to hand it to them; it is put back as it was once the workers have started,
+    so the caller's later subprocesses (and :func:`engine.tuning.tune_process` in them) do not inherit it.
     """
     from distributed import Client, LocalCluster
 
     n = (os.cpu_count() or 1) if n_workers is None else int(n_workers)
     if n < 1:
         raise ValueError(f"n_workers must be >= 1. Received: n_workers={n_workers!r}")
-    cluster = LocalCluster(
+    environ = dict(os.environ)
+    try:
+        return Client(_local_cluster(LocalCluster, n, verbose))
+    finally:
+        for key in [k for k in os.environ if k not in environ]:
+            del os.environ[key]
+        os.environ.update(environ)
+
+
+def _local_cluster(cluster_class: Any, n: int, verbose: bool) -> Any:
+    return cluster_class(
         n_workers=n,
         threads_per_worker=1,
         processes=True,
@@ -65,7 +79,6 @@ def local_client(n_workers: int | None = None, verbose: bool = False) -> Any:
         env=dict(THREAD_ENV),
         preload=["engine.sweep_trial"],  # its dask_setup: Ctrl-C is for the process that owns the cluster
     )
-    return Client(cluster)
 
 
 def _has_bokeh() -> bool:

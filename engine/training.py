@@ -27,6 +27,7 @@ from engine import losses as losses_mod
 from engine import optimizers as optimizers_mod
 from engine.backends.contract import PROBABILITY_ACTIVATIONS
 from engine.callbacks import Callback, History, format_metrics
+from engine.fit_arguments import check_callbacks, check_epochs, check_loss_fits_outputs, require_samples
 from engine.fitting import FitRun, run_fit
 from engine.inference import kernel_input, plan_for
 from engine.progress import progress_bar
@@ -123,6 +124,7 @@ class TrainingMixin:
         self.loss: losses_mod.Loss | None = None
         self.metrics: list[str] = []
         self.compiled = False
+        self._loss_checked = False  # whether the loss was compared with the outputs (once built)
         self.stop_training = False
         self.stop_reason: str | None = None
         self.history: History | None = None
@@ -130,7 +132,11 @@ class TrainingMixin:
     # -- setup -----------------------------------------------------------------------------------------------
     def compile(self, optimizer: Any = "rmsprop", loss: Any = None, metrics: list[str] | None = None) -> None:
         """Choose the optimizer (instance or ``"adam"``/``"sgd"``/``"rmsprop"``), the loss (instance or name)
-        and the metrics (``["accuracy"]`` or none)."""
+        and the metrics (``["accuracy"]`` or none).
+
+        A cross-entropy whose ``from_logits`` does not match :attr:`output_kind`
+        (``"sparse_categorical_crossentropy"`` on a model ending in a linear ``Dense``) gives a
+        ``UserWarning``, as in Keras: here when the model is built, else when ``fit`` builds it."""
         if loss is None:
             raise ValueError("compile needs a loss, e.g. loss='sparse_categorical_crossentropy'")
         metrics = list(metrics) if metrics is not None else []
@@ -141,6 +147,15 @@ class TrainingMixin:
         self.loss = losses_mod.get(loss)
         self.metrics = ["accuracy"] if metrics else []
         self.compiled = True
+        self._loss_checked = False
+        if self.built:
+            self._check_loss(stacklevel=4)
+
+    def _check_loss(self, stacklevel: int) -> None:
+        """Compare the loss with :attr:`output_kind` once (see :meth:`compile`)."""
+        if not self._loss_checked and self.loss is not None:
+            self._loss_checked = True
+            check_loss_fits_outputs(self.loss, self.output_kind, self.name, stacklevel)
 
     def _require_compiled(self, what: str) -> None:
         if not self.compiled:
@@ -152,6 +167,8 @@ class TrainingMixin:
         xa = np.asarray(x)
         if not (np.issubdtype(xa.dtype, np.number) or xa.dtype == np.bool_):
             raise TypeError(f"{name} must be a numeric array. Received dtype: {xa.dtype}")
+        if xa.dtype.kind == "c":  # casting would drop the imaginary part with only a ComplexWarning
+            raise TypeError(f"{name} must be real-valued. Received dtype: {xa.dtype}")
         shape = self.layers[0].input_shape if self.layers else None
         if shape is not None and xa.ndim == len(shape) and shape[-1] == 1 and xa.shape[-1] != 1:
             xa = xa[..., None]  # (N, H, W) grayscale -> (N, H, W, 1)
@@ -168,6 +185,11 @@ class TrainingMixin:
                 )
         elif xa.ndim < 2:
             raise ValueError(f"{name} must have a batch axis, e.g. (N, H, W, C). Received shape: {xa.shape}")
+        if 0 in xa.shape[1:]:
+            raise ValueError(
+                f"{name} has an empty axis: every size after the batch must be >= 1. "
+                f"Received shape: {xa.shape}"
+            )
         if not self.built:
             self.build(xa.shape[1:])
         elif shape is not None and None in shape:
@@ -177,7 +199,10 @@ class TrainingMixin:
     def _prepare_y(self, y: Any, n: int, name: str = "y") -> np.ndarray:
         assert self.loss is not None
         out_shape = self.output_shape
-        ya = self.loss.prepare_targets(y, out_shape[-1] if out_shape else None)
+        try:
+            ya = self.loss.prepare_targets(y, out_shape[-1] if out_shape else None)
+        except ValueError as exc:
+            raise ValueError(f"{name}: {exc}") from None
         if ya.shape[0] != n:
             raise ValueError(
                 f"x and {name} must have the same number of samples. Received: {n} and {ya.shape[0]}"
@@ -355,9 +380,8 @@ class TrainingMixin:
     ) -> FitRun:
         """Check every argument of a run and prepare its arrays (see :meth:`fit`)."""
         self._require_compiled("fit")
-        epochs = int(epochs)
-        if epochs < 0:
-            raise ValueError(f"epochs must be >= 0. Received: epochs={epochs}")
+        epochs = check_epochs(epochs)
+        callbacks = check_callbacks(callbacks)
         batch_size = _positive_int(batch_size, "batch_size")
         if (
             isinstance(initial_epoch, bool)
@@ -369,12 +393,20 @@ class TrainingMixin:
             raise TypeError(f"augment must have an apply(x_batch) method. Received: {type(augment).__name__}")
         xa = self._prepare_x(x)
         ya = self._prepare_y(y, xa.shape[0])
+        require_samples(xa.shape[0], "x", "fit")
+        self._check_loss(stacklevel=5)
         if not 0.0 <= float(validation_split) < 1.0:
             raise ValueError(
                 f"validation_split must be in [0, 1). Received: validation_split={validation_split!r}"
             )
         if validation_split and validation_data is None:
             cut = round(xa.shape[0] * (1.0 - float(validation_split)))
+            if cut in (0, xa.shape[0]):
+                part = "validation" if cut else "training"
+                raise ValueError(
+                    f"validation_split={validation_split!r} of {xa.shape[0]} samples leaves 0 for {part}; "
+                    "each part needs at least 1 (another split, more samples, or validation_split=0)"
+                )
             xa, ya, validation_data = xa[:cut], ya[:cut], (xa[cut:], ya[cut:])
         val = None
         if validation_data is not None:
@@ -382,8 +414,7 @@ class TrainingMixin:
                 raise ValueError("validation_data must be a pair (x_val, y_val)")
             xv = self._prepare_x(validation_data[0], "validation_data[0]")
             val = (xv, self._prepare_y(validation_data[1], xv.shape[0], "validation_data[1]"))
-        if xa.shape[0] == 0:
-            raise ValueError("x is empty: fit needs at least one sample")
+            require_samples(xv.shape[0], "validation_data", "validation after each epoch")
         return FitRun(
             x=xa,
             y=ya,
@@ -394,7 +425,7 @@ class TrainingMixin:
             seed=seed,
             augment=augment,
             initial_epoch=int(initial_epoch),
-            callbacks=list(callbacks or []),
+            callbacks=callbacks,
             verbose=verbose,
             backend=self._backend_name(),
         )
@@ -422,6 +453,7 @@ class TrainingMixin:
         batch_size = _positive_int(batch_size, "batch_size")
         xa = self._prepare_x(x)
         ya = self._prepare_y(y, xa.shape[0])
+        require_samples(xa.shape[0], "x", "evaluate")
         steps = -(-xa.shape[0] // batch_size)
         t0 = time.perf_counter()
         bar = progress_bar(steps, "Evaluate") if verbose == 1 else None

@@ -4,7 +4,7 @@ Each run happens in a child process under ``RLIMIT_AS`` (see :mod:`corpus.harnes
 was chosen) and must end in a clear error: the expected exception type and message fragments (API), a
 one-line ``convscope: error:`` and a non-zero exit without a traceback (CLI); no file in the case folder may
 change, appear or disappear (a hostile payload's marker file included). Cases whose fix belongs to the second
-wave of issue 12 are strict xfails: fixing them turns these tests red until the marker is removed.
+wave of issue 12 were strict xfails (none is left): fixing one turned it red until its marker was removed.
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from engine import config, layers, zoo
+from engine import config, layers, losses, zoo
 from engine.inference import _PLANS, MAX_PLANS, InferencePlan, plan_for
 from engine.models import Sequential
 
@@ -132,7 +132,7 @@ def test_inspecting_between_batches_leaves_training_unchanged(rng):
     y = rng.integers(0, 2, (3, 4))
     plain, inspected = zoo.lesson((8, 8, 1), 2, seed=0), zoo.lesson((8, 8, 1), 2, seed=0)
     for model in (plain, inspected):
-        model.compile(optimizer="sgd", loss="sparse_categorical_crossentropy")
+        model.compile(optimizer="sgd", loss=losses.SparseCategoricalCrossentropy(from_logits=True))
     for i in range(3):
         plain.train_on_batch(x[i], y[i])
         inspected.activations(x[i][:1])

@@ -529,7 +529,7 @@ def test_a_model_can_run_on_its_own_backend(backend_guard):
             seed=1,
             backend=backend,
         )
-        m.compile(optimizer="sgd", loss="sparse_categorical_crossentropy")
+        m.compile(optimizer="sgd", loss=engine.losses.SparseCategoricalCrossentropy(from_logits=True))
         return m
 
     x = np.random.default_rng(0).standard_normal((4, 5, 5, 1)).astype(np.float32)

@@ -5,8 +5,8 @@ the argument.
 The reference tier (readable NumPy loops) is the oracle. Tolerances are float32's, scaled by the number of
 terms summed into each compared value (a conv output sums KH*KW*C_in products; dw sums N*OH*OW). Shapes are
 kept small (the reference is slow) and example counts modest, so the file runs in well under a minute.
-Inputs that the ops accept today but should refuse (issue 12, wave 2: engine/ops.py) are listed at the end
-as strict xfails, outside the generated properties.
+The inputs the audit of issue 12 found accepted (bools as integers, empty axes, a scalar given to softmax...)
+are listed at the end, each with the refusal that now names the argument.
 """
 
 from __future__ import annotations
@@ -402,16 +402,14 @@ def test_pad2d_refuses_bad_arguments_naming_them(bad):
         ops.pad2d(np.ones((4, 4), np.float32), **kwargs)
 
 
-# ------------------------------------------------- known validation bugs (issue 12, wave 2: engine/ops.py)
-
-WAVE2 = "issue 12 wave 2: engine/ops.py validation"
+# ------------------------------------------------------------ inputs the audit of issue 12 found accepted
 
 
 def _bool_in_padding():
     ops.conv2d(np.ones((4, 4), np.float32), np.ones((3, 3), np.float32), padding=((True, 1), (0, 0)))
 
 
-KNOWN_BUGS = [
+AUDITED_REFUSALS = [
     ("padding=((True, 1), (0, 0)) is accepted as 1", TypeError, "padding", _bool_in_padding),
     (
         "flip='no' means True",
@@ -471,14 +469,75 @@ KNOWN_BUGS = [
 ]
 
 
-@pytest.mark.xfail(strict=True, reason=WAVE2)
-@pytest.mark.parametrize(("what", "error", "name", "call"), KNOWN_BUGS, ids=[b[0] for b in KNOWN_BUGS])
-def test_known_validation_bugs_wave_2(what, error, name, call):
-    with pytest.raises(error, match=rf"\b{name}\b"):
+@pytest.mark.parametrize(
+    ("what", "error", "name", "call"), AUDITED_REFUSALS, ids=[b[0] for b in AUDITED_REFUSALS]
+)
+def test_inputs_the_audit_found_accepted_are_refused_naming_the_argument(what, error, name, call):
+    with pytest.raises(error, match=rf"\b{name}\b.*Received"):
         call()
 
 
-@pytest.mark.xfail(strict=True, reason=WAVE2 + ": an np.int64 padding is refused while True is accepted")
-def test_numpy_integer_padding_means_the_integer():
+@pytest.mark.parametrize("backend", ["cpu", "reference"])
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda be: ops.global_pool(np.ones((2, 0, 5, 3), np.float32), "max", backend=be),
+        lambda be: ops.global_pool(np.ones((2, 5, 0, 3), np.float32), "avg", backend=be),
+        lambda be: ops.global_pool_backward(np.ones((1, 0, 2, 1)), np.ones((1, 1)), backend=be),
+        lambda be: ops.pool2d(np.ones((1, 4, 4, 0), np.float32), 2, backend=be),
+        lambda be: ops.pool2d(np.ones((0, 4), np.float32), 1, backend=be),
+        lambda be: ops.conv2d(np.ones((1, 0, 4, 1)), np.ones((1, 1, 1, 1)), padding=2, backend=be),
+        lambda be: ops.conv2d_backward(
+            np.ones((4, 4, 0)), np.ones((1, 1, 0, 1)), np.ones((4, 4, 1)), backend=be
+        ),
+        lambda be: ops.dense(np.ones((2, 3)), np.ones((3, 0)), backend=be),
+        lambda be: ops.dense_backward(np.ones((2, 0)), np.ones((0, 2)), np.ones((2, 2)), backend=be),
+        lambda be: ops.softmax(np.ones((3, 0)), backend=be),
+        lambda be: ops.softmax_backward(np.ones((3, 0)), np.ones((3, 0)), backend=be),
+    ],
+)
+def test_an_empty_axis_is_refused_on_every_tier(call, backend):
+    with pytest.raises(ValueError, match=r"empty|>= 1|at least 1"):
+        call(backend)
+
+
+@pytest.mark.parametrize("backend", ["cpu", "reference"])
+def test_an_empty_batch_gives_an_empty_result(backend):
+    x = np.ones((0, 5, 5, 2), np.float32)
+    assert ops.conv2d(x, np.ones((3, 3, 2, 4)), backend=backend).shape == (0, 3, 3, 4)
+    assert ops.pool2d(x, 2, backend=backend).shape == (0, 2, 2, 2)
+    assert ops.global_pool(x, "avg", backend=backend).shape == (0, 2)
+    assert ops.dense(np.ones((0, 3)), np.ones((3, 2)), backend=backend).shape == (0, 2)
+    assert ops.relu(np.ones((2, 0, 3)), backend=backend).shape == (2, 0, 3)
+
+
+@pytest.mark.parametrize(
+    "padding", [np.int64(1), np.uint8(1), ((np.int64(1), 1), (np.int32(1), np.int16(1))), ((1, 1), (1, 1))]
+)
+def test_numpy_integer_padding_means_the_integer(padding):
     x, w = np.ones((4, 4), np.float32), np.ones((3, 3), np.float32)
-    np.testing.assert_array_equal(ops.conv2d(x, w, padding=np.int64(1)), ops.conv2d(x, w, padding=1))
+    np.testing.assert_array_equal(ops.conv2d(x, w, padding=padding), ops.conv2d(x, w, padding=1))
+
+
+@pytest.mark.parametrize(
+    "padding",
+    [True, np.True_, ((True, 1), (0, 0)), ((1, 1), (np.False_, 0)), ((1.0, 1), (0, 0)), ((1, 1), ("1", 0))],
+)
+def test_bools_floats_and_strings_in_padding_are_refused(padding):
+    with pytest.raises(TypeError, match=r"padding.*Received: padding="):
+        ops.conv2d(np.ones((4, 4), np.float32), np.ones((3, 3), np.float32), padding=padding)
+
+
+def test_flip_takes_true_or_false_numpy_bools_included():
+    x, w = np.arange(16, dtype=np.float32).reshape(4, 4), np.arange(9, dtype=np.float32).reshape(3, 3)
+    np.testing.assert_array_equal(ops.conv2d(x, w, flip=np.True_), ops.conv2d(x, w[::-1, ::-1]))
+    np.testing.assert_array_equal(ops.conv2d(x, w, flip=np.False_), ops.conv2d(x, w))
+    for bad in ("no", 1, None):
+        with pytest.raises(TypeError, match=r"flip must be True or False. Received: flip="):
+            ops.conv2d(x, w, flip=bad)
+
+
+@pytest.mark.parametrize("alpha", [np.float32(0.2), 0.2, 1, np.int64(0)])
+def test_leaky_relu_alpha_any_real_number_type(alpha):
+    x = np.array([-2.0, 3.0], np.float32)
+    np.testing.assert_allclose(ops.leaky_relu(x, alpha=alpha), [-2.0 * float(alpha), 3.0], rtol=1e-6)

@@ -78,9 +78,12 @@ def test_embedded_two_worker_sweep_writes_rows_and_models_then_resumes(tmp_path)
 
 def test_given_client_runs_pinned_trials_records_failures_and_stays_open(tmp_path):
     out = tmp_path / "sweep.csv"
+    environ = dict(os.environ)
     with hard_limit(300):
         client = local_client(2)
         try:
+            # Dask's nanny wrote the workers' variables (MALLOC_TRIM_THRESHOLD_, OMP_NUM_THREADS) here
+            assert dict(os.environ) == environ
             pinned = client.run(_worker_threads)
             assert len(pinned) == 2
             assert all(p == {**THREAD_ENV, "numba": 1} for p in pinned.values()), pinned

@@ -29,8 +29,12 @@ print(json.dumps(state))
 
 
 def _probe(action: str, before: str = "", **env: str) -> dict:
+    # a clean environment: no opt-out, no spin already chosen, no malloc tuning of the user's (MALLOC_*_
+    # variables turn the malloc setting off)
     clean = {
-        k: v for k, v in os.environ.items() if not k.startswith(("CONVSCOPE_NO_", "OPENBLAS_THREAD_TIMEOUT"))
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("CONVSCOPE_NO_", "OPENBLAS_THREAD_TIMEOUT", *tuning.MALLOC_USER_VARS))
     }
     clean.update(env)
     code = PROBE.format(before=before, action=action)
@@ -96,3 +100,10 @@ def test_short_blas_spin_is_in_effect_and_blas_still_works():
         assert lib.openblas_thread_timeout() == int(os.environ[tuning.BLAS_SPIN_VAR])
     a = np.ones((64, 64), np.float32)
     np.testing.assert_array_equal(a @ a, np.full((64, 64), 64.0))
+
+
+def test_the_probes_ignore_malloc_settings_left_in_this_process(monkeypatch):
+    # a Dask nanny started in this pytest process (the sweep tests) once left MALLOC_TRIM_THRESHOLD_ here,
+    # which turned the malloc setting off in every probe that ran after it
+    monkeypatch.setenv("MALLOC_TRIM_THRESHOLD_", "65536")
+    test_the_first_cpu_kernel_applies_it_once()

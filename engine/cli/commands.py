@@ -53,12 +53,12 @@ def set_backend(args: argparse.Namespace) -> None:
 # ------------------------------------------------------------------------------------------ model files
 
 
-def _load_model(path: str) -> tuple[Any, dict[str, Any]]:
+def _load_model(path: str, *, allow_non_finite: bool = False) -> tuple[Any, dict[str, Any]]:
     import engine
 
     if not Path(path).is_file():
         raise CommandError(f"{path!r}: no such model file")
-    model = engine.load_model(path)
+    model = engine.load_model(path, allow_non_finite=allow_non_finite)
     return model, read_metadata(path)
 
 
@@ -275,7 +275,7 @@ def predict(args: argparse.Namespace) -> int:
 
 
 def summary(args: argparse.Namespace) -> int:
-    model, meta = _load_model(args.model)
+    model, meta = _load_model(args.model, allow_non_finite=True)  # a broken model is shown, with a warning
     model.summary(print_fn=write_line)
     write_line(f"Input shape: {tuple(model.layers[0].input_shape or ())}")
     write_line(f"Classes ({len(_class_names(model, meta))}): {', '.join(_class_names(model, meta))}")

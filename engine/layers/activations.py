@@ -33,6 +33,12 @@ class Activation(ActivationMixin, Layer):
     ) -> None:
         super().__init__(name=name, trainable=trainable, input_shape=input_shape)
         self.activation = normalize_activation(activation)
+        if isinstance(alpha, (bool, np.bool_)) or not isinstance(
+            alpha, (int, float, np.integer, np.floating)
+        ):
+            raise TypeError(f"alpha must be a real number. Received: alpha={alpha!r}")
+        if not np.isfinite(alpha):
+            raise ValueError(f"alpha must be a finite number. Received: alpha={alpha!r}")
         self.alpha = float(alpha)
 
     def _init_transient(self) -> None:
@@ -41,6 +47,8 @@ class Activation(ActivationMixin, Layer):
         self._y: Array | None = None
 
     def forward(self, x: Array, training: bool = False) -> Array:
+        if x.shape[1:] not in self._accepted:
+            self.admit(x.shape)
         return self._activate(self.kernels(), x)
 
     def backward(self, dy: Array, need_dx: bool = True) -> Array | None:
@@ -64,6 +72,12 @@ class ReLU(Activation):
         trainable: bool = True,
         input_shape: Any = None,
     ) -> None:
+        if isinstance(negative_slope, (bool, np.bool_)) or not isinstance(
+            negative_slope, (int, float, np.integer, np.floating)
+        ):
+            raise TypeError(
+                f"negative_slope must be a real number. Received: negative_slope={negative_slope!r}"
+            )
         slope = float(negative_slope)
         if not np.isfinite(slope) or slope < 0:
             raise ValueError(

@@ -9,8 +9,12 @@ an image layer sees ``(H, W, C)``; ``None`` stands for a size unknown until data
 ``forward`` and ``backward`` are the only code that computes a layer, for training and for inference alike, on
 every tier: they call the tier's functions (:mod:`engine.backends.contract`) directly, with arrays the model
 has already checked (float32, C-contiguous) and geometry (paddings) resolved once per input size and kept on
-the layer, so no call re-validates. ``forward`` keeps references (never copies) to what ``backward`` needs, in
-inference too, so :meth:`engine.models.Sequential.gradients` can follow a ``forward(training=False)``.
+the layer. The input's shape is still checked against what the layer was built for (:meth:`Layer.check_input`:
+rank, channels or features, no empty axis), once per shape: the layer remembers the shapes it has accepted,
+so the hot path costs one lookup, and a kernel never receives arrays whose sizes disagree (the cpu kernels do
+not check bounds). ``backward`` checks that ``dy`` has the shape of the last output. ``forward`` keeps
+references (never copies) to what ``backward`` needs, in inference too, so
+:meth:`engine.models.Sequential.gradients` can follow a ``forward(training=False)``.
 
 Weights live in the ordered dict :attr:`Layer.params` (``"kernel"``, ``"bias"``) and their gradients, after
 ``backward``, in :attr:`Layer.grads` under the same keys. A layer may also keep *non-trainable* weights there,
@@ -130,7 +134,7 @@ class Layer:
     #: keys of :attr:`params` that are not trained (no gradient, no optimizer): statistics the layer keeps
     NON_TRAINABLE: ClassVar[tuple[str, ...]] = ()
     #: attributes that hold what the last ``forward`` kept, or a run's binding: never copied or pickled
-    _TRANSIENT: ClassVar[tuple[str, ...]] = ("_tier", "_device", "_live", "grads", "_zeros")
+    _TRANSIENT: ClassVar[tuple[str, ...]] = ("_tier", "_device", "_live", "grads", "_zeros", "_accepted")
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -158,6 +162,8 @@ class Layer:
         self._live: dict[str, Array] | None = None
         self.grads: dict[str, Array] = {}
         self._zeros: dict[str, Array] = {}  # a zero bias per tier, for layers built with use_bias=False
+        #: the per-sample input shapes :meth:`check_input` has accepted (see :meth:`admit`)
+        self._accepted: set[tuple[int, ...]] = set()
 
     def __getstate__(self) -> dict[str, Any]:
         transient = set(self._TRANSIENT)
@@ -201,6 +207,68 @@ class Layer:
         self.input_shape = input_shape
         self.build_weights(input_shape, rng if rng is not None else default_rng())
         self.built = True
+        self.forget_shapes()
+
+    # -- input checks ----------------------------------------------------------------------------------------
+    def check_input(self, x_shape: tuple[int, ...]) -> None:
+        """Refuse a batch ``x (N, *sample)`` this layer was not built for: another rank, another last axis
+        (the channels of an image, the features of a vector) when the layer knows it, or an empty axis other
+        than the batch. Sizes the layer leaves free (``None``, and an image's height and width) are not
+        compared here; layers that need more check more (a sliding window must fit).
+
+        Raises
+        ------
+        ShapeError
+            Naming the layer, what it was built for and the shape received.
+        """
+        built = self.input_shape
+        if built is None:  # not built: the model checks the shape when it builds the layer
+            return
+        sample = tuple(x_shape[1:])
+        if len(sample) != len(built):
+            dims = ", ".join("?" if d is None else str(d) for d in built)
+            raise ShapeError(
+                f"{self.name}: x must have shape (N, {dims}) ({type(self).__name__} built for input "
+                f"{tuple(built)}). Received shape: {tuple(x_shape)}"
+            )
+        if 0 in sample:
+            raise ShapeError(
+                f"{self.name}: x has an empty axis; every size after the batch must be >= 1. "
+                f"Received shape: {tuple(x_shape)}"
+            )
+        if built[-1] is not None and sample[-1] != built[-1]:
+            raise ShapeError(self.last_axis_mismatch(sample[-1], tuple(x_shape)))
+
+    def last_axis_mismatch(self, size: int, x_shape: tuple[int, ...]) -> str:
+        """The message for an input whose last axis holds ``size`` values where the layer was built for
+        another number."""
+        assert self.input_shape is not None
+        return (
+            f"{self.name}: x has {size} channel(s) (its last axis) but {type(self).__name__} was built for "
+            f"{self.input_shape[-1]} (input shape {tuple(self.input_shape)}). Received shape: {x_shape}"
+        )
+
+    def admit(self, x_shape: tuple[int, ...]) -> None:
+        """:meth:`check_input` once per per-sample shape: ``forward`` calls it only for a shape not yet in
+        ``_accepted`` (``if x.shape[1:] not in self._accepted``), which then remembers it."""
+        self.check_input(x_shape)
+        accepted = self._accepted
+        if len(accepted) >= 16:
+            accepted.clear()
+        accepted.add(tuple(x_shape[1:]))
+
+    def forget_shapes(self) -> None:
+        """Drop what was checked per input shape (the layer was built again)."""
+        self._accepted.clear()
+
+    def check_dy(self, dy: Array, expected: tuple[int, ...]) -> None:
+        """Refuse a ``dy`` that has not the ``expected`` shape of the last output (a kernel would read past
+        it)."""
+        if tuple(dy.shape) != tuple(expected):
+            raise ValueError(
+                f"{self.name}: dy must have the shape of the layer's last output {tuple(expected)}. "
+                f"Received shape: {tuple(dy.shape)}"
+            )
 
     def build_weights(self, input_shape: Shape, rng: np.random.Generator) -> None:
         """Create :attr:`params` (layers without weights keep the empty dict)."""
@@ -358,6 +426,7 @@ class ActivationMixin:
     alpha: float = LEAKY_RELU_SLOPE
     _z: Array | None
     _y: Array | None
+    check_dy: Any  # Layer's
 
     def _activate(self, tier: ModuleType, z: Array) -> Array:
         name = self.activation
@@ -373,6 +442,8 @@ class ActivationMixin:
         y = self._y
         if y is None:
             raise RuntimeError(f"{getattr(self, 'name', 'layer')}: backward called before forward")
+        if dy.shape != y.shape:
+            self.check_dy(dy, y.shape)
         if name == "linear":
             return dy
         return tier.activation_backward(name, y if name == "relu" else self._z, y, dy, self.alpha)
@@ -380,12 +451,15 @@ class ActivationMixin:
 
 class WindowGeometry:
     """The paddings of a sliding-window layer (Conv2D, the pooling layers), resolved with :mod:`engine.shapes`
-    once per input size and kept on the layer (its ``_pads_by_hw``), the size checked at the same time."""
+    once per input shape ``(H, W, C)`` and kept on the layer (its ``_pads_by_shape``), the input checked at
+    the same time (:meth:`Layer.check_input`, and the window must fit): ``forward`` looks its input's shape up
+    there and calls :meth:`_geometry` only for a shape it has not seen."""
 
     padding: str
     strides: tuple[int, int]
-    _pads_by_hw: dict[tuple[int, int], tuple[int, int, int, int]]
+    _pads_by_shape: dict[tuple[int, ...], tuple[int, int, int, int]]
     compute_output_shape: Any  # the layer's (raises ShapeError when the window does not fit)
+    check_input: Any  # Layer's
 
     def window(self) -> tuple[int, int]:
         """``(KH, KW)`` of the window the layer slides."""
@@ -397,16 +471,23 @@ class WindowGeometry:
         return shapes.resolve_padding(self.padding, hw, self.window(), self.strides)
 
     def _geometry(self, x_shape: tuple[int, ...]) -> tuple[int, int, int, int]:
-        """The pads for inputs ``(N, H, W, C)`` of this size: resolved (and the size checked) once per
-        size."""
-        hw = (x_shape[1], x_shape[2])
-        pads = self._pads_by_hw.get(hw)
+        """The pads for inputs ``(N, H, W, C)`` of this shape: resolved (and the input checked) once per
+        shape."""
+        sample = tuple(x_shape[1:])
+        pads = self._pads_by_shape.get(sample)
         if pads is None:
-            self.compute_output_shape((int(hw[0]), int(hw[1]), int(x_shape[3])))
-            if len(self._pads_by_hw) >= 16:
-                self._pads_by_hw.clear()
-            pads = self._pads_by_hw[hw] = self._pads(hw)
+            self.check_input(x_shape)
+            if len(sample) != 3:  # a layer not built yet checks no rank
+                raise ShapeError(f"x must have shape (N, H, W, C). Received shape: {tuple(x_shape)}")
+            self.compute_output_shape(sample)
+            if len(self._pads_by_shape) >= 16:
+                self._pads_by_shape.clear()
+            pads = self._pads_by_shape[sample] = self._pads((sample[0], sample[1]))
         return pads
+
+    def forget_shapes(self) -> None:
+        Layer.forget_shapes(self)  # type: ignore[arg-type]
+        self._pads_by_shape.clear()
 
 
 def spatial_too_small(in_hw: tuple[Any, Any], k_hw: tuple[int, int], pads: tuple[int, int, int, int]) -> bool:

@@ -48,7 +48,7 @@ class Conv2D(ActivationMixin, WindowGeometry, Layer):
     for valid at stride 1 (:func:`engine.shapes.conv_output_formula`).
     """
 
-    _TRANSIENT: ClassVar[tuple[str, ...]] = (*Layer._TRANSIENT, "_x", "_z", "_y", "_pads_by_hw")
+    _TRANSIENT: ClassVar[tuple[str, ...]] = (*Layer._TRANSIENT, "_x", "_z", "_y", "_pads_by_shape")
 
     def __init__(
         self,
@@ -83,11 +83,20 @@ class Conv2D(ActivationMixin, WindowGeometry, Layer):
         self._x: Array | None = None  # the last input, for backward
         self._z: Array | None = None
         self._y: Array | None = None
-        self._pads_by_hw: dict[tuple[int, int], tuple[int, int, int, int]] = {}
+        self._pads_by_shape: dict[tuple[int, ...], tuple[int, int, int, int]] = {}
 
     def window(self) -> tuple[int, int]:
         """The cells the kernel spans: ``(KH, KW)``, or ``d (K - 1) + 1`` along a dilated axis."""
         return shapes.effective_kernel(self.kernel_size, self.dilation_rate)
+
+    def last_axis_mismatch(self, size: int, x_shape: tuple[int, ...]) -> str:
+        kernel = self.params.get("kernel")
+        k_shape = None if kernel is None else tuple(kernel.shape)
+        return (
+            f"channel mismatch: x has {size} channel(s) but {self.name} expects C_in="
+            f"{None if self.input_shape is None else self.input_shape[-1]} (kernel shape {k_shape}, kernels "
+            f"are (KH, KW, C_in, C_out)). Received shape: {x_shape}"
+        )
 
     def compute_output_shape(self, input_shape: Shape) -> Shape:
         check_image_shape(self, input_shape)
@@ -122,7 +131,7 @@ class Conv2D(ActivationMixin, WindowGeometry, Layer):
     def forward(self, x: Array, training: bool = False) -> Array:
         tier = self._tier or current()
         shape = x.shape
-        pads = self._pads_by_hw.get((shape[1], shape[2])) or self._geometry(shape)
+        pads = self._pads_by_shape.get(shape[1:]) or self._geometry(shape)  # (checks a new shape)
         live = self.params if self._live is None else self._live
         kernel, bias = live["kernel"], live.get("bias")
         if bias is None:
@@ -148,6 +157,8 @@ class Conv2D(ActivationMixin, WindowGeometry, Layer):
         fused = getattr(tier, "conv2d_relu_backward", None) if self.activation == "relu" else None
         if fused is not None and self.dilation_rate == (1, 1):
             # an optional extra of the contract: the ReLU's mask inside the conv backward
+            if self._y is not None and dy.shape != self._y.shape:
+                self.check_dy(dy, self._y.shape)
             dx, dw, db = fused(
                 x, kernel, self._y, dy, self.strides, self._geometry(x.shape), self.flip, need_dx
             )

@@ -82,7 +82,7 @@ class Conv2DTranspose(ActivationMixin, Layer):
         self._x: Array | None = None  # the last input, for backward
         self._z: Array | None = None
         self._y: Array | None = None
-        self._geometry_by_hw: dict[tuple[int, int], Geometry] = {}
+        self._geometry_by_hw: dict[tuple[int, ...], Geometry] = {}  # keyed by the per-sample shape
 
     def window(self) -> tuple[int, int]:
         """The cells the kernel spans on the output: ``(KH, KW)``, or ``d (K - 1) + 1`` when dilated."""
@@ -92,15 +92,24 @@ class Conv2DTranspose(ActivationMixin, Layer):
         return shapes.resolve_transpose_padding(self.padding, in_hw, self.window(), self.strides)
 
     def _geometry(self, x_shape: tuple[int, ...]) -> Geometry:
-        """``(pads, (OH, OW))`` for inputs ``(N, H, W, C)`` of this size, resolved once per size."""
-        hw = (int(x_shape[1]), int(x_shape[2]))
-        geometry = self._geometry_by_hw.get(hw)
+        """``(pads, (OH, OW))`` for inputs ``(N, H, W, C)`` of this shape, resolved (and the input checked:
+        :meth:`Layer.check_input`) once per per-sample shape."""
+        sample = tuple(x_shape[1:])
+        geometry = self._geometry_by_hw.get(sample)
         if geometry is None:
-            self.compute_output_shape((hw[0], hw[1], int(x_shape[3])))
+            self.check_input(x_shape)
+            if len(sample) != 3:  # a layer not built yet checks no rank
+                raise ShapeError(f"x must have shape (N, H, W, C). Received shape: {tuple(x_shape)}")
+            hw = (int(sample[0]), int(sample[1]))
+            self.compute_output_shape((hw[0], hw[1], int(sample[2])))
             if len(self._geometry_by_hw) >= 16:
                 self._geometry_by_hw.clear()
-            geometry = self._geometry_by_hw[hw] = self._resolve(hw)
+            geometry = self._geometry_by_hw[sample] = self._resolve(hw)
         return geometry
+
+    def forget_shapes(self) -> None:
+        super().forget_shapes()
+        self._geometry_by_hw.clear()
 
     def compute_output_shape(self, input_shape: Shape) -> Shape:
         check_image_shape(self, input_shape)
@@ -127,7 +136,7 @@ class Conv2DTranspose(ActivationMixin, Layer):
     def forward(self, x: Array, training: bool = False) -> Array:
         tier = self._tier or current()
         shape = x.shape
-        geometry = self._geometry_by_hw.get((shape[1], shape[2])) or self._geometry(shape)
+        geometry = self._geometry_by_hw.get(shape[1:]) or self._geometry(shape)  # (checks a new shape)
         pads, out_hw = geometry
         live = self.params if self._live is None else self._live
         kernel, bias = live["kernel"], live.get("bias")

@@ -70,7 +70,18 @@ class Dense(ActivationMixin, Layer):
         if self.use_bias:
             self.params["bias"] = np.zeros(self.units, np.float32)
 
+    def last_axis_mismatch(self, size: int, x_shape: tuple[int, ...]) -> str:
+        kernel = self.params.get("kernel")
+        k_shape = None if kernel is None else tuple(kernel.shape)
+        d_in = None if self.input_shape is None else self.input_shape[-1]
+        return (
+            f"dense: x has D_in={size} features but w expects {d_in} "
+            f"(w shape {k_shape}, layer {self.name!r}). Received shape: {x_shape}"
+        )
+
     def forward(self, x: Array, training: bool = False) -> Array:
+        if x.shape[1:] != self.input_shape:
+            self.check_input(x.shape)
         tier = self._tier or current()
         live = self.params if self._live is None else self._live
         kernel, bias = live["kernel"], live.get("bias")

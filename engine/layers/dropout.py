@@ -51,6 +51,8 @@ class Dropout(Layer):
         self._rng = rng
 
     def forward(self, x: Array, training: bool = False) -> Array:
+        if x.shape[1:] not in self._accepted:
+            self.admit(x.shape)
         if not training or self.rate == 0.0:
             self._mask = None
             return x
@@ -71,7 +73,11 @@ class Dropout(Layer):
         if not need_dx:
             return None
         mask = self._mask
-        return dy if mask is None else self.kernels().multiply(dy, mask)
+        if mask is None:
+            return dy
+        if dy.shape != mask.shape:
+            self.check_dy(dy, mask.shape)
+        return self.kernels().multiply(dy, mask)
 
     def get_config(self) -> dict[str, Any]:
         return {**super().get_config(), "rate": self.rate, "seed": self.seed}

@@ -126,6 +126,8 @@ class BatchNormalization(Layer):
         )
 
     def forward(self, x: Array, training: bool = False) -> Array:
+        if x.shape[1:] not in self._accepted:
+            self.admit(x.shape)
         tier = self._tier or current()
         live = self.params if self._live is None else self._live
         mean, variance = live["moving_mean"], live["moving_variance"]

@@ -35,7 +35,7 @@ class _Pooling2D(WindowGeometry, Layer):
 
     #: one of :data:`engine.backends.contract.POOL_MODES`
     mode: ClassVar[str] = "max"
-    _TRANSIENT: ClassVar[tuple[str, ...]] = (*Layer._TRANSIENT, "_x", "_pads_by_hw")
+    _TRANSIENT: ClassVar[tuple[str, ...]] = (*Layer._TRANSIENT, "_x", "_pads_by_shape")
 
     def __init__(
         self,
@@ -57,7 +57,7 @@ class _Pooling2D(WindowGeometry, Layer):
     def _init_transient(self) -> None:
         super()._init_transient()
         self._x: Array | None = None  # the last input, for backward
-        self._pads_by_hw: dict[tuple[int, int], tuple[int, int, int, int]] = {}
+        self._pads_by_shape: dict[tuple[int, ...], tuple[int, int, int, int]] = {}
 
     def window(self) -> tuple[int, int]:
         return self.pool_size
@@ -85,7 +85,7 @@ class _Pooling2D(WindowGeometry, Layer):
 
     def forward(self, x: Array, training: bool = False) -> Array:
         shape = x.shape
-        pads = self._pads_by_hw.get((shape[1], shape[2])) or self._geometry(shape)
+        pads = self._pads_by_shape.get(shape[1:]) or self._geometry(shape)  # (checks a new shape)
         self._x = x  # (N, H, W, C)
         tier = self._tier or current()
         return tier.pool2d(x, self.pool_size, self.strides, pads, self.mode)  # (N, OH, OW, C)
@@ -97,6 +97,8 @@ class _Pooling2D(WindowGeometry, Layer):
         if not need_dx:
             return None
         pads = self._geometry(x.shape)
+        oh, ow = shapes.output_hw((x.shape[1], x.shape[2]), self.pool_size, self.strides, pads)
+        self.check_dy(dy, (x.shape[0], oh, ow, x.shape[3]))
         return self.kernels().pool2d_backward(x, dy, self.pool_size, self.strides, pads, self.mode)
 
     def get_config(self) -> dict[str, Any]:
@@ -148,14 +150,27 @@ class _GlobalPooling2D(Layer):
         return (input_shape[2],)
 
     def forward(self, x: Array, training: bool = False) -> Array:
+        if x.shape[1:] not in self._accepted:
+            self.admit(x.shape)
         self._x = x  # (N, H, W, C)
         return self.kernels().global_pool(x, self.mode)  # (N, C)
+
+    def check_input(self, x_shape: tuple[int, ...]) -> None:
+        super().check_input(x_shape)
+        if len(x_shape) != 4 or 0 in x_shape[1:]:  # (also when not built)
+            raise ShapeError(
+                f"{self.name}: x must be images (N, H, W, C), each size but the batch's >= 1. "
+                f"Received shape: {tuple(x_shape)}"
+            )
 
     def backward(self, dy: Array, need_dx: bool = True) -> Array | None:
         x = self._x
         if x is None:
             raise RuntimeError(f"{self.name}: backward called before forward")
-        return self.kernels().global_pool_backward(x, dy, self.mode) if need_dx else None
+        if not need_dx:
+            return None
+        self.check_dy(dy, (x.shape[0], x.shape[3]))
+        return self.kernels().global_pool_backward(x, dy, self.mode)
 
 
 class GlobalMaxPooling2D(_GlobalPooling2D):

@@ -36,12 +36,19 @@ class Flatten(Layer):
         return (math.prod(int(d) for d in input_shape),)
 
     def forward(self, x: Array, training: bool = False) -> Array:
+        if x.shape[1:] not in self._accepted:
+            self.admit(x.shape)
         shape = self._in_shape = x.shape
         if type(x) is np.ndarray and shape[0]:
             return x.reshape(shape[0], -1)  # (N, H*W*C): a view
         return x.reshape(shape[0], math.prod(shape[1:]))  # device arrays (and empty batches) need the size
 
     def backward(self, dy: Array, need_dx: bool = True) -> Array | None:
-        if self._in_shape is None:
+        in_shape = self._in_shape
+        if in_shape is None:
             raise RuntimeError(f"{self.name}: backward called before forward")
-        return dy.reshape(self._in_shape) if need_dx else None
+        if not need_dx:
+            return None
+        if len(dy.shape) != 2 or dy.shape[0] != in_shape[0] or dy.shape[1] != math.prod(in_shape[1:]):
+            self.check_dy(dy, (in_shape[0], math.prod(in_shape[1:])))
+        return dy.reshape(in_shape)

@@ -8,9 +8,9 @@ subclass) whose message holds every string of ``fragments``; the CLI exits non-z
 shows none of ``cli_absent`` (output of work that should not have started). Neither may change, add or
 remove a file in the case folder, nor allocate beyond the memory bound (see :mod:`corpus.harness`).
 
-Cases whose fix belongs to the second wave of issue 12 (model-file limits in saving/models, ops validation,
-the CLI's own items) carry ``api_xfail`` / ``cli_xfail``: the tests mark them ``xfail(strict=True)``, so
-they turn into failures the day the fix lands, and the marker must then go.
+A case whose fix has not landed yet may carry ``api_xfail`` / ``cli_xfail`` (a reason): the tests mark it
+``xfail(strict=True)``, so it turns into a failure the day the fix lands, and the marker must then go. No
+case carries one today.
 """
 
 from __future__ import annotations
@@ -36,10 +36,6 @@ class Case:
     cli_xfail: str | None = None
 
 
-def _wave2(what: str) -> str:
-    return f"issue 12 wave 2: {what}"
-
-
 LOAD_IMAGE = "from engine.io import load_image; load_image(d / {!r})"
 CONVOLVE = ("convolve", "{d}/%s", "--filter", "identity", "-o", "{d}/out.png")
 FOLDER = "from engine.datasets import load_dataset; load_dataset(str(d / 'data'), target_size=(28, 28))"
@@ -56,9 +52,11 @@ FILTER_CLI = ("convolve", "{d}/digit.png", "--filter", "{d}/%s", "-o", "{d}/out.
 MODEL_API = "import engine; engine.load_model(d / 'model.npz')"
 PREDICT = ("predict", "{d}/model.npz", "{d}/digit.png")
 OPS = "import numpy as np; from engine import ops; "
+SAVE_IMAGE = "import numpy as np; from engine.io import save_image; "
 MODEL = "import numpy as np, engine; from engine import layers; "
 FIT = (
-    MODEL + "m = engine.Sequential([layers.Flatten(input_shape=(2, 2, 1)), layers.Dense(2)]); "
+    MODEL + "m = engine.Sequential([layers.Flatten(input_shape=(2, 2, 1)), "
+    "layers.Dense(2, activation='softmax')]); "
     "m.compile('sgd', 'sparse_categorical_crossentropy', ['accuracy']); "
     "X = np.zeros((2, 2, 2, 1), np.float32); "
 )
@@ -66,8 +64,6 @@ SHAPES_RUN = ("train", "--epochs", "1", "--dataset", "shapes", "--limit", "40")
 DIVERGING_RUN = (*SHAPES_RUN, "--optimizer", "sgd", "--lr", "1e30")
 NOT_TRAINED = ("model small",)  # printed just before training starts: a refusal must come before it
 LABELS_RULE = "'labels' must be 3 integers in 0..9"
-WAVE2_MODEL = _wave2("check model files (engine/saving.py, engine/models.py) before building")
-WAVE2_NPZ = _wave2("engine/saving.py passes numpy's allow_pickle advice on for non-.npz files")
 
 
 def _image(name: str, make: Callable[[Path], None], file: str, *fragments: str) -> Case:
@@ -94,18 +90,13 @@ def _filter(name: str, make: Callable[[Path], None], file: str, *fragments: str)
     return Case(name, make, FILTER_API.format(file), cli, "FilterLoadError", (file, *fragments))
 
 
-def _model(
-    name: str, make: Callable[[Path], None], *fragments: str, wave2: str | None = None, cli_done: bool = False
-) -> Case:
-    """A model file given to ``load_model`` and to ``convscope predict``; ``cli_done``: the CLI refuses it
-    already, only the API's fix is still to come."""
-    fragments = ("model.npz", *fragments)
-    cli_xfail = None if cli_done else wave2
-    return Case(name, make, MODEL_API, PREDICT, "ValueError", fragments, api_xfail=wave2, cli_xfail=cli_xfail)
+def _model(name: str, make: Callable[[Path], None], *fragments: str) -> Case:
+    """A model file given to ``load_model`` and to ``convscope predict``."""
+    return Case(name, make, MODEL_API, PREDICT, "ValueError", ("model.npz", *fragments))
 
 
-def _api_only(name: str, code: str, error: str, fragments: tuple[str, ...], wave2: str) -> Case:
-    return Case(name, mk.make_nothing, code, None, error, fragments, api_xfail=_wave2(wave2))
+def _api_only(name: str, code: str, error: str, fragments: tuple[str, ...]) -> Case:
+    return Case(name, mk.make_nothing, code, None, error, fragments)
 
 
 CASES: list[Case] = [
@@ -172,50 +163,45 @@ CASES: list[Case] = [
     _filter("filter-huge-text", mk.make_filter_huge_text, "edge.txt", "3,030,000 bytes", "1,048,576"),
     _filter("filter-json-bigint", mk.make_filter_json_bigint, "edge.json", "400-digit integer is too large"),
     # ------------------------------------------------------------------------------------------ models
-    _model("model-png", mk.make_model_png, "not a ConvScope model file", wave2=WAVE2_NPZ),
-    _model("model-random-bytes", mk.make_model_random_bytes, "not a ConvScope model file", wave2=WAVE2_NPZ),
+    _model("model-png", mk.make_model_png, "not a ConvScope model file"),
+    _model("model-random-bytes", mk.make_model_random_bytes, "not a ConvScope model file"),
     _model("model-truncated", mk.make_model_truncated, "not a ConvScope model file"),
     _model("model-pickled-entry", mk.make_model_pickled_entry, "pickled objects", "w_0000"),
-    _model("model-filters-1e9", mk.make_model_filters_1e9, "filters", "1000000000", wave2=WAVE2_MODEL),
-    _model("model-input-shape-20000", mk.make_model_input_shape_20000, "input_shape", wave2=WAVE2_MODEL),
-    _model("model-units-1e12", mk.make_model_units_1e12, "units", "1000000000000", wave2=WAVE2_MODEL),
-    _model("model-version-abc", mk.make_model_version_abc, "version", "'abc'", wave2=WAVE2_MODEL),
+    _model("model-filters-1e9", mk.make_model_filters_1e9, "filters", "1000000000"),
+    _model("model-input-shape-20000", mk.make_model_input_shape_20000, "input_shape"),
+    _model("model-units-1e12", mk.make_model_units_1e12, "units", "1000000000000"),
+    _model("model-version-abc", mk.make_model_version_abc, "version", "'abc'"),
     _model("model-no-model-key", mk.make_model_no_model_key, "'model'"),
-    _model("model-slots-5", mk.make_model_slots_5, "slots", "5", wave2=WAVE2_MODEL),
-    _model("model-layer-config-string", mk.make_model_layer_config_string, "layer", wave2=WAVE2_MODEL),
-    _model("model-nested-3000", mk.make_model_nested_3000, "nested", wave2=WAVE2_MODEL),
-    # the CLI checks the weights it loaded (engine/cli/checks.py); load_model's own check is wave 2
-    _model("model-nan-weights", mk.make_model_nan_weights, "w_0000", "NaN", wave2=WAVE2_MODEL, cli_done=True),
-    _model("model-complex-weights", mk.make_model_complex_weights, "w_0002", "complex", wave2=WAVE2_MODEL),
+    _model("model-slots-5", mk.make_model_slots_5, "slots", "5"),
+    _model("model-layer-config-string", mk.make_model_layer_config_string, "layer"),
+    _model("model-nested-3000", mk.make_model_nested_3000, "nested"),
+    _model("model-nan-weights", mk.make_model_nan_weights, "w_0000", "NaN"),
+    _model("model-complex-weights", mk.make_model_complex_weights, "w_0002", "complex"),
     _model(
         "model-optimizer-state-wrong-shape",
         mk.make_model_optimizer_state_wrong_shape,
         "conv2d/kernel",
         "(5, 5)",
-        wave2=WAVE2_MODEL,
     ),
-    _model("model-unknown-slot", mk.make_model_unknown_slot, "no_such_layer/kernel", wave2=WAVE2_MODEL),
+    _model("model-unknown-slot", mk.make_model_unknown_slot, "no_such_layer/kernel"),
     # -------------------------------------------------------------------- ops and training (API only)
     _api_only(
         "ops-global-pool-empty-axis",
         OPS + "ops.global_pool(np.ones((2, 0, 5, 3), np.float32), 'max')",
         "ValueError",
         ("Received",),
-        "refuse empty axes in engine/ops.py (item 1)",
     ),
     _api_only(
         "ops-conv2d-zero-channels",
         OPS + "ops.conv2d(np.ones((4, 4, 0), np.float32), np.ones((3, 3, 0, 1), np.float32))",
         "ValueError",
         ("Received",),
-        "refuse 0 channels in engine/ops.py (item 9)",
     ),
     _api_only(
         "ops-leaky-relu-alpha-string",
         OPS + "ops.leaky_relu(np.ones(3), alpha='a')",
         "TypeError",
         ("alpha",),
-        "validate alpha in engine/ops.py (item 9)",
     ),
     _api_only(
         "model-predict-empty-image",
@@ -223,35 +209,86 @@ CASES: list[Case] = [
         "layers.Dense(2)]); m.predict(np.ones((1, 0, 0, 3), np.float32))",
         "ValueError",
         ("Received",),
-        "refuse empty inputs in engine/models.py and ops (item 1)",
     ),
     _api_only(
         "fit-labels-strings",
         FIT + "m.fit(X, np.array(['a', 'b']), epochs=1, verbose=0)",
         "ValueError",
         ("labels", "'a'"),
-        "validate labels in engine/training.py (item 9)",
     ),
     _api_only(
         "fit-labels-1e20",
         FIT + "m.fit(X, np.array([1e20, 0.0]), epochs=1, verbose=0)",
         "ValueError",
         ("labels", "1e+20"),
-        "validate labels in engine/training.py (item 9)",
     ),
     _api_only(
         "fit-epochs-none",
         FIT + "m.fit(X, np.array([1, 0]), epochs=None, verbose=0)",
         "TypeError",
         ("epochs",),
-        "validate epochs in engine/training.py (item 9)",
     ),
     _api_only(
         "evaluate-zero-samples",
         FIT + "m.evaluate(X[:0], np.zeros(0, np.int64), verbose=0)",
         "ValueError",
         ("0 samples",),
-        "refuse empty data in engine/training.py (item 5)",
+    ),
+    _api_only(
+        "fit-epochs-float",
+        FIT + "m.fit(X, np.array([1, 0]), epochs=1.7, verbose=0)",
+        "TypeError",
+        ("epochs=1.7",),
+    ),
+    _api_only(
+        "fit-single-callback",
+        FIT
+        + "from engine.callbacks import History; m.fit(X, np.array([1, 0]), callbacks=History(), verbose=0)",
+        "TypeError",
+        ("callbacks=[History()]",),
+    ),
+    _api_only(
+        "fit-more-classes-than-outputs",
+        FIT + "m.fit(X, np.array([0, 2]), epochs=1, verbose=0)",
+        "ValueError",
+        ("labels must be in [0, 2)", "Received: 2 (sample 1)"),
+    ),
+    _api_only(
+        "model-predict-complex",
+        FIT + "m.predict(X + 1j)",
+        "TypeError",
+        ("x must be real-valued", "complex"),
+    ),
+    _api_only(
+        "model-dense-wider-input",
+        MODEL + "d = layers.Dense(4); d.build((3136,)); d.forward(np.ones((1, 6400), np.float32))",
+        "ValueError",
+        ("D_in=6400", "expects 3136"),
+    ),
+    _api_only("ops-softmax-scalar", OPS + "ops.softmax(3.0)", "ValueError", ("softmax", "x=3.0")),
+    _api_only(
+        "ops-padding-bool",
+        OPS + "ops.conv2d(np.ones((4, 4)), np.ones((3, 3)), padding=((True, 1), (0, 0)))",
+        "TypeError",
+        ("padding", "never bools"),
+    ),
+    _api_only(
+        "ops-flip-string",
+        OPS + "ops.conv2d(np.ones((4, 4)), np.ones((3, 3)), flip='no')",
+        "TypeError",
+        ("flip must be True or False", "'no'"),
+    ),
+    _api_only(
+        "io-save-image-vmin-above-vmax",
+        SAVE_IMAGE + "save_image(d / 'o.png', np.zeros((2, 2)), vmin=2, vmax=1)",
+        "ValueError",
+        ("vmin must not be above vmax",),
+    ),
+    _api_only(
+        "io-save-image-nan-jpeg",
+        SAVE_IMAGE + "save_image(d / 'o.jpg', np.full((2, 2), np.nan))",
+        "ValueError",
+        ("o.jpg", "4 NaN value(s)"),
     ),
     # ----------------------------------------------------------------------------- the CLI's own items
     Case(

@@ -20,6 +20,9 @@ thread pool and BLAS's do not oversubscribe the cores. The first conv or dense c
 (:func:`engine.tuning.tune_process`: allocator thresholds, a short OpenBLAS spin), unless the caller did
 already.
 
+Every function that runs a parallel kernel is :func:`~engine.backends.cpu.threads.serialised`: safe to
+call from several threads on every Numba threading layer, ``workqueue`` included.
+
 Optional extras of the contract: :func:`conv2d_relu` and :func:`dense_relu` (bias and ReLU in one sweep),
 :func:`conv2d_relu_backward` (the ReLU's mask applied inside the conv backward where a fast path takes it) and
 :func:`kernel_session` (OpenBLAS kept single-threaded across a whole forward pass).
@@ -32,14 +35,15 @@ from __future__ import annotations
 
 import numpy as np
 
+from engine.backends.cpu import activations as _activations
 from engine.backends.cpu import batch_norm as _bn
 from engine.backends.cpu import conv as _conv
-from engine.backends.cpu import conv_transpose as _conv_t
 from engine.backends.cpu import conv_fast as _conv_fast
+from engine.backends.cpu import conv_transpose as _conv_t
 from engine.backends.cpu import fully_connected as _dense
+from engine.backends.cpu import pool as _pool
 from engine.backends.cpu._blas import single_threaded_blas
-from engine.backends.cpu.activations import activation, activation_backward
-from engine.backends.cpu.pool import global_pool, global_pool_backward, pool2d, pool2d_backward
+from engine.backends.cpu.threads import serialised
 from engine.backends.host import HostDevice
 from engine.backends.host import host_to_device as to_device
 from engine.backends.host import host_to_host as to_host
@@ -53,9 +57,9 @@ __all__ = [
     "conv2d",
     "conv2d_backward",
     "conv2d_relu",
+    "conv2d_relu_backward",
     "conv2d_transpose",
     "conv2d_transpose_backward",
-    "conv2d_relu_backward",
     "dense",
     "dense_backward",
     "dense_relu",
@@ -75,7 +79,15 @@ __all__ = [
 #: :mod:`engine.inference`): the kernels' own blocks then only count users instead of switching OpenBLAS
 kernel_session = single_threaded_blas
 
+activation = serialised(_activations.activation)
+activation_backward = serialised(_activations.activation_backward)
+global_pool = serialised(_pool.global_pool)
+global_pool_backward = serialised(_pool.global_pool_backward)
+pool2d = serialised(_pool.pool2d)
+pool2d_backward = serialised(_pool.pool2d_backward)
 
+
+@serialised
 def conv2d(
     x: np.ndarray,
     w: np.ndarray,
@@ -89,6 +101,7 @@ def conv2d(
     return _conv.forward(x, w, b, stride, pads, flip, False, dilation)
 
 
+@serialised
 def conv2d_relu(
     x: np.ndarray,
     w: np.ndarray,
@@ -102,6 +115,7 @@ def conv2d_relu(
     return _conv.forward(x, w, b, stride, pads, flip, True, dilation)
 
 
+@serialised
 def conv2d_backward(
     x: np.ndarray,
     w: np.ndarray,
@@ -116,6 +130,7 @@ def conv2d_backward(
     return _conv.backward(x, w, dy, stride, pads, flip, need_dx, dilation)
 
 
+@serialised
 def conv2d_transpose(
     x: np.ndarray,
     w: np.ndarray,
@@ -129,6 +144,7 @@ def conv2d_transpose(
     return _conv_t.forward(x, w, b, stride, pads, out_hw, dilation)
 
 
+@serialised
 def conv2d_transpose_backward(
     x: np.ndarray,
     w: np.ndarray,
@@ -142,6 +158,7 @@ def conv2d_transpose_backward(
     return _conv_t.backward(x, w, dy, stride, pads, need_dx, dilation)
 
 
+@serialised
 def batch_norm(
     x: np.ndarray, gamma: np.ndarray, beta: np.ndarray, mean: np.ndarray, variance: np.ndarray, epsilon: float
 ) -> np.ndarray:
@@ -149,6 +166,7 @@ def batch_norm(
     return _bn.forward(x, gamma, beta, mean, variance, epsilon)
 
 
+@serialised
 def batch_norm_training(
     x: np.ndarray, gamma: np.ndarray, beta: np.ndarray, epsilon: float
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -156,6 +174,7 @@ def batch_norm_training(
     return _bn.training_forward(x, gamma, beta, epsilon)
 
 
+@serialised
 def batch_norm_backward(
     x: np.ndarray,
     gamma: np.ndarray,
@@ -170,11 +189,13 @@ def batch_norm_backward(
     return _bn.backward(x, gamma, mean, variance, dy, epsilon, training, need_dx)
 
 
+@serialised
 def moving_average(moving: np.ndarray, value: np.ndarray, momentum: float) -> None:
     """``moving = momentum * moving + (1 - momentum) * value``, in place."""
     _bn.moving_average(moving, value, momentum)
 
 
+@serialised
 def conv2d_relu_backward(
     x: np.ndarray,
     w: np.ndarray,
@@ -195,16 +216,19 @@ def conv2d_relu_backward(
     return _conv.backward(x, w, dz, stride, pads, flip, need_dx)
 
 
+@serialised
 def dense(x: np.ndarray, w: np.ndarray, b: np.ndarray) -> np.ndarray:
     """``x (N, D_in) @ w (D_in, D_out) + b`` -> ``(N, D_out)``."""
     return _dense.forward(x, w, b, False)
 
 
+@serialised
 def dense_relu(x: np.ndarray, w: np.ndarray, b: np.ndarray) -> np.ndarray:
     """``relu(dense(x, w, b))`` in one sweep over the output."""
     return _dense.forward(x, w, b, True)
 
 
+@serialised
 def dense_backward(x: np.ndarray, w: np.ndarray, dy: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``(dx (N, D_in), dw (D_in, D_out), db (D_out,))``."""
     return _dense.backward(x, w, dy)
