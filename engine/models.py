@@ -361,7 +361,7 @@ class Sequential(TrainingMixin, Layer):
         model._trainable = bool(config.get("trainable", True))
         return model
 
-    # -- notebooks and other runtimes -------------------------------------------------------------------------
+    # -- notebooks and other runtimes ------------------------------------------------------------------------
     def _repr_html_(self) -> str:
         """The :meth:`summary` as an HTML table: what a notebook cell ending with a model shows."""
         from html import escape
@@ -379,9 +379,11 @@ class Sequential(TrainingMixin, Layer):
         return (
             f"<div><b>Model: {escape(repr(self.name))}</b> &nbsp; input <code>{escape(in_shape)}</code>"
             "<table><thead><tr><th style='text-align:left'>Layer (type)</th>"
-            "<th style='text-align:left'>Output shape</th><th style='text-align:right'>Param #</th></tr></thead>"
+            "<th style='text-align:left'>Output shape</th>"
+            "<th style='text-align:right'>Param #</th></tr></thead>"
             f"<tbody>{rows}</tbody></table>"
-            f"Total params: {total:,} &nbsp; Trainable: {trainable:,} &nbsp; Non-trainable: {total - trainable:,}"
+            f"Total params: {total:,} &nbsp; Trainable: {trainable:,} &nbsp; "
+            f"Non-trainable: {total - trainable:,}"
             "</div>"
         )
 
@@ -436,10 +438,10 @@ def load_model(path: Any, compile: bool = True, *, allow_non_finite: bool = Fals
     """Load a model saved by :meth:`Sequential.save` (weights, architecture, optimizer state).
 
     ``compile=False`` skips the optimizer and loss (an inference-only model). Raises ``FileNotFoundError``
-    or a ``ValueError`` that names the file and what is wrong with it (see :func:`engine.saving.read_model_file`
-    and :mod:`engine.model_checks`): sizes that disagree with the stored weights (checked before anything is
-    allocated), NaN or infinite weights (``allow_non_finite=True`` loads them anyway, to inspect a broken
-    file), an optimizer state that does not fit the model.
+    or a ``ValueError`` that names the file and what is wrong with it (see
+    :func:`engine.saving.read_model_file` and :mod:`engine.model_checks`): sizes that disagree with the
+    stored weights (checked before anything is allocated), NaN or infinite weights (``allow_non_finite=True``
+    loads them anyway, to inspect a broken file), an optimizer state that does not fit the model.
     """
     from engine.model_checks import check_architecture, check_finite_weights, check_optimizer_state
     from engine.saving import read_model_file

@@ -27,6 +27,7 @@ the size of the convolution's *input*, chosen as Keras chooses it (``output_padd
 from __future__ import annotations
 
 import operator
+from typing import SupportsIndex, cast
 
 PaddingSpec = str | int | tuple
 Pads = tuple[int, int, int, int]  # (top, bottom, left, right)
@@ -78,7 +79,7 @@ def _integer(value: object) -> int | None:
     if isinstance(value, bool) or type(value).__name__ == "bool_" or not hasattr(value, "__index__"):
         return None
     try:
-        return operator.index(value)  # type: ignore[arg-type]
+        return operator.index(cast(SupportsIndex, value))
     except TypeError:
         return None
 

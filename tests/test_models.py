@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import zipfile
+from typing import ClassVar
 
 import numpy as np
 import pytest
@@ -36,7 +37,7 @@ def blobs(rng, n: int = 48, classes: int = 3):
     return x, y
 
 
-# -- structure ------------------------------------------------------------------------------------------------
+# -- structure -----------------------------------------------------------------------------------------------
 
 
 def test_keras_auto_names_are_per_model():
@@ -114,7 +115,7 @@ def test_global_max_pooling_takes_any_size_while_flatten_cannot(rng):
         zoo.build("lesson", (None, None, 3), 4)
 
 
-# -- training -------------------------------------------------------------------------------------------------
+# -- training ------------------------------------------------------------------------------------------------
 
 
 def test_fit_learns_and_history_has_keras_keys(rng):
@@ -147,7 +148,7 @@ def test_seed_makes_training_deterministic(rng):
         m.compile("adam", SCCE)
         m.fit(x, y, epochs=2, batch_size=7, verbose=0, seed=11)
         runs.append(m.get_weights())
-    for a, b in zip(*runs):
+    for a, b in zip(*runs, strict=True):
         np.testing.assert_array_equal(a, b)
     m3 = models.Sequential([layers.Dense(3, input_shape=(2,))], seed=6)
     assert not np.array_equal(
@@ -176,7 +177,8 @@ def test_nan_loss_stops_with_epoch_and_batch_named(rng, capsys):
     assert "epoch 1, batch 3" in h.stopped_reason and "lower learning rate" in h.stopped_reason
     assert len(h.history["loss"]) == 1 and not np.isfinite(h.history["loss"][0])
     assert all(np.all(np.isfinite(w)) for w in m.get_weights())
-    assert any(not np.array_equal(a, b) for a, b in zip(w_before, m.get_weights()))  # batches 1-2 trained
+    # batches 1-2 trained
+    assert any(not np.array_equal(a, b) for a, b in zip(w_before, m.get_weights(), strict=True))
     assert "lower learning rate" in capsys.readouterr().err
 
 
@@ -240,7 +242,7 @@ def test_augment_is_applied_to_every_training_batch(rng):
     x, y = blobs(rng, n=10)
 
     class Counter:
-        calls: list = []
+        calls: ClassVar[list] = []
 
         def apply(self, xb):
             self.calls.append(xb.shape)
@@ -261,7 +263,7 @@ def test_train_and_test_on_batch(rng):
     w0 = m.get_weights()
     r = m.train_on_batch(x, y)
     assert r["loss"] == pytest.approx(t0["loss"], rel=1e-6) and 0 <= r["accuracy"] <= 1
-    assert any(not np.array_equal(a, b) for a, b in zip(w0, m.get_weights()))
+    assert any(not np.array_equal(a, b) for a, b in zip(w0, m.get_weights(), strict=True))
     assert m.test_on_batch(x, y)["loss"] < t0["loss"]
 
 
@@ -295,7 +297,7 @@ def test_fit_argument_errors(rng):
         m.compile("adam", SCCE, metrics=["auc"])
 
 
-# -- transfer learning ----------------------------------------------------------------------------------------
+# -- transfer learning ---------------------------------------------------------------------------------------
 
 
 def test_frozen_nested_base_is_not_trained(rng, tmp_path):
@@ -317,7 +319,7 @@ def test_frozen_nested_base_is_not_trained(rng, tmp_path):
     frozen = pretrained.get_weights()
     head = model.layers[-1].get_weights()
     model.fit(x, y, epochs=2, batch_size=8, verbose=0)
-    for a, b in zip(frozen, pretrained.get_weights()):
+    for a, b in zip(frozen, pretrained.get_weights(), strict=True):
         np.testing.assert_array_equal(a, b)
     assert not np.array_equal(head[0], model.layers[-1].get_weights()[0])
     assert [n for n, _ in model.activations(x[:1])] == [
@@ -329,7 +331,7 @@ def test_frozen_nested_base_is_not_trained(rng, tmp_path):
     assert [s[0] for s in model.trainable_slots()] == ["dense/kernel", "dense/bias"]
 
 
-# -- inspection -----------------------------------------------------------------------------------------------
+# -- inspection ----------------------------------------------------------------------------------------------
 
 
 def test_activations_are_every_layer_output(rng):
@@ -354,7 +356,7 @@ def test_gradients_match_finite_differences(rng):
     grads = m.gradients(x, y)
     assert [g.name for g in grads] == ["conv2d", "flatten", "dense"]
     assert grads[0].output.shape == (4, 4, 4, 2) and grads[0].input.shape == x.shape
-    for a, b in zip(before, m.get_weights()):
+    for a, b in zip(before, m.get_weights(), strict=True):
         np.testing.assert_array_equal(a, b)  # nothing trained
     kernel = m.layers[0].params["kernel"].reshape(-1)
     eps = 1e-2
@@ -372,7 +374,7 @@ def test_gradients_match_finite_differences(rng):
     np.testing.assert_allclose(grads[2].output, dense_out, rtol=1e-5)
 
 
-# -- config and files -----------------------------------------------------------------------------------------
+# -- config and files ----------------------------------------------------------------------------------------
 
 
 def test_config_is_json_and_rebuilds(rng):
@@ -397,7 +399,7 @@ def test_save_load_predict_identical_and_resume(rng, tmp_path):
     assert loaded.loss.from_logits and loaded.metrics == ["accuracy"]
     m.fit(x, y, epochs=1, batch_size=8, verbose=0, seed=1)
     loaded.fit(x, y, epochs=1, batch_size=8, verbose=0, seed=1)
-    for a, b in zip(m.get_weights(), loaded.get_weights()):
+    for a, b in zip(m.get_weights(), loaded.get_weights(), strict=True):
         np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-7)
     with np.load(path, allow_pickle=False) as data:
         assert all(data[k].dtype != object for k in data.files)
@@ -410,7 +412,7 @@ def test_truncated_pickled_and_foreign_files_are_refused(tmp_path):
     raw = good.read_bytes()
     truncated = tmp_path / "truncated.npz"
     truncated.write_bytes(raw[: len(raw) // 2])
-    with pytest.raises(ValueError, match="not a ConvScope model file|truncated"):
+    with pytest.raises(ValueError, match=r"not a ConvScope model file|truncated"):
         engine.load_model(truncated)
     pickled = tmp_path / "pickled.npz"
     np.savez(pickled, __convscope__=np.array([{"evil": 1}], dtype=object))
@@ -474,7 +476,7 @@ def test_early_stopping_restores_best_weights(rng):
     h = m.fit(x, y, epochs=6, batch_size=8, verbose=0, callbacks=[FakeVal(), stop])
     assert stop.stopped_epoch == 3 and len(h.epoch) == 4
     assert "early stopping at epoch 4" in h.stopped_reason
-    for a, b in zip(m.get_weights(), seen_weights[1]):
+    for a, b in zip(m.get_weights(), seen_weights[1], strict=True):
         np.testing.assert_array_equal(a, b)
 
 
@@ -504,7 +506,7 @@ def test_one_training_step_agrees_between_backends(rng, backend_guard):
         m.train_on_batch(x, y)
         m.train_on_batch(x, y)
         weights[backend] = m.get_weights()
-    for a, b in zip(weights["reference"], weights["cpu"]):
+    for a, b in zip(weights["reference"], weights["cpu"], strict=True):
         np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-6)
 
 
@@ -541,7 +543,7 @@ def test_a_model_can_run_on_its_own_backend(backend_guard):
         cpu_model.train_on_batch(x, y)["loss"], rel=1e-5
     )
     assert engine.get_backend() == "cpu"
-    for a, b in zip(ref_model.get_weights(), cpu_model.get_weights()):
+    for a, b in zip(ref_model.get_weights(), cpu_model.get_weights(), strict=True):
         np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
     with pytest.raises(ValueError, match=r"backend must be one of .* Received: backend='gpu'"):
         engine.Sequential(backend="gpu")

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import re
 from types import ModuleType
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 import numpy as np
 
@@ -486,7 +486,7 @@ class WindowGeometry:
         return pads
 
     def forget_shapes(self) -> None:
-        Layer.forget_shapes(self)  # type: ignore[arg-type]
+        Layer.forget_shapes(cast(Layer, self))  # a mixin: the layer it is mixed into
         self._pads_by_shape.clear()
 
 

@@ -11,7 +11,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from engine.sweep_axes import category_means, finished_ok, jitter, panel_params, sweep_axis, value_label
-from engine.viz._base import VAL_COLOUR, new_figure
+from engine.viz._base import VAL_COLOUR, new_figure, root_figure
 
 #: panels per row of a new figure
 COLUMNS = 3
@@ -50,6 +50,7 @@ def plot_sweep(
     if not good:
         raise ValueError("nothing to plot: no trial finished with a validation accuracy")
     names = panel_params(rows, params)
+    fig: Figure
     if ax is None:
         cols = min(COLUMNS, len(names))
         nrows = -(-len(names) // cols)
@@ -62,7 +63,7 @@ def plot_sweep(
         axes = [ax] if isinstance(ax, Axes) else list(ax)
         if len(axes) != len(names) or not all(isinstance(a, Axes) for a in axes):
             raise ValueError(f"ax must hold {len(names)} Axes, one for each of {names}. Received: {ax!r}")
-        fig = axes[0].figure  # type: ignore[assignment]
+        fig = root_figure(axes[0])
     best = max(good, key=lambda r: float(r["val_accuracy"]))
     for a, name in zip(axes, names, strict=True):
         _panel(a, name, rows, best)

@@ -18,7 +18,7 @@ from __future__ import annotations
 import functools
 import threading
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import numba
 from numba.np.ufunc import parallel as _numba_parallel
@@ -62,7 +62,7 @@ def serialised(fn: _F) -> _F:
                 if _serialise is None:
                     _decide()
 
-    return call  # type: ignore[return-value]
+    return cast(_F, call)
 
 
 def use_shortcut() -> bool:
