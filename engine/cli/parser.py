@@ -45,6 +45,8 @@ the desktop app (no subcommand):
   convscope                           start the app
   convscope [--screenshot PATH [--tab convolution|network|training|backprop] [--image FILE]
             [--filter NAME|FILE] [--steps N] [--train-steps N] [--size WIDTHxHEIGHT]] [--lang en|fr]
+            [--channel luminance|r|g|b|rgb] [--page step|transposed|padding|stride|arithmetic]
+            [--view overview|invariance|flatten|hierarchy|saliency]
                                       --screenshot renders one tab to PATH offscreen and exits
   convscope [--screenshot PATH] --lesson ID
                                       open the view of a lesson section (ID from --lessons)
