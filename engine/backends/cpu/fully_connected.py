@@ -13,8 +13,8 @@ rows::
                db           = column sums of dy           (float64, by the first slot)
 
 Products up to :data:`SMALL_DENSE_MACS` multiply-adds, and batches of up to :data:`SMALL_DENSE_ROWS` rows,
-run serially in the calling thread; without NumPy's
-OpenBLAS the host wrappers fall back to two host BLAS products and a bias add.
+run serially in the calling thread; without NumPy's OpenBLAS the host wrappers fall back to two host BLAS
+products and a bias add.
 """
 
 from __future__ import annotations
@@ -129,8 +129,8 @@ def _forward_small(x, w, b, relu, y):  # pragma: no cover - jitted
     rows (one image: a matrix-vector product, which OpenBLAS's sgemm runs as a general product, 47 us for
     the lesson network's 1 x 4096 x 64 against 9 us here).
 
-    Four inputs per pass over the accumulator row, which stays in registers: one load of ``w`` per
-    multiply-add and a quarter of the accumulator traffic of a plain loop (18 -> 9 us on that layer).
+    Four inputs per pass over a local accumulator row: a quarter of the accumulator loads and stores of a
+    plain loop over ``y`` (18 -> 9 us on that layer).
     """
     n, d_in = x.shape
     d_out = w.shape[1]
