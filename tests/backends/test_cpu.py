@@ -385,7 +385,8 @@ def test_activations_extremes_and_nan():
         (0, 4, 2),  # tiny: serial kernel (cpu.SMALL_DENSE_MACS)
         (64, 33, 10),
         (40, 30, 20),  # at least as many rows as inputs: rows split between threads
-        (1, 4096, 64),
+        (1, 4096, 64),  # one or two rows: serial matrix-vector kernel (cpu.SMALL_DENSE_ROWS)
+        (2, 4099, 65),  # ... with inputs left over after its groups of four
         (3, 301, 70),
         (1, 5, 4000),  # inputs outnumber rows: input bands split (partial sums)
     ],

@@ -189,7 +189,7 @@ def test_other_shapes_take_the_direct_path(rng, calls, w_shape, stride, pads):
 
 def test_small_batches_stay_on_the_direct_path(rng, monkeypatch):
     """Below MIN_WINOGRAD_TILES_PER_THREAD output tiles per thread the fixed costs per call outweigh the
-    savings: 2 threads need twice the tiles of 1."""
+    savings: 3 threads need 1.5x the tiles of 2; one thread (no parallel start-up) needs half of it."""
     monkeypatch.setattr(conv_fast, "MIN_WINOGRAD_TILES_PER_THREAD", 100)
     wt, b = _randn(rng, 3, 3, 16, 16), _randn(rng, 16)
     x = _randn(rng, 2, 20, 20, 16)  # 2 * 10 * 10 = 200 tiles
@@ -199,6 +199,10 @@ def test_small_batches_stay_on_the_direct_path(rng, monkeypatch):
         return conv_fast.forward(cpu_conv.SGEMM, x, wt, b, (1, 1), (1, 1, 1, 1), False, False) is not None
 
     assert taken(1) and taken(2) and not taken(3)
+    x = _randn(rng, 2, 10, 10, 16)  # 2 * 5 * 5 = 50 tiles
+    assert taken(1) and not taken(2)
+    x = _randn(rng, 1, 14, 14, 16)  # 49 tiles
+    assert not taken(1)
     assert conv_fast.backward(cpu_conv.SGEMM, x[:1], wt, x[:1], (1, 1), (1, 1, 1, 1), False, True) is None
 
 

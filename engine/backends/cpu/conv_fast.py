@@ -5,8 +5,9 @@ runs. Which path takes what:
 
 * :mod:`~engine.backends.cpu.winograd` (Winograd F(2x2, 3x3)): 3x3 kernels at stride 1 and dilation 1 with
   at least 8 input and output channels and pads of at most 2, for calls of at least
-  :data:`MIN_WINOGRAD_TILES_PER_THREAD` 2x2 output tiles per thread (below that the fixed costs per call, the
-  filter transform and one parallel region, outweigh the 2.25x fewer multiplications);
+  :data:`MIN_WINOGRAD_TILES_PER_THREAD` 2x2 output tiles per thread, or half that on one thread (below that
+  the fixed costs per call, the filter transform and one parallel region, outweigh the 2.25x fewer
+  multiplications);
 * nothing else yet: every other shape goes the general way.
 
 Both need NumPy's OpenBLAS (``sgemm`` called from inside the kernels); blocks are sized from the machine's
@@ -24,9 +25,13 @@ from engine.backends.cpu.workspace import cache_sizes
 
 __all__ = ["MIN_WINOGRAD_TILES_PER_THREAD", "backward", "forward"]
 
-#: Winograd only from this many 2x2 output tiles per thread (a 16x16 map has 64): measured on a 2-core AMD
-#: EPYC, direct and Winograd break even near 128 tiles per thread, Winograd is 1.3-1.8x faster from 256 on
-MIN_WINOGRAD_TILES_PER_THREAD = 192
+#: Winograd only from this many 2x2 output tiles per thread (a 16x16 map has 64), or half as many when the
+#: tier runs on one thread. Measured on a 2-core AMD EPYC (busy), forward / backward in us, direct against
+#: Winograd: two threads, 16x16x32->64 at 128 tiles per thread 216 / 395 against 183 / 363, at 64 tiles
+#: 112 / 210 against 122 / 225; one thread, that layer at 64 tiles (one image) 100 / 183 against 77 / 154,
+#: 8x8x64->64 at 32 tiles 110 / 189 against 78 / 164 and at 16 tiles 59 / 107 against 54 / 115. With two
+#: threads Winograd's fixed cost per call is larger (8x8x64->64 at batch 1: 105 us against 54 with one).
+MIN_WINOGRAD_TILES_PER_THREAD = 128
 
 Pads = tuple[int, int, int, int]
 
@@ -41,7 +46,9 @@ def _winograd_takes(x_shape: tuple[int, ...], w: np.ndarray, stride: tuple[int, 
         return False
     n, h, wd, _ = x_shape
     oh, ow = h + pads[0] + pads[1] - 2, wd + pads[2] + pads[3] - 2
-    return n * ((oh + 1) // 2) * ((ow + 1) // 2) >= MIN_WINOGRAD_TILES_PER_THREAD * thread_count()
+    threads = thread_count()
+    least = MIN_WINOGRAD_TILES_PER_THREAD * threads if threads > 1 else MIN_WINOGRAD_TILES_PER_THREAD // 2
+    return n * ((oh + 1) // 2) * ((ow + 1) // 2) >= least
 
 
 def forward(

@@ -51,60 +51,57 @@ _F4 = 4  # bytes per float32
 # --------------------------------------------------------------------------------------------- transforms
 @njit(cache=True)
 def filter_transform(g):  # pragma: no cover - jitted
-    """``U (16, C_in, C_out)``: ``G g G^T`` of every 3x3 kernel ``g (3, 3, C_in, C_out)``; ``e = 4*a + b``."""
+    """``U (16, C_in, C_out)``: ``G g G^T`` of every 3x3 kernel ``g (3, 3, C_in, C_out)``; ``e = 4*a + b``.
+
+    One input channel at a time, both products as loops over the contiguous output channels (``t = G g``
+    into a small ``(12, C_out)`` buffer, then ``U = t G^T``): each loop reads 3 rows and writes 4, few
+    enough streams for LLVM to vectorise them (one loop writing all 16 rows stayed scalar: 128 us against
+    5.6 us for a 64 -> 64 layer).
+    """
     _, _, c_in, c_out = g.shape
     u = np.empty((16, c_in, c_out), dtype=np.float32)
+    t = np.empty((12, c_out), dtype=np.float32)  # t[3*a + j] = (G g)[a, j]
     h = np.float32(0.5)
     for c in range(c_in):
-        for o in range(c_out):
-            g00, g01, g02 = g[0, 0, c, o], g[0, 1, c, o], g[0, 2, c, o]
-            g10, g11, g12 = g[1, 0, c, o], g[1, 1, c, o], g[1, 2, c, o]
-            g20, g21, g22 = g[2, 0, c, o], g[2, 1, c, o], g[2, 2, c, o]
-            # t = G g (4x3), one column at a time
-            t00, t01, t02 = g00, g01, g02
-            t10, t11, t12 = h * (g00 + g10 + g20), h * (g01 + g11 + g21), h * (g02 + g12 + g22)
-            t20, t21, t22 = h * (g00 - g10 + g20), h * (g01 - g11 + g21), h * (g02 - g12 + g22)
-            t30, t31, t32 = g20, g21, g22
-            # U = t G^T (4x4)
-            u[0, c, o] = t00
-            u[1, c, o] = h * (t00 + t01 + t02)
-            u[2, c, o] = h * (t00 - t01 + t02)
-            u[3, c, o] = t02
-            u[4, c, o] = t10
-            u[5, c, o] = h * (t10 + t11 + t12)
-            u[6, c, o] = h * (t10 - t11 + t12)
-            u[7, c, o] = t12
-            u[8, c, o] = t20
-            u[9, c, o] = h * (t20 + t21 + t22)
-            u[10, c, o] = h * (t20 - t21 + t22)
-            u[11, c, o] = t22
-            u[12, c, o] = t30
-            u[13, c, o] = h * (t30 + t31 + t32)
-            u[14, c, o] = h * (t30 - t31 + t32)
-            u[15, c, o] = t32
+        for j in range(3):
+            for o in range(c_out):
+                g0, g1, g2 = g[0, j, c, o], g[1, j, c, o], g[2, j, c, o]
+                t[j, o] = g0
+                t[3 + j, o] = h * (g0 + g1 + g2)
+                t[6 + j, o] = h * (g0 - g1 + g2)
+                t[9 + j, o] = g2
+        for a in range(4):
+            for o in range(c_out):
+                t0, t1, t2 = t[3 * a, o], t[3 * a + 1, o], t[3 * a + 2, o]
+                u[4 * a, c, o] = t0
+                u[4 * a + 1, c, o] = h * (t0 + t1 + t2)
+                u[4 * a + 2, c, o] = h * (t0 - t1 + t2)
+                u[4 * a + 3, c, o] = t2
     return u
 
 
 @njit(cache=True)
 def filter_gradient(du):  # pragma: no cover - jitted
     """``dW (3, 3, C_in, C_out) = G^T dU G`` for ``du (16, C_in, C_out)`` (the transpose of
-    :func:`filter_transform`)."""
+    :func:`filter_transform`), laid out as it is: per input channel, loops over the contiguous output
+    channels that read 4 rows and write 3."""
     _, c_in, c_out = du.shape
     dw = np.empty((3, 3, c_in, c_out), dtype=np.float32)
+    s = np.empty((12, c_out), dtype=np.float32)  # s[4*i + b] = (G^T dU)[i, b]
     h = np.float32(0.5)
     for c in range(c_in):
-        for o in range(c_out):
-            # s = G^T dU (3x4), column b
-            s = np.empty((3, 4), dtype=np.float32)
-            for b in range(4):
+        for b in range(4):
+            for o in range(c_out):
                 d0, d1, d2, d3 = du[b, c, o], du[4 + b, c, o], du[8 + b, c, o], du[12 + b, c, o]
-                s[0, b] = d0 + h * (d1 + d2)
-                s[1, b] = h * (d1 - d2)
-                s[2, b] = h * (d1 + d2) + d3
-            for i in range(3):
-                dw[i, 0, c, o] = s[i, 0] + h * (s[i, 1] + s[i, 2])
-                dw[i, 1, c, o] = h * (s[i, 1] - s[i, 2])
-                dw[i, 2, c, o] = h * (s[i, 1] + s[i, 2]) + s[i, 3]
+                s[b, o] = d0 + h * (d1 + d2)
+                s[4 + b, o] = h * (d1 - d2)
+                s[8 + b, o] = h * (d1 + d2) + d3
+        for i in range(3):
+            for o in range(c_out):
+                s0, s1, s2, s3 = s[4 * i, o], s[4 * i + 1, o], s[4 * i + 2, o], s[4 * i + 3, o]
+                dw[i, 0, c, o] = s0 + h * (s1 + s2)
+                dw[i, 1, c, o] = h * (s1 - s2)
+                dw[i, 2, c, o] = h * (s1 + s2) + s3
     return dw
 
 
