@@ -65,15 +65,9 @@ class Conv2D(ActivationMixin, WindowGeometry, Layer):
         dilation_rate: Any = 1,
     ) -> None:
         super().__init__(name=name, trainable=trainable, input_shape=input_shape)
-        if isinstance(filters, bool) or not hasattr(filters, "__index__") or int(filters) < 1:
-            raise ValueError(f"filters must be a positive int. Received: filters={filters!r}")
-        self.filters = int(filters)
-        self.kernel_size = shapes.normalize_pair(kernel_size, "kernel_size")
-        self.strides = shapes.normalize_pair(strides, "strides")
-        self.dilation_rate = check_strides_and_dilation(self.strides, dilation_rate)
-        if not isinstance(padding, str) or padding.lower() not in CONV_PADDINGS:
-            raise ValueError(f"padding must be one of {CONV_PADDINGS}. Received: padding={padding!r}")
-        self.padding = padding.lower()
+        self.filters, self.kernel_size, self.strides, self.dilation_rate, self.padding = check_conv_settings(
+            filters, kernel_size, strides, dilation_rate, padding, CONV_PADDINGS
+        )
         self.activation = normalize_activation(activation)
         self.use_bias = bool(use_bias)
         self.flip = bool(flip)
@@ -184,6 +178,21 @@ class Conv2D(ActivationMixin, WindowGeometry, Layer):
             "flip": self.flip,
             "dilation_rate": list(self.dilation_rate),
         }
+
+
+def check_conv_settings(
+    filters: Any, kernel_size: Any, strides: Any, dilation_rate: Any, padding: Any, paddings: tuple[str, ...]
+) -> tuple[int, tuple[int, int], tuple[int, int], tuple[int, int], str]:
+    """A convolution layer's ``(filters, kernel_size, strides, dilation_rate, padding)`` checked and
+    normalised (pairs as tuples, ``padding`` lower-case, one of ``paddings``)."""
+    if isinstance(filters, bool) or not hasattr(filters, "__index__") or int(filters) < 1:
+        raise ValueError(f"filters must be a positive int. Received: filters={filters!r}")
+    kernel = shapes.normalize_pair(kernel_size, "kernel_size")
+    stride = shapes.normalize_pair(strides, "strides")
+    dilation = check_strides_and_dilation(stride, dilation_rate)
+    if not isinstance(padding, str) or padding.lower() not in paddings:
+        raise ValueError(f"padding must be one of {paddings}. Received: padding={padding!r}")
+    return int(filters), kernel, stride, dilation, padding.lower()
 
 
 def check_strides_and_dilation(strides: tuple[int, int], dilation_rate: Any) -> tuple[int, int]:

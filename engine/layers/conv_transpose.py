@@ -18,7 +18,7 @@ from engine.layers.base import (
     glorot_uniform,
     normalize_activation,
 )
-from engine.layers.conv import check_strides_and_dilation
+from engine.layers.conv import check_conv_settings
 
 Geometry = tuple[tuple[int, int, int, int], tuple[int, int]]  # (pads, (OH, OW))
 
@@ -64,16 +64,9 @@ class Conv2DTranspose(ActivationMixin, Layer):
         dilation_rate: Any = 1,
     ) -> None:
         super().__init__(name=name, trainable=trainable, input_shape=input_shape)
-        if isinstance(filters, bool) or not hasattr(filters, "__index__") or int(filters) < 1:
-            raise ValueError(f"filters must be a positive int. Received: filters={filters!r}")
-        self.filters = int(filters)
-        self.kernel_size = shapes.normalize_pair(kernel_size, "kernel_size")
-        self.strides = shapes.normalize_pair(strides, "strides")
-        self.dilation_rate = check_strides_and_dilation(self.strides, dilation_rate)
-        modes = shapes.TRANSPOSE_PADDING_MODES
-        if not isinstance(padding, str) or padding.lower() not in modes:
-            raise ValueError(f"padding must be one of {modes}. Received: padding={padding!r}")
-        self.padding = padding.lower()
+        self.filters, self.kernel_size, self.strides, self.dilation_rate, self.padding = check_conv_settings(
+            filters, kernel_size, strides, dilation_rate, padding, shapes.TRANSPOSE_PADDING_MODES
+        )
         self.activation = normalize_activation(activation)
         self.use_bias = bool(use_bias)
 
